@@ -1,0 +1,165 @@
+"""The ``plan_*`` configuration values, declared once as a dataclass."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
+from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+    from sphinxcontrib_plan.model.types import Registry
+
+#: the consistency checks that ``plan_consistency_checks`` can switch
+CONSISTENCY_CHECKS: dict[str, str] = {
+    "signoff": "an approved (or later) plan has a pending or rejected sign-off",
+    "deliverables": "a completed plan or a done phase has open deliverables",
+    "risk-owner": "a high-severity risk has no owner or no mitigation",
+    "responses": "an endpoint has no responses",
+    "phase-order": "a phase starts before a phase it depends on ends",
+    "dependency": "a new dependency is still pending in an approved plan",
+}
+
+
+def _check_openapi(value: object) -> bool:
+    return isinstance(value, bool) or (isinstance(value, str) and bool(value.strip()))
+
+
+def _check_checks(value: object) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(v in CONSISTENCY_CHECKS for v in value)
+    if isinstance(value, dict):
+        return all(k in CONSISTENCY_CHECKS and isinstance(v, bool) for k, v in value.items())
+    return False
+
+
+def _check_types(value: object) -> bool:
+    return isinstance(value, dict)
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """Validated ``plan_*`` configuration of one build."""
+
+    openapi: bool | str = field(default=False, metadata={
+        "help": "Write an OpenAPI 3.1 document of the endpoints: ``True`` writes "
+                "``openapi.json``; a string names the file (``.yaml`` is not supported, "
+                "JSON is written).",
+        "validator": _check_openapi, "rebuild": "", "types": "bool | str"})
+    json: bool = field(default=True, metadata={
+        "help": "Write ``plan.json`` (every plan and object) to the output directory.",
+        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool"})
+    types: dict[str, Any] = field(default_factory=dict, metadata={
+        "help": "User-defined object types: ``{name: {label, fields: {field: kind or "
+                "{kind, choices, required, target, help}}, argument, checklist}}``.",
+        "validator": _check_types, "rebuild": "env", "types": "dict"})
+    consistency_checks: bool | list[str] | dict[str, bool] = field(default=True, metadata={
+        "help": "Consistency checks to run: ``True`` (all), ``False`` (none), a list of "
+                "check names to run, or ``{name: bool}`` to switch single checks. Names: "
+                + ", ".join(f"``{k}``" for k in CONSISTENCY_CHECKS) + ".",
+        "validator": _check_checks, "rebuild": "env", "types": "bool | list | dict"})
+
+    @classmethod
+    def from_sphinx(cls, config: Config) -> PlanConfig:
+        """Read the values from a Sphinx config, replacing invalid ones by defaults.
+
+        :param config: the Sphinx configuration
+        :return: the validated configuration
+        """
+        values = {}
+        for f in dataclasses.fields(cls):
+            value = getattr(config, f"plan_{f.name}", None)
+            if value is not None and f.metadata["validator"](value):
+                values[f.name] = value
+        return cls(**values)
+
+    def check_enabled(self, name: str) -> bool:
+        """Whether the consistency check *name* runs.
+
+        :param name: a key of :data:`CONSISTENCY_CHECKS`
+        :return: ``True`` when it runs
+        """
+        value = self.consistency_checks
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, dict):
+            return value.get(name, True)
+        return name in value
+
+    def registry(self) -> Registry:
+        """The registry of this build: built-in types plus ``plan_types``.
+
+        :return: the registry
+        """
+        return build_registry(user_types_from_config(self.types)[0])
+
+
+def user_types_from_config(spec: dict[str, Any]) -> tuple[tuple[ObjectType, ...], list[str]]:
+    """Turn ``plan_types`` into object types.
+
+    :param spec: the configuration value
+    :return: the types that could be read and a list of problems
+    """
+    types: list[ObjectType] = []
+    problems: list[str] = []
+    kinds = {k.value: k for k in Kind}
+    builtin = {t.name for t in build_registry()}
+    for name, decl in sorted(spec.items()):
+        if not isinstance(name, str) or not name.isidentifier() or name in builtin:
+            problems.append(f"plan_types: {name!r} is not a valid new type name "
+                            "(letters, digits, _; not a built-in type)")
+            continue
+        decl = decl if isinstance(decl, dict) else {}
+        fields: list[FieldSpec] = []
+        for fname, fdecl in (decl.get("fields") or {}).items():
+            fdecl = {"kind": fdecl} if isinstance(fdecl, str) else dict(fdecl or {})
+            kind = kinds.get(str(fdecl.get("kind", "text")))
+            if kind is None:
+                problems.append(f"plan_types: {name}.{fname}: kind {fdecl.get('kind')!r} is not "
+                                f"one of {', '.join(kinds)}")
+                kind = Kind.TEXT
+            fields.append(FieldSpec(
+                str(fname), kind, tuple(str(c).lower() for c in fdecl.get("choices", ())),
+                default=fdecl.get("default"), required=bool(fdecl.get("required", False)),
+                target=fdecl.get("target"), help=str(fdecl.get("help", "")),
+            ))
+        label = str(decl.get("label", name.replace("_", " ").capitalize()))
+        types.append(ObjectType(
+            name, label, str(decl.get("section", "user-defined")), tuple(fields),
+            argument="optional" if decl.get("argument") == "optional" else "title",
+            checklist=bool(decl.get("checklist", False)),
+            columns=tuple(decl.get("columns", ("id", "title", *[f.name for f in fields][:4]))),
+            plural=str(decl.get("plural", "")), builtin=False, sort="plan, id",
+        ))
+    return tuple(types), problems
+
+
+def _validate(app: Sphinx, config: Config) -> None:
+    for f in dataclasses.fields(PlanConfig):
+        value = getattr(config, f"plan_{f.name}")
+        if not f.metadata["validator"](value):
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            warn(PlanWarning.CONFIG,
+                 f"plan_{f.name} = {value!r} is invalid ({f.metadata['types']}); "
+                 f"using {default!r}", location=None)
+    if isinstance(config.plan_types, dict):
+        for problem in user_types_from_config(config.plan_types)[1]:
+            warn(PlanWarning.CONFIG, problem, location=None)
+
+
+def setup_config(app: Sphinx) -> None:
+    """Declare every ``plan_*`` value and validate them at ``config-inited``.
+
+    :param app: the Sphinx application
+    """
+    for f in dataclasses.fields(PlanConfig):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        app.add_config_value(f"plan_{f.name}", default, f.metadata["rebuild"])
+    app.connect("config-inited", _validate, priority=400)

@@ -1,0 +1,118 @@
+"""``plan.consistency`` rules: pure functions over the resolved index."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan.render.objects import severity
+from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from sphinxcontrib_plan.config import PlanConfig
+    from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.resolve import ResolvedIndex
+
+    Finding = tuple[ObjectRecord, str]
+
+#: plan statuses from which every sign-off is expected to be given
+_APPROVED = ("approved", "in-progress", "completed")
+
+
+def _signoff(index: ResolvedIndex) -> Iterator[Finding]:
+    for plan in index.of_type("plan"):
+        status = plan.fields.get("status")
+        if status not in _APPROVED:
+            continue
+        for s in index.of_type("signoff", (plan.id,)):
+            state = s.fields.get("status")
+            if state in ("pending", "rejected"):
+                yield s, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} is "
+                          f"{state}; approve it, or set the plan's status back to in-review")
+
+
+def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
+    for plan in index.of_type("plan"):
+        view = index.view(plan)
+        if plan.fields.get("status") == "completed" and view["total"] > view["done"]:
+            yield plan, (f"plan {plan.id!r} is completed but {view['total'] - view['done']} of "
+                         f"its {view['total']} phase deliverables are open")
+    for phase in index.of_type("phase"):
+        if phase.fields.get("status") == "done" and phase.checks and phase.checks[0] < phase.checks[1]:
+            done, total = phase.checks
+            yield phase, (f"phase {phase.id!r} is done but {total - done} of its {total} "
+                          "deliverables are open; tick them or set status: in-progress")
+
+
+def _risk_owner(index: ResolvedIndex) -> Iterator[Finding]:
+    for risk in index.of_type("risk"):
+        if risk.fields.get("impact") == "high" and (severity(risk.fields) or 0) >= 6:
+            missing = [f for f in ("owner", "mitigation") if not risk.fields.get(f)]
+            if missing and risk.fields.get("status") != "closed":
+                yield risk, (f"high-severity risk {risk.id!r} has no {' and no '.join(missing)}; "
+                             "add :owner: and :mitigation:")
+
+
+def _responses(index: ResolvedIndex) -> Iterator[Finding]:
+    for endpoint in index.of_type("endpoint"):
+        if endpoint.extra.get("method") in ("WS", "WSS"):
+            continue
+        if not index.children.get(endpoint.id):
+            yield endpoint, (f"endpoint {endpoint.title!r} has no responses; nest at least "
+                             "one plan-response in it")
+
+
+def _phase_order(index: ResolvedIndex) -> Iterator[Finding]:
+    for phase in index.of_type("phase"):
+        start = _span(phase)[0]
+        for dep_id in phase.fields.get("depends-on", ()):
+            dep = index.by_id.get(dep_id)
+            if dep is None or dep.type != "phase":
+                continue
+            end = _span(dep)[1]
+            if start is None or end is None or type(start) is not type(end):
+                continue
+            # weeks are inclusive (3-4 ends with week 4); dates are instants
+            if start <= end if isinstance(start, int) else start < end:
+                yield phase, (f"phase {phase.id!r} starts ({start}) before the phase it depends "
+                              f"on, {dep.id!r}, ends ({end})")
+
+
+def _span(phase: ObjectRecord) -> tuple[object, object]:
+    weeks = phase.fields.get("weeks")
+    if weeks:
+        return weeks[0], weeks[1]
+    return phase.fields.get("start"), phase.fields.get("end")
+
+
+def _dependency(index: ResolvedIndex) -> Iterator[Finding]:
+    for dep in index.of_type("dependency"):
+        plan = index.by_id.get(dep.plan or "")
+        if plan is not None and plan.fields.get("status") in _APPROVED \
+                and dep.fields.get("approval") == "pending":
+            yield dep, (f"plan {plan.id!r} is {plan.fields['status']} but the new dependency "
+                        f"{dep.title!r} is still pending approval")
+
+
+RULES: dict[str, Callable[[ResolvedIndex], Iterator[Finding]]] = {
+    "signoff": _signoff,
+    "deliverables": _deliverables,
+    "risk-owner": _risk_owner,
+    "responses": _responses,
+    "phase-order": _phase_order,
+    "dependency": _dependency,
+}
+
+
+def check_consistency(config: PlanConfig, index: ResolvedIndex) -> None:
+    """Run every enabled rule and warn about each finding.
+
+    :param config: the plan configuration (which rules run)
+    :param index: the resolved index
+    """
+    for name, rule in RULES.items():
+        if not config.check_enabled(name):
+            continue
+        for record, message in rule(index):
+            warn(PlanWarning.CONSISTENCY, f"{message} [{name}]", location=record.location)

@@ -1,0 +1,1 @@
+"""Directives: ``plan``, the ``plan-<type>`` objects and the collectors."""

@@ -1,0 +1,179 @@
+"""The one directive class serving every object type of the registry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from sphinxcontrib_plan.model.checklist import count_checks
+from sphinxcontrib_plan.model.fields import parse_options
+from sphinxcontrib_plan.render.objects import fields_table, header
+from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.domain import PlanDomain
+    from sphinxcontrib_plan.model.types import ObjectType
+
+#: key of the per-document list of objects read but not yet given their ids
+PENDING = "plan:pending"
+#: key of the stack of enclosing objects (``plan-response`` looks for its endpoint)
+PARENTS = "plan:parents"
+
+
+class AnyOptions(dict):  # type: ignore[type-arg]
+    """An option spec accepting every option and keeping its raw text.
+
+    A strict spec makes docutils drop the whole directive on an unknown option
+    in reST (content lost) while MyST only drops the option; accepting all and
+    validating in the model gives one behaviour and our own warnings.
+    """
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> Any:
+        return _raw
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return _raw
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _raw(text: str | None) -> str | None:
+    return text
+
+
+class PlanObjectDirective(SphinxDirective):
+    """``plan-<type>``: read typed options, render fields and body, note a record."""
+
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = AnyOptions()
+
+    @property
+    def domain(self) -> PlanDomain:
+        """The ``plan`` domain of this build."""
+        return self.env.get_domain("plan")  # type: ignore[return-value]
+
+    @property
+    def otype(self) -> ObjectType:
+        """The object type served, from the directive name."""
+        name = self.name.split(":", 1)[-1].removeprefix("plan-")
+        return self.domain.registry[name]
+
+    def warn(self, subtype: PlanWarning, message: str) -> None:
+        """Warn at this directive's location.
+
+        :param subtype: warning subtype
+        :param message: the message
+        """
+        warn(subtype, message, location=self.get_location())
+
+    def parse_inline_nodes(self, text: str) -> list[nodes.Node]:
+        """Parse *text* as inline markup of the document's syntax (reST or MyST).
+
+        :param text: user text
+        :return: inline nodes (parser messages dropped into the document)
+        """
+        parsed, messages = self.parse_inline(text, lineno=self.lineno)
+        return [*parsed, *messages]
+
+    def title_text(self) -> str:
+        """The title, warning when a required one is missing."""
+        title = self.arguments[0].strip() if self.arguments else ""
+        if not title and self.otype.argument != "optional":
+            self.warn(PlanWarning.FIELD,
+                      f"{self.name}: a title is required as the directive's argument")
+        return title
+
+    def prepare(self, title: str, values: dict[str, Any], extra: dict[str, Any]) -> str:
+        """Hook before the body is parsed: validate the title, fill *extra*.
+
+        :param title: the argument
+        :param values: the typed fields (may be changed)
+        :param extra: type-specific data for the record (may be changed)
+        :return: the title to store
+        """
+        return title
+
+    def finish(self, body: list[nodes.Node], values: dict[str, Any], extra: dict[str, Any]) -> None:
+        """Hook after the body is parsed (e.g. read SQL from it).
+
+        :param body: the parsed body
+        :param values: the typed fields
+        :param extra: type-specific data for the record
+        """
+
+    def extra_rows(self, values: dict[str, Any], extra: dict[str, Any]) -> list[tuple[str, object]]:
+        """Derived rows shown after the fields.
+
+        :param values: the typed fields
+        :param extra: type-specific data
+        :return: ``(label, content)`` rows
+        """
+        return []
+
+    def title_nodes(self, title: str) -> list[nodes.Node]:
+        """Nodes of the title in the header line.
+
+        :param title: the stored title
+        :return: inline nodes
+        """
+        return self.parse_inline_nodes(title) if title else [nodes.Text(self.otype.label)]
+
+    def run(self) -> list[nodes.Node]:
+        """Read, validate and render the object; note it for the domain."""
+        otype = self.otype
+        values, problems = parse_options(otype, self.options, self.name)
+        for problem in problems:
+            self.warn(PlanWarning(problem.subtype), problem.message)
+        extra: dict[str, Any] = {}
+        title = self.prepare(self.title_text(), values, extra)
+
+        container = nodes.container(
+            classes=["plan-object", f"plan-{otype.name}", *values.get("class", ())])
+        self.set_source_info(container)
+        container += header(otype, self.title_nodes(title), values)
+
+        pending: list[dict[str, Any]] = self.env.temp_data.setdefault(PENDING, [])
+        key = len(pending)
+        entry: dict[str, Any] = {
+            "type": otype.name, "title": title, "values": values, "extra": extra,
+            "lineno": self.lineno, "checks": None, "parent": None,
+        }
+        pending.append(entry)
+        container["plan_key"] = key
+
+        parents: list[tuple[str, int]] = self.env.temp_data.setdefault(PARENTS, [])
+        if otype.parent:
+            if parents and parents[-1][0] == otype.parent:
+                entry["parent"] = parents[-1][1]
+            else:
+                self.warn(PlanWarning.NESTING,
+                          f"{self.name} belongs inside plan-{otype.parent}; it is shown "
+                          "but not attached to any object")
+        parents.append((otype.name, key))
+        try:
+            body = self.parse_content_to_nodes() if self.content else []
+        finally:
+            parents.pop()
+        if otype.checklist:
+            entry["checks"] = count_checks(body)
+        self.finish(body, values, extra)
+
+        rows = self.extra_rows(values, extra)
+        if entry["checks"] and entry["checks"][1]:
+            done, total = entry["checks"]
+            rows.append(("Progress", [nodes.inline(
+                "", f"{done}/{total} done", classes=["plan-progress"])]))
+        table = fields_table(otype, values, self.env.docname, self.parse_inline_nodes, rows)
+        if table is not None:
+            container += table
+        container.extend(body)
+        return [container]

@@ -1,0 +1,236 @@
+"""The ``plan`` domain: per-document records, roles, reference resolution, inventory."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from sphinxcontrib_plan.config import PlanConfig
+from sphinxcontrib_plan.model.ids import normalise_signature
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Set
+
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.resolve import ResolvedIndex
+
+
+class PlanXRefRole(XRefRole):
+    """``{plan:<type>}``: the object's title is the default link text."""
+
+    innernodeclass = nodes.inline
+
+    def process_link(
+        self, env: BuildEnvironment, refnode: nodes.Element, has_explicit_title: bool,
+        title: str, target: str,
+    ) -> tuple[str, str]:
+        # endpoint signatures are looked up in one canonical spelling
+        return title, normalise_signature(target) if " " in target.strip() else target.strip()
+
+
+class PlanDomain(Domain):
+    """Stores plan records per document and resolves references to them."""
+
+    name = "plan"
+    label = "Plan"
+    #: bump when the shape of :attr:`data` changes
+    data_version = 1
+    initial_data: dict[str, Any] = {
+        "objects": {},  # docname -> [ObjectRecord] in document order
+        "collectors": {},  # docname -> sorted types its collectors depend on
+        "xrefs": {},  # docname -> sorted targets of its plan references
+        "state": {},  # main process only: fingerprints of the last build
+    }
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        # user types from plan_types get an ObjType like the built-ins
+        for otype in self.registry:
+            if otype.name not in self.object_types and otype.role:
+                self.object_types[otype.name] = ObjType(otype.label, otype.name, "ref")
+        self._index: ResolvedIndex | None = None
+
+    @cached_property
+    def config(self) -> PlanConfig:
+        """The validated ``plan_*`` configuration."""
+        return PlanConfig.from_sphinx(self.env.config)
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The object types of this build."""
+        return self.config.registry()
+
+    # -- typed accessors ---------------------------------------------------
+
+    @property
+    def objects(self) -> dict[str, list[ObjectRecord]]:
+        """Records by document."""
+        return self.data["objects"]
+
+    @property
+    def collectors(self) -> dict[str, list[str]]:
+        """Types that the collectors of each document depend on."""
+        return self.data["collectors"]
+
+    @property
+    def xrefs(self) -> dict[str, list[str]]:
+        """Targets of plan references, by document."""
+        return self.data["xrefs"]
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """Fingerprints kept from the previous build."""
+        return self.data["state"]
+
+    def records(self) -> Iterator[ObjectRecord]:
+        """Every record, in document order."""
+        for docname in sorted(self.objects):
+            yield from self.objects[docname]
+
+    def note_document(
+        self, docname: str, records: list[ObjectRecord], collectors: Set[str], xrefs: Set[str]
+    ) -> None:
+        """Store what one document declares (replacing what it declared before).
+
+        :param docname: the document
+        :param records: its objects in document order
+        :param collectors: types its collectors depend on
+        :param xrefs: targets of its plan references
+        """
+        self._forget(docname)
+        if records:
+            self.objects[docname] = records
+        if collectors:
+            self.collectors[docname] = sorted(collectors)
+        if xrefs:
+            self.xrefs[docname] = sorted(xrefs)
+
+    def _forget(self, docname: str) -> None:
+        self._index = None
+        for store in (self.objects, self.collectors, self.xrefs):
+            store.pop(docname, None)
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget everything *docname* declared."""
+        self._forget(docname)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take the records of *docnames* read by a parallel worker."""
+        self._index = None
+        for key in ("objects", "collectors", "xrefs"):
+            for docname, value in otherdata[key].items():
+                if docname in docnames:
+                    self.data[key][docname] = value
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        """Give the document's objects their plan, id and anchor; store them."""
+        from sphinxcontrib_plan.collect import process_document
+
+        process_document(self, env, docname, document)
+
+    # -- the resolved index --------------------------------------------------
+
+    @property
+    def index(self) -> ResolvedIndex:
+        """The cross-document index, built once per build from the merged data."""
+        if self._index is None:
+            from sphinxcontrib_plan.resolve import build_index
+
+            self._index = build_index(self, report=False)
+        return self._index
+
+    def set_index(self, index: ResolvedIndex) -> None:
+        """Install the index built (with its warnings) at ``env-updated``.
+
+        :param index: the index
+        """
+        self._index = index
+
+    # -- references ------------------------------------------------------------
+
+    def _refnode(
+        self, builder: Builder, fromdocname: str, record: ObjectRecord, node: Element,
+        contnode: Element,
+    ) -> Element:
+        if not node.get("refexplicit"):
+            text = record.title or record.id
+            contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, record.docname, record.anchor, contnode,
+                            f"{self.registry[record.type].label}: {record.title}")
+
+    def resolve_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
+        target: str, node: addnodes.pending_xref, contnode: Element,
+    ) -> Element | None:
+        """Resolve ``{plan:<typ>}`` to the object's anchor."""
+        if typ == "doc":
+            return self._resolve_doc(builder, fromdocname, target, node, contnode)
+        record = self.index.lookup(target, None if typ == "ref" else typ)
+        if record is None:
+            return None
+        return self._refnode(builder, fromdocname, record, node, contnode)
+
+    def _resolve_doc(
+        self, builder: Builder, fromdocname: str, target: str, node: Element, contnode: Element
+    ) -> Element | None:
+        docname = self.index.doc_target(node.get("refdoc", fromdocname), target)
+        if docname is None:
+            return None
+        if not node.get("refexplicit"):
+            title = self.env.titles.get(docname)
+            text = title.astext() if title is not None else target
+            contnode = nodes.inline(text, text)
+        return make_refnode(builder, fromdocname, docname, "", contnode)
+
+    def resolve_any_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
+        node: addnodes.pending_xref, contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        """Resolve ``{any}`` against every plan object."""
+        record = self.index.lookup(normalise_signature(target), None)
+        if record is None:
+            return []
+        role = record.type if self.registry[record.type].role else "ref"
+        return [(f"plan:{role}", self._refnode(builder, fromdocname, record, node, contnode))]
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        """Every object, for ``objects.inv``, intersphinx and search."""
+        for record in self.records():
+            if not self.registry.get(record.type) or not self.registry[record.type].role:
+                continue
+            yield record.id, record.title, record.type, record.docname, record.anchor, 1
+            if record.type == "endpoint":
+                # a second entry lets other projects link by signature too
+                yield record.title, record.title, record.type, record.docname, record.anchor, -1
+
+    def get_full_qualified_name(self, node: Element) -> str | None:
+        """The target of a plan reference node."""
+        return node.get("reftarget")
+
+
+Element = nodes.Element
+
+
+def setup_domain(app: Any) -> None:
+    """Register the domain and one role per type, plus ``plan:ref``.
+
+    :param app: the Sphinx application
+    """
+    from sphinxcontrib_plan.model.types import BUILTIN_TYPES
+
+    PlanDomain.object_types = {
+        t.name: ObjType(t.label, t.name, "ref") for t in BUILTIN_TYPES if t.role
+    }
+    PlanDomain.roles = {t.name: PlanXRefRole() for t in BUILTIN_TYPES if t.role}
+    PlanDomain.roles["ref"] = PlanXRefRole()
+    app.add_domain(PlanDomain)

@@ -1,0 +1,1 @@
+"""Exports of the resolved index: ``plan.json`` and OpenAPI."""

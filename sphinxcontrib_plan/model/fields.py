@@ -1,0 +1,219 @@
+"""Pure converters from raw option text to typed field values.
+
+Every converter returns the canonical value or raises :class:`FieldProblem`;
+:func:`parse_options` turns a directive's raw options into values and a list
+of problems, so that one validation path serves reST and MyST alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan.errors import PlanError
+from sphinxcontrib_plan.model.types import Kind
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from sphinxcontrib_plan.model.types import FieldSpec, ObjectType
+
+
+class FieldProblem(PlanError):
+    """A raw value that does not fit its field."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found while reading options, reported as a warning."""
+
+    #: ``field`` (bad value) or ``option`` (unknown option)
+    subtype: str
+    #: option name concerned
+    name: str
+    #: full message
+    message: str
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WEEKS = re.compile(r"(\d+)(?:\s*(?:-|–|\.\.)\s*(\d+))?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+_TRUE = {"", "true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def _text(spec: FieldSpec, raw: str) -> str | None:
+    return raw.strip() or None
+
+
+def _enum(spec: FieldSpec, raw: str) -> str | None:
+    value = raw.strip().lower()
+    if not value:
+        return None
+    for choice in spec.choices:
+        # accept "In Review" / "in_review" for "in-review"
+        if value.replace(" ", "-").replace("_", "-") == choice:
+            return choice
+    near = difflib.get_close_matches(value, spec.choices, n=1, cutoff=0.5)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise FieldProblem(f"{raw.strip()!r} is not a valid value{hint}")
+
+
+def _date(spec: FieldSpec, raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise FieldProblem(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2024-01-15") from None
+
+
+def _weeks(spec: FieldSpec, raw: str) -> list[int] | None:
+    value = raw.strip()
+    if not value:
+        return None
+    match = _WEEKS.fullmatch(value.lower().removeprefix("weeks").removeprefix("week").strip())
+    if not match:
+        raise FieldProblem(f"{value!r} is not a week range; write N or N-M, e.g. 3-4")
+    start = int(match.group(1))
+    end = int(match.group(2) or start)
+    if start < 1 or end < start:
+        raise FieldProblem(f"{value!r} is not a week range: weeks count from 1 and end >= start")
+    return [start, end]
+
+
+def _list(spec: FieldSpec, raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _flag(spec: FieldSpec, raw: str | None) -> bool:
+    value = (raw or "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise FieldProblem(f"{raw!r} is not a flag; give the option without a value, or true/false")
+
+
+def _number(spec: FieldSpec, raw: str) -> int | float | None:
+    value = raw.strip().removesuffix("%").strip()
+    if not value:
+        return None
+    if not _NUMBER.fullmatch(value):
+        raise FieldProblem(f"{raw.strip()!r} is not a number")
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _percent(spec: FieldSpec, raw: str) -> int | float | None:
+    number = _number(spec, raw)
+    if number is not None and not 0 <= number <= 100:
+        raise FieldProblem(f"{raw.strip()!r} is not a percentage from 0 to 100")
+    return number
+
+
+def _doc(spec: FieldSpec, raw: str) -> str | None:
+    return raw.strip() or None
+
+
+CONVERTERS: Mapping[Kind, Callable[[FieldSpec, str], object]] = {
+    Kind.TEXT: _text,
+    Kind.ENUM: _enum,
+    Kind.DATE: _date,
+    Kind.WEEKS: _weeks,
+    Kind.LIST: _list,
+    Kind.REF: _text,
+    Kind.REFS: _list,
+    Kind.FLAG: _flag,
+    Kind.PERCENT: _percent,
+    Kind.NUMBER: _number,
+    Kind.DOC: _doc,
+}
+
+
+def is_url(value: str) -> bool:
+    """Whether a :attr:`Kind.DOC` value is a URL rather than a document path.
+
+    :param value: the field value
+    :return: ``True`` for ``scheme://...``
+    """
+    return bool(_URL.match(value))
+
+
+def allowed(spec: FieldSpec) -> str:
+    """Describe what a field accepts, for warnings and the reference.
+
+    :param spec: the field
+    :return: a short phrase
+    """
+    if spec.kind is Kind.ENUM:
+        return "one of " + ", ".join(spec.choices)
+    return {
+        Kind.TEXT: "text",
+        Kind.DATE: "a date YYYY-MM-DD",
+        Kind.WEEKS: "N or N-M",
+        Kind.LIST: "a comma-separated list",
+        Kind.REF: f"the id of a {spec.target}",
+        Kind.REFS: f"comma-separated ids of {spec.target}s",
+        Kind.FLAG: "no value (a flag)",
+        Kind.PERCENT: "a percentage 0-100",
+        Kind.NUMBER: "a number",
+        Kind.DOC: "a document path or URL",
+    }[spec.kind]
+
+
+def parse_options(
+    otype: ObjectType, raw: Mapping[str, str | None], directive: str
+) -> tuple[dict[str, object], list[Problem]]:
+    """Read raw directive options into typed field values.
+
+    Unknown options and bad values become problems; the fields that could be
+    read are always returned, defaults filled in.
+
+    :param otype: the object type
+    :param raw: option name to raw text (``None`` for a flag without value)
+    :param directive: directive name, for messages
+    :return: the values by field name and the problems found
+    """
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    names = otype.option_names
+    for name, text in raw.items():
+        key = name.lower()
+        spec = otype.field(key)
+        if spec is None:
+            near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            problems.append(Problem(
+                "option", name,
+                f"{directive}: unknown option {name!r}{hint} Allowed: {', '.join(names)}",
+            ))
+            continue
+        try:
+            if text is None and spec.kind is not Kind.FLAG:
+                raise FieldProblem("the option needs a value")
+            value = CONVERTERS[spec.kind](spec, text)  # type: ignore[arg-type]
+        except FieldProblem as err:
+            problems.append(Problem(
+                "field", key, f"{directive}: {key}: {err}; allowed: {allowed(spec)}",
+            ))
+            continue
+        if value is not None and value != []:
+            values[key] = value
+    for spec in otype.all_fields:
+        if spec.name not in values:
+            if spec.required:
+                problems.append(Problem(
+                    "field", spec.name,
+                    f"{directive}: the option {spec.name!r} is required ({allowed(spec)})",
+                ))
+            if spec.default is not None:
+                values[spec.name] = spec.default
+    return values, problems

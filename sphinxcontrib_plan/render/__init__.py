@@ -1,0 +1,1 @@
+"""Rendering of records and collectors into standard docutils nodes."""

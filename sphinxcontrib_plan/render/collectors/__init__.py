@@ -1,0 +1,176 @@
+"""Collector renderers: one module per family, each ``render(ctx) -> nodes``.
+
+Shared here: the :class:`Context` a renderer receives, row selection
+(``:plan:``, ``:filter:``, ``:sort:``) and cells for ``:columns:``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+
+from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.query.filter import FilterError, evaluate, parse_filter
+from sphinxcontrib_plan.query.sort import parse_sort, sort_records
+from sphinxcontrib_plan.render.nodes import badge, display, joined, table, xref
+from sphinxcontrib_plan.render.objects import LEVELS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sphinx.builders import Builder
+
+    from sphinxcontrib_plan.config import PlanConfig
+    from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.model.types import ObjectType, Registry
+    from sphinxcontrib_plan.resolve import ResolvedIndex
+
+
+@dataclass
+class Context:
+    """Everything a collector renderer needs."""
+
+    #: the resolved index of the project
+    index: ResolvedIndex
+    #: the object types
+    registry: Registry
+    #: the plan configuration
+    config: PlanConfig
+    #: the builder writing the page
+    builder: Builder
+    #: the document being written
+    docname: str
+    #: the collector kind
+    kind: str
+    #: the main type listed
+    main: str
+    #: plan ids to keep (empty: all)
+    plans: list[str]
+    #: the filter text (already validated)
+    filter: str
+    #: the sort text (already validated)
+    sort: str
+    #: requested columns (empty: the collector's default)
+    columns: list[str]
+    #: caption of the main table
+    caption: str
+
+    @property
+    def otype(self) -> ObjectType:
+        """The main type."""
+        return self.registry[self.main]
+
+    def select(self, typ: str | None = None, *, apply_query: bool = True) -> list[ObjectRecord]:
+        """Records of a type in the chosen plans, filtered and sorted.
+
+        :param typ: the type (default: the main type)
+        :param apply_query: apply ``:filter:`` and ``:sort:`` (only meaningful
+            for the main type, whose fields they name)
+        :return: the records
+        """
+        typ = typ or self.main
+        otype = self.registry[typ]
+        records = self.index.of_type(typ, self.plans)
+        ranks = otype.ranks
+        if apply_query and typ == self.main and self.filter:
+            try:
+                flt = parse_filter(self.filter)
+            except FilterError:
+                return []
+            records = [r for r in records if evaluate(flt, self.index.view(r), ranks)]
+        sort = self.sort if (apply_query and typ == self.main and self.sort) else otype.sort
+        return sort_records(records, parse_sort(sort), lambda r, f: self.index.view(r).get(f), ranks)
+
+    def link(self, record: ObjectRecord, text: str | None = None) -> nodes.Node:
+        """A link to *record* (title as text unless given).
+
+        :param record: the target
+        :param text: link text
+        :return: the pending reference
+        """
+        return xref(record.id, "ref", self.docname, text if text is not None else record.title or record.id)
+
+    def cell(self, record: ObjectRecord, column: str) -> Any:
+        """The content of one ``:columns:`` cell.
+
+        :param record: the row's record
+        :param column: field or derived name
+        :return: text, a node or a list of nodes
+        """
+        view = self.index.view(record)
+        value = view.get(column)
+        if column == "id":
+            return self.link(record, record.id)
+        if column == "title":
+            return self.link(record)
+        if column == "plan":
+            plan = self.index.by_id.get(value or "")
+            return self.link(plan, plan.id) if plan else (value or "")
+        if column == "severity":
+            return badge("severity", LEVELS[value], f"{display(LEVELS[value])} ({value})") if value else ""
+        if column == "progress":
+            return f"{view['done']}/{view['total']} ({value}%)" if value is not None else ""
+        if column == "responses" and record.type == "endpoint":
+            return joined([badge("status-code", f"{r.extra['code'][0]}xx", r.extra["code"])
+                           for r in self.index.children.get(record.id, ())], " ")
+        if column == "method":
+            return badge("method", value, value) if value else ""
+        spec = self.registry[record.type].field(column)
+        if value is None or value == [] or spec is None:
+            return "" if value is None else str(value)
+        if spec.kind is Kind.ENUM:
+            return badge(column, value)
+        if spec.kind in (Kind.REF, Kind.REFS):
+            targets = [value] if spec.kind is Kind.REF else value
+            return joined([self.link_id(t) for t in targets])
+        if spec.kind is Kind.LIST:
+            return ", ".join(value)
+        if spec.kind is Kind.WEEKS:
+            return f"{value[0]}" if value[0] == value[1] else f"{value[0]}–{value[1]}"
+        if spec.kind is Kind.FLAG:
+            return "yes" if value else ""
+        if spec.kind is Kind.PERCENT:
+            return f"{value}%"
+        return str(value)
+
+    def link_id(self, target: str) -> nodes.Node:
+        """A link to the object with id *target*, plain text if there is none.
+
+        :param target: an id
+        :return: a node
+        """
+        record = self.index.by_id.get(target)
+        return self.link(record) if record else nodes.Text(target)
+
+    def label(self, column: str) -> str:
+        """Header of a column.
+
+        :param column: field or derived name
+        :return: the label
+        """
+        spec = self.otype.field(column)
+        if column == "id":
+            return "ID"
+        return spec.label if spec else column.replace("-", " ").capitalize()
+
+    def records_table(
+        self, records: Sequence[ObjectRecord], default: Sequence[str], *,
+        caption: str | None = None, classes: Sequence[str] = (),
+    ) -> nodes.table:
+        """A table of records with ``:columns:`` (or *default*) as columns.
+
+        :param records: the rows
+        :param default: columns when ``:columns:`` is not given
+        :param caption: table title (default: ``:caption:``)
+        :param classes: extra table classes
+        :return: the table
+        """
+        columns = self.columns or list(default)
+        return table(
+            [self.label(c) for c in columns],
+            [[self.cell(r, c) for c in columns] for r in records],
+            caption=caption if caption is not None else self.caption or None,
+            classes=[f"plan-{self.kind}", *classes],
+        )

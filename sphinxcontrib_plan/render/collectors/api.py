@@ -1,0 +1,45 @@
+"""``plan-api-index``: endpoints grouped by path."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from sphinxcontrib_plan.model.ids import METHODS
+from sphinxcontrib_plan.render.nodes import table, xref
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.render.collectors import Context
+
+
+def render(ctx: Context) -> list[nodes.Node]:
+    """One table; rows grouped by path, methods in their conventional order.
+
+    :param ctx: the collector context
+    :return: nodes
+    """
+    endpoints = ctx.select()
+    if not ctx.sort:
+        endpoints.sort(key=lambda r: (r.extra.get("path", ""),
+                                      METHODS.index(r.extra["method"])
+                                      if r.extra.get("method") in METHODS else 99))
+    columns = ctx.columns or ["method", "summary", "auth", "responses", "plan"]
+    headers = ["Path", *(ctx.label(c) for c in columns)]
+    rows = []
+    for path, group in groupby(endpoints, key=lambda r: r.extra.get("path", "")):
+        for i, endpoint in enumerate(group):
+            first = nodes.literal(path, path) if i == 0 else ""
+            cells: list[object] = [first]
+            for c in columns:
+                if c == "method":
+                    method: list[nodes.Node] = [xref(endpoint.id, "ref", ctx.docname,
+                                                     content=ctx.cell(endpoint, c))]
+                    if endpoint.fields.get("deprecated"):
+                        method.append(nodes.emphasis(" deprecated", " deprecated"))
+                    cells.append(method)
+                else:
+                    cells.append(ctx.cell(endpoint, c))
+            rows.append(cells)
+    return [table(headers, rows, caption=ctx.caption or None, classes=["plan-api-index"])]

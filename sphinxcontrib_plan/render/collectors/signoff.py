@@ -1,0 +1,61 @@
+"""``plan-signoff-summary`` and ``plan-overview``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from sphinxcontrib_plan.render.nodes import badge, joined, table
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.render.collectors import Context
+
+
+def render_summary(ctx: Context) -> list[nodes.Node]:
+    """Sign-offs by plan, then the approvals still outstanding.
+
+    :param ctx: the collector context
+    :return: nodes
+    """
+    signoffs = ctx.select()
+    columns = ctx.columns or ["plan", "title", "name", "status", "date", "conditions"]
+    out: list[nodes.Node] = [ctx.records_table(signoffs, columns)]
+    outstanding = [s for s in signoffs if s.fields.get("status") != "approved"]
+    para = nodes.paragraph(classes=["plan-outstanding"])
+    if outstanding:
+        para += nodes.strong("Outstanding approvals: ", "Outstanding approvals: ")
+        para.extend(joined([
+            nodes.inline("", "", ctx.link(s, f"{s.plan or '—'} / {s.title}"), nodes.Text(" "),
+                         badge("status", s.fields.get("status", "pending")))
+            for s in outstanding]))
+    else:
+        para += nodes.Text("No approval outstanding.")
+    out.append(para)
+    return out
+
+
+def render_overview(ctx: Context) -> list[nodes.Node]:
+    """Every plan with its state at a glance.
+
+    :param ctx: the collector context
+    :return: nodes
+    """
+    default = ["id", "title", "status", "owner", "updated", "progress", "open-high-risks",
+               "endpoints", "signoff"]
+    columns = ctx.columns or default
+    rows = []
+    plans = ctx.select()
+    for plan in plans:
+        row: list[object] = []
+        for column in columns:
+            if column == "signoff":
+                value = ctx.index.view(plan)["signoff"]
+                row.append(badge("signoff", value))
+            elif column in ("open-high-risks", "endpoints"):
+                row.append(str(ctx.index.view(plan)[column]))
+            else:
+                row.append(ctx.cell(plan, column))
+        rows.append(row)
+    return [table([ctx.label(c) for c in columns], rows, caption=ctx.caption or None,
+                  classes=["plan-overview"])]

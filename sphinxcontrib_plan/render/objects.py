@@ -1,0 +1,144 @@
+"""Field values of one object → standard nodes (header line and field list)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from sphinxcontrib_plan.model.fields import is_url
+from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.render.nodes import badge, display, field_list, joined, xref
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from sphinxcontrib_plan.model.types import FieldSpec, ObjectType
+
+    InlineParser = Callable[[str], list[nodes.Node]]
+
+#: characters that may start inline markup in reST or MyST; text without any
+#: of them is kept as a plain Text node, which spares thousands of parser calls
+_MARKUP = re.compile(r"[*`_\[\]<>{}|:\\$~]")
+
+#: fields shown in the header line or not at all, rather than in the field list
+_HIDDEN = {"id", "plan", "class", "tags"}
+
+LEVELS = {1: "low", 2: "low", 3: "medium", 4: "medium", 6: "high", 9: "high"}
+
+
+def severity(fields: Mapping[str, object]) -> int | None:
+    """Risk severity: impact × likelihood on the 3×3 scale (1 to 9).
+
+    :param fields: the risk's fields
+    :return: the score, or ``None`` when impact or likelihood is missing
+    """
+    rank = {"low": 1, "medium": 2, "high": 3}
+    impact, likelihood = rank.get(fields.get("impact")), rank.get(fields.get("likelihood"))  # type: ignore[arg-type]
+    return impact * likelihood if impact and likelihood else None
+
+
+def value_nodes(
+    spec: FieldSpec, value: object, fromdoc: str, parse_inline: InlineParser
+) -> list[nodes.Node]:
+    """Nodes showing one field value.
+
+    :param spec: the field
+    :param value: its canonical value
+    :param fromdoc: the document being built
+    :param parse_inline: parses user text as inline markup of the document's syntax
+    :return: inline nodes
+    """
+    kind = spec.kind
+    if kind is Kind.ENUM:
+        return [badge(spec.name, str(value))]
+    if kind is Kind.REF:
+        return [xref(str(value), spec.target or "ref", fromdoc, field=True)]
+    if kind is Kind.REFS:
+        return joined([xref(v, spec.target or "ref", fromdoc, field=True) for v in value])  # type: ignore[union-attr]
+    if kind is Kind.FLAG:
+        return [nodes.Text("yes" if value else "no")]
+    if kind is Kind.WEEKS:
+        start, end = value  # type: ignore[misc]
+        return [nodes.Text(f"{start}" if start == end else f"{start}–{end}")]
+    if kind is Kind.PERCENT:
+        return [nodes.Text(f"{value}%")]
+    if kind is Kind.LIST:
+        return joined([nodes.literal(v, v) for v in value])  # type: ignore[union-attr]
+    if kind is Kind.DOC:
+        text = str(value)
+        if is_url(text):
+            return [nodes.reference(text, text, refuri=text)]
+        return [xref(text, "doc", fromdoc, text=None, field=True)]
+    text = str(value)
+    if _MARKUP.search(text):
+        return parse_inline(text)
+    return [nodes.Text(text)]
+
+
+def header(
+    otype: ObjectType, title: list[nodes.Node], values: Mapping[str, object]
+) -> nodes.paragraph:
+    """The object's first line: type label, title, id slot and tag badges.
+
+    The id is filled in when the document is processed, because a derived id
+    depends on the document's plan, which is known only then.
+
+    :param otype: the object type
+    :param title: nodes of the parsed title
+    :param values: the field values
+    :return: the header paragraph
+    """
+    para = nodes.paragraph(classes=["plan-object-header"])
+    para += nodes.inline(otype.label, otype.label, classes=["plan-type-label"])
+    para += nodes.Text(" ")
+    strong = nodes.strong(classes=["plan-object-title"])
+    strong.extend(title)
+    para += strong
+    para += nodes.Text(" ")
+    para += nodes.inline("", "", classes=["plan-object-id"])
+    for tag in values.get("tags", ()):  # type: ignore[attr-defined]
+        para += nodes.Text(" ")
+        para += badge("tag", tag, tag)
+    return para
+
+
+def fields_table(
+    otype: ObjectType,
+    values: Mapping[str, object],
+    fromdoc: str,
+    parse_inline: InlineParser,
+    extra_rows: list[tuple[str, object]] | None = None,
+) -> nodes.field_list | None:
+    """The field list of an object, in registry order.
+
+    :param otype: the object type
+    :param values: the field values
+    :param fromdoc: the document being built
+    :param parse_inline: inline parser of the document's syntax
+    :param extra_rows: derived rows appended at the end (e.g. severity)
+    :return: the field list, or ``None`` when there is nothing to show
+    """
+    rows: list[tuple[str, object]] = []
+    for spec in otype.fields:
+        if spec.name in _HIDDEN or spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.kind is Kind.FLAG and not value:
+            continue
+        rows.append((spec.label, value_nodes(spec, value, fromdoc, parse_inline)))
+    rows.extend(extra_rows or ())
+    if not rows:
+        return None
+    return field_list(rows, classes=[f"plan-{otype.name}-fields"])
+
+
+def severity_row(score: int) -> tuple[str, object]:
+    """The derived ``Severity`` row of a risk.
+
+    :param score: impact × likelihood
+    :return: label and nodes
+    """
+    level = LEVELS[score]
+    return "Severity", [badge("severity", level, f"{display(level)} ({score})")]

@@ -1,0 +1,79 @@
+"""Fill collector placeholders from the merged data of the whole project."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from sphinxcontrib_plan.directives.collectors import plan_collector
+from sphinxcontrib_plan.render.collectors import Context, api, query, risks, signoff, timeline
+from sphinxcontrib_plan.render.nodes import note
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sphinx.application import Sphinx
+
+    from sphinxcontrib_plan.domain import PlanDomain
+
+RENDERERS: dict[str, Callable[[Context], list[nodes.Node]]] = {
+    "overview": signoff.render_overview,
+    "risk-register": risks.render_register,
+    "risk-matrix": risks.render_matrix,
+    "api-index": api.render,
+    "timeline": timeline.render,
+    "signoff-summary": signoff.render_summary,
+    "query": query.render,
+}
+
+
+class CollectorTransform(SphinxPostTransform):
+    """Replace each ``plan_collector`` placeholder by its tables and lists."""
+
+    # below 10, so the pending_xref nodes emitted here are still resolved by
+    # Sphinx's ReferencesResolver (priority 10) through the plan domain, for
+    # every builder, instead of being resolved by hand
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        """Render every placeholder of the document."""
+        placeholders = list(self.document.findall(plan_collector))
+        if not placeholders:
+            return
+        domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
+        for node in placeholders:
+            node.replace_self(self.render(domain, node))
+
+    def render(self, domain: PlanDomain, node: plan_collector) -> list[nodes.Node]:
+        """The nodes of one collector.
+
+        :param domain: the plan domain
+        :param node: the placeholder
+        :return: the rendering, or a visible note when the query is broken
+        """
+        if node.get("error"):
+            return [note(f"This {node['kind']} is empty: {node['error']}.")]
+        ctx = Context(
+            index=domain.index, registry=domain.registry, config=domain.config,
+            builder=self.app.builder, docname=self.env.docname, kind=node["kind"],
+            main=node["main"], plans=node["plans"], filter=node["filter"], sort=node["sort"],
+            columns=node["columns"], caption=node["caption"],
+        )
+        renderer = RENDERERS.get(node["kind"], query.render)
+        container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
+        container.extend(renderer(ctx))
+        for tbl in container.findall(nodes.table):
+            # writers number captioned tables and need an id to do so
+            if not tbl["ids"] and any(isinstance(c, nodes.title) for c in tbl.children):
+                self.document.set_id(tbl)
+        return [container]
+
+
+def setup_transforms(app: Sphinx) -> None:
+    """Register the collector post-transform.
+
+    :param app: the Sphinx application
+    """
+    app.add_post_transform(CollectorTransform)
