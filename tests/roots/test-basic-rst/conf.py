@@ -1,0 +1,3 @@
+extensions = ["sphinxcontrib_plan"]
+project = "Basic"
+exclude_patterns = ["_build"]
