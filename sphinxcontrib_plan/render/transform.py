@@ -57,7 +57,7 @@ class CollectorTransform(SphinxPostTransform):
             return [note(f"This {node['kind']} is empty: {node['error']}.")]
         ctx = Context(
             index=domain.index, registry=domain.registry, config=domain.config,
-            builder=self.app.builder, docname=self.env.docname, kind=node["kind"],
+            docname=self.env.docname, kind=node["kind"],
             main=node["main"], plans=node["plans"], filter=node["filter"], sort=node["sort"],
             columns=node["columns"], caption=node["caption"],
         )

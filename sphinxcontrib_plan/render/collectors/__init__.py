@@ -20,8 +20,6 @@ from sphinxcontrib_plan.render.objects import LEVELS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sphinx.builders import Builder
-
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import ObjectType, Registry
@@ -38,8 +36,6 @@ class Context:
     registry: Registry
     #: the plan configuration
     config: PlanConfig
-    #: the builder writing the page
-    builder: Builder
     #: the document being written
     docname: str
     #: the collector kind
