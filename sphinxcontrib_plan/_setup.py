@@ -29,7 +29,8 @@ def _register_user_types(app: Sphinx, config: Config) -> None:
             app.add_role_to_domain("plan", otype.name, PlanXRefRole(), override=True)
 
 
-def _add_css(app: Sphinx) -> None:
+def _builder_inited(app: Sphinx) -> None:
+    app.env.get_domain("plan").add_user_types()  # type: ignore[attr-defined]
     if app.builder.format == "html":
         app.add_css_file("plan.css")
 
@@ -67,7 +68,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_roles(app)
     setup_transforms(app)
     app.connect("config-inited", _register_user_types, priority=450)
-    app.connect("builder-inited", _add_css)
+    app.connect("builder-inited", _builder_inited)
     app.connect("build-finished", _copy_css)
     app.connect("env-updated", on_env_updated)
     app.connect("env-get-updated", on_env_get_updated)

@@ -54,11 +54,17 @@ class PlanDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # user types from plan_types get an ObjType like the built-ins
+        self._index: ResolvedIndex | None = None
+
+    def add_user_types(self) -> None:
+        """Give each ``plan_types`` type an ObjType like the built-ins.
+
+        Called at ``builder-inited``: the domain is created before the
+        environment takes the new configuration, so it cannot read it earlier.
+        """
         for otype in self.registry:
             if otype.name not in self.object_types and otype.role:
                 self.object_types[otype.name] = ObjType(otype.label, otype.name, "ref")
-        self._index: ResolvedIndex | None = None
 
     @cached_property
     def config(self) -> PlanConfig:

@@ -198,12 +198,12 @@ def parse_options(
             continue
         try:
             if text is None and spec.kind is not Kind.FLAG:
-                raise FieldProblem("the option needs a value")
+                raise FieldProblem(f"the option needs a value ({allowed(spec)})")
             value = CONVERTERS[spec.kind](spec, text)  # type: ignore[arg-type]
         except FieldProblem as err:
-            problems.append(Problem(
-                "field", key, f"{directive}: {key}: {err}; allowed: {allowed(spec)}",
-            ))
+            # enum messages list the choices; the other converters say what fits
+            hint = f"; allowed: {allowed(spec)}" if spec.kind is Kind.ENUM else ""
+            problems.append(Problem("field", key, f"{directive}: {key}: {err}{hint}"))
             continue
         if value is not None and value != []:
             values[key] = value
