@@ -1,0 +1,523 @@
+"""Database schema facts (tables, columns, keys, indexes) read from ``plan-table`` SQL.
+
+The SQL is parsed with sqlglot, never executed. It is PostgreSQL with the MySQL
+habits plan templates carry: inline ``[UNIQUE] INDEX|KEY name (cols)`` elements
+and back-quoted identifiers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_left
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.tokens import TokenType
+
+from sphinxcontrib_plan.errors import PlanError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from sqlglot.tokens import Token
+
+__all__ = ["Column", "ForeignKey", "Index", "SqlError", "Table", "parse_schema"]
+
+
+class SqlError(PlanError):
+    """The SQL of a ``plan-table`` cannot be read as a schema.
+
+    :param message: what went wrong, on one line
+    :param line: 1-based line in the given SQL, when known
+    """
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        # Both values go to Exception.args so the error survives pickling (-j builds).
+        super().__init__(message, line)
+        #: What went wrong, on one line.
+        self.message = message
+        #: The 1-based line in the given SQL, or None when unknown.
+        self.line = line
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class _Record:
+    """``to_dict()`` for the frozen records below: fields in declaration order, JSON-able."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as a JSON-able dict whose keys follow the field order."""
+        return {each.name: _plain(getattr(self, each.name)) for each in fields(self)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Record):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class ForeignKey(_Record):
+    """A ``REFERENCES`` clause, written on a column or as a table constraint."""
+
+    #: Referencing columns of the owning table, in key order.
+    columns: tuple[str, ...]
+    #: Referenced table, schema-qualified as written (``billing.invoices``).
+    ref_table: str
+    #: Referenced columns; empty when the clause names only the table (its primary key).
+    ref_columns: tuple[str, ...] = ()
+    #: Upper-case ``ON DELETE`` action (``CASCADE``, ``SET NULL``...), or None.
+    on_delete: str | None = None
+    #: Upper-case ``ON UPDATE`` action, or None.
+    on_update: str | None = None
+    #: Constraint name from ``CONSTRAINT name``, or None.
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Index(_Record):
+    """An index, inline in ``CREATE TABLE`` or from ``CREATE INDEX``."""
+
+    #: Index name, or None for an anonymous index.
+    name: str | None
+    #: Key parts as written, ordering words kept (``created_at DESC``, ``lower(email)``).
+    columns: tuple[str, ...]
+    #: Whether the index is ``UNIQUE``.
+    unique: bool = False
+    #: Predicate of a partial index (the text after ``WHERE``), or None.
+    where: str | None = None
+
+
+@dataclass(frozen=True)
+class Column(_Record):
+    """One column of a table, with the constraints that concern it alone."""
+
+    #: Column name, unquoted.
+    name: str
+    #: Type as written, upper-cased unless user-defined (``TIMESTAMP WITH TIME ZONE``);
+    #: empty when none is written.
+    type: str
+    #: False for ``NOT NULL``, primary-key and ``SERIAL`` columns.
+    nullable: bool = True
+    #: ``DEFAULT`` expression as written (``gen_random_uuid()``), or None.
+    default: str | None = None
+    #: Whether the column is (part of) the table's primary key.
+    primary_key: bool = False
+    #: Whether a single-column ``UNIQUE`` constraint covers the column.
+    unique: bool = False
+    #: ``CHECK`` expressions written on the column itself.
+    checks: tuple[str, ...] = ()
+    #: The first single-column foreign key on this column, or None.
+    references: ForeignKey | None = None
+
+
+@dataclass(frozen=True)
+class Table(_Record):
+    """A table; its key, unique and check lists include those written on columns."""
+
+    #: Table name, schema-qualified as written (``billing.invoices``), unquoted.
+    name: str
+    #: Columns in declaration order.
+    columns: tuple[Column, ...] = ()
+    #: Primary-key columns in key order; empty when there is none.
+    primary_key: tuple[str, ...] = ()
+    #: Foreign keys in declaration order, then those added by ``ALTER TABLE``.
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    #: Column lists of ``UNIQUE`` constraints (unique indexes are in :attr:`indexes`).
+    uniques: tuple[tuple[str, ...], ...] = ()
+    #: All ``CHECK`` expressions, column-level ones included.
+    checks: tuple[str, ...] = ()
+    #: Inline indexes, then those from ``CREATE INDEX``.
+    indexes: tuple[Index, ...] = ()
+
+
+def parse_schema(sql: str) -> tuple[Table, ...]:
+    """Read the tables defined by *sql*, in definition order.
+
+    ``CREATE TABLE`` statements define tables. ``CREATE INDEX`` and ``ALTER
+    TABLE ... ADD COLUMN|CONSTRAINT`` are attached to their table wherever they
+    appear; when that table is not defined in *sql* they are dropped, since
+    there is nothing to attach them to. Other statements (``INSERT``, ``COMMENT
+    ON``, ``CREATE TYPE``, ``CREATE TABLE ... AS SELECT``...) are ignored.
+
+    :param sql: the SQL text, one or more ``;``-separated statements
+    :return: the tables, one per ``CREATE TABLE``
+    :raises SqlError: when the text does not parse, a ``CREATE TABLE`` or
+        ``CREATE INDEX`` uses syntax sqlglot does not model, a table is created
+        twice, or there is no ``CREATE TABLE`` at all
+    """
+    reader = _Reader(sql)
+    for statement in reader.statements:
+        # CREATE TABLE ... AS SELECT has a bare Table there, not a column list.
+        if isinstance(statement, exp.Create) and statement.kind == "TABLE" and isinstance(
+            statement.this, exp.Schema
+        ):
+            reader.create_table(statement)
+        elif isinstance(statement, exp.Command):
+            reader.reject_opaque(statement)
+    if not reader.tables:
+        raise SqlError("no CREATE TABLE statement found")
+    for statement in reader.statements:
+        if isinstance(statement, exp.Create) and isinstance(statement.this, exp.Index):
+            reader.create_index(statement)
+        elif isinstance(statement, exp.Alter) and statement.args.get("kind") == "TABLE":
+            reader.alter_table(statement)
+    return tuple(draft.freeze() for draft in reader.tables.values())
+
+
+# -- parsing -----------------------------------------------------------------
+
+#: ``meta`` key under which the parser leaves the source span of a node.
+_SPAN = "plan_span"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Some sqlglot messages embed a repr: "but got <Token token_type: ..., text: (, ...>"
+# or "missing for <class 'sqlglot.expressions....DefaultColumnConstraint'>".
+_TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
+_CLASS_REPR = re.compile(r"<class '(?:\w+\.)*(\w+)'>")
+_SERIAL_TYPES = {"SMALLSERIAL", "SERIAL", "BIGSERIAL"}
+
+
+def _spanning(name: str) -> Callable[..., Any]:
+    """Wrap parser method *name* so that its result records the characters it consumed.
+
+    sqlglot normalises what it regenerates (``INTEGER`` becomes ``INT``,
+    ``gen_random_uuid()`` becomes ``GEN_RANDOM_UUID()``), so the text of types,
+    defaults, checks and index keys is quoted from the source instead.
+    """
+    base = getattr(Postgres.Parser, name)
+
+    def parse(self: Any, *args: Any, **kwargs: Any) -> Any:
+        first = self._index
+        node = base(self, *args, **kwargs)
+        if isinstance(node, exp.Expression) and self._index > first:
+            # Nested calls may return the same node; the outermost call ends last and wins.
+            node.meta[_SPAN] = (self._tokens[first].start, self._tokens[self._index - 1].end)
+        return node
+
+    return parse
+
+
+class _PlanTokenizer(Postgres.Tokenizer):
+    IDENTIFIERS = [*Postgres.Tokenizer.IDENTIFIERS, "`"]
+
+
+class _PlanParser(Postgres.Parser):
+    """PostgreSQL grammar plus MySQL's inline ``[UNIQUE] INDEX|KEY [name] (keys)``.
+
+    sqlglot's mysql dialect parses those elements but not the PostgreSQL around
+    them (double-quoted identifiers, ``TEXT[]``, ``::`` casts), hence this mix.
+    """
+
+    CONSTRAINT_PARSERS = {
+        **Postgres.Parser.CONSTRAINT_PARSERS,
+        "INDEX": lambda self: self._parse_inline_index(),
+        "KEY": lambda self: self._parse_inline_index(),
+        "UNIQUE": lambda self: self._parse_unique_or_index(),
+    }
+    SCHEMA_UNNAMED_CONSTRAINTS = {*Postgres.Parser.SCHEMA_UNNAMED_CONSTRAINTS, "INDEX", "KEY"}
+
+    _parse_types = _spanning("_parse_types")
+    _parse_bitwise = _spanning("_parse_bitwise")
+    _parse_assignment = _spanning("_parse_assignment")
+    _parse_ordered = _spanning("_parse_ordered")
+    _parse_as_command = _spanning("_parse_as_command")
+
+    def _parse_inline_index(self, kind: str | None = None) -> exp.Expression | None:
+        start = self._index
+        name = None
+        if not self._match(TokenType.L_PAREN, advance=False):
+            name = self._parse_id_var(any_token=False)
+        if not self._match(TokenType.L_PAREN, advance=False):
+            # A column named "key" or "index": hand the tokens back to the caller,
+            # which then parses a column definition.
+            self._retreat(start)
+            return None
+        keys = self._parse_wrapped_csv(self._parse_ordered)
+        return self.expression(exp.IndexColumnConstraint(this=name, expressions=keys, kind=kind))
+
+    def _parse_unique_or_index(self) -> exp.Expression | None:
+        start = self._index
+        if self._match_texts(("INDEX", "KEY")):
+            index = self._parse_inline_index(kind="UNIQUE")
+            if index is not None:
+                return index
+            self._retreat(start)
+        return self._parse_unique()
+
+
+def _drop(record: logging.LogRecord) -> bool:
+    return False
+
+
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    # sqlglot logs a warning whenever it falls back to an opaque Command (CREATE
+    # EXTENSION, exotic ALTERs). Those are ignored or become a SqlError, and a
+    # Sphinx build must not print them: drop its records during the parse only.
+    logger = logging.getLogger("sqlglot")
+    logger.addFilter(_drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_drop)
+
+
+def _sql_error(error: Exception, sql: str) -> SqlError:
+    line = None
+    if isinstance(error, ParseError) and error.errors:
+        first = error.errors[0]
+        message = _TOKEN_REPR.sub(r"'\1'", first.get("description") or "syntax error")
+        message = _CLASS_REPR.sub(r"\1", message)
+        if first.get("highlight"):
+            message += f", near {first['highlight']!r}"
+        line = first.get("line")
+    elif isinstance(error, SqlglotError):
+        # A TokenError quotes sql[start:end]; the bad character is at its end.
+        message = str(error)
+        if getattr(error, "end", None) is not None:
+            line = sql.count("\n", 0, error.end) + 1  # type: ignore[attr-defined]
+    else:
+        # sqlglot has crashed with plain TypeErrors on some malformed input; a
+        # typo in a plan must give a warning, not stop the build.
+        message = f"sqlglot failed on this SQL: {type(error).__name__}: {error}"
+    return SqlError(" ".join(_ANSI.sub("", message).split()), line)
+
+
+# -- reading -----------------------------------------------------------------
+
+
+@dataclass
+class _TableDraft:
+    """A table being read; ``CREATE INDEX`` and ``ALTER TABLE`` may still add to it."""
+
+    name: str
+    columns: list[Column] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    uniques: list[tuple[str, ...]] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+
+    def freeze(self) -> Table:
+        """Return the Table, each column's flags derived from the table constraints."""
+        # Unquoted names fold to lower case: PRIMARY KEY (ID) covers column id.
+        primary = {name.lower() for name in self.primary_key}
+        unique = {names[0].lower() for names in self.uniques if len(names) == 1}
+        references: dict[str, ForeignKey] = {}
+        for key in self.foreign_keys:
+            if len(key.columns) == 1:
+                references.setdefault(key.columns[0].lower(), key)
+        columns = tuple(
+            replace(
+                column,
+                nullable=column.nullable and column.name.lower() not in primary,
+                primary_key=column.name.lower() in primary,
+                unique=column.name.lower() in unique,
+                references=references.get(column.name.lower()),
+            )
+            for column in self.columns
+        )
+        lists = (self.primary_key, self.foreign_keys, self.uniques, self.checks, self.indexes)
+        return Table(self.name, columns, *(tuple(items) for items in lists))
+
+
+def _table_key(table: exp.Expression | None) -> tuple[str, ...]:
+    if not isinstance(table, exp.Table):
+        return ()
+    # PostgreSQL folds unquoted names to lower case; quoted ones match exactly.
+    return tuple(
+        part.name if isinstance(part, exp.Identifier) and part.quoted else part.name.lower()
+        for part in table.parts
+    )
+
+
+def _table_name(table: exp.Expression) -> str:
+    if not isinstance(table, exp.Table):
+        return table.sql(dialect="postgres")
+    return ".".join(part.name for part in table.parts)
+
+
+def _names(nodes: list[exp.Expression]) -> tuple[str, ...]:
+    return tuple((node.this if isinstance(node, exp.Ordered) else node).name for node in nodes)
+
+
+def _add_new(names: list[str], new: tuple[str, ...]) -> None:
+    names.extend(name for name in new if name not in names)
+
+
+class _Reader:
+    """Parses the SQL, then accumulates table drafts from its statements."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+        self.tables: dict[tuple[str, ...], _TableDraft] = {}
+        dialect = Postgres()
+        with _quiet_sqlglot():
+            try:
+                self.tokens = _PlanTokenizer(dialect=dialect).tokenize(sql)
+                statements = _PlanParser(dialect=dialect).parse(self.tokens, sql)
+            except Exception as error:
+                raise _sql_error(error, sql) from error
+        self.statements = [statement for statement in statements if statement is not None]
+        self._starts = [token.start for token in self.tokens]
+
+    def between(self, start: int, end: int, upper: bool = False) -> str:
+        """Return the tokens within ``sql[start:end + 1]``, comments dropped, spacing collapsed.
+
+        :param upper: upper-case the words, leaving quoted strings and identifiers alone
+        """
+        parts: list[str] = []
+        previous: Token | None = None
+        for token in self.tokens[bisect_left(self._starts, start) :]:
+            if token.end > end:
+                break
+            if previous is not None and token.start > previous.end + 1:
+                parts.append(" ")
+            raw = self.sql[token.start : token.end + 1]
+            # A quoted token's raw text differs from its value ('a' vs a); a word's
+            # only by case and spacing ("double  precision" vs DOUBLE PRECISION).
+            words = " ".join(raw.split())
+            if token.token_type != TokenType.IDENTIFIER and words.upper() == token.text.upper():
+                raw = words.upper() if upper else words
+            parts.append(raw)
+            previous = token
+        return "".join(parts)
+
+    def text(self, node: exp.Expression, upper: bool = False) -> str:
+        span = node.meta.get(_SPAN)
+        # Without a span (not produced by a spanning method): sqlglot's own rendering.
+        return self.between(*span, upper=upper) if span else node.sql(dialect="postgres")
+
+    def reject_opaque(self, command: exp.Command) -> None:
+        """Raise for a CREATE TABLE or CREATE INDEX that sqlglot kept as raw text."""
+        words = f"{command.this} {command.expression}".upper().split()
+        kind = "TABLE" if "TABLE" in words[1:4] else "INDEX" if "INDEX" in words[1:3] else None
+        if words[:1] == ["CREATE"] and kind:
+            # The span starts where sqlglot gave up on the statement.
+            span = command.meta.get(_SPAN)
+            line = self.sql.count("\n", 0, span[0]) + 1 if span else None
+            raise SqlError(f"unsupported syntax in CREATE {kind} statement", line)
+
+    def create_table(self, create: exp.Create) -> None:
+        table = create.this.this
+        key = _table_key(table) or (_table_name(table),)
+        if key in self.tables:
+            first = table.find(exp.Identifier)
+            line = first.meta.get("line") if first else None
+            raise SqlError(f"table {_table_name(table)!r} is created twice", line)
+        draft = self.tables[key] = _TableDraft(_table_name(table))
+        for element in create.this.expressions:
+            self._element(draft, element)
+
+    def create_index(self, create: exp.Create) -> None:
+        index = create.this
+        draft = self.tables.get(_table_key(index.args.get("table")))
+        params = index.args.get("params")
+        if draft is None or params is None:
+            return
+        keys = tuple(self._key_part(part) for part in params.args.get("columns") or ())
+        where = params.args.get("where")
+        predicate = self.text(where.this) if where else None
+        unique = bool(create.args.get("unique"))
+        draft.indexes.append(Index(index.name or None, keys, unique, predicate))
+
+    def alter_table(self, alter: exp.Alter) -> None:
+        draft = self.tables.get(_table_key(alter.this))
+        if draft is None:
+            return
+        for action in alter.args.get("actions") or ():
+            # ADD COLUMN comes as a bare ColumnDef; other actions are not schema facts.
+            if isinstance(action, exp.ColumnDef):
+                self._element(draft, action)
+            elif isinstance(action, exp.AddConstraint):
+                for element in action.expressions:
+                    self._element(draft, element)
+
+    def _element(self, draft: _TableDraft, node: exp.Expression, name: str | None = None) -> None:
+        """Read one element of a table body or of ``ALTER TABLE ... ADD``."""
+        if isinstance(node, exp.ColumnDef):
+            self._column(draft, node)
+        elif isinstance(node, exp.Constraint):
+            for inner in node.expressions:
+                self._element(draft, inner, node.name or None)
+        elif isinstance(node, exp.PrimaryKey):
+            _add_new(draft.primary_key, _names(node.expressions))
+        elif isinstance(node, exp.ForeignKey) and node.args.get("reference"):
+            fk = self._foreign_key(_names(node.expressions), node.args["reference"], name)
+            draft.foreign_keys.append(fk)
+        elif isinstance(node, exp.UniqueColumnConstraint) and isinstance(node.this, exp.Schema):
+            draft.uniques.append(_names(node.this.expressions))
+        elif isinstance(node, exp.CheckColumnConstraint):
+            draft.checks.append(self.text(node.this))
+        elif isinstance(node, exp.IndexColumnConstraint):
+            keys = tuple(self._key_part(part) for part in node.expressions)
+            unique = node.args.get("kind") == "UNIQUE"
+            draft.indexes.append(Index(node.name or None, keys, unique))
+
+    def _column(self, draft: _TableDraft, node: exp.ColumnDef) -> None:
+        kind = node.args.get("kind")
+        # SERIAL types imply NOT NULL in PostgreSQL.
+        not_null = isinstance(kind, exp.DataType) and kind.this.name in _SERIAL_TYPES
+        default = None
+        checks: list[str] = []
+        for constraint in node.constraints:
+            spec = constraint.args.get("kind")
+            if isinstance(spec, exp.NotNullColumnConstraint):
+                not_null = not spec.args.get("allow_null")
+            elif isinstance(spec, exp.PrimaryKeyColumnConstraint):
+                _add_new(draft.primary_key, (node.name,))
+            elif isinstance(spec, exp.DefaultColumnConstraint):
+                default = self.text(spec.this)
+            elif isinstance(spec, exp.UniqueColumnConstraint):
+                draft.uniques.append((node.name,))
+            elif isinstance(spec, exp.CheckColumnConstraint):
+                checks.append(self.text(spec.this))
+                draft.checks.append(checks[-1])
+            elif isinstance(spec, exp.Reference):
+                fk = self._foreign_key((node.name,), spec, constraint.name or None)
+                draft.foreign_keys.append(fk)
+        type_text = self._type(kind) if kind else ""
+        column = Column(node.name, type_text, not not_null, default, checks=tuple(checks))
+        draft.columns.append(column)
+
+    def _type(self, kind: exp.Expression) -> str:
+        # Built-in type names are case-insensitive keywords; a user-defined type
+        # (an enum, a domain) keeps its spelling.
+        user_defined = any(
+            part.this == exp.DataType.Type.USERDEFINED for part in kind.find_all(exp.DataType)
+        )
+        return self.text(kind, upper=not user_defined)
+
+    def _key_part(self, part: exp.Expression) -> str:
+        inner = part.this if isinstance(part, exp.Ordered) else part
+        if isinstance(inner, exp.Column) and not inner.table and _SPAN in inner.meta:
+            # Name a plain column as Column.name does (unquoted), then keep the
+            # ordering words that follow it: "created_at DESC NULLS LAST".
+            end = part.meta.get(_SPAN, inner.meta[_SPAN])[1]
+            return f"{inner.name} {self.between(inner.meta[_SPAN][1] + 1, end)}".strip()
+        return self.text(part)
+
+    def _foreign_key(
+        self, columns: tuple[str, ...], reference: exp.Expression, name: str | None
+    ) -> ForeignKey:
+        target = reference.this
+        ref_columns: tuple[str, ...] = ()
+        if isinstance(target, exp.Schema):
+            target, ref_columns = target.this, _names(target.expressions)
+        actions: dict[str, str] = {}
+        for option in reference.args.get("options") or ():
+            # sqlglot keeps referential actions as plain text: "ON DELETE SET NULL".
+            words = str(option).upper().split()
+            if words[:2] in (["ON", "DELETE"], ["ON", "UPDATE"]):
+                actions[words[1]] = " ".join(words[2:])
+        on_delete, on_update = actions.get("DELETE"), actions.get("UPDATE")
+        return ForeignKey(columns, _table_name(target), ref_columns, on_delete, on_update, name)
