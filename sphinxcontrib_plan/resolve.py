@@ -8,6 +8,7 @@ the same whether the documents were read serially or by parallel workers.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import posixpath
 from collections import defaultdict
@@ -140,13 +141,29 @@ def _view(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
                     responses=len(index.children.get(record.id, ())))
     elif record.type == "response":
         view.update(endpoint=record.parent, code=record.extra.get("code"))
-    elif record.type == "phase":
-        weeks = record.fields.get("weeks")
-        view.update({"start-week": weeks[0] if weeks else None,
-                     "end-week": weeks[1] if weeks else None})
     elif record.type == "table":
         view["columns"] = sum(len(t["columns"]) for t in record.extra.get("schema", ()))
     return view
+
+
+def _phase_weeks(index: ResolvedIndex) -> None:
+    """``start-week``/``end-week`` of every phase: from ``weeks``, or from dates
+    counted in weeks from the earliest start date of the phase's plan."""
+    origins: dict[str | None, dt.date] = {}
+    for phase in index.by_type.get("phase", ()):
+        if phase.fields.get("start"):
+            start = dt.date.fromisoformat(phase.fields["start"])
+            origins[phase.plan] = min(start, origins.get(phase.plan, start))
+    for phase in index.by_type.get("phase", ()):
+        weeks = phase.fields.get("weeks")
+        if not weeks and phase.fields.get("start"):
+            origin = origins[phase.plan]
+            start = dt.date.fromisoformat(phase.fields["start"])
+            end = dt.date.fromisoformat(phase.fields.get("end") or phase.fields["start"])
+            first = (start - origin).days // 7 + 1
+            weeks = [first, max(first, (end - origin).days // 7 + 1)]
+        index.views[phase.id].update({"start-week": weeks[0] if weeks else None,
+                                      "end-week": weeks[1] if weeks else None})
 
 
 def _plan_view(index: ResolvedIndex, plan: ObjectRecord) -> None:
@@ -206,6 +223,7 @@ def build_index(domain: PlanDomain, *, report: bool) -> ResolvedIndex:
             index.children[record.parent].append(record)
     for record in index.records:
         index.views[record.id] = _view(index, record)
+    _phase_weeks(index)
     for plan in index.by_type.get("plan", ()):
         _plan_view(index, plan)
     for otype in registry:

@@ -76,5 +76,5 @@ def test_myst_and_rst_give_the_same_output(make_app, rootdir, tmp_path):
                          for doc in ("index", "api", "registers", "guide")}
         data = load_plan_json(app)
         outputs[name]["json"] = [
-            {k: v for k, v in o.items() if k not in ("line", "data")} for o in data["objects"]]
+            {k: v for k, v in o.items() if k not in ("line", "data", "source")} for o in data["objects"]]
     assert outputs["basic"] == outputs["basic-rst"]

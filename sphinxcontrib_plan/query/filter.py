@@ -427,8 +427,22 @@ class _Evaluator:
             return None
         return {k.casefold(): r for k, r in enum.items() if isinstance(k, str) and _is_number(r)}
 
+    def operand(self, node: Node, other: Node) -> object:
+        """The value of *node*, where a bare word naming a value of the enum on
+        the other side is that value even when a field has the same name:
+        ``status != done`` compares with the enum value, not the count ``done``."""
+        enum = self.enum(other)
+        if enum is not None and self.enum(node) is None:
+            if isinstance(node, Name) and node.name.casefold() in enum:
+                return node.name
+            if isinstance(node, ListLit):
+                return tuple(item.name if isinstance(item, Name) and item.name.casefold() in enum
+                             else self.value(item) for item in node.items)
+        return self.value(node)
+
     def compare(self, node: Compare) -> bool:
-        left, right, op = self.value(node.left), self.value(node.right), node.op
+        op = node.op
+        left, right = self.operand(node.left, node.right), self.operand(node.right, node.left)
         if op in ("in", "not in"):
             return _contains(left, right) == (op == "in")
         left_enum, right_enum = self.enum(node.left), self.enum(node.right)

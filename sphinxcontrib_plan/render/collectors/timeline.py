@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -19,24 +18,18 @@ if TYPE_CHECKING:
 MAX_WEEKS = 52
 
 
-def week_span(phases: list[ObjectRecord]) -> dict[str, tuple[int, int]]:
-    """Week numbers of each phase: from ``weeks``, or dates counted from the earliest start.
+def week_span(ctx: Context, phases: list[ObjectRecord]) -> dict[str, tuple[int, int]]:
+    """Week numbers of each phase, as computed by the resolved index.
 
-    :param phases: the phases of one plan
+    :param ctx: the collector context
+    :param phases: phases
     :return: phase id to ``(first week, last week)``; phases without either are left out
     """
-    starts = [dt.date.fromisoformat(p.fields["start"]) for p in phases if p.fields.get("start")]
-    origin = min(starts) if starts else None
-    spans: dict[str, tuple[int, int]] = {}
+    spans = {}
     for phase in phases:
-        weeks = phase.fields.get("weeks")
-        if weeks:
-            spans[phase.id] = (weeks[0], weeks[1])
-        elif origin and phase.fields.get("start"):
-            start = dt.date.fromisoformat(phase.fields["start"])
-            end = dt.date.fromisoformat(phase.fields.get("end") or phase.fields["start"])
-            first = (start - origin).days // 7 + 1
-            spans[phase.id] = (first, max(first, (end - origin).days // 7 + 1))
+        view = ctx.index.view(phase)
+        if view.get("start-week") is not None:
+            spans[phase.id] = (view["start-week"], view["end-week"])
     return spans
 
 
@@ -52,7 +45,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     for plan_id, group in by_plan:
         members = list(group)
         members.sort(key=lambda p: phases.index(p))
-        spans = week_span(members)
+        spans = week_span(ctx, members)
         last = min(max((e for _, e in spans.values()), default=1), MAX_WEEKS)
         headers = ["Phase", *(f"W{w}" for w in range(1, last + 1)), "Depends on", "Progress"]
         rows = []
