@@ -55,6 +55,15 @@ class EndpointDirective(PlanObjectDirective):
 
     def finish(self, body: list[nodes.Node], values: dict[str, Any], extra: dict[str, Any]) -> None:
         extra["examples"] = _examples(body)
+        # the body's own prose (not its code blocks, not its responses) is the
+        # operation's description in the OpenAPI export
+        text = []
+        for node in body:
+            if isinstance(node, nodes.paragraph):
+                text.append(node.astext())
+            elif isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
+                text.append("\n".join(f"- {item.astext()}" for item in node.children))
+        extra["description"] = "\n\n".join(text)
 
 
 class ResponseDirective(PlanObjectDirective):

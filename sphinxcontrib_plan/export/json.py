@@ -1,7 +1,15 @@
-"""``plan.json``: the resolved index as plain, deterministic data."""
+"""``plan.json``: the resolved index as plain, deterministic data.
+
+The document is a pure function of the index and a few project strings: no
+timestamps, no absolute paths, objects in document order, so that two builds
+of the same sources (serial or parallel) write byte-identical files. Its shape
+is published as ``schema/plan.schema.json`` (see :mod:`.plan_schema`).
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan import __version__
@@ -15,60 +23,89 @@ if TYPE_CHECKING:
 #: bump on any incompatible change of the document's shape
 SCHEMA_VERSION = 1
 SCHEMA_ID = "https://sphinxcontrib-plan.readthedocs.io/schema/plan-1.json"
+#: the published JSON Schema of ``plan.json``
+SCHEMA_PATH = Path(__file__).parent / "schema" / "plan.schema.json"
+
+#: fields that are top-level keys of an object already (resolved there)
+_TOP_LEVEL = ("id", "plan")
+#: derived values that are top-level keys already (see ``resolve.DERIVED["*"]``)
+_NOT_DERIVED = {"id", "title", "plan", "type", "doc"}
 
 
-def record_data(record: ObjectRecord, url: str | None) -> dict[str, Any]:
-    """One object as JSON data.
+def _derived(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
+    view = index.views.get(record.id, {})
+    names = [k for k in view if k not in record.fields and k not in _NOT_DERIVED]
+    return {k: view[k] for k in names}
 
+
+def record_data(
+    index: ResolvedIndex, record: ObjectRecord, *, url: str | None, source: str | None
+) -> dict[str, Any]:
+    """One object (or plan) as JSON data; every key is always present.
+
+    :param index: the resolved index (for derived values)
     :param record: the record
     :param url: its page URL and anchor (HTML builders), else ``None``
+    :param source: its source file, relative to the source directory
     :return: the data
     """
-    data: dict[str, Any] = {
+    return {
         "type": record.type,
         "id": record.id,
         "title": record.title,
         "plan": record.plan,
-        "fields": record.fields,
+        "fields": {k: v for k, v in record.fields.items() if k not in _TOP_LEVEL},
+        "derived": _derived(index, record),
+        "checks": ({"done": record.checks[0], "total": record.checks[1]}
+                   if record.checks is not None else None),
+        "parent": record.parent,
+        "data": dict(record.extra),
         "docname": record.docname,
+        "source": source,
         "line": record.lineno,
         "anchor": record.anchor,
+        "url": url,
     }
-    if record.checks is not None:
-        data["checks"] = {"done": record.checks[0], "total": record.checks[1]}
-    if record.parent:
-        data["parent"] = record.parent
-    if record.extra:
-        data["data"] = record.extra
-    if url is not None:
-        data["url"] = url
-    return data
 
 
 def plan_document(
-    index: ResolvedIndex, project: str, url_of: Callable[[ObjectRecord], str | None]
+    index: ResolvedIndex,
+    project: str,
+    url_of: Callable[[ObjectRecord], str | None],
+    *,
+    source_of: Callable[[str], str | None] = lambda docname: None,
+    version: str | None = None,
 ) -> dict[str, Any]:
     """The whole ``plan.json`` document.
 
     :param index: the resolved index
     :param project: the Sphinx project name
     :param url_of: the URL of a record, or ``None`` for builders without pages
-    :return: JSON-able data with sorted, stable content
+    :param source_of: the source path of a docname, relative to the source directory
+    :param version: the project's release or version, if set
+    :return: JSON-able data: plans by id, objects in document order
     """
-    plans = []
-    for plan in sorted(index.of_type("plan"), key=lambda r: r.id):
-        data = record_data(plan, url_of(plan))
-        view = index.view(plan)
-        data["summary"] = {k: view.get(k) for k in
-                           ("progress", "done", "total", "open-high-risks", "endpoints", "signoff")}
-        plans.append(data)
-    objects = [record_data(r, url_of(r)) for r in
-               sorted((r for r in index.records if r.type != "plan"), key=lambda r: r.id)]
+    def data(record: ObjectRecord) -> dict[str, Any]:
+        return record_data(index, record, url=url_of(record), source=source_of(record.docname))
+
+    plans = [data(p) for p in sorted(index.of_type("plan"), key=lambda r: r.id)]
+    # index.records is sorted by (docname, position): responses follow their endpoint
+    objects = [data(r) for r in index.records if r.type != "plan"]
     return {
         "$schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "sphinxcontrib-plan", "version": __version__},
         "project": project,
+        "version": version or None,
         "plans": plans,
         "objects": objects,
     }
+
+
+def dumps(data: Any) -> str:
+    """Serialise export data the one stable way: sorted keys, indented, final newline.
+
+    :param data: JSON-able data
+    :return: the text
+    """
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
