@@ -7,22 +7,24 @@ from typing import TYPE_CHECKING
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx import addnodes
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
+    from sphinx.domains import Domain
 
 
-def on_missing_reference(
-    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
-) -> nodes.Element | None:
-    """Warn about a plan reference nothing resolved (intersphinx had its turn).
+def on_warn_missing_reference(
+    app: Sphinx, domain: Domain | None, node: addnodes.pending_xref
+) -> bool | None:
+    """Warn about a plan reference nothing resolved, intersphinx included.
+
+    ``missing-reference`` runs every handler even after one resolved the
+    reference, so it cannot tell a dangling reference; this event comes only
+    when none did.
 
     :param app: the Sphinx application
-    :param env: the environment
+    :param domain: the reference's domain
     :param node: the unresolved reference
-    :param contnode: its content
-    :return: the content, kept as plain text
+    :return: ``True`` for plan references (Sphinx's own warning is not wanted)
     """
     if node.get("refdomain") != "plan":
         return None
@@ -33,12 +35,12 @@ def on_missing_reference(
         warn(PlanWarning.REF, f"{{plan:{typ}}} names {node['reftarget']!r}, but no {what} "
              "has that id" + (" or signature" if typ in ("endpoint", "ref") else ""),
              location=node)
-    return contnode
+    return True
 
 
 def setup_roles(app: Sphinx) -> None:
-    """Connect the missing-reference handler after intersphinx's.
+    """Connect the dangling-reference handler.
 
     :param app: the Sphinx application
     """
-    app.connect("missing-reference", on_missing_reference, priority=900)
+    app.connect("warn-missing-reference", on_warn_missing_reference)
