@@ -1,0 +1,1 @@
+"""Benchmark of sphinxcontrib-plan against plain Sphinx: ``python -m bench``."""

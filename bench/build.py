@@ -1,0 +1,96 @@
+"""One ``sphinx-build`` subprocess: wall time, peak memory, warnings, pages written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Build:
+    """What one sphinx-build run cost and said."""
+
+    #: wall-clock seconds, process start to exit
+    seconds: float
+    #: peak resident set size in KiB of the build (its largest process, workers included)
+    maxrss_kib: int
+    #: exit status
+    returncode: int
+    #: warning and error lines printed on stderr
+    warnings: tuple[str, ...]
+    #: the whole stderr, for diagnosis
+    stderr: str
+
+
+def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1) -> Build:
+    """Run ``python -m sphinx -b html -q`` in a subprocess of the venv's interpreter.
+
+    Peak memory comes from ``os.wait4`` on that very process: its rusage
+    covers it and the descendants it waited for (the ``-j`` workers), and
+    nothing else the runner started before.
+
+    :param srcdir: the corpus
+    :param outdir: the HTML output (doctrees in ``outdir/.doctrees``)
+    :param fresh: a full build: ``-E`` into a removed output directory
+    :param jobs: ``-j`` value
+    :return: the measurements
+    """
+    if fresh and outdir.exists():
+        shutil.rmtree(outdir)
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q"]
+    if fresh:
+        cmd.append("-E")
+    if jobs > 1:
+        cmd += ["-j", str(jobs)]
+    cmd += [str(srcdir), str(outdir)]
+    log = outdir.parent / f".{outdir.name}.stderr"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    with open(log, "w+", encoding="utf-8") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env,
+                                cwd=srcdir.parent)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        # reaped by wait4: tell Popen so it does not wait again
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read()
+    warnings = tuple(line for line in stderr.splitlines()
+                     if "WARNING" in line or "ERROR" in line or "CRITICAL" in line)
+    return Build(seconds, usage.ru_maxrss, proc.returncode, warnings, stderr)
+
+
+def html_mtimes(outdir: Path) -> dict[str, int]:
+    """Modification times of every HTML page of a build.
+
+    :param outdir: the HTML output directory
+    :return: relative path to ``st_mtime_ns``
+    """
+    return {p.relative_to(outdir).as_posix(): p.stat().st_mtime_ns
+            for p in outdir.rglob("*.html") if ".doctrees" not in p.parts}
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    """Pages written between two snapshots (new or with a new mtime).
+
+    :param before: snapshot before the build
+    :param after: snapshot after it
+    :return: sorted relative paths
+    """
+    return sorted(p for p, t in after.items() if before.get(p) != t)
+
+
+def pickle_size(outdir: Path) -> int:
+    """Size in bytes of the build's ``environment.pickle``.
+
+    :param outdir: the HTML output directory
+    :return: the size, 0 when absent
+    """
+    path = outdir / ".doctrees" / "environment.pickle"
+    return path.stat().st_size if path.exists() else 0

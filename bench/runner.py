@@ -1,0 +1,146 @@
+"""Measure one corpus size: alternating plan and plain builds, with correctness checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bench.build import html_mtimes, pickle_size, rewritten, sphinx_build
+from bench.corpus import generate
+from bench.flavours import REGISTERS, edited_sources, sources, write
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from bench.build import Build
+
+FLAVOURS = ("plan", "plain")
+#: pages Sphinx (9.x) writes at the end of every build, even one with nothing
+#: to do: ``finish()`` always writes the general index and the search page
+ALWAYS = {"genindex.html", "search.html"}
+#: the root document: Sphinx rewrites the page holding a toctree whenever a page
+#: the toctree lists is written (``env.files_to_rebuild``), in both flavours
+ROOT = "index.html"
+
+
+@dataclass
+class Check:
+    """One correctness check; a failure makes the runner exit non-zero."""
+
+    #: what was checked
+    name: str
+    #: whether it held
+    ok: bool
+    #: what was seen
+    detail: str = ""
+
+
+@dataclass
+class SizeResult:
+    """Everything measured at one corpus size."""
+
+    docs: int
+    objects: int
+    runs: int
+    #: flavour -> metric -> one value per run
+    samples: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    #: flavour -> pages the one-object edit rewrote (last run)
+    edit_pages: dict[str, list[str]] = field(default_factory=dict)
+    #: the pages the edit should rewrite, besides Sphinx's global pages
+    edit_expected: list[str] = field(default_factory=list)
+
+    def add(self, flavour: str, metric: str, value: float) -> None:
+        """Record one sample."""
+        self.samples.setdefault(flavour, {}).setdefault(metric, []).append(value)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form."""
+        return {"docs": self.docs, "objects": self.objects, "runs": self.runs,
+                "samples": self.samples, "edit_pages": self.edit_pages,
+                "edit_expected": self.edit_expected,
+                "checks": [c.__dict__ for c in self.checks]}
+
+
+def _check_build(result: SizeResult, what: str, flavour: str, build: Build) -> None:
+    ok = build.returncode == 0 and not build.warnings
+    detail = f"exit {build.returncode}, {len(build.warnings)} warning(s)"
+    if build.warnings:
+        detail += ": " + " | ".join(build.warnings[:3])
+    elif build.returncode:
+        detail += ": " + build.stderr.strip().splitlines()[-1:][0] if build.stderr.strip() else ""
+    result.checks.append(Check(f"{flavour}: {what} builds with zero warnings", ok, detail))
+
+
+def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print) -> SizeResult:
+    """Build both flavours *runs* times and check the incremental behaviour.
+
+    Each measurement alternates the flavours (plan, plain, plan, plain...), so
+    that drift in the machine's speed hits both alike.
+
+    :param docs: documents D
+    :param objects: objects per document K
+    :param runs: repetitions of every measurement
+    :param root: where corpora and outputs go
+    :param log: progress printer
+    :return: the samples and checks
+    """
+    corpus = generate(docs, objects)
+    target = corpus.edit_target
+    original = str(target.get("owner"))
+    result = SizeResult(docs, objects, runs)
+    result.edit_expected = sorted({f"{target.doc}.html", f"{REGISTERS}.html"})
+    src = {f: root / f / "src" for f in FLAVOURS}
+    out = {f: root / f / "_build" for f in FLAVOURS}
+    out_j2 = {f: root / f / "_build_j2" for f in FLAVOURS}
+    for f in FLAVOURS:
+        write(sources(corpus, f), src[f], clean=True)
+    log(f"corpus {docs}×{objects}: {len(corpus.all_objects())} objects "
+        f"(+{sum(len(o.responses) for o in corpus.of_type('endpoint'))} responses), "
+        f"{len(corpus.plans)} plans, under {root}")
+    for run in range(1, runs + 1):
+        for f in FLAVOURS:
+            b = sphinx_build(src[f], out[f], fresh=True)
+            _check_build(result, f"full build (run {run})", f, b)
+            result.add(f, "full", b.seconds)
+            result.add(f, "memory", b.maxrss_kib / 1024)
+            result.add(f, "pickle", pickle_size(out[f]) / 2**20)
+            log(f"  run {run} {f:5} full       {b.seconds:7.1f} s  {b.maxrss_kib / 1024:6.0f} MiB")
+        for f in FLAVOURS:
+            before = html_mtimes(out[f])
+            b = sphinx_build(src[f], out[f], fresh=False)
+            written = rewritten(before, html_mtimes(out[f]))
+            _check_build(result, f"no-change rebuild (run {run})", f, b)
+            result.add(f, "nochange", b.seconds)
+            result.checks.append(Check(
+                f"{f}: no-change rebuild writes no page besides Sphinx's {sorted(ALWAYS)} (run {run})",
+                not set(written) - ALWAYS, ", ".join(written) or "none written"))
+            log(f"  run {run} {f:5} no change  {b.seconds:7.1f} s  {len(written)} page(s) written")
+        for f in FLAVOURS:
+            value = f"{original} edited in run {run}"
+            write(edited_sources(corpus, f, target, value), src[f])
+            before = html_mtimes(out[f])
+            b = sphinx_build(src[f], out[f], fresh=False)
+            written = rewritten(before, html_mtimes(out[f]))
+            _check_build(result, f"one-object edit rebuild (run {run})", f, b)
+            result.add(f, "edit", b.seconds)
+            result.edit_pages[f] = written
+            page = out[f] / f"{REGISTERS}.html"
+            shown = page.exists() and value in page.read_text(encoding="utf-8")
+            result.checks.append(Check(f"{f}: edited value shown in {REGISTERS}.html (run {run})",
+                                       shown, repr(value)))
+            pages = sorted(set(written) - ALWAYS - {ROOT})
+            result.checks.append(Check(
+                f"{f}: edit rewrote the edited page and the register page, nothing else "
+                f"besides Sphinx's own {sorted(ALWAYS | {ROOT})} (run {run})",
+                pages == result.edit_expected, ", ".join(written)))
+            write(edited_sources(corpus, f, target, original), src[f])
+            log(f"  run {run} {f:5} edit       {b.seconds:7.1f} s  {len(written)} page(s) "
+                f"written: {', '.join(written)}")
+        for f in FLAVOURS:
+            b = sphinx_build(src[f], out_j2[f], fresh=True, jobs=2)
+            _check_build(result, f"-j 2 full build (run {run})", f, b)
+            result.add(f, "full_j2", b.seconds)
+            result.add(f, "memory_j2", b.maxrss_kib / 1024)
+            log(f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s")
+    return result
