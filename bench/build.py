@@ -17,6 +17,11 @@ class Build:
 
     #: wall-clock seconds, process start to exit
     seconds: float
+    #: CPU seconds (user + system) of the build and the workers it waited for; far
+    #: less sensitive than wall time to other work competing for the cores
+    cpu_seconds: float
+    #: 1-minute load average when the build started (other work on the machine)
+    load: float
     #: peak resident set size in KiB of the build (its largest process, workers included)
     maxrss_kib: int
     #: exit status
@@ -51,6 +56,7 @@ def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1) -> B
     log = outdir.parent / f".{outdir.name}.stderr"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    load = os.getloadavg()[0]
     with open(log, "w+", encoding="utf-8") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env,
@@ -63,7 +69,7 @@ def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1) -> B
         stderr = err.read()
     warnings = tuple(line for line in stderr.splitlines()
                      if "WARNING" in line or "ERROR" in line or "CRITICAL" in line)
-    return Build(seconds, usage.ru_maxrss, proc.returncode, warnings, stderr)
+    return Build(seconds, usage.ru_utime + usage.ru_stime, load, usage.ru_maxrss, proc.returncode, warnings, stderr)
 
 
 def html_mtimes(outdir: Path) -> dict[str, int]:

@@ -54,6 +54,12 @@ class SizeResult:
         """Record one sample."""
         self.samples.setdefault(flavour, {}).setdefault(metric, []).append(value)
 
+    def add_build(self, flavour: str, metric: str, build: Build) -> None:
+        """Record the wall time, CPU time and starting load of one build."""
+        self.add(flavour, metric, build.seconds)
+        self.add(flavour, f"{metric}_cpu", build.cpu_seconds)
+        self.add(flavour, f"{metric}_load", build.load)
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-able form."""
         return {"docs": self.docs, "objects": self.objects, "runs": self.runs,
@@ -102,20 +108,22 @@ def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print) ->
         for f in FLAVOURS:
             b = sphinx_build(src[f], out[f], fresh=True)
             _check_build(result, f"full build (run {run})", f, b)
-            result.add(f, "full", b.seconds)
+            result.add_build(f, "full", b)
             result.add(f, "memory", b.maxrss_kib / 1024)
             result.add(f, "pickle", pickle_size(out[f]) / 2**20)
-            log(f"  run {run} {f:5} full       {b.seconds:7.1f} s  {b.maxrss_kib / 1024:6.0f} MiB")
+            log(f"  run {run} {f:5} full       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+                f"{b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}")
         for f in FLAVOURS:
             before = html_mtimes(out[f])
             b = sphinx_build(src[f], out[f], fresh=False)
             written = rewritten(before, html_mtimes(out[f]))
             _check_build(result, f"no-change rebuild (run {run})", f, b)
-            result.add(f, "nochange", b.seconds)
+            result.add_build(f, "nochange", b)
             result.checks.append(Check(
                 f"{f}: no-change rebuild writes no page besides Sphinx's {sorted(ALWAYS)} (run {run})",
                 not set(written) - ALWAYS, ", ".join(written) or "none written"))
-            log(f"  run {run} {f:5} no change  {b.seconds:7.1f} s  {len(written)} page(s) written")
+            log(f"  run {run} {f:5} no change  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+                f"{len(written)} page(s) written: {', '.join(written)}")
         for f in FLAVOURS:
             value = f"{original} edited in run {run}"
             write(edited_sources(corpus, f, target, value), src[f])
@@ -123,7 +131,7 @@ def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print) ->
             b = sphinx_build(src[f], out[f], fresh=False)
             written = rewritten(before, html_mtimes(out[f]))
             _check_build(result, f"one-object edit rebuild (run {run})", f, b)
-            result.add(f, "edit", b.seconds)
+            result.add_build(f, "edit", b)
             result.edit_pages[f] = written
             page = out[f] / f"{REGISTERS}.html"
             shown = page.exists() and value in page.read_text(encoding="utf-8")
@@ -135,12 +143,13 @@ def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print) ->
                 f"besides Sphinx's own {sorted(ALWAYS | {ROOT})} (run {run})",
                 pages == result.edit_expected, ", ".join(written)))
             write(edited_sources(corpus, f, target, original), src[f])
-            log(f"  run {run} {f:5} edit       {b.seconds:7.1f} s  {len(written)} page(s) "
-                f"written: {', '.join(written)}")
+            log(f"  run {run} {f:5} edit       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+                f"{len(written)} page(s) written: {', '.join(written)}")
         for f in FLAVOURS:
             b = sphinx_build(src[f], out_j2[f], fresh=True, jobs=2)
             _check_build(result, f"-j 2 full build (run {run})", f, b)
-            result.add(f, "full_j2", b.seconds)
+            result.add_build(f, "full_j2", b)
             result.add(f, "memory_j2", b.maxrss_kib / 1024)
-            log(f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s")
+            log(f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+                f"load {b.load:.1f}")
     return result
