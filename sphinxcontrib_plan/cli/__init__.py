@@ -1,0 +1,58 @@
+"""``sphinx-plan``: new plans, checks and exports from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+DESCRIPTION = """\
+Work with sphinxcontrib-plan projects: start a plan from the template, check
+a project's plans, export plan.json or OpenAPI. Run 'sphinx-plan COMMAND -h'
+for the options of a command."""
+EPILOG = """\
+examples:
+  sphinx-plan new "Payment Methods" --id 001 --output docs/plans/
+  sphinx-plan check docs
+  sphinx-plan export docs --format openapi -o openapi.json"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with its subcommands.
+
+    :return: the parser
+    """
+    from sphinxcontrib_plan.cli import check, export, new
+
+    parser = argparse.ArgumentParser(
+        prog="sphinx-plan", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    new.add_parser(subparsers)
+    check.add_parser(subparsers)
+    export.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sphinx-plan``.
+
+    :param argv: the arguments, without the program name (default: ``sys.argv[1:]``)
+    :return: the exit status (0 success, 1 problems found, 2 usage or build error)
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # -h, --version or a usage error: argparse has printed it
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("sphinx-plan: interrupted", file=sys.stderr)
+        return 130

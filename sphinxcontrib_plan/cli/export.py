@@ -1,0 +1,118 @@
+"""``sphinx-plan export``: plan.json or OpenAPI from an in-process build."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_build
+
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "write plan.json or an OpenAPI 3.1 document"
+DESCRIPTION = """\
+Build the project in memory with Sphinx's dummy builder and write its
+plan.json (--format json) or the OpenAPI 3.1 document of its endpoints
+(--format openapi) to FILE, or to standard output. The data is the same as
+the files a normal build writes to its output directory, except that objects
+have no URL (they have pages only in HTML builds). Plan warnings go to stderr.
+
+exit status: 0 written, 1 invalid output (--validate), 2 usage or build error."""
+EPILOG = """\
+examples:
+  sphinx-plan export docs --format json -o plan.json
+  sphinx-plan export docs --format openapi > openapi.json
+  sphinx-plan export docs --format openapi --validate -o api/openapi.json"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Declare the ``export`` subcommand.
+
+    :param subparsers: the main parser's subcommands
+    """
+    import argparse
+
+    parser = subparsers.add_parser(
+        "export", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_build_arguments(parser)
+    parser.add_argument("--format", required=True, choices=("json", "openapi"),
+                        help="json: plan.json; openapi: OpenAPI 3.1 of the endpoints")
+    parser.add_argument("-o", "--output", metavar="FILE", type=Path,
+                        help="file to write (replaced atomically); default or '-': stdout")
+    parser.add_argument("--validate", action="store_true",
+                        help="check the output against its schema first (needs jsonschema "
+                             "for json, sphinxcontrib-plan[openapi] for openapi)")
+    parser.set_defaults(run=run)
+
+
+def validation_errors(kind: str, data: dict[str, Any]) -> list[str]:
+    """Problems of *data* against its schema (the validators are optional extras).
+
+    :param kind: ``json`` or ``openapi``
+    :param data: the export
+    :return: one message per problem
+    :raise BuildError: when the validator is not installed
+    """
+    if kind == "json":
+        import json
+
+        try:
+            import jsonschema
+        except ImportError:
+            raise BuildError("--validate needs jsonschema: pip install jsonschema") from None
+        from sphinxcontrib_plan.export.json import SCHEMA_PATH
+
+        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(schema)
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+                for e in validator.iter_errors(data)]
+    try:
+        from openapi_spec_validator import validate
+    except ImportError:
+        raise BuildError("--validate needs openapi-spec-validator: "
+                         "pip install 'sphinxcontrib-plan[openapi]'") from None
+    try:
+        validate(data)
+    except Exception as err:  # the validator's own error types vary between versions
+        return [" ".join(str(err).split())[:500]]
+    return []
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``export``.
+
+    :param args: parsed arguments
+    :return: the exit status
+    """
+    from sphinxcontrib_plan.export.json import dumps
+    from sphinxcontrib_plan.export.writer import json_export, openapi_export, write_text
+
+    try:
+        with dummy_build(args) as result:
+            data = (json_export if args.format == "json" else openapi_export)(result.app)
+            warnings = result.plan_warnings
+        for warning in warnings:
+            print(warning.format(), file=sys.stderr)
+        errors = validation_errors(args.format, data) if args.validate else []
+    except BuildError as err:
+        print(f"sphinx-plan export: error: {err}", file=sys.stderr)
+        return 2
+    if errors:
+        for error in errors:
+            print(f"sphinx-plan export: invalid {args.format}: {error}", file=sys.stderr)
+        return 1
+    text = dumps(data)
+    if args.output is None or str(args.output) == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_text(args.output, text)
+    except OSError as err:
+        print(f"sphinx-plan export: error: cannot write {str(args.output)!r}: "
+              f"{err.strerror or err}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,165 @@
+"""``sphinx-plan new``: a new plan document from the Jinja2 templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan.model.ids import slug
+
+if TYPE_CHECKING:
+    import argparse
+
+#: the package's own templates, one per format
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "new"
+FORMATS = {"md": ".md", "rst": ".rst"}
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+HELP = "write a new plan document with every section of the template"
+DESCRIPTION = """\
+Write a new plan: every section of the implementation-plan template as plan
+directives with TODO placeholders, in MyST Markdown (md, the default) or
+reStructuredText (rst). The file is rendered from the Jinja2 template
+plan.md.jinja or plan.rst.jinja (variables: title, id, today, owner); give
+--templates DIR to use your own. An existing file is never overwritten.
+
+exit status: 0 written, 1 the file exists, 2 usage or template error."""
+EPILOG = """\
+examples:
+  sphinx-plan new "Payment Methods" --id 001
+      writes 001-payment-methods.md
+  sphinx-plan new "Audit Log" --id 002 --format rst --output docs/plans/
+      writes docs/plans/002-audit-log.rst
+  sphinx-plan new "Search" --id 003 --owner "Search Team" --templates _templates/plan"""
+
+
+class NewError(Exception):
+    """A usage or template problem (exit status 2)."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Declare the ``new`` subcommand.
+
+    :param subparsers: the main parser's subcommands
+    """
+    import argparse
+
+    parser = subparsers.add_parser(
+        "new", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("title", metavar="TITLE", help="the plan's title, e.g. 'Payment Methods'")
+    parser.add_argument("--id", required=True, dest="plan_id", metavar="ID",
+                        help="the plan id, unique in the project, e.g. 001")
+    parser.add_argument("--format", choices=tuple(FORMATS),
+                        help="md (MyST Markdown, default) or rst; "
+                             "default: from the --output suffix, else md")
+    parser.add_argument("--output", "-o", metavar="PATH", type=Path,
+                        help="file or existing directory to write to "
+                             "(default: ./<id>-<slug of title>.<format>)")
+    parser.add_argument("--owner", metavar="NAME", help="the plan's owner (default: TODO)")
+    parser.add_argument("--templates", metavar="DIR", type=Path,
+                        help="directory with your own plan.md.jinja / plan.rst.jinja")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", type=_date,
+                        default=dt.date.today().isoformat(),
+                        help="the created/updated date (default: today)")
+    parser.set_defaults(run=run)
+
+
+def _date(value: str) -> str:
+    import argparse
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def output_path(args: argparse.Namespace) -> tuple[Path, str]:
+    """Where to write, and in which format.
+
+    :param args: parsed arguments
+    :return: the file and ``md`` or ``rst``
+    :raise NewError: when ``--output`` and ``--format`` disagree
+    """
+    output: Path | None = args.output
+    suffix_format = {v: k for k, v in FORMATS.items()}.get(output.suffix) if output else None
+    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+        output, suffix_format = output, None
+        is_dir = True
+    else:
+        is_dir = output is None
+    fmt = args.format or suffix_format or "md"
+    if suffix_format and args.format and suffix_format != args.format:
+        raise NewError(f"--output {str(output)!r} has the suffix {output.suffix!r} "  # type: ignore[union-attr]
+                       f"but --format is {args.format}")
+    name = f"{args.plan_id}-{slug(args.title) or 'plan'}{FORMATS[fmt]}"
+    if is_dir:
+        return (output or Path()) / name, fmt
+    return output, fmt  # type: ignore[return-value]
+
+
+def render(args: argparse.Namespace, fmt: str) -> str:
+    """The new document's text.
+
+    :param args: parsed arguments
+    :param fmt: ``md`` or ``rst``
+    :return: the rendered template
+    :raise NewError: on a missing or failing template
+    """
+    import jinja2
+
+    directory = args.templates if args.templates is not None else TEMPLATES
+    name = f"plan.{fmt}.jinja"
+    if not (directory / name).is_file():
+        where = "--templates directory" if args.templates is not None else "package"
+        raise NewError(f"the {where} {str(directory)!r} has no {name}")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory), autoescape=False,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    try:
+        return env.get_template(name).render(
+            title=args.title, id=args.plan_id, today=args.date, owner=args.owner)
+    except jinja2.TemplateSyntaxError as err:
+        raise NewError(f"{err.filename or name}:{err.lineno}: {err.message}") from None
+    except jinja2.TemplateError as err:
+        raise NewError(f"{directory / name}: {err}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``new``.
+
+    :param args: parsed arguments
+    :return: the exit status
+    """
+    try:
+        title = args.title.strip()
+        if not title or "\n" in title:
+            raise NewError("TITLE must be one non-empty line")
+        if not _ID.fullmatch(args.plan_id):
+            raise NewError(f"--id {args.plan_id!r}: use letters, digits, '.', '_' and '-', "
+                           "starting with a letter or digit (e.g. 001 or PAY-1)")
+        args.title = title
+        path, fmt = output_path(args)
+        text = render(args, fmt)
+    except NewError as err:
+        print(f"sphinx-plan new: error: {err}", file=sys.stderr)
+        return 2
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # "x": created only if absent, atomically: an existing file is never touched
+        with open(path, "x", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except FileExistsError:
+        print(f"sphinx-plan new: {str(path)!r} exists; a plan is never overwritten "
+              "(choose another --output or --id)", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"sphinx-plan new: error: cannot write {str(path)!r}: {err.strerror or err}",
+              file=sys.stderr)
+        return 2
+    print(f"wrote {path} (plan {args.plan_id}: {title})")
+    print("next: add it to a toctree, then run 'sphinx-plan check SOURCEDIR'")
+    return 0
