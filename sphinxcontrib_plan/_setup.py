@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: bump when records or the domain data change shape, to force a re-read
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 STATIC = Path(__file__).parent / "static"
 

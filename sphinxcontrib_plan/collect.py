@@ -16,7 +16,7 @@ from sphinxcontrib_plan.directives.base import PENDING
 from sphinxcontrib_plan.directives.collectors import plan_collector
 from sphinxcontrib_plan.model.ids import derive_id, slug
 from sphinxcontrib_plan.model.records import ObjectRecord
-from sphinxcontrib_plan.warnings import PlanWarning, warn
+from sphinxcontrib_plan.warnings import RECORDED, PlanWarning, portable_location, warn
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -76,7 +76,7 @@ def process_document(
             oid = values.get("id") or slug(entry["title"]) or "plan"
             if "id" not in values:
                 warn(PlanWarning.FIELD, f"plan: the option 'id' is required; using {oid!r}",
-                     location=location)
+                     location=location, env=env)
             plan = current_plan = oid
         elif parent is not None:
             plan = parent.plan
@@ -88,7 +88,7 @@ def process_document(
                 warn(PlanWarning.ORPHAN,
                      f"plan-{typ} {entry['title'] or oid!r} belongs to no plan: give it :plan:, "
                      "put 'plan: <id>' in the document's metadata, or a plan directive above it",
-                     location=location)
+                     location=location, env=env)
         anchor = _anchor(document, typ, oid)
         # the anchor is a standard target node, which every writer labels; it is
         # added only now because an empty target would upset docutils' transforms
@@ -111,4 +111,24 @@ def process_document(
     collectors = {t for n in document.findall(plan_collector) for t in n["depends"]}
     xrefs = {n["reftarget"] for n in document.findall(addnodes.pending_xref)
              if n.get("refdomain") == "plan" or (n.get("refdomain") == "" and n.get("reftype") == "any")}
-    domain.note_document(docname, records, collectors, xrefs)
+    domain.note_document(docname, records, collectors, xrefs, _references(env, document),
+                         env.temp_data.pop(RECORDED, []))
+
+
+def _references(env: BuildEnvironment, document: nodes.document) -> list[tuple[str, str, str, Any]]:
+    """The plan references of a document, checked once every document is read.
+
+    Checking them at ``env-updated`` rather than when a page is written makes
+    the warnings of an incremental build those of a clean one: a page that
+    is not written again still has its dangling reference reported.
+    """
+    refs: list[tuple[str, str, str, Any]] = []
+    for node in document.findall(addnodes.pending_xref):
+        if node.get("refdomain") != "plan" or node.get("plan_field"):
+            continue  # field references are checked from the records, with more context
+        node["plan_checked"] = True
+        refs.append(("role", node["reftype"], node["reftarget"], portable_location(env, node)))
+    for node in document.findall(plan_collector):
+        for plan in node["plans"]:
+            refs.append((f"plan-{node['kind']}", "plan", plan, portable_location(env, node)))
+    return refs

@@ -50,17 +50,23 @@ class PlanDomain(Domain):
     name = "plan"
     label = "Plan"
     #: bump when the shape of :attr:`data` changes
-    data_version = 1
+    data_version = 2
     initial_data: dict[str, Any] = {
         "objects": {},  # docname -> [ObjectRecord] in document order
         "collectors": {},  # docname -> sorted types its collectors depend on
         "xrefs": {},  # docname -> sorted targets of its plan references
+        "refs": {},  # docname -> [(source, reftype, target, location)] checked at env-updated
+        "warnings": {},  # docname -> [(subtype, message, location)] given while reading it
         "state": {},  # main process only: fingerprints of the last build
     }
+    #: the stores keyed by document
+    _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings")
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._index: ResolvedIndex | None = None
+        #: documents read by this build (the others' warnings are replayed)
+        self.read_docs: set[str] = set()
 
     def add_user_types(self) -> None:
         """Give each ``plan_types`` type an ObjType like the built-ins.
@@ -100,6 +106,16 @@ class PlanDomain(Domain):
         return self.data["xrefs"]
 
     @property
+    def refs(self) -> dict[str, list[tuple[str, str, str, Any]]]:
+        """References to check once every document is read, by document."""
+        return self.data["refs"]
+
+    @property
+    def warnings(self) -> dict[str, list[tuple[str, str, Any]]]:
+        """Warnings each document gave while it was read."""
+        return self.data["warnings"]
+
+    @property
     def state(self) -> dict[str, Any]:
         """Fingerprints kept from the previous build."""
         return self.data["state"]
@@ -110,7 +126,8 @@ class PlanDomain(Domain):
             yield from self.objects[docname]
 
     def note_document(
-        self, docname: str, records: list[ObjectRecord], collectors: Set[str], xrefs: Set[str]
+        self, docname: str, records: list[ObjectRecord], collectors: Set[str], xrefs: Set[str],
+        refs: list[tuple[str, str, str, Any]] = (), warnings: list[tuple[str, str, Any]] = (),
     ) -> None:
         """Store what one document declares (replacing what it declared before).
 
@@ -118,19 +135,21 @@ class PlanDomain(Domain):
         :param records: its objects in document order
         :param collectors: types its collectors depend on
         :param xrefs: targets of its plan references
+        :param refs: references to check at ``env-updated``
+        :param warnings: the warnings given while reading it
         """
         self._forget(docname)
-        if records:
-            self.objects[docname] = records
-        if collectors:
-            self.collectors[docname] = sorted(collectors)
-        if xrefs:
-            self.xrefs[docname] = sorted(xrefs)
+        self.read_docs.add(docname)
+        for key, value in (("objects", records), ("refs", list(refs)),
+                           ("warnings", list(warnings)), ("collectors", sorted(collectors)),
+                           ("xrefs", sorted(xrefs))):
+            if value:
+                self.data[key][docname] = value
 
     def _forget(self, docname: str) -> None:
         self._index = None
-        for store in (self.objects, self.collectors, self.xrefs):
-            store.pop(docname, None)
+        for key in self._DOC_STORES:
+            self.data[key].pop(docname, None)
 
     def clear_doc(self, docname: str) -> None:
         """Forget everything *docname* declared."""
@@ -139,7 +158,8 @@ class PlanDomain(Domain):
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take the records of *docnames* read by a parallel worker."""
         self._index = None
-        for key in ("objects", "collectors", "xrefs"):
+        self.read_docs.update(docnames)
+        for key in self._DOC_STORES:
             for docname, value in otherdata[key].items():
                 if docname in docnames:
                     self.data[key][docname] = value

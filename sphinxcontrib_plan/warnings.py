@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from sphinx.util import logging
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from docutils import nodes
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger("sphinxcontrib_plan")
+
+#: ``env.temp_data`` key of the warnings emitted while reading the current document
+RECORDED = "plan:warnings"
+
+#: a stored location: ``(docname, lineno)``, or ``"source:line"`` for included files
+Where = Union[tuple[str, int], str, None]
 
 
 class PlanWarning(enum.Enum):
@@ -55,16 +64,105 @@ class PlanWarning(enum.Enum):
         return f"plan.{self.value}"
 
 
+#: for each subtype: MyST input that triggers it, and the same input fixed
+EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
+    PlanWarning.FIELD: (
+        ":::{plan-risk} Card data leak\n:impact: hgh\n:::",
+        ":::{plan-risk} Card data leak\n:impact: high\n:::"),
+    PlanWarning.OPTION: (
+        ":::{plan-risk} Card data leak\n:likelyhood: low\n:::",
+        ":::{plan-risk} Card data leak\n:likelihood: low\n:::"),
+    PlanWarning.DUPLICATE: (
+        ":::{plan-risk} Outage\n:id: R-1\n:::\n\n:::{plan-risk} Fraud\n:id: R-1\n:::",
+        ":::{plan-risk} Outage\n:id: R-1\n:::\n\n:::{plan-risk} Fraud\n:id: R-2\n:::"),
+    PlanWarning.REF: (
+        ":::{plan-phase} Launch\n:depends-on: P-BUILD\n:::",
+        ":::{plan-phase} Build\n:id: P-BUILD\n:::\n\n"
+        ":::{plan-phase} Launch\n:depends-on: P-BUILD\n:::"),
+    PlanWarning.ORPHAN: (
+        "# Risks\n\n:::{plan-risk} Outage\n:::",
+        "---\nplan: \"001\"\n---\n# Risks\n\n:::{plan-risk} Outage\n:::"),
+    PlanWarning.CYCLE: (
+        ":::{plan-phase} A\n:id: PA\n:depends-on: PB\n:::\n\n"
+        ":::{plan-phase} B\n:id: PB\n:depends-on: PA\n:::",
+        ":::{plan-phase} A\n:id: PA\n:::\n\n"
+        ":::{plan-phase} B\n:id: PB\n:depends-on: PA\n:::"),
+    PlanWarning.SQL: (
+        ":::{plan-table} users\n```sql\nCREATE TABLE users (id SERIAL PRIMARY KEY,\n```\n:::",
+        ":::{plan-table} users\n```sql\nCREATE TABLE users (id SERIAL PRIMARY KEY);\n```\n:::"),
+    PlanWarning.FILTER: (
+        ":::{plan-risk-register}\n:filter: impact >= \n:::",
+        ":::{plan-risk-register}\n:filter: impact >= medium\n:::"),
+    PlanWarning.CONSISTENCY: (
+        ":::{plan} Payments\n:id: 001\n:status: approved\n:::\n\n"
+        ":::{plan-signoff} Tech Lead\n:status: pending\n:::",
+        ":::{plan} Payments\n:id: 001\n:status: approved\n:::\n\n"
+        ":::{plan-signoff} Tech Lead\n:status: approved\n:::"),
+    PlanWarning.NESTING: (
+        ":::{plan-response} 200 OK\n:::",
+        "::::{plan-endpoint} GET /items\n:::{plan-response} 200 OK\n:::\n::::"),
+    PlanWarning.CONFIG: (
+        "# conf.py\nplan_json = \"yes\"",
+        "# conf.py\nplan_json = True"),
+}
+
+
+def subtypes_table() -> list[tuple[str, str]]:
+    """Every subtype and what it means, for the warnings reference page.
+
+    :return: ``(code, docstring)`` pairs, e.g. ``("plan.field", "A field value ...")``
+    """
+    return [(w.code, w.__doc__ or "") for w in PlanWarning]
+
+
 def warn(
     subtype: PlanWarning,
     message: str,
     *,
     location: nodes.Node | tuple[str, int | None] | str | None,
+    env: BuildEnvironment | None = None,
 ) -> None:
     """Emit a ``plan.<subtype>`` warning at a location.
 
     :param subtype: the warning subtype
     :param message: what is wrong and what is allowed
     :param location: a node, ``(docname, lineno)`` or a docname
+    :param env: the environment, given while a document is read: the warning is
+        then kept with the document and repeated by builds that do not read it again
     """
     logger.warning(message, type="plan", subtype=subtype.value, location=location)
+    if env is not None and env.docname:
+        where = portable_location(env, location)
+        env.temp_data.setdefault(RECORDED, []).append((subtype.value, message, where))
+
+
+def portable_location(env: BuildEnvironment, location: object) -> Where:
+    """A picklable form of a location in the document being read.
+
+    :param env: the environment (``env.docname`` is the document read)
+    :param location: a node, ``"source:line"`` or ``(docname, lineno)``
+    :return: ``(docname, lineno)`` when in the document itself, else ``"source:line"``
+    """
+    from docutils import nodes
+    from sphinx.util.logging import get_node_location
+
+    if isinstance(location, nodes.Node):
+        location = get_node_location(location)
+    if isinstance(location, str):
+        source, _, line = location.rpartition(":")
+        if line.isdigit() and source == str(env.doc2path(env.docname)):
+            return env.docname, int(line)
+        return location
+    return location  # type: ignore[return-value]
+
+
+def replay(recorded: Iterable[tuple[str, str, Where]]) -> None:
+    """Emit again the warnings a document gave when it was last read.
+
+    An incremental build reads only changed documents; without this, a
+    problem in an unchanged one would vanish from ``-W`` builds and checks.
+
+    :param recorded: ``(subtype, message, location)`` as stored by :func:`warn`
+    """
+    for subtype, message, location in recorded:
+        logger.warning(message, type="plan", subtype=subtype, location=location)

@@ -119,10 +119,11 @@ def test_bad_queries_warn_and_render_a_note(app):
         encoding="utf-8")
     app.build()
     warnings = plan_warnings(app)
-    assert any("registers.md:3" in w and "[plan.filter]" in w and "column" in w for w in warnings)
-    assert any("registers.md:7" in w and "'riskk'" in w and "[plan.field]" in w for w in warnings)
-    assert any("registers.md:11" in w and "'impcat'" in w for w in warnings)
-    assert any("registers.md:11" in w and "did you mean 'columns'" in w and "[plan.option]" in w
+    # each warning points at the line of the option concerned
+    assert any("registers.md:4" in w and "[plan.filter]" in w and "column" in w for w in warnings)
+    assert any("registers.md:8" in w and "'riskk'" in w and "[plan.field]" in w for w in warnings)
+    assert any("registers.md:12" in w and "'impcat'" in w for w in warnings)
+    assert any("registers.md:13" in w and "did you mean 'columns'" in w and "[plan.option]" in w
                for w in warnings)
     html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     assert html.count('class="plan-note"') == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -47,6 +48,30 @@ def _raw(text: str | None) -> str | None:
     return text
 
 
+def option_offset(block_text: str, name: str) -> int | None:
+    """Which line of a directive gives option *name*, counted from its first line.
+
+    Both parsers hand over the directive's source lines as ``block_text``:
+    reST and MyST ``:name: value`` lines up to the first blank line, or MyST's
+    YAML block between ``---`` lines.
+
+    :param block_text: the directive's text, its first line first
+    :param name: the option name
+    :return: the offset (1 for the line below the directive), or ``None``
+    """
+    body = block_text.splitlines()[1:]
+    if body and body[0].strip() == "---":
+        end = next((i for i, line in enumerate(body[1:], 1) if line.strip() == "---"), len(body))
+        start, pattern = 1, rf"\s*{re.escape(name)}\s*:"
+    else:
+        end = next((i for i, line in enumerate(body) if not line.strip()), len(body))
+        start, pattern = 0, rf"\s*:{re.escape(name)}:(\s|$)"
+    for i in range(start, end):
+        if re.match(pattern, body[i], re.IGNORECASE):
+            return i + 1
+    return None
+
+
 class PlanObjectDirective(SphinxDirective):
     """``plan-<type>``: read typed options, render fields and body, note a record."""
 
@@ -67,13 +92,20 @@ class PlanObjectDirective(SphinxDirective):
         name = self.name.split(":", 1)[-1].removeprefix("plan-")
         return self.domain.registry[name]
 
-    def warn(self, subtype: PlanWarning, message: str) -> None:
-        """Warn at this directive's location.
+    def warn(self, subtype: PlanWarning, message: str, *, option: str | None = None) -> None:
+        """Warn at this directive's location, or at the line of one of its options.
 
         :param subtype: warning subtype
         :param message: the message
+        :param option: the option concerned, when its line can be found
         """
-        warn(subtype, message, location=self.get_location())
+        location = self.get_location()
+        offset = option_offset(self.block_text or "", option) if option else None
+        if offset is not None:
+            source, line = self.state_machine.get_source_and_line(self.lineno + offset)
+            if source and line:
+                location = f"{source}:{line}"
+        warn(subtype, message, location=location, env=self.env)
 
     def parse_inline_nodes(self, text: str) -> list[nodes.Node]:
         """Parse *text* as inline markup of the document's syntax (reST or MyST).
@@ -132,7 +164,7 @@ class PlanObjectDirective(SphinxDirective):
         otype = self.otype
         values, problems = parse_options(otype, self.options, self.name)
         for problem in problems:
-            self.warn(PlanWarning(problem.subtype), problem.message)
+            self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
         extra: dict[str, Any] = {}
         title = self.prepare(self.title_text(), values, extra)
 

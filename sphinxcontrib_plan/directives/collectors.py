@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_plan.directives.base import AnyOptions
+from sphinxcontrib_plan.directives.base import AnyOptions, option_offset
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import SortError, parse_sort
 from sphinxcontrib_plan.resolve import DERIVED, known_columns
@@ -82,19 +82,33 @@ class CollectorDirective(SphinxDirective):
     optional_arguments = 0
     option_spec: ClassVar[dict[str, Any]] = AnyOptions()
 
+    def warn(self, subtype: PlanWarning, message: str, option: str) -> None:
+        """Warn at the line of *option* (or at the directive when it cannot be found).
+
+        :param subtype: warning subtype
+        :param message: the message
+        :param option: the option concerned
+        """
+        location = self.get_location()
+        offset = option_offset(self.block_text or "", option)
+        if offset is not None:
+            source, line = self.state_machine.get_source_and_line(self.lineno + offset)
+            if source and line:
+                location = f"{source}:{line}"
+        warn(subtype, message, location=location, env=self.env)
+
     def run(self) -> list[nodes.Node]:
         """Return the placeholder carrying the validated query."""
         kind = COLLECTORS[self.name.split(":", 1)[-1].removeprefix("plan-")]
         domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
         registry = domain.registry
-        location = self.get_location()
         allowed = COMMON_OPTIONS + (("type",) if kind.name == "query" else ())
         for name in self.options:
             if name not in allowed:
                 near = difflib.get_close_matches(name, allowed, n=1)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
-                warn(PlanWarning.OPTION, f"{self.name}: unknown option {name!r}{hint} "
-                     f"Allowed: {', '.join(allowed)}", location=location)
+                self.warn(PlanWarning.OPTION, f"{self.name}: unknown option {name!r}{hint} "
+                          f"Allowed: {', '.join(allowed)}", name)
         main = kind.main
         error = None
         if kind.name == "query":
@@ -102,7 +116,7 @@ class CollectorDirective(SphinxDirective):
             if main not in registry:
                 types = ", ".join(t.name for t in registry)
                 error = f"unknown :type: {main!r}; one of {types}"
-                warn(PlanWarning.FIELD, f"{self.name}: {error}", location=location)
+                self.warn(PlanWarning.FIELD, f"{self.name}: {error}", "type")
                 main = ""
         node = plan_collector(
             kind=kind.name, main=main, depends=list(kind.depends or ((main,) if main else ())),
@@ -120,35 +134,33 @@ class CollectorDirective(SphinxDirective):
         otype = registry[main]
         names = set(otype.option_names) | set(DERIVED.get(main, ())) | set(DERIVED["*"])
         words = {c for f in otype.all_fields for c in f.choices}
-        location = self.get_location()
         text = (self.options.get("filter") or "").strip()
         if text:
             try:
                 flt = parse_filter(text)
             except FilterError as err:
                 msg = f"{self.name}: bad :filter: {text!r}: {err.message} at column {err.column}"
-                warn(PlanWarning.FILTER, msg, location=location)
+                self.warn(PlanWarning.FILTER, msg, "filter")
                 return f"filter error: {err.message} at column {err.column}"
             unknown = sorted(n for n in flt.names() if n not in names and n.lower() not in words)
             if unknown:
-                warn(PlanWarning.FILTER,
-                     f"{self.name}: :filter: names {', '.join(map(repr, unknown))}, which are "
-                     f"neither fields of {main} nor enum values (quote plain strings); "
-                     f"fields: {', '.join(sorted(names))}", location=location)
+                self.warn(PlanWarning.FILTER,
+                          f"{self.name}: :filter: names {', '.join(map(repr, unknown))}, which "
+                          f"are neither fields of {main} nor enum values (quote plain strings); "
+                          f"fields: {', '.join(sorted(names))}", "filter")
             node["filter"] = text
         text = (self.options.get("sort") or "").strip()
         if text:
             try:
                 keys = parse_sort(text)
             except SortError as err:
-                warn(PlanWarning.FILTER, f"{self.name}: bad :sort: {text!r}: {err}",
-                     location=location)
+                self.warn(PlanWarning.FILTER, f"{self.name}: bad :sort: {text!r}: {err}", "sort")
             else:
                 bad = [k.field for k in keys if k.field not in names]
                 if bad:
-                    warn(PlanWarning.FILTER, f"{self.name}: :sort: names unknown fields "
-                         f"{', '.join(map(repr, bad))}; fields: {', '.join(sorted(names))}",
-                         location=location)
+                    self.warn(PlanWarning.FILTER, f"{self.name}: :sort: names unknown fields "
+                              f"{', '.join(map(repr, bad))}; fields: {', '.join(sorted(names))}",
+                              "sort")
                 else:
                     node["sort"] = text
         text = (self.options.get("columns") or "").strip()
@@ -157,9 +169,9 @@ class CollectorDirective(SphinxDirective):
             allowed = known_columns(main, names)
             bad = [c for c in columns if c not in allowed]
             if bad:
-                warn(PlanWarning.FILTER, f"{self.name}: :columns: names unknown columns "
-                     f"{', '.join(map(repr, bad))}; columns: {', '.join(sorted(allowed))}",
-                     location=location)
+                self.warn(PlanWarning.FILTER, f"{self.name}: :columns: names unknown columns "
+                          f"{', '.join(map(repr, bad))}; columns: {', '.join(sorted(allowed))}",
+                          "columns")
             node["columns"] = [c for c in columns if c in allowed]
         return None
 
