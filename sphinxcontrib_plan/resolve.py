@@ -129,8 +129,9 @@ class ResolvedIndex:
 
 def _view(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
     view = dict(record.fields)
-    view.update(id=record.id, title=record.title, plan=record.plan, type=record.type,
-                doc=record.docname)
+    view.update(id=record.id, title=record.title, plan=record.plan, doc=record.docname)
+    # a type's own field of that name (a metric's counter/gauge...) wins over the object type
+    view.setdefault("type", record.type)
     if record.checks is not None:
         done, total = record.checks
         view.update(done=done, total=total, progress=round(100 * done / total) if total else None)

@@ -103,27 +103,39 @@ class RiskDirective(PlanObjectDirective):
 
 
 class TableDirective(PlanObjectDirective):
-    """``plan-table``: reads the ``CREATE TABLE`` in its SQL code block."""
+    """``plan-table``: reads the ``CREATE TABLE`` in its SQL code block and shows the columns."""
 
     def finish(self, body: list[nodes.Node], values: dict[str, Any], extra: dict[str, Any]) -> None:
         from sphinxcontrib_plan.model.sql import SqlError, parse_schema
+        from sphinxcontrib_plan.render.collectors.data_model import columns_table, schema_notes
 
-        blocks = [b for root in body if isinstance(root, nodes.Element)
-                  for b in ([root] if isinstance(root, nodes.literal_block)
-                            else root.findall(nodes.literal_block))
-                  if str(b.get("language", "sql")).lower() in {"sql", "postgresql", "mysql", ""}]
-        if not blocks:
+        name = self.arguments[0] if self.arguments else ""
+        found = [(i, b) for i, root in enumerate(body) if isinstance(root, nodes.Element)
+                 for b in ([root] if isinstance(root, nodes.literal_block)
+                           else root.findall(nodes.literal_block))
+                 if str(b.get("language", "sql")).lower() in {"sql", "postgresql", "mysql", ""}]
+        if not found:
             self.warn(PlanWarning.SQL,
-                      f"{self.name}: table {self.arguments[0] if self.arguments else ''!r} has "
-                      "no sql code block with a CREATE TABLE statement")
+                      f"{self.name}: table {name!r} has no sql code block with a CREATE TABLE "
+                      "statement")
             return
         try:
-            tables = parse_schema("\n".join(b.astext() for b in blocks))
+            tables = parse_schema("\n".join(b.astext() for _, b in found))
         except SqlError as err:
-            self.warn(PlanWarning.SQL, f"{self.name}: the SQL of table "
-                      f"{self.arguments[0] if self.arguments else ''!r} could not be read: {err}")
+            # the code block stays in the body: the reader still sees the SQL
+            self.warn(PlanWarning.SQL, f"{self.name}: the SQL of table {name!r} could not be "
+                      f"read: {err}")
             return
         extra["schema"] = [t.to_dict() for t in tables]
+        # the schema goes right below the (last) SQL block, before the prose
+        # that explains it, so the statement and its reading sit together
+        rendered: list[nodes.Node] = []
+        for schema in extra["schema"]:
+            tbl = columns_table(schema, caption=f"Columns of {schema['name']}")
+            self.state.document.set_id(tbl)
+            rendered += [tbl, *schema_notes(schema)]
+        position = found[-1][0] + 1
+        body[position:position] = rendered
 
 
 #: directive classes of the types whose reading differs from the generic one

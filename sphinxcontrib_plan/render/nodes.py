@@ -157,7 +157,9 @@ def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) ->
     The text writer reads widths as characters and the LaTeX writer as
     proportions, so natural widths serve both.
     """
-    widths = [max(4, min(len(h), 20)) for h in headers]
+    # a header may be a node (a link to a role, say): measure its text
+    widths = [max(4, min(len(h.astext() if isinstance(h, nodes.Node) else h), 20))
+              for h in headers]
     for cells in rows[:200]:
         for i, cell in enumerate(cells):
             text = cell.astext() if isinstance(cell, nodes.Node) else (

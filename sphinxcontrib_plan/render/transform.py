@@ -8,7 +8,10 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.directives.collectors import plan_collector
-from sphinxcontrib_plan.render.collectors import Context, api, query, risks, signoff, timeline
+from sphinxcontrib_plan.render.collectors import (
+    Context, api, architecture, compliance, data_model, events, observability, query, rbac, risks,
+    signoff, stack, timeline,
+)
 from sphinxcontrib_plan.render.nodes import note
 
 if TYPE_CHECKING:
@@ -25,6 +28,13 @@ RENDERERS: dict[str, Callable[[Context], list[nodes.Node]]] = {
     "api-index": api.render,
     "timeline": timeline.render,
     "signoff-summary": signoff.render_summary,
+    "event-catalog": events.render,
+    "compliance": compliance.render,
+    "tech-stack": stack.render,
+    "architecture": architecture.render,
+    "data-model": data_model.render,
+    "rbac-matrix": rbac.render,
+    "observability": observability.render,
     "query": query.render,
 }
 
@@ -59,14 +69,15 @@ class CollectorTransform(SphinxPostTransform):
             index=domain.index, registry=domain.registry, config=domain.config,
             docname=self.env.docname, kind=node["kind"],
             main=node["main"], plans=node["plans"], filter=node["filter"], sort=node["sort"],
-            columns=node["columns"], caption=node["caption"],
+            columns=node["columns"], caption=node["caption"], sphinx_config=self.config,
         )
         renderer = RENDERERS.get(node["kind"], query.render)
         container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
         container.extend(renderer(ctx))
-        for tbl in container.findall(nodes.table):
-            # writers number captioned tables and need an id to do so
-            if not tbl["ids"] and any(isinstance(c, nodes.title) for c in tbl.children):
+        for tbl in container.findall(lambda n: isinstance(n, (nodes.table, nodes.figure))):
+            # writers number captioned tables and figures and need an id to do so
+            if not tbl["ids"] and any(isinstance(c, (nodes.title, nodes.caption))
+                                      for c in tbl.children):
                 self.document.set_id(tbl)
         return [container]
 

@@ -20,6 +20,8 @@ from sphinxcontrib_plan.render.objects import LEVELS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from sphinx.config import Config
+
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import ObjectType, Registry
@@ -52,6 +54,8 @@ class Context:
     columns: list[str]
     #: caption of the main table
     caption: str
+    #: the Sphinx configuration (diagrams read the graphviz settings from it)
+    sphinx_config: Config | None = None
 
     @property
     def otype(self) -> ObjectType:
@@ -104,7 +108,8 @@ class Context:
         if column == "plan":
             plan = self.index.by_id.get(value or "")
             return self.link(plan, plan.id) if plan else (value or "")
-        if column == "severity":
+        if column == "severity" and record.type == "risk":
+            # a risk's derived score; other types (alerts) have an enum field of that name
             return badge("severity", LEVELS[value], f"{display(LEVELS[value])} ({value})") if value else ""
         if column == "progress":
             return f"{view['done']}/{view['total']} ({value}%)" if value is not None else ""

@@ -1,0 +1,76 @@
+"""``plan-compliance``: checklists grouped by area with done/total, then exemptions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from sphinxcontrib_plan.render.nodes import display, note, table
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.render.collectors import Context
+
+#: area of checklists written without ``:area:``
+NO_AREA = "other"
+
+
+def _area(record: ObjectRecord) -> str:
+    return (record.fields.get("area") or NO_AREA).strip().lower()
+
+
+def _score(records: Sequence[ObjectRecord]) -> tuple[int, int]:
+    checks = [r.checks for r in records if r.checks]
+    return sum(c[0] for c in checks), sum(c[1] for c in checks)
+
+
+def _area_cell(title: str, records: Sequence[ObjectRecord]) -> nodes.entry:
+    """The area's name and its done/total, with a class telling complete from not."""
+    done, total = _score(records)
+    state = "complete" if total and done == total else "incomplete" if total else "empty"
+    entry = nodes.entry(classes=["plan-area", f"plan-area-{state}"])
+    entry += nodes.paragraph("", "", nodes.strong(title, title))
+    summary = f"{done}/{total} done ({round(100 * done / total)}%)" if total else "no items"
+    entry += nodes.paragraph(summary, summary, classes=["plan-progress"])
+    return entry
+
+
+def _header(ctx: Context, column: str) -> str:
+    return ctx.otype.label if column == "title" else ctx.label(column)
+
+
+def render(ctx: Context) -> list[nodes.Node]:
+    """One table of checklists, grouped by area with each area's progress, then exemptions.
+
+    :param ctx: the collector context
+    :return: nodes
+    """
+    checks = ctx.select()
+    columns = ctx.columns or ["title", "progress"]
+    groups: dict[str, list[ObjectRecord]] = {}
+    for check in checks:
+        groups.setdefault(_area(check), []).append(check)
+    rows: list[list[object]] = []
+    for area, members in groups.items():
+        for i, check in enumerate(members):
+            first: object = _area_cell(display(area), members) if i == 0 else ""
+            rows.append([first, *(ctx.cell(check, c) for c in columns)])
+    if len(groups) > 1:
+        rows.append([_area_cell("All areas", checks), *([""] * len(columns))])
+    headers = ["Area", *("Checklist" if c == "title" else _header(ctx, c) for c in columns)]
+    out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Compliance by area",
+                                   classes=["plan-compliance"])]
+    sub = replace(ctx, main="exemption", filter="", sort="", columns=[], caption="")
+    exemptions = sub.select()
+    if exemptions:
+        columns = ["title", "rationale", "approved-by", "date"]
+        out.append(table([_header(sub, c) for c in columns],
+                         [[sub.cell(r, c) for c in columns] for r in exemptions],
+                         caption="Exemptions", classes=["plan-exemptions"]))
+    else:
+        out.append(note("No constitutional exemptions."))
+    return out

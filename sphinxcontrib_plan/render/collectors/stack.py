@@ -1,0 +1,67 @@
+"""``plan-tech-stack``: technologies grouped by layer, third-party services, new dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from sphinxcontrib_plan.render.nodes import table
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.render.collectors import Context
+
+#: layer of technologies written without ``:layer:``
+NO_LAYER = "Other"
+
+
+def _group_row(layer: str, width: int) -> list[object]:
+    """A row spanning the table, naming the layer, as the template's bold layer rows do."""
+    entry = nodes.entry(morecols=width - 1, classes=["plan-group"])
+    entry += nodes.paragraph("", "", nodes.strong(layer, layer))
+    return [entry]
+
+
+def _header(ctx: Context, column: str) -> str:
+    return ctx.otype.label if column == "title" else ctx.label(column)
+
+
+def render(ctx: Context) -> list[nodes.Node]:
+    """The stack table (layer group rows), then services and dependencies when there are any.
+
+    :param ctx: the collector context
+    :return: nodes
+    """
+    techs = ctx.select()
+    if not ctx.sort:
+        # the author's order (Frontend before Backend...) rather than the alphabet
+        techs.sort(key=lambda r: (r.plan or "", r.sort_key))
+    columns = ctx.columns or ["category", "title", "version", "rationale", "alternatives"]
+    layers: dict[str, list[ObjectRecord]] = {}
+    names: dict[str, str] = {}
+    for tech in techs:
+        layer = (tech.fields.get("layer") or NO_LAYER).strip()
+        layers.setdefault(layer.lower(), []).append(tech)
+        names.setdefault(layer.lower(), layer)
+    rows: list[list[object]] = []
+    row_classes: list[list[str]] = []
+    for key, members in layers.items():
+        rows.append(_group_row(names[key], len(columns)))
+        row_classes.append(["plan-group-row"])
+        for tech in members:
+            rows.append([ctx.cell(tech, c) for c in columns])
+            row_classes.append([])
+    headers = [_header(ctx, c) for c in columns]
+    out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Technology stack",
+                                   classes=["plan-tech-stack"], row_classes=row_classes)]
+    for typ, caption in (("service", "Third-party services"), ("dependency", "New dependencies")):
+        sub = replace(ctx, main=typ, filter="", sort="", columns=[], caption="")
+        records = sub.select()
+        if records:
+            cols = sub.otype.columns
+            out.append(table([_header(sub, c) for c in cols],
+                             [[sub.cell(r, c) for c in cols] for r in records],
+                             caption=caption, classes=[f"plan-{typ}-table"]))
+    return out
