@@ -37,7 +37,8 @@ def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
         view = index.view(plan)
         if plan.fields.get("status") == "completed" and view["total"] > view["done"]:
             yield plan, (f"plan {plan.id!r} is completed but {view['total'] - view['done']} of "
-                         f"its {view['total']} phase deliverables are open")
+                         f"its {view['total']} phase deliverables are open; tick them or set the "
+                         "plan's status back to in-progress")
     for phase in index.of_type("phase"):
         if phase.fields.get("status") == "done" and phase.checks and phase.checks[0] < phase.checks[1]:
             done, total = phase.checks
@@ -76,7 +77,8 @@ def _phase_order(index: ResolvedIndex) -> Iterator[Finding]:
             # weeks are inclusive (3-4 ends with week 4); dates are instants
             if start <= end if isinstance(start, int) else start < end:
                 yield phase, (f"phase {phase.id!r} starts ({start}) before the phase it depends "
-                              f"on, {dep.id!r}, ends ({end})")
+                              f"on, {dep.id!r}, ends ({end}); start it later or drop the "
+                              "depends-on")
 
 
 def _span(phase: ObjectRecord) -> tuple[object, object]:
@@ -92,7 +94,8 @@ def _dependency(index: ResolvedIndex) -> Iterator[Finding]:
         if plan is not None and plan.fields.get("status") in _APPROVED \
                 and dep.fields.get("approval") == "pending":
             yield dep, (f"plan {plan.id!r} is {plan.fields['status']} but the new dependency "
-                        f"{dep.title!r} is still pending approval")
+                        f"{dep.title!r} is still pending approval; set its :approval: to "
+                        "approved or rejected")
 
 
 RULES: dict[str, Callable[[ResolvedIndex], Iterator[Finding]]] = {

@@ -3,35 +3,52 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import plan_warnings
+from sphinxcontrib_plan.config import CONSISTENCY_CHECKS
+from sphinxcontrib_plan.warnings import EXAMPLES, PlanWarning, subtypes_table
 
 EXPECTED = [
     # (file:line, subtype, fragments of the message)
-    ("index.md:10", "field", ["status", "'finished'", "draft, in-review, approved"]),
-    ("index.md:11", "field", ["created", "'2024-13-45'", "YYYY-MM-DD"]),
-    ("index.md:9", "field", ["'id' is required", "'bad-plan'"]),
+    ("index.md:11", "field", ["status", "'finished'", "draft, in-review, approved"]),
+    ("index.md:12", "field", ["created", "'2024-13-45'", "YYYY-MM-DD"]),
+    ("index.md:10", "field", ["'id' is required", "'bad-plan'"]),
     ("fields.md:7", "field", ["impact", "'hgh'", "did you mean 'high'", "low, medium, high"]),
     ("fields.md:8", "option", ["'likelyhood'", "did you mean 'likelihood'"]),
     ("fields.md:9", "field", ["review", "'next week'", "YYYY-MM-DD"]),
     ("fields.md:15", "field", ["weeks", "'4-2'", "end >= start"]),
     ("fields.md:16", "field", ["milestone", "'maybe'", "flag"]),
     ("fields.md:21", "field", ["'FETCH /things'", "GET, POST"]),
-    ("fields.md:21", "consistency", ["no responses"]),
+    ("fields.md:21", "consistency", ["no responses", "[responses]"]),
     ("fields.md:27", "nesting", ["plan-response", "plan-endpoint"]),
     ("orphans.rst:4", "orphan", ["Nobody's risk", "no plan"]),
     ("orphans.rst:12", "field", ["'approvedd'", "did you mean 'approved'"]),
-    ("orphans.rst:10", "ref", ["'999'", "plans: bad-plan"]),
+    ("orphans.rst:10", "ref", ["'999'", "no plan directive declares", "plans: AP, bad-plan"]),
     ("more.md:12", "duplicate", ["'SAME'", "more.md:6"]),
     ("more.md:20", "cycle", ["PA → PB → PA"]),
     ("more.md:25", "ref", ["depends-on", "'P-NONE'"]),
-    ("more.md:30", "consistency", ["high-severity", "no owner and no mitigation"]),
+    ("more.md:30", "consistency", ["high-severity", "no owner and no mitigation", "[risk-owner]"]),
+    # every consistency rule, named in brackets so it can be switched off
+    ("consistency.md:8", "consistency", ["'AP' is approved", "'left-pad'", "pending", "[dependency]"]),
+    ("consistency.md:19", "consistency", ["'AP-LAUNCH' starts (3)", "'AP-BUILD', ends (4)",
+                                          "[phase-order]"]),
+    ("consistency.md:33", "consistency", ["'AP-ROLLOUT' starts (2024-03-10)", "(2024-03-20)",
+                                          "[phase-order]"]),
+    ("consistency.md:39", "consistency", ["'AP-DOCS' is done", "1 of its 2", "[deliverables]"]),
+    ("consistency.md:47", "consistency", ["'Tech Lead' is pending", "[signoff]"]),
+    # a collector's :plan: and roles are checked once every document is read
+    ("consistency.md:50", "ref", ["plan-risk-register", "'NOPE'", "plans: AP, bad-plan"]),
+    ("consistency.md:54", "ref", ["{plan:phase}", "'AP-BILD'", "did you mean 'AP-BUILD'"]),
+    ("consistency.md:54", "ref", ["{plan:risk}", "'AP-BUILD'", "a phase, not a risk",
+                                  "{plan:phase}"]),
 ]
 
-MARKERS = ["PLAN", "MISSPELLED", "WEEKS", "ENDPOINT", "RESPONSE", "ORPHAN", "DUPLICATE"]
+MARKERS = ["PLAN", "MISSPELLED", "WEEKS", "ENDPOINT", "RESPONSE", "ORPHAN", "DUPLICATE",
+           "DEPENDENCY", "PHASE-ORDER"]
 
 
 @pytest.mark.sphinx("html", testroot="bad-input")
@@ -68,9 +85,99 @@ def test_subtypes_can_be_silenced(app):
     assert any("[plan.cycle]" in w for w in warnings)
 
 
-@pytest.mark.sphinx("html", testroot="bad-input",
-                    confoverrides={"plan_consistency_checks": {"responses": False}})
-def test_consistency_checks_are_switchable(app):
+@pytest.mark.parametrize("rule", CONSISTENCY_CHECKS)
+def test_consistency_checks_are_switchable(make_app, rootdir, tmp_path, rule):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-bad-input", src)
+    app = make_app("html", srcdir=src, confoverrides={"plan_consistency_checks": {rule: False}})
     app.build()
     consistency = [w for w in plan_warnings(app) if "[plan.consistency]" in w]
-    assert len(consistency) == 1 and "[risk-owner]" in consistency[0]
+    # each consistency expectation names its rule as its last fragment
+    expected = [e for e in EXPECTED if e[1] == "consistency" and e[2][-1] != f"[{rule}]"]
+    assert len(consistency) == len(expected), consistency
+    assert not any(f"[{rule}]" in w for w in consistency)
+
+
+def _warning_set(app, src: Path) -> set[str]:
+    return {w.replace(str(src), "SRC") for w in plan_warnings(app)}
+
+
+def test_same_warnings_serial_parallel_and_incremental(make_app, rootdir, tmp_path):
+    """A duplicate names both locations identically however the build ran; an
+    incremental build repeats the problems of the documents it did not read."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-bad-input", src)
+    serial = make_app("html", srcdir=src, builddir=tmp_path / "out1")
+    serial.build()
+    expected = _warning_set(serial, src)
+    assert len(expected) == len(EXPECTED)
+    parallel = make_app("html", srcdir=src, builddir=tmp_path / "out2", parallel=2)
+    parallel.build()
+    assert _warning_set(parallel, src) == expected
+    # nothing changed: nothing is read again, every problem is still reported
+    again = make_app("html", srcdir=src, builddir=tmp_path / "out1")
+    again.build()
+    assert "no targets are out of date" in again.status.getvalue()
+    assert _warning_set(again, src) == expected
+    # one document changed: its warnings come from reading it, the others' are repeated
+    (src / "fields.md").write_text((src / "fields.md").read_text() + "\nMore text.\n")
+    touched = make_app("html", srcdir=src, builddir=tmp_path / "out1")
+    touched.build()
+    assert _warning_set(touched, src) == expected
+
+
+def test_fail_on_warning_lists_every_problem(rootdir, tmp_path, capsys):
+    from sphinx.cmd.build import build_main
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-bad-input", src)
+    log = tmp_path / "warnings.txt"
+    status = build_main(["-b", "html", "-q", "-W", "--keep-going", "-w", str(log),
+                         str(src), str(tmp_path / "out")])
+    assert status != 0
+    text = log.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "[plan." in line]
+    assert len(lines) == len(EXPECTED), text
+    for where, subtype, _ in EXPECTED:
+        assert any(f"{where}: WARNING" in line and f"[plan.{subtype}]" in line for line in lines)
+    capsys.readouterr()
+
+
+def test_subtypes_table_lists_every_subtype():
+    table = dict(subtypes_table())
+    assert set(table) == {w.code for w in PlanWarning}
+    assert all(doc.strip() for doc in table.values())
+    assert set(EXAMPLES) == set(PlanWarning)
+
+
+def _example_project(src: Path, subtype: PlanWarning, snippet: str) -> None:
+    """The snippet in example.md (or conf.py), with a plan unless it brings its own."""
+    src.mkdir()
+    conf = snippet if snippet.startswith("# conf.py") else ""
+    snippet = "# Example\n" if conf else snippet
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+                                 'myst_enable_extensions = ["colon_fence"]\n'
+                                 f'show_warning_types = True\n{conf}\n', encoding="utf-8")
+    index = "# Index\n\n```{toctree}\nexample\n```\n"
+    if "{plan}" not in snippet:
+        index += "\n:::{plan} Payments\n:id: 001\n:::\n"
+        if not snippet.startswith("---") and subtype is not PlanWarning.ORPHAN:
+            snippet = '---\nplan: "001"\n---\n' + snippet
+    (src / "index.md").write_text(index, encoding="utf-8")
+    (src / "example.md").write_text(snippet + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("subtype", list(PlanWarning), ids=lambda w: w.value)
+def test_examples_show_the_problem_and_its_fix(make_app, tmp_path, subtype):
+    """The EXAMPLES the warnings page is made from: the bad input warns, the fix does not."""
+    bad, good = EXAMPLES[subtype]
+    for name, snippet in (("bad", bad), ("good", good)):
+        src = tmp_path / name
+        _example_project(src, subtype, snippet)
+        app = make_app("html", srcdir=src)
+        app.build()
+        warnings = plan_warnings(app)
+        if name == "bad":
+            assert any(f"[{subtype.code}]" in w for w in warnings), warnings
+        else:
+            assert warnings == [], warnings
