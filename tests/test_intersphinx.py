@@ -13,6 +13,7 @@ extensions = ["myst_parser", "sphinxcontrib_plan"{extra}]
 myst_enable_extensions = ["colon_fence", "tasklist"]
 project = "{project}"
 exclude_patterns = ["_build"]
+show_warning_types = True  # Sphinx < 8 hides [plan.subtype] otherwise
 {more}
 """
 

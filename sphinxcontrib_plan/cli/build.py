@@ -208,6 +208,8 @@ def dummy_build(args: argparse.Namespace) -> Iterator[BuildResult]:
 
     confdir = _check_paths(args.sourcedir, args.confdir)
     confoverrides = overrides(args.define)
+    # the [plan.subtype] suffix is how warnings are told apart; Sphinx < 8 hides it
+    confoverrides.setdefault("show_warning_types", True)
     stream = WarningStream()
     status = sys.stderr if args.verbose else None
     with tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp:
