@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPHINXOPTS ?=
 
-.PHONY: example test docs bench pdf clean help
+.PHONY: example test docs bench pdf clean help test-matrix
 
 help:
 	@echo "make example  build example_project to HTML"
@@ -12,6 +12,7 @@ help:
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make bench    run the benchmark against plain Sphinx"
 	@echo "make pdf      build example_project as PDF (needs xelatex)"
+	@echo "make test-matrix  run a fast subset on the oldest and newest supported versions"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,39 @@ bench: $(VENV)/.installed-test
 pdf: $(VENV)/.installed
 	$(BIN)/sphinx-build -M latexpdf example_project example_project/_build $(SPHINXOPTS)
 	@echo "PDF: $$(ls $(CURDIR)/example_project/_build/latex/*.pdf)"
+
+# The supported range, tested at both ends: the floor (Python 3.11, the oldest
+# Sphinx and MyST-Parser we declare) and the top (Python 3.13, the newest).
+# The main line is the .venv of `make test`.
+MATRIX_TESTS ?= tests/test_directives.py tests/test_domain.py tests/test_collectors.py \
+	tests/test_builders.py tests/test_warnings.py tests/unit
+FLOOR_PYTHON ?= $(shell command -v python3.11 || echo $(PYTHON))
+FLOOR_PINS := sphinx==7.4.7 myst-parser==4.0.1 docutils==0.20.1
+TOP_PYTHON ?= $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3))
+TOP_PINS := 'sphinx>=9.2,<10' 'myst-parser>=5.2,<5.3'
+
+.venv-floor/.installed: pyproject.toml
+	rm -rf .venv-floor
+	$(FLOOR_PYTHON) -m venv .venv-floor
+	.venv-floor/bin/python -m pip install --quiet -e '.[test]' $(FLOOR_PINS)
+	touch $@
+
+.venv-top/.installed: pyproject.toml
+	rm -rf .venv-top
+	$(TOP_PYTHON) -m venv .venv-top
+	.venv-top/bin/python -m pip install --quiet -e '.[test]' $(TOP_PINS)
+	touch $@
+
+test-matrix: .venv-floor/.installed
+	@.venv-floor/bin/python -c 'import sys, sphinx, myst_parser, docutils; print("floor: Python %s, Sphinx %s, MyST-Parser %s, docutils %s" % (sys.version.split()[0], sphinx.__version__, myst_parser.__version__, docutils.__version__))'
+	.venv-floor/bin/python -m pytest -q $(MATRIX_TESTS)
+ifeq ($(TOP_PYTHON),)
+	@echo "test-matrix: no Python 3.13 under pyenv; the top of the range is skipped"
+else
+	$(MAKE) .venv-top/.installed
+	@.venv-top/bin/python -c 'import sys, sphinx, myst_parser, docutils; print("top: Python %s, Sphinx %s, MyST-Parser %s, docutils %s" % (sys.version.split()[0], sphinx.__version__, myst_parser.__version__, docutils.__version__))'
+	.venv-top/bin/python -m pytest -q $(MATRIX_TESTS)
+endif
 
 clean:
 	rm -rf example_project/_build docs/_build bench/out

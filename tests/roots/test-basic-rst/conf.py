@@ -1,3 +1,6 @@
 extensions = ["sphinxcontrib_plan"]
 project = "Basic"
 exclude_patterns = ["_build"]
+
+# Sphinx < 8 hides the [type.subtype] suffix the tests read; 8.0 shows it by default.
+show_warning_types = True

@@ -15,3 +15,6 @@ plan_types = {
         "columns": ["id", "title", "state", "deciders"],
     },
 }
+
+# Sphinx < 8 hides the [type.subtype] suffix the tests read; 8.0 shows it by default.
+show_warning_types = True
