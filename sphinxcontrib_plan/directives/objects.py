@@ -123,8 +123,9 @@ class TableDirective(PlanObjectDirective):
             tables = parse_schema("\n".join(b.astext() for _, b in found))
         except SqlError as err:
             # the code block stays in the body: the reader still sees the SQL
+            where = f" (line {err.line} of the SQL)" if err.line else ""
             self.warn(PlanWarning.SQL, f"{self.name}: the SQL of table {name!r} could not be "
-                      f"read: {err}")
+                      f"read{where}: {err}")
             return
         extra["schema"] = [t.to_dict() for t in tables]
         # the schema goes right below the (last) SQL block, before the prose

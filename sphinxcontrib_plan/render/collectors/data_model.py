@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
 
+def _sql(text: str, **attributes: object) -> nodes.paragraph:
+    """A paragraph of SQL text that Sphinx's smart quotes leave alone.
+
+    ``plan-table`` renders its schema while the document is read, before the
+    SmartQuotes transform, which would turn the default ``'{}'`` into ``‘{}’``.
+    """
+    return nodes.paragraph(text, text, support_smartquotes=False, **attributes)
+
+
 def _target(fk: dict[str, Any]) -> str:
     """``users.id``, ``users.(a, b)``, or ``users`` when the key names no columns."""
     cols = fk["ref_columns"]
@@ -58,8 +67,8 @@ def columns_table(schema: dict[str, Any], *, caption: str | None = None) -> node
             keys.append(f"FK → {_target(fk)}")
         if col["unique"]:
             keys.append("UQ")
-        rows.append([col["name"], col["type"], "yes" if col["nullable"] else "no",
-                     col["default"] or "", ", ".join(keys)])
+        rows.append([_sql(col["name"]), _sql(col["type"]), "yes" if col["nullable"] else "no",
+                     _sql(col["default"] or ""), ", ".join(keys)])
     return table(["Column", "Type", "Nullable", "Default", "Key"], rows, caption=caption,
                  classes=["plan-columns"])
 
@@ -80,7 +89,7 @@ def schema_notes(schema: dict[str, Any]) -> list[nodes.Node]:
     for label, items in (("Unique", [f"({', '.join(u)})" for u in uniques]),
                          ("Checks", list(schema["checks"])), ("Indexes", indexes)):
         if items:
-            para = nodes.paragraph(classes=["plan-schema-note"])
+            para = _sql("", classes=["plan-schema-note"])
             para += nodes.strong(f"{label}: ", f"{label}: ")
             para += nodes.Text("; ".join(items))
             out.append(para)

@@ -1,0 +1,5 @@
+extensions = ["myst_parser", "sphinxcontrib_plan", "sphinx.ext.graphviz"]
+myst_enable_extensions = ["colon_fence", "tasklist"]
+project = "Sections"
+exclude_patterns = ["_build"]
+graphviz_output_format = "svg"
