@@ -48,6 +48,21 @@ def _raw(text: str | None) -> str | None:
     return text
 
 
+def _raw_as_text(node: nodes.Node) -> nodes.Node:
+    """*node* with raw markup (MyST passes inline ``<tags>`` through) turned into text.
+
+    Titles and fields are shown on other pages, in plan.json and by every
+    builder; raw HTML in them would be injected into pages, and dropped
+    (content lost) by the other builders. The author's text is kept instead.
+    """
+    if isinstance(node, nodes.raw):
+        return nodes.Text(node.astext())
+    if isinstance(node, nodes.Element):
+        for raw in list(node.findall(nodes.raw)):
+            raw.replace_self(nodes.Text(raw.astext()))
+    return node
+
+
 def option_offset(block_text: str, name: str) -> int | None:
     """Which line of a directive gives option *name*, counted from its first line.
 
@@ -114,7 +129,7 @@ class PlanObjectDirective(SphinxDirective):
         :return: inline nodes (parser messages dropped into the document)
         """
         parsed, messages = self.parse_inline(text, lineno=self.lineno)
-        return [*parsed, *messages]
+        return [*(_raw_as_text(n) for n in parsed), *messages]
 
     def title_text(self) -> str:
         """The title, warning when a required one is missing."""
