@@ -1,0 +1,750 @@
+"""Docs-only extension: the reference pages, generated from sphinxcontrib-plan's own data.
+
+Every directive here builds docutils nodes (tables, field lists, definition
+lists, literal blocks) straight from the registry of object types, the
+collector table, the ``PlanConfig`` dataclass, the ``PlanWarning`` enum and
+``DERIVED``; nothing is generated as markup text and parsed again, so the
+reference cannot drift from the code and reads the same in every builder.
+
+``plan-example`` is the one directive that parses text: the user example it
+is given, shown first as source and then rendered live. The examples it sees
+are recorded, and at ``env-check-consistency`` every built-in type, every
+option, every collector and every collector option must have been shown in a
+rendered example, or the build warns (``plan-docs.coverage``), which ``-W``
+turns into a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import io
+import os
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.domains import Domain
+from sphinx.util import logging
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from sphinxcontrib_plan import warnings as plan_warnings
+from sphinxcontrib_plan.config import CONSISTENCY_CHECKS, PlanConfig
+from sphinxcontrib_plan.directives.collectors import COLLECTORS, COMMON_OPTIONS
+from sphinxcontrib_plan.model.fields import allowed
+from sphinxcontrib_plan.model.ids import METHODS
+from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS, FieldSpec, Kind
+from sphinxcontrib_plan.resolve import DERIVED
+from sphinxcontrib_plan.warnings import PlanWarning
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence, Set
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+    from sphinxcontrib_plan.model.types import ObjectType
+
+logger = logging.getLogger(__name__)
+
+#: the plan holding the reference examples; role examples link to ``DOC-<type>``
+DOC_PLAN = "DOC"
+
+#: collector options have no help text in the code: written here, and a new
+#: option without an entry is reported by the coverage check
+COLLECTOR_OPTION_HELP: dict[str, tuple[str, str]] = {
+    "plan": ("comma list of plan ids",
+             "Only objects of these plans (for ``plan-overview``: only these plans). "
+             "Default: every plan."),
+    "filter": ("filter expression",
+               "Only the rows for which the expression holds; see the filter language."),
+    "sort": ("comma list of fields, ``-`` for descending",
+             "Row order, e.g. ``-severity, id``. Enums sort by rank, ids naturally "
+             "(``R2`` before ``R10``), missing values last. Default: the type's sort."),
+    "columns": ("comma list of field and derived names",
+                "Which columns a table shows, in order. Default: the type's columns."),
+    "caption": ("text", "Caption of the rendered table or figure."),
+    "type": ("an object type name",
+             "``plan-query`` only, and required there: the type listed, e.g. ``risk``."),
+}
+
+#: derived values have no help text in the code either (same check)
+DERIVED_HELP: dict[str, str] = {
+    "id": "The object's id, given or derived.",
+    "title": "The title (for endpoints the signature ``METHOD /path``).",
+    "plan": "Id of the plan the object belongs to (for a plan: its own id).",
+    "type": "The type name, e.g. ``risk``.",
+    "doc": "The document holding the object.",
+    "severity": "Impact × likelihood, 1 to 9 (high=3, medium=2, low=1).",
+    "done": "Ticked ``[x]`` items of the body (for a plan: of all its phases).",
+    "total": "All ``[ ]``/``[x]`` items of the body (for a plan: of all its phases).",
+    "progress": "``done`` / ``total`` in percent, rounded.",
+    "start-week": "First week, from ``weeks`` or from ``start`` relative to the plan's first phase.",
+    "end-week": "Last week, from ``weeks`` or from ``end``.",
+    "method": "The HTTP (or ``WS``/``WSS``) method of the signature.",
+    "path": "The path of the signature.",
+    "responses": "Number of nested ``plan-response`` objects.",
+    "endpoint": "Id of the endpoint a response belongs to.",
+    "code": "The status code of a response, e.g. ``201``.",
+    "columns": "Number of columns read from the table's SQL.",
+    "used-by": "Ids of the components whose ``depends-on`` names this one.",
+    "open-high-risks": "Risks of the plan with severity ≥ 6 that are not closed or accepted.",
+    "endpoints": "Number of endpoints of the plan.",
+    "signoff": "Overall sign-off state: ``none``, ``rejected``, ``pending`` or ``approved``.",
+}
+
+_INLINE = re.compile(r"``(.+?)``|`([^`]+)`")
+_MYST_OPEN = re.compile(r"^\s*(?::{3,}|`{3,})\{(plan(?:-[\w-]+)?)\}")
+_RST_OPEN = re.compile(r"^\s*\.\.\s+(plan(?:-[\w-]+)?)::")
+_OPTION = re.compile(r"^\s*:([\w-]+):")
+
+
+# -- node factories ------------------------------------------------------------
+
+
+def inline_nodes(text: str) -> list[nodes.Node]:
+    """Help text from the code as nodes: ````x```` and ```x``` become literals.
+
+    :param text: a help string or docstring
+    :return: Text and literal nodes
+    """
+    result: list[nodes.Node] = []
+    pos = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > pos:
+            result.append(nodes.Text(text[pos:match.start()]))
+        code = match.group(1) or match.group(2)
+        result.append(nodes.literal(code, code))
+        pos = match.end()
+    if pos < len(text):
+        result.append(nodes.Text(text[pos:]))
+    return result
+
+
+def para(*items: str | nodes.Node) -> nodes.paragraph:
+    """A paragraph of help strings (see :func:`inline_nodes`) and nodes."""
+    node = nodes.paragraph()
+    for item in items:
+        node.extend(inline_nodes(item) if isinstance(item, str) else [item])
+    return node
+
+
+def lit(text: str) -> nodes.literal:
+    """An inline literal."""
+    return nodes.literal(text, text)
+
+
+def label_ref(label: str, content: nodes.Node) -> addnodes.pending_xref:
+    """A link to a ``(label)=`` of the docs; an unknown label fails the build."""
+    node = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=label,
+                                 refexplicit=True, refwarn=True)
+    node += content
+    return node
+
+
+def plan_ref(role: str, target: str) -> addnodes.pending_xref:
+    """A ``{plan:<role>}`` reference, resolved by the plan domain like the role's."""
+    node = addnodes.pending_xref("", refdomain="plan", reftype=role, reftarget=target,
+                                 refexplicit=False, refwarn=True)
+    node += nodes.inline(target, target)
+    return node
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+          widths: Sequence[int] | None = None, ident: str = "") -> nodes.table:
+    """A table with a header row; cells are help strings, nodes or lists of them.
+
+    :param headers: column titles
+    :param rows: cells per row
+    :param widths: relative column widths
+    :param ident: an id for the table (collector pages give theirs one too)
+    :return: the table node
+    """
+    tbl = nodes.table(classes=["plan-docs-table"])
+    if ident:
+        tbl["ids"].append(ident)
+    group = nodes.tgroup(cols=len(headers))
+    tbl += group
+    for width in widths or [1] * len(headers):
+        group += nodes.colspec(colwidth=width)
+    if widths:
+        tbl["classes"].append("colwidths-given")
+    head = nodes.thead()
+    group += head
+    head += _row(headers)
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        body += _row(cells)
+    return tbl
+
+
+def _row(cells: Sequence[Any]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        items = cell if isinstance(cell, (list, tuple)) else [cell]
+        if any(isinstance(i, nodes.Body) for i in items):
+            entry.extend(items)
+        else:
+            entry += para(*[i for i in items if i is not None and i != ""])
+        row += entry
+    return row
+
+
+def field_list(rows: Iterable[tuple[str, Any]]) -> nodes.field_list:
+    """A field list of ``(name, content)`` rows."""
+    flist = nodes.field_list()
+    for name, content in rows:
+        body = nodes.field_body()
+        items = content if isinstance(content, (list, tuple)) else [content]
+        if any(isinstance(i, nodes.Body) for i in items):
+            body.extend(items)
+        else:
+            body += para(*items)
+        flist += nodes.field("", nodes.field_name(name, name), body)
+    return flist
+
+
+def joined(items: Iterable[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
+    """Nodes separated by *sep*."""
+    result: list[nodes.Node] = []
+    for item in items:
+        if result:
+            result.append(nodes.Text(sep))
+        result.append(item)
+    return result
+
+
+def directive_name(otype: ObjectType) -> str:
+    """``plan`` for plans, ``plan-<name>`` for every other type."""
+    return "plan" if otype.name == "plan" else f"plan-{otype.name}"
+
+
+def _default(spec: FieldSpec) -> list[nodes.Node] | str:
+    if spec.default is None:
+        return "—"
+    if spec.kind is Kind.FLAG:
+        return "absent" if spec.default is False else "present"
+    return [lit(str(spec.default))]
+
+
+def _argument(otype: ObjectType) -> list[str | nodes.Node]:
+    if otype.argument == "signature":
+        return ["The signature ``METHOD /path``; methods: ",
+                *joined(lit(m) for m in METHODS), ". Path parameters are written ``{name}``."]
+    if otype.argument == "response":
+        return ["``CODE [reason]``, e.g. ``201 Created``; also ``4XX``-style ranges and ``default``."]
+    if otype.argument == "optional":
+        return ["An optional title (the type label is shown without one)."]
+    return ["The title (required)."]
+
+
+# -- the record of what the docs show -------------------------------------------
+
+
+class PlanRefDomain(Domain):
+    """Per-document record of reference sections and rendered examples."""
+
+    name = "planref"
+    label = "plan reference (docs)"
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        "types": {},  # docname -> type names with a plan-ref-type section
+        "examples": {},  # docname -> [(directive, [options])]
+        "exports": {},  # docname -> [[json|openapi, key]] of its export excerpts
+        "digests": {},  # main process only: digest of each page's excerpts
+    }
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget what *docname* showed."""
+        for key in ("types", "examples", "exports"):
+            self.data[key].pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take the entries of *docnames* from a parallel worker."""
+        for key in ("types", "examples", "exports"):
+            for docname, value in otherdata[key].items():
+                if docname in docnames:
+                    self.data[key][docname] = value
+
+    def resolve_any_xref(self, *args: Any) -> list[tuple[str, nodes.Element]]:
+        """Nothing to resolve."""
+        return []
+
+
+def _domain(env: BuildEnvironment) -> PlanRefDomain:
+    return env.get_domain("planref")  # type: ignore[return-value]
+
+
+# -- directives ---------------------------------------------------------------------
+
+
+class RefTypesDirective(SphinxDirective):
+    """``plan-ref-types``: one row per built-in type, linking to its section."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for otype in BUILTIN_TYPES:
+            name = directive_name(otype)
+            rows.append([
+                label_ref(f"directive-{name}", lit(name)),
+                otype.section,
+                lit(f"{{plan:{otype.name}}}") if otype.role else "—",
+                ", ".join(f.name for f in otype.fields) or "—",
+            ])
+        return [table(["directive", "template section", "role", "options (besides the common ones)"],
+                      rows, widths=[18, 27, 15, 40], ident="plan-docs-types")]
+
+
+class RefTypeDirective(SphinxDirective):
+    """``plan-ref-type <name>``: everything the registry says about one type."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        types = {t.name: t for t in BUILTIN_TYPES}
+        otype = types.get(self.arguments[0])
+        if otype is None:
+            logger.warning("plan-ref-type: no built-in type %r", self.arguments[0],
+                           type="plan-docs", subtype="unknown", location=self.get_location())
+            return []
+        _domain(self.env).data["types"].setdefault(self.env.docname, []).append(otype.name)
+        derived = [*DERIVED.get(otype.name, ()), *DERIVED["*"]]
+        facts: list[tuple[str, Any]] = [
+            ("Directive", [lit(directive_name(otype))]),
+            ("Template section", otype.section),
+            ("Argument", _argument(otype)),
+            ("Role", [lit(f"{{plan:{otype.name}}}`id`")] if otype.role
+             else "none: link to the enclosing object instead"),
+        ]
+        if otype.parent:
+            facts.append(("Only inside", [lit(f"plan-{otype.parent}")]))
+        if otype.checklist:
+            facts.append(("Checklist", "``[ ]`` and ``[x]`` list items of the body are counted "
+                                       "(``done``, ``total``, ``progress``)."))
+        facts += [
+            ("Default columns", joined(lit(c) for c in otype.columns)),
+            ("Default sort", [lit(otype.sort)]),
+            ("Derived fields", joined(label_ref("derived-fields", lit(d)) for d in derived)),
+        ]
+        result: list[nodes.Node] = [field_list(facts)]
+        if otype.fields:
+            result.append(_fields_table(otype.fields, f"plan-docs-options-{otype.name}"))
+        common = para("Also accepts the ", label_ref("common-options", nodes.inline(
+            "", "common options")), " ", *joined(lit(f":{f.name}:") for f in COMMON_FIELDS), ".")
+        result.append(common)
+        return result
+
+
+def _fields_table(fields: Sequence[FieldSpec], ident: str) -> nodes.table:
+    rows = []
+    for spec in fields:
+        rows.append([
+            lit(f":{spec.name}:"),
+            spec.kind.value + (" (required)" if spec.required else ""),
+            allowed(spec),
+            _default(spec),
+            spec.help,
+        ])
+    return table(["option", "kind", "accepts", "default", "meaning"], rows,
+                 widths=[16, 10, 26, 10, 38], ident=ident)
+
+
+class RefCommonDirective(SphinxDirective):
+    """``plan-ref-common``: the options every object accepts."""
+
+    def run(self) -> list[nodes.Node]:
+        return [_fields_table(COMMON_FIELDS, "plan-docs-common-options")]
+
+
+class RefKindsDirective(SphinxDirective):
+    """``plan-ref-kinds``: how each field kind is read and stored."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinxcontrib_plan.export.plan_schema import KIND_SCHEMAS
+
+        rows = []
+        for kind in Kind:
+            spec = FieldSpec("x", kind, ("low", "medium", "high") if kind is Kind.ENUM else (),
+                             target="phase" if kind in (Kind.REF, Kind.REFS) else None)
+            json_type = KIND_SCHEMAS[kind].get("type", "string")
+            used = sorted({f"{directive_name(t)} :{f.name}:" for t in BUILTIN_TYPES
+                           for f in t.all_fields if f.kind is kind and f not in COMMON_FIELDS})
+            rows.append([lit(kind.value), allowed(spec), lit(str(json_type)),
+                         joined(lit(u) for u in used[:4]) + ([nodes.Text(" …")] if len(used) > 4
+                                                             else [])])
+        return [table(["kind", "accepts (example)", "in plan.json", "used by"], rows,
+                      widths=[12, 30, 12, 46], ident="plan-docs-kinds")]
+
+
+class RefCollectorsDirective(SphinxDirective):
+    """``plan-ref-collectors``: every collector directive."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for kind in COLLECTORS.values():
+            name = f"plan-{kind.name}"
+            rows.append([
+                label_ref(f"directive-{name}", lit(name)),
+                lit(kind.main) if kind.main else "the ``:type:`` given",
+                kind.help,
+                joined(lit(d) for d in kind.depends) or "the ``:type:`` given",
+            ])
+        return [table(["directive", "rows are", "renders", "refreshed when these change"], rows,
+                      widths=[22, 12, 44, 22], ident="plan-docs-collectors")]
+
+
+class RefCollectorOptionsDirective(SphinxDirective):
+    """``plan-ref-collector-options``: the options of the collectors."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for name in (*COMMON_OPTIONS, "type"):
+            accepts, help_text = COLLECTOR_OPTION_HELP.get(name, ("?", ""))
+            rows.append([lit(f":{name}:"), accepts, help_text])
+        return [table(["option", "accepts", "meaning"], rows, widths=[14, 30, 56],
+                      ident="plan-docs-collector-options")]
+
+
+class RefDerivedDirective(SphinxDirective):
+    """``plan-ref-derived``: the derived fields filters, sorts and columns may name."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for typ, names in DERIVED.items():
+            for name in names:
+                rows.append([lit(name), "every type" if typ == "*" else lit(typ),
+                             DERIVED_HELP.get(name, "")])
+        return [table(["name", "of", "value"], rows, widths=[18, 14, 68],
+                      ident="plan-docs-derived")]
+
+
+class RefRolesDirective(SphinxDirective):
+    """``plan-ref-roles``: every role, with an example resolved by this very build."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for otype in BUILTIN_TYPES:
+            if not otype.role:
+                continue
+            target = DOC_PLAN if otype.name == "plan" else f"{DOC_PLAN}-{otype.name}"
+            rows.append([lit(f"plan:{otype.name}"), f"a {otype.label.lower()}",
+                         lit(f"{{plan:{otype.name}}}`{target}`"), plan_ref(otype.name, target)])
+        rows.append([lit("plan:ref"), "any object", lit(f"{{plan:ref}}`{DOC_PLAN}-risk`"),
+                     plan_ref("ref", f"{DOC_PLAN}-risk")])
+        return [table(["role", "links to", "example", "renders as"], rows,
+                      widths=[16, 18, 36, 30], ident="plan-docs-roles")]
+
+
+class RefConfigDirective(SphinxDirective):
+    """``plan-ref-config``: every ``plan_*`` value from the ``PlanConfig`` dataclass."""
+
+    def run(self) -> list[nodes.Node]:
+        items = nodes.definition_list()
+        for f in dataclasses.fields(PlanConfig):
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            current = getattr(self.config, f"plan_{f.name}", default)
+            term = nodes.term("", "", lit(f"plan_{f.name}"))
+            term["ids"].append(f"confval-plan-{f.name.replace('_', '-')}")
+            self.state.document.note_explicit_target(term)
+            definition = nodes.definition()
+            definition += para(f.metadata["help"])
+            shown = repr(current)
+            if len(shown) > 60:
+                shown = f"{type(current).__name__} with {len(current)} entries"
+            definition += field_list([
+                ("Type", [lit(f.metadata["types"])]),
+                ("Default", [lit(repr(default))]),
+                ("Rebuild", "a full re-read of every document (``env``)" if f.metadata["rebuild"]
+                 else "nothing: only the outputs written at the end of a build change"),
+                ("In these docs", [lit(f"plan_{f.name} = {shown}")]),
+            ])
+            items += nodes.definition_list_item("", term, definition)
+        return [items]
+
+
+class RefConsistencyDirective(SphinxDirective):
+    """``plan-ref-consistency``: the checks ``plan_consistency_checks`` switches."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = [[lit(name), text] for name, text in CONSISTENCY_CHECKS.items()]
+        return [table(["check", "warns when"], rows, widths=[20, 80],
+                      ident="plan-docs-consistency")]
+
+
+class RefWarningsDirective(SphinxDirective):
+    """``plan-ref-warnings``: every subtype, its meaning, and a bad input with its fix."""
+
+    def run(self) -> list[nodes.Node]:
+        examples: dict[PlanWarning, tuple[str, str]] = getattr(plan_warnings, "EXAMPLES", {})
+        items = nodes.definition_list()
+        for member in PlanWarning:
+            term = nodes.term("", "", lit(member.code))
+            term["ids"].append(f"warning-plan-{member.value}")
+            self.state.document.note_explicit_target(term)
+            definition = nodes.definition()
+            definition += para(" ".join((member.__doc__ or "").split()))
+            if member in examples:
+                bad, fix = examples[member]
+                language = "python" if bad.startswith("# conf.py") else "markdown"
+                for caption, text in (("Triggers it:", bad), ("Fixed:", fix)):
+                    definition += para(caption)
+                    definition += nodes.literal_block(text, text, language=language)
+            definition += para("Silence it with ", lit(f'suppress_warnings = ["{member.code}"]'),
+                               ".")
+            items += nodes.definition_list_item("", term, definition)
+        return [items]
+
+
+class RefCliDirective(SphinxDirective):
+    """``plan-ref-cli``: the ``--help`` text of ``sphinx-plan`` and each subcommand."""
+
+    option_spec: ClassVar[dict[str, Any]] = {"commands": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            from sphinxcontrib_plan.cli import main
+        except ImportError:
+            return [para("The ``sphinx-plan`` command is not part of this installation.")]
+        result: list[nodes.Node] = []
+        commands = (self.options.get("commands") or "").split()
+        for argv in ([], *([c] for c in commands)):
+            text = _help_text(main, [*argv, "--help"])
+            block = nodes.literal_block(text, text, language="text")
+            result += [para(lit(" ".join(["sphinx-plan", *argv, "--help"]))), block]
+        return result
+
+
+def _help_text(main: Any, argv: list[str]) -> str:
+    out = io.StringIO()
+    # argparse wraps at the terminal width; the page must not depend on it
+    with _environ(COLUMNS="80"), contextlib.redirect_stdout(out), \
+            contextlib.suppress(SystemExit):
+        main(argv)
+    return out.getvalue().rstrip()
+
+
+@contextlib.contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class RefExportDirective(SphinxDirective):
+    """``plan-ref-json <id>`` / ``plan-ref-openapi <path>``: a live excerpt of an export.
+
+    The directive leaves an empty literal block; :class:`ExportExcerptTransform`
+    fills it once every document is read, from the same functions that write
+    ``plan.json`` and the OpenAPI document.
+    """
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        block = nodes.literal_block("", "", language="json")
+        block["plan_export"] = (self.name.removeprefix("plan-ref-"), self.arguments[0])
+        self.set_source_info(block)
+        _domain(self.env).data["exports"].setdefault(self.env.docname, []).append(
+            list(block["plan_export"]))
+        return [block]
+
+
+def export_excerpt(app: Sphinx, what: str, key: str) -> str | None:
+    """The JSON text of one object of ``plan.json``, or one path of the OpenAPI export.
+
+    :param app: the Sphinx application
+    :param what: ``json`` or ``openapi``
+    :param key: an object id, or an OpenAPI path
+    :return: the text, or ``None`` when there is no such object or path
+    """
+    from sphinxcontrib_plan.export.json import dumps, record_data
+    from sphinxcontrib_plan.export.openapi import openapi_document
+    from sphinxcontrib_plan.export.writer import url_maker
+
+    index = app.env.get_domain("plan").index  # type: ignore[attr-defined]
+    if what == "json":
+        record = index.by_id.get(key)
+        if record is None:
+            return None
+        source = str(app.env.doc2path(record.docname, False))
+        data = record_data(index, record, url=url_maker(app.builder)(record), source=source)
+    else:
+        document = openapi_document(index, title=app.config.project, version=app.config.release)
+        if key not in document.get("paths", {}):
+            return None
+        data = {"paths": {key: document["paths"][key]}}
+    return dumps(data).rstrip()
+
+
+class ExportExcerptTransform(SphinxPostTransform):
+    """Fill the blocks of ``plan-ref-json`` and ``plan-ref-openapi``."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        for block in list(self.document.findall(nodes.literal_block)):
+            if "plan_export" not in block:
+                continue
+            what, key = block["plan_export"]
+            text = export_excerpt(self.app, what, key)
+            if text is None:
+                logger.warning("plan-ref-%s: nothing exported under %r", what, key,
+                               type="plan-docs", subtype="unknown", location=block)
+                text = ""
+            new = nodes.literal_block(text, text, language="json")
+            new.source, new.line = block.source, block.line
+            block.replace_self(new)
+
+
+def refresh_export_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Rewrite the pages showing an export excerpt when the excerpt changed.
+
+    Like the extension's collectors, the excerpts show objects of other
+    documents, so an incremental build must rewrite their pages.
+
+    :param app: the Sphinx application
+    :param env: the environment
+    :return: the documents to rewrite
+    """
+    data = _domain(env).data
+    changed = []
+    for docname, keys in sorted(data["exports"].items()):
+        texts = [export_excerpt(app, what, key) or "" for what, key in keys]
+        digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()
+        if data["digests"].get(docname) != digest:
+            data["digests"][docname] = digest
+            changed.append(docname)
+    return changed
+
+
+class ExampleDirective(SphinxDirective):
+    """``plan-example``: show the user example as source, then render it live."""
+
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {"caption": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        text = "\n".join(self.content)
+        language = "markdown" if self.env.doc2path(self.env.docname).suffix == ".md" else "rst"
+        self._record(text)
+        caption = self.options.get("caption", "Source")
+        source = nodes.container(classes=["plan-docs-source"])
+        source += para(nodes.strong(caption, caption))
+        block = nodes.literal_block(text, text, language=language)
+        self.set_source_info(block)
+        source += block
+        rendered = nodes.container(classes=["plan-docs-rendered"])
+        rendered += para(nodes.strong("Rendered", "Rendered"))
+        rendered.extend(self.parse_content_to_nodes())
+        return [nodes.container("", source, rendered, classes=["plan-docs-example"])]
+
+    def _record(self, text: str) -> None:
+        uses: list[tuple[str, list[str]]] = []
+        current: list[str] | None = None
+        for line in text.splitlines():
+            match = _MYST_OPEN.match(line) or _RST_OPEN.match(line)
+            if match:
+                current = []
+                uses.append((match.group(1), current))
+                continue
+            option = _OPTION.match(line) if current is not None else None
+            if option and current is not None:
+                current.append(option.group(1))
+            else:
+                current = None
+        _domain(self.env).data["examples"].setdefault(self.env.docname, []).extend(uses)
+
+
+# -- coverage -------------------------------------------------------------------------
+
+
+def check_coverage(app: Sphinx, env: BuildEnvironment) -> None:
+    """Warn about anything in the registry that the docs do not show.
+
+    :param app: the Sphinx application
+    :param env: the environment
+    """
+    data = _domain(env).data
+    sections = {t for names in data["types"].values() for t in names}
+    shown: dict[str, set[str]] = {}
+    for uses in data["examples"].values():
+        for directive, options in uses:
+            shown.setdefault(directive, set()).update(options)
+    every_option = {o for options in shown.values() for o in options}
+
+    def missing(what: str) -> None:
+        logger.warning("reference coverage: %s", what, type="plan-docs", subtype="coverage")
+
+    for otype in BUILTIN_TYPES:
+        name = directive_name(otype)
+        if otype.name not in sections:
+            missing(f"no `plan-ref-type {otype.name}` section")
+        if name not in shown:
+            missing(f"no rendered `plan-example` uses {name}")
+            continue
+        for spec in otype.fields:
+            if spec.name not in shown[name]:
+                missing(f"no rendered example of {name} :{spec.name}:")
+    for spec in COMMON_FIELDS:
+        if spec.name not in every_option:
+            missing(f"no rendered example uses the common option :{spec.name}:")
+    collector_options: set[str] = set()
+    for kind in COLLECTORS:
+        name = f"plan-{kind}"
+        if name not in shown:
+            missing(f"no rendered `plan-example` uses {name}")
+        collector_options |= shown.get(name, set())
+    for option in (*COMMON_OPTIONS, "type"):
+        if option not in COLLECTOR_OPTION_HELP:
+            missing(f"collector option :{option}: has no entry in COLLECTOR_OPTION_HELP")
+        if option not in collector_options:
+            missing(f"no rendered collector example uses :{option}:")
+    for names in DERIVED.values():
+        for derived in names:
+            if derived not in DERIVED_HELP:
+                missing(f"derived field {derived!r} has no entry in DERIVED_HELP")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the reference directives, the example directive and the coverage check.
+
+    :param app: the Sphinx application
+    :return: the extension metadata
+    """
+    app.add_domain(PlanRefDomain)
+    for name, cls in {
+        "plan-ref-types": RefTypesDirective,
+        "plan-ref-type": RefTypeDirective,
+        "plan-ref-common": RefCommonDirective,
+        "plan-ref-kinds": RefKindsDirective,
+        "plan-ref-collectors": RefCollectorsDirective,
+        "plan-ref-collector-options": RefCollectorOptionsDirective,
+        "plan-ref-derived": RefDerivedDirective,
+        "plan-ref-roles": RefRolesDirective,
+        "plan-ref-config": RefConfigDirective,
+        "plan-ref-consistency": RefConsistencyDirective,
+        "plan-ref-warnings": RefWarningsDirective,
+        "plan-ref-cli": RefCliDirective,
+        "plan-ref-json": RefExportDirective,
+        "plan-ref-openapi": RefExportDirective,
+        "plan-example": ExampleDirective,
+    }.items():
+        app.add_directive(name, cls)
+    app.add_post_transform(ExportExcerptTransform)
+    app.connect("env-check-consistency", check_coverage)
+    app.connect("env-get-updated", refresh_export_pages)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
