@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +35,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _meta() -> dict[str, str]:
+    """What was measured: the commit (and whether the package was edited), versions."""
+    import sphinx
+
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", *args], capture_output=True, text=True, check=False,
+                             cwd=Path(__file__).parent)
+        return run.stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "package_edited": git("status", "--short", "sphinxcontrib_plan"),
+            "sphinx": sphinx.__version__, "python": platform.python_version(),
+            "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark.
 
@@ -50,12 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale > 1:
         sizes.append((args.docs * args.scale, args.objects, args.runs_large or args.runs))
     results = []
+    meta = _meta()
+    print(f"commit {meta['commit']}" + (" (sphinxcontrib_plan has uncommitted changes)"
+                                        if meta["package_edited"] else "")
+          + f", Sphinx {meta['sphinx']}, Python {meta['python']}", flush=True)
     started = time.perf_counter()
     for docs, objects, runs in sizes:
         root = OUT / f"{docs}x{objects}"
         result = measure(docs, objects, runs, root, log=lambda s: print(s, flush=True))
         results.append(result)
-        (root / "results.json").write_text(json.dumps(result.to_json(), indent=2) + "\n")
+        (root / "results.json").write_text(
+            json.dumps({"meta": meta, **result.to_json()}, indent=2) + "\n")
     print(f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min\n")
     failed = False
     for result in results:
