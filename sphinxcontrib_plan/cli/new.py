@@ -85,19 +85,14 @@ def output_path(args: argparse.Namespace) -> tuple[Path, str]:
     :raise NewError: when ``--output`` and ``--format`` disagree
     """
     output: Path | None = args.output
-    suffix_format = {v: k for k, v in FORMATS.items()}.get(output.suffix) if output else None
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
-        output, suffix_format = output, None
-        is_dir = True
-    else:
-        is_dir = output is None
-    fmt = args.format or suffix_format or "md"
+    directory = output is None or output.is_dir() or str(output).endswith(("/", "\\"))
+    suffix_format = None if directory else {v: k for k, v in FORMATS.items()}.get(output.suffix)  # type: ignore[union-attr]
     if suffix_format and args.format and suffix_format != args.format:
         raise NewError(f"--output {str(output)!r} has the suffix {output.suffix!r} "  # type: ignore[union-attr]
                        f"but --format is {args.format}")
-    name = f"{args.plan_id}-{slug(args.title) or 'plan'}{FORMATS[fmt]}"
-    if is_dir:
-        return (output or Path()) / name, fmt
+    fmt = args.format or suffix_format or "md"
+    if directory:
+        return (output or Path()) / f"{args.plan_id}-{slug(args.title) or 'plan'}{FORMATS[fmt]}", fmt
     return output, fmt  # type: ignore[return-value]
 
 
