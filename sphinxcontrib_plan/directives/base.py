@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -87,6 +88,26 @@ def option_offset(block_text: str, name: str) -> int | None:
     return None
 
 
+def directive_text(directive: SphinxDirective) -> str:
+    """The directive's source lines, its first line first, for :func:`option_offset`.
+
+    MyST-Parser before 5.0 hands over only the body as ``block_text``; the
+    option lines are then read from the source file, from the directive on.
+
+    :param directive: the running directive
+    :return: its text
+    """
+    text = directive.block_text or ""
+    if directive.name in text.split("\n", 1)[0]:
+        return text
+    try:
+        source = directive.state.document["source"]
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+    except (OSError, KeyError, TypeError):
+        return text
+    return "\n".join(lines[directive.lineno - 1:])
+
+
 class PlanObjectDirective(SphinxDirective):
     """``plan-<type>``: read typed options, render fields and body, note a record."""
 
@@ -115,7 +136,7 @@ class PlanObjectDirective(SphinxDirective):
         :param option: the option concerned, when its line can be found
         """
         location = self.get_location()
-        offset = option_offset(self.block_text or "", option) if option else None
+        offset = option_offset(directive_text(self), option) if option else None
         if offset is not None:
             source, line = self.state_machine.get_source_and_line(self.lineno + offset)
             if source and line:

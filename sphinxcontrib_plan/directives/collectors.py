@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_plan.directives.base import AnyOptions, option_offset
+from sphinxcontrib_plan.directives.base import AnyOptions, directive_text, option_offset
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import SortError, parse_sort
 from sphinxcontrib_plan.resolve import DERIVED, known_columns
@@ -90,7 +90,7 @@ class CollectorDirective(SphinxDirective):
         :param option: the option concerned
         """
         location = self.get_location()
-        offset = option_offset(self.block_text or "", option)
+        offset = option_offset(directive_text(self), option)
         if offset is not None:
             source, line = self.state_machine.get_source_and_line(self.lineno + offset)
             if source and line:
@@ -185,8 +185,10 @@ def setup_collectors(app: Sphinx) -> None:
         raise nodes.SkipNode
 
     # the placeholder never reaches a writer; these visitors are a safety net
-    # for builders that skip post-transforms, so they cannot crash on it
+    # for builders that skip post-transforms, so they cannot crash on it. No
+    # "epub" key: Sphinx looks visitors up by builder name before format, so
+    # one would hide every other extension's html visitors (graphviz...) from epub
     app.add_node(plan_collector, **{fmt: (skip, None) for fmt in
-                                    ("html", "latex", "text", "man", "texinfo", "epub")})
+                                    ("html", "latex", "text", "man", "texinfo")})
     for name in COLLECTORS:
         app.add_directive(f"plan-{name}", CollectorDirective)
