@@ -18,10 +18,13 @@ NO_LAYER = "Other"
 
 
 def _group_row(layer: str, width: int) -> list[object]:
-    """A row spanning the table, naming the layer, as the template's bold layer rows do."""
-    entry = nodes.entry(morecols=width - 1, classes=["plan-group"])
+    """A row naming the layer in bold, as the template's ``| **Frontend** | | |`` rows do.
+
+    Empty cells rather than one spanning cell: the man page writer cannot span.
+    """
+    entry = nodes.entry(classes=["plan-group"])
     entry += nodes.paragraph("", "", nodes.strong(layer, layer))
-    return [entry]
+    return [entry, *([""] * (width - 1))]
 
 
 def _header(ctx: Context, column: str) -> str:
