@@ -65,6 +65,7 @@ def process_document(
     current_plan: str | None = None
     finished: dict[int, ObjectRecord] = {}
     records: list[ObjectRecord] = []
+    taken: set[str] = set()
     for order, node in enumerate(document.findall(_has_key)):
         key = node.attributes.pop("plan_key")
         entry = pending[key]
@@ -81,6 +82,11 @@ def process_document(
         elif parent is not None:
             plan = parent.plan
             oid = values.get("id") or f"{parent.id}-{slug(entry['extra'].get('code', ''))}"
+            n = 1
+            while "id" not in values and oid in taken:
+                # one code documented twice (two 200 variants) stays two responses
+                n += 1
+                oid = f"{parent.id}-{slug(entry['extra'].get('code', ''))}-{n}"
         else:
             plan = values.get("plan") or meta_plan or current_plan
             oid = values.get("id") or derive_id(plan, entry["title"] or typ)
@@ -108,6 +114,7 @@ def process_document(
         )
         finished[key] = record
         records.append(record)
+        taken.add(oid)
     collectors = {t for n in document.findall(plan_collector) for t in n["depends"]}
     xrefs = {n["reftarget"] for n in document.findall(addnodes.pending_xref)
              if n.get("refdomain") == "plan" or (n.get("refdomain") == "" and n.get("reftype") == "any")}

@@ -52,19 +52,20 @@ class PlanConfig:
         "help": "Write an OpenAPI 3.1 document of the endpoints: ``True`` writes "
                 "``openapi.json``; a string names the file (``.yaml`` is not supported, "
                 "JSON is written).",
-        "validator": _check_openapi, "rebuild": "", "types": "bool | str"})
+        "validator": _check_openapi, "rebuild": "", "types": "bool | str", "py_types": (bool, str)})
     json: bool = field(default=True, metadata={
         "help": "Write ``plan.json`` (every plan and object) to the output directory.",
-        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool"})
+        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool", "py_types": (bool,)})
     types: dict[str, Any] = field(default_factory=dict, metadata={
         "help": "User-defined object types: ``{name: {label, fields: {field: kind or "
                 "{kind, choices, required, target, help}}, argument, checklist}}``.",
-        "validator": _check_types, "rebuild": "env", "types": "dict"})
+        "validator": _check_types, "rebuild": "env", "types": "dict", "py_types": (dict,)})
     consistency_checks: bool | list[str] | dict[str, bool] = field(default=True, metadata={
         "help": "Consistency checks to run: ``True`` (all), ``False`` (none), a list of "
                 "check names to run, or ``{name: bool}`` to switch single checks. Names: "
                 + ", ".join(f"``{k}``" for k in CONSISTENCY_CHECKS) + ".",
-        "validator": _check_checks, "rebuild": "env", "types": "bool | list | dict"})
+        "validator": _check_checks, "rebuild": "env", "types": "bool | list | dict",
+        "py_types": (bool, list, tuple, dict)})
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PlanConfig:
@@ -161,5 +162,6 @@ def setup_config(app: Sphinx) -> None:
     """
     for f in dataclasses.fields(PlanConfig):
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        app.add_config_value(f"plan_{f.name}", default, f.metadata["rebuild"])
+        app.add_config_value(f"plan_{f.name}", default, f.metadata["rebuild"],
+                             types=f.metadata["py_types"])
     app.connect("config-inited", _validate, priority=400)

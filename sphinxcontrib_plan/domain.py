@@ -76,7 +76,9 @@ class PlanDomain(Domain):
         """
         for otype in self.registry:
             if otype.name not in self.object_types and otype.role:
-                self.object_types[otype.name] = ObjType(otype.label, otype.name, "ref")
+                # add_object_type also updates the role <-> type tables that
+                # intersphinx and {any} consult
+                self.add_object_type(otype.name, ObjType(otype.label, otype.name, "ref"))
 
     @cached_property
     def config(self) -> PlanConfig:

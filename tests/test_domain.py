@@ -76,3 +76,18 @@ def test_missing_reference_warns_once_at_its_location(app):
     assert any("'no-such-risk'" in w and "[plan.ref]" in w for w in warnings)
     assert any("'DELETE /nowhere'" in w for w in warnings)
     assert any("'R-DB'" in w for w in warnings)
+
+
+@pytest.mark.sphinx("html", testroot="basic", srcdir="basic-twin-responses")
+def test_one_code_documented_twice_gives_two_responses(app):
+    api = Path(app.srcdir) / "api.md"
+    api.write_text(api.read_text().replace(
+        ":::{plan-response} 400 Bad Request\nInvalid token or input.\n:::",
+        ":::{plan-response} 400 Bad Request\nInvalid token.\n:::\n\n"
+        ":::{plan-response} 400 Bad Request\nInvalid input.\n:::"), encoding="utf-8")
+    app.build()
+    assert plan_warnings(app) == []
+    index = app.env.get_domain("plan").index
+    codes = [r.id for r in index.children["001-post-api-v1-payment-methods"]]
+    assert codes == ["001-post-api-v1-payment-methods-201", "001-post-api-v1-payment-methods-400",
+                     "001-post-api-v1-payment-methods-400-2"]

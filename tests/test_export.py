@@ -315,8 +315,6 @@ def test_write_text_is_atomic_and_public(tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
 
 
-@pytest.mark.xfail(reason="config.py declares plan_openapi without types=(bool, str): Sphinx "
-                          "warns that a file name is not a bool (owner of config.py to fix)")
 def test_openapi_file_name_is_a_valid_setting(make_app, tmp_path):
     app = build(make_app, tmp_path, "test-basic", "dummy", plan_openapi="api/spec.json")
     assert (Path(app.outdir) / "api" / "spec.json").exists()
