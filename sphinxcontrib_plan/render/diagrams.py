@@ -136,8 +136,11 @@ def component_graph(ctx: Context, components: Sequence[ObjectRecord]) -> str:
                 outside[dep] = target
                 ids[dep] = f"x{len(outside)}"
             edges.append((comp.id, dep))
-    on_cycle = {(a, b) for cycle in find_cycles({a: [b for x, b in edges if x == a] for a, _ in edges})
-                for a, b in zip(cycle, cycle[1:] + cycle[:1])}
+    graph: dict[str, list[str]] = {}
+    for a, b in edges:
+        graph.setdefault(a, []).append(b)
+    # the cycles resolve.py reports as plan.cycle, drawn in red
+    on_cycle = {(a, b) for cycle in find_cycles(graph) for a, b in zip(cycle, cycle[1:] + cycle[:1])}
     for record in [*components, *outside.values()]:
         label = record.title or record.id
         tech = record.fields.get("technology")
