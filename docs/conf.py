@@ -57,7 +57,9 @@ plan_openapi = True
 plan_json = True
 plan_consistency_checks = True
 
-# The user-defined type of the "Define your own object type" how-to.
+# The user-defined type of the "Define your own object type" how-to, which
+# includes the lines between the two markers.
+# [plan_types]
 plan_types = {
     "decision": {
         "label": "Decision",
@@ -77,6 +79,7 @@ plan_types = {
         "columns": ["id", "title", "status", "decided", "deciders"],
     },
 }
+# [/plan_types]
 
 # -- LaTeX / PDF ----------------------------------------------------------------
 

@@ -502,6 +502,36 @@ class RefWarningsDirective(SphinxDirective):
         return [items]
 
 
+class RefCssDirective(SphinxDirective):
+    """``plan-ref-css``: the custom properties and classes of the package's ``plan.css``."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinxcontrib_plan._setup import STATIC
+
+        css = (STATIC / "plan.css").read_text(encoding="utf-8")
+        css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+        # the palette: the first declaration of each variable (the light one)
+        variables: dict[str, str] = {}
+        for name, value in re.findall(r"(--plan-[\w-]+)\s*:\s*([^;]+);", css):
+            variables.setdefault(name, " ".join(value.split()))
+        classes = sorted(set(re.findall(r"\.(plan-[\w-]+)", css)))
+        families: dict[str, list[str]] = {}
+        for cls in classes:
+            parts = cls.split("-")
+            family = "-".join(parts[:2]) if len(parts) > 2 else cls
+            families.setdefault(family, []).append(cls)
+        var_rows = [[lit(name), lit(value)] for name, value in variables.items()]
+        class_rows = [[lit(family), joined(lit(c) for c in members)]
+                      for family, members in families.items()]
+        return [
+            para("Custom properties (override them on ``body``):"),
+            table(["property", "default (light)"], var_rows, widths=[30, 70],
+                  ident="plan-docs-css-variables"),
+            para("Classes styled by ``plan.css``, by family:"),
+            table(["family", "classes"], class_rows, widths=[22, 78], ident="plan-docs-css-classes"),
+        ]
+
+
 class RefCliDirective(SphinxDirective):
     """``plan-ref-cli``: the ``--help`` text of ``sphinx-plan`` and each subcommand."""
 
@@ -555,8 +585,9 @@ class RefExportDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        block = nodes.literal_block("", "", language="json")
-        block["plan_export"] = (self.name.removeprefix("plan-ref-"), self.arguments[0])
+        what = self.name.removeprefix("plan-ref-")
+        block = nodes.literal_block("", "", language="text" if what == "inventory" else "json")
+        block["plan_export"] = (what, self.arguments[0])
         self.set_source_info(block)
         _domain(self.env).data["exports"].setdefault(self.env.docname, []).append(
             list(block["plan_export"]))
@@ -564,18 +595,22 @@ class RefExportDirective(SphinxDirective):
 
 
 def export_excerpt(app: Sphinx, what: str, key: str) -> str | None:
-    """The JSON text of one object of ``plan.json``, or one path of the OpenAPI export.
+    """One object of ``plan.json``, one path of the OpenAPI export, or the
+    ``objects.inv`` entries of one plan, as this build exports them.
 
     :param app: the Sphinx application
-    :param what: ``json`` or ``openapi``
-    :param key: an object id, or an OpenAPI path
-    :return: the text, or ``None`` when there is no such object or path
+    :param what: ``json``, ``openapi`` or ``inventory``
+    :param key: an object id, an OpenAPI path, or a plan id
+    :return: the text, or ``None`` when there is no such object, path or plan
     """
     from sphinxcontrib_plan.export.json import dumps, record_data
     from sphinxcontrib_plan.export.openapi import openapi_document
     from sphinxcontrib_plan.export.writer import url_maker
 
-    index = app.env.get_domain("plan").index  # type: ignore[attr-defined]
+    domain = app.env.get_domain("plan")
+    index = domain.index  # type: ignore[attr-defined]
+    if what == "inventory":
+        return _inventory(app, domain, index, key)
     if what == "json":
         record = index.by_id.get(key)
         if record is None:
@@ -588,6 +623,22 @@ def export_excerpt(app: Sphinx, what: str, key: str) -> str | None:
             return None
         data = {"paths": {key: document["paths"][key]}}
     return dumps(data).rstrip()
+
+
+def _inventory(app: Sphinx, domain: Domain, index: Any, plan: str) -> str | None:
+    """Lines like ``python -m sphinx.ext.intersphinx objects.inv`` prints them."""
+    by_type: dict[str, list[str]] = {}
+    for name, _disp, typ, docname, anchor, _prio in domain.get_objects():
+        record = index.lookup(name, None)
+        owner = record.id if record is not None and record.type == "plan" else (
+            record.plan if record is not None else None)
+        if owner != plan:
+            continue
+        uri = f"{app.builder.get_target_uri(docname)}#{anchor}"
+        by_type.setdefault(f"plan:{typ}", []).append(f"    {name:<40} {uri}")
+    if not by_type:
+        return None
+    return "\n".join(line for typ in sorted(by_type) for line in (typ, *by_type[typ]))
 
 
 class ExportExcerptTransform(SphinxPostTransform):
@@ -605,7 +656,7 @@ class ExportExcerptTransform(SphinxPostTransform):
                 logger.warning("plan-ref-%s: nothing exported under %r", what, key,
                                type="plan-docs", subtype="unknown", location=block)
                 text = ""
-            new = nodes.literal_block(text, text, language="json")
+            new = nodes.literal_block(text, text, language=block["language"])
             new.source, new.line = block.source, block.line
             block.replace_self(new)
 
@@ -739,8 +790,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "plan-ref-consistency": RefConsistencyDirective,
         "plan-ref-warnings": RefWarningsDirective,
         "plan-ref-cli": RefCliDirective,
+        "plan-ref-css": RefCssDirective,
         "plan-ref-json": RefExportDirective,
         "plan-ref-openapi": RefExportDirective,
+        "plan-ref-inventory": RefExportDirective,
         "plan-example": ExampleDirective,
     }.items():
         app.add_directive(name, cls)
