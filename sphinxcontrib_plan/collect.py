@@ -41,6 +41,13 @@ def _has_key(node: nodes.Node) -> bool:
     return isinstance(node, nodes.Element) and "plan_key" in node.attributes
 
 
+def _untitled(entry: dict[str, Any]) -> str:
+    """What an untitled object's id derives from: its type and its first text field."""
+    first = next((v for k, v in entry["values"].items()
+                  if k not in ("id", "plan") and isinstance(v, str) and v), "")
+    return f"{entry['type']} {first}".strip()
+
+
 def _anchor(document: nodes.document, typ: str, oid: str) -> str:
     base = nodes.make_id(f"{typ}-{oid}") or f"plan-{typ}"
     anchor, n = base, 1
@@ -89,7 +96,12 @@ def process_document(
                 oid = f"{parent.id}-{slug(entry['extra'].get('code', ''))}-{n}"
         else:
             plan = values.get("plan") or meta_plan or current_plan
-            oid = values.get("id") or derive_id(plan, entry["title"] or typ)
+            oid = values.get("id") or derive_id(plan, entry["title"] or _untitled(entry))
+            n = 1
+            while not entry["title"] and "id" not in values and oid in taken:
+                # untitled objects (checklists) are told apart by their order
+                n += 1
+                oid = f"{derive_id(plan, _untitled(entry))}-{n}"
             if plan is None:
                 warn(PlanWarning.ORPHAN,
                      f"plan-{typ} {entry['title'] or oid!r} belongs to no plan: give it :plan:, "
