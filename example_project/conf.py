@@ -21,3 +21,20 @@ html_title = "Acme Payments Platform — implementation plans"
 
 # Write openapi.json (the endpoints of every plan) next to plan.json.
 plan_openapi = True
+
+# -- PDF (make pdf) -----------------------------------------------------------
+# XeLaTeX reads the sources as Unicode: ≥, ✓, →, ■, ◆ and accents print as
+# written, in the FreeSerif/FreeSans/FreeMono fonts Sphinx selects for it.
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, "acme-payments-plans.tex", "Acme Payments Platform: implementation plans",
+     author, "manual"),
+]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    # plans are read as registers and tables, not front to back
+    "printindex": "",
+    # a register row of tags and ids may end in a long unbreakable word
+    "preamble": r"\setlength{\emergencystretch}{2em}",
+}

@@ -57,6 +57,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.domain import setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.html import setup_html
+    from sphinxcontrib_plan.render.latex import setup_latex
     from sphinxcontrib_plan.render.transform import setup_transforms
     from sphinxcontrib_plan.resolve import on_env_get_updated, on_env_updated
     from sphinxcontrib_plan.roles import setup_roles
@@ -69,6 +70,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_roles(app)
     setup_transforms(app)
     setup_html(app)
+    setup_latex(app)
     app.connect("config-inited", _register_user_types, priority=450)
     app.connect("builder-inited", _builder_inited)
     app.connect("build-finished", _copy_css)
