@@ -259,6 +259,7 @@ class PlanRefDomain(Domain):
         "examples": {},  # docname -> [(directive, [options])]
         "exports": {},  # docname -> [[json|openapi, key]] of its export excerpts
         "digests": {},  # main process only: digest of each page's excerpts
+        "texts": {},  # main process only: "<what> <key>" -> excerpt text of this build
     }
 
     def clear_doc(self, docname: str) -> None:
@@ -642,16 +643,21 @@ def _inventory(app: Sphinx, domain: Domain, index: Any, plan: str) -> str | None
 
 
 class ExportExcerptTransform(SphinxPostTransform):
-    """Fill the blocks of ``plan-ref-json`` and ``plan-ref-openapi``."""
+    """Fill the blocks of ``plan-ref-json``, ``plan-ref-openapi`` and ``plan-ref-inventory``.
+
+    The texts were computed at ``env-get-updated`` (see :func:`refresh_export_pages`),
+    where the builder is at hand.
+    """
 
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
+        texts = _domain(self.env).data["texts"]
         for block in list(self.document.findall(nodes.literal_block)):
             if "plan_export" not in block:
                 continue
             what, key = block["plan_export"]
-            text = export_excerpt(self.app, what, key)
+            text = texts.get(f"{what} {key}")
             if text is None:
                 logger.warning("plan-ref-%s: nothing exported under %r", what, key,
                                type="plan-docs", subtype="unknown", location=block)
@@ -672,9 +678,15 @@ def refresh_export_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     :return: the documents to rewrite
     """
     data = _domain(env).data
+    data["texts"] = {}
     changed = []
     for docname, keys in sorted(data["exports"].items()):
-        texts = [export_excerpt(app, what, key) or "" for what, key in keys]
+        texts = []
+        for what, key in keys:
+            text = export_excerpt(app, what, key)
+            if text is not None:
+                data["texts"][f"{what} {key}"] = text
+            texts.append(text or "")
         digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()
         if data["digests"].get(docname) != digest:
             data["digests"][docname] = digest
