@@ -28,6 +28,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.domains import Domain
+from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
@@ -635,7 +636,11 @@ def _inventory(app: Sphinx, domain: Domain, index: Any, plan: str) -> str | None
             record.plan if record is not None else None)
         if owner != plan:
             continue
-        uri = f"{app.builder.get_target_uri(docname)}#{anchor}"
+        try:
+            page = app.builder.get_target_uri(docname)
+        except NoUri:  # builders without pages: show what an HTML build writes
+            page = f"{docname}.html"
+        uri = f"{page}#{anchor}"
         by_type.setdefault(f"plan:{typ}", []).append(f"    {name:<40} {uri}")
     if not by_type:
         return None
