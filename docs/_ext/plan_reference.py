@@ -93,7 +93,6 @@ DERIVED_HELP: dict[str, str] = {
     "endpoint": "Id of the endpoint a response belongs to.",
     "code": "The status code of a response, e.g. ``201``.",
     "columns": "Number of columns read from the table's SQL.",
-    "used-by": "Ids of the components whose ``depends-on`` names this one.",
     "open-high-risks": "Risks of the plan with severity ≥ 6 that are not closed or accepted.",
     "endpoints": "Number of endpoints of the plan.",
     "signoff": "Overall sign-off state: ``none``, ``rejected``, ``pending`` or ``approved``.",
