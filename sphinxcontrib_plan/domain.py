@@ -13,6 +13,7 @@ from sphinx.util.nodes import make_refnode
 
 from sphinxcontrib_plan.config import PlanConfig
 from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Set
@@ -212,6 +213,11 @@ class PlanDomain(Domain):
         record = self.index.lookup(target, None if typ == "ref" else typ)
         if record is None:
             return None
+        if target in self.index.ambiguous and target not in self.index.by_id:
+            same = [r.id for r in self.index.of_type("endpoint") if r.title == target]
+            warn(PlanWarning.REF, f"{{plan:{typ}}} {target!r} is the signature of several "
+                 f"endpoints ({', '.join(same)}); linking to {record.id!r}: link by id instead",
+                 location=node)
         return self._refnode(builder, fromdocname, record, node, contnode)
 
     def _resolve_doc(

@@ -66,6 +66,8 @@ class ResolvedIndex:
     by_type: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
     #: endpoints by canonical signature
     by_signature: dict[str, ObjectRecord] = field(default_factory=dict)
+    #: signatures declared by more than one endpoint (in different plans)
+    ambiguous: set[str] = field(default_factory=set)
     #: nested records (responses) by parent id
     children: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
     #: field views (fields plus derived values) by id
@@ -219,6 +221,8 @@ def build_index(domain: PlanDomain, *, report: bool) -> ResolvedIndex:
         index.by_type[record.type].append(record)
         index.titles[record.id] = record.title
         if record.type == "endpoint":
+            if record.title in index.by_signature:
+                index.ambiguous.add(record.title)
             index.by_signature.setdefault(record.title, record)
         if record.parent:
             index.children[record.parent].append(record)

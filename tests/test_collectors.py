@@ -127,3 +127,31 @@ def test_bad_queries_warn_and_render_a_note(app):
                for w in warnings)
     html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     assert html.count('class="plan-note"') == 2
+
+
+@pytest.mark.sphinx("html", testroot="basic", srcdir="collector-none")
+def test_unset_fields_read_as_none(app):
+    (Path(app.srcdir) / "registers.md").write_text(
+        "# Registers\n\n:::{plan-query}\n:type: phase\n:filter: not depends-on\n:::\n\n"
+        ":::{plan-query}\n:type: signoff\n:filter: date == none\n:::\n", encoding="utf-8")
+    app.build()
+    tables = _tables((Path(app.outdir) / "registers.html").read_text(encoding="utf-8"))
+    assert [r[0] for r in _rows(tables[0])[1:]] == ["001-foundation"]
+    assert [r[1] for r in _rows(tables[1])[1:]] == ["Security"]
+
+
+def test_signature_shared_by_two_plans_is_ambiguous(make_app, rootdir, tmp_path):
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    (src / "other.md").write_text(
+        "---\norphan: true\n---\n# Other plan\n\n:::{plan} Other\n:id: 002\n:::\n\n"
+        "::::{plan-endpoint} POST /api/v1/payment-methods\n:::{plan-response} 201 Created\n"
+        "Made.\n:::\n::::\n", encoding="utf-8")
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    app.build()
+    warnings = plan_warnings(app)
+    assert len(warnings) == 1, warnings
+    assert "guide.md:3" in warnings[0] and "several" in warnings[0]
+    assert "001-post-api-v1-payment-methods, 002-post-api-v1-payment-methods" in warnings[0]

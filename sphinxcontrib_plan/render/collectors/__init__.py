@@ -79,7 +79,9 @@ class Context:
                 flt = parse_filter(self.filter)
             except FilterError:
                 return []
-            records = [r for r in records if evaluate(flt, self.index.view(r), ranks)]
+            # unset fields read as none (``owner == none``), not as bare words
+            unset = dict.fromkeys(otype.option_names)
+            records = [r for r in records if evaluate(flt, {**unset, **self.index.view(r)}, ranks)]
         sort = self.sort if (apply_query and typ == self.main and self.sort) else otype.sort
         return sort_records(records, parse_sort(sort), lambda r, f: self.index.view(r).get(f), ranks)
 
