@@ -51,7 +51,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     :return: the extension metadata
     """
     from sphinxcontrib_plan.config import setup_config
-    from sphinxcontrib_plan.directives.base import PlanObjectDirective
+    from sphinxcontrib_plan.directives.base import PlanObjectDirective, setup_recovery
     from sphinxcontrib_plan.directives.collectors import setup_collectors
     from sphinxcontrib_plan.directives.objects import setup_objects
     from sphinxcontrib_plan.domain import setup_domain
@@ -67,6 +67,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("plan", PlanObjectDirective)
     setup_objects(app)
     setup_collectors(app)
+    setup_recovery(app)
     setup_roles(app)
     setup_transforms(app)
     setup_html(app)

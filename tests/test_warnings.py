@@ -14,9 +14,9 @@ from sphinxcontrib_plan.warnings import EXAMPLES, PlanWarning, subtypes_table
 
 EXPECTED = [
     # (file:line, subtype, fragments of the message)
-    ("index.md:11", "field", ["status", "'finished'", "draft, in-review, approved"]),
-    ("index.md:12", "field", ["created", "'2024-13-45'", "YYYY-MM-DD"]),
-    ("index.md:10", "field", ["'id' is required", "'bad-plan'"]),
+    ("index.md:12", "field", ["status", "'finished'", "draft, in-review, approved"]),
+    ("index.md:13", "field", ["created", "'2024-13-45'", "YYYY-MM-DD"]),
+    ("index.md:11", "field", ["'id' is required", "'bad-plan'"]),
     ("fields.md:7", "field", ["impact", "'hgh'", "did you mean 'high'", "low, medium, high"]),
     ("fields.md:8", "option", ["'likelyhood'", "did you mean 'likelihood'"]),
     ("fields.md:9", "field", ["review", "'next week'", "YYYY-MM-DD"]),
@@ -45,10 +45,15 @@ EXPECTED = [
     ("consistency.md:54", "ref", ["{plan:phase}", "'AP-BILD'", "did you mean 'AP-BUILD'"]),
     ("consistency.md:54", "ref", ["{plan:risk}", "'AP-BUILD'", "a phase, not a risk",
                                   "{plan:phase}"]),
+    # reST options docutils rejects (dropping the directive): read again leniently
+    ("rejected.rst:8", "option", ["'impact'", "more than once", "last value"]),
+    ("rejected.rst:15", "option", ["'likelihood: low'", "did you mean ':likelihood: low'"]),
+    ("rejected.rst:20", "option", ["'rate limit'", "spaces", "'rate-limit'"]),
+    ("rejected.rst:26", "option", ["'content-type'", "more than once"]),
 ]
 
 MARKERS = ["PLAN", "MISSPELLED", "WEEKS", "ENDPOINT", "RESPONSE", "ORPHAN", "DUPLICATE",
-           "DEPENDENCY", "PHASE-ORDER"]
+           "DEPENDENCY", "PHASE-ORDER", "TWICE", "STRAY", "SPACED", "NESTED"]
 
 
 @pytest.mark.sphinx("html", testroot="bad-input")
@@ -74,6 +79,10 @@ def test_content_is_never_lost(app):
     # fields that could be read are still shown next to the bad ones
     assert re.search(r"plan-likelihood-medium|Likelihood", html) is None or True
     assert "plan-badge plan-status plan-status-open" in html
+    # a repeated reST option keeps its last value; a stray line is kept in the body
+    rejected = (Path(app.outdir) / "rejected.html").read_text(encoding="utf-8")
+    assert "plan-impact-medium" in rejected and "likelihood: low" in rejected
+    assert "10/minute" in rejected
 
 
 @pytest.mark.sphinx("html", testroot="bad-input",

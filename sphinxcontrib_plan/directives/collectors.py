@@ -106,7 +106,7 @@ class CollectorDirective(SphinxDirective):
         for name in self.options:
             if name not in allowed:
                 near = difflib.get_close_matches(name, allowed, n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
+                hint = f"; did you mean {near[0]!r}?" if near else "."
                 self.warn(PlanWarning.OPTION, f"{self.name}: unknown option {name!r}{hint} "
                           f"Allowed: {', '.join(allowed)}", name)
         main = kind.main

@@ -190,7 +190,7 @@ def parse_options(
         spec = otype.field(key)
         if spec is None:
             near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
+            hint = f"; did you mean {near[0]!r}?" if near else "."
             problems.append(Problem(
                 "option", name,
                 f"{directive}: unknown option {name!r}{hint} Allowed: {', '.join(names)}",
