@@ -42,8 +42,11 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 pdf: $(VENV)/.installed
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { echo "make pdf needs \
+	XeLaTeX: apt-get install latexmk texlive-latex-recommended texlive-latex-extra \
+	texlive-fonts-recommended tex-gyre texlive-xetex fonts-freefont-otf"; exit 1; }
 	$(BIN)/sphinx-build -M latexpdf example_project example_project/_build $(SPHINXOPTS)
-	@echo "PDF: $$(ls $(CURDIR)/example_project/_build/latex/*.pdf)"
+	@echo "PDF: $$(ls $(CURDIR)/example_project/_build/latex/*.pdf | grep -v /graphviz-)"
 
 # The supported range, tested at both ends: the floor (Python 3.11, the oldest
 # Sphinx and MyST-Parser we declare) and the top (Python 3.13, the newest).

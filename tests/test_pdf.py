@@ -19,7 +19,7 @@ EXAMPLE = Path(__file__).parent.parent / "example_project"
 TOOLS = ("xelatex", "latexmk", "pdftotext", "make")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
 
-pytestmark = pytest.mark.skipif(
+needs_tex = pytest.mark.skipif(
     bool(MISSING),
     reason=f"PDF tests need {', '.join(MISSING)} (Debian: latexmk texlive-xetex "
     "texlive-latex-extra fonts-freefont-otf poppler-utils; .ci/run installs them)",
@@ -59,6 +59,7 @@ def overfull(log: str) -> list[float]:
                   reverse=True)
 
 
+@needs_tex
 def test_example_project_pdf(tmp_path):
     pdf, log = build_pdf(EXAMPLE, tmp_path / "build")
     assert pdf.stat().st_size > 50_000
@@ -142,6 +143,7 @@ La façade.
 """
 
 
+@needs_tex
 def test_specials_and_non_ascii(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
@@ -158,3 +160,18 @@ def test_specials_and_non_ascii(tmp_path):
     assert "Missing character" not in log
     # an 18-week timeline and an 8-column register fit the page
     assert not [w for w in overfull(log) if w > CUT], overfull(log)[:5]
+
+
+def test_latex_layout(make_app, rootdir, tmp_path):
+    """The LaTeX-only transform, checked in the .tex (no TeX needed)."""
+    app = make_app("latex", srcdir=rootdir / "test-basic", builddir=tmp_path)
+    app.build()
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    # measured, ragged-right columns instead of tabulary's squeezing
+    assert r">{\raggedright\arraybackslash}\X{" in tex
+    # heat-map colours, with the legend on the same colours
+    assert r"\cellcolor[HTML]{F4B4B0}" in tex and r"\colorbox[HTML]{CDEBD3}{" in tex
+    # timeline bars coloured by status
+    assert r"\cellcolor[HTML]{8FD19E}" in tex and r"\cellcolor[HTML]{9EC5F8}" in tex
+    assert "\\begingroup" in tex and "\\endgroup" in tex
+    assert tex.count("\\begingroup") == tex.count("\\endgroup")
