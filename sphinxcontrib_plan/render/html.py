@@ -1,4 +1,4 @@
-"""HTML-only polish of rendered plans: scroll boxes for wide tables, timeline meters.
+"""HTML-only polish of rendered plans: scroll boxes for wide tables, whole dates, timeline meters.
 
 Everything here only adds classes and generic containers that ``plan.css``
 styles; other builders never see it and keep the plain standard nodes.
@@ -18,10 +18,12 @@ if TYPE_CHECKING:
 #: the timeline's week headers ("W1"…) and progress cells ("3/5 (60%)")
 _WEEK = re.compile(r"W\d+")
 _PERCENT = re.compile(r"\((\d{1,3})%\)\s*$")
+#: a date cell, kept on one line (browsers break after its hyphens)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class HtmlPolishTransform(SphinxPostTransform):
-    """Wrap plan tables in scroll boxes and draw timeline progress meters."""
+    """Wrap plan tables in scroll boxes, keep dates whole, draw timeline progress meters."""
 
     # after the collectors (5) and reference resolution (10) have built the
     # final tables, so every plan table of the page is seen once
@@ -35,6 +37,9 @@ class HtmlPolishTransform(SphinxPostTransform):
                 continue
             if "plan-timeline" in table["classes"]:
                 self.polish_timeline(table)
+            for entry in table.findall(nodes.entry):
+                if _DATE.fullmatch(entry.astext().strip()):
+                    entry["classes"].append("plan-date")
             self.wrap(table)
 
     @staticmethod
