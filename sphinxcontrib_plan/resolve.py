@@ -345,15 +345,24 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     index = build_index(domain, report=True)
     domain.set_index(index)
     old_prints = domain.state.get("fingerprints", {})
-    old_titles = domain.state.get("titles", {})
     changed = {t for t, h in index.fingerprints.items() if old_prints.get(t) != h}
-    retitled = {i for i in set(old_titles) | set(index.titles)
-                if old_titles.get(i) != index.titles.get(i)}
+    # a link shows the object's title and points at its page and anchor: a page
+    # linking to an object that was retitled, moved or removed is written again
+    old_links = domain.state.get("links", {})
+    links = {r.id: (r.title, r.docname, r.anchor) for r in index.records}
+    relinked = {i for i in set(old_links) | set(links) if old_links.get(i) != links.get(i)}
     # endpoints are also referenced by signature, which is their title
-    retitled |= {t for i in list(retitled) for t in (old_titles.get(i), index.titles.get(i)) if t}
+    relinked |= {link[0] for i in list(relinked)
+                 for link in (old_links.get(i), links.get(i)) if link}
     refresh = {doc for doc, deps in domain.collectors.items() if changed.intersection(deps)}
-    refresh |= {doc for doc, targets in domain.xrefs.items() if retitled.intersection(targets)}
-    domain.state.update(fingerprints=index.fingerprints, titles=index.titles,
+    refresh |= {doc for doc, targets in domain.xrefs.items() if relinked.intersection(targets)}
+    old_docs = domain.state.get("docs")
+    if old_docs is not None and old_docs != index.docs:
+        # document paths in fields (spec, constitution) resolve to a document now
+        # added or removed; they are the targets that name no object
+        refresh |= {doc for doc, targets in domain.xrefs.items()
+                    if any(t not in links and t not in old_links for t in targets)}
+    domain.state.update(fingerprints=index.fingerprints, links=links, docs=index.docs,
                         refresh=sorted(refresh))
     return []
 

@@ -7,6 +7,7 @@ and every warning they give is a located ``plan.*`` warning or a parser's syntax
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import tempfile
@@ -91,6 +92,8 @@ class Block:
     options: list[tuple[str, str]] = field(default_factory=list)
     #: body paragraphs (text lines) and nested blocks
     body: list[str | Block] = field(default_factory=list)
+    #: MyST only: options as a YAML block between ``---`` lines
+    yaml: bool = False
 
 
 class Markers:
@@ -146,7 +149,7 @@ def plan_object(draw, markers: Markers, depth: int = 0) -> Block:
         nested.append("```sql\n" + draw(st.sampled_from([
             "CREATE TABLE t (id INT PRIMARY KEY, b TEXT REFERENCES u(id));",
             "CREATE TABLE t (id INT,", "DROP TABLE t;", "SELECT 1;", ""])) + "\n```")
-    return Block(f"plan-{typ}", title, opts, draw(body(markers, nested)))
+    return Block(f"plan-{typ}", title, opts, draw(body(markers, nested)), draw(st.booleans()))
 
 
 FILTER_WORDS = ["impact", "status", "owner", "title", "id", "severity", "==", "!=", ">=", "<",
@@ -229,7 +232,10 @@ def render_md(block: Block) -> str:
         return "See " + ", ".join(_ref("md", *r[1]) for r in block.body) + ".\n"  # type: ignore[index]
     fence = ":" * (2 + _depth(block))
     lines = [f"{fence}{{{block.name}}} {block.title}".rstrip()]
-    lines += [f":{name}: {value}".rstrip() for name, value in block.options]
+    if block.yaml and block.options:
+        lines += ["---", *(f"{name}: {value}".rstrip() for name, value in block.options), "---"]
+    else:
+        lines += [f":{name}: {value}".rstrip() for name, value in block.options]
     for part in block.body:
         lines += ["", render_md(part).rstrip("\n") if isinstance(part, Block) else part]
     lines.append(fence)
@@ -289,6 +295,7 @@ def check_build(files: dict[str, str], markers: list[str]) -> None:
             app.build()  # (1) never raises
             html = "".join(p.read_text(encoding="utf-8")
                            for p in Path(app.outdir).glob("*.html"))
+            json.loads((Path(app.outdir) / "plan.json").read_text(encoding="utf-8"))
         finally:
             app.cleanup()
     missing = [m for m in markers if m not in html]
