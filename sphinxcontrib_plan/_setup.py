@@ -33,6 +33,10 @@ def _builder_inited(app: Sphinx) -> None:
     app.env.get_domain("plan").add_user_types()  # type: ignore[attr-defined]
     if app.builder.format == "html":
         app.add_css_file("plan.css")
+        # copied now, before any page is written: Sphinx adds the file's checksum
+        # (?v=...) to its link only when the file exists, and a clean build must
+        # write the same pages as an incremental one
+        _copy_css(app, None)
 
 
 def _copy_css(app: Sphinx, exception: BaseException | None) -> None:
@@ -41,7 +45,9 @@ def _copy_css(app: Sphinx, exception: BaseException | None) -> None:
     if exception is None and app.builder.format == "html":
         from sphinx.util.fileutil import copy_asset_file
 
-        copy_asset_file(STATIC / "plan.css", Path(app.builder.outdir, "_static"))
+        static = Path(app.builder.outdir, "_static")
+        static.mkdir(parents=True, exist_ok=True)  # else the copy would be named _static
+        copy_asset_file(STATIC / "plan.css", static)
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
@@ -51,9 +57,10 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     :return: the extension metadata
     """
     from sphinxcontrib_plan.config import setup_config
-    from sphinxcontrib_plan.directives.base import PlanObjectDirective, setup_recovery
+    from sphinxcontrib_plan.directives.base import PlanObjectDirective
     from sphinxcontrib_plan.directives.collectors import setup_collectors
     from sphinxcontrib_plan.directives.objects import setup_objects
+    from sphinxcontrib_plan.directives.rejected import setup_recovery
     from sphinxcontrib_plan.domain import setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.html import setup_html

@@ -148,6 +148,6 @@ def _references(env: BuildEnvironment, document: nodes.document) -> list[tuple[s
         node["plan_checked"] = True
         refs.append(("role", node["reftype"], node["reftarget"], portable_location(env, node)))
     for node in document.findall(plan_collector):
-        for plan in node["plans"]:
-            refs.append((f"plan-{node['kind']}", "plan", plan, portable_location(env, node)))
+        where = portable_location(env, node.get("plan_location") or node)
+        refs.extend((f"plan-{node['kind']}", "plan", plan, where) for plan in node["plans"])
     return refs

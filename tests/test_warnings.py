@@ -41,7 +41,7 @@ EXPECTED = [
     ("consistency.md:39", "consistency", ["'AP-DOCS' is done", "1 of its 2", "[deliverables]"]),
     ("consistency.md:47", "consistency", ["'Tech Lead' is pending", "[signoff]"]),
     # a collector's :plan: and roles are checked once every document is read
-    ("consistency.md:50", "ref", ["plan-risk-register", "'NOPE'", "plans: AP, bad-plan"]),
+    ("consistency.md:51", "ref", ["plan-risk-register", "'NOPE'", "plans: AP, bad-plan"]),
     ("consistency.md:54", "ref", ["{plan:phase}", "'AP-BILD'", "did you mean 'AP-BUILD'"]),
     ("consistency.md:54", "ref", ["{plan:risk}", "'AP-BUILD'", "a phase, not a risk",
                                   "{plan:phase}"]),

@@ -82,20 +82,27 @@ class CollectorDirective(SphinxDirective):
     optional_arguments = 0
     option_spec: ClassVar[dict[str, Any]] = AnyOptions()
 
+    def option_location(self, option: str) -> str:
+        """``source:line`` of *option*, or of the directive when it cannot be found.
+
+        :param option: the option name
+        :return: the location
+        """
+        offset = option_offset(directive_text(self), option)
+        if offset is not None:
+            source, line = self.state_machine.get_source_and_line(self.lineno + offset)
+            if source and line:
+                return f"{source}:{line}"
+        return self.get_location()
+
     def warn(self, subtype: PlanWarning, message: str, option: str) -> None:
-        """Warn at the line of *option* (or at the directive when it cannot be found).
+        """Warn at the line of *option*.
 
         :param subtype: warning subtype
         :param message: the message
         :param option: the option concerned
         """
-        location = self.get_location()
-        offset = option_offset(directive_text(self), option)
-        if offset is not None:
-            source, line = self.state_machine.get_source_and_line(self.lineno + offset)
-            if source and line:
-                location = f"{source}:{line}"
-        warn(subtype, message, location=location, env=self.env)
+        warn(subtype, message, location=self.option_location(option), env=self.env)
 
     def run(self) -> list[nodes.Node]:
         """Return the placeholder carrying the validated query."""
@@ -125,6 +132,9 @@ class CollectorDirective(SphinxDirective):
             error=error,
         )
         self.set_source_info(node)
+        if node["plans"]:
+            # the plans are checked once every document is read, at this line
+            node["plan_location"] = self.option_location("plan")
         if main:
             node["error"] = self._query(node, main, registry) or error
         return [node]

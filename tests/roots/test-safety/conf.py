@@ -3,3 +3,4 @@ myst_enable_extensions = ["colon_fence"]
 project = "Safety"
 exclude_patterns = ["_build"]
 latex_documents = [("index", "safety.tex", "Safety", "Plan", "manual")]
+show_warning_types = True
