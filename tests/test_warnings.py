@@ -190,3 +190,33 @@ def test_examples_show_the_problem_and_its_fix(make_app, tmp_path, subtype):
             assert any(f"[{subtype.code}]" in w for w in warnings), warnings
         else:
             assert warnings == [], warnings
+
+
+def test_references_resolved_by_intersphinx_do_not_warn(make_app, tmp_path):
+    """References are checked once every document is read; those another project's
+    inventory resolves are left to intersphinx, and only the others warn."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+                                   'myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8")
+    (other / "index.md").write_text("# Other\n\n:::{plan} Other\n:id: 900\n:::\n\n"
+                                    ":::{plan-risk} External risk\n:id: R-EXT\n:::\n",
+                                    encoding="utf-8")
+    make_app("html", srcdir=other, builddir=other / "_build").build()
+    inventory = other / "_build" / "html" / "objects.inv"
+    src = tmp_path / "main"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan", "sphinx.ext.intersphinx"]\n'
+        'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
+        f'intersphinx_mapping = {{"other": ("https://other.example/", {str(inventory)!r})}}\n',
+        encoding="utf-8")
+    (src / "index.md").write_text(
+        "# Main\n\nSee {plan:risk}`R-EXT`, {plan:risk}`other:R-EXT` and {plan:risk}`R-NONE`.\n",
+        encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = plan_warnings(app)
+    assert len(warnings) == 1 and "'R-NONE'" in warnings[0] and "index.md:3" in warnings[0]
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert html.count("https://other.example/index.html#risk-r-ext") == 2
