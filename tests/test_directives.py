@@ -78,3 +78,18 @@ def test_myst_and_rst_give_the_same_output(make_app, rootdir, tmp_path):
         outputs[name]["json"] = [
             {k: v for k, v in o.items() if k not in ("line", "data", "source")} for o in data["objects"]]
     assert outputs["basic"] == outputs["basic-rst"]
+
+
+@pytest.mark.sphinx("text", testroot="basic", srcdir="basic-raw-options")
+def test_myst_option_values_are_kept_as_written(app):
+    """MyST reads option lines as YAML (``#`` starts a comment, a quote opens a
+    string); the plan reads them as reST does: the text as written."""
+    (Path(app.srcdir) / "registers.md").write_text(
+        "# Registers\n\n:::{plan-risk} Paged\n:plan: 001\n:mitigation: escalate #ops now\n"
+        ':owner: "Ops" team\n:impact: low\n:likelihood: low\n:::\n\n'
+        ':::{plan-risk-register}\n:filter: "ops" in mitigation\n:columns: title, mitigation, owner\n'
+        ":::\n", encoding="utf-8")
+    app.build()
+    assert plan_warnings(app) == []
+    text = (Path(app.outdir) / "registers.txt").read_text(encoding="utf-8")
+    assert "| Paged | escalate #ops now | \"Ops\" team |" in text

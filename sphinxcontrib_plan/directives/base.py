@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
 from sphinxcontrib_plan.render.objects import fields_table, header
@@ -24,31 +23,6 @@ PENDING = "plan:pending"
 PARENTS = "plan:parents"
 
 
-class AnyOptions(dict):  # type: ignore[type-arg]
-    """An option spec accepting every option and keeping its raw text.
-
-    A strict spec makes docutils drop the whole directive on an unknown option
-    in reST (content lost) while MyST only drops the option; accepting all and
-    validating in the model gives one behaviour and our own warnings.
-    """
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __getitem__(self, key: str) -> Any:
-        return _raw
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return _raw
-
-    def __bool__(self) -> bool:
-        return True
-
-
-def _raw(text: str | None) -> str | None:
-    return text
-
-
 def _raw_as_text(node: nodes.Node) -> nodes.Node:
     """*node* with raw markup (MyST passes inline ``<tags>`` through) turned into text.
 
@@ -62,50 +36,6 @@ def _raw_as_text(node: nodes.Node) -> nodes.Node:
         for raw in list(node.findall(nodes.raw)):
             raw.replace_self(nodes.Text(raw.astext()))
     return node
-
-
-def option_offset(block_text: str, name: str) -> int | None:
-    """Which line of a directive gives option *name*, counted from its first line.
-
-    Both parsers hand over the directive's source lines as ``block_text``:
-    reST and MyST ``:name: value`` lines up to the first blank line, or MyST's
-    YAML block between ``---`` lines.
-
-    :param block_text: the directive's text, its first line first
-    :param name: the option name
-    :return: the offset (1 for the line below the directive), or ``None``
-    """
-    body = block_text.splitlines()[1:]
-    if body and body[0].strip() == "---":
-        end = next((i for i, line in enumerate(body[1:], 1) if line.strip() == "---"), len(body))
-        start, pattern = 1, rf"\s*{re.escape(name)}\s*:"
-    else:
-        end = next((i for i, line in enumerate(body) if not line.strip()), len(body))
-        start, pattern = 0, rf"\s*:{re.escape(name)}:(\s|$)"
-    for i in range(start, end):
-        if re.match(pattern, body[i], re.IGNORECASE):
-            return i + 1
-    return None
-
-
-def directive_text(directive: SphinxDirective) -> str:
-    """The directive's source lines, its first line first, for :func:`option_offset`.
-
-    MyST-Parser before 5.0 hands over only the body as ``block_text``; the
-    option lines are then read from the source file, from the directive on.
-
-    :param directive: the running directive
-    :return: its text
-    """
-    text = directive.block_text or ""
-    if directive.name in text.split("\n", 1)[0]:
-        return text
-    try:
-        source = directive.state.document["source"]
-        lines = Path(source).read_text(encoding="utf-8").splitlines()
-    except (OSError, KeyError, TypeError):
-        return text
-    return "\n".join(lines[directive.lineno - 1:])
 
 
 class PlanObjectDirective(SphinxDirective):
@@ -198,7 +128,7 @@ class PlanObjectDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         """Read, validate and render the object; note it for the domain."""
         otype = self.otype
-        values, problems = parse_options(otype, self.options, self.name)
+        values, problems = parse_options(otype, raw_options(self), self.name)
         for problem in problems:
             self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
         extra: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_plan.directives.base import AnyOptions, directive_text, option_offset
+from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import SortError, parse_sort
 from sphinxcontrib_plan.resolve import DERIVED, known_columns
@@ -106,6 +106,7 @@ class CollectorDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         """Return the placeholder carrying the validated query."""
+        self.options = raw_options(self)
         kind = COLLECTORS[self.name.split(":", 1)[-1].removeprefix("plan-")]
         domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
         registry = domain.registry

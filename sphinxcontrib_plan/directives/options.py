@@ -1,0 +1,114 @@
+"""Directive options as the author wrote them, and where each one stands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.util.docutils import SphinxDirective
+
+_FENCE = re.compile(r"\s*(:{3,}|`{3,}|~{3,})")
+_OPTION = re.compile(r":([A-Za-z0-9_][A-Za-z0-9_ .-]*?):(?:[ \t]+(.*?))?[ \t]*$")
+
+
+class AnyOptions(dict):  # type: ignore[type-arg]
+    """An option spec accepting every option and keeping its raw text.
+
+    A strict spec makes docutils drop the whole directive on an unknown option
+    in reST (content lost) while MyST only drops the option; accepting all and
+    validating in the model gives one behaviour and our own warnings.
+    """
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> Any:
+        return _raw
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return _raw
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _raw(text: str | None) -> str | None:
+    return text
+
+
+def option_offset(block_text: str, name: str) -> int | None:
+    """Which line of a directive gives option *name*, counted from its first line.
+
+    Both parsers hand over the directive's source lines as ``block_text``:
+    reST and MyST ``:name: value`` lines up to the first blank line, or MyST's
+    YAML block between ``---`` lines.
+
+    :param block_text: the directive's text, its first line first
+    :param name: the option name
+    :return: the offset (1 for the line below the directive), or ``None``
+    """
+    body = block_text.splitlines()[1:]
+    if body and body[0].strip() == "---":
+        end = next((i for i, line in enumerate(body[1:], 1) if line.strip() == "---"), len(body))
+        start, pattern = 1, rf"\s*{re.escape(name)}\s*:"
+    else:
+        end = next((i for i, line in enumerate(body) if not line.strip()), len(body))
+        start, pattern = 0, rf"\s*:{re.escape(name)}:(\s|$)"
+    for i in range(start, end):
+        if re.match(pattern, body[i], re.IGNORECASE):
+            return i + 1
+    return None
+
+
+def directive_text(directive: SphinxDirective) -> str:
+    """The directive's source lines, its first line first, for :func:`option_offset`.
+
+    MyST-Parser before 5.0 hands over only the body as ``block_text``; the
+    option lines are then read from the source file, from the directive on.
+
+    :param directive: the running directive
+    :return: its text
+    """
+    text = directive.block_text or ""
+    if directive.name in text.split("\n", 1)[0]:
+        return text
+    try:
+        source = directive.state.document["source"]
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+    except (OSError, KeyError, TypeError):
+        return text
+    return "\n".join(lines[directive.lineno - 1:])
+
+
+def raw_options(directive: SphinxDirective) -> dict[str, str | None]:
+    """The directive's options, with MyST's values read again from their lines.
+
+    MyST reads ``:name: value`` lines as YAML: ``escalate #ops`` loses
+    ``#ops`` as a comment, and a value opening with a quote makes it drop
+    every option. In reST the same line means the text as written. Reading
+    the lines ourselves keeps what the author wrote, identically in both
+    syntaxes; MyST's ``---`` YAML option blocks are left to MyST.
+
+    :param directive: the running directive
+    :return: option name to raw text (``None`` for a flag without value)
+    """
+    options = dict(directive.options)
+    text = directive.block_text or ""
+    if not _FENCE.match(text):
+        return options  # reST: docutils already kept the text as written
+    raw: dict[str, str | None] = {}
+    last = None
+    for line in directive_text(directive).splitlines()[1:]:
+        match = _OPTION.match(line)
+        if match:
+            last = match.group(1)
+            raw[last] = match.group(2) or None
+        elif last is not None and line[:1] in (" ", "\t") and line.strip():
+            # an indented line continues the value above it
+            raw[last] = f"{raw[last] or ''} {line.strip()}".strip()
+        else:
+            break
+    # options MyST read from a YAML block, or that we could not see, stay as MyST read them
+    return {**options, **raw} if raw else options
