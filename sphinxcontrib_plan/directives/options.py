@@ -83,13 +83,13 @@ def directive_text(directive: SphinxDirective) -> str:
 
 
 def raw_options(directive: SphinxDirective) -> dict[str, str | None]:
-    """The directive's options, with MyST's values read again from their lines.
+    """The directive's options, with what MyST lost read again from their lines.
 
     MyST reads ``:name: value`` lines as YAML: ``escalate #ops`` loses
-    ``#ops`` as a comment, and a value opening with a quote makes it drop
-    every option. In reST the same line means the text as written. Reading
-    the lines ourselves keeps what the author wrote, identically in both
-    syntaxes; MyST's ``---`` YAML option blocks are left to MyST.
+    ``#ops`` as a comment, and a value that opens with a quote but goes on
+    after it (``"x" in path``) makes MyST drop every option. Those values are
+    read again as written, as reST reads them; everything MyST read whole
+    stays as MyST read it, and ``---`` YAML option blocks are left to MyST.
 
     :param directive: the running directive
     :return: option name to raw text (``None`` for a flag without value)
@@ -110,5 +110,13 @@ def raw_options(directive: SphinxDirective) -> dict[str, str | None]:
             raw[last] = f"{raw[last] or ''} {line.strip()}".strip()
         else:
             break
-    # options MyST read from a YAML block, or that we could not see, stay as MyST read them
-    return {**options, **raw} if raw else options
+    for name, value in raw.items():
+        parsed = options.get(name)
+        # MyST's reading stands where it lost nothing: a value the author
+        # quoted on purpose ('"a" in b') means its content, as in YAML
+        lost = name not in options or (
+            value is not None and " #" in value and (parsed or "") != value
+            and value.startswith((parsed or "").rstrip()))
+        if lost:
+            options[name] = value
+    return options
