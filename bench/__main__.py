@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.runner import measure
+from bench.runner import SizeResult, measure
 
 #: where corpora, builds and results go (gitignored)
 OUT = Path(__file__).parent / "out"
@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="runs at the scaled size (default: --runs)")
     parser.add_argument("--quick", action="store_true",
                         help="a small smoke run: 20×10 and 40×10, one run each")
+    parser.add_argument("--report", action="store_true",
+                        help="print the report of the last measurement of these sizes again")
     parser.add_argument("--profile", action="store_true",
                         help="profile one full plan build instead (see bench/profile.py)")
     return parser
@@ -66,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [(args.docs, args.objects, args.runs)]
     if args.scale > 1:
         sizes.append((args.docs * args.scale, args.objects, args.runs_large or args.runs))
+    if args.report:
+        results = [SizeResult.from_json(json.loads((OUT / f"{d}x{k}" / "results.json").read_text()))
+                   for d, k, _ in sizes]
+        return _print(results)
     results = []
     meta = _meta()
     print(f"commit {meta['commit']}" + (" (sphinxcontrib_plan has uncommitted changes)"
@@ -79,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         (root / "results.json").write_text(
             json.dumps({"meta": meta, **result.to_json()}, indent=2) + "\n")
     print(f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min\n")
+    return _print(results)
+
+
+def _print(results: list[SizeResult]) -> int:
+    """Print tables, verdicts and checks; 1 when a correctness check failed."""
     failed = False
     for result in results:
         print(report.table(result))

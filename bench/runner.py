@@ -60,6 +60,13 @@ class SizeResult:
         self.add(flavour, f"{metric}_cpu", build.cpu_seconds)
         self.add(flavour, f"{metric}_load", build.load)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SizeResult:
+        """Read back what :meth:`to_json` wrote."""
+        return cls(data["docs"], data["objects"], data["runs"], data["samples"],
+                   [Check(**c) for c in data["checks"]], data["edit_pages"],
+                   data["edit_expected"])
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-able form."""
         return {"docs": self.docs, "objects": self.objects, "runs": self.runs,
