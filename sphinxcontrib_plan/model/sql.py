@@ -1,30 +1,15 @@
-"""Database schema facts (tables, columns, keys, indexes) read from ``plan-table`` SQL.
-
-The SQL is parsed with sqlglot, never executed. It is PostgreSQL with the MySQL
-habits plan templates carry: inline ``[UNIQUE] INDEX|KEY name (cols)`` elements
-and back-quoted identifiers.
-"""
+"""Database schema facts (tables, columns, keys, indexes) read from ``plan-table`` SQL;
+the grammar it is parsed with is in :mod:`.sql_grammar`."""
 
 from __future__ import annotations
 
-import logging
-import re
-from bisect import bisect_left
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlglot import exp
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import ParseError, SqlglotError
-from sqlglot.tokens import TokenType
 
 from sphinxcontrib_plan.errors import PlanError
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-
-    from sqlglot.tokens import Token
+from sphinxcontrib_plan.model.sql_grammar import SPAN, ParsedSql, describe_error
 
 __all__ = ["Column", "ForeignKey", "Index", "SqlError", "Table", "parse_schema"]
 
@@ -174,125 +159,9 @@ def parse_schema(sql: str) -> tuple[Table, ...]:
     return tuple(draft.freeze() for draft in reader.tables.values())
 
 
-# -- parsing -----------------------------------------------------------------
-
-#: ``meta`` key under which the parser leaves the source span of a node.
-_SPAN = "plan_span"
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# Some sqlglot messages embed a repr: "but got <Token token_type: ..., text: (, ...>"
-# or "missing for <class 'sqlglot.expressions....DefaultColumnConstraint'>".
-_TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
-_CLASS_REPR = re.compile(r"<class '(?:\w+\.)*(\w+)'>")
-_SERIAL_TYPES = {"SMALLSERIAL", "SERIAL", "BIGSERIAL"}
-
-
-def _spanning(name: str) -> Callable[..., Any]:
-    """Wrap parser method *name* so that its result records the characters it consumed.
-
-    sqlglot normalises what it regenerates (``INTEGER`` becomes ``INT``,
-    ``gen_random_uuid()`` becomes ``GEN_RANDOM_UUID()``), so the text of types,
-    defaults, checks and index keys is quoted from the source instead.
-    """
-    base = getattr(Postgres.Parser, name)
-
-    def parse(self: Any, *args: Any, **kwargs: Any) -> Any:
-        first = self._index
-        node = base(self, *args, **kwargs)
-        if isinstance(node, exp.Expression) and self._index > first:
-            # Nested calls may return the same node; the outermost call ends last and wins.
-            node.meta[_SPAN] = (self._tokens[first].start, self._tokens[self._index - 1].end)
-        return node
-
-    return parse
-
-
-class _PlanTokenizer(Postgres.Tokenizer):
-    IDENTIFIERS = [*Postgres.Tokenizer.IDENTIFIERS, "`"]
-
-
-class _PlanParser(Postgres.Parser):
-    """PostgreSQL grammar plus MySQL's inline ``[UNIQUE] INDEX|KEY [name] (keys)``.
-
-    sqlglot's mysql dialect parses those elements but not the PostgreSQL around
-    them (double-quoted identifiers, ``TEXT[]``, ``::`` casts), hence this mix.
-    """
-
-    CONSTRAINT_PARSERS = {
-        **Postgres.Parser.CONSTRAINT_PARSERS,
-        "INDEX": lambda self: self._parse_inline_index(),
-        "KEY": lambda self: self._parse_inline_index(),
-        "UNIQUE": lambda self: self._parse_unique_or_index(),
-    }
-    SCHEMA_UNNAMED_CONSTRAINTS = {*Postgres.Parser.SCHEMA_UNNAMED_CONSTRAINTS, "INDEX", "KEY"}
-
-    _parse_types = _spanning("_parse_types")
-    _parse_bitwise = _spanning("_parse_bitwise")
-    _parse_assignment = _spanning("_parse_assignment")
-    _parse_ordered = _spanning("_parse_ordered")
-    _parse_as_command = _spanning("_parse_as_command")
-
-    def _parse_inline_index(self, kind: str | None = None) -> exp.Expression | None:
-        start = self._index
-        name = None
-        if not self._match(TokenType.L_PAREN, advance=False):
-            name = self._parse_id_var(any_token=False)
-        if not self._match(TokenType.L_PAREN, advance=False):
-            # A column named "key" or "index": hand the tokens back to the caller,
-            # which then parses a column definition.
-            self._retreat(start)
-            return None
-        keys = self._parse_wrapped_csv(self._parse_ordered)
-        return self.expression(exp.IndexColumnConstraint(this=name, expressions=keys, kind=kind))
-
-    def _parse_unique_or_index(self) -> exp.Expression | None:
-        start = self._index
-        if self._match_texts(("INDEX", "KEY")):
-            index = self._parse_inline_index(kind="UNIQUE")
-            if index is not None:
-                return index
-            self._retreat(start)
-        return self._parse_unique()
-
-
-def _drop(record: logging.LogRecord) -> bool:
-    return False
-
-
-@contextmanager
-def _quiet_sqlglot() -> Iterator[None]:
-    # sqlglot logs a warning whenever it falls back to an opaque Command (CREATE
-    # EXTENSION, exotic ALTERs). Those are ignored or become a SqlError, and a
-    # Sphinx build must not print them: drop its records during the parse only.
-    logger = logging.getLogger("sqlglot")
-    logger.addFilter(_drop)
-    try:
-        yield
-    finally:
-        logger.removeFilter(_drop)
-
-
-def _sql_error(error: Exception, sql: str) -> SqlError:
-    line = None
-    if isinstance(error, ParseError) and error.errors:
-        first = error.errors[0]
-        message = _TOKEN_REPR.sub(r"'\1'", first.get("description") or "syntax error")
-        message = _CLASS_REPR.sub(r"\1", message)
-        if first.get("highlight"):
-            message += f", near {first['highlight']!r}"
-        line = first.get("line")
-    elif isinstance(error, SqlglotError):
-        # A TokenError quotes sql[start:end]; the bad character is at its end.
-        message = str(error)
-        if getattr(error, "end", None) is not None:
-            line = sql.count("\n", 0, error.end) + 1  # type: ignore[attr-defined]
-    else:
-        # sqlglot has crashed with plain TypeErrors on some malformed input; a
-        # typo in a plan must give a warning, not stop the build.
-        message = f"sqlglot failed on this SQL: {type(error).__name__}: {error}"
-    return SqlError(" ".join(_ANSI.sub("", message).split()), line)
-
-
 # -- reading -----------------------------------------------------------------
+
+_SERIAL_TYPES = {"SMALLSERIAL", "SERIAL", "BIGSERIAL"}
 
 
 @dataclass
@@ -358,44 +227,13 @@ class _Reader:
     """Parses the SQL, then accumulates table drafts from its statements."""
 
     def __init__(self, sql: str) -> None:
+        try:
+            self.source = ParsedSql(sql)
+        except Exception as error:
+            raise SqlError(*describe_error(error, sql)) from error
         self.sql = sql
+        self.statements = self.source.statements
         self.tables: dict[tuple[str, ...], _TableDraft] = {}
-        dialect = Postgres()
-        with _quiet_sqlglot():
-            try:
-                self.tokens = _PlanTokenizer(dialect=dialect).tokenize(sql)
-                statements = _PlanParser(dialect=dialect).parse(self.tokens, sql)
-            except Exception as error:
-                raise _sql_error(error, sql) from error
-        self.statements = [statement for statement in statements if statement is not None]
-        self._starts = [token.start for token in self.tokens]
-
-    def between(self, start: int, end: int, upper: bool = False) -> str:
-        """Return the tokens within ``sql[start:end + 1]``, comments dropped, spacing collapsed.
-
-        :param upper: upper-case the words, leaving quoted strings and identifiers alone
-        """
-        parts: list[str] = []
-        previous: Token | None = None
-        for token in self.tokens[bisect_left(self._starts, start) :]:
-            if token.end > end:
-                break
-            if previous is not None and token.start > previous.end + 1:
-                parts.append(" ")
-            raw = self.sql[token.start : token.end + 1]
-            # A quoted token's raw text differs from its value ('a' vs a); a word's
-            # only by case and spacing ("double  precision" vs DOUBLE PRECISION).
-            words = " ".join(raw.split())
-            if token.token_type != TokenType.IDENTIFIER and words.upper() == token.text.upper():
-                raw = words.upper() if upper else words
-            parts.append(raw)
-            previous = token
-        return "".join(parts)
-
-    def text(self, node: exp.Expression, upper: bool = False) -> str:
-        span = node.meta.get(_SPAN)
-        # Without a span (not produced by a spanning method): sqlglot's own rendering.
-        return self.between(*span, upper=upper) if span else node.sql(dialect="postgres")
 
     def reject_opaque(self, command: exp.Command) -> None:
         """Raise for a CREATE TABLE or CREATE INDEX that sqlglot kept as raw text."""
@@ -403,7 +241,7 @@ class _Reader:
         kind = "TABLE" if "TABLE" in words[1:4] else "INDEX" if "INDEX" in words[1:3] else None
         if words[:1] == ["CREATE"] and kind:
             # The span starts where sqlglot gave up on the statement.
-            span = command.meta.get(_SPAN)
+            span = command.meta.get(SPAN)
             line = self.sql.count("\n", 0, span[0]) + 1 if span else None
             raise SqlError(f"unsupported syntax in CREATE {kind} statement", line)
 
@@ -426,7 +264,7 @@ class _Reader:
             return
         keys = tuple(self._key_part(part) for part in params.args.get("columns") or ())
         where = params.args.get("where")
-        predicate = self.text(where.this) if where else None
+        predicate = self.source.text(where.this) if where else None
         unique = bool(create.args.get("unique"))
         draft.indexes.append(Index(index.name or None, keys, unique, predicate))
 
@@ -457,7 +295,7 @@ class _Reader:
         elif isinstance(node, exp.UniqueColumnConstraint) and isinstance(node.this, exp.Schema):
             draft.uniques.append(_names(node.this.expressions))
         elif isinstance(node, exp.CheckColumnConstraint):
-            draft.checks.append(self.text(node.this))
+            draft.checks.append(self.source.text(node.this))
         elif isinstance(node, exp.IndexColumnConstraint):
             keys = tuple(self._key_part(part) for part in node.expressions)
             unique = node.args.get("kind") == "UNIQUE"
@@ -476,11 +314,11 @@ class _Reader:
             elif isinstance(spec, exp.PrimaryKeyColumnConstraint):
                 _add_new(draft.primary_key, (node.name,))
             elif isinstance(spec, exp.DefaultColumnConstraint):
-                default = self.text(spec.this)
+                default = self.source.text(spec.this)
             elif isinstance(spec, exp.UniqueColumnConstraint):
                 draft.uniques.append((node.name,))
             elif isinstance(spec, exp.CheckColumnConstraint):
-                checks.append(self.text(spec.this))
+                checks.append(self.source.text(spec.this))
                 draft.checks.append(checks[-1])
             elif isinstance(spec, exp.Reference):
                 fk = self._foreign_key((node.name,), spec, constraint.name or None)
@@ -495,16 +333,16 @@ class _Reader:
         user_defined = any(
             part.this == exp.DataType.Type.USERDEFINED for part in kind.find_all(exp.DataType)
         )
-        return self.text(kind, upper=not user_defined)
+        return self.source.text(kind, upper=not user_defined)
 
     def _key_part(self, part: exp.Expression) -> str:
         inner = part.this if isinstance(part, exp.Ordered) else part
-        if isinstance(inner, exp.Column) and not inner.table and _SPAN in inner.meta:
+        if isinstance(inner, exp.Column) and not inner.table and SPAN in inner.meta:
             # Name a plain column as Column.name does (unquoted), then keep the
             # ordering words that follow it: "created_at DESC NULLS LAST".
-            end = part.meta.get(_SPAN, inner.meta[_SPAN])[1]
-            return f"{inner.name} {self.between(inner.meta[_SPAN][1] + 1, end)}".strip()
-        return self.text(part)
+            end = part.meta.get(SPAN, inner.meta[SPAN])[1]
+            return f"{inner.name} {self.source.between(inner.meta[SPAN][1] + 1, end)}".strip()
+        return self.source.text(part)
 
     def _foreign_key(
         self, columns: tuple[str, ...], reference: exp.Expression, name: str | None

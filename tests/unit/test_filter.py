@@ -14,13 +14,16 @@ import subprocess
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sphinxcontrib_plan.errors import PlanError
+from sphinxcontrib_plan.query import evaluate as evaluate_module
 from sphinxcontrib_plan.query import filter as filter_module
+from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.filter import (
     BoolOp,
     Compare,
@@ -31,7 +34,6 @@ from sphinxcontrib_plan.query.filter import (
     Name,
     Not,
     QueryError,
-    evaluate,
     parse_filter,
 )
 
@@ -396,8 +398,9 @@ def test_hand_built_deep_tree_does_not_crash() -> None:
 # ---------------------------------------------- no eval, exec or Python parsing
 
 
-def test_module_never_uses_python_evaluation() -> None:
-    source = Path(filter_module.__file__).read_text(encoding="utf-8")
+@pytest.mark.parametrize("module", [filter_module, evaluate_module], ids=["filter", "evaluate"])
+def test_module_never_uses_python_evaluation(module: ModuleType) -> None:
+    source = Path(str(module.__file__)).read_text(encoding="utf-8")
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     # Names used on their own, not as attributes (``re.compile`` is fine).
     names = {

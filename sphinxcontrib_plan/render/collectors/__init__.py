@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from sphinxcontrib_plan.model.types import Kind
-from sphinxcontrib_plan.query.filter import FilterError, evaluate, parse_filter
+from sphinxcontrib_plan.query.evaluate import evaluate
+from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import parse_sort, sort_records
 from sphinxcontrib_plan.render.nodes import badge, display, joined, table, xref
 from sphinxcontrib_plan.render.objects import LEVELS
