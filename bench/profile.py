@@ -57,16 +57,16 @@ def report(prof: Path, top: int = 30) -> None:
     print(f"total {total:.1f} s; own time (tottime) inside {PACKAGE}: {own:.1f} s "
           f"({100 * own / total:.1f} %)")
 
-    def show(title: str, index: int) -> None:
+    def show(title: str, index: int, count: int) -> None:
         print(f"\n{title}")
         print(f"{'ncalls':>10} {'tottime':>9} {'cumtime':>9}  function")
-        rows = sorted(ours.items(), key=lambda kv: kv[1][index], reverse=True)[:top]
+        rows = sorted(ours.items(), key=lambda kv: kv[1][index], reverse=True)[:count]
         for (path, line, func), (_, ncalls, tt, ct, _) in rows:
             name = path[path.rfind(PACKAGE):]
             print(f"{ncalls:>10} {tt:9.3f} {ct:9.3f}  {name}:{line}({func})")
 
-    show(f"top {top} by cumulative time, filtered to {PACKAGE}", 3)
-    show(f"top {top // 2} by own time, filtered to {PACKAGE}", 2)
+    show(f"top {top} by cumulative time, filtered to {PACKAGE}", 3, top)
+    show(f"top {top // 2} by own time, filtered to {PACKAGE}", 2, top // 2)
 
 
 def main(argv: list[str] | None = None) -> int:
