@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,11 +44,13 @@ def _copy_css(app: Sphinx, exception: BaseException | None) -> None:
     # copied rather than added to html_static_path: changing that config value
     # would make every following build look like a configuration change
     if exception is None and app.builder.format == "html":
-        from sphinx.util.fileutil import copy_asset_file
-
         static = Path(app.builder.outdir, "_static")
-        static.mkdir(parents=True, exist_ok=True)  # else the copy would be named _static
-        copy_asset_file(STATIC / "plan.css", static)
+        static.mkdir(parents=True, exist_ok=True)
+        source, target = STATIC / "plan.css", static / "plan.css"
+        # a plain copy, replaced whenever the package's file changed: Sphinx's
+        # copy_asset_file refuses to overwrite (and warns) after an upgrade
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            shutil.copyfile(source, target)
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:

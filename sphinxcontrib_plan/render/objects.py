@@ -20,7 +20,16 @@ if TYPE_CHECKING:
 
 #: characters that may start inline markup in reST or MyST; text without any
 #: of them is kept as a plain Text node, which spares thousands of parser calls
-_MARKUP = re.compile(r"[*`_\[\]<>{}|:\\$~]")
+_MARKUP = re.compile(r"[*`_\[\]<>{}|:\\$~@&]")
+
+
+def has_markup(text: str) -> bool:
+    """Whether *text* may hold inline markup of reST or MyST (else it is plain text).
+
+    :param text: user text
+    :return: ``True`` when the parser is needed
+    """
+    return bool(_MARKUP.search(text))
 
 #: fields shown in the header line or not at all, rather than in the field list
 _HIDDEN = {"id", "plan", "class", "tags"}
@@ -72,9 +81,7 @@ def value_nodes(
             return [nodes.reference(text, text, refuri=text)]
         return [xref(text, "doc", fromdoc, text=None, field=True)]
     text = str(value)
-    if _MARKUP.search(text):
-        return parse_inline(text)
-    return [nodes.Text(text)]
+    return parse_inline(text)
 
 
 def header(

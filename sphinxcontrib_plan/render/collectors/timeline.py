@@ -43,8 +43,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     phases = ctx.select()
     by_plan = groupby(sorted(phases, key=lambda p: p.plan or ""), key=lambda p: p.plan or "")
     for plan_id, group in by_plan:
-        members = list(group)
-        members.sort(key=lambda p: phases.index(p))
+        members = list(group)  # the sort above is stable: selection order is kept
         spans = week_span(ctx, members)
         last = min(max((e for _, e in spans.values()), default=1), MAX_WEEKS)
         headers = ["Phase", *(f"W{w}" for w in range(1, last + 1)), "Depends on", "Progress"]
@@ -62,8 +61,8 @@ def render(ctx: Context) -> list[nodes.Node]:
                         ["plan-milestone"] if milestone else [])
                     mark = "◆" if milestone else "■"
                     entry += nodes.paragraph(mark, mark)
-                else:
-                    entry += nodes.paragraph("", "")
+                # an inactive week stays an empty cell: a timeline of a large plan
+                # has tens of thousands of them
                 cells.append(entry)
             cells.append(ctx.cell(phase, "depends-on"))
             cells.append(ctx.cell(phase, "progress"))
