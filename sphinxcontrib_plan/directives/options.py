@@ -95,12 +95,12 @@ def raw_options(directive: SphinxDirective) -> dict[str, str | None]:
     :return: option name to raw text (``None`` for a flag without value)
     """
     options = dict(directive.options)
-    text = directive.block_text or ""
+    text = directive_text(directive)
     if not _FENCE.match(text):
         return options  # reST: docutils already kept the text as written
     raw: dict[str, str | None] = {}
     last = None
-    for line in directive_text(directive).splitlines()[1:]:
+    for line in text.splitlines()[1:]:
         match = _OPTION.match(line)
         if match:
             last = match.group(1)
