@@ -159,6 +159,15 @@ class Context:
             return "ID"
         return spec.label if spec else column.replace("-", " ").capitalize()
 
+    def heading(self, column: str) -> str:
+        """Header of a column in a table of one type, where the title column is
+        named after the type (``Component``, ``Technology``).
+
+        :param column: field or derived name
+        :return: the label
+        """
+        return self.otype.label if column == "title" else self.label(column)
+
     def records_table(
         self, records: Sequence[ObjectRecord], default: Sequence[str], *,
         caption: str | None = None, classes: Sequence[str] = (),

@@ -14,10 +14,6 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
 
-def _header(ctx: Context, column: str) -> str:
-    return ctx.otype.label if column == "title" else ctx.label(column)
-
-
 def used_by(ctx: Context) -> dict[str, list[str]]:
     """The reverse ``depends-on`` edges: component id to the ids of the components using it.
 
@@ -45,7 +41,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     users = used_by(ctx)
     rows = [[*(ctx.cell(comp, c) for c in columns),
              joined([ctx.link_id(u) for u in users.get(comp.id, ())])] for comp in components]
-    headers = [*(_header(ctx, c) for c in columns), "Used by"]
+    headers = [*(ctx.heading(c) for c in columns), "Used by"]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Components",
                                    classes=["plan-architecture"])]
     if any(c.fields.get("depends-on") for c in components):
@@ -57,7 +53,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     patterns = sub.select()
     if patterns:
         cols = sub.otype.columns
-        out.append(table([_header(sub, c) for c in cols],
+        out.append(table([sub.heading(c) for c in cols],
                          [[sub.cell(r, c) for c in cols] for r in patterns],
                          caption="Design patterns", classes=["plan-patterns"]))
     return out

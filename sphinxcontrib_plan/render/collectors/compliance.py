@@ -39,10 +39,6 @@ def _area_cell(title: str, records: Sequence[ObjectRecord]) -> nodes.entry:
     return entry
 
 
-def _header(ctx: Context, column: str) -> str:
-    return ctx.otype.label if column == "title" else ctx.label(column)
-
-
 def render(ctx: Context) -> list[nodes.Node]:
     """One table of checklists, grouped by area with each area's progress, then exemptions.
 
@@ -61,14 +57,14 @@ def render(ctx: Context) -> list[nodes.Node]:
             rows.append([first, *(ctx.cell(check, c) for c in columns)])
     if len(groups) > 1:
         rows.append([_area_cell("All areas", checks), *([""] * len(columns))])
-    headers = ["Area", *("Checklist" if c == "title" else _header(ctx, c) for c in columns)]
+    headers = ["Area", *("Checklist" if c == "title" else ctx.heading(c) for c in columns)]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Compliance by area",
                                    classes=["plan-compliance"])]
     sub = replace(ctx, main="exemption", filter="", sort="", columns=[], caption="")
     exemptions = sub.select()
     if exemptions:
         columns = ["title", "rationale", "approved-by", "date"]
-        out.append(table([_header(sub, c) for c in columns],
+        out.append(table([sub.heading(c) for c in columns],
                          [[sub.cell(r, c) for c in columns] for r in exemptions],
                          caption="Exemptions", classes=["plan-exemptions"]))
     else:

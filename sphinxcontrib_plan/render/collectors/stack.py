@@ -27,10 +27,6 @@ def _group_row(layer: str, width: int) -> list[object]:
     return [entry, *([""] * (width - 1))]
 
 
-def _header(ctx: Context, column: str) -> str:
-    return ctx.otype.label if column == "title" else ctx.label(column)
-
-
 def render(ctx: Context) -> list[nodes.Node]:
     """The stack table (layer group rows), then services and dependencies when there are any.
 
@@ -56,7 +52,7 @@ def render(ctx: Context) -> list[nodes.Node]:
         for tech in members:
             rows.append([ctx.cell(tech, c) for c in columns])
             row_classes.append([])
-    headers = [_header(ctx, c) for c in columns]
+    headers = [ctx.heading(c) for c in columns]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Technology stack",
                                    classes=["plan-tech-stack"], row_classes=row_classes)]
     for typ, caption in (("service", "Third-party services"), ("dependency", "New dependencies")):
@@ -64,7 +60,7 @@ def render(ctx: Context) -> list[nodes.Node]:
         records = sub.select()
         if records:
             cols = sub.otype.columns
-            out.append(table([_header(sub, c) for c in cols],
+            out.append(table([sub.heading(c) for c in cols],
                              [[sub.cell(r, c) for c in cols] for r in records],
                              caption=caption, classes=[f"plan-{typ}-table"]))
     return out
