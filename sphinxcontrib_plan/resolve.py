@@ -243,7 +243,9 @@ def build_index(domain: PlanDomain, *, report: bool) -> ResolvedIndex:
 
 
 def _where(env: BuildEnvironment, record: ObjectRecord) -> str:
-    return f"{env.doc2path(record.docname)}:{record.lineno}"
+    # relative to the source directory: the message stays the same wherever
+    # the project is checked out, and short
+    return f"{env.doc2path(record.docname, False)}:{record.lineno}"
 
 
 def _check_links(domain: PlanDomain, index: ResolvedIndex, registry: Registry) -> None:
