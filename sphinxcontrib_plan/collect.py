@@ -33,7 +33,9 @@ def document_plan(document: nodes.document) -> str | None:
     for docinfo in document.findall(nodes.docinfo):
         for fld in docinfo.findall(nodes.field):
             if fld[0].astext().strip().lower() == "plan":
-                return fld[1].astext().strip().strip("\"'") or None
+                value = fld[1].astext().strip().strip("\"'")
+                # an empty YAML value reaches us as the text "null"
+                return None if value.lower() in ("", "null", "none", "~") else value
     return None
 
 

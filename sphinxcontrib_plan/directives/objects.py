@@ -38,9 +38,10 @@ class EndpointDirective(PlanObjectDirective):
     def prepare(self, title: str, values: dict[str, Any], extra: dict[str, Any]) -> str:
         parts = parse_signature(title)
         if parts is None or parts[0] not in METHODS:
-            self.warn(PlanWarning.FIELD,
-                      f"{self.name}: {title!r} is not a signature 'METHOD /path'; "
-                      f"methods: {', '.join(METHODS)}")
+            if title:  # a missing title was reported already
+                self.warn(PlanWarning.FIELD,
+                          f"{self.name}: {title!r} is not a signature 'METHOD /path'; "
+                          f"methods: {', '.join(METHODS)}")
             method, path = (parts or ("GET", title.strip() or "/"))
         else:
             method, path = parts
@@ -71,9 +72,10 @@ class ResponseDirective(PlanObjectDirective):
 
     def prepare(self, title: str, values: dict[str, Any], extra: dict[str, Any]) -> str:
         match = _RESPONSE.fullmatch(title)
-        if not match:
+        if not match and title:
             self.warn(PlanWarning.FIELD,
                       f"{self.name}: {title!r} is not 'CODE [reason]', e.g. '201 Created'")
+        if not match:
             extra.update(code="default", reason=title.strip())
             return title.strip() or "default"
         code = match.group(1).upper() if match.group(1) != "default" else "default"
@@ -100,6 +102,21 @@ class RiskDirective(PlanObjectDirective):
     def extra_rows(self, values: dict[str, Any], extra: dict[str, Any]) -> list[tuple[str, object]]:
         score = severity(values)
         return [severity_row(score)] if score else []
+
+
+class PhaseDirective(PlanObjectDirective):
+    """``plan-phase``: its dates or weeks must describe one span."""
+
+    def prepare(self, title: str, values: dict[str, Any], extra: dict[str, Any]) -> str:
+        start, end = values.get("start"), values.get("end")
+        if start and end and end < start:
+            self.warn(PlanWarning.FIELD, f"{self.name}: end {end} is before start {start}; "
+                      "the end date must be on or after the start date", option="end")
+            del values["end"]
+        if values.get("weeks") and (start or end):
+            self.warn(PlanWarning.FIELD, f"{self.name}: give either weeks or start/end dates, "
+                      "not both; the weeks are used", option="weeks")
+        return title
 
 
 class TableDirective(PlanObjectDirective):
@@ -144,6 +161,7 @@ SPECIAL = {
     "endpoint": EndpointDirective,
     "response": ResponseDirective,
     "risk": RiskDirective,
+    "phase": PhaseDirective,
     "table": TableDirective,
 }
 
