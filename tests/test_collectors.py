@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import plan_warnings
+from conftest import load_plan_json, plan_warnings
 
 
 def _tables(html: str) -> list[str]:
@@ -155,3 +155,23 @@ def test_signature_shared_by_two_plans_is_ambiguous(make_app, rootdir, tmp_path)
     assert len(warnings) == 1, warnings
     assert "guide.md:3" in warnings[0] and "several" in warnings[0]
     assert "001-post-api-v1-payment-methods, 002-post-api-v1-payment-methods" in warnings[0]
+
+
+@pytest.mark.sphinx("html", testroot="basic", srcdir="collector-markup")
+def test_field_markup_survives_in_registers(app):
+    index = Path(app.srcdir) / "index.md"
+    index.write_text(index.read_text().replace(
+        ":mitigation: Retry with exponential backoff",
+        ":mitigation: Retry with `tenacity`, see {plan:phase}`001-core` and "
+        "<https://example.org/retries>"), encoding="utf-8")
+    app.build()
+    assert plan_warnings(app) == []
+    table = _tables((Path(app.outdir) / "registers.html").read_text(encoding="utf-8"))[1]
+    assert "Retry with <code" in table and "tenacity</span></code>" in table
+    assert 'href="index.html#phase-001-core"' in table
+    assert 'href="https://example.org/retries"' in table
+    # plan.json keeps the text as written
+    objects = {o["id"]: o for o in load_plan_json(app)["objects"]}
+    assert objects["001-stripe-api-downtime"]["fields"]["mitigation"].startswith(
+        "Retry with `tenacity`")
+    assert "markup" not in objects["001-stripe-api-downtime"]["data"]

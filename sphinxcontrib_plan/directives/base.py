@@ -11,6 +11,7 @@ from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, op
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
 from sphinxcontrib_plan.render.objects import fields_table, has_markup, header
+from sphinxcontrib_plan.render.spans import inline_spans
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
@@ -173,7 +174,18 @@ class PlanObjectDirective(SphinxDirective):
             done, total = entry["checks"]
             rows.append(("Progress", [nodes.inline(
                 "", f"{done}/{total} done", classes=["plan-progress"])]))
-        table = fields_table(otype, values, self.env.docname, self.parse_inline_nodes, rows)
+        parsed: dict[str, list[nodes.Node]] = {}
+
+        def parse_field(text: str) -> list[nodes.Node]:
+            parsed[text] = self.parse_inline_nodes(text)
+            return parsed[text]
+
+        table = fields_table(otype, values, self.env.docname, parse_field, rows)
+        # text fields with markup keep it on other pages too (registers), as plain data
+        markup = {name: inline_spans(parsed[value]) for name, value in values.items()
+                  if isinstance(value, str) and value in parsed and has_markup(value)}
+        if markup:
+            extra["markup"] = markup
         if table is not None:
             container += table
         container.extend(body)

@@ -59,7 +59,8 @@ def record_data(
         "checks": ({"done": record.checks[0], "total": record.checks[1]}
                    if record.checks is not None else None),
         "parent": record.parent,
-        "data": dict(record.extra),
+        # markup spans only serve rendering on other pages; fields hold the text
+        "data": {k: v for k, v in record.extra.items() if k != "markup"},
         "docname": record.docname,
         "source": source,
         "line": record.lineno,

@@ -17,6 +17,7 @@ from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import parse_sort, sort_records
 from sphinxcontrib_plan.render.nodes import badge, display, joined, table, xref
 from sphinxcontrib_plan.render.objects import LEVELS
+from sphinxcontrib_plan.render.spans import span_nodes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -137,6 +138,9 @@ class Context:
             return "yes" if value else ""
         if spec.kind is Kind.PERCENT:
             return f"{value}%"
+        markup = record.extra.get("markup", {}).get(column)
+        if markup and value == record.fields.get(column):
+            return span_nodes(markup, self.docname)
         return str(value)
 
     def link_id(self, target: str) -> nodes.Node:
