@@ -10,6 +10,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
+from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.render.nodes import display
 from sphinxcontrib_plan.render.objects import fields_table, has_markup, header
 from sphinxcontrib_plan.render.spans import inline_spans
 from sphinxcontrib_plan.warnings import PlanWarning, warn
@@ -129,6 +131,19 @@ class PlanObjectDirective(SphinxDirective):
         """
         return self.parse_inline_nodes(title) if title else [nodes.Text(self.otype.label)]
 
+    def untitled_nodes(self, values: dict[str, Any]) -> list[nodes.Node]:
+        """Header text of an untitled object: its first text field (a checklist's
+        area, ``Security``), else the type's label.
+
+        :param values: the typed fields
+        :return: inline nodes
+        """
+        for spec in self.otype.fields:
+            value = values.get(spec.name)
+            if spec.kind is Kind.TEXT and isinstance(value, str) and value:
+                return [nodes.Text(display(value))]
+        return [nodes.Text(self.otype.label)]
+
     def run(self) -> list[nodes.Node]:
         """Read, validate and render the object; note it for the domain."""
         otype = self.otype
@@ -141,7 +156,8 @@ class PlanObjectDirective(SphinxDirective):
         container = nodes.container(
             classes=["plan-object", f"plan-{otype.name}", *values.get("class", ())])
         self.set_source_info(container)
-        container += header(otype, self.title_nodes(title), values)
+        container += header(
+            otype, self.title_nodes(title) if title else self.untitled_nodes(values), values)
 
         pending: list[dict[str, Any]] = self.env.temp_data.setdefault(PENDING, [])
         key = len(pending)
