@@ -299,3 +299,22 @@ def test_export_stdout_and_file_agree(tmp_path, capsys):
     assert main(["export", str(root), "--format", "json", "-o", str(target)]) == 0
     assert target.read_text(encoding="utf-8") == stdout
     assert textwrap.dedent(stdout).endswith("}\n")
+
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "shared" / "plan-template.md"
+
+
+@pytest.mark.parametrize("fmt", ["md", "rst"])
+@pytest.mark.skipif(not TEMPLATE.exists(), reason="the shared plan template is not beside the repo")
+def test_new_reproduces_every_section_of_the_template(tmp_path, capsys, fmt):
+    import re
+
+    target = tmp_path / f"plan.{fmt}"
+    assert main(["new", "Demo", "--id", "042", "--format", fmt, "--output", str(target)]) == 0
+    text = target.read_text(encoding="utf-8")
+    headings = re.findall(r"^#{2,3} (.+)$", TEMPLATE.read_text(encoding="utf-8"), re.M)
+    # per-object headings of the template ("Component 1: [Name]") become directive titles
+    generic = [h for h in headings if not re.match(r"(Phase|Appendix) |\w+: \[|\w+ \d: \[", h)]
+    assert len(generic) > 40
+    missing = [h for h in generic if h.strip() not in text]
+    assert missing == []
