@@ -7,6 +7,8 @@ and the plan may come from front matter or an rST file-wide field.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -33,10 +35,30 @@ def document_plan(document: nodes.document) -> str | None:
     for docinfo in document.findall(nodes.docinfo):
         for fld in docinfo.findall(nodes.field):
             if fld[0].astext().strip().lower() == "plan":
-                value = fld[1].astext().strip().strip("\"'")
+                value = _front_matter_plan(document) or fld[1].astext().strip().strip("\"'")
                 # an empty YAML value reaches us as the text "null"
                 return None if value.lower() in ("", "null", "none", "~") else value
     return None
+
+
+_FRONT_PLAN = re.compile(r"^plan\s*:\s*(.*?)\s*$", re.M)
+
+
+def _front_matter_plan(document: nodes.document) -> str | None:
+    """The ``plan:`` value of MyST front matter as written.
+
+    YAML reads ``plan: 001`` as the number 1, and the docinfo then says "1";
+    the plan id the author meant is the text in the file.
+    """
+    try:
+        head = Path(document["source"]).read_text(encoding="utf-8")[:4000]
+    except (OSError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    if not head.startswith("---"):
+        return None
+    end = head.find("\n---", 3)
+    match = _FRONT_PLAN.search(head[3:end if end > 0 else None])
+    return match.group(1).split(" #")[0].strip().strip("\"'") if match else None
 
 
 def _has_key(node: nodes.Node) -> bool:

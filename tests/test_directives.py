@@ -93,3 +93,15 @@ def test_myst_option_values_are_kept_as_written(app):
     assert plan_warnings(app) == []
     text = (Path(app.outdir) / "registers.txt").read_text(encoding="utf-8")
     assert "| Paged | escalate #ops now | \"Ops\" team |" in text
+
+
+@pytest.mark.sphinx("html", testroot="basic", srcdir="basic-unquoted-plan")
+def test_unquoted_front_matter_plan_id_keeps_its_zeros(app):
+    """YAML reads ``plan: 001`` as the number 1; the id is the text as written."""
+    api = Path(app.srcdir) / "api.md"
+    api.write_text(api.read_text().replace('plan: "001"', "plan: 001  # payments"),
+                   encoding="utf-8")
+    app.build()
+    assert plan_warnings(app) == []
+    objects = {o["id"]: o for o in load_plan_json(app)["objects"]}
+    assert objects["001-post-api-v1-payment-methods"]["plan"] == "001"
