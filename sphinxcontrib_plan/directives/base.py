@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
+from sphinxcontrib_plan.directives.options import (
+    AnyOptions,
+    directive_text,
+    myst_body_offset,
+    option_offset,
+    raw_options,
+)
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
 from sphinxcontrib_plan.model.types import Kind
@@ -178,6 +184,9 @@ class PlanObjectDirective(SphinxDirective):
                           "but not attached to any object")
         parents.append((otype.name, key))
         try:
+            offset = myst_body_offset(self)
+            if offset is not None:
+                self.content_offset = offset
             body = self.parse_content_to_nodes() if self.content else []
         finally:
             parents.pop()

@@ -120,3 +120,52 @@ def raw_options(directive: SphinxDirective) -> dict[str, str | None]:
         if lost:
             options[name] = value
     return options
+
+
+def myst_body_offset(directive: SphinxDirective) -> int | None:
+    """The offset of a MyST directive's first body line, counted from the line
+    below the directive line, for the nested parse of the body.
+
+    MyST-Parser places the body one line low when it follows the directive
+    line directly (no options, no blank line), and with it every nested
+    directive's warnings and ``plan.json`` lines. The offset is recomputed
+    from the directive's own text, and only used when it lands on the body's
+    first line.
+
+    :param directive: the running directive
+    :return: the offset, or ``None`` to keep MyST's
+    """
+    if not directive.content or not _FENCE.match(directive.block_text or ""):
+        return None
+    # MyST's block_text is normalised (a blank line is added after the
+    # directive line), so the real lines come from the source file
+    source = _source_lines(directive)
+    start = directive.lineno - 1
+    if not 0 <= start < len(source) or directive.name not in source[start]:
+        return None
+    lines = source[start + 1:]
+    i = 0
+    if lines and lines[0].strip() == "---":
+        i = next((k + 1 for k in range(1, len(lines)) if lines[k].strip() == "---"), 0)
+    else:
+        while i < len(lines) and _OPTION.match(lines[i]):
+            i += 1
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i >= len(lines) or lines[i].strip() != directive.content[0].strip():
+        return None
+    return i
+
+
+def _source_lines(directive: SphinxDirective) -> list[str]:
+    """The lines of the document's source file, read once per document."""
+    temp = directive.state.document.settings.env.temp_data
+    source = directive.state.document.get("source")
+    cached = temp.get("plan:source-lines")
+    if cached is None or cached[0] != source:
+        try:
+            lines = Path(source).read_text(encoding="utf-8").splitlines()
+        except (OSError, TypeError, UnicodeDecodeError):
+            lines = []
+        cached = temp["plan:source-lines"] = (source, lines)
+    return cached[1]
