@@ -49,7 +49,7 @@ def _message(source: str, typ: str, target: str, domain: PlanDomain) -> str:
         return (f"{source}: :plan: names {target!r}, which no plan directive declares; "
                 f"plans: {', '.join(plans) or 'none'}")
     what = "object" if typ == "ref" else typ
-    found = index.by_id.get(target) or index.by_signature.get(target)
+    found = index.lookup(target, None)
     if found is not None:
         role = found.type if domain.registry[found.type].role else "ref"
         return (f"{{plan:{typ}}} names {target!r}, which is a {found.type}, not a {typ}; "

@@ -74,12 +74,12 @@ def directive_text(directive: SphinxDirective) -> str:
     text = directive.block_text or ""
     if directive.name in text.split("\n", 1)[0]:
         return text
-    try:
-        source = directive.state.document["source"]
-        lines = Path(source).read_text(encoding="utf-8").splitlines()
-    except (OSError, KeyError, TypeError):
+    lines = _source_lines(directive)
+    if not lines:
         return text
-    return "\n".join(lines[directive.lineno - 1:])
+    # the header, its options and the body: enough for every option line
+    start = directive.lineno - 1
+    return "\n".join(lines[start:start + len(text.splitlines()) + 100])
 
 
 def raw_options(directive: SphinxDirective) -> dict[str, str | None]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinxcontrib_plan.model.fields import is_url
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.types import LEVEL, Kind
 from sphinxcontrib_plan.render.nodes import badge, display, field_list, joined, xref
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def severity(fields: Mapping[str, object]) -> int | None:
     :param fields: the risk's fields
     :return: the score, or ``None`` when impact or likelihood is missing
     """
-    rank = {"low": 1, "medium": 2, "high": 3}
+    rank = {level: i for i, level in enumerate(LEVEL, start=1)}
     impact, likelihood = rank.get(fields.get("impact")), rank.get(fields.get("likelihood"))  # type: ignore[arg-type]
     return impact * likelihood if impact and likelihood else None
 
@@ -147,5 +147,14 @@ def severity_row(score: int) -> tuple[str, object]:
     :param score: impact × likelihood
     :return: label and nodes
     """
+    return "Severity", [severity_badge(score)]
+
+
+def severity_badge(score: int) -> nodes.inline:
+    """The badge of a risk severity score, e.g. ``High (6)``.
+
+    :param score: impact × likelihood
+    :return: the badge
+    """
     level = LEVELS[score]
-    return "Severity", [badge("severity", level, f"{display(level)} ({score})")]
+    return badge("severity", level, f"{display(level)} ({score})")

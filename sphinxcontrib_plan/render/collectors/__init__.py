@@ -15,8 +15,8 @@ from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import parse_sort, sort_records
-from sphinxcontrib_plan.render.nodes import badge, display, joined, table, xref
-from sphinxcontrib_plan.render.objects import LEVELS
+from sphinxcontrib_plan.render.nodes import badge, joined, table, xref
+from sphinxcontrib_plan.render.objects import severity_badge
 from sphinxcontrib_plan.render.spans import span_nodes
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class Context:
             return self.link(plan, plan.id) if plan else (value or "")
         if column == "severity" and record.type == "risk":
             # a risk's derived score; other types (alerts) have an enum field of that name
-            return badge("severity", LEVELS[value], f"{display(LEVELS[value])} ({value})") if value else ""
+            return severity_badge(value) if value else ""
         if column == "progress":
             return f"{view['done']}/{view['total']} ({value}%)" if value is not None else ""
         if column == "responses" and record.type == "endpoint":
@@ -122,6 +122,8 @@ class Context:
                            for r in self.index.children.get(record.id, ())], " ")
         if column == "method":
             return badge("method", value, value) if value else ""
+        if column == "signoff" and record.type == "plan":
+            return badge("signoff", value) if value else ""
         spec = self.registry[record.type].field(column)
         if value is None or value == [] or spec is None:
             return "" if value is None else str(value)

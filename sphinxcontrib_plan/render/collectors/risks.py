@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinxcontrib_plan.render.nodes import cell_nodes, display, joined, table
+from sphinxcontrib_plan.model.types import LEVEL as _LEVELS
 from sphinxcontrib_plan.render.objects import LEVELS
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
-_LEVELS = ("low", "medium", "high")
 
 
 def render_register(ctx: Context) -> list[nodes.Node]:

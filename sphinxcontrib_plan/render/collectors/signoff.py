@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from sphinxcontrib_plan.render.nodes import badge, joined, table
+from sphinxcontrib_plan.render.nodes import badge, joined
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
@@ -43,19 +43,4 @@ def render_overview(ctx: Context) -> list[nodes.Node]:
     """
     default = ["id", "title", "status", "owner", "updated", "progress", "open-high-risks",
                "endpoints", "signoff"]
-    columns = ctx.columns or default
-    rows = []
-    plans = ctx.select()
-    for plan in plans:
-        row: list[object] = []
-        for column in columns:
-            if column == "signoff":
-                value = ctx.index.view(plan)["signoff"]
-                row.append(badge("signoff", value))
-            elif column in ("open-high-risks", "endpoints"):
-                row.append(str(ctx.index.view(plan)[column]))
-            else:
-                row.append(ctx.cell(plan, column))
-        rows.append(row)
-    return [table([ctx.label(c) for c in columns], rows, caption=ctx.caption or None,
-                  classes=["plan-overview"])]
+    return [ctx.records_table(ctx.select(), default)]
