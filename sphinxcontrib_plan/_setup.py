@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 #: bump when records or the domain data change shape, to force a re-read
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 STATIC = Path(__file__).parent / "static"
 

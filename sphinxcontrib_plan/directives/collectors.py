@@ -129,7 +129,7 @@ class CollectorDirective(SphinxDirective):
         node = plan_collector(
             kind=kind.name, main=main, depends=list(kind.depends or ((main,) if main else ())),
             plans=[p.strip() for p in (self.options.get("plan") or "").split(",") if p.strip()],
-            filter="", sort="", columns=[], caption=(self.options.get("caption") or "").strip(),
+            filter=None, sort=(), columns=[], caption=(self.options.get("caption") or "").strip(),
             error=error,
         )
         self.set_source_info(node)
@@ -159,7 +159,8 @@ class CollectorDirective(SphinxDirective):
                           f"{self.name}: :filter: names {', '.join(map(repr, unknown))}, which "
                           f"are neither fields of {main} nor enum values (quote plain strings); "
                           f"fields: {', '.join(sorted(names))}", "filter")
-            node["filter"] = text
+            # parsed once here; the renderer evaluates the plain AST
+            node["filter"] = flt
         text = (self.options.get("sort") or "").strip()
         if text:
             try:
@@ -173,7 +174,7 @@ class CollectorDirective(SphinxDirective):
                               f"{', '.join(map(repr, bad))}; fields: {', '.join(sorted(names))}",
                               "sort")
                 else:
-                    node["sort"] = text
+                    node["sort"] = keys
         text = (self.options.get("columns") or "").strip()
         if text:
             columns = [c.strip() for c in text.split(",") if c.strip()]

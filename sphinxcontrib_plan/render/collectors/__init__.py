@@ -6,20 +6,21 @@ Shared here: the :class:`Context` a renderer receives, row selection
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.query.evaluate import evaluate
-from sphinxcontrib_plan.query.filter import FilterError, parse_filter
-from sphinxcontrib_plan.query.sort import parse_sort, sort_records
+from sphinxcontrib_plan.query.sort import SortKey, parse_sort, sort_records
 from sphinxcontrib_plan.render.nodes import badge, joined, table, xref
 from sphinxcontrib_plan.render.objects import severity_badge
 from sphinxcontrib_plan.render.spans import span_nodes
 
 if TYPE_CHECKING:
+    from sphinxcontrib_plan.query.filter import Filter
     from collections.abc import Sequence
 
     from sphinx.config import Config
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import ObjectType, Registry
     from sphinxcontrib_plan.resolve import ResolvedIndex
+
+
+@lru_cache(maxsize=None)
+def _default_sort(text: str) -> tuple[SortKey, ...]:
+    """The parsed default sort of a type (a registry string), parsed once."""
+    return parse_sort(text)
 
 
 @dataclass
@@ -48,10 +55,10 @@ class Context:
     main: str
     #: plan ids to keep (empty: all)
     plans: list[str]
-    #: the filter text (already validated)
-    filter: str
-    #: the sort text (already validated)
-    sort: str
+    #: the parsed filter (validated by the directive), or ``None``
+    filter: Filter | None
+    #: the parsed sort keys (validated by the directive); empty for the type's default
+    sort: tuple[SortKey, ...]
     #: requested columns (empty: the collector's default)
     columns: list[str]
     #: caption of the main table
@@ -76,16 +83,23 @@ class Context:
         otype = self.registry[typ]
         records = self.index.of_type(typ, self.plans)
         ranks = otype.ranks
-        if apply_query and typ == self.main and self.filter:
-            try:
-                flt = parse_filter(self.filter)
-            except FilterError:
-                return []
+        if apply_query and typ == self.main and self.filter is not None:
             # unset fields read as none (``owner == none``), not as bare words
             unset = dict.fromkeys(otype.option_names)
-            records = [r for r in records if evaluate(flt, {**unset, **self.index.view(r)}, ranks)]
-        sort = self.sort if (apply_query and typ == self.main and self.sort) else otype.sort
-        return sort_records(records, parse_sort(sort), lambda r, f: self.index.view(r).get(f), ranks)
+            records = [r for r in records
+                       if evaluate(self.filter, {**unset, **self.index.view(r)}, ranks)]
+        keys = self.sort if (apply_query and typ == self.main and self.sort) else \
+            _default_sort(otype.sort)
+        return sort_records(records, keys, lambda r, f: self.index.view(r).get(f), ranks)
+
+    def for_type(self, typ: str) -> Context:
+        """A context listing another type of the same plans, without the query
+        (``:filter:`` and friends name the fields of the main type only).
+
+        :param typ: the type
+        :return: the context
+        """
+        return replace(self, main=typ, filter=None, sort=(), columns=[], caption="")
 
     def link(self, record: ObjectRecord, text: str | None = None) -> nodes.Node:
         """A link to *record* (title as text unless given).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.render import diagrams
@@ -49,7 +48,7 @@ def render(ctx: Context) -> list[nodes.Node]:
                                what="component dependency graph",
                                caption="Component dependencies (an arrow points at what a "
                                        "component depends on)")
-    sub = replace(ctx, main="pattern", filter="", sort="", columns=[], caption="")
+    sub = ctx.for_type("pattern")
     patterns = sub.select()
     if patterns:
         cols = sub.otype.columns

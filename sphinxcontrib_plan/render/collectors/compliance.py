@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -60,7 +59,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     headers = ["Area", *("Checklist" if c == "title" else ctx.heading(c) for c in columns)]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Compliance by area",
                                    classes=["plan-compliance"])]
-    sub = replace(ctx, main="exemption", filter="", sort="", columns=[], caption="")
+    sub = ctx.for_type("exemption")
     exemptions = sub.select()
     if exemptions:
         columns = ["title", "rationale", "approved-by", "date"]

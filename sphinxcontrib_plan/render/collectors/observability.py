@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.render.nodes import table
@@ -33,7 +32,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     out: list[nodes.Node] = [_table(ctx, ctx.select(), columns, ctx.caption or "Metrics",
                                     "plan-observability")]
     # the alert type's own sort, "-severity, id", puts critical alerts first
-    sub = replace(ctx, main="alert", filter="", sort="", columns=[], caption="")
+    sub = ctx.for_type("alert")
     alerts = sub.select()
     if alerts:
         out.append(_table(sub, alerts, ["title", "severity", "condition", "notify", "action"],

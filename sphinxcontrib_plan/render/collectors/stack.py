@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -56,7 +55,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Technology stack",
                                    classes=["plan-tech-stack"], row_classes=row_classes)]
     for typ, caption in (("service", "Third-party services"), ("dependency", "New dependencies")):
-        sub = replace(ctx, main=typ, filter="", sort="", columns=[], caption="")
+        sub = ctx.for_type(typ)
         records = sub.select()
         if records:
             cols = sub.otype.columns
