@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.render.objects import severity
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
 
 def _risk_owner(index: ResolvedIndex) -> Iterator[Finding]:
     for risk in index.of_type("risk"):
-        if risk.fields.get("impact") == "high" and (severity(risk.fields) or 0) >= 6:
+        if risk.fields.get("impact") == "high" and (index.view(risk)["severity"] or 0) >= 6:
             missing = [f for f in ("owner", "mitigation") if not risk.fields.get(f)]
             if missing and risk.fields.get("status") != "closed":
                 yield risk, (f"high-severity risk {risk.id!r} has no {' and no '.join(missing)}; "

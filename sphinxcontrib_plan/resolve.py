@@ -44,16 +44,6 @@ DERIVED: dict[str, tuple[str, ...]] = {
 }
 
 
-def known_columns(main: str, names: Iterable[str]) -> set[str]:
-    """Column names a collector over *main* accepts.
-
-    :param main: the type listed
-    :param names: its field names and derived names
-    :return: the allowed column names
-    """
-    return set(names) | set(DERIVED.get(main, ()))
-
-
 @dataclass
 class ResolvedIndex:
     """Every record of the project, indexed for collectors, references and exports."""
@@ -185,7 +175,7 @@ def _plan_view(index: ResolvedIndex, plan: ObjectRecord) -> None:
     )
     view["open-high-risks"] = sum(
         1 for r in risks
-        if (severity(r.fields) or 0) >= 6 and r.fields.get("status") not in ("closed", "accepted"))
+        if (index.views[r.id]["severity"] or 0) >= 6 and r.fields.get("status") not in ("closed", "accepted"))
 
 
 def _fingerprint(records: Iterable[ObjectRecord]) -> str:

@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import SortError, parse_sort
-from sphinxcontrib_plan.resolve import DERIVED, known_columns
+from sphinxcontrib_plan.resolve import DERIVED
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ class CollectorDirective(SphinxDirective):
         text = (self.options.get("columns") or "").strip()
         if text:
             columns = [c.strip() for c in text.split(",") if c.strip()]
-            allowed = known_columns(main, names)
+            allowed = names  # fields and derived values alike
             bad = [c for c in columns if c not in allowed]
             if bad:
                 self.warn(PlanWarning.FILTER, f"{self.name}: :columns: names unknown columns "
