@@ -1,4 +1,16 @@
-"""The ordered registration of every part of the extension."""
+"""The ordered registration of every part of the extension, and the one place
+where the build's events move data between the layers:
+
+``doctree-read``
+    the document's pending objects are finished (:mod:`.directives.finish`)
+    and stored in the domain;
+``env-updated``
+    the merged records are resolved (:mod:`.resolve`) into the index, which the
+    domain keeps for references, collectors and exports; the findings are
+    reported as warnings, with the read-time warnings of documents not read again;
+``env-get-updated``
+    pages showing data that changed elsewhere are written again.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +18,21 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan import __version__
+from sphinxcontrib_plan._version import __version__
 
 if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx import addnodes
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
+    from sphinxcontrib_plan.domain import PlanDomain
+    from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
+
 #: bump when records or the domain data change shape, to force a re-read
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 STATIC = Path(__file__).parent / "static"
 
@@ -53,6 +71,105 @@ def _copy_css(app: Sphinx, exception: BaseException | None) -> None:
             shutil.copyfile(source, target)
 
 
+# -- reading: finish each document's objects, store them ----------------------------
+
+
+def _doctree_read(app: Sphinx, document: nodes.document) -> None:
+    from sphinxcontrib_plan.directives.finish import finish_document
+    from sphinxcontrib_plan.warnings import RECORDED
+
+    env = app.env
+    found = finish_document(env, env.docname, document)
+    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    domain.note_document(env.docname, found.records, found.collectors, found.xrefs, found.refs,
+                         env.temp_data.pop(RECORDED, []))
+
+
+# -- resolving: the index, its findings, the pages to refresh -----------------------
+
+
+def _resolve(domain: PlanDomain) -> tuple[ResolvedIndex, list[Finding]]:
+    from sphinxcontrib_plan.resolve import resolve
+
+    env = domain.env
+
+    def where(record: object) -> str:
+        # relative to the source directory: the message stays the same wherever
+        # the project is checked out, and short
+        return f"{env.doc2path(record.docname, False)}:{record.lineno}"  # type: ignore[attr-defined]
+
+    return resolve(domain.records(), domain.registry, domain.config, env.found_docs, where)
+
+
+def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[str]]]:
+    """Plan object names of the intersphinx inventories: main, and by project."""
+    main: set[str] = set()
+    named: dict[str, set[str]] = {}
+    if "sphinx.ext.intersphinx" not in env.config.extensions:
+        return main, named
+    try:
+        from sphinx.ext.intersphinx import InventoryAdapter
+
+        adapter = InventoryAdapter(env)
+        inventories = {"": adapter.main_inventory, **adapter.named_inventory}
+    except (ImportError, AttributeError):  # an older or changed intersphinx
+        return main, named
+    for name, inventory in inventories.items():
+        found = {n for typ, items in inventory.items() if typ.startswith("plan:") for n in items}
+        (main.update(found) if not name else named.setdefault(name, set()).update(found))
+    return main, named
+
+
+def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    from sphinxcontrib_plan.resolve import check_references, pages_to_refresh
+    from sphinxcontrib_plan.warnings import PlanWarning, replay, warn
+
+    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    # the read-time warnings of documents this build did not read again, so an
+    # incremental build reports what a clean one does
+    for docname in sorted(set(domain.warnings) - domain.read_docs):
+        replay(domain.warnings[docname])
+    index, findings = _resolve(domain)
+    domain.set_index(index)
+    main, named = _intersphinx_names(env)
+
+    def resolvable(target: str) -> bool:
+        project, _, rest = target.partition(":")
+        return target in main or rest in named.get(project, ())  # intersphinx takes it
+
+    findings += check_references(domain.refs, index, domain.registry, resolvable)
+    for finding in findings:
+        warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
+    refresh, state = pages_to_refresh(domain.state, index, domain.collectors, domain.xrefs)
+    domain.state.update(state, refresh=sorted(refresh))
+    return []
+
+
+def _env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    return [d for d in domain.state.pop("refresh", ()) if d in env.all_docs]
+
+
+def _missing_reference(
+    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
+) -> nodes.Element | None:
+    """Keep an unresolved plan reference as plain text (intersphinx had its turn).
+
+    References read from documents were checked at ``env-updated``; only one
+    made later (by another extension's transform) is reported here.
+    """
+    if node.get("refdomain") != "plan":
+        return None
+    if not node.get("plan_field") and not node.get("plan_checked"):
+        from sphinxcontrib_plan.resolve import reference_message
+        from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+        domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+        warn(PlanWarning.REF, reference_message("role", node["reftype"], node["reftarget"],
+                                                domain.index, domain.registry), location=node)
+    return contnode
+
+
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
     """Register config, domain, directives, roles, transforms and events.
 
@@ -64,29 +181,32 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.directives.collectors import setup_collectors
     from sphinxcontrib_plan.directives.objects import setup_objects
     from sphinxcontrib_plan.directives.rejected import setup_recovery
-    from sphinxcontrib_plan.domain import setup_domain
+    from sphinxcontrib_plan.domain import PlanDomain, setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.html import setup_html
     from sphinxcontrib_plan.render.latex import setup_latex
     from sphinxcontrib_plan.render.transform import setup_transforms
-    from sphinxcontrib_plan.resolve import on_env_get_updated, on_env_updated
-    from sphinxcontrib_plan.roles import setup_roles
 
     setup_config(app)
     setup_domain(app)
+    # the domain asks for its index only after env-updated set it; this covers
+    # a builder that resolves references without one (nothing read yet)
+    PlanDomain.index_factory = lambda domain: _resolve(domain)[0]
     app.add_directive("plan", PlanObjectDirective)
     setup_objects(app)
     setup_collectors(app)
     setup_recovery(app)
-    setup_roles(app)
     setup_transforms(app)
     setup_html(app)
     setup_latex(app)
     app.connect("config-inited", _register_user_types, priority=450)
     app.connect("builder-inited", _builder_inited)
+    # before Sphinx's metadata collector (500) removes the docinfo the plan is read from
+    app.connect("doctree-read", _doctree_read, priority=400)
+    app.connect("env-updated", _env_updated)
+    app.connect("env-get-updated", _env_get_updated)
+    app.connect("missing-reference", _missing_reference, priority=900)
     app.connect("build-finished", _copy_css)
-    app.connect("env-updated", on_env_updated)
-    app.connect("env-get-updated", on_env_get_updated)
     setup_export(app)
     return {
         "version": __version__,

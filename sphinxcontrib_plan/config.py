@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
@@ -15,15 +16,8 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.types import Registry
 
-#: the consistency checks that ``plan_consistency_checks`` can switch
-CONSISTENCY_CHECKS: dict[str, str] = {
-    "signoff": "an approved (or later) plan has a pending or rejected sign-off",
-    "deliverables": "a completed plan or a done phase has open deliverables",
-    "risk-owner": "a high-severity risk has no owner or no mitigation",
-    "responses": "an endpoint has no responses",
-    "phase-order": "a phase starts before a phase it depends on ends",
-    "dependency": "a new dependency is still pending in an approved plan",
-}
+#: the consistency checks that ``plan_consistency_checks`` can switch, from the rules
+CONSISTENCY_CHECKS: dict[str, str] = {rule.name: rule.help for rule in RULES}
 
 
 def _check_openapi(value: object) -> bool:

@@ -1,4 +1,10 @@
-"""The ``plan`` domain: per-document records, roles, reference resolution, inventory."""
+"""The ``plan`` domain: storage of per-document records, roles, reference
+resolution and the inventory.
+
+It stores and answers; it drives nothing. What fills it (the directives and
+:mod:`sphinxcontrib_plan.directives.finish`) and what is computed from it
+(:mod:`sphinxcontrib_plan.resolve`) are wired by :mod:`sphinxcontrib_plan._setup`.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +19,16 @@ from sphinx.util.nodes import make_refnode
 
 from sphinxcontrib_plan.config import PlanConfig
 from sphinxcontrib_plan.model.ids import normalise_signature
-from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Set
+    from collections.abc import Callable, Iterable, Iterator, Set
 
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import Registry
-    from sphinxcontrib_plan.resolve import ResolvedIndex
 
 
 class PlanXRefRole(XRefRole):
@@ -62,6 +67,9 @@ class PlanDomain(Domain):
     }
     #: the stores keyed by document
     _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings")
+    #: builds the index from the domain when it is needed before ``env-updated``
+    #: installed it (set by the extension's setup, which knows the resolver)
+    index_factory: Callable[[PlanDomain], ResolvedIndex] | None = None
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -167,21 +175,16 @@ class PlanDomain(Domain):
                 if docname in docnames:
                     self.data[key][docname] = value
 
-    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
-        """Give the document's objects their plan, id and anchor; store them."""
-        from sphinxcontrib_plan.collect import process_document
-
-        process_document(self, env, docname, document)
-
     # -- the resolved index --------------------------------------------------
 
     @property
     def index(self) -> ResolvedIndex:
         """The cross-document index, built once per build from the merged data."""
         if self._index is None:
-            from sphinxcontrib_plan.resolve import build_index
-
-            self._index = build_index(self, report=False)
+            if self.index_factory is None:
+                msg = "the plan index is read before the extension set it up"
+                raise RuntimeError(msg)
+            self._index = type(self).index_factory(self)  # type: ignore[misc]
         return self._index
 
     def set_index(self, index: ResolvedIndex) -> None:
@@ -210,14 +213,10 @@ class PlanDomain(Domain):
         """Resolve ``{plan:<typ>}`` to the object's anchor."""
         if typ == "doc":
             return self._resolve_doc(builder, fromdocname, target, node, contnode)
+        # an ambiguous name was reported with the index, at the reference
         record = self.index.lookup(target, None if typ == "ref" else typ)
         if record is None:
             return None
-        if target in self.index.ambiguous and target not in self.index.by_id:
-            same = [r.id for r in self.index.of_type("endpoint") if r.title == target]
-            warn(PlanWarning.REF, f"{{plan:{typ}}} {target!r} is the signature of several "
-                 f"endpoints ({', '.join(same)}); linking to {record.id!r}: link by id instead",
-                 location=node)
         return self._refnode(builder, fromdocname, record, node, contnode)
 
     def _resolve_doc(
@@ -249,8 +248,8 @@ class PlanDomain(Domain):
             if not self.registry.get(record.type) or not self.registry[record.type].role:
                 continue
             yield record.id, record.title, record.type, record.docname, record.anchor, 1
-            if record.type == "endpoint":
-                # a second entry lets other projects link by signature too
+            if self.registry[record.type].named and record.title != record.id:
+                # a second entry lets other projects link by signature or name too
                 yield record.title, record.title, record.type, record.docname, record.anchor, -1
 
     def get_full_qualified_name(self, node: Element) -> str | None:

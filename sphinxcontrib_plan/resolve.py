@@ -1,181 +1,99 @@
-"""The cross-document index, computed once per build from the merged domain data.
+"""The cross-document index: a pure function from the merged records to an
+index plus findings.
 
-Everything that needs more than one document happens here, in the main
-process, over records sorted by document order: duplicate ids, plan
-membership, links named in fields, cycles, consistency. Warnings are thus
-the same whether the documents were read serially or by parallel workers.
+Everything that needs more than one document happens here, over records
+sorted by document order: duplicate ids, plan membership, links named in
+fields and by roles, cycles, consistency, and the pages an incremental build
+must write again. Nothing here emits a warning: findings are returned and
+reported by :mod:`sphinxcontrib_plan._setup`, so serial, parallel and
+incremental builds report the same set.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import posixpath
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.model.consistency import RULES
+from sphinxcontrib_plan.model.derived import view_of
 from sphinxcontrib_plan.model.fields import is_url
+from sphinxcontrib_plan.model.graph import find_cycles
+from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
+from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.model.types import Kind
-from sphinxcontrib_plan.render.objects import severity
-from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 
-    from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
-
-    from sphinxcontrib_plan.domain import PlanDomain
+    from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import Registry
 
-#: derived fields offered to filters, sorts and columns, by type (``*``: all types)
-DERIVED: dict[str, tuple[str, ...]] = {
-    "*": ("id", "title", "plan", "type", "doc"),
-    "risk": ("severity",),
-    "check": ("done", "total", "progress"),
-    "test": ("done", "total", "progress"),
-    "phase": ("done", "total", "progress", "start-week", "end-week"),
-    "endpoint": ("method", "path", "responses"),
-    "response": ("endpoint", "code"),
-    "table": ("columns",),
-    "plan": ("progress", "open-high-risks", "endpoints", "signoff", "done", "total"),
-}
+    #: ``(source, reftype, target, location)`` of one reference
+    Reference = tuple[str, str, str, Any]
 
 
-@dataclass
-class ResolvedIndex:
-    """Every record of the project, indexed for collectors, references and exports."""
+def build_index(
+    records: Iterable[ObjectRecord], registry: Registry, docs: Set[str]
+) -> tuple[ResolvedIndex, list[tuple[ObjectRecord, ObjectRecord]]]:
+    """Index the merged records of every document.
 
-    #: records in document order, duplicates left out
-    records: list[ObjectRecord] = field(default_factory=list)
-    #: record by id
-    by_id: dict[str, ObjectRecord] = field(default_factory=dict)
-    #: records by type, in document order
-    by_type: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
-    #: endpoints by canonical signature
-    by_signature: dict[str, ObjectRecord] = field(default_factory=dict)
-    #: signatures declared by more than one endpoint (in different plans)
-    ambiguous: set[str] = field(default_factory=set)
-    #: nested records (responses) by parent id
-    children: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
-    #: field views (fields plus derived values) by id
-    views: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: every document of the project
-    docs: frozenset[str] = frozenset()
-    #: fingerprint of each type's records
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    #: title of every object, to find pages whose link text changed
-    titles: dict[str, str] = field(default_factory=dict)
-
-    def lookup(self, target: str, typ: str | None) -> ObjectRecord | None:
-        """The object a reference names.
-
-        :param target: an id, or an endpoint signature
-        :param typ: the role's type, ``None`` for any
-        :return: the record, or ``None``
-        """
-        record = self.by_id.get(target) or self.by_signature.get(target)
-        if record is None or (typ is not None and record.type != typ):
-            return None
-        return record
-
-    def of_type(self, typ: str, plans: Sequence[str] = ()) -> list[ObjectRecord]:
-        """Records of one type, optionally only those of some plans.
-
-        :param typ: the type
-        :param plans: plan ids; empty for all
-        :return: records in document order
-        """
-        found = self.by_type.get(typ, [])
-        if plans:
-            wanted = set(plans)
-            found = [r for r in found if (r.id if typ == "plan" else r.plan) in wanted]
-        return found
-
-    def view(self, record: ObjectRecord) -> dict[str, Any]:
-        """Fields of *record* plus derived values, for filters, sorts and columns.
-
-        :param record: a record of the index
-        :return: name to value
-        """
-        return self.views[record.id]
-
-    def doc_target(self, fromdoc: str, target: str) -> str | None:
-        """The document a :attr:`Kind.DOC` field names, like the ``{doc}`` role.
-
-        :param fromdoc: the document holding the field
-        :param target: the path as written, with or without suffix
-        :return: the docname, or ``None``
-        """
-        base = target.split("#", 1)[0]
-        for suffix in (".md", ".rst", ".txt"):
-            base = base.removesuffix(suffix)
-        if base.startswith("/"):
-            name = base.lstrip("/")
+    :param records: every record, in document order
+    :param registry: the object types
+    :param docs: every document of the project
+    :return: the index, and each record repeating an id with the first holder of it
+    """
+    index = ResolvedIndex(docs=frozenset(docs),
+                          named_types=tuple(t.name for t in registry if t.named))
+    duplicates: list[tuple[ObjectRecord, ObjectRecord]] = []
+    for record in records:
+        first = index.by_id.get(record.id)
+        if first is not None:
+            duplicates.append((record, first))
         else:
-            name = posixpath.normpath(posixpath.join(posixpath.dirname(fromdoc), base))
-        return name if name in self.docs else None
+            index.by_id[record.id] = record
+        index.records.append(record)
+        index.by_type[record.type].append(record)
+        otype = registry.get(record.type)
+        if otype is not None and otype.named and first is None:
+            key = (record.type, record.title)
+            if key in index.by_name:
+                index.ambiguous.setdefault(key, [index.by_name[key].id]).append(record.id)
+            index.by_name.setdefault(key, record)
+        if record.parent:
+            index.children[record.parent].append(record)
+    for record in index.records:
+        index.views[record.sort_key] = view_of(index, record, registry.get(record.type))
+    for otype in registry:
+        index.fingerprints[otype.name] = _fingerprint(index.by_type.get(otype.name, ()))
+    return index, duplicates
 
 
-def _view(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
-    view = dict(record.fields)
-    view.update(id=record.id, title=record.title, plan=record.plan, doc=record.docname)
-    # a type's own field of that name (a metric's counter/gauge...) wins over the object type
-    view.setdefault("type", record.type)
-    if record.checks is not None:
-        done, total = record.checks
-        view.update(done=done, total=total, progress=round(100 * done / total) if total else None)
-    if record.type == "risk":
-        view["severity"] = severity(record.fields)
-    elif record.type == "endpoint":
-        view.update(method=record.extra.get("method"), path=record.extra.get("path"),
-                    responses=len(index.children.get(record.id, ())))
-    elif record.type == "response":
-        view.update(endpoint=record.parent, code=record.extra.get("code"))
-    elif record.type == "table":
-        view["columns"] = sum(len(t["columns"]) for t in record.extra.get("schema", ()))
-    return view
+def resolve(
+    records: Iterable[ObjectRecord], registry: Registry, config: PlanConfig, docs: Set[str],
+    where: Callable[[ObjectRecord], str],
+) -> tuple[ResolvedIndex, list[Finding]]:
+    """The index and every cross-document finding.
 
-
-def _phase_weeks(index: ResolvedIndex) -> None:
-    """``start-week``/``end-week`` of every phase: from ``weeks``, or from dates
-    counted in weeks from the earliest start date of the phase's plan."""
-    origins: dict[str | None, dt.date] = {}
-    for phase in index.by_type.get("phase", ()):
-        if phase.fields.get("start"):
-            start = dt.date.fromisoformat(phase.fields["start"])
-            origins[phase.plan] = min(start, origins.get(phase.plan, start))
-    for phase in index.by_type.get("phase", ()):
-        weeks = phase.fields.get("weeks")
-        if not weeks and phase.fields.get("start"):
-            origin = origins[phase.plan]
-            start = dt.date.fromisoformat(phase.fields["start"])
-            end = dt.date.fromisoformat(phase.fields.get("end") or phase.fields["start"])
-            first = (start - origin).days // 7 + 1
-            weeks = [first, max(first, (end - origin).days // 7 + 1)]
-        index.views[phase.id].update({"start-week": weeks[0] if weeks else None,
-                                      "end-week": weeks[1] if weeks else None})
-
-
-def _plan_view(index: ResolvedIndex, plan: ObjectRecord) -> None:
-    view = index.views[plan.id]
-    phases = index.of_type("phase", (plan.id,))
-    done = sum(p.checks[0] for p in phases if p.checks)
-    total = sum(p.checks[1] for p in phases if p.checks)
-    risks = index.of_type("risk", (plan.id,))
-    signoffs = index.of_type("signoff", (plan.id,))
-    states = {s.fields.get("status") for s in signoffs}
-    view.update(
-        done=done, total=total, progress=round(100 * done / total) if total else None,
-        endpoints=len(index.of_type("endpoint", (plan.id,))),
-        signoff=("none" if not signoffs else "rejected" if "rejected" in states
-                 else "pending" if "pending" in states else "approved"),
-    )
-    view["open-high-risks"] = sum(
-        1 for r in risks
-        if (index.views[r.id]["severity"] or 0) >= 6 and r.fields.get("status") not in ("closed", "accepted"))
+    :param records: every record, in document order
+    :param registry: the object types
+    :param config: the plan configuration (which consistency rules run)
+    :param docs: every document of the project
+    :param where: ``source:line`` of a record, as messages name other locations
+    :return: the index and the findings, in a deterministic order
+    """
+    index, duplicates = build_index(records, registry, docs)
+    findings = [Finding("duplicate", f"duplicate id {record.id!r}: this {record.type} repeats "
+                        f"the id of the {first.type} at {where(first)}; give one an explicit :id:",
+                        record.location) for record, first in duplicates]
+    findings += _check_links(index, registry)
+    findings += _check_cycles(index)
+    for rule in RULES:
+        if config.check_enabled(rule.name):
+            findings += [Finding("consistency", f"{message} [{rule.name}]", record.location)
+                         for record, message in rule.check(index)]
+    return index, findings
 
 
 def _fingerprint(records: Iterable[ObjectRecord]) -> str:
@@ -184,71 +102,22 @@ def _fingerprint(records: Iterable[ObjectRecord]) -> str:
         # the line number is left out: moving an object within its document
         # changes no collector page, and must not rewrite them all
         digest.update(repr((r.id, r.title, r.plan, r.docname, r.anchor, sorted(r.fields.items()),
-                            r.checks, r.parent, r.extra)).encode())
+                            r.checks, r.parent, r.data, sorted(r.markup.items()))).encode())
     return digest.hexdigest()
 
 
-def build_index(domain: PlanDomain, *, report: bool) -> ResolvedIndex:
-    """Index the merged records of every document.
-
-    :param domain: the plan domain
-    :param report: emit the cross-document warnings (done once per build)
-    :return: the index
-    """
-    index = ResolvedIndex(docs=frozenset(domain.env.found_docs))
-    registry = domain.registry
-    for record in domain.records():
-        first = index.by_id.get(record.id)
-        if first is not None:
-            if report:
-                warn(PlanWarning.DUPLICATE,
-                     f"duplicate id {record.id!r}: this {record.type} repeats the id of the "
-                     f"{first.type} at {_where(domain.env, first)}; give one an explicit :id:",
-                     location=record.location)
-            continue
-        index.records.append(record)
-        index.by_id[record.id] = record
-        index.by_type[record.type].append(record)
-        index.titles[record.id] = record.title
-        if record.type == "endpoint":
-            if record.title in index.by_signature:
-                index.ambiguous.add(record.title)
-            index.by_signature.setdefault(record.title, record)
-        if record.parent:
-            index.children[record.parent].append(record)
-    for record in index.records:
-        index.views[record.id] = _view(index, record)
-    _phase_weeks(index)
-    for plan in index.by_type.get("plan", ()):
-        _plan_view(index, plan)
-    for otype in registry:
-        index.fingerprints[otype.name] = _fingerprint(index.by_type.get(otype.name, ()))
-    if report:
-        _check_links(domain, index, registry)
-        _check_cycles(domain, index)
-        from sphinxcontrib_plan.consistency import check_consistency
-
-        check_consistency(domain.config, index)
-    return index
-
-
-def _where(env: BuildEnvironment, record: ObjectRecord) -> str:
-    # relative to the source directory: the message stays the same wherever
-    # the project is checked out, and short
-    return f"{env.doc2path(record.docname, False)}:{record.lineno}"
-
-
-def _check_links(domain: PlanDomain, index: ResolvedIndex, registry: Registry) -> None:
+def _check_links(index: ResolvedIndex, registry: Registry) -> Iterator[Finding]:
     plans = sorted(r.id for r in index.by_type.get("plan", ()))
     granted = {p for role in index.by_type.get("role", ()) for p in role.fields.get("permissions", ())}
     for record in index.records:
         otype = registry.get(record.type)
         if otype is None:
             continue
+        label = otype.label.lower()
         if record.plan and record.type != "plan" and record.plan not in index.by_id:
-            warn(PlanWarning.REF, f"{otype.label.lower()} {record.id!r} belongs to plan "
-                 f"{record.plan!r}, which no plan directive declares; plans: "
-                 f"{', '.join(plans) or 'none'}", location=record.location)
+            yield Finding("ref", f"{label} {record.id!r} belongs to plan {record.plan!r}, which no "
+                          f"plan directive declares; plans: {', '.join(plans) or 'none'}"
+                          + did_you_mean(record.plan, plans), record.location)
         for spec in otype.fields:
             value = record.fields.get(spec.name)
             if value is None:
@@ -257,114 +126,135 @@ def _check_links(domain: PlanDomain, index: ResolvedIndex, registry: Registry) -
                 for target in [value] if spec.kind is Kind.REF else value:
                     found = index.by_id.get(target)
                     if found is None or found.type != spec.target:
-                        known = [r.id for r in index.by_type.get(spec.target or "", ())][:10]
+                        same = [r.id for r in index.by_type.get(spec.target or "", ())]
                         what = "no object" if found is None else f"a {found.type}, not a {spec.target}"
-                        warn(PlanWarning.REF, f"{otype.label.lower()} {record.id!r}: "
-                             f"{spec.name} names {target!r}, which is {what}; known "
-                             f"{spec.target} ids: {', '.join(known) or 'none'}",
-                             location=record.location)
+                        yield Finding("ref", f"{label} {record.id!r}: {spec.name} names {target!r}, "
+                                      f"which is {what}; known {spec.target} ids: "
+                                      f"{', '.join(same[:10]) or 'none'}" + did_you_mean(target, same),
+                                      record.location)
             elif spec.kind is Kind.DOC and not is_url(value) \
                     and index.doc_target(record.docname, value) is None:
-                warn(PlanWarning.REF, f"{otype.label.lower()} {record.id!r}: {spec.name} names "
-                     f"the document {value!r}, which does not exist (give a path like "
-                     f"{{doc}} does, or a URL)", location=record.location)
+                yield Finding("ref", f"{label} {record.id!r}: {spec.name} names the document "
+                              f"{value!r}, which does not exist (give a path like {{doc}} does, "
+                              "or a URL)", record.location)
         if record.type == "endpoint" and granted:
             for permission in record.fields.get("permissions", ()):
                 if permission not in granted:
-                    warn(PlanWarning.REF, f"endpoint {record.title!r} needs permission "
-                         f"{permission!r}, which no plan-role grants; granted: "
-                         f"{', '.join(sorted(granted))}", location=record.location)
+                    yield Finding("ref", f"endpoint {record.title!r} needs permission "
+                                  f"{permission!r}, which no plan-role grants; granted: "
+                                  f"{', '.join(sorted(granted))}" + did_you_mean(permission, granted),
+                                  record.location)
 
 
-def _check_cycles(domain: PlanDomain, index: ResolvedIndex) -> None:
+def _check_cycles(index: ResolvedIndex) -> Iterator[Finding]:
     for typ in ("phase", "component"):
         graph = {r.id: [d for d in r.fields.get("depends-on", ()) if d in index.by_id]
                  for r in index.by_type.get(typ, ())}
         for cycle in find_cycles(graph):
-            first = index.by_id[cycle[0]]
             path = " → ".join([*cycle, cycle[0]])
-            warn(PlanWarning.CYCLE, f"{typ} dependency cycle: {path}; remove one depends-on",
-                 location=first.location)
+            yield Finding("cycle", f"{typ} dependency cycle: {path}; remove one depends-on",
+                          index.by_id[cycle[0]].location)
 
 
-def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Elementary cycles found by depth-first search, one per strongly connected group.
+def reference_key(target: str) -> str:
+    """The lookup form of a reference target: endpoint signatures canonical.
 
-    :param graph: node to the nodes it depends on
-    :return: cycles, each starting at its smallest node, in sorted order
+    :param target: the target as written
+    :return: the key
     """
-    cycles: list[list[str]] = []
-    state: dict[str, int] = {}  # 1 on the current path, 2 finished
-    seen_sets: set[frozenset[str]] = set()
-
-    for start in sorted(graph):
-        if state.get(start):
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = []
-        while stack:
-            node, i = stack.pop()
-            if i == 0:
-                state[node] = 1
-                path.append(node)
-            deps = sorted(graph.get(node, ()))
-            if i < len(deps):
-                stack.append((node, i + 1))
-                nxt = deps[i]
-                if state.get(nxt) == 1:
-                    cycle = path[path.index(nxt):]
-                    key = frozenset(cycle)
-                    if key not in seen_sets:
-                        seen_sets.add(key)
-                        low = cycle.index(min(cycle))
-                        cycles.append(cycle[low:] + cycle[:low])
-                elif not state.get(nxt):
-                    stack.append((nxt, 0))
-            else:
-                state[node] = 2
-                path.pop()
-    return sorted(cycles)
+    return normalise_signature(target) if " " in target.strip() else target.strip()
 
 
-def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Build the index with its warnings; find pages to refresh.
+def check_references(
+    refs: Mapping[str, list[Reference]], index: ResolvedIndex, registry: Registry,
+    resolvable: Callable[[str], bool],
+) -> list[Finding]:
+    """Every plan reference and collector ``:plan:`` that names nothing, or names
+    one of several objects sharing a name.
 
-    :param app: the Sphinx application
-    :param env: the environment
-    :return: nothing to add here (pages are returned at ``env-get-updated``)
+    :param refs: references by document
+    :param index: the index
+    :param registry: the object types
+    :param resolvable: whether another resolver (intersphinx) takes a target
+    :return: findings at the references' locations
     """
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
-    index = build_index(domain, report=True)
-    domain.set_index(index)
-    old_prints = domain.state.get("fingerprints", {})
+    findings = []
+    for docname in sorted(refs):
+        for source, typ, target, location in refs[docname]:
+            key = reference_key(target)
+            role_type = None if typ == "ref" else typ
+            if index.lookup(key, role_type) is not None:
+                same = index.ambiguity(key, role_type) if source == "role" else []
+                if same:
+                    findings.append(Finding(
+                        "ref", f"{{plan:{typ}}} {target!r} names several objects "
+                        f"({', '.join(same)}); linking to {same[0]!r}: link by id instead",
+                        location))
+                continue
+            if resolvable(target) or resolvable(key):
+                continue
+            findings.append(Finding("ref", reference_message(source, typ, target, index, registry),
+                                    location))
+    return findings
+
+
+def reference_message(
+    source: str, typ: str, target: str, index: ResolvedIndex, registry: Registry
+) -> str:
+    """What is wrong with a reference that names nothing.
+
+    :param source: ``role``, or the collector directive naming a plan
+    :param typ: the role's type
+    :param target: the target as written
+    :param index: the index
+    :param registry: the object types
+    :return: the message
+    """
+    if source != "role":
+        plans = sorted(r.id for r in index.by_type.get("plan", ()))
+        return (f"{source}: :plan: names {target!r}, which no plan directive declares; "
+                f"plans: {', '.join(plans) or 'none'}" + did_you_mean(target, plans))
+    what = "object" if typ == "ref" else typ
+    found = index.lookup(target, None)
+    if found is not None:
+        otype = registry.get(found.type)
+        role = found.type if otype is not None and otype.role else "ref"
+        return (f"{{plan:{typ}}} names {target!r}, which is a {found.type}, not a {typ}; "
+                f"write {{plan:{role}}} instead")
+    known = [r.id for r in index.records if typ == "ref" or r.type == typ]
+    named = typ in index.named_types or typ == "ref"
+    return (f"{{plan:{typ}}} names {target!r}, but no {what} has that id"
+            + (" or name" if named else "") + did_you_mean(target, known))
+
+
+def pages_to_refresh(
+    state: Mapping[str, Any], index: ResolvedIndex, collectors: Mapping[str, list[str]],
+    xrefs: Mapping[str, list[str]],
+) -> tuple[set[str], dict[str, Any]]:
+    """The documents whose pages show data that changed elsewhere.
+
+    :param state: what :func:`pages_to_refresh` returned last build (empty at first)
+    :param index: this build's index
+    :param collectors: types each document's collectors show
+    :param xrefs: targets each document's plan references name
+    :return: the documents, and the state to keep for the next build
+    """
+    old_prints = state.get("fingerprints", {})
     changed = {t for t, h in index.fingerprints.items() if old_prints.get(t) != h}
     # a link shows the object's title and points at its page and anchor: a page
     # linking to an object that was retitled, moved or removed is written again
-    old_links = domain.state.get("links", {})
-    links = {r.id: (r.title, r.docname, r.anchor) for r in index.records}
+    old_links = state.get("links", {})
+    links = {r.id: (r.title, r.docname, r.anchor) for r in index.by_id.values()}
     relinked = {i for i in set(old_links) | set(links) if old_links.get(i) != links.get(i)}
-    # endpoints are also referenced by signature, which is their title
+    # endpoints (and named types) are also referenced by their title
     relinked |= {link[0] for i in list(relinked)
                  for link in (old_links.get(i), links.get(i)) if link}
-    refresh = {doc for doc, deps in domain.collectors.items() if changed.intersection(deps)}
-    refresh |= {doc for doc, targets in domain.xrefs.items() if relinked.intersection(targets)}
-    old_docs = domain.state.get("docs")
+    refresh = {doc for doc, deps in collectors.items() if changed.intersection(deps)}
+    refresh |= {doc for doc, targets in xrefs.items() if relinked.intersection(targets)}
+    old_docs = state.get("docs")
     if old_docs is not None and old_docs != index.docs:
         # document paths in fields (spec, constitution) resolve to a document now
         # added or removed; they are the targets that name no object
-        refresh |= {doc for doc, targets in domain.xrefs.items()
+        refresh |= {doc for doc, targets in xrefs.items()
                     if any(t not in links and t not in old_links for t in targets)}
-    domain.state.update(fingerprints=index.fingerprints, links=links, docs=index.docs,
-                        refresh=sorted(refresh))
-    return []
-
-
-def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages showing data that changed elsewhere, to be written again.
-
-    :param app: the Sphinx application
-    :param env: the environment
-    :return: docnames
-    """
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
-    return [d for d in domain.state.pop("refresh", ()) if d in env.all_docs]
+    return refresh, {"fingerprints": index.fingerprints, "links": links, "docs": index.docs}

@@ -16,9 +16,9 @@ import pytest
 from sphinx.cmd.build import build_main
 
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS, PlanConfig
-from sphinxcontrib_plan.directives.collectors import COLLECTORS, COMMON_OPTIONS
+from sphinxcontrib_plan.model.collectors import COLLECTORS, COMMON_OPTIONS
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS
-from sphinxcontrib_plan.resolve import DERIVED
+from sphinxcontrib_plan.model.derived import DERIVED_FIELDS
 from sphinxcontrib_plan.warnings import PlanWarning
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -121,9 +121,8 @@ def test_every_collector_and_option_is_documented_and_rendered(built: Path) -> N
         assert f"plan-collector-{kind}" in text, kind
     for option in (*COMMON_OPTIONS, "type"):
         assert literal(f":{option}:") in html
-    for names in DERIVED.values():
-        for name in names:
-            assert literal(name) in section(html, "derived-fields"), name
+    for field in DERIVED_FIELDS:
+        assert literal(field.name) in section(html, "derived-fields"), field.name
     registers = page(built, "examples/registers")
     for kind in COLLECTORS:
         assert f"plan-collector-{kind}" in registers, kind

@@ -79,6 +79,15 @@ def add_document_repeating_an_id(src: Path) -> None:
     _replace(src / "index.md", "registers\n", "p3\nregisters\n")
 
 
+def add_endpoint_with_a_taken_signature(src: Path) -> None:
+    # the guide's {plan:endpoint}`GET /api/v1/search` now names two endpoints: the
+    # warning is found with the index, so builds that do not write the guide give it too
+    api = src / "p1-api.md"
+    api.write_text(api.read_text(encoding="utf-8")
+                   + "\n::::{plan-endpoint} GET /api/v1/search\n:id: P1-SEARCH\n"
+                     ":::{plan-response} 200 OK\n:::\n::::\n", encoding="utf-8")
+
+
 STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("change a field", change_field),
     ("delete an object", delete_object),
@@ -86,6 +95,7 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("rename an id another page references", rename_referenced_id),
     ("change a title another page shows", edit_title_elsewhere),
     ("add a document repeating an id", add_document_repeating_an_id),
+    ("add an endpoint with a signature another plan has", add_endpoint_with_a_taken_signature),
     ("delete a document", delete_document),
 ]
 
@@ -146,6 +156,10 @@ def test_builds_are_equivalent_after_every_edit(make_app, rootdir, tmp_path):
         serial = _clean(make_app, src, tmp_path / "clean", 1)
         problems += _diff(f"{name} (incremental)", serial, got)
         problems += _diff(f"{name} (-j 2)", serial, _clean(make_app, src, tmp_path / "j2", 2))
+        if edit is add_endpoint_with_a_taken_signature:
+            ambiguous = [w for w in got["warnings"] if "names several objects" in w]  # type: ignore[union-attr]
+            # (MyST gives an inline role the line of its paragraph)
+            assert len(ambiguous) == 1 and "SRC/guide.md:3:" in ambiguous[0], got["warnings"]
     assert problems == []
 
 

@@ -13,6 +13,7 @@ from conftest import ROOTS, load_plan_json, plan_warnings
 
 from sphinxcontrib_plan.export.json import SCHEMA_ID, SCHEMA_PATH, dumps
 from sphinxcontrib_plan.export.openapi import auth_schemes, example_value
+from sphinxcontrib_plan.model.records import Example
 from sphinxcontrib_plan.export.plan_schema import build_schema
 from sphinxcontrib_plan.export.writer import write_text
 
@@ -300,10 +301,10 @@ def test_auth_schemes(auth, expected):
 
 
 def test_example_value():
-    assert example_value({"language": "json", "code": '{"a": 1}'}) == {"a": 1}
-    assert example_value({"language": "json", "code": "{bad"}) == "{bad"
-    assert example_value({"language": "", "code": "[1, 2]"}) == [1, 2]
-    assert example_value({"language": "python", "code": "[1, 2]"}) == "[1, 2]"
+    assert example_value(Example("json", '{"a": 1}')) == {"a": 1}
+    assert example_value(Example("json", "{bad")) == "{bad"
+    assert example_value(Example("", "[1, 2]")) == [1, 2]
+    assert example_value(Example("python", "[1, 2]")) == "[1, 2]"
 
 
 def test_write_text_is_atomic_and_public(tmp_path):

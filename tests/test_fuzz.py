@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinxcontrib_plan.directives.collectors import COLLECTORS
+from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES, Kind
 
 FUZZ = settings(

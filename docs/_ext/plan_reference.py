@@ -3,7 +3,7 @@
 Every directive here builds docutils nodes (tables, field lists, definition
 lists, literal blocks) straight from the registry of object types, the
 collector table, the ``PlanConfig`` dataclass, the ``PlanWarning`` enum and
-``DERIVED``; nothing is generated as markup text and parsed again, so the
+``DERIVED_FIELDS``; nothing is generated as markup text and parsed again, so the
 reference cannot drift from the code and reads the same in every builder.
 
 ``plan-example`` is the one directive that parses text: the user example it
@@ -35,11 +35,11 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_plan import warnings as plan_warnings
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS, PlanConfig
-from sphinxcontrib_plan.directives.collectors import COLLECTORS, COMMON_OPTIONS
+from sphinxcontrib_plan.model.collectors import COLLECTORS, COMMON_OPTIONS
 from sphinxcontrib_plan.model.fields import allowed
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS, FieldSpec, Kind
-from sphinxcontrib_plan.resolve import DERIVED
+from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, derived_for
 from sphinxcontrib_plan.warnings import PlanWarning
 
 if TYPE_CHECKING:
@@ -74,29 +74,6 @@ COLLECTOR_OPTION_HELP: dict[str, tuple[str, str]] = {
              "``plan-query`` only, and required there: the type listed, e.g. ``risk``."),
 }
 
-#: derived values have no help text in the code either (same check)
-DERIVED_HELP: dict[str, str] = {
-    "id": "The object's id, given or derived.",
-    "title": "The title (for endpoints the signature ``METHOD /path``).",
-    "plan": "Id of the plan the object belongs to (for a plan: its own id).",
-    "type": "The type name, e.g. ``risk``.",
-    "doc": "The document holding the object.",
-    "severity": "Impact × likelihood, 1 to 9 (high=3, medium=2, low=1).",
-    "done": "Ticked ``[x]`` items of the body (for a plan: of all its phases).",
-    "total": "All ``[ ]``/``[x]`` items of the body (for a plan: of all its phases).",
-    "progress": "``done`` / ``total`` in percent, rounded.",
-    "start-week": "First week, from ``weeks`` or from ``start`` relative to the plan's first phase.",
-    "end-week": "Last week, from ``weeks`` or from ``end``.",
-    "method": "The HTTP (or ``WS``/``WSS``) method of the signature.",
-    "path": "The path of the signature.",
-    "responses": "Number of nested ``plan-response`` objects.",
-    "endpoint": "Id of the endpoint a response belongs to.",
-    "code": "The status code of a response, e.g. ``201``.",
-    "columns": "Number of columns read from the table's SQL.",
-    "open-high-risks": "Risks of the plan with severity ≥ 6 that are not closed or accepted.",
-    "endpoints": "Number of endpoints of the plan.",
-    "signoff": "Overall sign-off state: ``none``, ``rejected``, ``pending`` or ``approved``.",
-}
 
 _INLINE = re.compile(r"``(.+?)``|`([^`]+)`")
 _MYST_OPEN = re.compile(r"^\s*(?::{3,}|`{3,})\{(plan(?:-[\w-]+)?)\}")
@@ -316,7 +293,7 @@ class RefTypeDirective(SphinxDirective):
                            type="plan-docs", subtype="unknown", location=self.get_location())
             return []
         _domain(self.env).data["types"].setdefault(self.env.docname, []).append(otype.name)
-        derived = [*DERIVED.get(otype.name, ()), *DERIVED["*"]]
+        derived = [d.name for d in derived_for(otype)]
         facts: list[tuple[str, Any]] = [
             ("Directive", [lit(directive_name(otype))]),
             ("Template section", otype.section),
@@ -418,10 +395,10 @@ class RefDerivedDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         rows = []
-        for typ, names in DERIVED.items():
-            for name in names:
-                rows.append([lit(name), "every type" if typ == "*" else lit(typ),
-                             DERIVED_HELP.get(name, "")])
+        for field in DERIVED_FIELDS:
+            scope = ["every type" if s == "*" else "every checklist type" if s.startswith("+")
+                     else s for s in field.scope]
+            rows.append([lit(field.name), ", ".join(scope), field.help])
         return [table(["name", "of", "value"], rows, widths=[18, 14, 68],
                       ident="plan-docs-derived")]
 
@@ -780,10 +757,6 @@ def check_coverage(app: Sphinx, env: BuildEnvironment) -> None:
             missing(f"collector option :{option}: has no entry in COLLECTOR_OPTION_HELP")
         if option not in collector_options:
             missing(f"no rendered collector example uses :{option}:")
-    for names in DERIVED.values():
-        for derived in names:
-            if derived not in DERIVED_HELP:
-                missing(f"derived field {derived!r} has no entry in DERIVED_HELP")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan import __version__
+from sphinxcontrib_plan._version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -14,22 +14,18 @@ from sphinxcontrib_plan.directives.options import (
     option_offset,
     raw_options,
 )
+from sphinxcontrib_plan.directives.pending import PARENTS, PENDING, PendingObject
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.render.nodes import display
-from sphinxcontrib_plan.render.objects import fields_table, has_markup, header
+from sphinxcontrib_plan.render.objects import body_text, fields_table, has_markup, header
 from sphinxcontrib_plan.render.spans import inline_spans
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
-    from sphinxcontrib_plan.domain import PlanDomain
-    from sphinxcontrib_plan.model.types import ObjectType
-
-#: key of the per-document list of objects read but not yet given their ids
-PENDING = "plan:pending"
-#: key of the stack of enclosing objects (``plan-response`` looks for its endpoint)
-PARENTS = "plan:parents"
+    from sphinxcontrib_plan.model.records import TypeData
+    from sphinxcontrib_plan.model.types import ObjectType, Registry
 
 
 def _raw_as_text(node: nodes.Node) -> nodes.Node:
@@ -57,15 +53,15 @@ class PlanObjectDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = AnyOptions()
 
     @property
-    def domain(self) -> PlanDomain:
-        """The ``plan`` domain of this build."""
-        return self.env.get_domain("plan")  # type: ignore[return-value]
+    def registry(self) -> Registry:
+        """The object types of this build (kept by the ``plan`` domain)."""
+        return self.env.get_domain("plan").registry  # type: ignore[attr-defined]
 
     @property
     def otype(self) -> ObjectType:
         """The object type served, from the directive name."""
         name = self.name.split(":", 1)[-1].removeprefix("plan-")
-        return self.domain.registry[name]
+        return self.registry[name]
 
     def warn(self, subtype: PlanWarning, message: str, *, option: str | None = None) -> None:
         """Warn at this directive's location, or at the line of one of its options.
@@ -102,29 +98,28 @@ class PlanObjectDirective(SphinxDirective):
                       f"{self.name}: a title is required as the directive's argument")
         return title
 
-    def prepare(self, title: str, values: dict[str, Any], extra: dict[str, Any]) -> str:
-        """Hook before the body is parsed: validate the title, fill *extra*.
+    def prepare(self, title: str, values: dict[str, Any]) -> str:
+        """Hook before the body is parsed: validate and normalise the title.
 
         :param title: the argument
         :param values: the typed fields (may be changed)
-        :param extra: type-specific data for the record (may be changed)
         :return: the title to store
         """
         return title
 
-    def finish(self, body: list[nodes.Node], values: dict[str, Any], extra: dict[str, Any]) -> None:
-        """Hook after the body is parsed (e.g. read SQL from it).
+    def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> TypeData | None:
+        """Hook after the body is parsed: the type-specific data read from it.
 
-        :param body: the parsed body
+        :param body: the parsed body (may be changed, e.g. to show what was read)
         :param values: the typed fields
-        :param extra: type-specific data for the record
+        :return: the data, or ``None`` for types without any
         """
+        return None
 
-    def extra_rows(self, values: dict[str, Any], extra: dict[str, Any]) -> list[tuple[str, object]]:
+    def extra_rows(self, values: dict[str, Any]) -> list[tuple[str, object]]:
         """Derived rows shown after the fields.
 
         :param values: the typed fields
-        :param extra: type-specific data
         :return: ``(label, content)`` rows
         """
         return []
@@ -156,8 +151,7 @@ class PlanObjectDirective(SphinxDirective):
         values, problems = parse_options(otype, raw_options(self), self.name)
         for problem in problems:
             self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
-        extra: dict[str, Any] = {}
-        title = self.prepare(self.title_text(), values, extra)
+        title = self.prepare(self.title_text(), values)
 
         container = nodes.container(
             classes=["plan-object", f"plan-{otype.name}", *values.get("class", ())])
@@ -165,19 +159,16 @@ class PlanObjectDirective(SphinxDirective):
         container += header(
             otype, self.title_nodes(title) if title else self.untitled_nodes(values), values)
 
-        pending: list[dict[str, Any]] = self.env.temp_data.setdefault(PENDING, [])
+        pending: list[PendingObject] = self.env.temp_data.setdefault(PENDING, [])
         key = len(pending)
-        entry: dict[str, Any] = {
-            "type": otype.name, "title": title, "values": values, "extra": extra,
-            "lineno": self.lineno, "checks": None, "parent": None,
-        }
+        entry = PendingObject(otype.name, title, values, self.lineno)
         pending.append(entry)
         container["plan_key"] = key
 
         parents: list[tuple[str, int]] = self.env.temp_data.setdefault(PARENTS, [])
         if otype.parent:
             if parents and parents[-1][0] == otype.parent:
-                entry["parent"] = parents[-1][1]
+                entry.parent = parents[-1][1]
             else:
                 self.warn(PlanWarning.NESTING,
                           f"{self.name} belongs inside plan-{otype.parent}; it is shown "
@@ -191,12 +182,14 @@ class PlanObjectDirective(SphinxDirective):
         finally:
             parents.pop()
         if otype.checklist:
-            entry["checks"] = count_checks(body)
-        self.finish(body, values, extra)
+            entry.checks = count_checks(body)
+        # the text before finish() adds what it read (a table's columns) to the body
+        entry.body = body_text(body)
+        entry.data = self.finish(body, values)
 
-        rows = self.extra_rows(values, extra)
-        if entry["checks"] and entry["checks"][1]:
-            done, total = entry["checks"]
+        rows = self.extra_rows(values)
+        if entry.checks and entry.checks[1]:
+            done, total = entry.checks
             rows.append(("Progress", [nodes.inline(
                 "", f"{done}/{total} done", classes=["plan-progress"])]))
         parsed: dict[str, list[nodes.Node]] = {}
@@ -207,10 +200,8 @@ class PlanObjectDirective(SphinxDirective):
 
         table = fields_table(otype, values, self.env.docname, parse_field, rows)
         # text fields with markup keep it on other pages too (registers), as plain data
-        markup = {name: inline_spans(parsed[value]) for name, value in values.items()
-                  if isinstance(value, str) and value in parsed and has_markup(value)}
-        if markup:
-            extra["markup"] = markup
+        entry.markup = {name: inline_spans(parsed[value]) for name, value in values.items()
+                        if isinstance(value, str) and value in parsed and has_markup(value)}
         if table is not None:
             container += table
         container.extend(body)

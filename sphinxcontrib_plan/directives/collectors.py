@@ -7,72 +7,24 @@ the whole project's merged data once every document has been read.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
+from sphinxcontrib_plan.model.collectors import COLLECTORS
+from sphinxcontrib_plan.model.derived import derived_for
+from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import SortError, parse_sort
-from sphinxcontrib_plan.resolve import DERIVED
+from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from sphinxcontrib_plan.domain import PlanDomain
-
-
-class plan_collector(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
-    """Placeholder replaced by the collector's rendering before any writer runs."""
-
-
-@dataclass(frozen=True)
-class CollectorKind:
-    """What one collector directive lists."""
-
-    #: directive name without ``plan-``
-    name: str
-    #: the type its rows are (what ``:filter:``/``:sort:``/``:columns:`` address)
-    main: str
-    #: every type whose change must refresh a page holding it
-    depends: tuple[str, ...]
-    #: one-line description, for the reference
-    help: str
-
-
-COLLECTORS: dict[str, CollectorKind] = {k.name: k for k in (
-    CollectorKind("overview", "plan", ("plan", "phase", "risk", "endpoint", "signoff"),
-                  "Every plan: status, owner, progress, open high risks, endpoints, sign-off."),
-    CollectorKind("risk-register", "risk", ("risk",), "The risk register, highest severity first."),
-    CollectorKind("risk-matrix", "risk", ("risk",), "3×3 impact × likelihood heat map."),
-    CollectorKind("api-index", "endpoint", ("endpoint", "response"),
-                  "Endpoints grouped by path, with method, summary, auth, responses."),
-    CollectorKind("event-catalog", "event", ("event", "component"),
-                  "Events with their publishers and consumers."),
-    CollectorKind("timeline", "phase", ("phase",),
-                  "Phases over weeks, with dependencies and deliverable progress."),
-    CollectorKind("signoff-summary", "signoff", ("signoff", "plan"),
-                  "Sign-off state of each plan and role; outstanding approvals."),
-    CollectorKind("compliance", "check", ("check", "exemption"),
-                  "Checks per area, done/total, and exemptions."),
-    CollectorKind("tech-stack", "tech", ("tech", "service", "dependency"),
-                  "Technology by layer, third-party services, new dependencies."),
-    CollectorKind("architecture", "component", ("component", "pattern"),
-                  "Components, their dependencies, and design patterns."),
-    CollectorKind("data-model", "table", ("table",),
-                  "Tables, columns, and the relationships between them."),
-    CollectorKind("rbac-matrix", "role", ("role", "endpoint"),
-                  "Roles × permissions, and the endpoints needing each permission."),
-    CollectorKind("observability", "metric", ("metric", "alert"), "Metrics and alerts."),
-    CollectorKind("query", "", (), "Any object type, chosen with ``:type:``."),
-)}
-
-#: options every collector accepts
-COMMON_OPTIONS = ("plan", "filter", "sort", "columns", "caption")
+    from sphinxcontrib_plan.model.types import Registry
 
 
 class CollectorDirective(SphinxDirective):
@@ -108,13 +60,11 @@ class CollectorDirective(SphinxDirective):
         """Return the placeholder carrying the validated query."""
         self.options = raw_options(self)
         kind = COLLECTORS[self.name.split(":", 1)[-1].removeprefix("plan-")]
-        domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
-        registry = domain.registry
-        allowed = COMMON_OPTIONS + (("type",) if kind.name == "query" else ())
+        registry: Registry = self.env.get_domain("plan").registry  # type: ignore[attr-defined]
+        allowed = kind.all_options
         for name in self.options:
             if name not in allowed:
-                near = difflib.get_close_matches(name, allowed, n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else "."
+                hint = did_you_mean(name, allowed) or "."
                 self.warn(PlanWarning.OPTION, f"{self.name}: unknown option {name!r}{hint} "
                           f"Allowed: {', '.join(allowed)}", name)
         main = kind.main
@@ -122,8 +72,8 @@ class CollectorDirective(SphinxDirective):
         if kind.name == "query":
             main = (self.options.get("type") or "").strip().lower().removeprefix("plan-")
             if main not in registry:
-                types = ", ".join(t.name for t in registry)
-                error = f"unknown :type: {main!r}; one of {types}"
+                types = [t.name for t in registry]
+                error = f"unknown :type: {main!r}; one of {', '.join(types)}{did_you_mean(main, types)}"
                 self.warn(PlanWarning.FIELD, f"{self.name}: {error}", "type")
                 main = ""
         node = plan_collector(
@@ -140,10 +90,10 @@ class CollectorDirective(SphinxDirective):
             node["error"] = self._query(node, main, registry) or error
         return [node]
 
-    def _query(self, node: plan_collector, main: str, registry: Any) -> str | None:
+    def _query(self, node: plan_collector, main: str, registry: Registry) -> str | None:
         """Check ``:filter:``, ``:sort:`` and ``:columns:``; store them on *node*."""
         otype = registry[main]
-        names = set(otype.option_names) | set(DERIVED.get(main, ())) | set(DERIVED["*"])
+        names = set(otype.option_names) | {d.name for d in derived_for(otype)}
         words = {c for f in otype.all_fields for c in f.choices}
         text = (self.options.get("filter") or "").strip()
         if text:
@@ -158,7 +108,8 @@ class CollectorDirective(SphinxDirective):
                 self.warn(PlanWarning.FILTER,
                           f"{self.name}: :filter: names {', '.join(map(repr, unknown))}, which "
                           f"are neither fields of {main} nor enum values (quote plain strings); "
-                          f"fields: {', '.join(sorted(names))}", "filter")
+                          f"fields: {', '.join(sorted(names))}{did_you_mean(unknown[0], names)}",
+                          "filter")
             # parsed once here; the renderer evaluates the plain AST
             node["filter"] = flt
         text = (self.options.get("sort") or "").strip()
@@ -171,8 +122,8 @@ class CollectorDirective(SphinxDirective):
                 bad = [k.field for k in keys if k.field not in names]
                 if bad:
                     self.warn(PlanWarning.FILTER, f"{self.name}: :sort: names unknown fields "
-                              f"{', '.join(map(repr, bad))}; fields: {', '.join(sorted(names))}",
-                              "sort")
+                              f"{', '.join(map(repr, bad))}; fields: {', '.join(sorted(names))}"
+                              f"{did_you_mean(bad[0], names)}", "sort")
                 else:
                     node["sort"] = keys
         text = (self.options.get("columns") or "").strip()
@@ -182,8 +133,8 @@ class CollectorDirective(SphinxDirective):
             bad = [c for c in columns if c not in allowed]
             if bad:
                 self.warn(PlanWarning.FILTER, f"{self.name}: :columns: names unknown columns "
-                          f"{', '.join(map(repr, bad))}; columns: {', '.join(sorted(allowed))}",
-                          "columns")
+                          f"{', '.join(map(repr, bad))}; columns: {', '.join(sorted(allowed))}"
+                          f"{did_you_mean(bad[0], allowed)}", "columns")
             node["columns"] = [c for c in columns if c in allowed]
         return None
 

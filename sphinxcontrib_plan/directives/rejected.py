@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from sphinxcontrib_plan.directives.base import PARENTS, PENDING
+from sphinxcontrib_plan.directives.pending import PARENTS, PENDING
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class RejectedDirectiveTransform(SphinxTransform):
         """
         from docutils.parsers.rst import Parser
 
-        from sphinxcontrib_plan.directives.collectors import COLLECTORS
+        from sphinxcontrib_plan.model.collectors import COLLECTORS
 
         repaired, problems = repair_options(
             text, name, has_content=name.removeprefix("plan-") not in COLLECTORS)
@@ -137,7 +137,7 @@ class RejectedDirectiveTransform(SphinxTransform):
         node: nodes.Node | None = message.parent
         while node is not None:
             if isinstance(node, nodes.Element) and "plan_key" in node.attributes:
-                enclosing.insert(0, (pending[node["plan_key"]]["type"], node["plan_key"]))
+                enclosing.insert(0, (pending[node["plan_key"]].type, node["plan_key"]))
             node = node.parent
         parents.extend(enclosing)
         try:

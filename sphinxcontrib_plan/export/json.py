@@ -12,13 +12,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan import __version__
+from sphinxcontrib_plan._version import __version__
+from sphinxcontrib_plan.model.derived import DERIVED_FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.resolve import ResolvedIndex
 
 #: bump on any incompatible change of the document's shape
 SCHEMA_VERSION = 1
@@ -28,14 +29,14 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "plan.schema.json"
 
 #: fields that are top-level keys of an object already (resolved there)
 _TOP_LEVEL = ("id", "plan")
-#: derived values that are top-level keys already (see ``resolve.DERIVED["*"]``)
-_NOT_DERIVED = {"id", "title", "plan", "type", "doc"}
+#: derived values that are top-level keys of an object already
+_TOP_LEVEL_DERIVED = {d.name for d in DERIVED_FIELDS if d.top_level}
 
 
 def _derived(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
-    view = index.views.get(record.id, {})
-    names = [k for k in view if k not in record.fields and k not in _NOT_DERIVED]
-    return {k: view[k] for k in names}
+    view = index.view(record)
+    return {k: v for k, v in view.items()
+            if k not in record.fields and k not in _TOP_LEVEL_DERIVED}
 
 
 def record_data(
@@ -59,8 +60,8 @@ def record_data(
         "checks": ({"done": record.checks[0], "total": record.checks[1]}
                    if record.checks is not None else None),
         "parent": record.parent,
-        # markup spans only serve rendering on other pages; fields hold the text
-        "data": {k: v for k, v in record.extra.items() if k != "markup"},
+        "data": record.data.to_json() if record.data is not None else {},
+        "body": record.body,
         "docname": record.docname,
         "source": source,
         "line": record.lineno,

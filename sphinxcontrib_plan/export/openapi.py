@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.resolve import ResolvedIndex
+    from sphinxcontrib_plan.model.index import ResolvedIndex
+    from sphinxcontrib_plan.model.records import EndpointData, Example, ObjectRecord
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -110,14 +110,14 @@ def _security(
     return requirements
 
 
-def example_value(example: dict[str, str]) -> Any:
+def example_value(example: Example) -> Any:
     """The value of a code block as an example: parsed JSON, else the text.
 
-    :param example: ``{language, code}`` as read from the body
+    :param example: a code block of the body
     :return: JSON data, or the code as a string
     """
-    code = example.get("code", "")
-    if str(example.get("language", "")).lower() in _JSON_LANGUAGES or not example.get("language"):
+    code = example.code
+    if example.language.lower() in _JSON_LANGUAGES or not example.language:
         try:
             return json.loads(code)
         except ValueError:
@@ -125,9 +125,9 @@ def example_value(example: dict[str, str]) -> Any:
     return code
 
 
-def _json_example(examples: Iterable[dict[str, str]]) -> dict[str, str] | None:
+def _json_example(examples: Iterable[Example]) -> Example | None:
     for example in examples:
-        language = str(example.get("language", "")).lower()
+        language = example.language.lower()
         if language in _JSON_LANGUAGES:
             return example
         if not language and not isinstance(example_value(example), str):
@@ -135,7 +135,7 @@ def _json_example(examples: Iterable[dict[str, str]]) -> dict[str, str] | None:
     return None
 
 
-def _media(example: dict[str, str] | None, content_type: str | None) -> dict[str, Any]:
+def _media(example: Example | None, content_type: str | None) -> dict[str, Any]:
     if example is None and not content_type:
         return {}
     media: dict[str, Any] = {}
@@ -145,7 +145,7 @@ def _media(example: dict[str, str] | None, content_type: str | None) -> dict[str
 
 
 def _response_media(response: ObjectRecord) -> dict[str, Any]:
-    examples = response.extra.get("examples", ())
+    examples = response.response.examples if response.response else ()
     example = _json_example(examples)
     content_type = response.fields.get("content-type")
     if example is None and content_type and examples:
@@ -155,19 +155,21 @@ def _response_media(response: ObjectRecord) -> dict[str, Any]:
 
 def _summary(response: ObjectRecord) -> str:
     # the first line of the description tells two examples of one code apart
-    text = str(response.extra.get("description") or "").strip()
+    text = response.response.description.strip() if response.response else ""
     return text.splitlines()[0] if text else response.title
 
 
 def _responses(children: list[ObjectRecord]) -> dict[str, Any]:
     by_code: dict[str, list[ObjectRecord]] = {}
     for response in children:
-        by_code.setdefault(str(response.extra.get("code") or "default"), []).append(response)
+        code = response.response.code if response.response else "default"
+        by_code.setdefault(code, []).append(response)
     responses: dict[str, Any] = {}
     for code, group in by_code.items():
         # one code documented twice (two error cases): keep both, never drop one
         responses[code] = {"description": "\n\n".join(
-            r.extra.get("description") or r.extra.get("reason") or r.title for r in group)}
+            (r.response and (r.response.description or r.response.reason)) or r.title
+            for r in group)}
         content: dict[str, list[tuple[ObjectRecord, dict[str, Any]]]] = {}
         for response in group:
             for mtype, media in _response_media(response).items():
@@ -190,9 +192,8 @@ def _split_path(path: str) -> tuple[str, list[str]]:
     return path, names
 
 
-def _parameters(endpoint: ObjectRecord, path: str, query: list[str]) -> list[dict[str, Any]]:
-    names = dict.fromkeys([*endpoint.extra.get("params", ()),
-                           *re.findall(r"\{([^{}/]+)\}", path)])
+def _parameters(data: EndpointData, path: str, query: list[str]) -> list[dict[str, Any]]:
+    names = dict.fromkeys([*data.params, *re.findall(r"\{([^{}/]+)\}", path)])
     params: list[dict[str, Any]] = [
         {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
     params += [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
@@ -201,21 +202,22 @@ def _parameters(endpoint: ObjectRecord, path: str, query: list[str]) -> list[dic
 
 
 def _operation(
-    index: ResolvedIndex, endpoint: ObjectRecord, method: str, path: str, query: list[str],
-    schemes: dict[str, dict[str, Any]],
+    index: ResolvedIndex, endpoint: ObjectRecord, data: EndpointData, path: str,
+    query: list[str], schemes: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     fields = endpoint.fields
+    method = data.method.lower()
     op: dict[str, Any] = {"operationId": endpoint.id}
     if fields.get("summary"):
         op["summary"] = fields["summary"]
-    if endpoint.extra.get("description"):
-        op["description"] = endpoint.extra["description"]
+    if data.description:
+        op["description"] = data.description
     tags = list(fields.get("tags", ())) or ([endpoint.plan] if endpoint.plan else [])
     if tags:
         op["tags"] = tags
     if fields.get("deprecated"):
         op["deprecated"] = True
-    parameters = _parameters(endpoint, path, query)
+    parameters = _parameters(data, path, query)
     if parameters:
         op["parameters"] = parameters
     security = _security(endpoint, schemes)
@@ -223,13 +225,13 @@ def _operation(
         op["security"] = security
     elif fields.get("auth"):
         op["x-auth"] = fields["auth"]
-    examples = endpoint.extra.get("examples", ())
+    examples = data.examples
     if method in _BODY_METHODS:
         body = _json_example(examples)
         if body is not None:
             op["requestBody"] = {"required": True, "content": _media(body, None)}
     elif method in _WEBSOCKET and examples:
-        op["messages"] = [{"language": e.get("language", ""), "example": example_value(e)}
+        op["messages"] = [{"language": e.language, "example": example_value(e)}
                           for e in examples]
     op["responses"] = _responses(index.children.get(endpoint.id, [])) or dict(_NO_RESPONSE)
     if fields.get("permissions"):
@@ -256,12 +258,15 @@ def openapi_document(index: ResolvedIndex, *, title: str, version: str) -> dict[
     schemes: dict[str, dict[str, Any]] = {}
     tags: set[str] = set()
     for endpoint in index.of_type("endpoint"):
-        method = str(endpoint.extra.get("method", "GET")).lower()
-        path, query = _split_path(str(endpoint.extra.get("path") or "/"))
+        data = endpoint.endpoint
+        if data is None:
+            continue
+        method = data.method.lower()
+        path, query = _split_path(data.path or "/")
         target = websockets if method in _WEBSOCKET else paths
         if method in target.get(path, {}):
             continue  # the same signature twice (two plans): the first in document order wins
-        operation = _operation(index, endpoint, method, path, query, schemes)
+        operation = _operation(index, endpoint, data, path, query, schemes)
         target.setdefault(path, {})[method] = operation
         tags.update(operation.get("tags", ()))
     document: dict[str, Any] = {

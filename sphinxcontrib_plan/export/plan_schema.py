@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.export.json import SCHEMA_ID, SCHEMA_PATH, SCHEMA_VERSION, dumps
+from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.model.types import BUILTIN, Kind
 
@@ -108,7 +109,7 @@ def _record(registry: Registry) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["type", "id", "title", "plan", "fields", "derived", "checks", "parent",
-                     "data", "docname", "source", "line", "anchor", "url"],
+                     "data", "body", "docname", "source", "line", "anchor", "url"],
         "additionalProperties": False,
         "properties": {
             "type": {"anyOf": [{"enum": types}, {"$ref": "#/$defs/userType"}],
@@ -127,6 +128,10 @@ def _record(registry: Registry) -> dict[str, Any]:
                 "description": "Counted [x] / [ ] items of a checklist type."},
             "parent": {**nullable_string, "description": "Id of the enclosing endpoint."},
             "data": {"type": "object", "description": "Type-specific data read from the body."},
+            "body": {"type": "string",
+                     "description": "Text of the body, nested objects left out, whitespace "
+                                    "folded within paragraphs (what diffs and approval "
+                                    "fingerprints compare)."},
             "docname": {"type": "string"},
             "source": {**nullable_string,
                        "description": "Source file, relative to the source directory."},
@@ -142,6 +147,10 @@ def _record(registry: Registry) -> dict[str, Any]:
 
 def _per_type(otype: ObjectType) -> dict[str, Any]:
     then: dict[str, Any] = {"properties": {"fields": fields_schema(otype)}}
+    derived = {d.name: {"type": [d.json_type, "null"], "description": d.help}
+               for d in derived_for(otype) if not d.top_level}
+    if derived:
+        then["properties"]["derived"] = {"type": "object", "properties": derived}
     if otype.name in DATA_SCHEMAS:
         then["properties"]["data"] = DATA_SCHEMAS[otype.name]
     if otype.checklist:

@@ -8,12 +8,12 @@ of problems, so that one validation path serves reST and MyST alike.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.errors import PlanError
+from sphinxcontrib_plan.model.names import did_you_mean, nearest
 from sphinxcontrib_plan.model.types import Kind
 
 if TYPE_CHECKING:
@@ -58,8 +58,8 @@ def _enum(spec: FieldSpec, raw: str) -> str | None:
         # accept "In Review" / "in_review" for "in-review"
         if value.replace(" ", "-").replace("_", "-") == choice:
             return choice
-    near = difflib.get_close_matches(value, spec.choices, n=1, cutoff=0.5)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    near = nearest(value, spec.choices, cutoff=0.5)
+    hint = f" (did you mean {near!r}?)" if near else ""
     raise FieldProblem(f"{raw.strip()!r} is not a valid value{hint}")
 
 
@@ -189,8 +189,7 @@ def parse_options(
         key = name.lower()
         spec = otype.field(key)
         if spec is None:
-            near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f"; did you mean {near[0]!r}?" if near else "."
+            hint = did_you_mean(key, names) or "."
             problems.append(Problem(
                 "option", name,
                 f"{directive}: unknown option {name!r}{hint} Allowed: {', '.join(names)}",

@@ -88,6 +88,9 @@ class ObjectType:
     sort: str = "plan, id"
     #: plural label, for headings
     plural: str = ""
+    #: whether the title is a name written in code (``payment_method.created``), which
+    #: roles accept as a target besides the id, as they accept endpoint signatures
+    named: bool = False
     #: whether the type is built in (documented from this registry)
     builtin: bool = True
 
@@ -144,6 +147,7 @@ PLAN = ObjectType(
         _f("owner", help="Person or team owning the plan."),
         _f("spec", Kind.DOC, help="Specification: a document path or URL."),
         _f("constitution", Kind.DOC, help="Constitution: a document path or URL."),
+        _f("review", Kind.DATE, help="Date of the next review of the plan."),
     ),
     columns=("id", "title", "status", "owner", "updated"),
     sort="id",
@@ -162,7 +166,7 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
         fields=(_f("rationale", help="Why the deviation is needed."),
                 _f("approved-by", help="Who approved it."),
                 _f("date", Kind.DATE, help="Date of approval.")),
-        columns=("id", "title", "rationale", "approved-by", "date"),
+        columns=("title", "rationale", "approved-by", "date"),
     ),
     ObjectType(
         "component", "Component", "component breakdown",
@@ -210,7 +214,7 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
     ),
     ObjectType(
         "table", "Table", "database schema",
-        columns=("id", "title", "columns"),
+        columns=("id", "title", "columns"), named=True,
     ),
     ObjectType(
         "migration", "Migration", "data migration",
@@ -227,7 +231,7 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                 _f("rate-limit", help="Rate limit, e.g. 10/minute per user."),
                 _f("deprecated", Kind.FLAG, default=False, help="The endpoint is deprecated."),
                 _f("phase", Kind.REF, target="phase", help="Phase that delivers it.")),
-        argument="signature",
+        argument="signature", named=True,
         columns=("method", "path", "summary", "auth", "responses"),
         sort="path, method",
     ),
@@ -241,7 +245,7 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
         "event", "Event", "event schemas",
         fields=(_f("published-by", Kind.REFS, target="component", help="Publishing components."),
                 _f("consumed-by", Kind.REFS, target="component", help="Consuming components.")),
-        columns=("title", "published-by", "consumed-by"),
+        columns=("title", "published-by", "consumed-by"), named=True,
     ),
     ObjectType(
         "role", "Role", "authorization model",
@@ -262,7 +266,7 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                 _f("labels", Kind.LIST, help="Label names."),
                 _f("buckets", Kind.LIST, help="Histogram buckets."),
                 _f("unit", help="Unit, e.g. seconds.")),
-        columns=("title", "type", "labels", "unit"),
+        columns=("title", "type", "labels", "unit"), named=True,
     ),
     ObjectType(
         "alert", "Alert", "alerts",
@@ -270,7 +274,7 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                 _f("severity", Kind.ENUM, "info", "warning", "critical", help="Severity."),
                 _f("notify", help="Who or what is notified."),
                 _f("action", help="What to do.")),
-        columns=("title", "condition", "severity", "notify", "action"),
+        columns=("title", "severity", "condition", "notify", "action"),
         sort="-severity, id",
     ),
     ObjectType(
@@ -307,7 +311,11 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                 _f("date", Kind.DATE, help="Date of the decision."),
                 _f("status", Kind.ENUM, "rejected", "pending", "approved", default="pending",
                    help="Approval state."),
-                _f("conditions", help="What the approval depends on.")),
+                _f("conditions", help="What the approval depends on."),
+                _f("fingerprint", help="Hash of the plan content the approval covers "
+                   "(written by ``sphinx-plan approve``)."),
+                _f("approved-at", help="Git revision that was approved "
+                   "(written by ``sphinx-plan approve``).")),
         columns=("plan", "title", "name", "status", "date", "conditions"),
         sort="plan, id",
     ),
@@ -333,11 +341,6 @@ class Registry:
     def get(self, name: str) -> ObjectType | None:
         """The type called *name*, or ``None``."""
         return self.types.get(name)
-
-    @property
-    def roles(self) -> tuple[str, ...]:
-        """Names of the types that have a cross-reference role."""
-        return tuple(t.name for t in self if t.role)
 
 
 def build_registry(user_types: tuple[ObjectType, ...] = ()) -> Registry:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 import shutil
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 
 from sphinxcontrib_plan.render.nodes import note
-from sphinxcontrib_plan.resolve import find_cycles
+from sphinxcontrib_plan.model.graph import find_cycles
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
     from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.model.sql import Table
     from sphinxcontrib_plan.render.collectors import Context
 
 #: characters replaced by HTML entities in labels. Entities rather than
@@ -156,13 +157,13 @@ def component_graph(ctx: Context, components: Sequence[ObjectRecord]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _lookup(tables: Mapping[str, Any], name: str) -> Any:
+def _lookup(tables: Mapping[str, Table], name: str) -> Table | None:
     """The declared table a reference names: exact name, then without its schema."""
     key = name.lower()
     return tables.get(key) or tables.get(key.rsplit(".", 1)[-1])
 
 
-def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, dict[str, Any]]]) -> str:
+def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, Table]]) -> str:
     """DOT of the tables (records with one field per column) and their foreign keys.
 
     Edges go from the referencing column to the referenced one, with crow's
@@ -170,55 +171,54 @@ def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, dict[str, Any
     as dashed boxes.
 
     :param ctx: the collector context
-    :param schemas: ``(plan-table record, table dict)`` pairs of the selection
+    :param schemas: ``(plan-table record, table)`` pairs of the selection
     :return: the DOT source
     """
     lines = ["digraph er {", _STYLE,
              '  graph [rankdir=LR, nodesep=0.3, ranksep=0.9];\n'
              '  node [shape=record, style=filled, fillcolor="#fdfdf6", color="#7a6a3a"];']
     names: dict[str, str] = {}
-    declared: dict[str, dict[str, Any]] = {}
+    declared: dict[str, Table] = {}
     for i, (record, table) in enumerate(schemas):
-        names[table["name"].lower()] = f"t{i}"
-        declared[table["name"].lower()] = table
+        names[table.name.lower()] = f"t{i}"
+        declared[table.name.lower()] = table
     for i, (record, table) in enumerate(schemas):
-        fk_cols = {c for fk in table["foreign_keys"] for c in fk["columns"]}
-        rows = [f"<h> {escape(table['name'])}"]
-        for j, col in enumerate(table["columns"]):
-            keys = [k for k, on in (("PK", col["primary_key"]), ("FK", col["name"] in fk_cols),
-                                    ("UQ", col["unique"])) if on]
-            text = f"{col['name']} : {col['type']}" + (f"  [{', '.join(keys)}]" if keys else "")
+        fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
+        rows = [f"<h> {escape(table.name)}"]
+        for j, col in enumerate(table.columns):
+            keys = [k for k, on in (("PK", col.primary_key), ("FK", col.name in fk_cols),
+                                    ("UQ", col.unique)) if on]
+            text = f"{col.name} : {col.type}" + (f"  [{', '.join(keys)}]" if keys else "")
             rows.append(f"<c{j}> {escape(text, newline=_LEFT)}{_LEFT}")
         lines.append(f"  t{i}" + _attrs(
-            label="|".join(rows), tooltip=escape(record.title or table["name"])) + ";")
+            label="|".join(rows), tooltip=escape(record.title or table.name)) + ";")
     external: dict[str, str] = {}
     edges: list[str] = []
     for i, (_record, table) in enumerate(schemas):
-        columns = [c["name"] for c in table["columns"]]
-        for fk in table["foreign_keys"]:
-            target = _lookup(declared, fk["ref_table"])
+        columns = [c.name for c in table.columns]
+        for fk in table.foreign_keys:
+            target = _lookup(declared, fk.ref_table)
             if target is None:
-                key = fk["ref_table"].lower()
+                key = fk.ref_table.lower()
                 if key not in external:
                     external[key] = f"e{len(external)}"
                     lines.append(f"  {external[key]}" + _attrs(
-                        label=escape(fk["ref_table"]), shape="box", style="dashed") + ";")
+                        label=escape(fk.ref_table), shape="box", style="dashed") + ";")
                 head = external[key]
             else:
-                node = names[target["name"].lower()]
-                ref_cols = fk["ref_columns"] or list(target["primary_key"])
-                target_cols = [c["name"] for c in target["columns"]]
+                node = names[target.name.lower()]
+                ref_cols = fk.ref_columns or target.primary_key
+                target_cols = [c.name for c in target.columns]
                 head = (f"{node}:c{target_cols.index(ref_cols[0])}"
                         if ref_cols and ref_cols[0] in target_cols else f"{node}:h")
-            first = fk["columns"][0]
+            first = fk.columns[0]
             tail = f"t{i}:c{columns.index(first)}" if first in columns else f"t{i}:h"
-            col = table["columns"][columns.index(first)] if first in columns else {}
-            single = len(fk["columns"]) == 1
-            unique = single and (col.get("unique") or col.get("primary_key") or any(
-                list(u) == fk["columns"] for u in table["uniques"]))
-            optional = any(c.get("nullable", True) for c in table["columns"]
-                           if c["name"] in fk["columns"])
-            action = fk["on_delete"] and f"on delete {fk['on_delete'].lower()}"
+            col = table.columns[columns.index(first)] if first in columns else None
+            single = len(fk.columns) == 1
+            unique = single and ((col is not None and (col.unique or col.primary_key)) or any(
+                u == fk.columns for u in table.uniques))
+            optional = any(c.nullable for c in table.columns if c.name in fk.columns)
+            action = fk.on_delete and f"on delete {fk.on_delete.lower()}"
             edges.append(f"  {tail} -> {head}" + _attrs(
                 dir="both", arrowtail="teeodot" if unique else "crowodot",
                 arrowhead="teeodot" if optional else "teetee",

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 Cell = "str | nodes.Node | Sequence[nodes.Node] | None"
 
 
+class plan_collector(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+    """Placeholder of a collector directive, replaced by its rendering (in
+    :mod:`sphinxcontrib_plan.render.transform`) before any writer runs."""
+
+
 def display(value: str) -> str:
     """Human form of a canonical enum value: ``in-review`` → ``In Review``.
 

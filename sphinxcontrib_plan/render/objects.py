@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinxcontrib_plan.model.fields import is_url
-from sphinxcontrib_plan.model.types import LEVEL, Kind
-from sphinxcontrib_plan.render.nodes import badge, display, field_list, joined, xref
+from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.render.nodes import badge, field_list, joined, xref
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
+    from sphinxcontrib_plan.model.severity import Severity
     from sphinxcontrib_plan.model.types import FieldSpec, ObjectType
 
     InlineParser = Callable[[str], list[nodes.Node]]
@@ -34,24 +35,31 @@ def has_markup(text: str) -> bool:
 #: fields shown in the header line or not at all, rather than in the field list
 _HIDDEN = {"id", "plan", "class", "tags"}
 
-LEVELS = {1: "low", 2: "low", 3: "medium", 4: "medium", 6: "high", 9: "high"}
+def body_text(body: Sequence[nodes.Node]) -> str:
+    """The text of a directive's body, nested plan objects left out, whitespace
+    folded within each block: what diffs and approval fingerprints compare, so
+    that reflowing a paragraph changes nothing.
 
-
-def severity(fields: Mapping[str, object]) -> int | None:
-    """Risk severity: impact × likelihood on the 3×3 scale (1 to 9).
-
-    :param fields: the risk's fields
-    :return: the score, or ``None`` when impact or likelihood is missing
+    :param body: the parsed body
+    :return: blocks separated by blank lines
     """
-    rank = {level: i for i, level in enumerate(LEVEL, start=1)}
-    impact, likelihood = rank.get(fields.get("impact")), rank.get(fields.get("likelihood"))  # type: ignore[arg-type]
-    return impact * likelihood if impact and likelihood else None
+    blocks = []
+    for node in body:
+        if isinstance(node, nodes.Element) and "plan-object" in node.get("classes", ()):
+            continue
+        if isinstance(node, nodes.literal_block):
+            blocks.append(node.astext().rstrip())
+        elif isinstance(node, (nodes.Element, nodes.Text)):
+            text = " ".join(node.astext().split())
+            if text:
+                blocks.append(text)
+    return "\n\n".join(blocks)
 
 
 def value_nodes(
     spec: FieldSpec, value: object, fromdoc: str, parse_inline: InlineParser
 ) -> list[nodes.Node]:
-    """Nodes showing one field value.
+    """Nodes showing one field value, the same on the object's page and in registers.
 
     :param spec: the field
     :param value: its canonical value
@@ -67,7 +75,7 @@ def value_nodes(
     if kind is Kind.REFS:
         return joined([xref(v, spec.target or "ref", fromdoc, field=True) for v in value])  # type: ignore[union-attr]
     if kind is Kind.FLAG:
-        return [nodes.Text("yes" if value else "no")]
+        return [nodes.Text("yes" if value else "")]
     if kind is Kind.WEEKS:
         start, end = value  # type: ignore[misc]
         return [nodes.Text(f"{start}" if start == end else f"{start}–{end}")]
@@ -141,20 +149,13 @@ def fields_table(
     return field_list(rows, classes=[f"plan-{otype.name}-fields"])
 
 
-def severity_row(score: int) -> tuple[str, object]:
-    """The derived ``Severity`` row of a risk.
+def severity_badge(severity: Severity) -> nodes.inline:
+    """The badge of a risk severity, e.g. ``High (6)``; its score is kept on the
+    node (``plan_sort``) for renderers that order by it.
 
-    :param score: impact × likelihood
-    :return: label and nodes
-    """
-    return "Severity", [severity_badge(score)]
-
-
-def severity_badge(score: int) -> nodes.inline:
-    """The badge of a risk severity score, e.g. ``High (6)``.
-
-    :param score: impact × likelihood
+    :param severity: the severity
     :return: the badge
     """
-    level = LEVELS[score]
-    return badge("severity", level, f"{display(level)} ({score})")
+    node = badge("severity", severity.level, severity.label)
+    node["plan_sort"] = severity.score
+    return node

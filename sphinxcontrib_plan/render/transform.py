@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinxcontrib_plan.directives.collectors import plan_collector
-from sphinxcontrib_plan.render.collectors import (
-    Context, api, architecture, compliance, data_model, events, observability, query, rbac, risks,
-    signoff, stack, timeline,
-)
-from sphinxcontrib_plan.render.nodes import note
+from sphinxcontrib_plan.model.collectors import COLLECTORS
+from sphinxcontrib_plan.render.collectors import Context
+from sphinxcontrib_plan.render.nodes import note, plan_collector
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,22 +20,19 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.domain import PlanDomain
 
-RENDERERS: dict[str, Callable[[Context], list[nodes.Node]]] = {
-    "overview": signoff.render_overview,
-    "risk-register": risks.render_register,
-    "risk-matrix": risks.render_matrix,
-    "api-index": api.render,
-    "timeline": timeline.render,
-    "signoff-summary": signoff.render_summary,
-    "event-catalog": events.render,
-    "compliance": compliance.render,
-    "tech-stack": stack.render,
-    "architecture": architecture.render,
-    "data-model": data_model.render,
-    "rbac-matrix": rbac.render,
-    "observability": observability.render,
-    "query": query.render,
-}
+    Renderer = Callable[[Context], list[nodes.Node]]
+
+
+@cache
+def renderer(reference: str) -> Renderer:
+    """The renderer a collector's registry entry names (``module:function`` in
+    :mod:`sphinxcontrib_plan.render.collectors`), imported once.
+
+    :param reference: the entry's :attr:`~.CollectorKind.renderer`
+    :return: the function
+    """
+    module, _, function = reference.partition(":")
+    return getattr(import_module(f"sphinxcontrib_plan.render.collectors.{module}"), function)
 
 
 class CollectorTransform(SphinxPostTransform):
@@ -65,15 +61,16 @@ class CollectorTransform(SphinxPostTransform):
         """
         if node.get("error"):
             return [note(f"This {node['kind']} is empty: {node['error']}.")]
+        kind = COLLECTORS[node["kind"]]
         ctx = Context(
             index=domain.index, registry=domain.registry, config=domain.config,
             docname=self.env.docname, kind=node["kind"],
             main=node["main"], plans=node["plans"], filter=node["filter"], sort=node["sort"],
             columns=node["columns"], caption=node["caption"], sphinx_config=self.config,
+            defaults=kind.default_columns(domain.registry, node["main"]),
         )
-        renderer = RENDERERS.get(node["kind"], query.render)
         container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
-        container.extend(renderer(ctx))
+        container.extend(renderer(kind.renderer)(ctx))
         for tbl in container.findall(lambda n: isinstance(n, (nodes.table, nodes.figure))):
             # writers number captioned tables and figures and need an id to do so
             if not tbl["ids"] and any(isinstance(c, (nodes.title, nodes.caption))

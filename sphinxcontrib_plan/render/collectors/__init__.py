@@ -12,23 +12,23 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.sort import SortKey, parse_sort, sort_records
 from sphinxcontrib_plan.render.nodes import badge, joined, table, xref
-from sphinxcontrib_plan.render.objects import severity_badge
+from sphinxcontrib_plan.render.objects import severity_badge, value_nodes
 from sphinxcontrib_plan.render.spans import span_nodes
 
 if TYPE_CHECKING:
-    from sphinxcontrib_plan.query.filter import Filter
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from sphinx.config import Config
 
     from sphinxcontrib_plan.config import PlanConfig
+    from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import ObjectType, Registry
-    from sphinxcontrib_plan.resolve import ResolvedIndex
+    from sphinxcontrib_plan.query.filter import Filter
 
 
 @lru_cache(maxsize=None)
@@ -59,12 +59,19 @@ class Context:
     filter: Filter | None
     #: the parsed sort keys (validated by the directive); empty for the type's default
     sort: tuple[SortKey, ...]
-    #: requested columns (empty: the collector's default)
+    #: the requested ``:columns:`` (empty: :attr:`defaults`)
     columns: list[str]
     #: caption of the main table
     caption: str
     #: the Sphinx configuration (diagrams read the graphviz settings from it)
     sphinx_config: Config | None = None
+    #: the main table's columns without ``:columns:``, from the collector's registry entry
+    defaults: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> list[str]:
+        """The main table's columns: ``:columns:``, else the collector's defaults."""
+        return list(self.columns or self.defaults or self.otype.columns)
 
     @property
     def otype(self) -> ObjectType:
@@ -99,7 +106,8 @@ class Context:
         :param typ: the type
         :return: the context
         """
-        return replace(self, main=typ, filter=None, sort=(), columns=[], caption="")
+        return replace(self, main=typ, filter=None, sort=(), columns=[], caption="",
+                       defaults=self.registry[typ].columns)
 
     def link(self, record: ObjectRecord, text: str | None = None) -> nodes.Node:
         """A link to *record* (title as text unless given).
@@ -111,7 +119,8 @@ class Context:
         return xref(record.id, "ref", self.docname, text if text is not None else record.title or record.id)
 
     def cell(self, record: ObjectRecord, column: str) -> Any:
-        """The content of one ``:columns:`` cell.
+        """The content of one ``:columns:`` cell: a field as the object's page shows
+        it (:func:`~sphinxcontrib_plan.render.objects.value_nodes`), or a derived value.
 
         :param record: the row's record
         :param column: field or derived name
@@ -119,45 +128,22 @@ class Context:
         """
         view = self.index.view(record)
         value = view.get(column)
-        if column == "id":
-            return self.link(record, record.id)
-        if column == "title":
-            return self.link(record)
-        if column == "plan":
-            plan = self.index.by_id.get(value or "")
-            return self.link(plan, plan.id) if plan else (value or "")
-        if column == "severity" and record.type == "risk":
-            # a risk's derived score; other types (alerts) have an enum field of that name
-            return severity_badge(value) if value else ""
-        if column == "progress":
-            return f"{view['done']}/{view['total']} ({value}%)" if value is not None else ""
-        if column == "responses" and record.type == "endpoint":
-            return joined([badge("status-code", f"{r.extra['code'][0]}xx", r.extra["code"])
-                           for r in self.index.children.get(record.id, ())], " ")
-        if column == "method":
-            return badge("method", value, value) if value else ""
-        if column == "signoff" and record.type == "plan":
-            return badge("signoff", value) if value else ""
         spec = self.registry[record.type].field(column)
-        if value is None or value == [] or spec is None:
-            return "" if value is None else str(value)
-        if spec.kind is Kind.ENUM:
-            return badge(column, value)
-        if spec.kind in (Kind.REF, Kind.REFS):
-            targets = [value] if spec.kind is Kind.REF else value
-            return joined([self.link_id(t) for t in targets])
-        if spec.kind is Kind.LIST:
-            return ", ".join(value)
-        if spec.kind is Kind.WEEKS:
-            return f"{value[0]}" if value[0] == value[1] else f"{value[0]}–{value[1]}"
-        if spec.kind is Kind.FLAG:
-            return "yes" if value else ""
-        if spec.kind is Kind.PERCENT:
-            return f"{value}%"
-        markup = record.extra.get("markup", {}).get(column)
-        if markup and value == record.fields.get(column):
+        if spec is not None and column not in ("id", "plan"):
+            if value is None or value == []:
+                return ""
+            return value_nodes(spec, value, self.docname, lambda text: self._text(record, column, text))
+        derived = _DERIVED_CELLS.get(column)
+        if derived is not None:
+            return derived(self, record, view, value)
+        return "" if value is None else str(value)
+
+    def _text(self, record: ObjectRecord, column: str, text: str) -> list[nodes.Node]:
+        # a text field's inline markup, kept as plain data where the object stands
+        markup = record.markup.get(column)
+        if markup and text == record.fields.get(column):
             return span_nodes(markup, self.docname)
-        return str(value)
+        return [nodes.Text(text)]
 
     def link_id(self, target: str) -> nodes.Node:
         """A link to the object with id *target*, plain text if there is none.
@@ -189,21 +175,58 @@ class Context:
         return self.otype.label if column == "title" else self.label(column)
 
     def records_table(
-        self, records: Sequence[ObjectRecord], default: Sequence[str], *,
-        caption: str | None = None, classes: Sequence[str] = (),
+        self, records: Sequence[ObjectRecord], *, caption: str | None = None,
+        classes: Sequence[str] | None = None, typed_title: bool = False,
     ) -> nodes.table:
-        """A table of records with ``:columns:`` (or *default*) as columns.
+        """A table of records, one row each, :attr:`shown` as columns.
 
         :param records: the rows
-        :param default: columns when ``:columns:`` is not given
         :param caption: table title (default: ``:caption:``)
-        :param classes: extra table classes
+        :param classes: table classes (default: ``plan-<collector>``)
+        :param typed_title: head the title column with the type's label
+            (``Component``) rather than ``Title``
         :return: the table
         """
-        columns = self.columns or list(default)
+        columns = self.shown
         return table(
-            [self.label(c) for c in columns],
+            [self.heading(c) if typed_title else self.label(c) for c in columns],
             [[self.cell(r, c) for c in columns] for r in records],
             caption=caption if caption is not None else self.caption or None,
-            classes=[f"plan-{self.kind}", *classes],
+            classes=list(classes) if classes is not None else [f"plan-{self.kind}"],
         )
+
+
+def _plan_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    plan = ctx.index.by_id.get(value or "")
+    return ctx.link(plan, plan.id) if plan else (value or "")
+
+
+def _severity_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    severity = Severity.from_score(value)
+    return severity_badge(severity) if severity else ""
+
+
+def _progress_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    if value is None:
+        return ""
+    # the percentage is kept on the node: transforms read it, never the text
+    return nodes.inline("", f"{view['done']}/{view['total']} ({value}%)",
+                        classes=["plan-progress"], plan_percent=value)
+
+
+def _responses_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return joined([badge("status-code", r.response.code_class, r.response.code)
+                   for r in ctx.index.children.get(record.id, ()) if r.response], " ")
+
+
+#: cells of derived values that are more than their text, by column name
+_DERIVED_CELLS: dict[str, Callable[[Context, ObjectRecord, dict[str, Any], Any], Any]] = {
+    "id": lambda ctx, record, view, value: ctx.link(record, record.id),
+    "title": lambda ctx, record, view, value: ctx.link(record),
+    "plan": _plan_cell,
+    "severity": _severity_cell,
+    "progress": _progress_cell,
+    "responses": _responses_cell,
+    "method": lambda ctx, record, view, value: badge("method", value, value) if value else "",
+    "signoff": lambda ctx, record, view, value: badge("signoff", value) if value else "",
+}

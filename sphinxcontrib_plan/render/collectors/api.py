@@ -11,7 +11,16 @@ from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.render.nodes import table, xref
 
 if TYPE_CHECKING:
+    from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.render.collectors import Context
+
+
+def _path_order(endpoint: ObjectRecord) -> tuple[str, int]:
+    """By path, then methods in their conventional order (GET, POST, PUT...)."""
+    data = endpoint.endpoint
+    if data is None:
+        return "", len(METHODS)
+    return data.path, METHODS.index(data.method) if data.method in METHODS else len(METHODS)
 
 
 def render(ctx: Context) -> list[nodes.Node]:
@@ -22,13 +31,11 @@ def render(ctx: Context) -> list[nodes.Node]:
     """
     endpoints = ctx.select()
     if not ctx.sort:
-        endpoints.sort(key=lambda r: (r.extra.get("path", ""),
-                                      METHODS.index(r.extra["method"])
-                                      if r.extra.get("method") in METHODS else 99))
-    columns = ctx.columns or ["method", "summary", "auth", "responses", "plan"]
+        endpoints.sort(key=_path_order)
+    columns = ctx.shown
     headers = ["Path", *(ctx.label(c) for c in columns)]
     rows = []
-    for path, group in groupby(endpoints, key=lambda r: r.extra.get("path", "")):
+    for path, group in groupby(endpoints, key=lambda r: r.endpoint.path if r.endpoint else ""):
         for i, endpoint in enumerate(group):
             first = nodes.literal(path, path) if i == 0 else ""
             cells: list[object] = [first]

@@ -36,10 +36,10 @@ def render(ctx: Context) -> list[nodes.Node]:
     :return: nodes
     """
     components = ctx.select()
-    columns = ctx.columns or ["title", "responsibility", "technology", "depends-on"]
+    columns = ctx.shown
     users = used_by(ctx)
     rows = [[*(ctx.cell(comp, c) for c in columns),
-             joined([ctx.link_id(u) for u in users.get(comp.id, ())])] for comp in components]
+             joined([ctx.link(ctx.index.by_id[u]) for u in users.get(comp.id, ())])] for comp in components]
     headers = [*(ctx.heading(c) for c in columns), "Used by"]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Components",
                                    classes=["plan-architecture"])]
@@ -51,8 +51,6 @@ def render(ctx: Context) -> list[nodes.Node]:
     sub = ctx.for_type("pattern")
     patterns = sub.select()
     if patterns:
-        cols = sub.otype.columns
-        out.append(table([sub.heading(c) for c in cols],
-                         [[sub.cell(r, c) for c in cols] for r in patterns],
-                         caption="Design patterns", classes=["plan-patterns"]))
+        out.append(sub.records_table(patterns, caption="Design patterns",
+                                     classes=["plan-patterns"], typed_title=True))
     return out

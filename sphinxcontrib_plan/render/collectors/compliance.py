@@ -45,7 +45,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     :return: nodes
     """
     checks = ctx.select()
-    columns = ctx.columns or ["title", "progress"]
+    columns = ctx.shown
     groups: dict[str, list[ObjectRecord]] = {}
     for check in checks:
         groups.setdefault(_area(check), []).append(check)
@@ -62,10 +62,8 @@ def render(ctx: Context) -> list[nodes.Node]:
     sub = ctx.for_type("exemption")
     exemptions = sub.select()
     if exemptions:
-        columns = ["title", "rationale", "approved-by", "date"]
-        out.append(table([sub.heading(c) for c in columns],
-                         [[sub.cell(r, c) for c in columns] for r in exemptions],
-                         caption="Exemptions", classes=["plan-exemptions"]))
+        out.append(sub.records_table(exemptions, caption="Exemptions",
+                                     classes=["plan-exemptions"], typed_title=True))
     else:
         out.append(note("No constitutional exemptions."))
     return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.render.nodes import table
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -18,9 +17,5 @@ def render(ctx: Context) -> list[nodes.Node]:
     :param ctx: the collector context
     :return: nodes
     """
-    events = ctx.select()
-    columns = ctx.columns or ["published-by", "title", "consumed-by"]
-    headers = ["Event" if c == "title" else ctx.label(c) for c in columns]
-    rows = [[ctx.cell(event, c) for c in columns] for event in events]
-    return [table(headers, rows, caption=ctx.caption or "Event catalog",
-                  classes=["plan-event-catalog"])]
+    return [ctx.records_table(ctx.select(), caption=ctx.caption or "Event catalog",
+                              typed_title=True)]

@@ -15,26 +15,18 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
 
-def _table(ctx: Context, records: Sequence[ObjectRecord], columns: Sequence[str],
-           caption: str, klass: str) -> nodes.table:
-    headers = [ctx.otype.label if c == "title" else ctx.label(c) for c in columns]
-    return table(headers, [[ctx.cell(r, c) for c in columns] for r in records],
-                 caption=caption, classes=[klass])
-
-
 def render(ctx: Context) -> list[nodes.Node]:
     """The metrics table, then the alerts table (critical first) when there are alerts.
 
     :param ctx: the collector context
     :return: nodes
     """
-    columns = ctx.columns or ["title", "type", "labels", "buckets", "unit"]
-    out: list[nodes.Node] = [_table(ctx, ctx.select(), columns, ctx.caption or "Metrics",
-                                    "plan-observability")]
+    out: list[nodes.Node] = [ctx.records_table(ctx.select(), caption=ctx.caption or "Metrics",
+                                               typed_title=True)]
     # the alert type's own sort, "-severity, id", puts critical alerts first
     sub = ctx.for_type("alert")
     alerts = sub.select()
     if alerts:
-        out.append(_table(sub, alerts, ["title", "severity", "condition", "notify", "action"],
-                          "Alerts", "plan-alerts"))
+        out.append(sub.records_table(alerts, caption="Alerts", classes=["plan-alerts"],
+                                     typed_title=True))
     return out

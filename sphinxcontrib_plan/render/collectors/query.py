@@ -16,4 +16,4 @@ def render(ctx: Context) -> list[nodes.Node]:
     :param ctx: the collector context
     :return: nodes
     """
-    return [ctx.records_table(ctx.select(), ctx.otype.columns)]
+    return [ctx.records_table(ctx.select())]

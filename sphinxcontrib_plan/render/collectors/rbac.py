@@ -60,5 +60,5 @@ def render(ctx: Context) -> list[nodes.Node]:
                                    caption=ctx.caption or "Roles × permissions",
                                    classes=["plan-rbac-matrix"], row_classes=row_classes)]
     if ctx.columns:
-        out.append(ctx.records_table(roles, ctx.columns, caption="Roles"))
+        out.append(ctx.records_table(roles, caption="Roles"))
     return out

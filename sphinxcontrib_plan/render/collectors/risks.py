@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from sphinxcontrib_plan.render.nodes import cell_nodes, display, joined, table
+from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.model.types import LEVEL as _LEVELS
-from sphinxcontrib_plan.render.objects import LEVELS
+from sphinxcontrib_plan.render.nodes import cell_nodes, display, joined, table
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
@@ -21,7 +21,7 @@ def render_register(ctx: Context) -> list[nodes.Node]:
     :param ctx: the collector context
     :return: nodes
     """
-    return [ctx.records_table(ctx.select(), ctx.otype.columns)]
+    return [ctx.records_table(ctx.select())]
 
 
 def render_matrix(ctx: Context) -> list[nodes.Node]:
@@ -42,9 +42,10 @@ def render_matrix(ctx: Context) -> list[nodes.Node]:
     for likelihood in reversed(_LEVELS):
         row: list[object] = [nodes.strong(display(likelihood), display(likelihood))]
         for impact in _LEVELS:
-            score = (_LEVELS.index(likelihood) + 1) * (_LEVELS.index(impact) + 1)
-            entry = nodes.entry(classes=["plan-heat", f"plan-heat-{LEVELS[score]}",
-                                         f"plan-heat-{score}"])
+            severity = Severity.of({"impact": impact, "likelihood": likelihood})
+            assert severity is not None  # both levels are given
+            entry = nodes.entry(classes=["plan-heat", f"plan-heat-{severity.level}",
+                                         f"plan-heat-{severity.score}"])
             entry.extend(cell_nodes(joined(cells.get((likelihood, impact), []))))
             row.append(entry)
         rows.append(row)

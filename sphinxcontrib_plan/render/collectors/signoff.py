@@ -19,8 +19,7 @@ def render_summary(ctx: Context) -> list[nodes.Node]:
     :return: nodes
     """
     signoffs = ctx.select()
-    columns = ctx.columns or ["plan", "title", "name", "status", "date", "conditions"]
-    out: list[nodes.Node] = [ctx.records_table(signoffs, columns)]
+    out: list[nodes.Node] = [ctx.records_table(signoffs)]
     outstanding = [s for s in signoffs if s.fields.get("status") != "approved"]
     para = nodes.paragraph(classes=["plan-outstanding"])
     if outstanding:
@@ -41,6 +40,4 @@ def render_overview(ctx: Context) -> list[nodes.Node]:
     :param ctx: the collector context
     :return: nodes
     """
-    default = ["id", "title", "status", "owner", "updated", "progress", "open-high-risks",
-               "endpoints", "signoff"]
-    return [ctx.records_table(ctx.select(), default)]
+    return [ctx.records_table(ctx.select())]

@@ -36,7 +36,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     if not ctx.sort:
         # the author's order (Frontend before Backend...) rather than the alphabet
         techs.sort(key=lambda r: (r.plan or "", r.sort_key))
-    columns = ctx.columns or ["category", "title", "version", "rationale", "alternatives"]
+    columns = ctx.shown
     layers: dict[str, list[ObjectRecord]] = {}
     names: dict[str, str] = {}
     for tech in techs:
@@ -58,8 +58,6 @@ def render(ctx: Context) -> list[nodes.Node]:
         sub = ctx.for_type(typ)
         records = sub.select()
         if records:
-            cols = sub.otype.columns
-            out.append(table([sub.heading(c) for c in cols],
-                             [[sub.cell(r, c) for c in cols] for r in records],
-                             caption=caption, classes=[f"plan-{typ}-table"]))
+            out.append(sub.records_table(records, caption=caption,
+                                         classes=[f"plan-{typ}-table"], typed_title=True))
     return out

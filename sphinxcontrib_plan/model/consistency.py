@@ -1,17 +1,18 @@
-"""``plan.consistency`` rules: pure functions over the resolved index."""
+"""``plan.consistency`` rules: pure functions over the resolved index, each
+declared once with the name ``plan_consistency_checks`` switches it by."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.warnings import PlanWarning, warn
+from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from sphinxcontrib_plan.config import PlanConfig
+    from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.resolve import ResolvedIndex
 
     Finding = tuple[ObjectRecord, str]
 
@@ -47,16 +48,17 @@ def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
 
 def _risk_owner(index: ResolvedIndex) -> Iterator[Finding]:
     for risk in index.of_type("risk"):
-        if risk.fields.get("impact") == "high" and (index.view(risk)["severity"] or 0) >= 6:
+        severity = Severity.of(risk.fields)
+        if severity is not None and severity.high:
             missing = [f for f in ("owner", "mitigation") if not risk.fields.get(f)]
             if missing and risk.fields.get("status") != "closed":
-                yield risk, (f"high-severity risk {risk.id!r} has no {' and no '.join(missing)}; "
+                yield risk, (f"high-severity risk {risk.id!r} ({severity.label}) has no {' and no '.join(missing)}; "
                              "add :owner: and :mitigation:")
 
 
 def _responses(index: ResolvedIndex) -> Iterator[Finding]:
     for endpoint in index.of_type("endpoint"):
-        if endpoint.extra.get("method") in ("WS", "WSS"):
+        if endpoint.endpoint is not None and endpoint.endpoint.websocket:
             continue
         if not index.children.get(endpoint.id):
             yield endpoint, (f"endpoint {endpoint.title!r} has no responses; nest at least "
@@ -97,24 +99,25 @@ def _dependency(index: ResolvedIndex) -> Iterator[Finding]:
                         "approved or rejected")
 
 
-RULES: dict[str, Callable[[ResolvedIndex], Iterator[Finding]]] = {
-    "signoff": _signoff,
-    "deliverables": _deliverables,
-    "risk-owner": _risk_owner,
-    "responses": _responses,
-    "phase-order": _phase_order,
-    "dependency": _dependency,
-}
+@dataclass(frozen=True)
+class Rule:
+    """One consistency rule."""
+
+    #: name in ``plan_consistency_checks`` and in the warning's ``[name]`` suffix
+    name: str
+    #: what it reports, for the configuration reference
+    help: str
+    #: the check: findings over the index
+    check: Callable[[ResolvedIndex], Iterator[Finding]]
 
 
-def check_consistency(config: PlanConfig, index: ResolvedIndex) -> None:
-    """Run every enabled rule and warn about each finding.
-
-    :param config: the plan configuration (which rules run)
-    :param index: the resolved index
-    """
-    for name, rule in RULES.items():
-        if not config.check_enabled(name):
-            continue
-        for record, message in rule(index):
-            warn(PlanWarning.CONSISTENCY, f"{message} [{name}]", location=record.location)
+#: every rule, in the order they run
+RULES: tuple[Rule, ...] = (
+    Rule("signoff", "an approved (or later) plan has a pending or rejected sign-off", _signoff),
+    Rule("deliverables", "a completed plan or a done phase has open deliverables", _deliverables),
+    Rule("risk-owner", "a high-severity risk (6 or more) has no owner or no mitigation",
+         _risk_owner),
+    Rule("responses", "an endpoint has no responses", _responses),
+    Rule("phase-order", "a phase starts before a phase it depends on ends", _phase_order),
+    Rule("dependency", "a new dependency is still pending in an approved plan", _dependency),
+)

@@ -1,0 +1,203 @@
+"""Finish a document's objects once it is parsed: plan, id, anchor, record.
+
+Runs at ``doctree-read`` (wired in :mod:`sphinxcontrib_plan._setup`), when the
+document's metadata is known: a derived id depends on the plan, and the plan
+may come from front matter or an rST file-wide field. It returns what the
+document declares; the setup stores it in the domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from docutils import nodes
+from sphinx import addnodes
+
+from sphinxcontrib_plan.render.nodes import plan_collector
+from sphinxcontrib_plan.directives.pending import PENDING
+from sphinxcontrib_plan.model.ids import derive_id, slug
+from sphinxcontrib_plan.model.records import ObjectRecord
+from sphinxcontrib_plan.warnings import PlanWarning, portable_location, warn
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+    from sphinxcontrib_plan.directives.pending import PendingObject
+
+
+@dataclass
+class DocumentObjects:
+    """Everything one document declares, for the domain to store."""
+
+    #: its objects in document order
+    records: list[ObjectRecord] = field(default_factory=list)
+    #: types its collectors depend on
+    collectors: set[str] = field(default_factory=set)
+    #: targets of its plan references
+    xrefs: set[str] = field(default_factory=set)
+    #: ``(source, reftype, target, location)`` references, checked once all is read
+    refs: list[tuple[str, str, str, Any]] = field(default_factory=list)
+
+
+def document_plan(document: nodes.document) -> str | None:
+    """The ``plan`` metadata field of a document (MyST front matter or rST field).
+
+    :param document: the parsed document (docinfo still present)
+    :return: the plan id, or ``None``
+    """
+    for docinfo in document.findall(nodes.docinfo):
+        for fld in docinfo.findall(nodes.field):
+            if fld[0].astext().strip().lower() == "plan":
+                value = _front_matter_plan(document)
+                if value is None:
+                    value = fld[1].astext().strip().strip("\"'")
+                # an empty YAML value reaches us as the text "null"
+                return None if value.lower() in ("", "null", "none", "~") else value
+    return None
+
+
+def _front_matter_plan(document: nodes.document) -> str | None:
+    """The ``plan:`` value of MyST front matter as written.
+
+    MyST reads ``plan: 001`` as the number 1, and the docinfo then says "1";
+    YAML's base loader keeps every scalar as the text the author wrote.
+    """
+    try:
+        text = Path(document["source"]).read_text(encoding="utf-8")
+    except (OSError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    if not text.startswith("---"):
+        return None
+    end = text.find("\n---", 3)
+    try:
+        front = yaml.load(text[3:end if end > 0 else None], Loader=yaml.BaseLoader)  # noqa: S506
+    except yaml.YAMLError:
+        return None
+    value = front.get("plan") if isinstance(front, dict) else None
+    return value.strip() if isinstance(value, str) else None
+
+
+def _has_key(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Element) and "plan_key" in node.attributes
+
+
+def _untitled(entry: PendingObject) -> str:
+    """What an untitled object's id derives from: its type and its first text field."""
+    first = next((v for k, v in entry.values.items()
+                  if k not in ("id", "plan") and isinstance(v, str) and v), "")
+    return f"{entry.type} {first}".strip()
+
+
+def _anchor(document: nodes.document, typ: str, oid: str) -> str:
+    base = nodes.make_id(f"{typ}-{oid}") or f"plan-{typ}"
+    anchor, n = base, 1
+    while anchor in document.ids:
+        n += 1
+        anchor = f"{base}-{n}"
+    return anchor
+
+
+def _object_id(entry: PendingObject, plan: str | None, parent: ObjectRecord | None,
+               taken: set[str]) -> str:
+    """The explicit id, or one derived from the parent, the plan and the title."""
+    if "id" in entry.values:
+        return entry.values["id"]
+    if parent is not None:
+        code = slug(entry.data.code if entry.data is not None else "")  # type: ignore[union-attr]
+        oid, n = f"{parent.id}-{code}", 1
+        while oid in taken:
+            # one code documented twice (two 200 variants) stays two responses
+            n += 1
+            oid = f"{parent.id}-{code}-{n}"
+        return oid
+    oid, n = derive_id(plan, entry.title or _untitled(entry)), 1
+    while not entry.title and oid in taken:
+        # untitled objects (checklists) are told apart by their order
+        n += 1
+        oid = f"{derive_id(plan, _untitled(entry))}-{n}"
+    return oid
+
+
+def finish_document(
+    env: BuildEnvironment, docname: str, document: nodes.document
+) -> DocumentObjects:
+    """Turn the document's pending objects into records.
+
+    :param env: the environment
+    :param docname: the document
+    :param document: its doctree
+    :return: what the document declares
+    """
+    pending: list[PendingObject] = env.temp_data.get(PENDING, [])
+    meta_plan = document_plan(document) if pending else None
+    current_plan: str | None = None
+    finished: dict[int, ObjectRecord] = {}
+    out = DocumentObjects()
+    taken: set[str] = set()
+    for order, node in enumerate(document.findall(_has_key)):
+        key = node.attributes.pop("plan_key")
+        entry = pending[key]
+        location = (docname, entry.lineno)
+        parent = finished.get(entry.parent) if entry.parent is not None else None
+        if entry.type == "plan":
+            oid = entry.values.get("id") or slug(entry.title) or "plan"
+            if "id" not in entry.values:
+                warn(PlanWarning.FIELD, f"plan: the option 'id' is required; using {oid!r}",
+                     location=location, env=env)
+            plan = current_plan = oid
+        else:
+            plan = parent.plan if parent is not None else (
+                entry.values.get("plan") or meta_plan or current_plan)
+            oid = _object_id(entry, plan, parent, taken)
+            if plan is None and parent is None:
+                warn(PlanWarning.ORPHAN,
+                     f"plan-{entry.type} {entry.title or oid!r} belongs to no plan: give it "
+                     ":plan:, put 'plan: <id>' in the document's metadata, or a plan directive "
+                     "above it", location=location, env=env)
+        anchor = _anchor(document, entry.type, oid)
+        # the anchor is a standard target node, which every writer labels; it is
+        # added only now because an empty target would upset docutils' transforms
+        target = nodes.target("", "", ids=[anchor])
+        node.insert(0, target)
+        document.ids[anchor] = target
+        for slot in node.findall(nodes.inline):
+            if "plan-object-id" in slot["classes"]:
+                slot += nodes.Text(oid)
+                break
+        record = ObjectRecord(
+            type=entry.type, id=oid, title=entry.title, plan=plan, docname=docname,
+            lineno=entry.lineno or 0, anchor=anchor, fields=entry.values, checks=entry.checks,
+            parent=parent.id if parent else None, order=order, data=entry.data,
+            markup=entry.markup, body=entry.body,
+        )
+        finished[key] = record
+        out.records.append(record)
+        taken.add(oid)
+    out.collectors = {t for n in document.findall(plan_collector) for t in n["depends"]}
+    out.xrefs = {n["reftarget"] for n in document.findall(addnodes.pending_xref)
+                 if n.get("refdomain") == "plan"
+                 or (n.get("refdomain") == "" and n.get("reftype") == "any")}
+    out.refs = _references(env, document)
+    return out
+
+
+def _references(env: BuildEnvironment, document: nodes.document) -> list[tuple[str, str, str, Any]]:
+    """The plan references of a document, checked once every document is read.
+
+    Checking them at ``env-updated`` rather than when a page is written makes
+    the warnings of an incremental build those of a clean one: a page that
+    is not written again still has its dangling reference reported.
+    """
+    refs: list[tuple[str, str, str, Any]] = []
+    for node in document.findall(addnodes.pending_xref):
+        if node.get("refdomain") != "plan" or node.get("plan_field"):
+            continue  # field references are checked from the records, with more context
+        node["plan_checked"] = True
+        refs.append(("role", node["reftype"], node["reftarget"], portable_location(env, node)))
+    for node in document.findall(plan_collector):
+        where = portable_location(env, node.get("plan_location") or node)
+        refs.extend((f"plan-{node['kind']}", "plan", plan, where) for plan in node["plans"])
+    return refs

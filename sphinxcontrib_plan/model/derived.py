@@ -1,0 +1,203 @@
+"""Derived fields: values computed from the index, declared once.
+
+Each :class:`DerivedField` names a value, the types that have it, its JSON
+type and how it is computed. Collectors offer them to ``:filter:``,
+``:sort:`` and ``:columns:``; ``plan.json`` exports them under ``derived``
+and its schema describes them, all from :data:`DERIVED_FIELDS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sphinxcontrib_plan.model.severity import Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sphinxcontrib_plan.model.index import ResolvedIndex
+    from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.model.types import ObjectType
+
+    Compute = Callable[[ResolvedIndex, ObjectRecord], Any]
+
+#: :attr:`DerivedField.scope` of values every object has
+ALL = "*"
+#: :attr:`DerivedField.scope` of values every checklist type has (built in or not)
+CHECKLIST = "+checklist"
+
+
+@dataclass(frozen=True)
+class DerivedField:
+    """One value computed from the index."""
+
+    #: name, as filters, sorts and columns write it
+    name: str
+    #: the types having it: type names, :data:`ALL` or :data:`CHECKLIST`
+    scope: tuple[str, ...]
+    #: JSON Schema type of the value (``null`` is always allowed)
+    json_type: str
+    #: one-line description, for the reference and the schema
+    help: str
+    #: computes the value of one record
+    compute: Compute
+    #: whether ``plan.json`` has it as a top-level key of the object already
+    top_level: bool = False
+
+    def applies(self, otype: ObjectType) -> bool:
+        """Whether objects of *otype* have this value.
+
+        :param otype: an object type
+        :return: ``True`` when they do
+        """
+        return (ALL in self.scope or otype.name in self.scope
+                or (CHECKLIST in self.scope and otype.checklist))
+
+
+def _progress(done: int, total: int) -> int | None:
+    return round(100 * done / total) if total else None
+
+
+def _plan_checks(index: ResolvedIndex, plan: ObjectRecord) -> tuple[int, int]:
+    phases = index.of_type("phase", (plan.id,))
+    return (sum(p.checks[0] for p in phases if p.checks),
+            sum(p.checks[1] for p in phases if p.checks))
+
+
+def _signoff(index: ResolvedIndex, plan: ObjectRecord) -> str:
+    states = {s.fields.get("status") for s in index.of_type("signoff", (plan.id,))}
+    if not states:
+        return "none"
+    return "rejected" if "rejected" in states else "pending" if "pending" in states else "approved"
+
+
+def _open_high_risks(index: ResolvedIndex, plan: ObjectRecord) -> int:
+    return sum(1 for r in index.of_type("risk", (plan.id,))
+               if (s := Severity.of(r.fields)) is not None and s.high
+               and r.fields.get("status") not in ("closed", "accepted"))
+
+
+def _severity(index: ResolvedIndex, record: ObjectRecord) -> int | None:
+    found = Severity.of(record.fields)
+    return found.score if found else None
+
+
+def phase_weeks(index: ResolvedIndex, phase: ObjectRecord) -> tuple[int, int] | None:
+    """The weeks a phase spans: its ``weeks``, or its dates counted in weeks from
+    the earliest start date of its plan.
+
+    :param index: the index
+    :param phase: a phase
+    :return: ``(first, last)`` week, or ``None`` when it has neither
+    """
+    weeks = phase.fields.get("weeks")
+    if weeks:
+        return weeks[0], weeks[1]
+    if not phase.fields.get("start"):
+        return None
+    origin = min(dt.date.fromisoformat(p.fields["start"])
+                 for p in index.of_type("phase", (phase.plan,) if phase.plan else ())
+                 if p.plan == phase.plan and p.fields.get("start"))
+    start = dt.date.fromisoformat(phase.fields["start"])
+    end = dt.date.fromisoformat(phase.fields.get("end") or phase.fields["start"])
+    first = (start - origin).days // 7 + 1
+    return first, max(first, (end - origin).days // 7 + 1)
+
+
+def _week(i: int) -> Compute:
+    def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
+        weeks = phase_weeks(index, record)
+        return weeks[i] if weeks else None
+    return compute
+
+
+def _checks(i: int | None) -> Compute:
+    def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
+        if record.checks is None:
+            return None
+        return record.checks[i] if i is not None else _progress(*record.checks)
+    return compute
+
+
+def _plan_checks_part(i: int | None) -> Compute:
+    def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
+        done_total = _plan_checks(index, record)
+        return done_total[i] if i is not None else _progress(*done_total)
+    return compute
+
+
+#: every derived value, in the order views and ``plan.json`` list them
+DERIVED_FIELDS: tuple[DerivedField, ...] = (
+    DerivedField("id", (ALL,), "string", "The object's id.", lambda i, r: r.id, top_level=True),
+    DerivedField("title", (ALL,), "string", "The title (an endpoint's signature).",
+                 lambda i, r: r.title, top_level=True),
+    DerivedField("plan", (ALL,), "string", "The plan's id.", lambda i, r: r.plan, top_level=True),
+    DerivedField("type", (ALL,), "string", "The object type (a type's own ``type`` field wins).",
+                 lambda i, r: r.type, top_level=True),
+    DerivedField("doc", (ALL,), "string", "The document holding the object.",
+                 lambda i, r: r.docname, top_level=True),
+    DerivedField("done", (CHECKLIST,), "integer", "Ticked ``[x]`` items of the body.", _checks(0)),
+    DerivedField("total", (CHECKLIST,), "integer", "All ``[ ]``/``[x]`` items of the body.",
+                 _checks(1)),
+    DerivedField("progress", (CHECKLIST,), "integer", "Ticked items in percent.", _checks(None)),
+    DerivedField("severity", ("risk",), "integer", "Impact × likelihood, 1 to 9.", _severity),
+    DerivedField("start-week", ("phase",), "integer",
+                 "First week: ``weeks``, or the start date counted from the plan's first phase.",
+                 _week(0)),
+    DerivedField("end-week", ("phase",), "integer", "Last week, counted like ``start-week``.",
+                 _week(1)),
+    DerivedField("method", ("endpoint",), "string", "The HTTP method (or WS, WSS).",
+                 lambda i, r: r.endpoint.method if r.endpoint else None),
+    DerivedField("path", ("endpoint",), "string", "The path.",
+                 lambda i, r: r.endpoint.path if r.endpoint else None),
+    DerivedField("responses", ("endpoint",), "integer", "Number of documented responses.",
+                 lambda i, r: len(i.children.get(r.id, ()))),
+    DerivedField("endpoint", ("response",), "string", "Id of the response's endpoint.",
+                 lambda i, r: r.parent),
+    DerivedField("code", ("response",), "string", "Status code, e.g. ``201``, ``4XX``.",
+                 lambda i, r: r.response.code if r.response else None),
+    DerivedField("columns", ("table",), "integer", "Columns read from the SQL.",
+                 lambda i, r: sum(len(t.columns) for t in r.tables)),
+    DerivedField("done", ("plan",), "integer", "Ticked deliverables of the plan's phases.",
+                 _plan_checks_part(0)),
+    DerivedField("total", ("plan",), "integer", "All deliverables of the plan's phases.",
+                 _plan_checks_part(1)),
+    DerivedField("progress", ("plan",), "integer", "Ticked deliverables in percent.",
+                 _plan_checks_part(None)),
+    DerivedField("open-high-risks", ("plan",), "integer",
+                 "Risks of high severity (6 or more) that are neither closed nor accepted.",
+                 _open_high_risks),
+    DerivedField("endpoints", ("plan",), "integer", "Endpoints of the plan.",
+                 lambda i, r: len(i.of_type("endpoint", (r.id,)))),
+    DerivedField("signoff", ("plan",), "string",
+                 "Sign-off state: none, pending, rejected or approved.", _signoff),
+)
+
+
+def derived_for(otype: ObjectType) -> tuple[DerivedField, ...]:
+    """The derived values objects of *otype* have.
+
+    :param otype: an object type
+    :return: the fields, in declaration order
+    """
+    return tuple(d for d in DERIVED_FIELDS if d.applies(otype))
+
+
+def view_of(index: ResolvedIndex, record: ObjectRecord, otype: ObjectType | None) -> dict[str, Any]:
+    """Fields of *record* plus its derived values.
+
+    A type's own field named like a derived value (a metric's ``type``) wins.
+
+    :param index: the index (complete but for views)
+    :param record: the record
+    :param otype: its type, ``None`` for a type no longer registered
+    :return: name to value
+    """
+    view = dict(record.fields)
+    for derived in derived_for(otype) if otype is not None else DERIVED_FIELDS[:5]:
+        if derived.name == "type" and "type" in view:
+            continue
+        view[derived.name] = derived.compute(index, record)
+    return view

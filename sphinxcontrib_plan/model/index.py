@@ -1,0 +1,122 @@
+"""The resolved index of a project and the findings its resolution reports.
+
+Plain data: :mod:`sphinxcontrib_plan.resolve` fills it from the merged
+records; collectors, references and exports read it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sphinxcontrib_plan.model.records import ObjectRecord
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found across documents, to be reported as a ``plan.*`` warning."""
+
+    #: the warning subtype, e.g. ``duplicate`` (a ``PlanWarning`` value)
+    subtype: str
+    #: the message
+    message: str
+    #: ``(docname, line)``, or ``source:line`` text
+    location: Any
+
+
+@dataclass
+class ResolvedIndex:
+    """Every record of the project, indexed for collectors, references and exports."""
+
+    #: records in document order, duplicates included (each is shown where it stands)
+    records: list[ObjectRecord] = field(default_factory=list)
+    #: record by id (the first of duplicates)
+    by_id: dict[str, ObjectRecord] = field(default_factory=dict)
+    #: records by type, in document order
+    by_type: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
+    #: records by ``(type, name)`` for the types whose titles are names written in
+    #: code (endpoint signatures; event, metric and table names); the first of several
+    by_name: dict[tuple[str, str], ObjectRecord] = field(default_factory=dict)
+    #: ``(type, name)`` that several objects carry, with their ids
+    ambiguous: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: the types looked up by name, in registry order
+    named_types: tuple[str, ...] = ()
+    #: nested records (responses) by parent id
+    children: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
+    #: field views (fields plus derived values) by record position
+    views: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    #: every document of the project
+    docs: frozenset[str] = frozenset()
+    #: fingerprint of each type's records
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, target: str, typ: str | None) -> ObjectRecord | None:
+        """The object a reference names.
+
+        :param target: an id, an endpoint signature or a name written in code
+        :param typ: the role's type, ``None`` for any
+        :return: the record, or ``None``
+        """
+        record = self.by_id.get(target)
+        if record is not None and (typ is None or record.type == typ):
+            return record
+        for named in (typ,) if typ else self.named_types:
+            found = self.by_name.get((named, target))
+            if found is not None:
+                return found
+        return None
+
+    def ambiguity(self, target: str, typ: str | None) -> list[str]:
+        """Ids of the objects sharing the name *target*, when a lookup by name
+        had to choose one of several (empty otherwise).
+
+        :param target: the reference target
+        :param typ: the role's type, ``None`` for any
+        :return: ids, or an empty list
+        """
+        found = self.lookup(target, typ)
+        if found is None or found.id == target:
+            return []
+        return self.ambiguous.get((found.type, target), [])
+
+    def of_type(self, typ: str, plans: Sequence[str] = ()) -> list[ObjectRecord]:
+        """Records of one type, optionally only those of some plans.
+
+        :param typ: the type
+        :param plans: plan ids; empty for all
+        :return: records in document order
+        """
+        found = self.by_type.get(typ, [])
+        if plans:
+            wanted = set(plans)
+            found = [r for r in found if (r.id if typ == "plan" else r.plan) in wanted]
+        return found
+
+    def view(self, record: ObjectRecord) -> dict[str, Any]:
+        """Fields of *record* plus derived values, for filters, sorts and columns.
+
+        :param record: a record of the index
+        :return: name to value
+        """
+        return self.views[record.sort_key]
+
+    def doc_target(self, fromdoc: str, target: str) -> str | None:
+        """The document a :attr:`Kind.DOC` field names, like the ``{doc}`` role.
+
+        :param fromdoc: the document holding the field
+        :param target: the path as written, with or without suffix
+        :return: the docname, or ``None``
+        """
+        base = target.split("#", 1)[0]
+        for suffix in (".md", ".rst", ".txt"):
+            base = base.removesuffix(suffix)
+        if base.startswith("/"):
+            name = base.lstrip("/")
+        else:
+            name = posixpath.normpath(posixpath.join(posixpath.dirname(fromdoc), base))
+        return name if name in self.docs else None
