@@ -137,9 +137,24 @@ def _fence(char: str, text: str, pattern: re.Pattern[str]) -> str:
     return char * max(3, max(runs, default=0) + 1)
 
 
-def _myst_block(block: Block) -> str:
+class Levels:
+    """Section depths without gaps: a level-4 heading right under a level-2 one
+    is written as level 3 (Sphinx warns on skipped levels; reST cannot have them)."""
+
+    def __init__(self) -> None:
+        self.stack: list[int] = []
+
+    def depth(self, level: int) -> int:
+        """The depth (1 for the outermost) of a heading of *level* at this point."""
+        while self.stack and self.stack[-1] >= level:
+            self.stack.pop()
+        self.stack.append(level)
+        return len(self.stack)
+
+
+def _myst_block(block: Block, levels: Levels) -> str:
     if isinstance(block, Heading):
-        return f"{'#' * block.level} {block.text}"
+        return f"{'#' * levels.depth(block.level)} {block.text}"
     if isinstance(block, Prose):
         return _myst_prose(block.text.strip("\n"))
     if isinstance(block, Code):
@@ -147,7 +162,7 @@ def _myst_block(block: Block) -> str:
         return f"{fence}{block.language}\n{block.text.rstrip(chr(10))}\n{fence}"
     if isinstance(block, Rule):
         return "---"
-    body = "\n\n".join(_myst_block(b) for b in block.body)
+    body = "\n\n".join(_myst_block(b, levels) for b in block.body)
     fence = _fence(":", body, _COLONS)
     lines = [f"{fence}{{{block.name}}}" + (f" {block.argument}" if block.argument else "")]
     for opt in block.options:
@@ -164,7 +179,8 @@ def write_myst(document: Document) -> str:
     :param document: the document
     :return: its source text, ending in one newline
     """
-    return "\n\n".join(_myst_block(b) for b in document.blocks).rstrip() + "\n"
+    levels = Levels()
+    return "\n\n".join(_myst_block(b, levels) for b in document.blocks).rstrip() + "\n"
 
 
 # --------------------------------------------------------------------- reST
@@ -191,14 +207,11 @@ class _RstWriter:
     """reST writer: keeps the section levels consistent as it goes."""
 
     def __init__(self) -> None:
-        self.levels: list[int] = []
+        self.levels = Levels()
 
     def heading(self, block: Heading) -> str:
-        while self.levels and self.levels[-1] >= block.level:
-            self.levels.pop()
-        self.levels.append(block.level)
         text = mdrst.inline(block.text).replace("\n", " ")
-        depth = min(len(self.levels), len(_UNDERLINES)) - 1
+        depth = min(self.levels.depth(block.level), len(_UNDERLINES)) - 1
         line = _UNDERLINES[depth] * (mdrst.width(text) + 2)
         return f"{line}\n{text}\n{line}" if depth == 0 else f"{text}\n{line}"
 

@@ -165,6 +165,10 @@ class _Run:
                 i += 1
                 continue
             lines, written = [], field_lines(block)
+            if not any(isinstance(x, FieldLine) for x in written):
+                made.directive.body.append(Prose(block.text))  # the plan's summary
+                i += 1
+                continue
             for line in written:
                 if isinstance(line, FieldLine) and not line.value and nxt is not None \
                         and nxt.kind == "list" and line is written[-1]:
@@ -176,7 +180,9 @@ class _Run:
                     lines.append(line.source if isinstance(line, FieldLine) else line)
             if any(x.strip() for x in lines):
                 kept.append(Prose("\n".join(lines)))
-                self.report.prose.append((block.line, block.end, "header: lines naming no plan field"))
+                labels = [x.label for x in written if isinstance(x, FieldLine) and x.source in lines]
+                self.report.prose.append((block.line, block.end, "header: " + (
+                    f"{', '.join(map(repr, labels))} name no plan field" if labels else "not field lines")))
             i += 1
         made.directive.argument = made.title
         plan_id = self.override or self.source_id

@@ -227,10 +227,10 @@ def link_target(value: str) -> str:
 
 
 def strip_emphasis(value: str) -> str:
-    """A cell without the bold or italic markup wrapping all of it.
+    """A cell without the bold, italic or code markup wrapping all of it.
 
     :param value: inline Markdown, e.g. ``**Stripe API downtime**``
     :return: ``Stripe API downtime``
     """
-    match = re.fullmatch(r"(\*\*|__|\*|_)(?P<inner>.+?)\1", value.strip())
-    return match.group("inner").strip() if match and "*" not in match.group("inner") else value.strip()
+    match = re.fullmatch(r"(\*\*|__|\*|_|`)(?P<inner>[^*`]+?)\1", value.strip())
+    return match.group("inner").strip() if match else value.strip()
