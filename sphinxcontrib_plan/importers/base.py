@@ -54,7 +54,8 @@ class Report:
                f"{total} objects"]
         for type_name, lines in sorted(self.objects.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             shown = ", ".join(str(n) for n in lines[:12]) + (", …" if len(lines) > 12 else "")
-            out.append(f"  plan-{type_name:<11} {len(lines):>4}  line{'s' if len(lines) > 1 else ''} {shown}")
+            name = type_name if type_name == "plan" else f"plan-{type_name}"
+            out.append(f"  {name:<16} {len(lines):>4}  line{'s' if len(lines) > 1 else ''} {shown}")
         if self.prose:
             out.append(f"kept as prose ({len(self.prose)} blocks):")
             for first, last, why in self.prose:

@@ -221,6 +221,9 @@ class _Run:
         taken: set[str] = set()
         for made in self.made:
             self.report.objects.setdefault(made.type, []).append(made.line)
+            for block in made.directive.body:  # nested responses count with their endpoint's line
+                if isinstance(block, Directive):
+                    self.report.objects.setdefault(block.name.removeprefix("plan-"), []).append(made.line)
             if made.type == "plan":
                 continue
             derived = derive_id(plan_id, made.title)
