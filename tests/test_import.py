@@ -86,7 +86,7 @@ def test_filled_plan_builds_clean_with_every_object(make_app, tmp_path, capsys, 
     out = tmp_path / "out" / ("SC-7.md" if fmt == "myst" else "SC-7.rst")
     assert run_import(FILLED, "-o", out) == 0
     report = capsys.readouterr().out
-    assert "plan SC-7 (Saved Carts for Zürich Checkout), 41 objects" in report
+    assert "plan SC-7 (Saved Carts for Zürich Checkout), 46 objects" in report
     assert re.search(r"plan-check\s+8\s+lines 25, 30, 35", report)
     app = build(make_app, tmp_path / "src", out, warningiserror=True)
     assert app.warning.getvalue() == ""
