@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="print the report of the last measurement of these sizes again")
     parser.add_argument("--profile", action="store_true",
                         help="profile one full plan build instead (see bench/profile.py)")
+    parser.add_argument("--import", dest="importing", action="store_true",
+                        help="time 'sphinx-plan import' over generated Markdown plans instead "
+                             "(see bench/importing.py; --docs plans, --objects rows per table)")
     return parser
 
 
@@ -63,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench.profile import main as profile_main
 
         return profile_main(["--docs", str(args.docs), "--objects", str(args.objects)])
+    if args.importing:
+        from bench.importing import main as import_main
+
+        quick = ["--plans", "20", "--rows", "12", "--runs", "1"] if args.quick else []
+        return import_main(quick or ["--plans", str(args.docs), "--rows", str(args.objects),
+                                     "--runs", str(args.runs)])
     if args.quick:
         args.docs, args.objects, args.runs = 20, 10, 1
     sizes = [(args.docs, args.objects, args.runs)]

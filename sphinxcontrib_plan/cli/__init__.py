@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 DESCRIPTION = """\
-Work with sphinxcontrib-plan projects: start a plan from the template, check
-a project's plans, export plan.json or OpenAPI. Run 'sphinx-plan COMMAND -h'
+Work with sphinxcontrib-plan projects: start a plan from the template, import
+an existing one, check a project's plans, export plan.json or OpenAPI. Run 'sphinx-plan COMMAND -h'
 for the options of a command."""
 EPILOG = """\
 examples:
   sphinx-plan new "Payment Methods" --id 001 --output docs/plans/
+  sphinx-plan import legacy-plan.md -o docs/plans/
   sphinx-plan check docs
   sphinx-plan export docs --format openapi -o openapi.json"""
 
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     :return: the parser
     """
-    from sphinxcontrib_plan.cli import check, export, new
+    from sphinxcontrib_plan.cli import check, export, import_, new
 
     parser = argparse.ArgumentParser(
         prog="sphinx-plan", description=DESCRIPTION, epilog=EPILOG,
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     new.add_parser(subparsers)
+    import_.add_parser(subparsers)
     check.add_parser(subparsers)
     export.add_parser(subparsers)
     return parser

@@ -1,0 +1,159 @@
+"""``sphinx-plan import``: an existing document turned into a structured plan."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "turn an existing plan (plain Markdown) into a structured plan document"
+DESCRIPTION = """\
+Read an existing plan and write it with plan directives: a plain-Markdown
+plan in the shape of the implementation-plan template (header fields, tables
+of technologies, services, dependencies, patterns, roles, alerts and risks,
+checklists, Table/Endpoint/Event/Phase sections, the sign-off list). What
+cannot be mapped stays as written, in place. A report lists the objects made
+per type with their source lines, and what stayed prose and why.
+
+The kind of input is recognised from its content; --from forces it. The
+output is MyST Markdown (default) or reStructuredText; an existing file is
+never overwritten.
+
+exit status: 0 written, 1 the output exists, 2 unreadable or unusable input."""
+EPILOG = """\
+examples:
+  sphinx-plan import plan.md
+      writes <plan id>.md in the current directory
+  sphinx-plan import legacy/payments.md -o docs/plans/ --id 001
+  sphinx-plan import plan.md --format rst -o docs/plans/payments.rst"""
+
+SUFFIXES = {"myst": ".md", "rst": ".rst"}
+
+
+class CliError(Exception):
+    """One line for the user, and the exit status."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Declare the ``import`` subcommand.
+
+    :param subparsers: the main parser's subcommands
+    """
+    import argparse
+
+    from sphinxcontrib_plan.importers import KINDS
+
+    parser = subparsers.add_parser(
+        "import", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("source", metavar="FILE", type=Path, help="the document to import")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="file, or folder (ending in '/' or existing; created) to write to "
+                             "(default: ./<plan id>.<suffix>)")
+    parser.add_argument("--format", choices=tuple(SUFFIXES),
+                        help="myst (default) or rst; default: from the --output suffix, else myst")
+    parser.add_argument("--id", dest="plan_id", metavar="ID",
+                        help="the plan id, when the source has none or to override it")
+    parser.add_argument("--from", dest="kind", choices=KINDS,
+                        help="the kind of input (default: recognised from the content)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print no report")
+    parser.set_defaults(run=run)
+
+
+def read_source(path: Path) -> str:
+    """The input's text, UTF-8 (a BOM is allowed).
+
+    :param path: the file
+    :return: its text
+    :raise CliError: when it cannot be read
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise CliError(f"{str(path)!r} is a directory; give a file") from None
+    except OSError as err:
+        raise CliError(f"cannot read {str(path)!r}: {err.strerror or err}") from None
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as err:
+        raise CliError(f"{str(path)!r} is not UTF-8 text (byte {err.start}: "
+                       f"{data[err.start:err.start + 1]!r}); convert it to UTF-8 first") from None
+
+
+def output_path(output: str | None, fmt: str | None, plan_id: str) -> tuple[Path, str]:
+    """Where to write, and in which format.
+
+    :param output: ``-o`` as given
+    :param fmt: ``--format`` as given
+    :param plan_id: the imported plan's id, naming the file in a folder
+    :return: the file and ``myst`` or ``rst``
+    :raise CliError: when ``-o`` and ``--format`` disagree
+    """
+    path = Path(output) if output else None
+    folder = path is None or path.is_dir() or output.endswith(("/", "\\"))  # type: ignore[union-attr]
+    by_suffix = None if folder else {v: k for k, v in SUFFIXES.items()}.get(path.suffix)  # type: ignore[union-attr]
+    if by_suffix and fmt and by_suffix != fmt:
+        raise CliError(f"-o {output!r} has the suffix {path.suffix!r} but --format is {fmt}")  # type: ignore[union-attr]
+    fmt = fmt or by_suffix or "myst"
+    if folder:
+        return (path or Path()) / f"{plan_id}{SUFFIXES[fmt]}", fmt
+    return path, fmt  # type: ignore[return-value]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``import``.
+
+    :param args: parsed arguments
+    :return: the exit status
+    """
+    import time
+
+    from sphinxcontrib_plan.importers import IMPORTERS, ImporterError, detect
+    from sphinxcontrib_plan.importers.emit import WRITERS
+
+    started = time.perf_counter()
+    try:
+        text = read_source(args.source)
+        kind = args.kind or detect(text, args.source.name)
+        importer = IMPORTERS.get(kind)
+        if importer is None:
+            raise CliError(f"{str(args.source)!r} is {'an ' if kind[0] in 'aeiou' else 'a '}{kind} "
+                           f"document: importing {kind} is not yet supported "
+                           f"(supported: {', '.join(sorted(IMPORTERS))})")
+        try:
+            result = importer.run(text, plan_id=args.plan_id)
+        except ImporterError as err:
+            raise CliError(f"{str(args.source)!r}: {err}") from None
+        path, fmt = output_path(args.output, args.format, result.report.plan_id)
+        source = WRITERS[fmt](result.document)
+        _write(path, source)
+    except CliError as err:
+        print(f"sphinx-plan import: error: {err}", file=sys.stderr)
+        return err.status
+    if not args.quiet:
+        print(result.report.format(str(args.source), str(path)))
+        print(f"imported in {time.perf_counter() - started:.2f} s; next: add {path} to a toctree, "
+              "then run 'sphinx-plan check SOURCEDIR'")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # "x": created only if absent, atomically: an existing file is never touched
+        with open(path, "x", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise CliError(f"{str(path)!r} exists; an import never overwrites a file "
+                       "(choose another -o)", status=1) from None
+    except OSError as err:
+        raise CliError(f"cannot write {str(path)!r}: {err.strerror or err}") from None

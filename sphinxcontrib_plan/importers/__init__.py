@@ -1,0 +1,86 @@
+"""Importers: other documents turned into plan sources, one registry entry per kind.
+
+``sphinx-plan import`` picks an importer by ``--from`` or by looking at the
+content; adding a kind (an OpenAPI document, say) is adding an
+:class:`Importer` to :data:`IMPORTERS` with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["IMPORTERS", "KINDS", "Importer", "ImportResult", "ImporterError", "Report",
+           "detect", "register"]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One kind of input ``sphinx-plan import`` reads."""
+
+    #: the ``--from`` name
+    name: str
+    #: one line for ``--help``
+    help: str
+    #: whether a text (and its file name) looks like this kind
+    detect: Callable[[str, str], bool]
+    #: the import itself: ``(text, plan_id=...) -> ImportResult``
+    run: Callable[..., ImportResult]
+
+
+#: the registered importers, by name
+IMPORTERS: dict[str, Importer] = {}
+#: every kind ``--from`` names, registered or announced
+KINDS = ("markdown", "openapi")
+
+
+def register(importer: Importer) -> None:
+    """Add an importer (or replace the one of the same name).
+
+    :param importer: the importer
+    """
+    IMPORTERS[importer.name] = importer
+
+
+def detect(text: str, filename: str) -> str:
+    """The kind of an input: the first registered importer that recognises it,
+    else a guess from the content among :data:`KINDS` (so that an unsupported
+    kind is named as such), else ``markdown``.
+
+    :param text: the input
+    :param filename: its file name
+    :return: a kind name
+    """
+    for importer in IMPORTERS.values():
+        if importer.name != "markdown" and importer.detect(text, filename):
+            return importer.name
+    if _looks_openapi(text, filename):
+        return "openapi"
+    return "markdown"
+
+
+_OPENAPI = re.compile(r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d""", re.MULTILINE)
+
+
+def _looks_openapi(text: str, filename: str) -> bool:
+    return bool(_OPENAPI.search(text[:4096]))
+
+
+def _markdown_detect(text: str, filename: str) -> bool:
+    return filename.lower().endswith((".md", ".markdown")) or not _looks_openapi(text, filename)
+
+
+def _markdown_run(text: str, *, plan_id: str | None = None) -> ImportResult:
+    from sphinxcontrib_plan.importers.markdown import import_markdown
+
+    return import_markdown(text, plan_id=plan_id)
+
+
+register(Importer("markdown", "a plain-Markdown plan in the shape of the plan template",
+                  _markdown_detect, _markdown_run))

@@ -1,0 +1,73 @@
+"""What every importer returns: the document and a report of what became what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan.errors import PlanError
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.importers.emit import Document
+
+
+class ImporterError(PlanError):
+    """The input cannot be imported; the message is one line for the user."""
+
+
+@dataclass
+class Report:
+    """What an import made of its input."""
+
+    #: the plan's id and title
+    plan_id: str = ""
+    title: str = ""
+    #: object type to the 1-based source lines of its objects
+    objects: dict[str, list[int]] = field(default_factory=dict)
+    #: blocks kept as prose: (first line, last line, why), lines 1-based
+    prose: list[tuple[int, int, str]] = field(default_factory=list)
+    #: other things the user should know
+    notes: list[str] = field(default_factory=list)
+
+    def prose_note(self, line: int, blocks: list[object], why: str) -> None:
+        """Record that a whole section stayed prose.
+
+        :param line: its heading's line
+        :param blocks: its blocks
+        :param why: the reason
+        """
+        self.prose.append((line, max([line, *(getattr(b, "end", line) for b in blocks)]), why))
+
+    def counts(self) -> dict[str, int]:
+        """Objects per type."""
+        return {t: len(lines) for t, lines in self.objects.items()}
+
+    def format(self, source: str, output: str) -> str:
+        """The report as printed by ``sphinx-plan import``.
+
+        :param source: the input file, as given
+        :param output: the written file
+        :return: the text, several lines
+        """
+        total = sum(self.counts().values())
+        out = [f"{source} -> {output}: plan {self.plan_id} ({self.title or 'untitled'}), "
+               f"{total} objects"]
+        for type_name, lines in sorted(self.objects.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            shown = ", ".join(str(n) for n in lines[:12]) + (", …" if len(lines) > 12 else "")
+            name = type_name if type_name == "plan" else f"plan-{type_name}"
+            out.append(f"  {name:<16} {len(lines):>4}  line{'s' if len(lines) > 1 else ''} {shown}")
+        if self.prose:
+            out.append(f"kept as prose ({len(self.prose)} blocks):")
+            for first, last, why in self.prose:
+                where = f"line {first}" if last <= first else f"lines {first}-{last}"
+                out.append(f"  {where:<15} {why}")
+        out += [f"note: {note}" for note in self.notes]
+        return "\n".join(out)
+
+
+@dataclass
+class ImportResult:
+    """An imported document and its report."""
+
+    document: Document
+    report: Report

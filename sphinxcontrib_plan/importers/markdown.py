@@ -1,0 +1,292 @@
+"""The plain-Markdown plan importer: a template-shaped plan to a structured one.
+
+Walks the sections in order, keeps every heading, turns what a heading, a
+table, a checklist or a labelled line stands for into objects
+(:mod:`.md_objects`), resolves the references between them, gives ids where
+titles would collide, and keeps everything else as written, in place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan.importers import md_rules as rules
+from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
+from sphinxcontrib_plan.importers.emit import Block, Directive, Document, Heading, Option, Prose, Rule
+from sphinxcontrib_plan.importers.md_objects import (
+    Made,
+    add_field,
+    checklist,
+    endpoint_run,
+    section_object,
+    signature,
+    signoffs,
+    table_rows,
+    table_type,
+)
+from sphinxcontrib_plan.importers.md_source import FieldLine, Section, field_lines, items, read, table
+from sphinxcontrib_plan.model.ids import derive_id, slug
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.importers.md_source import Block as MdBlock
+
+VALID_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_NONE = re.compile(r"^\s*(?:none|n/?a|-|—|nothing|no)\b\.?\s*$", re.IGNORECASE)
+
+
+class _Run:
+    """One import: the sections read, the objects made, the report kept."""
+
+    def __init__(self, text: str, plan_id: str | None) -> None:
+        self.sections = read(text)
+        self.override = plan_id
+        self.made: list[Made] = []
+        self.report = Report()
+        self.plan: Made | None = None
+        #: the id written in the header, when it is one
+        self.source_id: str | None = None
+
+    # ------------------------------------------------------------ sections
+
+    def run(self) -> Document:
+        blocks: list[Block] = []
+        header = next((s for s in self.sections if s.level), None)
+        for section in self.sections:
+            if section.level:
+                blocks.append(Heading(section.level, section.title))
+            if section is header or (header is None and section.level == 0):
+                blocks += self.header(section)
+                continue
+            blocks += self.section(section)
+        if self.plan is None:
+            blocks[:0] = self.header(None)
+        self.finish()
+        return Document(blocks)
+
+    def rule_of(self, section: Section) -> tuple[rules.SectionRule | None, str]:
+        for heading in (section.plain, *reversed(section.parents)):
+            found = rules.match_section(heading)
+            if found and (heading == section.plain or found[0].strategy != "section"):
+                return found
+        return None, ""
+
+    def section(self, section: Section) -> list[Block]:
+        rule, title = self.rule_of(section)
+        if rule and rule.strategy == "section" and rules.match_section(section.plain):
+            made, after = section_object(rule.type, title, section.plain, section.blocks,
+                                         section.start + 1)
+            if made is not None:
+                return [self.add(made), *after]
+            self.report.prose_note(section.start + 1, section.blocks,
+                                   f"'{section.plain}' has no METHOD /path code block")
+            return [self.prose(b, "") for b in section.blocks]
+        return self.flow(section, rule)
+
+    def flow(self, section: Section, rule: rules.SectionRule | None) -> list[Block]:
+        out: list[Block] = []
+        blocks = section.blocks
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block.kind == "table":
+                header, rows = table(block)
+                type_name = table_type(rule.type if rule else None, header)
+                if type_name:
+                    out += [self.add(m) for m in table_rows(type_name, header, rows)]
+                else:
+                    out.append(self.prose(block, f"a table with columns {', '.join(header)} "
+                                                 "matches no object type"))
+            elif block.kind == "list" and rule and rule.strategy == "items" and (s := signoffs(block)):
+                out += [self.add(m) for m in s]
+            elif block.kind == "list" and any(it.checked is not None for it in items(block)):
+                out.append(self.add(checklist(section.plain or "Checklist", self.area(section, rule), block)))
+            elif block.kind == "paragraph" and nxt is not None and nxt.kind == "list" \
+                    and any(it.checked is not None for it in items(nxt)) \
+                    and not (rule and rule.strategy == "items") and (label := _only_label(block)):
+                out.append(self.add(checklist(label, self.area(section, rule), nxt)))
+                i += 1
+            elif rule and rule.strategy == "endpoints" and (sig := signature(block)):
+                j = i + 1
+                while j < len(blocks) and blocks[j].kind != "hr" and not signature(blocks[j]):
+                    j += 1
+                out.append(self.add(endpoint_run(sig, blocks[i + 1:j], block.line)))
+                i = j
+                continue
+            elif block.kind == "hr":
+                out.append(Rule())
+            else:
+                out.append(self.prose(block, self.why(section, rule)))
+            i += 1
+        return out
+
+    def area(self, section: Section, rule: rules.SectionRule | None) -> str | None:
+        if rule and rule.area:
+            return rule.area
+        top = section.parents[1:2] or (section.plain,)
+        return slug(top[0]) or None
+
+    def why(self, section: Section, rule: rules.SectionRule | None) -> str:
+        where = f"'{section.plain}'" if section.level else "text before the first heading"
+        if rule is None:
+            return f"{where}: no object type for this section"
+        if rule.strategy == "area":
+            return f"{where}: only its checklists become objects ({rule.area} checks)"
+        if rule.strategy == "endpoints":
+            return f"{where}: not an endpoint (no METHOD /path code block)"
+        return f"{where}: not a {rule.type} table, checklist or item"
+
+    def prose(self, block: MdBlock, reason: str) -> Block:
+        if reason and block.kind != "hr":
+            last = self.report.prose[-1] if self.report.prose else None
+            if last and last[2] == reason and block.start - last[1] <= 2:
+                self.report.prose[-1] = (last[0], block.end, reason)  # one entry per run
+            else:
+                self.report.prose.append((block.line, block.end, reason))
+        return Rule() if block.kind == "hr" else Prose(block.text)
+
+    # -------------------------------------------------------------- header
+
+    def header(self, section: Section | None) -> list[Block]:
+        title = section.plain if section else ""
+        match = rules.PLAN_TITLE.match(title)
+        made = Made(Directive("plan"), "plan", match.group("title") if match else title,
+                    section.start + 1 if section else 1)
+        self.plan = made
+        kept: list[Block] = []
+        blocks = section.blocks if section else []
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block.kind != "paragraph":
+                kept.append(self.prose(block, "header: not a field line"))
+                i += 1
+                continue
+            lines, written = [], field_lines(block)
+            if not any(isinstance(x, FieldLine) for x in written):
+                made.directive.body.append(Prose(block.text))  # the plan's summary
+                i += 1
+                continue
+            for line in written:
+                if isinstance(line, FieldLine) and not line.value and nxt is not None \
+                        and nxt.kind == "list" and line is written[-1]:
+                    rest = [it.source for it in items(nxt) if not self.sub_field(it.text)]
+                    if rest:
+                        lines += [line.source, *rest]
+                    i += 1
+                elif not (isinstance(line, FieldLine) and self.header_field(line)):
+                    lines.append(line.source if isinstance(line, FieldLine) else line)
+            if any(x.strip() for x in lines):
+                kept.append(Prose("\n".join(lines)))
+                labels = [x.label for x in written if isinstance(x, FieldLine) and x.source in lines]
+                self.report.prose.append((block.line, block.end, "header: " + (
+                    f"{', '.join(map(repr, labels))} name no plan field" if labels else "not field lines")))
+            i += 1
+        made.directive.argument = made.title
+        plan_id = self.override or self.source_id
+        if not plan_id:
+            plan_id = slug(made.title)[:40].strip("-") or "plan"
+            self.report.notes.append(f"no usable plan id in the source; used {plan_id!r} (give --id)")
+        made.directive.options.insert(0, _opt("id", plan_id))
+        self.report.plan_id, self.report.title = plan_id, made.title
+        return [self.add(made), *kept]
+
+    def header_field(self, line: FieldLine) -> bool:
+        name = rules.field_for("plan", line.label)
+        if name == "id":
+            value = line.value.strip()
+            if self.source_id is None and VALID_ID.fullmatch(value):
+                self.source_id = value
+                return True
+            if self.source_id is None and not self.override:
+                self.report.notes.append(f"the plan id {value!r} is not an id (letters, digits, "
+                                         "'.', '_', '-'); the line is kept")
+            return bool(self.override)
+        return bool(name) and self.plan is not None and add_field(self.plan, name, line.value)
+
+    def sub_field(self, text: str) -> bool:
+        label, _, value = text.partition(":")
+        return bool(value.strip()) and self.header_field(FieldLine(label.strip(), value.strip(), 0, text))
+
+    # ------------------------------------------------------------- objects
+
+    def add(self, made: Made) -> Directive:
+        self.made.append(made)
+        return made.directive
+
+    def finish(self) -> None:
+        plan_id = self.report.plan_id
+        taken: set[str] = set()
+        for made in self.made:
+            self.report.objects.setdefault(made.type, []).append(made.line)
+            for block in made.directive.body:  # nested responses count with their endpoint's line
+                if isinstance(block, Directive):
+                    self.report.objects.setdefault(block.name.removeprefix("plan-"), []).append(made.line)
+            if made.type == "plan":
+                continue
+            derived = derive_id(plan_id, made.title)
+            ident, n = derived, 1
+            if ident in taken:
+                ident = f"{plan_id}-{made.type}-{slug(made.title) or 'untitled'}"
+            while ident in taken:
+                n += 1
+                ident = f"{plan_id}-{made.type}-{slug(made.title) or 'untitled'}-{n}"
+            taken.add(ident)
+            made.id = ident
+            if ident != derived or made.type in ("phase", "component"):
+                made.directive.options.insert(0, _opt("id", ident))
+        for made in self.made:
+            for name, text in made.refs:
+                self.resolve(made, name, text)
+
+    def resolve(self, made: Made, name: str, text: str) -> None:
+        from sphinxcontrib_plan.model.types import BUILTIN
+
+        spec = BUILTIN[made.type].field(name)
+        target = spec.target if spec else None
+        if _NONE.match(text):
+            return
+        candidates = [m for m in self.made if m.type == target]
+        ids: list[str] = []
+        for number in re.findall(r"\d+", " ".join(re.findall(
+                rf"(?i)\b{target}s?\s+(\d+(?:\s*(?:,|and|&|\+)\s*\d+)*)", text))):
+            ids += [m.id for m in candidates if m.number == number]
+        for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", text):
+            ids += [m.id for m in candidates if m.title.lower() == part.strip().strip("*").lower()]
+        ids = [i for k, i in enumerate(ids) if i not in ids[:k] and i != made.id]
+        if ids:
+            made.directive.option(name, ", ".join(ids))
+        else:
+            self.report.notes.append(f"line {made.line}: {name}: {text!r} names no {target}; "
+                                     "kept as text in the body")
+
+
+def _only_label(block: MdBlock) -> str | None:
+    lines = field_lines(block)
+    if len(lines) == 1 and isinstance(lines[0], FieldLine) and not lines[0].value:
+        return lines[0].label
+    return None
+
+
+def _opt(name: str, value: str) -> Option:
+    return Option(name, value)
+
+
+def import_markdown(text: str, *, plan_id: str | None = None) -> ImportResult:
+    """Import a plain-Markdown plan.
+
+    :param text: the Markdown source
+    :param plan_id: the plan id to use (``--id``), overriding the source's
+    :return: the document and the report
+    :raise ImporterError: when the text holds no plan
+    """
+    if not text.strip():
+        raise ImporterError("the file is empty")
+    run = _Run(text, plan_id)
+    document = run.run()
+    if not any(m.type != "plan" for m in run.made) and not (run.plan and run.plan.directive.options[1:]):
+        raise ImporterError("no plan found: no header fields (**Status**: …), plan tables, "
+                           "checklists or plan sections (Phase, Endpoint, Table…)")
+    return ImportResult(document, run.report)

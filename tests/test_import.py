@@ -1,0 +1,225 @@
+"""``sphinx-plan import``: plain-Markdown plans in, plan directives out, built by Sphinx."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import load_plan_json
+
+from sphinxcontrib_plan.cli import main
+from sphinxcontrib_plan.importers import IMPORTERS
+from sphinxcontrib_plan.importers.emit import Directive, Document, Heading, Prose, write_myst, write_rst
+from sphinxcontrib_plan.importers.mdrst import parser
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FILLED = FIXTURES / "saved-carts.md"
+TEMPLATE = Path(__file__).resolve().parents[1].parent / "shared" / "plan-template.md"
+CONF = """\
+extensions = ["myst_parser", "sphinxcontrib_plan"]
+myst_enable_extensions = ["colon_fence", "tasklist"]
+exclude_patterns = ["_build"]
+show_warning_types = True
+"""
+
+#: objects per type in saved-carts.md, counted by hand from the source
+FILLED_COUNTS = {
+    "plan": 1, "check": 8, "tech": 4, "service": 2, "dependency": 2, "pattern": 2, "component": 2,
+    "table": 2, "migration": 1, "endpoint": 2, "response": 5, "event": 1, "role": 2, "test": 2,
+    "alert": 2, "risk": 2, "phase": 3, "signoff": 3,
+}
+#: objects per type in the shared template, counted by hand: 5 compliance, "What to Log",
+#: "Testing Rollback" and 3 documentation checklists; 9 technology rows (group rows aside)…
+TEMPLATE_COUNTS = {
+    "plan": 1, "check": 10, "tech": 9, "service": 2, "dependency": 1, "pattern": 3, "component": 2,
+    "table": 2, "migration": 1, "endpoint": 2, "response": 6, "event": 1, "role": 3, "test": 5,
+    "alert": 4, "risk": 6, "phase": 4, "signoff": 4,
+}
+
+
+def run_import(*args: str | Path) -> int:
+    return main(["import", *map(str, args)])
+
+
+def build(make_app, srcdir: Path, source: Path, warningiserror: bool):
+    srcdir.mkdir(parents=True, exist_ok=True)
+    (srcdir / "conf.py").write_text(CONF, encoding="utf-8")
+    (srcdir / f"index{source.suffix}").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    app = make_app("text", srcdir=srcdir, freshenv=True, warningiserror=warningiserror)
+    app.build()
+    return app
+
+
+def type_counts(app) -> dict[str, int]:
+    return dict(Counter(o["type"] for o in load_plan_json(app)["objects"]) + Counter(
+        plan=len(load_plan_json(app)["plans"])))
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(w.lower() for w in re.findall(r"\w+", text))
+
+
+def source_words(markdown: str) -> Counter[str]:
+    """The words of a Markdown text, without its markup, its table headers and
+    its ``**Label**:`` labels (those become field names)."""
+    tokens = parser().parse(markdown)
+    out: list[str] = []
+    in_head = False
+    for tok in tokens:
+        in_head = tok.type == "thead_open" or (in_head and tok.type != "thead_close")
+        if tok.type in ("fence", "code_block"):
+            out.append(tok.content)
+        elif tok.type == "inline" and not in_head:
+            text = re.sub(r"\*\*[^*\n]+?\*\*\s*(\([^)]*\))?\s*:|\*\*[^*\n]+?:\*\*", " ", tok.content)
+            # task markers become counts or a sign-off status; the header's
+            # "Specification: [link](url)" items become the plan's spec and constitution
+            out.append(re.sub(r"^\[[ xX]\]|^(?:Specification|Constitution): \[[^]]*\]", " ", text))
+    return words(re.sub(r"\]\([^)]*\)", "]", "\n".join(out)))
+
+
+# ------------------------------------------------------------------ filled-in plan
+
+@pytest.mark.parametrize("fmt", ["myst", "rst"])
+def test_filled_plan_builds_clean_with_every_object(make_app, tmp_path, capsys, fmt):
+    out = tmp_path / "out" / ("SC-7.md" if fmt == "myst" else "SC-7.rst")
+    assert run_import(FILLED, "-o", out) == 0
+    report = capsys.readouterr().out
+    assert "plan SC-7 (Saved Carts for Zürich Checkout), 46 objects" in report
+    assert re.search(r"plan-check\s+8\s+lines 25, 30, 35", report)
+    app = build(make_app, tmp_path / "src", out, warningiserror=True)
+    assert app.warning.getvalue() == ""
+    assert type_counts(app) == FILLED_COUNTS
+
+    objects = {o["title"]: o for o in load_plan_json(app)["objects"]}
+    assert objects["PostgreSQL"]["fields"]["layer"] == "Data"  # bold cell: a plain title
+    assert objects["PostgreSQL"]["fields"]["category"] == "Database"
+    code = "`PricingPort`" if fmt == "myst" else "``PricingPort``"  # the value in each syntax
+    assert objects["Stripe"]["fields"]["mitigation"] == f"Abstract behind {code}"
+    assert objects["msgspec"]["fields"]["approval"] == "approved"
+    assert objects["msgspec"]["fields"]["approved-by"] == "Tech Lead"
+    assert objects["Stale prices in restored carts"]["fields"]["status"] == "mitigating"
+    assert objects["Reminders"]["fields"]["depends-on"] == ["SC-7-foundation", "SC-7-cart-api"]
+    assert objects["Cart API"]["fields"]["weeks"] == [3, 4]  # "Weeks 3–4"
+    assert objects["cart.saved"]["fields"]["published-by"] == ["SC-7-cart-service"]
+    assert objects["Reminder Worker"]["fields"]["depends-on"] == ["SC-7-cart-service"]
+    assert objects["Cart API errors"]["fields"]["notify"] == "PagerDuty #checkout-oncall"
+    assert objects["Tech Lead"]["fields"]["status"] == "approved"
+    assert objects["Tech Lead"]["fields"]["date"] == "2024-03-05"
+
+    text = (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
+    assert "Runbook: RB-12" in text.replace("**", "")  # an extra column, in the body
+    missing = source_words(FILLED.read_text(encoding="utf-8")) - words(text)
+    assert not missing, f"words lost in the import: {dict(missing)}"
+
+
+def test_filled_plan_report_says_what_stayed_prose(tmp_path, capsys):
+    assert run_import(FILLED, "-o", tmp_path / "x.md") == 0
+    report = capsys.readouterr().out
+    assert "header: 'Reviewers' name no plan field" in report
+    assert "'High-Level Design': only its checklists become objects" in report
+    assert re.search(r"imported in \d+\.\d+ s", report)
+
+
+# ------------------------------------------------------------------ the shared template
+
+@pytest.mark.skipif(not TEMPLATE.is_file(), reason=f"the shared plan template is not at {TEMPLATE}")
+def test_template_imports_and_builds(make_app, tmp_path, capsys):
+    out = tmp_path / "plan.md"
+    assert run_import(TEMPLATE, "-o", out, "--id", "001") == 0
+    capsys.readouterr()
+    app = build(make_app, tmp_path / "src", out, warningiserror=False)
+    assert type_counts(app) == TEMPLATE_COUNTS
+    titles = {o["title"] for o in load_plan_json(app)["objects"]}
+    assert {"[e.g., React]", "[e.g., Stripe]", "Stripe API downtime"} <= titles  # as written
+    written = out.read_text(encoding="utf-8")
+    assert ":status: [Draft / In Review / Approved / In Progress / Completed]" in written
+    # the placeholders are the only problems: nothing else the import wrote is wrong
+    for line in app.warning.getvalue().splitlines():
+        assert re.search(r"\[|misc.highlighting_failure|plan.sql", line), line
+
+
+# ------------------------------------------------------------------ values, ids, output
+
+VALUES = {"condition": "> 90% of auth/mfa", "notify": "Slack #identity", "action": '"Quoted" then more',
+          "labels": "a: b, c"}
+
+
+@pytest.mark.parametrize("writer,suffix", [(write_myst, ".md"), (write_rst, ".rst")])
+def test_option_values_survive_the_writers(make_app, tmp_path, writer, suffix):
+    alert = Directive("plan-alert", "Cart: errors > 2% #1")
+    alert.option("condition", VALUES["condition"], markup=True)
+    alert.option("notify", VALUES["notify"], markup=True)
+    alert.option("action", VALUES["action"], markup=True)
+    risk = Directive("plan-risk", "Colons: everywhere")
+    risk.option("mitigation", "line one\nline two: 100%", markup=True)
+    plan = Directive("plan", "Values")
+    plan.option("id", "V1")
+    doc = Document([Heading(1, "Values"), plan, alert, risk, Prose("% not a comment\n\n50% done")])
+    source = tmp_path / f"values{suffix}"
+    source.write_text(writer(doc), encoding="utf-8")
+    app = build(make_app, tmp_path / "src", source, warningiserror=True)
+    objects = {o["type"]: o for o in load_plan_json(app)["objects"]}
+    assert objects["alert"]["title"] == "Cart: errors > 2% #1"
+    for name in ("condition", "notify", "action"):
+        assert objects["alert"]["fields"][name] == VALUES[name]
+    assert objects["risk"]["fields"]["mitigation"].split() == "line one line two: 100%".split()
+    assert "not a comment" in (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
+
+
+def test_same_titles_get_distinct_ids(make_app, tmp_path, capsys):
+    source = tmp_path / "redis.md"
+    source.write_text(
+        "# Plan: Cache\n\n**Feature ID**: C1\n**Status**: Draft\n\n## Tech Stack\n\n"
+        "| Technology | Version |\n|---|---|\n| Redis | 7 |\n| Redis | 6 |\n\n"
+        "## Architecture\n\n#### Component 1: Redis\n- **Responsibility**: caching\n",
+        encoding="utf-8")
+    assert run_import(source, "-o", tmp_path / "out.md") == 0
+    app = build(make_app, tmp_path / "src", tmp_path / "out.md", warningiserror=True)
+    ids = [o["id"] for o in load_plan_json(app)["objects"]]
+    assert len(ids) == len(set(ids)) == 3
+
+
+def test_output_folder_is_created_and_id_names_the_file(tmp_path, capsys):
+    assert run_import(FILLED, "-o", f"{tmp_path}/plans/", "--id", "042", "--format", "rst", "-q") == 0
+    written = (tmp_path / "plans" / "042.rst").read_text(encoding="utf-8")
+    assert ".. plan:: Saved Carts for Zürich Checkout\n   :id: 042" in written
+    assert capsys.readouterr().out == ""
+
+
+# ------------------------------------------------------------------ bad input
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "the file is empty"),
+    (b"Just some notes.\n\n- milk\n- eggs\n", "no plan found"),
+    (b"# Plan\n\n**Status**: \xff\xfe draft\n", "is not UTF-8 text"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
+    source = tmp_path / "in.md"
+    source.write_bytes(content)
+    assert run_import(source, "-o", tmp_path / "out.md") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_missing_file_and_existing_output(tmp_path, capsys):
+    assert run_import(tmp_path / "nope.md") == 2
+    assert "does not exist" in capsys.readouterr().err
+    target = tmp_path / "taken.md"
+    target.write_text("mine\n", encoding="utf-8")
+    assert run_import(FILLED, "-o", target) == 1
+    err = capsys.readouterr().err
+    assert "never overwrites" in err and err.count("\n") == 1
+    assert target.read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.skipif("openapi" in IMPORTERS, reason="an OpenAPI importer is registered")
+def test_openapi_input_is_recognised_and_not_yet_supported(tmp_path, capsys):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", encoding="utf-8")
+    assert run_import(spec) == 2
+    assert "openapi document: importing openapi is not yet supported" in capsys.readouterr().err
+    assert run_import(FILLED, "--from", "openapi") == 2
+    assert "not yet supported" in capsys.readouterr().err
