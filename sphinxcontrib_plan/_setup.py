@@ -46,11 +46,12 @@ def _copy_css(app: Sphinx, exception: BaseException | None) -> None:
     if exception is None and app.builder.format == "html":
         static = Path(app.builder.outdir, "_static")
         static.mkdir(parents=True, exist_ok=True)
-        source, target = STATIC / "plan.css", static / "plan.css"
-        # a plain copy, replaced whenever the package's file changed: Sphinx's
-        # copy_asset_file refuses to overwrite (and warns) after an upgrade
-        if not target.exists() or target.read_bytes() != source.read_bytes():
-            shutil.copyfile(source, target)
+        for name in ("plan.css", "plan-tables.js"):
+            source, target = STATIC / name, static / name
+            # a plain copy, replaced whenever the package's file changed: Sphinx's
+            # copy_asset_file refuses to overwrite (and warns) after an upgrade
+            if not target.exists() or target.read_bytes() != source.read_bytes():
+                shutil.copyfile(source, target)
 
 
 def setup_extension(app: Sphinx) -> ExtensionMetadata:
@@ -67,6 +68,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.domain import setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.html import setup_html
+    from sphinxcontrib_plan.render.interactive import setup_interactive
     from sphinxcontrib_plan.render.latex import setup_latex
     from sphinxcontrib_plan.render.transform import setup_transforms
     from sphinxcontrib_plan.resolve import on_env_get_updated, on_env_updated
@@ -81,6 +83,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_roles(app)
     setup_transforms(app)
     setup_html(app)
+    setup_interactive(app)
     setup_latex(app)
     app.connect("config-inited", _register_user_types, priority=450)
     app.connect("builder-inited", _builder_inited)
