@@ -166,3 +166,206 @@ def test_register_screenshot(site, browser, shots):
         static.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, static / "register.png")
     page.close()
+
+
+# -- interactive registers ------------------------------------------------------
+
+INTERACTIVE = ROOT / "tests" / "roots" / "test-interactive"
+
+
+def build(source: Path, out: Path, *options: str) -> Path:
+    """Build *source* to HTML in *out*; the build must be clean."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", *options, str(source), str(out)],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "WARNING" not in proc.stderr, proc.stderr[-4000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def registers(tmp_path_factory) -> str:
+    """The URL of the interactive test root's registers page."""
+    out = build(INTERACTIVE, tmp_path_factory.mktemp("interactive-html"))
+    return (out / "registers.html").as_uri()
+
+
+#: the first cell's text of each row a reader sees, in order
+ROWS = """key => [...document.querySelectorAll(`#plan-view-${key} tbody tr`)]
+    .filter(tr => !tr.hidden).map(tr => tr.cells[1].textContent.trim())"""
+IDS = """key => [...document.querySelectorAll(`#plan-view-${key} tbody tr`)]
+    .filter(tr => !tr.hidden).map(tr => tr.cells[0].textContent.trim())"""
+
+
+def header(page, key: str, label: str):
+    """The sort button of the column *label* of table *key*."""
+    return page.locator(f"#plan-view-{key} th button.plan-sort", has_text=label)
+
+
+def aria_sort(page, key: str) -> dict[str, str]:
+    return page.evaluate("""key => Object.fromEntries(
+        [...document.querySelectorAll(`#plan-view-${key} th[aria-sort]`)]
+        .map(th => [th.textContent.trim(), th.getAttribute('aria-sort')]))""", key)
+
+
+def status(page, key: str) -> str:
+    return page.locator(f"#plan-view-{key} [role=status]").text_content()
+
+
+@pytest.fixture(params=[1280, 420], ids=["desktop", "phone"])
+def page(request, browser):
+    """A fresh page at desktop and at phone width."""
+    page = browser.new_page(viewport={"width": request.param, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == []
+    # nothing the script adds makes the page scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.close()
+
+
+def test_sort_by_click(registers, page):
+    page.goto(registers)
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
+    assert status(page, "risk-register") == "4 of 4 rows"
+    ids = header(page, "risk-register", "ID")
+    ids.click()
+    # ids in natural order: RISK-3 before RISK-10
+    assert page.evaluate(IDS, "risk-register") == ["RISK-1", "RISK-2", "RISK-3", "RISK-10"]
+    assert aria_sort(page, "risk-register") == {"ID": "ascending"}
+    assert status(page, "risk-register") == "4 of 4 rows, sorted by ID (ascending)"
+    ids.click()
+    assert page.evaluate(IDS, "risk-register") == ["RISK-10", "RISK-3", "RISK-2", "RISK-1"]
+    assert aria_sort(page, "risk-register") == {"ID": "descending"}
+    ids.click()  # the third click restores the document's order
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
+    assert aria_sort(page, "risk-register") == {}
+    # dates as dates, the risk without a review date last in both directions
+    review = header(page, "risk-register", "Review")
+    review.click()
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-10", "RISK-3", "RISK-1"]
+    review.click()
+    assert page.evaluate(IDS, "risk-register") == ["RISK-3", "RISK-10", "RISK-2", "RISK-1"]
+    # free text case-insensitively, the empty owner last
+    header(page, "risk-register", "Owner").click()
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-10", "RISK-3"]
+    # severity by score, not by the badge's text ("High (9)" vs "Low (1)")
+    header(page, "risk-register", "Severity").click()
+    assert page.evaluate(IDS, "risk-register") == ["RISK-10", "RISK-3", "RISK-1", "RISK-2"]
+    # the other register of the page kept its own state
+    assert page.evaluate(IDS, "open-risks") == ["RISK-2", "RISK-10"]
+    assert aria_sort(page, "open-risks") == {}
+
+
+def test_sort_by_keyboard(registers, page):
+    page.goto(registers)
+    # the filter, then the first header button, are reached with Tab
+    page.locator("#plan-view-risk-register input[type=search]").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('th').textContent.trim()") == "ID"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # Title, then Impact
+    page.keyboard.press("Enter")
+    # enum values by rank: low, medium, high; ties keep the document's order
+    assert page.evaluate(IDS, "risk-register") == ["RISK-10", "RISK-1", "RISK-2", "RISK-3"]
+    assert aria_sort(page, "risk-register") == {"Impact": "ascending"}
+    page.keyboard.press("Space")
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-3", "RISK-1", "RISK-10"]
+    assert aria_sort(page, "risk-register") == {"Impact": "descending"}
+    assert page.evaluate("document.activeElement.classList.contains('plan-sort')")
+
+
+def test_filter_narrows_and_announces(registers, page):
+    page.goto(registers)
+    search = page.get_by_role("searchbox", name="Filter rows of Open risks")
+    assert search.is_visible()
+    box = page.locator("#plan-view-risk-register input[type=search]")
+    assert box.evaluate("e => e.labels[0].textContent") == "Filter rows"
+    box.fill("high")
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3"]
+    assert status(page, "risk-register") == "3 of 4 rows"
+    box.fill("ann  HIGH")  # every word, in any case
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2"]
+    assert status(page, "risk-register") == "1 of 4 rows"
+    assert page.locator("#plan-view-risk-register [role=status]").get_attribute("aria-live") \
+        == "polite"
+    page.wait_for_url("**registers.html?risk-register.filter=ann++HIGH")
+    box.fill("no such risk")
+    assert page.evaluate(IDS, "risk-register") == []
+    assert status(page, "risk-register") == "0 of 4 rows"
+    box.fill("")
+    assert status(page, "risk-register") == "4 of 4 rows"
+    page.wait_for_url("**registers.html")
+
+
+def test_deep_link_restores_the_view(registers, page):
+    page.goto(registers + "?risk-register.sort=-severity&open-risks.filter=tenth"
+              "&api-index.sort=nonsense#api-index")
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
+    assert aria_sort(page, "risk-register") == {"Severity": "descending"}
+    assert page.locator("#plan-view-open-risks input[type=search]").input_value() == "tenth"
+    assert page.evaluate(IDS, "open-risks") == ["RISK-10"]
+    assert status(page, "open-risks") == "1 of 2 rows"
+    # an unknown column is ignored; the fragment is kept
+    assert aria_sort(page, "api-index") == {}
+    assert page.url.endswith("#api-index")
+
+
+def test_back_and_forward(registers, page):
+    page.goto(registers)
+    ids = header(page, "risk-register", "ID")
+    ids.click()
+    ids.click()
+    assert page.url.endswith("?risk-register.sort=-id")
+    page.go_back()
+    assert page.url.endswith("?risk-register.sort=id")
+    assert page.evaluate(IDS, "risk-register") == ["RISK-1", "RISK-2", "RISK-3", "RISK-10"]
+    page.go_back()
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
+    assert aria_sort(page, "risk-register") == {}
+    page.go_forward()
+    assert aria_sort(page, "risk-register") == {"ID": "ascending"}
+
+
+#: the path cell of each visible API index row as seen: "" where it is hidden
+PATHS = """() => [...document.querySelectorAll('#plan-view-api-index tbody tr')]
+    .filter(tr => !tr.hidden).map(tr => getComputedStyle(tr.cells[0].firstElementChild)
+    .visibility === 'hidden' ? '' : tr.cells[0].textContent.trim())"""
+
+
+def test_grouped_tables(registers, page):
+    page.goto(registers)
+    # grouped by path as built: the path once per group
+    assert page.evaluate(PATHS) == ["/accounts", "/items", "", "/items/{id}"]
+    header(page, "api-index", "Method").click()
+    # rows of a group that stay together share its path
+    assert page.evaluate(ROWS, "api-index") == ["GET", "GET", "POST", "DELETE"]
+    assert page.evaluate(PATHS) == ["/accounts", "/items", "", "/items/{id}"]
+    # sorted apart, each row shows its path
+    header(page, "api-index", "Summary").click()
+    assert page.evaluate(PATHS) == ["/items", "/accounts", "/items", "/items/{id}"]
+    page.locator("#plan-view-api-index input[type=search]").fill("items create")
+    assert page.evaluate(PATHS) == ["/items"]
+    # sections: a layer's heading stays with the rows of its layer
+    stack = page.locator("#plan-view-technology-stack input[type=search]")
+    stack.fill("vue")
+    assert page.evaluate(IDS, "technology-stack") == ["Frontend", ""]
+    assert status(page, "technology-stack") == "1 of 3 rows"
+    stack.fill("")
+    header(page, "technology-stack", "Version").click()
+    assert page.evaluate(ROWS, "technology-stack") == ["", "Vue", "React", "", "PostgreSQL"]
+    # the RBAC matrix filters but does not sort; the heat map and timeline are untouched
+    assert page.locator("#plan-view-roles-permissions input[type=search]").count() == 1
+    assert page.locator("#plan-view-roles-permissions button").count() == 0
+    assert page.locator("table.plan-risk-matrix button, table.plan-timeline button").count() == 0
+
+
+def test_without_javascript_every_row_is_there(registers, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(registers + "?risk-register.filter=nothing")
+    assert page.locator(".plan-view-controls, button.plan-sort").count() == 0
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
+    assert page.locator("#plan-view-risk-register tbody tr:visible").count() == 4
+    context.close()

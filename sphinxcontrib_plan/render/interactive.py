@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 #: the script, in ``static/``; added only to pages holding an interactive table
 SCRIPT = "plan-tables.js"
+#: builders whose pages get interactive tables
+PAGE_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,11 @@ class InteractiveTablesTransform(SphinxPostTransform):
     # resolver (10) turns the rows' links into plain references: a row's
     # object is found from its first pending plan reference
     default_priority = 7
-    formats = ("html",)
+    # the web page builders: e-books get the plain tables (readers seldom run scripts)
+    builders = PAGE_BUILDERS
 
     def run(self, **kwargs: Any) -> None:
         """Prepare every interactive collector table of the document."""
-        if self.app.builder.name.startswith("epub"):
-            return
         config = PlanConfig.from_sphinx(self.config)
         if config.interactive is False:
             return
@@ -287,7 +288,7 @@ def _put(entry: nodes.Element, value: str) -> None:
 def _add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                 doctree: nodes.document | None) -> None:
     """Link the script from the pages that hold an interactive table, and from no other."""
-    if doctree is None or app.builder.name.startswith("epub"):
+    if doctree is None or app.builder.name not in PAGE_BUILDERS:
         return
     if any("plan-interactive" in n["classes"] for n in doctree.findall(nodes.container)):
         app.add_js_file(SCRIPT, loading_method="defer")
