@@ -8,6 +8,7 @@ Driven by Playwright for Python against the system Chromium (Debian
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -368,4 +369,102 @@ def test_without_javascript_every_row_is_there(registers, browser):
     assert page.locator(".plan-view-controls, button.plan-sort").count() == 0
     assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
     assert page.locator("#plan-view-risk-register tbody tr:visible").count() == 4
+    context.close()
+
+
+# -- themes, dark mode and contrast -----------------------------------------------
+
+THEMES = {"furo": "furo", "pydata": "pydata_sphinx_theme"}
+
+#: WCAG 2 contrast of the text of every element matched, against the colour
+#: painted under it: the computed colours of the element and its ancestors
+#: (background colours and the one-colour gradients heat cells paint),
+#: composited; colours are normalised by drawing them on a canvas
+CONTRAST = """selector => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const rgba = color => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = 'rgba(0, 0, 0, 0)';
+    ctx.fillStyle = color;
+    ctx.fillRect(0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    return [d[0], d[1], d[2], d[3] / 255];
+  };
+  const over = (top, bottom) => top.slice(0, 3).map(
+    (c, i) => c * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+  const COLOR = /(?:rgba?|color|oklch|oklab|lab|lch|hsla?)\\([^()]*\\)/;
+  const background = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      const image = cs.backgroundImage.match(COLOR);
+      if (image && cs.backgroundImage.includes('gradient')) layers.push(rgba(image[0]));
+      layers.push(rgba(cs.backgroundColor));
+      if (layers.some(l => l[3] === 1)) break;
+    }
+    let colour = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) colour = over(layer, colour);
+    return colour;
+  };
+  const luminance = c => {
+    const [r, g, b] = c.slice(0, 3).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  return [...document.querySelectorAll(selector)].filter(e => e.textContent.trim() &&
+      e.getClientRects().length).map(e => {
+    const bg = background(e);
+    const fg = over(rgba(getComputedStyle(e).color), bg);
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    return {text: e.textContent.trim().slice(0, 30), classes: e.className,
+            ratio: Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100,
+            fg: fg.slice(0, 3).map(Math.round), bg: bg.slice(0, 3).map(Math.round)};
+  });
+}"""
+
+#: what must read at WCAG AA for text: badges, the heat map's risk ids, the
+#: filter's label and count, and the sort buttons
+TEXT = (".plan-badge, td.plan-heat a, .plan-view-controls label, .plan-view-status, "
+        "button.plan-sort")
+
+
+@pytest.fixture(scope="module", params=list(THEMES))
+def themed(request, tmp_path_factory) -> tuple[str, str]:
+    """The example project's registers page built with furo and with pydata."""
+    if importlib.util.find_spec(THEMES[request.param]) is None:
+        pytest.skip(f"{THEMES[request.param]} is not installed (pip install -e '.[test]')")
+    out = build(EXAMPLE, tmp_path_factory.mktemp(f"example-{request.param}"),
+                "-D", f"html_theme={THEMES[request.param]}")
+    return request.param, (out / "registers.html").as_uri()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_themes_contrast_and_screenshots(themed, browser, shots, scheme):
+    theme, url = themed
+    context = browser.new_context(viewport={"width": 1200, "height": 1200},
+                                  color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url + "?open-and-mitigating-risks-of.sort=-severity")
+    # the theme really is in that mode: its page background is dark or light
+    bg = page.evaluate(CONTRAST, "main, article, .bd-article, body")[0]["bg"]
+    assert (sum(bg) < 3 * 100) == (scheme == "dark"), (theme, scheme, bg)
+    results = page.evaluate(CONTRAST, TEXT)
+    assert len([r for r in results if "plan-badge" in r["classes"]]) > 50
+    assert len(page.evaluate(CONTRAST, "td.plan-heat a")) >= 9  # risk ids in heat cells
+    failing = [r for r in results if r["ratio"] < 4.5]
+    assert failing == [], (theme, scheme, failing)
+    # the picture: the register narrowed and sorted as a shared link opens it,
+    # themes' sticky headers out of the way
+    register = page.locator("#plan-view-open-and-mitigating-risks-of")
+    register.locator("input[type=search]").fill("high")
+    page.add_style_tag(content="header, .bd-header, .mobile-header { position: static !important; }")
+    target = shots / f"interactive-{theme}-{scheme}.png"
+    register.screenshot(path=str(target))
+    assert target.stat().st_size > 5_000
+    if os.environ.get("PLAN_SCREENSHOTS") == "1":
+        shutil.copyfile(target, ROOT / "docs" / "_static" / target.name)
     context.close()

@@ -152,3 +152,16 @@ def test_other_builders_see_plain_tables(make_app, rootdir, tmp_path, builder) -
         assert "plan-sort" not in text and "plan-view-" not in text
         assert "plan-tables.js" not in text
 
+
+
+def test_the_reference_names_every_declared_table() -> None:
+    from sphinxcontrib_plan.render.interactive import TABLES
+
+    reference = (Path(__file__).parent.parent / "docs" / "reference" / "collectors.md").read_text(
+        encoding="utf-8")
+    section = reference[reference.index("## Sorting and filtering in the browser"):]
+    for klass, mode in TABLES.items():
+        row = next(line for line in section.splitlines() if f"`{klass}`" in line)
+        assert ("filter only" in row) == (not mode.sort), klass
+        if mode.group == "sections":
+            assert "within each layer" in row, klass
