@@ -161,10 +161,13 @@
       button.setAttribute("aria-label", "Sort by " + column.label);
       th.appendChild(button);
     } else {
+      // inside the header's paragraph: a button holds phrasing content only
+      var holder = th.children.length === 1 && th.firstElementChild.tagName === "P"
+        ? th.firstElementChild : th;
       var label = document.createElement("span");
-      while (th.firstChild) label.appendChild(th.firstChild);
+      while (holder.firstChild) label.appendChild(holder.firstChild);
       button.appendChild(label);
-      th.appendChild(button);
+      holder.appendChild(button);
     }
     var icon = document.createElement("span");
     icon.className = "plan-sort-icon";
