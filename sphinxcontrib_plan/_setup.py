@@ -64,11 +64,12 @@ def _copy_css(app: Sphinx, exception: BaseException | None) -> None:
     if exception is None and app.builder.format == "html":
         static = Path(app.builder.outdir, "_static")
         static.mkdir(parents=True, exist_ok=True)
-        source, target = STATIC / "plan.css", static / "plan.css"
-        # a plain copy, replaced whenever the package's file changed: Sphinx's
-        # copy_asset_file refuses to overwrite (and warns) after an upgrade
-        if not target.exists() or target.read_bytes() != source.read_bytes():
-            shutil.copyfile(source, target)
+        for name in ("plan.css", "plan-tables.js"):
+            source, target = STATIC / name, static / name
+            # a plain copy, replaced whenever the package's file changed: Sphinx's
+            # copy_asset_file refuses to overwrite (and warns) after an upgrade
+            if not target.exists() or target.read_bytes() != source.read_bytes():
+                shutil.copyfile(source, target)
 
 
 # -- reading: finish each document's objects, store them ----------------------------
@@ -184,6 +185,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.domain import PlanDomain, setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.html import setup_html
+    from sphinxcontrib_plan.render.interactive import setup_interactive
     from sphinxcontrib_plan.render.latex import setup_latex
     from sphinxcontrib_plan.render.transform import setup_transforms
 
@@ -198,6 +200,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_recovery(app)
     setup_transforms(app)
     setup_html(app)
+    setup_interactive(app)
     setup_latex(app)
     app.connect("config-inited", _register_user_types, priority=450)
     app.connect("builder-inited", _builder_inited)

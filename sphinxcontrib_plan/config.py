@@ -38,6 +38,14 @@ def _check_types(value: object) -> bool:
     return isinstance(value, dict)
 
 
+def _check_interactive(value: object) -> bool:
+    from sphinxcontrib_plan.render.interactive import interactive_kinds
+
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, (list, tuple)) and all(v in interactive_kinds() for v in value)
+
+
 @dataclass(frozen=True)
 class PlanConfig:
     """Validated ``plan_*`` configuration of one build."""
@@ -60,6 +68,13 @@ class PlanConfig:
                 + ", ".join(f"``{k}``" for k in CONSISTENCY_CHECKS) + ".",
         "validator": _check_checks, "rebuild": "env", "types": "bool | list | dict",
         "py_types": (bool, list, tuple, dict)})
+    interactive: bool | list[str] = field(default=True, metadata={
+        "help": "Sortable, filterable collector tables in HTML, their view kept in the "
+                "URL: ``True`` (every collector), ``False`` (static tables, no script), "
+                "or a list of collector names, e.g. ``[\"risk-register\", \"query\"]``.",
+        "validator": _check_interactive, "rebuild": "html",
+        "types": "bool | list of collector names",
+        "py_types": (bool, list, tuple)})
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PlanConfig:

@@ -1,4 +1,7 @@
-"""The plan CSS in the themes we check by eye: linked, copied, and no warning from the build."""
+"""The plan CSS and script in the themes we check by eye: linked, copied, and no warning from the build.
+
+How they look, light and dark, is measured in ``test_browser.py``.
+"""
 
 from __future__ import annotations
 
@@ -34,3 +37,7 @@ def test_theme_builds_with_plan_css(make_app, rootdir, tmp_path, theme):
     assert 'class="plan-scroll' in registers
     assert "plan-meter plan-meter-" in registers
     assert 'class="plan-heat plan-heat-high plan-heat-6"' in registers
+    # the interactive registers' script: linked where registers are, in every theme
+    assert 'src="_static/plan-tables.js?v=' in registers
+    assert "plan-tables.js" not in (outdir / "index.html").read_text(encoding="utf-8")
+    assert (outdir / "_static" / "plan-tables.js").is_file()

@@ -1,0 +1,6 @@
+extensions = ["myst_parser", "sphinxcontrib_plan"]
+myst_enable_extensions = ["colon_fence", "tasklist"]
+project = "Interactive"
+exclude_patterns = ["_build"]
+show_warning_types = True
+plan_consistency_checks = False
