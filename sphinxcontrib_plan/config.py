@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
 from sphinxcontrib_plan.warnings import PlanWarning, warn
@@ -39,11 +40,9 @@ def _check_types(value: object) -> bool:
 
 
 def _check_interactive(value: object) -> bool:
-    from sphinxcontrib_plan.render.interactive import interactive_kinds
-
     if isinstance(value, bool):
         return True
-    return isinstance(value, (list, tuple)) and all(v in interactive_kinds() for v in value)
+    return isinstance(value, (list, tuple)) and all(v in COLLECTORS for v in value)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from sphinxcontrib_plan.importers.md_source import (
     link_target,
     strip_emphasis,
 )
+from sphinxcontrib_plan.model.fields import parse_options
 from sphinxcontrib_plan.model.ids import METHODS, parse_signature
+from sphinxcontrib_plan.model.placeholders import find_placeholder
 from sphinxcontrib_plan.model.types import BUILTIN, Kind
 
 #: types a table's rows may become
@@ -66,6 +68,9 @@ def add_field(made: Made, name: str, value: str) -> bool:
     text = value.strip() if kind is Kind.TEXT else strip_emphasis(link_target(value))
     if kind is Kind.WEEKS:
         text = re.sub(r"\s*[–—-]\s*", "-", text)
+    if kind is not Kind.TEXT and find_placeholder(text) is None \
+            and parse_options(BUILTIN[made.type], {name: text}, made.type)[1]:
+        return False  # not a value of the field's kind (a link where a date goes): prose
     made.directive.option(name, text, markup=kind is Kind.TEXT)
     return True
 

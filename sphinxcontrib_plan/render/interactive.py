@@ -23,19 +23,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.config import PlanConfig
+from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.ids import METHODS, slug
 from sphinxcontrib_plan.model.types import Kind
-from sphinxcontrib_plan.resolve import DERIVED
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from sphinxcontrib_plan.domain import PlanDomain
-    from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import ObjectType
 
 #: the script, in ``static/``; added only to pages holding an interactive table
@@ -86,16 +84,6 @@ TABLES: dict[str, TableMode] = {
     # a matrix rather than attributes; rows narrow by the filter
     "plan-rbac-matrix": TableMode(sort=False),
 }
-
-
-def interactive_kinds() -> tuple[str, ...]:
-    """The collector names ``plan_interactive`` accepts in its list.
-
-    :return: every collector's name
-    """
-    from sphinxcontrib_plan.directives.collectors import COLLECTORS
-
-    return tuple(COLLECTORS)
 
 
 def interactive_collectors(config: PlanConfig) -> frozenset[str] | None:
@@ -197,52 +185,28 @@ def _plain_grid(table: nodes.table) -> bool:
 def add_sort_values(domain: PlanDomain, table: nodes.table) -> None:
     """Put a ``<data class="plan-sort">`` element in each cell of a typed column.
 
-    A row's object is the first plan object it links to; a column's field is
-    the one whose label heads it. Cells of other columns (titles, free text,
-    lists) sort by their text in the browser.
+    The renderer marked what each column shows (``plan_columns``) and which
+    object each row is (``plan_record``); nothing is read back from the text.
+    Cells of other columns (titles, free text, lists) sort by their text in
+    the browser.
 
     :param domain: the plan domain
     :param table: an interactive table
     """
-    head = next(iter(table.findall(nodes.thead)))
-    headers = [entry.astext().strip() for entry in head[0].children]
+    columns = table.get("plan_columns") or []
     for body in table.findall(nodes.tbody):
         for row in body.children:
-            record = _row_record(domain, row)
+            record = domain.index.by_id.get(row.get("plan_record", ""))
             if record is None:
                 continue
             otype = domain.registry[record.type]
-            names = column_names(otype)
             view = domain.index.view(record)
-            for entry, header in zip(row.children, headers):
-                name = names.get(header)
+            for entry, name in zip(row.children, columns):
                 if name is None:
                     continue
                 value = sort_value(otype, name, view.get(name))
                 if value is not None:
                     _put(entry, value)
-
-
-def _row_record(domain: PlanDomain, row: nodes.Element) -> ObjectRecord | None:
-    for ref in row.findall(addnodes.pending_xref):
-        if ref.get("refdomain") == "plan":
-            record = domain.index.lookup(ref.get("reftarget", ""), None)
-            if record is not None:
-                return record
-    return None
-
-
-def column_names(otype: ObjectType) -> dict[str, str]:
-    """Field or derived name of each column header a table of *otype* can have.
-
-    :param otype: the type of the rows
-    :return: header label to name
-    """
-    derived = (*DERIVED["*"], *DERIVED.get(otype.name, ()))
-    names = {name.replace("-", " ").capitalize(): name for name in derived}
-    names.update({f.label: f.name for f in otype.all_fields})
-    names.update({"ID": "id", otype.label: "title"})
-    return names
 
 
 def sort_value(otype: ObjectType, name: str, value: object) -> str | None:

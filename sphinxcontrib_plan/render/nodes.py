@@ -122,8 +122,13 @@ def table(
     classes: Sequence[str] = (),
     widths: Sequence[int] | None = None,
     row_classes: Sequence[Sequence[str]] | None = None,
+    columns: Sequence[str | None] | None = None,
+    records: Sequence[str | None] | None = None,
 ) -> nodes.table:
     """A standard table with a header row.
+
+    What the columns and rows are is kept on the nodes for transforms that
+    enhance a table (sorting in HTML), so they never read it back from text.
 
     :param headers: column titles
     :param rows: cell contents (text, nodes or lists of nodes)
@@ -131,9 +136,13 @@ def table(
     :param classes: extra classes of the table
     :param widths: relative column widths (default: equal)
     :param row_classes: classes of each body row
+    :param columns: the field or derived value each column shows (``None``: other)
+    :param records: the id of the object each body row shows (``None``: none)
     :return: the node
     """
     tbl = nodes.table(classes=["plan-table", *classes])
+    if columns is not None:
+        tbl["plan_columns"] = list(columns)
     if caption:
         tbl += nodes.title(caption, caption)
     group = nodes.tgroup(cols=len(headers))
@@ -149,6 +158,8 @@ def table(
         row = _row(cells)
         if row_classes:
             row["classes"].extend(row_classes[i])
+        if records is not None and records[i] is not None:
+            row["plan_record"] = records[i]
         body += row
     if not rows:
         # an empty tbody is invalid in several writers (LaTeX among them)

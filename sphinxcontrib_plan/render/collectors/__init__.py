@@ -193,6 +193,7 @@ class Context:
             [[self.cell(r, c) for c in columns] for r in records],
             caption=caption if caption is not None else self.caption or None,
             classes=list(classes) if classes is not None else [f"plan-{self.kind}"],
+            columns=columns, records=[r.id for r in records],
         )
 
 

@@ -35,6 +35,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     columns = ctx.shown
     headers = ["Path", *(ctx.label(c) for c in columns)]
     rows = []
+    ids: list[str | None] = []
     for path, group in groupby(endpoints, key=lambda r: r.endpoint.path if r.endpoint else ""):
         for i, endpoint in enumerate(group):
             first = nodes.literal(path, path) if i == 0 else ""
@@ -49,4 +50,6 @@ def render(ctx: Context) -> list[nodes.Node]:
                 else:
                     cells.append(ctx.cell(endpoint, c))
             rows.append(cells)
-    return [table(headers, rows, caption=ctx.caption or None, classes=["plan-api-index"])]
+            ids.append(endpoint.id)
+    return [table(headers, rows, caption=ctx.caption or None, classes=["plan-api-index"],
+                  columns=["path", *columns], records=ids)]

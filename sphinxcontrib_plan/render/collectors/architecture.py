@@ -39,10 +39,12 @@ def render(ctx: Context) -> list[nodes.Node]:
     columns = ctx.shown
     users = used_by(ctx)
     rows = [[*(ctx.cell(comp, c) for c in columns),
-             joined([ctx.link(ctx.index.by_id[u]) for u in users.get(comp.id, ())])] for comp in components]
+             joined([ctx.link(ctx.index.by_id[u]) for u in users.get(comp.id, ())])]
+            for comp in components]
     headers = [*(ctx.heading(c) for c in columns), "Used by"]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Components",
-                                   classes=["plan-architecture"])]
+                                   classes=["plan-architecture"], columns=[*columns, None],
+                                   records=[c.id for c in components])]
     if any(c.fields.get("depends-on") for c in components):
         out += diagrams.figure(ctx, diagrams.component_graph(ctx, components),
                                what="component dependency graph",

@@ -50,15 +50,19 @@ def render(ctx: Context) -> list[nodes.Node]:
     for check in checks:
         groups.setdefault(_area(check), []).append(check)
     rows: list[list[object]] = []
+    ids: list[str | None] = []
     for area, members in groups.items():
         for i, check in enumerate(members):
             first: object = _area_cell(display(area), members) if i == 0 else ""
             rows.append([first, *(ctx.cell(check, c) for c in columns)])
+            ids.append(check.id)
     if len(groups) > 1:
         rows.append([_area_cell("All areas", checks), *([""] * len(columns))])
+        ids.append(None)
     headers = ["Area", *("Checklist" if c == "title" else ctx.heading(c) for c in columns)]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Compliance by area",
-                                   classes=["plan-compliance"])]
+                                   classes=["plan-compliance"], columns=["area", *columns],
+                                   records=ids)]
     sub = ctx.for_type("exemption")
     exemptions = sub.select()
     if exemptions:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinxcontrib_plan.render import diagrams
-from sphinxcontrib_plan.render.nodes import note, table
+from sphinxcontrib_plan.render.nodes import note
 from sphinxcontrib_plan.render.schema import (
     columns_table, fk_actions, fk_source, fk_target, schema_notes,
 )

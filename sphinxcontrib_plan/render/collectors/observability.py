@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.render.nodes import table
-
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from docutils import nodes
 
-    from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.render.collectors import Context
 
 

@@ -45,15 +45,19 @@ def render(ctx: Context) -> list[nodes.Node]:
         names.setdefault(layer.lower(), layer)
     rows: list[list[object]] = []
     row_classes: list[list[str]] = []
+    ids: list[str | None] = []
     for key, members in layers.items():
         rows.append(_group_row(names[key], len(columns)))
         row_classes.append(["plan-group-row"])
+        ids.append(None)
         for tech in members:
             rows.append([ctx.cell(tech, c) for c in columns])
             row_classes.append([])
+            ids.append(tech.id)
     headers = [ctx.heading(c) for c in columns]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Technology stack",
-                                   classes=["plan-tech-stack"], row_classes=row_classes)]
+                                   classes=["plan-tech-stack"], row_classes=row_classes,
+                                   columns=columns, records=ids)]
     for typ, caption in (("service", "Third-party services"), ("dependency", "New dependencies")):
         sub = ctx.for_type(typ)
         records = sub.select()
