@@ -26,7 +26,6 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.config import PlanConfig
-from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.ids import METHODS, slug
 from sphinxcontrib_plan.model.types import Kind
 
