@@ -57,6 +57,8 @@ def auth_tightened(before: Any, after: Any) -> bool:
     :return: ``True`` when an alternative of the base is gone
     """
     old, new = _alternatives(before), _alternatives(after)
+    if new is not None and frozenset({"none"}) in new:
+        return False  # anonymous calls allowed: every client still gets in
     if old is None or new is None:
         return str(before or "") != str(after or "")
     return not old <= new

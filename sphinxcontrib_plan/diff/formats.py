@@ -26,7 +26,7 @@ DIFF_SCHEMA_PATH = Path(__file__).parent.parent / "export" / "schema" / "plan-di
 #: longest value shown in text and Markdown before it is cut
 MAX_VALUE = 80
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 #: finding kinds in report order, with their headings
 KINDS = {"breaking": "Breaking changes", "slip": "Phases slipped", "risk": "Risks rose",
          "status": "Status transitions"}
@@ -77,9 +77,11 @@ def fence(lines: list[str], language: str = "diff") -> list[str]:
 
 def side_text(side: Side) -> str:
     """``origin/main (1a2b3c4)``, ``plan.json``, ``working tree``."""
-    if side.kind == "git" and side.revision and side.revision[:7] not in side.label:
-        return f"{side.label} ({side.revision[:7]})"
-    return side.label
+    if side.kind != "git" or not side.revision:
+        return side.label
+    if side.revision.startswith(side.label.lower()):  # a commit id: its short form
+        return side.revision[:7]
+    return f"{side.label} ({side.revision[:7]})"
 
 
 def type_heading(name: str) -> str:
