@@ -104,7 +104,7 @@ def find_signoff(data: dict[str, Any], plan_id: str, role: str) -> dict[str, Any
     """
     plans = [str(p["id"]) for p in data.get("plans", ()) if not p.get("external")]
     if plan_id not in plans:
-        near = difflib.get_close_matches(plan_id, plans, n=1)
+        near = difflib.get_close_matches(plan_id, plans, n=1, cutoff=0.5)
         hint = f"; did you mean {near[0]!r}?" if near else f"; plans: {', '.join(plans) or 'none'}"
         raise ApproveError(f"no plan {plan_id!r}{hint}")
     signoffs = [o for o in data.get("objects", ())
