@@ -228,3 +228,26 @@ def test_fingerprint_follows_content(edit):
     objects = _objects()
     edit(objects)
     assert plan_fingerprint("P", objects) != plan_fingerprint("P", _objects())
+
+
+def test_file_edited_during_the_build_is_left_alone(repo, capsys, monkeypatch):
+    from sphinxcontrib_plan.cli.sources import SideLoader
+
+    root, _ = repo
+    plan = root / "docs" / "plan.md"
+    real_get = SideLoader.get
+
+    def get_and_edit(self, ticket):
+        data = real_get(self, ticket)
+        plan.write_text(plan.read_text(encoding="utf-8") + "\nEdited meanwhile.\n",
+                        encoding="utf-8")
+        return data
+
+    monkeypatch.setattr(SideLoader, "get", get_and_edit)
+    code, _, err = approve(capsys, "S1", "--role", "Tech Lead", "--name", "X", "--source",
+                           str(root / "docs"))
+    edited = plan.read_text(encoding="utf-8")
+    assert code == 2
+    assert err == (f"sphinx-plan approve: error: {root / 'docs' / 'plan.md'} changed while the "
+                   "project was built; run approve again\n")
+    assert edited.endswith("\nEdited meanwhile.\n") and ":status: approved" not in edited

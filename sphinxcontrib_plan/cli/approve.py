@@ -130,7 +130,7 @@ def _snapshot(source: Path) -> dict[Path, tuple[int, int]]:
 
 
 def _git_note(source: Path) -> tuple[str | None, str | None]:
-    from sphinxcontrib_plan.diff.sources import head_revision
+    from sphinxcontrib_plan.cli.sources import head_revision
 
     revision = head_revision(source)
     if revision is None:
@@ -165,7 +165,8 @@ def approve(args: argparse.Namespace) -> str:
     :raise ApproveError: on any problem
     """
     from sphinxcontrib_plan.cli.source_edit import EditError, set_options
-    from sphinxcontrib_plan.diff.sources import DiffError, SideLoader, find_source
+    from sphinxcontrib_plan.cli.sources import SideLoader, find_source
+    from sphinxcontrib_plan.diff import DiffError
     from sphinxcontrib_plan.model.fingerprint import plan_fingerprint
 
     if not args.name.strip() or "\n" in args.name:

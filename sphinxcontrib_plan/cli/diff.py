@@ -85,7 +85,7 @@ def _run_diff(args: argparse.Namespace) -> int:
     from sphinxcontrib_plan.diff.classify import classify
     from sphinxcontrib_plan.diff.compare import compare, index_objects
     from sphinxcontrib_plan.diff.formats import to_json, to_markdown, to_text
-    from sphinxcontrib_plan.diff.sources import SideLoader
+    from sphinxcontrib_plan.cli.sources import SideLoader
 
     with SideLoader(args.source) as loader:
         base_ticket, base_side = loader.add(args.base)
@@ -104,7 +104,8 @@ def _run_drift(args: argparse.Namespace) -> int:
         load_document,
         planned_operations,
     )
-    from sphinxcontrib_plan.diff.sources import DiffError, SideLoader
+    from sphinxcontrib_plan.cli.sources import SideLoader
+    from sphinxcontrib_plan.diff import DiffError
 
     if args.head is not None:
         raise DiffError("--openapi compares one plan with the service: give at most BASE")
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     :param args: parsed arguments
     :return: the exit status
     """
-    from sphinxcontrib_plan.diff.sources import DiffError
+    from sphinxcontrib_plan.diff import DiffError
 
     try:
         if args.openapi is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sphinxcontrib_plan.diff.sources import DiffError
+from sphinxcontrib_plan.diff import DiffError
 from sphinxcontrib_plan.export.openapi import auth_schemes
 
 if TYPE_CHECKING:

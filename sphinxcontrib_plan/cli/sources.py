@@ -20,14 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sphinxcontrib_plan.diff import DiffError
 from sphinxcontrib_plan.diff.compare import Side
 
 #: where a project's Sphinx sources usually are, looked for in this order
 SOURCE_CANDIDATES = (".", "docs", "doc", "docs/source", "doc/source", "source")
-
-
-class DiffError(Exception):
-    """A side cannot be read or built; the message is one line."""
 
 
 def find_source(given: Path | None) -> Path:
