@@ -14,7 +14,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan import __version__
+from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.model.types import BUILTIN
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config",)),
     ("resolve and store", ("resolve", "domain")),
     ("render", ("render",)),
-    ("parse and export", ("directives", "export")),
+    ("parse and export", ("directives", "export", "diff")),
     ("cli", ("cli",)),
     ("setup", ("_setup", "__init__", "__main__")),
 ]
