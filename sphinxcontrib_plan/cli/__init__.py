@@ -13,14 +13,18 @@ if TYPE_CHECKING:
 
 DESCRIPTION = """\
 Work with sphinxcontrib-plan projects: start a plan from the template, import
-an existing one, check a project's plans, export plan.json or OpenAPI. Run 'sphinx-plan COMMAND -h'
-for the options of a command."""
+an existing one, check a project's plans, export plan.json or OpenAPI, compare
+two versions, record an approval. Run 'sphinx-plan COMMAND -h' for the
+options of a command."""
 EPILOG = """\
 examples:
   sphinx-plan new "Payment Methods" --id 001 --output docs/plans/
   sphinx-plan import legacy-plan.md -o docs/plans/
   sphinx-plan check docs
-  sphinx-plan export docs --format openapi -o openapi.json"""
+  sphinx-plan export docs --format openapi -o openapi.json
+  sphinx-plan diff origin/main --format markdown --fail-on breaking
+  sphinx-plan approve 001 --role "Tech Lead" --name "Priya Raman"
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     :return: the parser
     """
-    from sphinxcontrib_plan.cli import check, export, import_, new
+    from sphinxcontrib_plan.cli import approve, check, diff, export, import_, new
 
     parser = argparse.ArgumentParser(
         prog="sphinx-plan", description=DESCRIPTION, epilog=EPILOG,
@@ -39,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_parser(subparsers)
     check.add_parser(subparsers)
     export.add_parser(subparsers)
+    diff.add_parser(subparsers)
+    approve.add_parser(subparsers)
     return parser
 
 

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config",)),
     ("resolve and store", ("resolve", "domain")),
     ("render", ("render",)),
-    ("parse, import and export", ("directives", "importers", "export")),
+    ("parse, import and export", ("directives", "importers", "export", "diff")),
     ("cli", ("cli",)),
     ("setup", ("_setup", "__init__", "__main__")),
 ]

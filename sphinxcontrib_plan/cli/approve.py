@@ -1,0 +1,225 @@
+"""``sphinx-plan approve``: record a sign-off bound to the plan's current content."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "approve a plan: set a sign-off's status, date, name and content fingerprint"
+DESCRIPTION = """\
+Build the project (as 'check' does, nothing is written to it), compute the
+fingerprint of PLAN's content, and edit the source of the plan-signoff of
+ROLE in that plan in place: status approved, date (today, or the date of
+SOURCE_DATE_EPOCH, or --date), name, fingerprint and, when the project is in
+git, approved-at (the commit checked out). Every other byte of the file
+stays as it was. The fingerprint covers ids, titles, typed field values and
+body text of the plan's objects; formatting, reflowed paragraphs, option
+order, line numbers and the sign-offs themselves do not change it.
+
+exit status: 0 approved, 2 usage error, no such plan or role, an ambiguous
+role, a failed build, or a source file changed while the project was built."""
+EPILOG = """\
+examples:
+  sphinx-plan approve 001 --role "Tech Lead" --name "Priya Raman"
+  sphinx-plan approve 002 --role Security --name "Marcus Oyelaran" --source docs
+  SOURCE_DATE_EPOCH=1718000000 sphinx-plan approve 001 --role DevOps --name "Lena Fischer\""""
+_DIRECTIVE_NAMES = ("plan-signoff", "plan:signoff")
+_SOURCE_SUFFIXES = (".md", ".rst", ".txt", ".markdown")
+
+
+class ApproveError(Exception):
+    """The approval cannot be recorded; the message is one line."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Declare the ``approve`` subcommand.
+
+    :param subparsers: the main parser's subcommands
+    """
+    import argparse
+
+    parser = subparsers.add_parser(
+        "approve", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("plan", metavar="PLAN", help="the plan's id")
+    parser.add_argument("--role", required=True, help="the sign-off's role, e.g. 'Tech Lead'")
+    parser.add_argument("--name", required=True, help="who approves")
+    parser.add_argument("--date", type=_iso_date,
+                        help="date of the approval, YYYY-MM-DD (default: today, or "
+                             "SOURCE_DATE_EPOCH's date)")
+    parser.add_argument("--source", metavar="DIR", type=Path,
+                        help="the Sphinx source directory (default: ., docs, doc or source, "
+                             "whichever holds conf.py)")
+    parser.set_defaults(run=run)
+
+
+def _iso_date(value: str) -> str:
+    import argparse
+
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def approval_date(given: str | None) -> str:
+    """The approval's date: *given*, else ``SOURCE_DATE_EPOCH``'s (UTC), else today.
+
+    :param given: ``--date``
+    :return: ``YYYY-MM-DD``
+    :raise ApproveError: on a malformed ``SOURCE_DATE_EPOCH``
+    """
+    if given:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+        except (ValueError, OverflowError, OSError):
+            raise ApproveError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+    return date.today().isoformat()
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def find_signoff(data: dict[str, Any], plan_id: str, role: str) -> dict[str, Any]:
+    """The one local sign-off of *role* in plan *plan_id*.
+
+    :param data: the project's plan.json data
+    :param plan_id: the plan's id
+    :param role: the role, compared case- and space-insensitively
+    :return: the sign-off object
+    :raise ApproveError: no such plan, no such role, or more than one
+    """
+    plans = [str(p["id"]) for p in data.get("plans", ()) if not p.get("external")]
+    if plan_id not in plans:
+        near = difflib.get_close_matches(plan_id, plans, n=1, cutoff=0.5)
+        hint = f"; did you mean {near[0]!r}?" if near else f"; plans: {', '.join(plans) or 'none'}"
+        raise ApproveError(f"no plan {plan_id!r}{hint}")
+    signoffs = [o for o in data.get("objects", ())
+                if o.get("type") == "signoff" and o.get("plan") == plan_id and not o.get("external")]
+    found = [o for o in signoffs if _same(str(o.get("title", "")), role)]
+    if not found:
+        roles = [str(o.get("title")) for o in signoffs]
+        near = difflib.get_close_matches(role, roles, n=1)
+        hint = (f"; did you mean {near[0]!r}?" if near
+                else f"; its sign-offs: {', '.join(roles)}" if roles else "; it has no sign-offs")
+        raise ApproveError(f"plan {plan_id} has no sign-off for the role {role!r}{hint}")
+    if len(found) > 1:
+        where = ", ".join(f"{o.get('source')}:{o.get('line')}" for o in found)
+        raise ApproveError(f"plan {plan_id} has {len(found)} sign-offs for the role {role!r} "
+                           f"({where}); give each role once")
+    return found[0]
+
+
+def _snapshot(source: Path) -> dict[Path, tuple[int, int]]:
+    # stat of every source file before the build, to notice edits made while it runs
+    return {p.resolve(): (p.stat().st_mtime_ns, p.stat().st_size) for p in source.rglob("*")
+            if p.suffix in _SOURCE_SUFFIXES and p.is_file()}
+
+
+def _git_note(source: Path) -> tuple[str | None, str | None]:
+    from sphinxcontrib_plan.cli.sources import head_revision
+
+    revision = head_revision(source)
+    if revision is None:
+        return None, None
+    run = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=source,
+                         capture_output=True, check=False)
+    dirty = bool(run.stdout.strip())
+    note = (f"note: {str(source)!r} has uncommitted changes; approved-at names the commit "
+            f"{revision[:12]}, which does not hold them: commit the plan first") if dirty else None
+    return revision, note
+
+
+def _write(path: Path, text: str) -> None:
+    # atomic replace that keeps the file's permissions
+    data = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def approve(args: argparse.Namespace) -> str:
+    """Record the approval; the report line.
+
+    :param args: parsed arguments
+    :return: what was done
+    :raise ApproveError: on any problem
+    """
+    from sphinxcontrib_plan.cli.source_edit import EditError, set_options
+    from sphinxcontrib_plan.cli.sources import SideLoader, find_source
+    from sphinxcontrib_plan.diff import DiffError
+    from sphinxcontrib_plan.model.fingerprint import plan_fingerprint
+
+    if not args.name.strip() or "\n" in args.name:
+        raise ApproveError("--name must be a non-empty single line")
+    when = approval_date(args.date)
+    try:
+        source = find_source(args.source)
+        before = _snapshot(source)
+        with SideLoader(source) as loader:
+            ticket, _ = loader.add(None)
+            data = loader.get(ticket)
+    except DiffError as err:
+        raise ApproveError(str(err)) from None
+    signoff = find_signoff(data, args.plan, args.role)
+    if not signoff.get("source") or not signoff.get("line"):
+        raise ApproveError(f"the build gave no source line for the sign-off {signoff['id']!r}")
+    path = source / str(signoff["source"])
+    stat = path.stat()
+    if before.get(path.resolve()) != (stat.st_mtime_ns, stat.st_size):
+        raise ApproveError(f"{path} changed while the project was built; run approve again")
+    fingerprint = plan_fingerprint(args.plan, [*data.get("plans", ()), *data.get("objects", ())])
+    revision, note = _git_note(source)
+    values = {"status": "approved", "date": when, "name": " ".join(args.name.split()),
+              "fingerprint": fingerprint}
+    if revision:
+        values["approved-at"] = revision
+    raw = path.read_bytes()
+    try:
+        text = set_options(raw.decode("utf-8"), int(signoff["line"]), _DIRECTIVE_NAMES,
+                           str(signoff.get("title", "")), values)
+    except (EditError, UnicodeDecodeError) as err:
+        raise ApproveError(f"{path}:{signoff['line']}: {err}") from None
+    _write(path, text)
+    if note:
+        print(f"sphinx-plan approve: {note}", file=sys.stderr)
+    at = f", approved-at {revision[:12]}" if revision else ""
+    return (f"approved plan {args.plan} for {signoff.get('title')} "
+            f"({path}:{signoff['line']}): {values['name']}, {when}, {fingerprint}{at}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``approve``.
+
+    :param args: parsed arguments
+    :return: the exit status
+    """
+    try:
+        print(approve(args))
+    except ApproveError as err:
+        print(f"sphinx-plan approve: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"sphinx-plan approve: error: {err.strerror or err}: {err.filename or ''}",
+              file=sys.stderr)
+        return 2
+    return 0

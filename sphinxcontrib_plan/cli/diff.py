@@ -1,0 +1,142 @@
+"""``sphinx-plan diff``: plan changes between two versions, or drift against an OpenAPI document."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "changes of the plans between two versions, or drift against the service's OpenAPI"
+DESCRIPTION = """\
+Compare the plans of two versions of the project. BASE and HEAD are each a
+git revision of the project (a branch, tag or commit) or a plan.json file;
+without HEAD the working tree is compared. A revision is exported to a
+temporary directory and built there with this installed extension: the
+working tree and the repository are only read. Run it in the project like
+git, or give the Sphinx source directory with --source.
+
+Objects are matched by id. The report lists added, removed and changed
+objects with each changed value (before → after) and a short diff of changed
+bodies (a reflowed paragraph is no change), grouped by plan and type, and
+names breaking API changes, slipped phases, risks whose severity rose and
+status transitions.
+
+With --openapi FILE the planned endpoints (of the working tree, or of BASE)
+are compared with an OpenAPI 3.0/3.1 document of the service as built
+(JSON or YAML): endpoints planned but not implemented, implemented but not
+planned, responses, parameters and authentication that differ.
+
+exit status: 0 no changes that --fail-on names (always 0 without it),
+1 breaking changes (--fail-on breaking) or any change (--fail-on any),
+2 usage error, unreadable input or a build that failed."""
+EPILOG = """\
+examples:
+  sphinx-plan diff origin/main
+  sphinx-plan diff v1.0 v1.1 --source docs --format markdown
+  sphinx-plan diff origin/main --format markdown --fail-on breaking
+  sphinx-plan diff old/plan.json new/plan.json --format json
+  sphinx-plan diff --openapi openapi.json --fail-on breaking"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Declare the ``diff`` subcommand.
+
+    :param subparsers: the main parser's subcommands
+    """
+    import argparse
+
+    parser = subparsers.add_parser(
+        "diff", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("base", metavar="BASE", nargs="?",
+                        help="git revision or plan.json of the older version "
+                             "(with --openapi: the plan to check, default the working tree)")
+    parser.add_argument("head", metavar="HEAD", nargs="?",
+                        help="git revision or plan.json of the newer version "
+                             "(default: the working tree)")
+    parser.add_argument("--source", metavar="DIR", type=Path,
+                        help="the Sphinx source directory (default: ., docs, doc or source, "
+                             "whichever holds conf.py)")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                        help="text (default), markdown for a pull-request comment, json")
+    parser.add_argument("--fail-on", choices=("breaking", "any"),
+                        help="exit 1 on breaking changes, or on any change")
+    parser.add_argument("--openapi", metavar="FILE", type=Path,
+                        help="compare the planned endpoints with this implemented OpenAPI "
+                             "document instead")
+    parser.set_defaults(run=run)
+
+
+def _finish(args: argparse.Namespace, text: str | dict[str, Any], breaking: bool,
+            changed: bool) -> int:
+    """Write the report; the exit status ``--fail-on`` asks for."""
+    from sphinxcontrib_plan.export.json import dumps
+
+    sys.stdout.write(text if isinstance(text, str) else dumps(text))
+    if args.fail_on == "breaking":
+        return 1 if breaking else 0
+    return 1 if args.fail_on == "any" and changed else 0
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from sphinxcontrib_plan.diff.classify import classify
+    from sphinxcontrib_plan.diff.compare import compare, index_objects
+    from sphinxcontrib_plan.diff.formats import to_json, to_markdown, to_text
+    from sphinxcontrib_plan.cli.sources import SideLoader
+
+    with SideLoader(args.source) as loader:
+        base_ticket, base_side = loader.add(args.base)
+        head_ticket, head_side = loader.add(args.head)
+        base, head = loader.get(base_ticket), loader.get(head_ticket)
+    diff = compare(base, head, base_side=base_side, head_side=head_side)
+    classify(diff, index_objects(base)[0], index_objects(head)[0])
+    writer = {"json": to_json, "markdown": to_markdown, "text": to_text}[args.format]
+    return _finish(args, writer(diff), bool(diff.breaking), bool(diff.local))
+
+
+def _run_drift(args: argparse.Namespace) -> int:
+    from sphinxcontrib_plan.diff.drift import compare_api, drift_json, drift_markdown, drift_text
+    from sphinxcontrib_plan.diff.operations import (
+        implemented_operations,
+        load_document,
+        planned_operations,
+    )
+    from sphinxcontrib_plan.cli.sources import SideLoader
+    from sphinxcontrib_plan.diff import DiffError
+
+    if args.head is not None:
+        raise DiffError("--openapi compares one plan with the service: give at most BASE")
+    document = load_document(args.openapi)
+    with SideLoader(args.source) as loader:
+        ticket, side = loader.add(args.base)
+        plan = loader.get(ticket)
+    info = document.get("info") if isinstance(document.get("info"), dict) else {}
+    label = str(args.openapi)
+    if info.get("title"):
+        label += f" ({info['title']}" + (f" {info['version']}" if info.get("version") else "") + ")"
+    drift = compare_api(planned_operations(plan), implemented_operations(document), document,
+                        plan_label=side.label, implemented_label=label)
+    writer = {"json": drift_json, "markdown": drift_markdown, "text": drift_text}[args.format]
+    return _finish(args, writer(drift), bool(drift.breaking), bool(drift.findings))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``diff``.
+
+    :param args: parsed arguments
+    :return: the exit status
+    """
+    from sphinxcontrib_plan.diff import DiffError
+
+    try:
+        if args.openapi is not None:
+            return _run_drift(args)
+        if args.base is None:
+            raise DiffError("give BASE: a git revision or a plan.json (or --openapi FILE)")
+        return _run_diff(args)
+    except DiffError as err:
+        print(f"sphinx-plan diff: error: {err}", file=sys.stderr)
+        return 2

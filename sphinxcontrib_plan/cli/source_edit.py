@@ -1,0 +1,166 @@
+"""Set options of one directive in a MyST or reStructuredText source, changing nothing else.
+
+The directive is found at its recorded line (a few lines of slack, since
+parsers count nested lines slightly differently) and checked by name and
+argument. Its options may be ``:name: value`` lines (both syntaxes) or a MyST
+YAML block between ``---`` lines. An option that exists gets its new value in
+place (its continuation lines dropped); a new one is added after the last
+option with the same indentation. Line endings and every other byte stay as
+they were.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+#: lines searched around the recorded line
+SLACK = 3
+_MYST = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:.-]+)\}[ \t]*(?P<arg>.*?)\s*$")
+_RST = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>[\w:.-]+)::[ \t]*(?P<arg>.*?)\s*$")
+_OPTION = re.compile(r"^(?P<indent>[ \t]*):(?P<key>[^:\s][^:]*):(?:[ \t]+(?P<value>.*?))?\s*$")
+_YAML_KEY = re.compile(r"^(?P<indent>[ \t]*)(?P<key>[\w-]+):(?:[ \t]+(?P<value>.*?))?\s*$")
+
+
+class EditError(Exception):
+    """The directive is not where the build saw it, or cannot be edited safely."""
+
+
+@dataclass
+class _Block:
+    #: index of the first option line / of the line new options go before
+    insert_at: int
+    #: indentation of option lines
+    indent: str
+    #: ``field`` (``:key: value``) or ``yaml``
+    style: str
+    #: option name (lower case) to (first line index, line after its last line)
+    options: dict[str, tuple[int, int]]
+
+
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")):]
+
+
+def _find(lines: list[str], lineno: int, names: tuple[str, ...], argument: str) -> tuple[int, str]:
+    wanted = " ".join(argument.split()).casefold()
+    near = sorted(range(max(0, lineno - 1 - SLACK), min(len(lines), lineno + SLACK)),
+                  key=lambda i: abs(i - (lineno - 1)))
+    for i in near:
+        text = lines[i].rstrip("\r\n")
+        match = _MYST.match(text) or _RST.match(text)
+        if match and match.group("name") in names \
+                and " ".join(match.group("arg").split()).casefold() == wanted:
+            return i, ("myst" if match.re is _MYST else "rst")
+    raise EditError(f"line {lineno} no longer holds the {names[0]} directive {argument!r} "
+                    "(was the file changed meanwhile?)")
+
+
+def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
+    directive_indent = re.match(r"[ \t]*", lines[start]).group()  # type: ignore[union-attr]
+    options: dict[str, tuple[int, int]] = {}
+    indent: str | None = None
+    i = start + 1
+    while i < len(lines):
+        text = lines[i].rstrip("\r\n")
+        match = _OPTION.match(text)
+        if not match or (not myst and len(match.group("indent")) <= len(directive_indent)):
+            break
+        indent = indent if indent is not None else match.group("indent")
+        first = i
+        i += 1
+        # reST option values continue on lines indented deeper than the option
+        while not myst and i < len(lines) and lines[i].strip() and not _OPTION.match(
+                lines[i].rstrip("\r\n")) and len(lines[i]) - len(lines[i].lstrip()) > len(indent):
+            i += 1
+        options.setdefault(match.group("key").strip().lower(), (first, i))
+    if indent is None:
+        indent = directive_indent if myst else directive_indent + "   "
+    return _Block(i, indent, "field", options)
+
+
+def _yaml_block(lines: list[str], start: int) -> _Block:
+    options: dict[str, tuple[int, int]] = {}
+    indent = re.match(r"[ \t]*", lines[start + 1]).group()  # type: ignore[union-attr]
+    i = start + 2
+    while i < len(lines) and lines[i].strip() != "---":
+        match = _YAML_KEY.match(lines[i].rstrip("\r\n"))
+        if match and match.group("indent") == indent:
+            options.setdefault(match.group("key").lower(), (i, i + 1))
+        elif options and lines[i].strip():
+            first, _ = options[list(options)[-1]]
+            options[list(options)[-1]] = (first, i + 1)  # a value continued on the next line
+        i += 1
+    if i >= len(lines):
+        raise EditError(f"the option block opened at line {start + 2} is not closed with '---'")
+    return _Block(i, indent, "yaml", options)
+
+
+def _yaml_value(value: str) -> str:
+    # a JSON string is a YAML string: quote whenever plain YAML could read something else
+    plain = re.fullmatch(r"[A-Za-z0-9_.][\w .@/+-]*", value) and not re.fullmatch(
+        r"(?i)(true|false|yes|no|on|off|null|~|[\d.eE+-]+|\d{4}-\d\d-\d\d)", value)
+    return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def set_options(text: str, lineno: int, names: tuple[str, ...], argument: str,
+                values: dict[str, str]) -> str:
+    """Set *values* as options of the directive at *lineno*.
+
+    :param text: the whole source file
+    :param lineno: the directive's line (1-based) as the build recorded it
+    :param names: the directive's accepted names, e.g. ``("plan-signoff", "plan:signoff")``
+    :param argument: the directive's argument, to check the right directive is edited
+    :param values: option name to new value (one line each), in the order new ones are added
+    :return: the new text
+    :raise EditError: when the directive is not found or a value spans lines
+    """
+    for key, value in values.items():
+        if "\n" in value or "\r" in value:
+            raise EditError(f"the value of {key!r} must be one line")
+    lines = text.splitlines(keepends=True)
+    start, syntax = _find(lines, lineno, names, argument)
+    eol = _ending(lines[start]) or "\n"
+    if syntax == "myst" and start + 1 < len(lines) and lines[start + 1].strip() == "---":
+        block = _yaml_block(lines, start)
+    else:
+        block = _field_block(lines, start, syntax == "myst")
+    missing_eol = not _ending(lines[-1])
+    if missing_eol:
+        lines[-1] += eol  # appending after a last line without newline must not join lines
+
+    def render(key: str, value: str) -> str:
+        if block.style == "yaml":
+            return f"{block.indent}{key}: {_yaml_value(value)}{eol}"
+        return f"{block.indent}:{key}: {value}{eol}".replace(f": {eol}", f":{eol}")
+
+    replaced: dict[int, tuple[int, str]] = {}
+    added: list[str] = []
+    for key, value in values.items():
+        span = block.options.get(key.lower())
+        if span is None:
+            added.append(render(key, value))
+        else:
+            first, end = span
+            old = _OPTION.match(lines[first].rstrip("\r\n")) or _YAML_KEY.match(
+                lines[first].rstrip("\r\n"))
+            spelled = old.group("key").strip() if old else key
+            replaced[first] = (end, render(spelled, value))
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i == block.insert_at:
+            out += added
+        if i in replaced:
+            end, line = replaced[i]
+            out.append(line)
+            i = end
+            continue
+        out.append(lines[i])
+        i += 1
+    if block.insert_at >= len(lines):
+        out += added
+    if missing_eol and out and out[-1] is lines[-1]:
+        out[-1] = out[-1][: -len(eol)]  # the untouched last line keeps having no newline
+    return "".join(out)

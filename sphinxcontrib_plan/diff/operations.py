@@ -1,0 +1,209 @@
+"""Operations of an API, from an implemented OpenAPI document and from a plan, in one shape.
+
+An OpenAPI 3.0 or 3.1 document (JSON or YAML; Swagger 2.0 is read too) is
+loaded with its internal ``$ref`` s resolved (``#/components/...``; a cycle
+or a reference to another file is left as it is). Paths are compared with
+templated segments normalised, so ``/users/{id}``, ``/users/{user_id}`` and
+``/users/:id`` are one path; a trailing slash is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from sphinxcontrib_plan.diff import DiffError
+from sphinxcontrib_plan.export.openapi import auth_schemes
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_TEMPLATE = re.compile(r"^(?:\{[^{}]*\}|:[A-Za-z_]\w*|<[^<>]*>)$")
+
+
+def normalise_path(path: str) -> str:
+    """A path with every templated segment written ``{}`` and no query or trailing slash.
+
+    :param path: e.g. ``/users/{user_id}/``
+    :return: e.g. ``/users/{}``
+    """
+    path = path.strip().partition("?")[0]
+    segments = ["{}" if _TEMPLATE.match(s) else s for s in path.strip("/").split("/")]
+    return "/" + "/".join(s for s in segments if s)
+
+
+@dataclass
+class Operation:
+    """One method on one path, planned or implemented."""
+
+    method: str
+    #: the path as written
+    path: str
+    #: response codes as written (``200``, ``4XX``, ``default``)
+    responses: set[str] = field(default_factory=set)
+    #: ``(in, name)`` of query, header and cookie parameters, to whether they are required
+    parameters: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: whether the operation needs authentication (``None``: not stated)
+    auth: bool | None = None
+    #: plan object id, or operationId
+    ident: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(METHOD, normalised path)``, how planned and implemented operations are matched."""
+        return self.method.upper(), normalise_path(self.path)
+
+    @property
+    def signature(self) -> str:
+        """``METHOD /path`` as written."""
+        return f"{self.method.upper()} {self.path}"
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Read an OpenAPI document, JSON or YAML.
+
+    :param path: the file
+    :return: its data
+    :raise DiffError: when it cannot be read or is not OpenAPI
+    """
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DiffError(f"cannot read {str(path)!r}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise DiffError(f"{str(path)!r} is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise DiffError(f"{str(path)!r} is neither JSON nor YAML{where}") from None
+    if not isinstance(data, dict) or not ("openapi" in data or "swagger" in data):
+        raise DiffError(f"{str(path)!r} is not an OpenAPI document: it has no 'openapi' key")
+    version = str(data.get("openapi") or data.get("swagger"))
+    if not version.startswith(("3.0", "3.1", "2.")):
+        raise DiffError(f"{str(path)!r} is OpenAPI {version}; 2.0, 3.0 and 3.1 are read")
+    if not isinstance(data.get("paths", {}), dict):
+        raise DiffError(f"{str(path)!r}: 'paths' is not a mapping")
+    return data
+
+
+def resolve(document: Mapping[str, Any], value: Any, seen: tuple[str, ...] = ()) -> Any:
+    """*value* with its internal ``$ref`` s replaced by what they point to.
+
+    :param document: the whole document
+    :param value: a part of it
+    :param seen: references being resolved (a cycle is left as a ``$ref``)
+    :return: the resolved value (a new object; the document is unchanged)
+    """
+    if isinstance(value, list):
+        return [resolve(document, v, seen) for v in value]
+    if not isinstance(value, dict):
+        return value
+    ref = value.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#") and ref not in seen:
+        target: Any = document
+        for part in ref[1:].split("/")[1:]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, dict) else None
+        if target is not None:
+            return resolve(document, target, (*seen, ref))
+    return {k: resolve(document, v, seen) for k, v in value.items()}
+
+
+def _security_required(requirements: Any) -> bool | None:
+    if not isinstance(requirements, list):
+        return None
+    # an empty requirement object allows anonymous calls
+    return bool(requirements) and all(isinstance(r, dict) and r for r in requirements)
+
+
+def _parameters(items: Any) -> dict[tuple[str, str], bool]:
+    params: dict[tuple[str, str], bool] = {}
+    for param in items or ():
+        if not isinstance(param, dict) or "name" not in param:
+            continue
+        where = str(param.get("in", "query"))
+        if where in ("query", "header", "cookie"):
+            params[(where, str(param["name"]))] = bool(param.get("required"))
+    return params
+
+
+def server_prefix(document: Mapping[str, Any]) -> str:
+    """The path part of the first server URL (or Swagger's ``basePath``), ``""`` for none.
+
+    :param document: the OpenAPI document
+    :return: e.g. ``/api/v1``
+    """
+    servers = document.get("servers")
+    url = servers[0].get("url", "") if isinstance(servers, list) and servers \
+        and isinstance(servers[0], dict) else str(document.get("basePath") or "")
+    path = urlsplit(str(url)).path if "://" in str(url) else str(url)
+    return path.rstrip("/") if path.startswith("/") else ""
+
+
+def implemented_operations(document: Mapping[str, Any]) -> list[Operation]:
+    """Every operation of an OpenAPI document.
+
+    :param document: the document (references are resolved here)
+    :return: the operations in document order
+    """
+    default_auth = _security_required(document.get("security"))
+    operations = []
+    for path, item in (document.get("paths") or {}).items():
+        item = resolve(document, item)
+        if not isinstance(item, dict):
+            continue
+        shared = _parameters(item.get("parameters"))
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            security = _security_required(op.get("security"))
+            operations.append(Operation(
+                method, str(path), {str(code) for code in op.get("responses") or {}},
+                {**shared, **_parameters(op.get("parameters"))},
+                default_auth if security is None else security, op.get("operationId")))
+    return operations
+
+
+def planned_operations(plan: Mapping[str, Any]) -> list[Operation]:
+    """The HTTP endpoints of a ``plan.json`` document (WebSocket and external ones left out).
+
+    :param plan: the plan.json data
+    :return: one operation per endpoint, in document order
+    """
+    codes: dict[str, set[str]] = {}
+    for obj in plan.get("objects", ()):
+        if obj.get("type") == "response" and obj.get("parent"):
+            code = (obj.get("data") or {}).get("code") or str(obj.get("title", "")).split(" ")[0]
+            codes.setdefault(str(obj["parent"]), set()).add(str(code))
+    operations = []
+    for obj in plan.get("objects", ()):
+        if obj.get("type") != "endpoint" or obj.get("external"):
+            continue
+        data = obj.get("data") or {}
+        title_method, _, title_path = str(obj.get("title", "")).partition(" ")
+        method = str(data.get("method") or title_method).lower()
+        if method not in HTTP_METHODS:
+            continue
+        path = str(data.get("path") or title_path).strip()
+        params = {("query", name.split("=", 1)[0]): False
+                  for name in path.partition("?")[2].split("&") if name.split("=", 1)[0]}
+        params.update(_parameters(data.get("parameters")))
+        auth = (obj.get("fields") or {}).get("auth")
+        schemes = auth_schemes(str(auth)) if auth else None
+        needs_auth = None if not auth else not (schemes and ["none"] in schemes)
+        operations.append(Operation(method, path.partition("?")[0], codes.get(obj["id"], set()),
+                                    params, needs_auth, str(obj["id"])))
+    return operations
