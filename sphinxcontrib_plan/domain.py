@@ -244,7 +244,10 @@ class PlanDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         """Every object, for ``objects.inv``, intersphinx and search."""
-        for record in self.records():
+        index = self.index
+        for record in index.records:
+            if index.by_id.get(record.id) is not record:
+                continue  # a duplicate: its id names the first holder
             if not self.registry.get(record.type) or not self.registry[record.type].role:
                 continue
             yield record.id, record.title, record.type, record.docname, record.anchor, 1

@@ -12,6 +12,7 @@ incremental builds report the same set.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.consistency import RULES
@@ -47,8 +48,20 @@ def build_index(
     index = ResolvedIndex(docs=frozenset(docs),
                           named_types=tuple(t.name for t in registry if t.named))
     duplicates: list[tuple[ObjectRecord, ObjectRecord]] = []
+    moved: dict[tuple[str, str], str] = {}  # (docname, derived id) -> the id given instead
     for record in records:
+        if record.parent and (record.docname, record.parent) in moved:
+            record = replace(record, parent=moved[record.docname, record.parent])
         first = index.by_id.get(record.id)
+        if first is not None and _distinct_type(first, record):
+            # a derived id never collides across types of one plan: the later object
+            # (in document order) takes its type into its id
+            old = record.id
+            record = replace(record, id=_typed_id(record))
+            moved[record.docname, old] = record.id
+            index.aliases[record.type, old] = record
+            index.renamed.setdefault(record.docname, {})[record.order] = record.id
+            first = index.by_id.get(record.id)
         if first is not None:
             duplicates.append((record, first))
         else:
@@ -68,6 +81,17 @@ def build_index(
     for otype in registry:
         index.fingerprints[otype.name] = _fingerprint(index.by_type.get(otype.name, ()))
     return index, duplicates
+
+
+def _distinct_type(first: ObjectRecord, record: ObjectRecord) -> bool:
+    """Whether *record* derived the id of an object of another type in its plan."""
+    return first.type != record.type and first.plan == record.plan and "id" not in record.fields
+
+
+def _typed_id(record: ObjectRecord) -> str:
+    """``<plan>-<type>-<slug>``: the derived id with the type put in."""
+    prefix = f"{record.plan}-" if record.plan else ""
+    return f"{prefix}{record.type}-{record.id.removeprefix(prefix)}"
 
 
 def resolve(
@@ -91,8 +115,10 @@ def resolve(
     findings += _check_cycles(index)
     for rule in RULES:
         if config.check_enabled(rule.name):
-            findings += [Finding("consistency", f"{message} [{rule.name}]", record.location)
-                         for record, message in rule.check(index)]
+            # consistency findings name their rule: the key plan_consistency_checks takes
+            suffix = f" [{rule.name}]" if rule.subtype == "consistency" else ""
+            findings += [Finding(rule.subtype, message + suffix, location)
+                         for location, message in rule.check(index)]
     return index, findings
 
 
@@ -257,4 +283,9 @@ def pages_to_refresh(
         # added or removed; they are the targets that name no object
         refresh |= {doc for doc, targets in xrefs.items()
                     if any(t not in links and t not in old_links for t in targets)}
-    return refresh, {"fingerprints": index.fingerprints, "links": links, "docs": index.docs}
+    # a page whose object took another id (or got its derived one back) shows the new one
+    old_renamed = state.get("renamed", {})
+    refresh |= {doc for doc in set(old_renamed) | set(index.renamed)
+                if old_renamed.get(doc) != index.renamed.get(doc)}
+    return refresh, {"fingerprints": index.fingerprints, "links": links, "docs": index.docs,
+                     "renamed": index.renamed}

@@ -58,6 +58,11 @@ class PlanWarning(enum.Enum):
     CONFIG = "config"
     """A ``plan_*`` configuration value is invalid and its default is used instead."""
 
+    PLACEHOLDER = "placeholder"
+    """A plan in review or later still holds a template placeholder (``TODO``, ``TBD``,
+    ``[Name]``, ``[YYYY-MM-DD]``, ``[e.g., …]``) in a title or field; a placeholder in a
+    typed field (a date, an enum) reads as unset. A draft may hold them."""
+
     @property
     def code(self) -> str:
         """The name used in ``suppress_warnings``, e.g. ``plan.field``."""
@@ -93,6 +98,9 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
     PlanWarning.FILTER: (
         ":::{plan-risk-register}\n:filter: impact >= \n:::",
         ":::{plan-risk-register}\n:filter: impact >= medium\n:::"),
+    PlanWarning.PLACEHOLDER: (
+        ":::{plan} Payments\n:id: 001\n:status: in-review\n:owner: [Name]\n:::",
+        ":::{plan} Payments\n:id: 001\n:status: in-review\n:owner: Payments Team\n:::"),
     PlanWarning.CONSISTENCY: (
         ":::{plan} Payments\n:id: 001\n:status: approved\n:::\n\n"
         ":::{plan-signoff} Tech Lead\n:status: pending\n:::",

@@ -17,6 +17,7 @@ from sphinxcontrib_plan.directives.options import (
 from sphinxcontrib_plan.directives.pending import PARENTS, PENDING, PendingObject
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
+from sphinxcontrib_plan.model.placeholders import find_placeholder
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.render.nodes import display
 from sphinxcontrib_plan.render.objects import body_text, fields_table, has_markup, header
@@ -70,13 +71,30 @@ class PlanObjectDirective(SphinxDirective):
         :param message: the message
         :param option: the option concerned, when its line can be found
         """
-        location = self.get_location()
+        warn(subtype, message, location=self.location_of(option), env=self.env)
+
+    def location_of(self, option: str | None) -> str:
+        """``source:line`` of an option, or of the directive when it cannot be found.
+
+        :param option: the option name, ``None`` for the directive
+        :return: the location
+        """
         offset = option_offset(directive_text(self), option) if option else None
         if offset is not None:
             source, line = self.state_machine.get_source_and_line(self.lineno + offset)
             if source and line:
-                location = f"{source}:{line}"
-        warn(subtype, message, location=location, env=self.env)
+                return f"{source}:{line}"
+        return self.get_location()
+
+    def nesting_hint(self, parent: str) -> str:
+        """How to nest this directive in its parent, in the document's syntax: the
+        usual cause is a parent fence closed too early."""
+        if self.env.doc2path(self.env.docname).suffix == ".md":
+            return (f"If it is written inside a plan-{parent}, check the fences: the "
+                    f"plan-{parent} fence must be longer than this one (:::: around :::, "
+                    "```` around ```), or this one's closing fence ends the outer one")
+        return (f"If it is written inside a plan-{parent}, indent it under the "
+                f".. plan-{parent}:: line, after a blank line")
 
     def parse_inline_nodes(self, text: str) -> list[nodes.Node]:
         """Parse *text* as inline markup of the document's syntax (reST or MyST).
@@ -149,8 +167,15 @@ class PlanObjectDirective(SphinxDirective):
         """Read, validate and render the object; note it for the domain."""
         otype = self.otype
         values, problems = parse_options(otype, raw_options(self), self.name)
+        placeholders = []
         for problem in problems:
-            self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
+            if problem.subtype == "placeholder":
+                # whether it is a problem depends on the plan's status: decided later
+                line = self.location_of(problem.name).rpartition(":")[2]
+                placeholders.append((problem.name, problem.message,
+                                     int(line) if line.isdigit() else self.lineno))
+            else:
+                self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
         title = self.prepare(self.title_text(), values)
 
         container = nodes.container(
@@ -162,6 +187,10 @@ class PlanObjectDirective(SphinxDirective):
         pending: list[PendingObject] = self.env.temp_data.setdefault(PENDING, [])
         key = len(pending)
         entry = PendingObject(otype.name, title, values, self.lineno)
+        in_title = find_placeholder(title) if title else None
+        if in_title is not None:
+            entry.placeholders.append(("title", in_title, self.lineno))
+        entry.placeholders += placeholders
         pending.append(entry)
         container["plan_key"] = key
 
@@ -172,7 +201,7 @@ class PlanObjectDirective(SphinxDirective):
             else:
                 self.warn(PlanWarning.NESTING,
                           f"{self.name} belongs inside plan-{otype.parent}; it is shown "
-                          "but not attached to any object")
+                          f"but not attached to any object. {self.nesting_hint(otype.parent)}")
         parents.append((otype.name, key))
         try:
             offset = myst_body_offset(self)

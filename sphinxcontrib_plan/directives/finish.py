@@ -166,12 +166,14 @@ def finish_document(
         for slot in node.findall(nodes.inline):
             if "plan-object-id" in slot["classes"]:
                 slot += nodes.Text(oid)
+                # the index may give the object another id (a type of its plan had it first)
+                slot["plan_order"] = order
                 break
         record = ObjectRecord(
             type=entry.type, id=oid, title=entry.title, plan=plan, docname=docname,
             lineno=entry.lineno or 0, anchor=anchor, fields=entry.values, checks=entry.checks,
             parent=parent.id if parent else None, order=order, data=entry.data,
-            markup=entry.markup, body=entry.body,
+            markup=entry.markup, body=entry.body, placeholders=tuple(entry.placeholders),
         )
         finished[key] = record
         out.records.append(record)

@@ -37,3 +37,5 @@ class PendingObject:
     markup: dict[str, Spans] = field(default_factory=dict)
     #: the body's text, nested objects left out
     body: str = ""
+    #: template placeholders in the title and fields: ``(field, text, line)``
+    placeholders: list[tuple[str, str, int]] = field(default_factory=list)

@@ -69,7 +69,8 @@ def add_field(made: Made, name: str, value: str) -> bool:
     if kind is Kind.WEEKS:
         text = re.sub(r"\s*[–—-]\s*", "-", text)
     if kind is not Kind.TEXT and find_placeholder(text) is None \
-            and parse_options(BUILTIN[made.type], {name: text}, made.type)[1]:
+            and any(p.subtype != "placeholder"
+                    for p in parse_options(BUILTIN[made.type], {name: text}, made.type)[1]):
         return False  # not a value of the field's kind (a link where a date goes): prose
     made.directive.option(name, text, markup=kind is Kind.TEXT)
     return True

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
 
-    Finding = tuple[ObjectRecord, str]
+    #: where (``(docname, line)``) and what
+    Finding = tuple[tuple[str, int], str]
 
 #: plan statuses from which every sign-off is expected to be given
 _APPROVED = ("approved", "in-progress", "completed")
@@ -28,7 +29,7 @@ def _signoff(index: ResolvedIndex) -> Iterator[Finding]:
         for s in index.of_type("signoff", (plan.id,)):
             state = s.fields.get("status")
             if state in ("pending", "rejected"):
-                yield s, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} is "
+                yield s.location, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} is "
                           f"{state}; approve it, or set the plan's status back to in-review")
 
 
@@ -36,13 +37,13 @@ def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
     for plan in index.of_type("plan"):
         view = index.view(plan)
         if plan.fields.get("status") == "completed" and view["total"] > view["done"]:
-            yield plan, (f"plan {plan.id!r} is completed but {view['total'] - view['done']} of "
+            yield plan.location, (f"plan {plan.id!r} is completed but {view['total'] - view['done']} of "
                          f"its {view['total']} phase deliverables are open; tick them or set the "
                          "plan's status back to in-progress")
     for phase in index.of_type("phase"):
         if phase.fields.get("status") == "done" and phase.checks and phase.checks[0] < phase.checks[1]:
             done, total = phase.checks
-            yield phase, (f"phase {phase.id!r} is done but {total - done} of its {total} "
+            yield phase.location, (f"phase {phase.id!r} is done but {total - done} of its {total} "
                           "deliverables are open; tick them or set status: in-progress")
 
 
@@ -52,7 +53,7 @@ def _risk_owner(index: ResolvedIndex) -> Iterator[Finding]:
         if severity is not None and severity.high:
             missing = [f for f in ("owner", "mitigation") if not risk.fields.get(f)]
             if missing and risk.fields.get("status") != "closed":
-                yield risk, (f"high-severity risk {risk.id!r} ({severity.label}) has no {' and no '.join(missing)}; "
+                yield risk.location, (f"high-severity risk {risk.id!r} ({severity.label}) has no {' and no '.join(missing)}; "
                              "add :owner: and :mitigation:")
 
 
@@ -61,7 +62,7 @@ def _responses(index: ResolvedIndex) -> Iterator[Finding]:
         if endpoint.endpoint is not None and endpoint.endpoint.websocket:
             continue
         if not index.children.get(endpoint.id):
-            yield endpoint, (f"endpoint {endpoint.title!r} has no responses; nest at least "
+            yield endpoint.location, (f"endpoint {endpoint.title!r} has no responses; nest at least "
                              "one plan-response in it")
 
 
@@ -77,7 +78,7 @@ def _phase_order(index: ResolvedIndex) -> Iterator[Finding]:
                 continue
             # weeks are inclusive (3-4 ends with week 4); dates are instants
             if start <= end if isinstance(start, int) else start < end:
-                yield phase, (f"phase {phase.id!r} starts ({start}) before the phase it depends "
+                yield phase.location, (f"phase {phase.id!r} starts ({start}) before the phase it depends "
                               f"on, {dep.id!r}, ends ({end}); start it later or drop the "
                               "depends-on")
 
@@ -94,9 +95,29 @@ def _dependency(index: ResolvedIndex) -> Iterator[Finding]:
         plan = index.by_id.get(dep.plan or "")
         if plan is not None and plan.fields.get("status") in _APPROVED \
                 and dep.fields.get("approval") == "pending":
-            yield dep, (f"plan {plan.id!r} is {plan.fields['status']} but the new dependency "
+            yield dep.location, (f"plan {plan.id!r} is {plan.fields['status']} but the new dependency "
                         f"{dep.title!r} is still pending approval; set its :approval: to "
                         "approved or rejected")
+
+
+#: plan statuses from which placeholders are problems (a draft may hold them)
+_REVIEWED = ("in-review", *_APPROVED)
+
+
+def _placeholders(index: ResolvedIndex) -> Iterator[Finding]:
+    for record in index.records:
+        plan = index.by_id.get(record.id if record.type == "plan" else record.plan or "")
+        status = plan.fields.get("status") if plan is not None and plan.type == "plan" else None
+        if not record.placeholders or status not in _REVIEWED:
+            continue
+        assert plan is not None  # a status was found
+        for field, text, line in record.placeholders:
+            what = "the title" if field == "title" else f":{field}:"
+            whose = "the plan" if plan is record else f"plan {plan.id!r}"
+            yield (record.docname, line), (
+                f"{record.type} {record.id!r}: {what} still holds the template placeholder "
+                f"{text!r}; {whose} is {status}, so write the real value (placeholders are "
+                "fine while the plan is a draft)")
 
 
 @dataclass(frozen=True)
@@ -109,6 +130,8 @@ class Rule:
     help: str
     #: the check: findings over the index
     check: Callable[[ResolvedIndex], Iterator[Finding]]
+    #: the warning subtype of its findings
+    subtype: str = "consistency"
 
 
 #: every rule, in the order they run
@@ -120,4 +143,7 @@ RULES: tuple[Rule, ...] = (
     Rule("responses", "an endpoint has no responses", _responses),
     Rule("phase-order", "a phase starts before a phase it depends on ends", _phase_order),
     Rule("dependency", "a new dependency is still pending in an approved plan", _dependency),
+    Rule("placeholder", "a plan in review or later still holds template placeholders (TODO, "
+         "TBD, [Name], [YYYY-MM-DD], [e.g., …]) in titles or fields", _placeholders,
+         subtype="placeholder"),
 )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.errors import PlanError
 from sphinxcontrib_plan.model.names import did_you_mean, nearest
+from sphinxcontrib_plan.model.placeholders import find_placeholder
 from sphinxcontrib_plan.model.types import Kind
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ class FieldProblem(PlanError):
 class Problem:
     """A problem found while reading options, reported as a warning."""
 
-    #: ``field`` (bad value) or ``option`` (unknown option)
+    #: ``field`` (bad value), ``option`` (unknown option) or ``placeholder`` (a
+    #: template placeholder, reported later and only once its plan is under review)
     subtype: str
     #: option name concerned
     name: str
@@ -195,6 +197,11 @@ def parse_options(
                 f"{directive}: unknown option {name!r}{hint} Allowed: {', '.join(names)}",
             ))
             continue
+        placeholder = find_placeholder(text) if text else None
+        if placeholder is not None:
+            problems.append(Problem("placeholder", key, placeholder))
+            if spec.kind is not Kind.TEXT:
+                continue  # a date or enum still to fill in reads as unset, not as a bad value
         try:
             if text is None and spec.kind is not Kind.FLAG:
                 raise FieldProblem(f"the option needs a value ({allowed(spec)})")

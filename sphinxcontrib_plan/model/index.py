@@ -46,6 +46,11 @@ class ResolvedIndex:
     ambiguous: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: the types looked up by name, in registry order
     named_types: tuple[str, ...] = ()
+    #: objects whose derived id another type of their plan had first, by
+    #: ``(type, derived id)``: typed roles still find them by the derived id
+    aliases: dict[tuple[str, str], ObjectRecord] = field(default_factory=dict)
+    #: the ids so given, by document and position, for the pages showing them
+    renamed: dict[str, dict[int, str]] = field(default_factory=dict)
     #: nested records (responses) by parent id
     children: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
     #: field views (fields plus derived values) by record position
@@ -65,6 +70,8 @@ class ResolvedIndex:
         record = self.by_id.get(target)
         if record is not None and (typ is None or record.type == typ):
             return record
+        if typ is not None and (typ, target) in self.aliases:
+            return self.aliases[typ, target]
         for named in (typ,) if typ else self.named_types:
             found = self.by_name.get((named, target))
             if found is not None:

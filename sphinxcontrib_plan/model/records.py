@@ -142,6 +142,9 @@ class ObjectRecord:
     #: the body's text (nested objects left out), whitespace folded within
     #: paragraphs: what diffs and approval fingerprints compare
     body: str = ""
+    #: template placeholders left in the title and fields: ``(field, text, line)``,
+    #: ``title`` for the title; reported once the plan is under review
+    placeholders: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def location(self) -> tuple[str, int]:

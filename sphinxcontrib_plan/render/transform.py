@@ -44,11 +44,17 @@ class CollectorTransform(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        """Render every placeholder of the document."""
+        """Render every placeholder of the document; show the ids the index gave."""
+        domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
+        renamed = domain.index.renamed.get(self.env.docname)
+        if renamed:
+            for slot in self.document.findall(nodes.inline):
+                if slot.get("plan_order") in renamed:
+                    slot.children = []
+                    slot += nodes.Text(renamed[slot["plan_order"]])
         placeholders = list(self.document.findall(plan_collector))
         if not placeholders:
             return
-        domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
         for node in placeholders:
             node.replace_self(self.render(domain, node))
 

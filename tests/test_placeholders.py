@@ -1,0 +1,134 @@
+"""``plan.placeholder``: template placeholders left in a plan under review."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sphinxcontrib_plan.cli import main
+
+CONF = 'extensions = ["myst_parser", "sphinxcontrib_plan"]\nmyst_enable_extensions = ["colon_fence"]\n'
+
+MYST = """\
+# P
+
+:::{{plan}} MFA rollout [Working title]
+:id: 042
+:status: {status}
+:owner: [Name]
+:created: [YYYY-MM-DD]
+:::
+
+:::{{plan-risk}} TODO describe the risk
+:impact: [high|medium|low]
+:likelihood: high
+:review: [YYYY-MM-DD]
+:mitigation: TBD
+:owner: Ana
+:::
+
+:::{{plan-risk}} Filled in
+:impact: low
+:likelihood: low
+:mitigation: See [the runbook](https://example.org/runbook) and [x] items
+:::
+"""
+
+RST = """\
+P
+=
+
+.. plan:: MFA rollout [Working title]
+   :id: 042
+   :status: {status}
+   :owner: [Name]
+   :created: [YYYY-MM-DD]
+   :tags: mfa
+
+.. plan-risk:: TODO describe the risk
+   :impact: [high|medium|low]
+   :likelihood: high
+   :review: [YYYY-MM-DD]
+   :mitigation: TBD
+   :owner: Ana
+
+.. plan-risk:: Filled in
+   :impact: low
+   :likelihood: low
+   :mitigation: See the runbook
+"""
+
+#: (line, what, placeholder) expected in both syntaxes
+EXPECTED = {
+    (3, "plan '042': the title", "[Working title]"),
+    (6, "plan '042': :owner:", "[Name]"),
+    (7, "plan '042': :created:", "[YYYY-MM-DD]"),
+    (10, "risk '042-todo-describe-the-risk': the title", "TODO"),
+    (11, "risk '042-todo-describe-the-risk': :impact:", "[high|medium|low]"),
+    (13, "risk '042-todo-describe-the-risk': :review:", "[YYYY-MM-DD]"),
+    (14, "risk '042-todo-describe-the-risk': :mitigation:", "TBD"),
+}
+
+
+def _build(make_app, tmp_path: Path, name: str, text: str, **conf: object):
+    root = tmp_path / "src"
+    root.mkdir(exist_ok=True)
+    (root / "conf.py").write_text(CONF, encoding="utf-8")
+    (root / name).write_text(text, encoding="utf-8")
+    app = make_app("html", srcdir=root, freshenv=True, confoverrides=conf)
+    app.build()
+    return app
+
+
+def _warnings(app) -> list[str]:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(("name", "source", "shift"), [("index.md", MYST, 0), ("index.rst", RST, 1)])
+def test_placeholders_warn_once_the_plan_is_in_review(make_app, tmp_path, name, source, shift):
+    app = _build(make_app, tmp_path, name, source.format(status="in-review"))
+    found = set()
+    for line in _warnings(app):
+        match = re.fullmatch(r".*/index\.(?:md|rst):(\d+): WARNING: (.*) still holds the "
+                             r"template placeholder '(.*)'; (?:the plan|plan '042') is in-review, "
+                             r"so write the real value \(placeholders are fine while the plan is "
+                             r"a draft\) \[plan\.placeholder\]", line)
+        assert match, line  # every warning of the build is a placeholder warning
+        found.add((int(match[1]) - shift, match[2], match[3]))
+    assert found == EXPECTED
+    # a placeholder in a typed field reads as unset, and is no bad value
+    data = json.loads((Path(app.outdir) / "plan.json").read_text(encoding="utf-8"))
+    risk = next(o for o in data["objects"] if o["id"] == "042-todo-describe-the-risk")
+    assert "impact" not in risk["fields"] and "review" not in risk["fields"]
+    assert risk["fields"]["mitigation"] == "TBD"
+    assert "created" not in data["plans"][0]["fields"]
+
+
+def test_a_draft_may_hold_placeholders(make_app, tmp_path):
+    assert _warnings(_build(make_app, tmp_path, "index.md", MYST.format(status="draft"))) == []
+
+
+def test_the_check_can_be_switched_off(make_app, tmp_path):
+    app = _build(make_app, tmp_path, "index.md", MYST.format(status="approved"),
+                 plan_consistency_checks={"placeholder": False})
+    assert not [w for w in _warnings(app) if "plan.placeholder" in w]
+
+
+def test_the_scaffold_reports_its_placeholders_once_in_review(tmp_path, capsys):
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "conf.py").write_text(CONF, encoding="utf-8")
+    (root / "index.md").write_text("# Plans\n\n```{toctree}\nmfa\n```\n", encoding="utf-8")
+    assert main(["new", "MFA rollout", "--id", "042", "-o", str(root / "mfa.md")]) == 0
+    assert main(["check", str(root)]) == 0  # a draft: the scaffold is fine as it is
+    plan = root / "mfa.md"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(":status: draft", ":status: in-review", 1),
+                    encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("[plan.placeholder]") >= 20, out
