@@ -145,15 +145,6 @@ class Context:
             return span_nodes(markup, self.docname)
         return [nodes.Text(text)]
 
-    def link_id(self, target: str) -> nodes.Node:
-        """A link to the object with id *target*, plain text if there is none.
-
-        :param target: an id
-        :return: a node
-        """
-        record = self.index.by_id.get(target)
-        return self.link(record) if record else nodes.Text(target)
-
     def label(self, column: str) -> str:
         """Header of a column.
 
