@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,56 @@ def rootdir() -> Path:
     return ROOTS
 
 
-def plan_warnings(app) -> list[str]:
-    """The ``[plan.*]`` warning lines of a build."""
-    return [line for line in app.warning.getvalue().splitlines() if "[plan." in line]
+@pytest.fixture
+def make_app(make_app):
+    """Sphinx's ``make_app``, clearing the previous app's docutils registrations first.
+
+    Sphinx cleans the global docutils state only when the test ends: a test
+    building several projects would otherwise get "already registered"
+    warnings in every build after the first.
+    """
+    made = []
+
+    def make(*args, **kwargs):
+        for app in made:
+            app.cleanup()
+        made.append(make_app(*args, **kwargs))
+        return made[-1]
+
+    return make
+
+
+#: how Sphinx starts a record of its warning stream, after the location if any
+_LEVEL = re.compile(r"(?:^|: )(?:WARNING|ERROR|CRITICAL|SEVERE): ")
+
+
+def warning_lines(text: str) -> list[str]:
+    """Every warning and error in a warning stream's text, one line each.
+
+    A record's continuation lines (a literal block quoted by docutils) are left out.
+    """
+    return [line for line in text.splitlines() if _LEVEL.search(line)]
+
+
+def build_warnings(app) -> list[str]:
+    """Every warning and error of a build (Sphinx's, docutils', MyST's, ours), one line each."""
+    return warning_lines(app.warning.getvalue())
+
+
+def plan_warnings(app, *, expected: tuple[str, ...] = ()) -> list[str]:
+    """The ``[plan.*]`` warnings of a build, which must have no other warning.
+
+    :param expected: fragments of the other warnings the test expects, each
+        of which must occur; any other warning or error fails the test
+    :return: the ``[plan.*]`` lines
+    """
+    lines = build_warnings(app)
+    for fragment in expected:
+        assert any(fragment in line for line in lines), f"no warning with {fragment!r}"
+    unexpected = [line for line in lines if "[plan." not in line
+                  and not any(fragment in line for fragment in expected)]
+    assert not unexpected, "warnings other than plan.*:\n" + "\n".join(unexpected)
+    return [line for line in lines if "[plan." in line]
 
 
 def load_plan_json(app) -> dict:

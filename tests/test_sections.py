@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build_warnings
 from sphinxcontrib_plan.render.diagrams import escape, missing_graphviz
 
 HAS_DOT = shutil.which("dot") is not None
@@ -139,7 +140,7 @@ def text(path: Path) -> str:
 
 
 def warnings(app) -> list[str]:
-    return [w for w in app.warning.getvalue().splitlines() if "WARNING" in w]
+    return build_warnings(app)
 
 
 # -- the objects --------------------------------------------------------------

@@ -40,6 +40,8 @@ from sphinxcontrib_plan.model.fields import allowed
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS, FieldSpec, Kind
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, derived_for
+from sphinxcontrib_plan.render import nodes as render_nodes
+from sphinxcontrib_plan.render.nodes import joined
 from sphinxcontrib_plan.warnings import PlanWarning
 
 if TYPE_CHECKING:
@@ -132,70 +134,43 @@ def plan_ref(role: str, target: str) -> addnodes.pending_xref:
     return node
 
 
+def cell(content: Any) -> list[nodes.Node]:
+    """A table cell or field body: help strings (see :func:`inline_nodes`) and nodes.
+
+    :param content: a string, a node, or a list of them
+    :return: body nodes
+    """
+    items = content if isinstance(content, (list, tuple)) else [content]
+    if any(isinstance(i, nodes.Body) for i in items):
+        return list(items)
+    return [para(*[i for i in items if i is not None and i != ""])]
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
           widths: Sequence[int] | None = None, ident: str = "") -> nodes.table:
-    """A table with a header row; cells are help strings, nodes or lists of them.
+    """The package's table (:func:`sphinxcontrib_plan.render.nodes.table`) of help strings.
 
     :param headers: column titles
-    :param rows: cells per row
-    :param widths: relative column widths
+    :param rows: cells per row, see :func:`cell`
+    :param widths: relative column widths (default: equal)
     :param ident: an id for the table (collector pages give theirs one too)
     :return: the table node
     """
-    tbl = nodes.table(classes=["plan-docs-table"])
-    if ident:
-        tbl["ids"].append(ident)
-    group = nodes.tgroup(cols=len(headers))
-    tbl += group
-    for width in widths or [1] * len(headers):
-        group += nodes.colspec(colwidth=width)
+    tbl = render_nodes.table(headers, [[cell(c) for c in cells] for cells in rows],
+                             classes=["plan-docs-table"], widths=widths or [1] * len(headers))
     if widths:
         tbl["classes"].append("colwidths-given")
-    head = nodes.thead()
-    group += head
-    head += _row(headers)
-    body = nodes.tbody()
-    group += body
-    for cells in rows:
-        body += _row(cells)
+    if ident:
+        tbl["ids"].append(ident)
     return tbl
 
 
-def _row(cells: Sequence[Any]) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        entry = nodes.entry()
-        items = cell if isinstance(cell, (list, tuple)) else [cell]
-        if any(isinstance(i, nodes.Body) for i in items):
-            entry.extend(items)
-        else:
-            entry += para(*[i for i in items if i is not None and i != ""])
-        row += entry
-    return row
-
-
 def field_list(rows: Iterable[tuple[str, Any]]) -> nodes.field_list:
-    """A field list of ``(name, content)`` rows."""
+    """A field list of ``(name, content)`` rows, see :func:`cell`."""
     flist = nodes.field_list()
     for name, content in rows:
-        body = nodes.field_body()
-        items = content if isinstance(content, (list, tuple)) else [content]
-        if any(isinstance(i, nodes.Body) for i in items):
-            body.extend(items)
-        else:
-            body += para(*items)
-        flist += nodes.field("", nodes.field_name(name, name), body)
+        flist += nodes.field("", nodes.field_name(name, name), nodes.field_body("", *cell(content)))
     return flist
-
-
-def joined(items: Iterable[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
-    """Nodes separated by *sep*."""
-    result: list[nodes.Node] = []
-    for item in items:
-        if result:
-            result.append(nodes.Text(sep))
-        result.append(item)
-    return result
 
 
 def directive_name(otype: ObjectType) -> str:

@@ -4,11 +4,14 @@ docutils drops a whole directive, body included, when its option block has a
 repeated option, a line that is no option, or an option name of several
 words; MyST keeps the body in such cases. This transform gives reST the same
 outcome: the directive is read from a repaired copy of its text, with a
-``plan.option`` warning for each repair.
+``plan.option`` warning for each repair. docutils' own report of the
+rejection is held back while the extension is set up, so that each problem
+is reported once, by the extension, at its line.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +24,8 @@ from sphinxcontrib_plan.warnings import PlanWarning, warn
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+#: the logger through which Sphinx passes on docutils' reports
+DOCUTILS_LOGGER = "sphinx.sphinx.util.docutils"
 #: docutils' message when it rejects a directive's options before running it
 _REJECTED = re.compile(r'Error in "(?P<name>plan(?:-[a-z-]+)?)" directive:\s*invalid option')
 _FIELD = re.compile(r":((?:[^:\\]|\\.)+):(?:\s+.*)?$")
@@ -101,14 +106,22 @@ class RejectedDirectiveTransform(SphinxTransform):
 
         :param root: where to look
         :param outer: the text of the directive whose recovery made *root*: a
-            rejection of that same text is not recovered twice
+            rejection of that same text is not recovered twice, but reported
         """
         for message in list(root.findall(nodes.system_message)):
             match = (_REJECTED.match(message[0].astext())
                      if message.children and isinstance(message[0], nodes.paragraph) else None)
             blocks = list(message.findall(nodes.literal_block)) if match else []
-            if blocks and blocks[0].astext() != outer:
+            if not blocks:
+                continue
+            if blocks[0].astext() != outer:
                 message.replace_self(self.recover(message, match["name"], blocks[0].astext()))
+                continue
+            # even the repaired text is rejected: docutils' reason, as our one warning
+            reason = " ".join(message[0].astext().partition(":")[2].split()).rstrip(".")
+            warn(PlanWarning.OPTION, f"{match['name']}: the options cannot be read ({reason}); "
+                 "write each as ':name: value' on one line", location=message, env=self.env)
+            message.parent.remove(message)
 
     def recover(self, message: nodes.system_message, name: str, text: str) -> list[nodes.Node]:
         """The nodes of the directive read from its repaired text.
@@ -156,9 +169,39 @@ class RejectedDirectiveTransform(SphinxTransform):
         return list(document.children)
 
 
+class RejectionFilter(logging.Filter):
+    """Holds back docutils' report of a plan directive it rejected for its options.
+
+    :class:`RejectedDirectiveTransform` reads every such directive again and
+    reports each problem itself; docutils' ``ERROR`` beside it would say the
+    directive is gone when it is not.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but a rejection of a plan directive's options."""
+        return not _REJECTED.match(record.getMessage())
+
+
+_FILTER = RejectionFilter()
+
+
+def _hold_back(app: Sphinx) -> None:
+    logging.getLogger(DOCUTILS_LOGGER).addFilter(_FILTER)
+
+
+def _release(app: Sphinx, exception: BaseException | None) -> None:
+    logging.getLogger(DOCUTILS_LOGGER).removeFilter(_FILTER)
+
+
 def setup_recovery(app: Sphinx) -> None:
     """Register the transform reading rejected reST directives again.
+
+    The filter on docutils' reports is in place from ``builder-inited`` to
+    ``build-finished`` only: other projects built in the same process keep
+    every report.
 
     :param app: the Sphinx application
     """
     app.add_transform(RejectedDirectiveTransform)
+    app.connect("builder-inited", _hold_back)
+    app.connect("build-finished", _release)

@@ -12,9 +12,6 @@ from sphinxcontrib_plan.model.ids import slug
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-Cell = "str | nodes.Node | Sequence[nodes.Node] | None"
-
-
 class plan_collector(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """Placeholder of a collector directive, replaced by its rendering (in
     :mod:`sphinxcontrib_plan.render.transform`) before any writer runs."""
