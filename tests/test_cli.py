@@ -13,14 +13,12 @@ import pytest
 from conftest import ROOTS
 
 from sphinxcontrib_plan.cli import main
-from sphinxcontrib_plan.cli.build import parse_warning
 
 CONF = """\
 extensions = ["myst_parser", "sphinxcontrib_plan"]
 myst_enable_extensions = ["colon_fence", "tasklist"]
 project = "Fresh"
 exclude_patterns = ["_build"]
-show_warning_types = True  # Sphinx < 8 hides [plan.subtype] otherwise
 """
 
 BAD = """\
@@ -115,6 +113,45 @@ def test_new_output_directory_and_suffix(tmp_path, capsys):
     assert not (out / "x.md").exists()
 
 
+def test_new_output_folder_is_created_and_named_from_the_plan(tmp_path, monkeypatch, capsys):
+    """A path ending in '/' is a folder even when it does not exist yet; the file
+    inside is named from the id and title, and is never overwritten."""
+    monkeypatch.chdir(tmp_path)
+    args = ["new", "MFA rollout", "--id", "042", "--output", "plans/"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "wrote plans/042-mfa-rollout.md (plan 042: MFA rollout)",
+        "next: add it to a toctree, then run 'sphinx-plan check SOURCEDIR'"]
+    assert [p.name for p in (tmp_path / "plans").iterdir()] == ["042-mfa-rollout.md"]
+    # written once: the same command again leaves the file as it is
+    (tmp_path / "plans" / "042-mfa-rollout.md").write_text("MINE\n", encoding="utf-8")
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        "sphinx-plan new: 'plans/042-mfa-rollout.md' exists; a plan is never overwritten "
+        "(choose another --output or --id)\n")
+    assert (tmp_path / "plans" / "042-mfa-rollout.md").read_text(encoding="utf-8") == "MINE\n"
+    # nested folders are created too, and an existing folder needs no '/'
+    assert main(["new", "Audit", "--id", "7", "-o", "a/b/", "--format", "rst"]) == 0
+    assert (tmp_path / "a" / "b" / "7-audit.rst").is_file()
+    assert main(["new", "Search", "--id", "8", "-o", "a"]) == 0
+    assert (tmp_path / "a" / "8-search.md").is_file()
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(("output", "message"), [
+    ("plans", "--output 'plans' is neither a .md or .rst file nor a folder; "
+              "write plans/ for a folder, or plans.md"),
+    ("taken/", "cannot create the folder 'taken': a file of that name exists"),
+])
+def test_new_output_that_is_no_file_nor_folder(tmp_path, monkeypatch, capsys, output, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken").write_text("a file\n", encoding="utf-8")
+    assert main(["new", "MFA rollout", "--id", "042", "--output", output]) == 2
+    assert capsys.readouterr().err == f"sphinx-plan new: error: {message}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
 @pytest.mark.parametrize("plan_id", ["", "has space", "a:b", "-x"])
 def test_new_rejects_bad_ids(tmp_path, capsys, plan_id):
     assert main(["new", "Title", "--id", plan_id, "-o", str(tmp_path / "p.md")]) == 2
@@ -202,12 +239,47 @@ def test_check_reports_plan_problems_by_document(tmp_path, capsys):
     assert lines.index(index[0]) == lines.index(bad[-1]) + 2 and lines[lines.index(bad[-1]) + 1] == ""
 
 
-def test_check_strict_counts_other_warnings(tmp_path, capsys):
-    root = project(tmp_path, {"index.md": "# Index\n\n```{toctree}\nmissing-doc\n```\n"})
-    assert main(["check", str(root)]) == 0
-    assert capsys.readouterr().out.endswith("; 1 other Sphinx warning.\n")
-    assert main(["check", str(root), "-W"]) == 1
-    assert "missing-doc" in capsys.readouterr().out
+def test_check_prints_every_warning_and_counts_them_with_strict(tmp_path, monkeypatch, capsys):
+    """Sphinx's, docutils' and MyST's warnings are shown and counted by kind; only
+    --strict (or -W) makes them fail the check. The project does not show warning
+    types (Sphinx < 8's default), and the report still has them."""
+    root = project(tmp_path, {
+        "index.md": "# Index\n\n```{toctree}\nmissing-doc\nother\n```\n\nSee [there](#nowhere).\n",
+        "other.rst": "Other\n=====\n\n.. note::\n   :class: a\n   :class: b\n\n   Text.\n",
+    })
+    (root / "conf.py").write_text(CONF + "show_warning_types = False\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    expected = [
+        "index.md:3: toctree contains reference to nonexisting document 'missing-doc' "
+        "[toc.not_readable]",
+        "index.md:8: 'myst' cross-reference target not found: 'nowhere' [myst.xref_missing]",
+        "",
+        'other.rst:4: ERROR: Error in "note" directive: invalid option data: '
+        'duplicate option "class". [docutils]',
+        "",
+        "No plan problems in 2 documents; 3 other warnings "
+        "(1 docutils, 1 myst.xref_missing, 1 toc.not_readable).",
+    ]
+    assert main(["check", "."]) == 0
+    assert capsys.readouterr().out.splitlines() == expected
+    for strict in ("--strict", "-W"):
+        assert main(["check", ".", strict]) == 1
+        assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_check_plan_problems_fail_without_strict(tmp_path, monkeypatch, capsys):
+    root = project(tmp_path, {"index.md": "# Index\n\n```{toctree}\nmissing-doc\n```\n\n"
+                                          ":::{plan} P\n:id: 1\n:status: drafty\n:::\n"})
+    monkeypatch.chdir(root)
+    assert main(["check", "."]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "index.md:3: toctree contains reference to nonexisting document 'missing-doc' "
+        "[toc.not_readable]",
+        "index.md:9: plan: status: 'drafty' is not a valid value (did you mean 'draft'?); "
+        "allowed: one of draft, in-review, approved, in-progress, completed [plan.field]",
+        "",
+        "1 plan problem in 1 document (1 plan.field); 1 other warning (1 toc.not_readable).",
+    ]
 
 
 @pytest.mark.parametrize(("setup", "message"), [
@@ -246,17 +318,6 @@ def test_check_with_confdir_and_overrides(tmp_path, capsys):
     assert main(["check", str(root), "-c", str(confdir),
                  "-D", "suppress_warnings=plan.field,plan.option"]) == 0
     assert capsys.readouterr().out.startswith("No plan problems")
-
-
-def test_parse_warning():
-    w = parse_warning("\x1b[91m/src/api.md:12: WARNING: bad: value [plan.field]\x1b[39;49;00m\n")
-    assert (w.path, w.line, w.message, w.code, w.is_plan) == (
-        "/src/api.md", 12, "bad: value", "plan.field", True)
-    w = parse_warning("WARNING: no location here\n")
-    assert (w.path, w.line, w.message, w.code, w.is_plan) == (
-        None, None, "no location here", None, False)
-    w = parse_warning("/src/index.rst: WARNING: document isn't included in any toctree [toc.not_included]")
-    assert (w.path, w.line, w.code) == ("/src/index.rst", None, "toc.not_included")
 
 
 # -- export ---------------------------------------------------------------------------

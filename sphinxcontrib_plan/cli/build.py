@@ -1,15 +1,16 @@
 """The in-process dummy build behind ``check`` and ``export``.
 
 A fresh environment in a temporary directory, the ``dummy`` builder (no
-output is written) and a warning stream that keeps each warning as one
-record, so that the commands can sort, group and count them. Every failure
-becomes :class:`BuildError` with a one-line message: the commands never show
-a traceback.
+output is written) and its warnings kept as log records
+(:mod:`~sphinxcontrib_plan.cli.records`), so that the commands can sort,
+group and count them. Every failure becomes :class:`BuildError` with a
+one-line message: the commands never show a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import sys
@@ -24,94 +25,13 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_RECORD = re.compile(
-    r"(?:(?P<location>.+?): )?(?P<level>WARNING|ERROR|CRITICAL|SEVERE): "
-    r"(?P<message>.*?)(?: \[(?P<code>[\w.-]+)\])?", re.DOTALL)
+    from sphinxcontrib_plan.cli.records import BuildWarning
+
 _CONF_FRAME = re.compile(r'File "(?P<file>[^"]*conf\.py)", line (?P<line>\d+)')
 
 
 class BuildError(Exception):
     """The project could not be built: bad paths, a failing conf.py, a Sphinx error."""
-
-
-@dataclass(frozen=True)
-class BuildWarning:
-    """One warning of the build."""
-
-    #: source file as Sphinx printed it, ``None`` without location
-    path: str | None
-    #: line in that file, if known
-    line: int | None
-    #: the message without location, level and code
-    message: str
-    #: ``type.subtype`` such as ``plan.field``, if given
-    code: str | None
-
-    @property
-    def is_plan(self) -> bool:
-        """Whether this is one of the extension's ``plan.*`` warnings."""
-        return bool(self.code) and (self.code == "plan" or self.code.startswith("plan."))
-
-    def sort_key(self) -> tuple[str, int, str]:
-        """Document, line, message: an order independent of parallel reading."""
-        return self.path or "", self.line or 0, self.message
-
-    def format(self) -> str:
-        """``file:line: message [code]``, the form editors and CI annotate."""
-        where = _display(self.path) if self.path else ""
-        if where and self.line:
-            where = f"{where}:{self.line}"
-        code = f" [{self.code}]" if self.code else ""
-        return f"{where}: {self.message}{code}" if where else f"{self.message}{code}"
-
-
-def _display(path: str) -> str:
-    # relative to the working directory when below it: short and clickable
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    return path if rel.startswith("..") else rel
-
-
-def parse_warning(text: str) -> BuildWarning:
-    """Read one record of Sphinx's warning stream.
-
-    :param text: ``location: WARNING: message [type.subtype]``
-    :return: the warning
-    """
-    text = _ANSI.sub("", text).strip()
-    match = _RECORD.fullmatch(text)
-    if match is None:
-        return BuildWarning(None, None, text, None)
-    location = match.group("location")
-    path, line = location, None
-    if location:
-        head, _, tail = location.rpartition(":")
-        if head and tail.isdigit():
-            path, line = head, int(tail)
-    return BuildWarning(path or None, line, match.group("message").strip(), match.group("code"))
-
-
-class WarningStream:
-    """A write-only stream keeping each ``write`` of Sphinx's warning handler as one record."""
-
-    def __init__(self) -> None:
-        self.records: list[str] = []
-
-    def write(self, text: str) -> int:
-        """Keep one record (the logging handler writes each warning at once)."""
-        if text.strip():
-            self.records.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        """Nothing is buffered."""
-
-    def warnings(self) -> list[BuildWarning]:
-        """Every warning, sorted by file, line and message."""
-        return sorted((parse_warning(r) for r in self.records), key=BuildWarning.sort_key)
 
 
 @dataclass
@@ -202,26 +122,27 @@ def dummy_build(args: argparse.Namespace) -> Iterator[BuildResult]:
     :return: a context giving the finished build (the directory is removed after)
     :raise BuildError: when the project cannot be built
     """
-    from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+    from sphinxcontrib_plan.cli.records import RecordingHandler, recording_app
+
     confdir = _check_paths(args.sourcedir, args.confdir)
     confoverrides = overrides(args.define)
-    # the [plan.subtype] suffix is how warnings are told apart; Sphinx < 8 hides it
-    confoverrides.setdefault("show_warning_types", True)
-    stream = WarningStream()
     status = sys.stderr if args.verbose else None
+    handler = RecordingHandler()
     with tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp:
         try:
             # the same isolation sphinx-build uses: docutils registries are global
             with patch_docutils(confdir), docutils_namespace():
-                app = Sphinx(args.sourcedir, confdir, Path(tmp, "out"), Path(tmp, "doctrees"),
-                             "dummy", confoverrides=confoverrides, status=status,
-                             warning=stream, freshenv=True, parallel=args.jobs,
-                             verbosity=max(0, args.verbose - 1))
+                # the text of the warnings is not needed: the records are
+                app = recording_app(
+                    handler, srcdir=args.sourcedir, confdir=confdir, outdir=Path(tmp, "out"),
+                    doctreedir=Path(tmp, "doctrees"), buildername="dummy",
+                    confoverrides=confoverrides, status=status, warning=io.StringIO(),
+                    freshenv=True, parallel=args.jobs, verbosity=max(0, args.verbose - 1))
                 app.build(force_all=True)
-                yield BuildResult(app, stream.warnings())
+                yield BuildResult(app, handler.warnings())
         except BuildError:
             raise
         except SphinxError as err:
@@ -229,3 +150,5 @@ def dummy_build(args: argparse.Namespace) -> Iterator[BuildResult]:
         except (Exception, SystemExit) as err:  # an extension's bug must not print a traceback
             message = " ".join(str(err).split()) or "no message"
             raise BuildError(f"the build failed: {type(err).__name__}: {message}") from None
+        finally:
+            handler.detach()

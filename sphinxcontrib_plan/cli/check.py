@@ -1,4 +1,4 @@
-"""``sphinx-plan check``: build without output, report plan problems, set the exit code."""
+"""``sphinx-plan check``: build without output, report every warning, set the exit code."""
 
 from __future__ import annotations
 
@@ -12,21 +12,23 @@ from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_
 if TYPE_CHECKING:
     import argparse
 
-    from sphinxcontrib_plan.cli.build import BuildWarning
+    from sphinxcontrib_plan.cli.records import BuildWarning
 
-HELP = "build without output; report plan problems by document"
+HELP = "build without output; report every warning by document"
 DESCRIPTION = """\
 Build the project in memory with Sphinx's dummy builder (a fresh environment
 in a temporary directory: nothing in SOURCEDIR is written) and print every
-plan warning, grouped by document, as FILE:LINE: MESSAGE [plan.SUBTYPE].
+warning of the build (the extension's, Sphinx's, docutils', MyST's...),
+grouped by document, as FILE:LINE: MESSAGE [TYPE.SUBTYPE], then a count of
+each kind.
 
-exit status: 0 no plan problems, 1 plan problems (or any warning with -W),
-2 usage or build error (bad path, conf.py failing, Sphinx error)."""
+exit status: 0 no plan problems, 1 plan problems (with --strict: any
+warning), 2 usage or build error (bad path, conf.py failing, Sphinx error)."""
 EPILOG = """\
 examples:
   sphinx-plan check docs
   sphinx-plan check docs -j auto -D plan_consistency_checks=0
-  sphinx-plan check source -c config -W"""
+  sphinx-plan check source -c config --strict"""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,8 +42,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "check", help=HELP, description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     add_build_arguments(parser)
-    parser.add_argument("-W", dest="strict", action="store_true",
-                        help="fail on any Sphinx warning, not only plan warnings")
+    parser.add_argument("--strict", "-W", dest="strict", action="store_true",
+                        help="fail on any warning, not only plan warnings (-W: as sphinx-build)")
     parser.set_defaults(run=run)
 
 
@@ -59,22 +61,29 @@ def report(warnings: list[BuildWarning]) -> list[str]:
     return lines
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def _kinds(warnings: list[BuildWarning]) -> str:
+    counts = Counter(w.kind for w in warnings)
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+
+
 def summary(plan: list[BuildWarning], other: list[BuildWarning], documents: int) -> str:
-    """The last line: counts by subtype.
+    """The last line: the plan problems and the other warnings, counted by kind.
 
     :param plan: the plan warnings
-    :param other: the other Sphinx warnings
+    :param other: every other warning of the build
     :param documents: number of documents checked
     :return: one line
     """
-    others = f"; {len(other)} other Sphinx warning{'s' * (len(other) != 1)}" if other else ""
+    others = f"; {_plural(len(other), 'other warning')} ({_kinds(other)})" if other else ""
     if not plan:
-        return f"No plan problems in {documents} document{'s' * (documents != 1)}{others}."
-    counts = Counter(w.code for w in plan)
-    by_code = ", ".join(f"{n} {code}" for code, n in sorted(counts.items()))
+        return f"No plan problems in {_plural(documents, 'document')}{others}."
     files = len({w.path for w in plan})
-    return (f"{len(plan)} plan problem{'s' * (len(plan) != 1)} in {files} "
-            f"document{'s' * (files != 1)} ({by_code}){others}.")
+    return (f"{_plural(len(plan), 'plan problem')} in {_plural(files, 'document')} "
+            f"({_kinds(plan)}){others}.")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,10 +101,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     plan = [w for w in warnings if w.is_plan]
     other = [w for w in warnings if not w.is_plan]
-    shown = warnings if args.strict else plan
-    for line in report(shown):
+    for line in report(warnings):
         print(line)
-    if shown:
+    if warnings:
         print()
     print(summary(plan, other, documents))
-    return 1 if shown else 0
+    return 1 if plan or (args.strict and other) else 0

@@ -32,7 +32,7 @@ examples:
   sphinx-plan new "Payment Methods" --id 001
       writes 001-payment-methods.md
   sphinx-plan new "Audit Log" --id 002 --format rst --output docs/plans/
-      writes docs/plans/002-audit-log.rst
+      writes docs/plans/002-audit-log.rst (docs/plans/ is created if missing)
   sphinx-plan new "Search" --id 003 --owner "Search Team" --templates _templates/plan"""
 
 
@@ -56,9 +56,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--format", choices=tuple(FORMATS),
                         help="md (MyST Markdown, default) or rst; "
                              "default: from the --output suffix, else md")
-    parser.add_argument("--output", "-o", metavar="PATH", type=Path,
-                        help="file or existing directory to write to "
-                             "(default: ./<id>-<slug of title>.<format>)")
+    # kept as text: a Path would drop the trailing "/" that says "a folder"
+    parser.add_argument("--output", "-o", metavar="PATH",
+                        help="file (.md or .rst) or folder to write to: a path ending in '/' "
+                             "or naming an existing folder is a folder, created if missing, "
+                             "and gets <id>-<slug of title>.<format> (default: ./)")
     parser.add_argument("--owner", metavar="NAME", help="the plan's owner (default: TODO)")
     parser.add_argument("--templates", metavar="DIR", type=Path,
                         help="directory with your own plan.md.jinja / plan.rst.jinja")
@@ -80,20 +82,28 @@ def _date(value: str) -> str:
 def output_path(args: argparse.Namespace) -> tuple[Path, str]:
     """Where to write, and in which format.
 
+    ``--output`` names a folder when it ends in ``/`` or is an existing
+    folder; the file inside is named from the plan id and title. Otherwise
+    it names the file, whose suffix gives the format.
+
     :param args: parsed arguments
     :return: the file and ``md`` or ``rst``
-    :raise NewError: when ``--output`` and ``--format`` disagree
+    :raise NewError: when ``--output`` has no known suffix or disagrees with ``--format``
     """
-    output: Path | None = args.output
-    directory = output is None or output.is_dir() or str(output).endswith(("/", "\\"))
-    suffix_format = None if directory else {v: k for k, v in FORMATS.items()}.get(output.suffix)  # type: ignore[union-attr]
-    if suffix_format and args.format and suffix_format != args.format:
-        raise NewError(f"--output {str(output)!r} has the suffix {output.suffix!r} "  # type: ignore[union-attr]
+    text: str | None = args.output
+    output = Path(text) if text else None
+    if output is None or text.endswith(("/", "\\")) or output.is_dir():  # type: ignore[union-attr]
+        fmt = args.format or "md"
+        name = f"{args.plan_id}-{slug(args.title) or 'plan'}{FORMATS[fmt]}"
+        return (output or Path()) / name, fmt
+    suffix_format = {v: k for k, v in FORMATS.items()}.get(output.suffix)
+    if suffix_format is None:
+        raise NewError(f"--output {text!r} is neither a .md or .rst file nor a folder; "
+                       f"write {text.rstrip('.')}/ for a folder, or {text.rstrip('.')}.md")
+    if args.format and suffix_format != args.format:
+        raise NewError(f"--output {text!r} has the suffix {output.suffix!r} "
                        f"but --format is {args.format}")
-    fmt = args.format or suffix_format or "md"
-    if directory:
-        return (output or Path()) / f"{args.plan_id}-{slug(args.title) or 'plan'}{FORMATS[fmt]}", fmt
-    return output, fmt  # type: ignore[return-value]
+    return output, suffix_format
 
 
 def render(args: argparse.Namespace, fmt: str) -> str:
@@ -144,6 +154,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        # FileExistsError here: a file stands where a folder should be
+        reason = "a file of that name exists" if isinstance(err, FileExistsError) else err.strerror
+        print(f"sphinx-plan new: error: cannot create the folder {str(path.parent)!r}: "
+              f"{reason or err}", file=sys.stderr)
+        return 2
+    try:
         # "x": created only if absent, atomically: an existing file is never touched
         with open(path, "x", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
