@@ -180,6 +180,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.config import setup_config
     from sphinxcontrib_plan.directives.base import PlanObjectDirective
     from sphinxcontrib_plan.directives.collectors import setup_collectors
+    from sphinxcontrib_plan.directives.myst_values import setup_myst_values
     from sphinxcontrib_plan.directives.objects import setup_objects
     from sphinxcontrib_plan.directives.rejected import setup_recovery
     from sphinxcontrib_plan.domain import PlanDomain, setup_domain
@@ -198,6 +199,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_objects(app)
     setup_collectors(app)
     setup_recovery(app)
+    setup_myst_values(app)
     setup_transforms(app)
     setup_html(app)
     setup_interactive(app)

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sphinx.util.docutils import SphinxDirective
 
 _FENCE = re.compile(r"\s*(:{3,}|`{3,}|~{3,})")
-_OPTION = re.compile(r":([A-Za-z0-9_][A-Za-z0-9_ .-]*?):(?:[ \t]+(.*?))?[ \t]*$")
+OPTION_LINE = re.compile(r":([A-Za-z0-9_][A-Za-z0-9_ .-]*?):(?:[ \t]+(.*?))?[ \t]*$")
 
 
 class AnyOptions(dict):  # type: ignore[type-arg]
@@ -101,7 +101,7 @@ def raw_options(directive: SphinxDirective) -> dict[str, str | None]:
     raw: dict[str, str | None] = {}
     last = None
     for line in text.splitlines()[1:]:
-        match = _OPTION.match(line)
+        match = OPTION_LINE.match(line)
         if match:
             last = match.group(1)
             raw[last] = match.group(2) or None
@@ -148,7 +148,7 @@ def myst_body_offset(directive: SphinxDirective) -> int | None:
     if lines and lines[0].strip() == "---":
         i = next((k + 1 for k in range(1, len(lines)) if lines[k].strip() == "---"), 0)
     else:
-        while i < len(lines) and _OPTION.match(lines[i]):
+        while i < len(lines) and OPTION_LINE.match(lines[i]):
             i += 1
     while i < len(lines) and not lines[i].strip():
         i += 1
