@@ -12,6 +12,9 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 
 ROOTS = Path(__file__).parent / "roots"
 
+#: what the epub builder warns about when a project lacks it
+EPUB_CONF = {"version": "1.0", "copyright": "2024, the authors"}
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
@@ -40,14 +43,18 @@ def make_app(make_app):
 
 #: how Sphinx starts a record of its warning stream, after the location if any
 _LEVEL = re.compile(r"(?:^|: )(?:WARNING|ERROR|CRITICAL|SEVERE): ")
+#: the colours Sphinx gives the lines when its output is colourful
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def warning_lines(text: str) -> list[str]:
     """Every warning and error in a warning stream's text, one line each.
 
-    A record's continuation lines (a literal block quoted by docutils) are left out.
+    A record's continuation lines (a literal block quoted by docutils) are left
+    out, and colours removed.
     """
-    return [line for line in text.splitlines() if _LEVEL.search(line)]
+    lines = (_ANSI.sub("", line) for line in text.splitlines())
+    return [line for line in lines if _LEVEL.search(line)]
 
 
 def build_warnings(app) -> list[str]:

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import load_plan_json, plan_warnings
+from conftest import EPUB_CONF, load_plan_json, plan_warnings
 
 BUILDERS = ["html", "dirhtml", "singlehtml", "latex", "text", "epub", "man", "dummy"]
 
 
 @pytest.mark.parametrize("builder", BUILDERS)
 def test_builder(make_app, rootdir, tmp_path, builder):
-    app = make_app(builder, srcdir=rootdir / "test-basic", builddir=tmp_path)
+    app = make_app(builder, srcdir=rootdir / "test-basic", builddir=tmp_path,
+                   confoverrides=EPUB_CONF)
     app.build()
     assert plan_warnings(app) == []
     assert "Exception" not in app.warning.getvalue()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import plan_warnings
+from conftest import EPUB_CONF, plan_warnings
 
 ROOT = "test-interactive"
 
@@ -136,7 +136,8 @@ def test_invalid_value_warns_and_uses_the_default(app) -> None:
 
 @pytest.mark.parametrize("builder", ["latex", "text", "singlehtml", "epub"])
 def test_other_builders_see_plain_tables(make_app, rootdir, tmp_path, builder) -> None:
-    app = make_app(builder, srcdir=rootdir / ROOT, builddir=tmp_path)
+    app = make_app(builder, srcdir=rootdir / ROOT, builddir=tmp_path,
+                   confoverrides=EPUB_CONF)
     app.build()
     assert plan_warnings(app) == []
     out = Path(app.outdir)
