@@ -89,7 +89,7 @@ class PlanObjectDirective(SphinxDirective):
     def nesting_hint(self, parent: str) -> str:
         """How to nest this directive in its parent, in the document's syntax: the
         usual cause is a parent fence closed too early."""
-        if self.env.doc2path(self.env.docname).suffix == ".md":
+        if str(self.env.doc2path(self.env.docname)).endswith(".md"):
             return (f"If it is written inside a plan-{parent}, check the fences: the "
                     f"plan-{parent} fence must be longer than this one (:::: around :::, "
                     "```` around ```), or this one's closing fence ends the outer one")
