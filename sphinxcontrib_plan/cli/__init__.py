@@ -39,12 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    new.add_parser(subparsers)
-    import_.add_parser(subparsers)
-    check.add_parser(subparsers)
-    export.add_parser(subparsers)
-    diff.add_parser(subparsers)
-    approve.add_parser(subparsers)
+    # each command module holds its texts, its options and what it runs
+    for name, command in (("new", new), ("import", import_), ("check", check),
+                          ("export", export), ("diff", diff), ("approve", approve)):
+        sub = subparsers.add_parser(
+            name, help=command.HELP, description=command.DESCRIPTION, epilog=command.EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
     return parser
 
 

@@ -40,16 +40,11 @@ class ApproveError(Exception):
     """The approval cannot be recorded; the message is one line."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Declare the ``approve`` subcommand.
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``approve``.
 
-    :param subparsers: the main parser's subcommands
+    :param parser: the subcommand's parser
     """
-    import argparse
-
-    parser = subparsers.add_parser(
-        "approve", help=HELP, description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("plan", metavar="PLAN", help="the plan's id")
     parser.add_argument("--role", required=True, help="the sign-off's role, e.g. 'Tech Lead'")
     parser.add_argument("--name", required=True, help="who approves")
@@ -59,7 +54,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--source", metavar="DIR", type=Path,
                         help="the Sphinx source directory (default: ., docs, doc or source, "
                              "whichever holds conf.py)")
-    parser.set_defaults(run=run)
 
 
 def _iso_date(value: str) -> str:

@@ -31,20 +31,14 @@ examples:
   sphinx-plan check source -c config --strict"""
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Declare the ``check`` subcommand.
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``check``.
 
-    :param subparsers: the main parser's subcommands
+    :param parser: the subcommand's parser
     """
-    import argparse
-
-    parser = subparsers.add_parser(
-        "check", help=HELP, description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_build_arguments(parser)
     parser.add_argument("--strict", "-W", dest="strict", action="store_true",
                         help="fail on any warning, not only plan warnings (-W: as sphinx-build)")
-    parser.set_defaults(run=run)
 
 
 def report(warnings: list[BuildWarning]) -> list[str]:

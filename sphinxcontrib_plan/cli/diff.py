@@ -41,16 +41,11 @@ examples:
   sphinx-plan diff --openapi openapi.json --fail-on breaking"""
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Declare the ``diff`` subcommand.
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``diff``.
 
-    :param subparsers: the main parser's subcommands
+    :param parser: the subcommand's parser
     """
-    import argparse
-
-    parser = subparsers.add_parser(
-        "diff", help=HELP, description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("base", metavar="BASE", nargs="?",
                         help="git revision or plan.json of the older version "
                              "(with --openapi: the plan to check, default the working tree)")
@@ -67,7 +62,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--openapi", metavar="FILE", type=Path,
                         help="compare the planned endpoints with this implemented OpenAPI "
                              "document instead")
-    parser.set_defaults(run=run)
 
 
 def _finish(args: argparse.Namespace, text: str | dict[str, Any], breaking: bool,

@@ -27,16 +27,11 @@ examples:
   sphinx-plan export docs --format openapi --validate -o api/openapi.json"""
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Declare the ``export`` subcommand.
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``export``.
 
-    :param subparsers: the main parser's subcommands
+    :param parser: the subcommand's parser
     """
-    import argparse
-
-    parser = subparsers.add_parser(
-        "export", help=HELP, description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_build_arguments(parser)
     parser.add_argument("--format", required=True, choices=("json", "openapi"),
                         help="json: plan.json; openapi: OpenAPI 3.1 of the endpoints")
@@ -45,7 +40,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--validate", action="store_true",
                         help="check the output against its schema first (needs jsonschema "
                              "for json, sphinxcontrib-plan[openapi] for openapi)")
-    parser.set_defaults(run=run)
 
 
 def validation_errors(kind: str, data: dict[str, Any]) -> list[str]:

@@ -41,18 +41,12 @@ class CliError(Exception):
         self.status = status
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Declare the ``import`` subcommand.
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``import``.
 
-    :param subparsers: the main parser's subcommands
+    :param parser: the subcommand's parser
     """
-    import argparse
-
     from sphinxcontrib_plan.importers import KINDS
-
-    parser = subparsers.add_parser(
-        "import", help=HELP, description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", metavar="FILE", type=Path, help="the document to import")
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="file, or folder (ending in '/' or existing; created) to write to "
@@ -64,7 +58,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--from", dest="kind", choices=KINDS,
                         help="the kind of input (default: recognised from the content)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print no report")
-    parser.set_defaults(run=run)
 
 
 def read_source(path: Path) -> str:

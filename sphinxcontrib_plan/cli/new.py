@@ -40,16 +40,11 @@ class NewError(Exception):
     """A usage or template problem (exit status 2)."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Declare the ``new`` subcommand.
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``new``.
 
-    :param subparsers: the main parser's subcommands
+    :param parser: the subcommand's parser
     """
-    import argparse
-
-    parser = subparsers.add_parser(
-        "new", help=HELP, description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("title", metavar="TITLE", help="the plan's title, e.g. 'Payment Methods'")
     parser.add_argument("--id", required=True, dest="plan_id", metavar="ID",
                         help="the plan id, unique in the project, e.g. 001")
@@ -67,7 +62,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--date", metavar="YYYY-MM-DD", type=_date,
                         default=dt.date.today().isoformat(),
                         help="the created/updated date (default: today)")
-    parser.set_defaults(run=run)
 
 
 def _date(value: str) -> str:
