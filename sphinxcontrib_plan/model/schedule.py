@@ -3,10 +3,12 @@
 Pure: it reads the canonical field values of phases (``weeks``, ``start``,
 ``end``, ``depends-on``, ``milestone``) and knows nothing of Sphinx.
 
-Time is counted in days from the plan's *origin*: the earliest ``start``
-date of its phases, or day 0 of week 1 when no phase is dated. Week ``N``
-spans days ``7(N-1)`` to ``7N``, so dated and week phases mix on one axis
-(week 1 begins on the origin date). A written position is a "start no
+Time is counted in working days (Monday to Friday) from the plan's
+*origin*: the earliest ``start`` date of its phases, or day 0 of week 1 when
+no phase is dated. Week ``N`` spans working days ``5(N-1)`` to ``5N``, so
+dated and week phases mix on one axis (week 1 begins on the origin date), and
+a phase ending on a Friday is followed without slack by one starting on the
+Monday after. A written position is a "start no
 earlier than" constraint: a phase starts when it is written to start, or
 later when a phase it depends on ends later. Milestones are zero-length
 checkpoints at the start of their week or day. Phases with neither weeks
@@ -22,8 +24,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-#: days in a week, the unit of ``weeks``
-WEEK = 7
+#: working days in a week, the unit of ``weeks``
+WEEK = 5
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,9 @@ class Activity:
 
     #: the phase id
     id: str
-    #: earliest start, in days from the origin (the written position)
+    #: earliest start, in working days from the origin (the written position)
     start: int
-    #: length in days; 0 for a milestone
+    #: length in working days; 0 for a milestone
     duration: int
     #: ids of the phases that must end first (same plan, scheduled)
     depends_on: tuple[str, ...] = ()
@@ -42,7 +44,7 @@ class Activity:
 
 @dataclass(frozen=True)
 class Timing:
-    """Where a scheduled phase lies, early and late, in days from the origin."""
+    """Where a scheduled phase lies, early and late, in working days from the origin."""
 
     #: earliest start
     early_start: int
@@ -55,7 +57,7 @@ class Timing:
 
     @property
     def slack(self) -> int:
-        """Days the phase may slip without moving the planned end."""
+        """Working days the phase may slip without moving the planned end."""
         return self.late_start - self.early_start
 
     @property
@@ -89,7 +91,7 @@ class Schedule:
         """The date of the planned end, when the plan has dates."""
         if self.origin is None or self.last_day is None:
             return None
-        return self.origin + dt.timedelta(days=self.last_day)
+        return date_of(self.origin, self.last_day)
 
     def slack_weeks(self, phase: str) -> float | int | None:
         """Slack of *phase* in weeks: whole when it is, else to one decimal.
@@ -104,8 +106,47 @@ class Schedule:
         return weeks if not rest else round(timing.slack / WEEK, 1)
 
 
-def _day(origin: dt.date | None, iso: str) -> int:
-    return (dt.date.fromisoformat(iso) - origin).days if origin else 0
+def weekday_on_or_after(day: dt.date) -> dt.date:
+    """*day*, or the Monday after it when it falls on a weekend.
+
+    :param day: a date
+    :return: a weekday
+    """
+    return day + dt.timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+def workday(origin: dt.date, day: dt.date, *, end: bool = False) -> int:
+    """Working days from *origin* (a weekday) to *day*.
+
+    :param origin: day 0
+    :param day: a date; on a weekend it counts as the Monday after, or with
+        *end* as the Friday before
+    :param end: *day* is the last day of something
+    :return: the working-day index of *day*
+    """
+    if day.weekday() >= 5:
+        day = day - dt.timedelta(days=day.weekday() - 4) if end else weekday_on_or_after(day)
+    weeks, rest = divmod((day - origin).days, 7)
+    return weeks * WEEK + sum(1 for i in range(rest) if (origin.weekday() + i) % 7 < 5)
+
+
+def date_of(origin: dt.date, index: int) -> dt.date:
+    """The date of working day *index* counted from *origin* (a weekday).
+
+    :param origin: day 0
+    :param index: a working-day index
+    :return: the date
+    """
+    weeks, rest = divmod(index, WEEK)
+    day = origin + dt.timedelta(days=7 * weeks)
+    while rest:
+        day += dt.timedelta(days=1)
+        rest -= day.weekday() < 5
+    return day
+
+
+def _day(origin: dt.date | None, iso: str, *, end: bool = False) -> int:
+    return workday(origin, dt.date.fromisoformat(iso), end=end) if origin else 0
 
 
 def activities(
@@ -119,7 +160,7 @@ def activities(
     """
     phases = list(phases)
     starts = [dt.date.fromisoformat(str(f["start"])) for _, f in phases if f.get("start")]
-    origin = min(starts) if starts else None
+    origin = weekday_on_or_after(min(starts)) if starts else None
     placed: list[Activity] = []
     for pid, fields in phases:
         weeks = fields.get("weeks")
@@ -130,7 +171,7 @@ def activities(
         elif fields.get("start"):
             start = _day(origin, str(fields["start"]))
             # an end before the start is warned about elsewhere; it reads as one day
-            finish = max(start, _day(origin, str(fields.get("end") or fields["start"]))) + 1
+            finish = max(start, _day(origin, str(fields.get("end") or fields["start"]), end=True)) + 1
         else:
             continue
         depends = fields.get("depends-on") or ()

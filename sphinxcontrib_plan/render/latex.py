@@ -119,7 +119,11 @@ class LatexTablesTransform(SphinxPostTransform):
         head = next(iter(table.findall(nodes.thead)), None)
         cells = list(head[0].children) if head is not None and head.children else []
         times = [i for i, entry in enumerate(cells) if "plan-time" in entry["classes"]]
-        upright = len(times) > 12 or any(len(cells[i].astext()) > 3 for i in times)
+        # a label set across needs its characters (bold sans serif at \small)
+        # and the padding; when the columns cannot all be that wide, labels
+        # are turned upright, so that none is ever clipped
+        across = max((len(cells[i].astext()) for i in times), default=0) * 6.2 + 6
+        upright = across * len(times) > TEXT_WIDTH - 170
         if upright:
             # a turned label keeps its column as narrow as a bar
             for i in times:
@@ -135,10 +139,13 @@ class LatexTablesTransform(SphinxPostTransform):
                 _prepend(entry, rf"\cellcolor[HTML]{{{BARS[status]}}}")
             elif "plan-slack" in classes:
                 _prepend(entry, rf"\cellcolor[HTML]{{{SLACK}}}")
-        time_width = (9.0 if len(times) > 20 else 10.0) if upright else 16.0
+        time_width = (9.0 if len(times) > 20 else 10.0) if upright else max(16.0, across)
         rest = max(130.0, TEXT_WIDTH - time_width * len(times))
         others = [i for i in range(len(cells)) if i not in times and i != 0]
-        share = {0: 0.4, **{i: 0.6 / len(others) for i in others}}
+        # the phase name takes 40%, the other columns share the rest by the text they hold
+        measured = _measure(table)
+        weight = {i: max(measured[i].token, min(measured[i].mean, 30.0)) for i in others}
+        share = {0: 0.4, **{i: 0.6 * w / (sum(weight.values()) or 1) for i, w in weight.items()}}
         spec = [(time_width, "centering") if i in times else (rest * share[i], "raggedright")
                 for i in range(len(cells))]
         size = r"\small" if len(times) <= 12 else r"\footnotesize" if len(times) <= 20 else r"\scriptsize"

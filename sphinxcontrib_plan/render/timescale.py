@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.model.schedule import WEEK
+from sphinxcontrib_plan.model.schedule import WEEK, date_of, workday
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,9 +30,9 @@ class Column:
 
     #: header text
     label: str
-    #: first day, counted from the plan's origin
+    #: first working day, counted from the plan's origin
     first: int
-    #: the day after the last one
+    #: the working day after the last one
     end: int
 
     def holds(self, start: int, finish: int) -> bool:
@@ -80,7 +80,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def _calendar(origin: dt.date, last: int, months: int, name: str) -> Iterator[Column]:
     start = _month_start(origin, months)
-    stop = origin + dt.timedelta(days=last)
+    stop = date_of(origin, last)
     while start <= stop:
         following = _add_months(start, months)
         if name == "month":
@@ -89,7 +89,7 @@ def _calendar(origin: dt.date, last: int, months: int, name: str) -> Iterator[Co
             label = f"{start.year} Q{(start.month - 1) // 3 + 1}"
         else:
             label = str(start.year)
-        yield Column(label, (start - origin).days, (following - origin).days)
+        yield Column(label, workday(origin, start), workday(origin, following))
         start = following
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sphinxcontrib_plan.model.schedule import Activity, plan_schedule, schedule
+from sphinxcontrib_plan.model.schedule import Activity, date_of, plan_schedule, schedule, workday
 
 
 def _weeks(first, last=None, *deps, milestone=False):
@@ -31,7 +31,7 @@ def test_parallel_branches_the_shorter_one_has_slack():
     ])
     assert result.path == ("a", "long", "join")
     assert result.slack_weeks("short") == 4
-    assert result.timings["short"].late_finish == 8 * 7
+    assert result.timings["short"].late_finish == 8 * 5
     assert not result.timings["short"].critical and result.timings["long"].critical
     assert result.end_week == 10
 
@@ -48,7 +48,7 @@ def test_a_milestone_is_zero_length_at_the_start_of_its_week():
         ("launch", _weeks(19, None, "build", milestone=True)),
     ])
     timing = result.timings["launch"]
-    assert timing.early_start == timing.early_finish == 18 * 7
+    assert timing.early_start == timing.early_finish == 18 * 5
     assert result.path == ("build", "launch")
     # the plan ends in the milestone's week
     assert result.end_week == 19
@@ -60,14 +60,14 @@ def test_a_milestone_before_the_end_may_have_slack():
         ("gate", _weeks(3, None, "a", milestone=True)),
         ("b", _weeks(3, 8, "a")),
     ])
-    assert result.timings["gate"].slack == 6 * 7
+    assert result.timings["gate"].slack == 6 * 5
     assert result.path == ("a", "b")
 
 
 def test_dependency_pushes_a_phase_written_too_early():
     # b is written at weeks 2-3 but must wait for a (weeks 1-3)
     result = plan_schedule([("a", _weeks(1, 3)), ("b", _weeks(2, 3, "a"))])
-    assert result.timings["b"].early_start == 3 * 7
+    assert result.timings["b"].early_start == 3 * 5
     assert result.end_week == 5
 
 
@@ -78,24 +78,42 @@ def test_a_written_gap_gives_the_predecessor_slack():
 
 
 def test_dated_and_week_phases_mix_on_one_axis():
-    # week 1 begins on the earliest start date, Monday 2024-01-01
+    # week 1 begins on the earliest start date, Monday 2024-01-01; days are working days
     result = plan_schedule([
-        ("design", {"start": "2024-01-01", "end": "2024-01-12"}),       # days 0-11
-        ("build", _weeks(3, 5, "design")),                               # days 14-34
-        ("audit", {"start": "2024-01-15", "end": "2024-01-19"}),         # days 14-18
+        ("design", {"start": "2024-01-01", "end": "2024-01-12"}),       # days 0-9
+        ("build", _weeks(3, 5, "design")),                               # days 10-24
+        ("audit", {"start": "2024-01-15", "end": "2024-01-18"}),         # days 10-13
         ("release", {"start": "2024-02-05", "depends-on": ["build", "audit"],
-                     "milestone": True}),                                 # day 35
+                     "milestone": True}),                                 # day 25
     ])
     assert result.origin == dt.date(2024, 1, 1)
-    assert result.timings["design"].early_finish == 12
-    assert result.timings["build"].early_start == 14
-    assert result.path == ("build", "release")
-    # the design could end two days later (it ends on a Friday, build starts on Monday)
-    assert result.timings["design"].slack == 2
-    assert result.slack_weeks("design") == 0.3
-    assert result.slack_weeks("audit") == 2.3
+    assert result.timings["design"].early_finish == 10
+    assert result.timings["build"].early_start == 10
+    # a phase ending on a Friday is followed by one starting on Monday without slack
+    assert result.path == ("design", "build", "release")
+    assert result.timings["audit"].slack == 11
+    assert result.slack_weeks("audit") == 2.2
     assert result.end_date == dt.date(2024, 2, 5)
     assert result.end_week == 6
+
+
+def test_weekends_count_as_the_nearest_working_day():
+    # starts on a Saturday (→ Monday 2024-01-08), ends on a Sunday (→ Friday 2024-01-19)
+    result = plan_schedule([
+        ("a", {"start": "2024-01-06", "end": "2024-01-21"}),
+        ("b", {"start": "2024-01-22", "end": "2024-01-26", "depends-on": ["a"]}),
+    ])
+    assert result.origin == dt.date(2024, 1, 8)
+    assert result.timings["a"].early_finish == 10 == result.timings["b"].early_start
+    assert result.path == ("a", "b")
+    assert result.end_date == dt.date(2024, 1, 26)
+
+
+def test_working_days_and_dates_convert_both_ways():
+    origin = dt.date(2024, 1, 3)  # a Wednesday
+    for index in range(0, 40):
+        assert workday(origin, date_of(origin, index)) == index
+    assert date_of(origin, 3) == dt.date(2024, 1, 8)
 
 
 def test_cycle_gives_no_path_and_no_slack():

@@ -107,10 +107,11 @@ def _summary(sched: Schedule, scale: Scale, ctx: Context) -> nodes.paragraph:
     if sched.cycle:
         para += nodes.Text("No critical path: the phases' dependencies form a cycle. ")
     elif sched.path:
+        # in the order they run; parallel critical phases are listed side by side
         para += nodes.Text("Critical path: ")
         for i, pid in enumerate(sched.path):
             if i:
-                para += nodes.Text(" → ")
+                para += nodes.Text(", ")
             para += ctx.link_id(pid)
         para += nodes.Text(". ")
     if scale.name != "week":
