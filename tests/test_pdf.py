@@ -216,6 +216,44 @@ def test_104_week_timeline_keeps_every_label_on_the_page(tmp_path, engine):
     assert not [w for w in overfull(log) if w > CUT], f"text runs off the page: {overfull(log)[:5]}"
 
 
+def _long_code_project(src: Path, lines: int) -> None:
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+                                 'myst_enable_extensions = ["colon_fence"]\nproject = "Long"\n',
+                                 encoding="utf-8")
+    body = "\n".join(f'  "field_{i}": "value {i}",' for i in range(lines))
+    (src / "index.md").write_text(f"""# Long code
+
+:::{{plan}} P
+:id: p
+:::
+
+::::{{plan-endpoint}} GET /things
+:::{{plan-response}} 200 OK
+```json
+{{{{
+{body}
+}}}}
+```
+:::
+::::
+""", encoding="utf-8")
+
+
+@needs_tex
+@pytest.mark.parametrize("engine", [engine_param("pdflatex")])
+def test_long_code_block_in_a_response_breaks_across_pages(tmp_path, engine):
+    # 1,500 lines: taller than TeX's largest dimension, had it been one block
+    _long_code_project(tmp_path / "src", 1500)
+    pdf, log, tex = build_pdf(tmp_path / "src", tmp_path / "build", engine)
+    # 1,502 lines with the braces: six blocks of at most 300
+    assert tex.count("\\begin{sphinxVerbatim}") == 6
+    assert "\\begin{sphinxuseclass}{plan-response}" in tex
+    lines = pdf_text(pdf)
+    assert all(f'"field_{i}"' in lines for i in range(1500))
+    assert lines.count("\f") > 20
+
+
 def test_latex_layout(make_app, rootdir, tmp_path):
     """The LaTeX-only transform, checked in the .tex (no TeX needed)."""
     app = make_app("latex", srcdir=rootdir / "test-basic", builddir=tmp_path)
@@ -229,3 +267,11 @@ def test_latex_layout(make_app, rootdir, tmp_path):
     assert r"\cellcolor[HTML]{8FD19E}" in tex and r"\cellcolor[HTML]{9EC5F8}" in tex
     assert "\\begingroup" in tex and "\\endgroup" in tex
     assert tex.count("\\begingroup") == tex.count("\\endgroup")
+    # objects: fields as a borderless two-column table, the package loaded and copied
+    assert "\\begin{description}" not in tex
+    assert "\\usepackage{sphinxcontribplan}" in tex
+    assert (Path(app.outdir) / "sphinxcontribplan.sty").read_bytes() == (
+        Path(__file__).parent.parent / "sphinxcontrib_plan" / "static" / "sphinxcontribplan.sty"
+    ).read_bytes()
+    # the timeline's marks are macros, and no glyph an engine may lack is written
+    assert "\\sphinxplanbar{}" in tex and "■" not in tex

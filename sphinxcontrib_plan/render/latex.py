@@ -225,7 +225,7 @@ def fields_layout(table: nodes.table) -> None:
     :param table: a ``plan-fields-table``
     """
     label = min(130.0, max(70.0, (_measure(table)[0].token + 1) * 4.1 + 8))
-    # inside a framed response a longtable cannot be set; fields are few anyway
+    # a response is a list item: a longtable there would lose the indent; fields are few anyway
     boxed = any(isinstance(a, nodes.container) and "plan-response" in a["classes"]
                 for a in _ancestors(table))
     place(table, [(label, "raggedright"), (TEXT_WIDTH - label, "raggedright")], r"\small",
