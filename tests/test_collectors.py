@@ -33,9 +33,9 @@ def registers(app):
 def test_overview(registers):
     rows = _rows(_tables(registers)[0])
     assert rows[0] == ["ID", "Title", "Status", "Owner", "Updated", "Progress",
-                       "Open high risks", "Endpoints", "Signoff"]
+                       "Planned end", "Open high risks", "Endpoints", "Signoff"]
     assert rows[1] == ["001", "Payment Methods", "In Review", "Payments Team", "2024-01-15",
-                       "3/5 (60%)", "1", "2", "Pending"]
+                       "3/5 (60%)", "week 4", "1", "2", "Pending"]
 
 
 @pytest.mark.sphinx("html", testroot="basic")

@@ -201,7 +201,10 @@ def test_compliance_groups_checks_by_area(app):
     assert areas == [("Architecture", "2/3 done (67%)"), ("Quality Gates", "2/2 done (100%)"),
                      ("Security", "1/3 done (33%)"), ("Testing", "2/3 done (67%)"),
                      ("All areas", "7/11 done (64%)")]
-    assert "plan-percent-67" in main.rows[0][1].classes
+    # the HTML polish drew a meter from the percentage kept on the figure's node
+    assert "plan-area-progress" in main.rows[0][1].classes
+    assert re.search(r'2/3 done \(67%\)</span><span class="plan-meter plan-meter-70">',
+                     html(app, "collectors"))
     assert "plan-area-complete" in main.rows[1][0].classes
     checklists = main.column("Checklist")
     assert checklists[0].text == "Architecture principles"

@@ -7,7 +7,7 @@ import re
 import pytest
 from test_sections import html, table, tables
 
-from conftest import plan_warnings
+from conftest import load_plan_json, plan_warnings
 
 
 @pytest.fixture
@@ -74,9 +74,7 @@ def test_short_timeline_keeps_weeks_and_a_cycle_gives_no_path(built):
                                             "Depends on", "Slack", "Progress"]
     assert "plan-timeline-week" in short.classes and "plan-timeline-dense" not in short.classes
     assert [row[-2].text for row in short.rows] == ["Critical", "Critical", "5 weeks", "Critical"]
-    # the progress cell is marked with its value, and the HTML polish drew its meter from it
-    build = next(row for row in short.rows if row[0].text == "Build")
-    assert "plan-percent-33" in build[-1].classes
+    # the HTML polish drew the progress meter from the value kept on the figure's node
     assert 'plan-meter plan-meter-30' in html(built, "index")
     loop = table(built, "index", "Circular timeline")
     assert [row[-2].text for row in loop.rows] == ["", ""]
@@ -102,3 +100,28 @@ def test_tables_helper_reads_every_timeline(make_app, rootdir, tmp_path):
                 if "plan-timeline" in t.classes]
     assert captions == ["Twelve-week timeline", "Circular timeline", "Two-year timeline",
                         "Dated timeline"]
+
+
+@pytest.mark.sphinx("html", testroot="timeline")
+def test_critical_and_slack_are_derived_fields_to_filter_and_sort_by(built):
+    critical = table(built, "long", "Critical phases")
+    assert {r[1].text for r in critical.rows} == {"0 weeks"}
+    assert [r[0].text for r in critical.rows] == [
+        "d-pilot", "d-tooling", "d-national", "d-review", "l-design", "l-data",
+        "l-rehearsals", "l-decommission", "s-discovery", "s-build", "s-golive"]
+    by_slack = table(built, "long", "Phases by slack")
+    # most slack first; phases of the cycle have none and come last
+    assert [(r[0].text, r[1].text) for r in by_slack.rows][:3] == [
+        ("l-reports", "20 weeks"), ("s-handbook", "5 weeks"), ("l-done", "1 week")]
+    assert [r[1].text for r in by_slack.rows][-2:] == ["", ""]
+    ends = table(built, "index", "Planned ends")
+    assert ends.texts() == [["loop", "week 4", "4"], ["short", "week 12", "12"],
+                            ["dated", "2025-06-30", "78"], ["long", "week 104", "104"]]
+    objects = {o["id"]: o for o in load_plan_json(built)["objects"]}
+    assert objects["l-reports"]["derived"]["slack"] == 20
+    assert objects["l-reports"]["derived"]["critical"] is False
+    assert objects["l-data"]["derived"]["critical"] is True
+    assert objects["loop-a"]["derived"]["critical"] is None
+    plans = {p["id"]: p for p in load_plan_json(built)["plans"]}
+    assert plans["dated"]["derived"]["planned-end"] == "2025-06-30"
+    assert plans["long"]["derived"]["end-week"] == 104

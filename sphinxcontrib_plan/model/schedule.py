@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from sphinxcontrib_plan.model.index import ResolvedIndex
+    from sphinxcontrib_plan.model.records import ObjectRecord
+
 #: working days in a week, the unit of ``weeks``
 WEEK = 5
 
@@ -80,6 +83,8 @@ class Schedule:
     last_day: int | None = None
     #: whether the dependencies form a cycle (then there is no path and no slack)
     cycle: bool = False
+    #: every placed phase at its written position, by id
+    placed: Mapping[str, Activity] = field(default_factory=dict)
 
     @property
     def end_week(self) -> int | None:
@@ -213,7 +218,7 @@ def schedule(acts: Sequence[Activity], origin: dt.date | None = None) -> Schedul
     order = _order(by_id)
     if order is None:
         written = max(_last_day(a.start, a.start + a.duration, a.duration) for a in acts)
-        return Schedule(origin, last_day=written, cycle=True)
+        return Schedule(origin, last_day=written, cycle=True, placed=by_id)
     early: dict[str, tuple[int, int]] = {}
     for aid in order:
         act = by_id[aid]
@@ -235,7 +240,7 @@ def schedule(acts: Sequence[Activity], origin: dt.date | None = None) -> Schedul
                         key=lambda aid: (timings[aid].early_start, timings[aid].early_finish, aid)))
     last = max(_last_day(t.early_start, t.early_finish, by_id[aid].duration)
                for aid, t in timings.items())
-    return Schedule(origin, timings, path, last)
+    return Schedule(origin, timings, path, last, placed=by_id)
 
 
 def _last_day(start: int, finish: int, duration: int) -> int:
@@ -252,3 +257,28 @@ def plan_schedule(phases: Iterable[tuple[str, Mapping[str, object]]]) -> Schedul
     """
     origin, acts = activities(phases)
     return schedule(acts, origin)
+
+
+def plan_phases(index: ResolvedIndex, plan_id: str | None) -> list[ObjectRecord]:
+    """The phases of one plan in document order (the first of a repeated id).
+
+    :param index: the resolved index
+    :param plan_id: a plan id, or ``None`` for phases without a plan
+    :return: phases
+    """
+    return [p for p in index.by_type.get("phase", ())
+            if (p.plan or None) == plan_id and index.by_id.get(p.id) is p]
+
+
+def schedule_of(index: ResolvedIndex, plan_id: str | None) -> Schedule:
+    """The schedule of a plan, computed once per index.
+
+    :param index: the resolved index
+    :param plan_id: a plan id, or ``None`` for phases without a plan
+    :return: the schedule
+    """
+    found = index.schedules.get(plan_id)
+    if found is None:
+        found = index.schedules[plan_id] = plan_schedule(
+            (p.id, p.fields) for p in plan_phases(index, plan_id))
+    return found

@@ -1,4 +1,4 @@
-"""HTML-only polish of rendered plans: scroll boxes for wide tables, whole dates, progress meters.
+"""HTML-only polish of rendered plans: scroll boxes for wide tables, progress meters.
 
 Everything here only adds classes and generic containers that ``plan.css``
 styles; other builders never see it and keep the plain standard nodes.
@@ -6,7 +6,6 @@ styles; other builders never see it and keep the plain standard nodes.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -15,14 +14,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-#: a date cell, kept on one line (browsers break after its hyphens)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-#: the class a renderer puts on a cell showing a percentage: ``plan-percent-60``
-_PERCENT = "plan-percent-"
-
 
 class HtmlPolishTransform(SphinxPostTransform):
-    """Wrap plan tables in scroll boxes, keep dates whole, draw progress meters."""
+    """Wrap plan tables in scroll boxes and draw progress meters."""
 
     # after the collectors (5) and reference resolution (10) have built the
     # final tables, so every plan table of the page is seen once
@@ -34,12 +28,10 @@ class HtmlPolishTransform(SphinxPostTransform):
         for table in list(self.document.findall(nodes.table)):
             if "plan-table" not in table["classes"]:
                 continue
-            for entry in table.findall(nodes.entry):
-                if _DATE.fullmatch(entry.astext().strip()):
-                    entry["classes"].append("plan-date")
-                percent = percent_of(entry)
-                if percent is not None and entry.children:
-                    self.meter(entry, percent)
+            for figure in list(table.findall(nodes.inline)):
+                # renderers keep a progress figure's percentage on its node
+                if "plan-progress" in figure["classes"] and figure.get("plan_percent") is not None:
+                    self.meter(figure, figure["plan_percent"])
             self.wrap(table)
 
     @staticmethod
@@ -57,29 +49,16 @@ class HtmlPolishTransform(SphinxPostTransform):
         box += table
 
     @staticmethod
-    def meter(entry: nodes.entry, percent: int) -> None:
-        """Add a meter below the figure of a progress cell.
+    def meter(figure: nodes.inline, percent: int) -> None:
+        """Add a meter after a progress figure.
 
-        :param entry: a cell marked ``plan-percent-N`` by its renderer
-        :param percent: N
+        :param figure: an inline ``plan-progress`` figure carrying ``plan_percent``
+        :param percent: its percentage
         """
         decile = min(100, max(0, round(percent, -1)))
         meter = nodes.inline("", "", classes=["plan-meter", f"plan-meter-{decile}"])
         meter += nodes.inline("", "", classes=["plan-meter-fill"])
-        target = entry[-1] if isinstance(entry[-1], nodes.paragraph) else entry
-        target += meter
-
-
-def percent_of(entry: nodes.Element) -> int | None:
-    """The percentage a renderer marked on *entry* with a ``plan-percent-N`` class.
-
-    :param entry: a table cell
-    :return: N, or ``None`` when the cell shows no percentage
-    """
-    for cls in entry["classes"]:
-        if cls.startswith(_PERCENT) and cls[len(_PERCENT):].isdigit():
-            return int(cls[len(_PERCENT):])
-    return None
+        figure.parent.insert(figure.parent.index(figure) + 1, meter)
 
 
 def setup_html(app: Sphinx) -> None:

@@ -113,3 +113,15 @@ def choose(last_day: int, origin: dt.date | None = None) -> Scale:
             return Scale(name, tuple(columns))
     shown = tuple(columns[:MAX_COLUMNS])
     return Scale(SCALES[-1][0], shown, cut=shown[-1].end)
+
+
+def slack_text(weeks: float | None) -> str:
+    """A phase's slack as read in a table: ``Critical`` is shown apart, so this is
+    ``1 week``, ``2.4 weeks``, or empty when the phase is not scheduled.
+
+    :param weeks: slack in weeks, ``None`` when unknown
+    :return: the text
+    """
+    if weeks is None:
+        return ""
+    return "1 week" if weeks == 1 else f"{weeks} weeks"

@@ -30,16 +30,18 @@ def _score(records: Sequence[ObjectRecord]) -> tuple[int, int]:
 def _area_cells(title: str, records: Sequence[ObjectRecord]) -> list[nodes.entry]:
     """The area's name, and its done/total in a cell of its own (a column too
     narrow for both would squeeze the figures under the name), with classes
-    telling complete from not and the percentage."""
+    telling complete from not."""
     done, total = _score(records)
     state = "complete" if total and done == total else "incomplete" if total else "empty"
     name = nodes.entry(classes=["plan-area", f"plan-area-{state}"])
     name += nodes.paragraph("", "", nodes.strong(title, title))
     summary = f"{done}/{total} done ({round(100 * done / total)}%)" if total else "no items"
     score = nodes.entry(classes=["plan-area-progress", f"plan-area-{state}"])
+    figure = nodes.inline(summary, summary, classes=["plan-progress"])
     if total:
-        score["classes"].append(f"plan-percent-{round(100 * done / total)}")
-    score += nodes.paragraph(summary, summary, classes=["plan-progress"])
+        # the percentage is kept on the node: transforms read it, never the text
+        figure["plan_percent"] = round(100 * done / total)
+    score += nodes.paragraph("", "", figure)
     return [name, score]
 
 

@@ -3,7 +3,8 @@
 The time columns are weeks, or months, quarters or years for long plans
 (:mod:`~sphinxcontrib_plan.render.timescale`). Cells and headers carry the
 classes the HTML and LaTeX polish reads (``plan-time``, ``plan-bar``,
-``plan-slack``, ``plan-mark``, ``plan-progress``): they never parse text.
+``plan-slack``, ``plan-mark``; progress figures carry their percentage):
+they never parse text.
 """
 
 from __future__ import annotations
@@ -13,48 +14,19 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from sphinxcontrib_plan.model.schedule import Schedule, activities, schedule
-from sphinxcontrib_plan.render.nodes import badge, cell_nodes, table
-from sphinxcontrib_plan.render.timescale import choose
+from sphinxcontrib_plan.model.schedule import schedule_of
+from sphinxcontrib_plan.render.nodes import badge, table
+from sphinxcontrib_plan.render.timescale import choose, slack_text
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.schedule import Activity
+    from sphinxcontrib_plan.model.schedule import Schedule
     from sphinxcontrib_plan.render.collectors import Context
     from sphinxcontrib_plan.render.timescale import Column, Scale
 
 #: the glyphs of a bar cell and of a milestone (LaTeX swaps them for macros
 #: that every engine can set)
 BAR, MILESTONE = "■", "◆"
-
-
-def plan_phases(ctx: Context, plan_id: str | None) -> list[ObjectRecord]:
-    """Every phase of one plan, whatever the collector's filter.
-
-    :param ctx: the collector context
-    :param plan_id: a plan id, or ``None`` for phases without a plan
-    :return: phases in document order
-    """
-    if plan_id is None:
-        return [p for p in ctx.index.by_type.get("phase", ()) if not p.plan]
-    return ctx.index.of_type("phase", (plan_id,))
-
-
-def plan_schedule(ctx: Context, plan_id: str | None) -> tuple[Schedule, dict[str, Activity]]:
-    """The schedule of a plan and the written position of each placed phase.
-
-    :param ctx: the collector context
-    :param plan_id: a plan id, or ``None``
-    :return: the schedule and the activities by phase id
-    """
-    origin, acts = activities((p.id, p.fields) for p in plan_phases(ctx, plan_id))
-    return schedule(acts, origin), {a.id: a for a in acts}
-
-
-def _slack_text(weeks: float | int) -> str:
-    if weeks == 1:
-        return "1 week"
-    return f"{weeks} weeks"
 
 
 def _time_entry(phase: ObjectRecord, span: tuple[int, int] | None,
@@ -74,16 +46,6 @@ def _time_entry(phase: ObjectRecord, span: tuple[int, int] | None,
     return entry
 
 
-def _progress_entry(ctx: Context, phase: ObjectRecord) -> nodes.entry:
-    view = ctx.index.view(phase)
-    entry = nodes.entry()
-    entry.extend(cell_nodes(ctx.cell(phase, "progress")))
-    if view.get("progress") is not None:
-        # the meter of the HTML polish reads the value from here, not from the text
-        entry["classes"] += ["plan-progress", f"plan-percent-{view['progress']}"]
-    return entry
-
-
 def _slack_entry(sched: Schedule, phase: ObjectRecord) -> nodes.entry:
     entry = nodes.entry(classes=["plan-slack-value"])
     weeks = sched.slack_weeks(phase.id)
@@ -92,7 +54,7 @@ def _slack_entry(sched: Schedule, phase: ObjectRecord) -> nodes.entry:
     if weeks == 0:
         entry += nodes.paragraph("", "", badge("critical", "critical", "Critical"))
     else:
-        entry += nodes.paragraph("", _slack_text(weeks))
+        entry += nodes.paragraph("", slack_text(weeks))
     return entry
 
 
@@ -141,8 +103,8 @@ def render(ctx: Context) -> list[nodes.Node]:
     by_plan = groupby(sorted(phases, key=lambda p: p.plan or ""), key=lambda p: p.plan or "")
     for plan_id, group in by_plan:
         members = list(group)  # the sort above is stable: selection order is kept
-        sched, placed = plan_schedule(ctx, plan_id or None)
-        spans = {pid: (a.start, a.start + a.duration) for pid, a in placed.items()}
+        sched = schedule_of(ctx.index, plan_id or None)
+        spans = {pid: (a.start, a.start + a.duration) for pid, a in sched.placed.items()}
         last = max([sched.last_day or 0, *(max(s, f - 1) for s, f in spans.values())])
         scale = choose(last, sched.origin)
         rows, row_classes = [], []
@@ -153,7 +115,7 @@ def render(ctx: Context) -> list[nodes.Node]:
             cells += [_time_entry(phase, spans.get(phase.id), float_, column)
                       for column in scale.columns]
             cells += [ctx.cell(phase, "depends-on"), _slack_entry(sched, phase),
-                      _progress_entry(ctx, phase)]
+                      ctx.cell(phase, "progress")]
             rows.append(cells)
             row_classes.append(["plan-critical"] if timing and timing.critical else [])
         plan = ctx.index.by_id.get(plan_id)
