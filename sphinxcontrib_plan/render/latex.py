@@ -282,7 +282,9 @@ def _longest_token(entry: nodes.Element) -> int:
             pieces = str(node).split()
         else:
             pieces = _BREAK.split(str(node))
-        longest = max(longest, *(len(p) for p in pieces if p), 0)
+        # bold text (a compliance area) is wider than its characters count
+        scale = 1.15 if isinstance(parent, nodes.strong) else 1.0
+        longest = max(longest, *(round(len(p) * scale) for p in pieces if p), 0)
     if isinstance(entry.parent.parent, nodes.thead):
         longest = round(longest * 1.2)  # headers are set in bold sans serif
     return min(longest, MAX_TOKEN)
