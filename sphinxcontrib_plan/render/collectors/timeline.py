@@ -74,7 +74,7 @@ def _summary(sched: Schedule, scale: Scale, ctx: Context) -> nodes.paragraph:
         for i, pid in enumerate(sched.path):
             if i:
                 para += nodes.Text(", ")
-            para += ctx.link_id(pid)
+            para += ctx.link(ctx.index.by_id[pid])
         para += nodes.Text(". ")
     if scale.name != "week":
         para += nodes.Text(f"One column per {scale.name}. ")
