@@ -11,7 +11,7 @@ help:
 	@echo "make test     run the whole test suite"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make bench    run the benchmark against plain Sphinx"
-	@echo "make pdf      build example_project as PDF (needs xelatex)"
+	@echo "make pdf      build example_project as PDF (xelatex; ENGINE=pdflatex|lualatex)"
 	@echo "make test-matrix  run a fast subset on the oldest and newest supported versions"
 
 $(BIN)/python:
@@ -41,11 +41,15 @@ docs: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# the example project's conf.py chooses xelatex; ENGINE=pdflatex or lualatex overrides it
+ENGINE ?= xelatex
 pdf: $(VENV)/.installed
-	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { echo "make pdf needs \
-	XeLaTeX: apt-get install latexmk texlive-latex-recommended texlive-latex-extra \
-	texlive-fonts-recommended tex-gyre texlive-xetex fonts-freefont-otf"; exit 1; }
-	$(BIN)/sphinx-build -M latexpdf example_project example_project/_build $(SPHINXOPTS)
+	@command -v $(ENGINE) >/dev/null && command -v latexmk >/dev/null || { echo "make pdf needs \
+	$(ENGINE) and latexmk: apt-get install latexmk texlive-latex-recommended \
+	texlive-latex-extra texlive-fonts-recommended tex-gyre fonts-freefont-otf, plus \
+	texlive-xetex for xelatex or texlive-luatex for lualatex (pdflatex comes with them)"; exit 1; }
+	$(BIN)/sphinx-build -M latexpdf example_project example_project/_build \
+	-D latex_engine=$(ENGINE) $(SPHINXOPTS)
 	@echo "PDF: $$(ls $(CURDIR)/example_project/_build/latex/*.pdf | grep -v /graphviz-)"
 
 # The supported range, tested at both ends: the floor (Python 3.11, the oldest

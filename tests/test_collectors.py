@@ -33,9 +33,9 @@ def registers(app):
 def test_overview(registers):
     rows = _rows(_tables(registers)[0])
     assert rows[0] == ["ID", "Title", "Status", "Owner", "Updated", "Progress",
-                       "Open high risks", "Endpoints", "Signoff"]
+                       "Planned end", "Open high risks", "Endpoints", "Signoff"]
     assert rows[1] == ["001", "Payment Methods", "In Review", "Payments Team", "2024-01-15",
-                       "3/5 (60%)", "1", "2", "Pending"]
+                       "3/5 (60%)", "week 4", "1", "2", "Pending"]
 
 
 @pytest.mark.sphinx("html", testroot="basic")
@@ -86,9 +86,10 @@ def test_api_index_grouped_by_path(registers):
 def test_timeline(registers):
     table = next(t for t in _tables(registers) if "plan-timeline" in t)
     rows = _rows(table)
-    assert rows[0] == ["Phase", "W1", "W2", "W3", "W4", "Depends on", "Progress"]
-    assert rows[1] == ["Foundation", "■", "■", "", "", "", "2/2 (100%)"]
-    assert rows[2] == ["Core functionality", "", "", "■", "■", "Foundation", "1/3 (33%)"]
+    assert rows[0] == ["Phase", "W1", "W2", "W3", "W4", "Depends on", "Slack", "Progress"]
+    assert rows[1] == ["Foundation", "■", "■", "", "", "", "Critical", "2/2 (100%)"]
+    assert rows[2] == ["Core functionality", "", "", "■", "■", "Foundation", "Critical",
+                       "1/3 (33%)"]
     assert "plan-bar-in-progress" in table
 
 

@@ -1,8 +1,11 @@
-"""The PDF is really compiled: the example project, and a project full of LaTeX specials.
+"""The PDF is really compiled, with every LaTeX engine Sphinx supports.
 
-Skipped where XeLaTeX, latexmk or pdftotext are missing (``.ci/run`` installs
-them: latexmk texlive-latex-recommended texlive-latex-extra
-texlive-fonts-recommended tex-gyre texlive-xetex fonts-freefont-otf poppler-utils).
+The example project and a project full of LaTeX specials and non-ASCII text
+compile with pdflatex (Sphinx's default), xelatex and lualatex; a 104-week
+timeline keeps every label and stays on the page. Skipped where an engine,
+latexmk or pdftotext is missing (``.ci/run`` installs them: latexmk
+texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
+tex-gyre texlive-xetex texlive-luatex fonts-freefont-otf poppler-utils).
 """
 
 from __future__ import annotations
@@ -16,35 +19,55 @@ from pathlib import Path
 import pytest
 
 EXAMPLE = Path(__file__).parent.parent / "example_project"
-TOOLS = ("xelatex", "latexmk", "pdftotext", "make")
+TIMELINE = Path(__file__).parent / "roots" / "test-timeline"
+ENGINES = ("pdflatex", "xelatex", "lualatex")
+TOOLS = ("latexmk", "pdftotext", "make")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
 
 needs_tex = pytest.mark.skipif(
     bool(MISSING),
-    reason=f"PDF tests need {', '.join(MISSING)} (Debian: latexmk texlive-xetex "
-    "texlive-latex-extra fonts-freefont-otf poppler-utils; .ci/run installs them)",
+    reason=f"PDF tests need {', '.join(MISSING)} (Debian: latexmk texlive-latex-extra "
+    "texlive-xetex texlive-luatex fonts-freefont-otf poppler-utils; .ci/run installs them)",
 )
+
+
+def engine_param(engine: str):
+    """A parameter that skips where *engine* is not installed."""
+    return pytest.param(engine, id=engine, marks=pytest.mark.skipif(
+        shutil.which(engine) is None, reason=f"{engine} is not installed"))
+
+
+ALL_ENGINES = [engine_param(e) for e in ENGINES]
 
 #: an overfull line longer than this (in points) is text running off the page
 CUT = 30.0
 
 
-def build_pdf(srcdir: Path, outdir: Path, *options: str) -> tuple[Path, str]:
-    """Run ``sphinx-build -M latexpdf`` as ``make pdf`` does.
+def build_pdf(srcdir: Path, builddir: Path, engine: str, *options: str) -> tuple[Path, str, str]:
+    """Write the LaTeX of *srcdir* for *engine* and compile it, as ``make latexpdf`` does.
 
-    :return: the PDF and the LaTeX log
+    Builds for several engines share ``builddir/doctrees`` (the engine does not
+    change what is read) and each has its own LaTeX directory.
+
+    :return: the PDF, the LaTeX log and the .tex source
     """
+    latex = builddir / engine
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(srcdir), str(outdir), "-q",
-         "-D", "latex_engine=xelatex", *options],
-        capture_output=True, text=True, timeout=900, check=False,
+        [sys.executable, "-m", "sphinx", "-b", "latex", "-q", "-d", str(builddir / "doctrees"),
+         "-D", f"latex_engine={engine}", *options, str(srcdir), str(latex)],
+        capture_output=True, text=True, timeout=600, check=False,
     )
-    latex = outdir / "latex"
-    assert proc.returncode == 0, f"latexpdf failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == 0, f"sphinx failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    make = subprocess.run(["make", "-C", str(latex), "all-pdf"], capture_output=True, text=True,
+                          timeout=900, check=False)
     pdfs = [p for p in latex.glob("*.pdf") if not p.name.startswith(("graphviz-", "plantuml-"))]
-    assert len(pdfs) == 1, pdfs
-    log = pdfs[0].with_suffix(".log").read_text(encoding="utf-8", errors="replace")
-    return pdfs[0], log
+    log = pdfs[0].with_suffix(".log") if pdfs else next(latex.glob("*.log"), None)
+    assert make.returncode == 0 and len(pdfs) == 1, (
+        f"{engine} failed:\n{make.stdout[-3000:]}\n"
+        + "\n".join(line for line in (log.read_text(errors="replace") if log else "").splitlines()
+                    if line.startswith("!"))[:3000])
+    tex = pdfs[0].with_suffix(".tex").read_text(encoding="utf-8")
+    return pdfs[0], pdfs[0].with_suffix(".log").read_text(encoding="utf-8", errors="replace"), tex
 
 
 def pdf_text(pdf: Path) -> str:
@@ -59,18 +82,32 @@ def overfull(log: str) -> list[float]:
                   reverse=True)
 
 
+@pytest.fixture(scope="module")
+def example_builds(tmp_path_factory):
+    """One build directory for the example project, shared by the engines."""
+    return tmp_path_factory.mktemp("example")
+
+
 @needs_tex
-def test_example_project_pdf(tmp_path):
-    pdf, log = build_pdf(EXAMPLE, tmp_path / "build")
+@pytest.mark.parametrize("engine", ALL_ENGINES)
+def test_example_project_pdf(example_builds, engine):
+    pdf, log, tex = build_pdf(EXAMPLE, example_builds, engine)
     assert pdf.stat().st_size > 50_000
     text = " ".join(pdf_text(pdf).split())
     # the registers: overview, risk register and heat map, API index, timeline
     for fragment in ("All implementation plans", "Risk heat map", "Endpoints of all plans",
                      "Payment Methods timeline", "Severity = impact × likelihood",
                      "/api/v1/payment-methods", "Database performance degradation",
-                     "Roles and permissions", "Database tables"):
+                     "Roles and permissions", "Database tables", "Planned end: week 7",
+                     "2/3 done (67%)"):
         assert fragment in text, fragment
-    assert "→" in text and "■" in text and "◆" in text
+    # the timeline's marks are macros the package sets in every engine, never the glyphs
+    assert "\\sphinxplanbar{}" in tex and "\\sphinxplanmilestone{}" in tex
+    assert "■" not in tex and "◆" not in tex
+    if engine != "pdflatex":
+        # Unicode engines set the glyphs themselves (copy and search find them)
+        assert "■" in text and "◆" in text
+    assert "→" in text
     assert "Missing character" not in log
     assert not [w for w in overfull(log) if w > CUT], f"text runs off the page: {overfull(log)[:5]}"
 
@@ -79,7 +116,6 @@ SPECIALS_CONF = """\
 extensions = ["myst_parser", "sphinxcontrib_plan"]
 myst_enable_extensions = ["colon_fence"]
 project = "Spécials"
-latex_engine = "xelatex"
 latex_elements = {"papersize": "a4paper"}
 """
 
@@ -144,22 +180,78 @@ La façade.
 
 
 @needs_tex
-def test_specials_and_non_ascii(tmp_path):
+@pytest.mark.parametrize("engine", ALL_ENGINES)
+def test_specials_and_non_ascii(tmp_path, engine):
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(SPECIALS_CONF, encoding="utf-8")
     (src / "index.md").write_text(SPECIALS_INDEX, encoding="utf-8")
-    pdf, log = build_pdf(src, tmp_path / "build")
+    pdf, log, _ = build_pdf(src, tmp_path / "build", engine)
     text = " ".join(pdf_text(pdf).split())
-    for fragment in ("Paiements & façades #1", "≥ 99.9% ✓", "a → b", "100$ & 5^2",
+    for fragment in ("Paiements & façades #1", "≥ 99.9%", "a → b", "100$ & 5^2",
                      "back_slash", "Équipe Zoë_Ünal ~50% {core}", "José Núñez",
-                     "Suivi hebdo ✓ → escalade (#ops) {budget} ~ $ ^ _",
-                     "Dépassement de coût ≥ 10% & délai", "/api/v1/façades/{id}",
-                     "■", "◆", "W18"):
+                     "Suivi hebdo", "→ escalade (#ops) {budget} ~ $ ^ _",
+                     "Dépassement de coût ≥ 10% & délai", "/api/v1/façades/{id}", "W18"):
         assert fragment in text, fragment
+    if engine == "xelatex":
+        # Sphinx sets ✓ as amssymb's \checkmark; only xelatex's PDF maps it back to text
+        assert "≥ 99.9% ✓" in text and "Suivi hebdo ✓ → escalade" in text
     assert "Missing character" not in log
     # an 18-week timeline and an 8-column register fit the page
     assert not [w for w in overfull(log) if w > CUT], overfull(log)[:5]
+
+
+@needs_tex
+@pytest.mark.parametrize("engine", [engine_param("pdflatex")])
+def test_104_week_timeline_keeps_every_label_on_the_page(tmp_path, engine):
+    pdf, log, _ = build_pdf(TIMELINE, tmp_path, engine)
+    # upright labels come out of pdftotext one per line
+    lines = {line.strip() for line in pdf_text(pdf).splitlines()}
+    blocks = [f"W{n}–{n + 3}" for n in range(1, 105, 4)]
+    months = [f"{y}-{m:02d}" for y, m in [(2024, m) for m in range(1, 13)]
+              + [(2025, m) for m in range(1, 7)]]
+    weeks = [f"W{n}" for n in range(1, 13)]
+    for label in (*blocks, *months, *weeks):
+        assert label in lines, label
+    assert not [w for w in overfull(log) if w > CUT], f"text runs off the page: {overfull(log)[:5]}"
+
+
+def _long_code_project(src: Path, lines: int) -> None:
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+                                 'myst_enable_extensions = ["colon_fence"]\nproject = "Long"\n',
+                                 encoding="utf-8")
+    body = "\n".join(f'  "field_{i}": "value {i}",' for i in range(lines))
+    (src / "index.md").write_text(f"""# Long code
+
+:::{{plan}} P
+:id: p
+:::
+
+::::{{plan-endpoint}} GET /things
+:::{{plan-response}} 200 OK
+```json
+{{{{
+{body}
+}}}}
+```
+:::
+::::
+""", encoding="utf-8")
+
+
+@needs_tex
+@pytest.mark.parametrize("engine", [engine_param("pdflatex")])
+def test_long_code_block_in_a_response_breaks_across_pages(tmp_path, engine):
+    # 1,500 lines: taller than TeX's largest dimension, had it been one block
+    _long_code_project(tmp_path / "src", 1500)
+    pdf, log, tex = build_pdf(tmp_path / "src", tmp_path / "build", engine)
+    # 1,502 lines with the braces: six blocks of at most 300
+    assert tex.count("\\begin{sphinxVerbatim}") == 6
+    assert "\\begin{sphinxuseclass}{plan-response}" in tex
+    lines = pdf_text(pdf)
+    assert all(f'"field_{i}"' in lines for i in range(1500))
+    assert lines.count("\f") > 20
 
 
 def test_latex_layout(make_app, rootdir, tmp_path):
@@ -175,3 +267,11 @@ def test_latex_layout(make_app, rootdir, tmp_path):
     assert r"\cellcolor[HTML]{8FD19E}" in tex and r"\cellcolor[HTML]{9EC5F8}" in tex
     assert "\\begingroup" in tex and "\\endgroup" in tex
     assert tex.count("\\begingroup") == tex.count("\\endgroup")
+    # objects: fields as a borderless two-column table, the package loaded and copied
+    assert "\\begin{description}" not in tex
+    assert "\\usepackage{sphinxcontribplan}" in tex
+    assert (Path(app.outdir) / "sphinxcontribplan.sty").read_bytes() == (
+        Path(__file__).parent.parent / "sphinxcontrib_plan" / "static" / "sphinxcontribplan.sty"
+    ).read_bytes()
+    # the timeline's marks are macros, and no glyph an engine may lack is written
+    assert "\\sphinxplanbar{}" in tex and "■" not in tex

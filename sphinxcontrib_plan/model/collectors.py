@@ -56,10 +56,11 @@ class CollectorKind:
 
 COLLECTORS: dict[str, CollectorKind] = {k.name: k for k in (
     CollectorKind("overview", "plan", ("plan", "phase", "risk", "endpoint", "signoff"),
-                  "Every plan: status, owner, progress, open high risks, endpoints, sign-off.",
+                  "Every plan: status, owner, progress, planned end, open high risks, endpoints, "
+                  "sign-off.",
                   "signoff:render_overview",
-                  ("id", "title", "status", "owner", "updated", "progress", "open-high-risks",
-                   "endpoints", "signoff")),
+                  ("id", "title", "status", "owner", "updated", "progress", "planned-end",
+                   "open-high-risks", "endpoints", "signoff")),
     CollectorKind("risk-register", "risk", ("risk",), "The risk register, highest severity first.",
                   "risks:render_register"),
     CollectorKind("risk-matrix", "risk", ("risk",), "3×3 impact × likelihood heat map.",
@@ -71,7 +72,8 @@ COLLECTORS: dict[str, CollectorKind] = {k.name: k for k in (
                   "Events with their publishers and consumers.", "events:render",
                   ("published-by", "title", "consumed-by")),
     CollectorKind("timeline", "phase", ("phase",),
-                  "Phases over weeks, with dependencies and deliverable progress.",
+                  "Phases over weeks (months, quarters or years when long), with "
+                  "dependencies, slack, the critical path and deliverable progress.",
                   "timeline:render"),
     CollectorKind("signoff-summary", "signoff", ("signoff", "plan"),
                   "Sign-off state of each plan and role; outstanding approvals.",

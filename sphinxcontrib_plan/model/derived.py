@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.model.schedule import schedule_of
 from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
@@ -113,6 +114,18 @@ def _week(i: int) -> Compute:
     return compute
 
 
+def _critical(index: ResolvedIndex, phase: ObjectRecord) -> bool | None:
+    timing = schedule_of(index, phase.plan or None).timings.get(phase.id)
+    return timing.critical if timing else None
+
+
+def _planned_end(index: ResolvedIndex, plan: ObjectRecord) -> str | None:
+    found = schedule_of(index, plan.id)
+    if found.end_date is not None:
+        return found.end_date.isoformat()
+    return None if found.end_week is None else f"week {found.end_week}"
+
+
 def _checks(i: int | None) -> Compute:
     def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
         if record.checks is None:
@@ -148,6 +161,14 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
                  _week(0)),
     DerivedField("end-week", ("phase",), "integer", "Last week, counted like ``start-week``.",
                  _week(1)),
+    DerivedField("critical", ("phase",), "boolean",
+                 "On the critical path: slipping moves the plan's planned end. None when the "
+                 "phase has neither weeks nor dates, or the plan's phases depend in a cycle.",
+                 _critical),
+    DerivedField("slack", ("phase",), "number",
+                 "Weeks the phase may slip without moving the planned end (working days / 5, "
+                 "to one decimal); none like ``critical``.",
+                 lambda i, r: schedule_of(i, r.plan or None).slack_weeks(r.id)),
     DerivedField("method", ("endpoint",), "string", "The HTTP method (or WS, WSS).",
                  lambda i, r: r.endpoint.method if r.endpoint else None),
     DerivedField("path", ("endpoint",), "string", "The path.",
@@ -171,6 +192,13 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
                  _open_high_risks),
     DerivedField("endpoints", ("plan",), "integer", "Endpoints of the plan.",
                  lambda i, r: len(i.of_type("endpoint", (r.id,)))),
+    DerivedField("end-week", ("plan",), "integer",
+                 "Week of the planned end, from the phases' weeks or dates and their "
+                 "``depends-on`` (critical path method).",
+                 lambda i, r: schedule_of(i, r.id).end_week),
+    DerivedField("planned-end", ("plan",), "string",
+                 "The planned end: its date when the plan's phases have dates, else "
+                 "``week N``.", _planned_end),
     DerivedField("signoff", ("plan",), "string",
                  "Sign-off state: none, pending, rejected or approved.", _signoff),
 )

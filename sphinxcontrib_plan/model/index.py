@@ -59,6 +59,8 @@ class ResolvedIndex:
     docs: frozenset[str] = frozenset()
     #: fingerprint of each type's records
     fingerprints: dict[str, str] = field(default_factory=dict)
+    #: each plan's schedule (:func:`~sphinxcontrib_plan.model.schedule.schedule_of`), on first use
+    schedules: dict[str | None, Any] = field(default_factory=dict)
 
     def lookup(self, target: str, typ: str | None) -> ObjectRecord | None:
         """The object a reference names.

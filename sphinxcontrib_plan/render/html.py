@@ -1,4 +1,4 @@
-"""HTML-only polish of rendered plans: scroll boxes for wide tables, whole dates, timeline meters.
+"""HTML-only polish of rendered plans: scroll boxes for wide tables, progress meters.
 
 Everything here only adds classes and generic containers that ``plan.css``
 styles; other builders never see it and keep the plain standard nodes.
@@ -6,7 +6,6 @@ styles; other builders never see it and keep the plain standard nodes.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -15,15 +14,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-#: the timeline's week headers ("W1"…) and progress cells ("3/5 (60%)")
-_WEEK = re.compile(r"W\d+")
-_PERCENT = re.compile(r"\((\d{1,3})%\)\s*$")
-#: a date cell, kept on one line (browsers break after its hyphens)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
 
 class HtmlPolishTransform(SphinxPostTransform):
-    """Wrap plan tables in scroll boxes, keep dates whole, draw timeline progress meters."""
+    """Wrap plan tables in scroll boxes and draw progress meters."""
 
     # after the collectors (5) and reference resolution (10) have built the
     # final tables, so every plan table of the page is seen once
@@ -35,11 +28,10 @@ class HtmlPolishTransform(SphinxPostTransform):
         for table in list(self.document.findall(nodes.table)):
             if "plan-table" not in table["classes"]:
                 continue
-            if "plan-timeline" in table["classes"]:
-                self.polish_timeline(table)
-            for entry in table.findall(nodes.entry):
-                if _DATE.fullmatch(entry.astext().strip()):
-                    entry["classes"].append("plan-date")
+            for figure in list(table.findall(nodes.inline)):
+                # renderers keep a progress figure's percentage on its node
+                if "plan-progress" in figure["classes"] and figure.get("plan_percent") is not None:
+                    self.meter(figure, figure["plan_percent"])
             self.wrap(table)
 
     @staticmethod
@@ -57,32 +49,16 @@ class HtmlPolishTransform(SphinxPostTransform):
         box += table
 
     @staticmethod
-    def polish_timeline(table: nodes.table) -> None:
-        """Mark week columns and add a meter below each progress figure.
+    def meter(figure: nodes.inline, percent: int) -> None:
+        """Add a meter after a progress figure.
 
-        :param table: a ``plan-timeline`` table
+        :param figure: an inline ``plan-progress`` figure carrying ``plan_percent``
+        :param percent: its percentage
         """
-        head = next(iter(table.findall(nodes.thead)), None)
-        if head is None or not head.children:
-            return
-        headers = [entry.astext().strip() for entry in head[0].children]
-        for entry, text in zip(head[0].children, headers):
-            if _WEEK.fullmatch(text):
-                entry["classes"].append("plan-week")
-        progress = headers.index("Progress") if "Progress" in headers else None
-        for body in table.findall(nodes.tbody):
-            for row in body.children:
-                if progress is None or progress >= len(row.children):
-                    continue
-                entry = row[progress]
-                match = _PERCENT.search(entry.astext())
-                if not match or not entry.children:
-                    continue
-                decile = min(100, round(int(match.group(1)), -1))
-                meter = nodes.inline("", "", classes=["plan-meter", f"plan-meter-{decile}"])
-                meter += nodes.inline("", "", classes=["plan-meter-fill"])
-                target = entry[-1] if isinstance(entry[-1], nodes.paragraph) else entry
-                target += meter
+        decile = min(100, max(0, round(percent, -1)))
+        meter = nodes.inline("", "", classes=["plan-meter", f"plan-meter-{decile}"])
+        meter += nodes.inline("", "", classes=["plan-meter-fill"])
+        figure.parent.insert(figure.parent.index(figure) + 1, meter)
 
 
 def setup_html(app: Sphinx) -> None:

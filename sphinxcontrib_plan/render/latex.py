@@ -12,7 +12,9 @@ added (``tabular_col_spec`` and ``raw`` LaTeX), only for the LaTeX builder.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -40,6 +42,10 @@ MAX_TOKEN = 26
 #: cell colours (light tints, legible in print and in greyscale)
 HEAT = {"low": "CDEBD3", "medium": "FBE3A6", "high": "F4B4B0"}
 BARS = {"done": "8FD19E", "in-progress": "9EC5F8", "planned": "D5D9DE"}
+#: the weeks a phase may slip into: a faint tint beside its bar
+SLACK = "EEF1F4"
+#: classes of the timeline's mark glyphs and the macros of sphinxcontribplan.sty
+MARKS = {"plan-mark-bar": "sphinxplanbar", "plan-mark-milestone": "sphinxplanmilestone"}
 
 #: where LaTeX may break text: spaces, and after a hyphen that follows a
 #: letter (not inside dates such as 2024-01-15; never after a slash)
@@ -63,6 +69,7 @@ class LatexTablesTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Lay out each plan table of the document."""
+        self.marks()
         for table in list(self.document.findall(nodes.table)):
             classes = table["classes"]
             if "plan-table" not in classes:
@@ -71,6 +78,8 @@ class LatexTablesTransform(SphinxPostTransform):
                 self.heat_map(table)
             elif "plan-timeline" in classes:
                 self.timeline(table)
+            elif "plan-fields-table" in classes:
+                fields_layout(table)
             else:
                 self.fit(table)
         for legend in self.document.findall(nodes.paragraph):
@@ -84,7 +93,7 @@ class LatexTablesTransform(SphinxPostTransform):
         """
         columns = _measure(table)
         size, colsep, widths = _layout(columns)
-        self.place(table, [(w, "raggedright") for w in widths], size,
+        place(table, [(w, "raggedright") for w in widths], size,
                    colsep=None if colsep == 6 else f"{colsep}pt")
 
     def heat_map(self, table: nodes.table) -> None:
@@ -98,40 +107,64 @@ class LatexTablesTransform(SphinxPostTransform):
             if level:
                 # the strut gives empty cells a height: the colours read as a grid
                 _prepend(entry, rf"\cellcolor[HTML]{{{HEAT[level]}}}\rule[-1.2em]{{0pt}}{{1em}}")
-        self.place(table, [(22, "raggedright"), (26, "centering"), (26, "centering"),
+        place(table, [(22, "raggedright"), (26, "centering"), (26, "centering"),
                            (26, "centering")], "")
 
     def timeline(self, table: nodes.table) -> None:
-        """Narrow week columns with coloured bars; rotated week numbers when many.
+        """Narrow time columns with coloured bars; labels turned upright when they
+        would not fit across, so that none is ever clipped.
 
         :param table: a timeline
         """
         head = next(iter(table.findall(nodes.thead)), None)
-        headers = [e.astext().strip() for e in head[0].children] if head and head.children else []
-        weeks = [i for i, text in enumerate(headers) if re.fullmatch(r"W\d+", text)]
-        many = len(weeks) > 12
-        if many:
-            # vertical week numbers keep a column as narrow as its bar
-            for i in weeks:
-                para = next(iter(head[0][i].findall(nodes.paragraph)), None)
+        cells = list(head[0].children) if head is not None and head.children else []
+        times = [i for i, entry in enumerate(cells) if "plan-time" in entry["classes"]]
+        # a label set across needs its characters (bold sans serif at \small)
+        # and the padding; when the columns cannot all be that wide, labels
+        # are turned upright, so that none is ever clipped
+        across = max((len(cells[i].astext()) for i in times), default=0) * 6.2 + 6
+        upright = across * len(times) > TEXT_WIDTH - 170
+        if upright:
+            # a turned label keeps its column as narrow as a bar
+            for i in times:
+                para = next(iter(cells[i].findall(nodes.paragraph)), None)
                 if para is not None:
                     para.insert(0, nodes.raw("", r"\rotatebox{90}{", format="latex"))
                     para += nodes.raw("", "}", format="latex")
         for entry in table.findall(nodes.entry):
-            status = next((c.removeprefix("plan-bar-") for c in entry["classes"]
+            classes = entry["classes"]
+            status = next((c.removeprefix("plan-bar-") for c in classes
                            if c.removeprefix("plan-bar-") in BARS), None)
-            if status and "plan-milestone" not in entry["classes"]:
+            if status and "plan-milestone" not in classes:
                 _prepend(entry, rf"\cellcolor[HTML]{{{BARS[status]}}}")
-        week_width = 10.0 if many else 16.0
-        rest = max(120.0, TEXT_WIDTH - week_width * len(weeks))
-        share = {0: 0.42}
-        others = [i for i in range(len(headers)) if i not in weeks and i != 0]
-        for i in others:
-            share[i] = 0.58 / len(others)
-        spec = [(week_width, "centering") if i in weeks else (rest * share[i], "raggedright")
-                for i in range(len(headers))]
-        size = r"\small" if len(weeks) <= 12 else r"\footnotesize" if len(weeks) <= 20 else r"\scriptsize"
-        self.place(table, spec, size, colsep="2pt" if many else "3pt")
+            elif "plan-slack" in classes:
+                _prepend(entry, rf"\cellcolor[HTML]{{{SLACK}}}")
+        time_width = (9.0 if len(times) > 20 else 10.0) if upright else max(16.0, across)
+        rest = max(130.0, TEXT_WIDTH - time_width * len(times))
+        others = [i for i in range(len(cells)) if i not in times and i != 0]
+        # the phase name takes 40%, the other columns share the rest by the text they hold
+        measured = _measure(table)
+        weight = {i: max(measured[i].token, min(measured[i].mean, 30.0)) for i in others}
+        share = {0: 0.4, **{i: 0.6 * w / (sum(weight.values()) or 1) for i, w in weight.items()}}
+        spec = [(time_width, "centering") if i in times else (rest * share[i], "raggedright")
+                for i in range(len(cells))]
+        size = r"\small" if len(times) <= 12 else r"\footnotesize" if len(times) <= 20 else r"\scriptsize"
+        place(table, spec, size, colsep="2pt" if upright else "3pt")
+
+    def marks(self) -> None:
+        """Swap the timeline's mark glyphs for the macros of ``sphinxcontribplan.sty``,
+        which every engine sets (a glyph where the font has it, else drawn)."""
+        for inline in list(self.document.findall(nodes.inline)):
+            kind = next((MARKS[c] for c in inline["classes"] if c in MARKS), None)
+            if kind is None:
+                continue
+            row = inline.parent
+            while row is not None and not isinstance(row, nodes.row):
+                row = row.parent
+            latex = rf"\{kind}{{}}"
+            if row is not None and "plan-critical" in row["classes"]:
+                latex = rf"\sphinxplancritical{{{latex}}}"
+            inline.replace_self(nodes.raw("", latex, format="latex"))
 
     def legend(self, legend: nodes.paragraph) -> None:
         """Put the heat-map legend's levels on their cell colours.
@@ -145,43 +178,66 @@ class LatexTablesTransform(SphinxPostTransform):
                 inline.insert(0, nodes.raw("", rf"\colorbox[HTML]{{{HEAT[level]}}}{{", format="latex"))
                 inline += nodes.raw("", "}", format="latex")
 
-    def place(
-        self, table: nodes.table, spec: Sequence[tuple[float, str]], size: str,
-        colsep: str | None = None,
-    ) -> None:
-        """Set the column spec of *table*, its font size, and longtable when long.
+def place(
+    table: nodes.table, spec: Sequence[tuple[float, str]], size: str,
+    colsep: str | None = None, *, breakable: bool = True,
+) -> None:
+    """Set the column spec of *table*, its font size, and longtable when long.
 
-        :param table: the table
-        :param spec: relative width and alignment (``raggedright`` or ``centering``) per column
-        :param size: a font switch, or ``""`` for the body size
-        :param colsep: a smaller ``\\tabcolsep``, if any
-        """
-        total = sum(w for w, _ in spec) or 1
-        scale = 1000 / total
-        columns = "".join(
-            rf">{{\{align}\arraybackslash}}\X{{{max(1, round(w * scale))}}}{{1000}}"
-            for w, align in spec)
-        # Sphinx 9 wraps every cell in a varwidth box, which resets the
-        # column's alignment: each cell says it again
-        for part in (nodes.thead, nodes.tbody):
-            for group in table.findall(part):
-                for row in group.children:
-                    for entry, (_, align) in zip(row.children, spec):
-                        _prepend(entry, rf"\{align} ")
-        rows = sum(len(body.children) for body in table.findall(nodes.tbody))
-        if rows > LONG_ROWS and "longtable" not in table["classes"]:
-            table["classes"].append("longtable")
-        parent = table.parent
-        index = parent.index(table)
-        setup = size + (rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else "")
-        before: list[nodes.Node] = []
-        if setup:
-            before.append(nodes.raw("", rf"\begingroup{setup}", format="latex"))
-        before.append(addnodes.tabular_col_spec(spec=columns))
-        for offset, node in enumerate(before):
-            parent.insert(index + offset, node)
-        if setup:
-            parent.insert(index + len(before) + 1, nodes.raw("", r"\endgroup", format="latex"))
+    :param table: the table
+    :param spec: relative width and alignment (``raggedright`` or ``centering``) per column
+    :param size: a font switch, or ``""`` for the body size
+    :param colsep: a smaller ``\\tabcolsep``, if any
+    :param breakable: whether a long table may become a ``longtable`` (not inside a box)
+    """
+    total = sum(w for w, _ in spec) or 1
+    scale = 1000 / total
+    columns = "".join(
+        rf">{{\{align}\arraybackslash}}\X{{{max(1, round(w * scale))}}}{{1000}}"
+        for w, align in spec)
+    # Sphinx 9 wraps every cell in a varwidth box, which resets the
+    # column's alignment: each cell says it again
+    for part in (nodes.thead, nodes.tbody):
+        for group in table.findall(part):
+            for row in group.children:
+                for entry, (_, align) in zip(row.children, spec):
+                    _prepend(entry, rf"\{align} ")
+    rows = sum(len(body.children) for body in table.findall(nodes.tbody))
+    if breakable and rows > LONG_ROWS and "longtable" not in table["classes"]:
+        table["classes"].append("longtable")
+    parent = table.parent
+    index = parent.index(table)
+    setup = size + (rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else "")
+    before: list[nodes.Node] = []
+    if setup:
+        before.append(nodes.raw("", rf"\begingroup{setup}", format="latex"))
+    before.append(addnodes.tabular_col_spec(spec=columns))
+    for offset, node in enumerate(before):
+        parent.insert(index + offset, node)
+    if setup:
+        parent.insert(index + len(before) + 1, nodes.raw("", r"\endgroup", format="latex"))
+
+
+
+def fields_layout(table: nodes.table) -> None:
+    """Lay out an object's fields table: labels as wide as their longest word, values the rest.
+
+    :param table: a ``plan-fields-table``
+    """
+    label = min(130.0, max(70.0, (_measure(table)[0].token + 1) * 4.1 + 8))
+    # a response is a list item: a longtable there would lose the indent; fields are few anyway
+    boxed = any(isinstance(a, nodes.container) and "plan-response" in a["classes"]
+                for a in _ancestors(table))
+    place(table, [(label, "raggedright"), (TEXT_WIDTH - label, "raggedright")], r"\small",
+          colsep="4pt", breakable=not boxed)
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
 
 
 def _prepend(entry: nodes.entry, latex: str) -> None:
@@ -226,7 +282,9 @@ def _longest_token(entry: nodes.Element) -> int:
             pieces = str(node).split()
         else:
             pieces = _BREAK.split(str(node))
-        longest = max(longest, *(len(p) for p in pieces if p), 0)
+        # bold text (a compliance area) is wider than its characters count
+        scale = 1.15 if isinstance(parent, nodes.strong) else 1.0
+        longest = max(longest, *(round(len(p) * scale) for p in pieces if p), 0)
     if isinstance(entry.parent.parent, nodes.thead):
         longest = round(longest * 1.2)  # headers are set in bold sans serif
     return min(longest, MAX_TOKEN)
@@ -251,9 +309,27 @@ def _layout(columns: Sequence[_Column]) -> tuple[str, int, list[float]]:
     return size, colsep, widths
 
 
+#: the package of macros the LaTeX output uses, copied next to the .tex file
+STY = Path(__file__).parent.parent / "static" / "sphinxcontribplan.sty"
+
+
+def _copy_sty(app: Sphinx) -> None:
+    if app.builder.format == "latex":
+        target = Path(app.builder.outdir, STY.name)
+        # replaced whenever the package's copy changed (after an upgrade)
+        if not target.exists() or target.read_bytes() != STY.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(STY, target)
+
+
 def setup_latex(app: Sphinx) -> None:
-    """Register the LaTeX-only post-transform.
+    """Register the LaTeX-only post-transforms and the package they rely on.
 
     :param app: the Sphinx application
     """
+    from sphinxcontrib_plan.render.latex_objects import LatexObjectsTransform
+
+    app.add_latex_package("sphinxcontribplan")
+    app.add_post_transform(LatexObjectsTransform)
     app.add_post_transform(LatexTablesTransform)
+    app.connect("builder-inited", _copy_sty)

@@ -81,6 +81,9 @@ def value_nodes(
         return [nodes.Text(f"{start}" if start == end else f"{start}–{end}")]
     if kind is Kind.PERCENT:
         return [nodes.Text(f"{value}%")]
+    if kind is Kind.DATE:
+        # marked, so HTML keeps it on one line (browsers break after its hyphens)
+        return [nodes.inline(str(value), str(value), classes=["plan-date"])]
     if kind is Kind.LIST:
         return joined([nodes.literal(v, v) for v in value])  # type: ignore[union-attr]
     if kind is Kind.DOC:

@@ -18,6 +18,7 @@ from sphinxcontrib_plan.query.sort import SortKey, parse_sort, sort_records
 from sphinxcontrib_plan.render.nodes import badge, joined, table, xref
 from sphinxcontrib_plan.render.objects import severity_badge, value_nodes
 from sphinxcontrib_plan.render.spans import span_nodes
+from sphinxcontrib_plan.render.timescale import slack_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -221,4 +222,7 @@ _DERIVED_CELLS: dict[str, Callable[[Context, ObjectRecord, dict[str, Any], Any],
     "responses": _responses_cell,
     "method": lambda ctx, record, view, value: badge("method", value, value) if value else "",
     "signoff": lambda ctx, record, view, value: badge("signoff", value) if value else "",
+    "critical": lambda ctx, record, view, value: (
+        badge("critical", "critical", "Critical") if value else "" if value is None else "no"),
+    "slack": lambda ctx, record, view, value: slack_text(value),
 }

@@ -27,15 +27,22 @@ def _score(records: Sequence[ObjectRecord]) -> tuple[int, int]:
     return sum(c[0] for c in checks), sum(c[1] for c in checks)
 
 
-def _area_cell(title: str, records: Sequence[ObjectRecord]) -> nodes.entry:
-    """The area's name and its done/total, with a class telling complete from not."""
+def _area_cells(title: str, records: Sequence[ObjectRecord]) -> list[nodes.entry]:
+    """The area's name, and its done/total in a cell of its own (a column too
+    narrow for both would squeeze the figures under the name), with classes
+    telling complete from not."""
     done, total = _score(records)
     state = "complete" if total and done == total else "incomplete" if total else "empty"
-    entry = nodes.entry(classes=["plan-area", f"plan-area-{state}"])
-    entry += nodes.paragraph("", "", nodes.strong(title, title))
+    name = nodes.entry(classes=["plan-area", f"plan-area-{state}"])
+    name += nodes.paragraph("", "", nodes.strong(title, title))
     summary = f"{done}/{total} done ({round(100 * done / total)}%)" if total else "no items"
-    entry += nodes.paragraph(summary, summary, classes=["plan-progress"])
-    return entry
+    score = nodes.entry(classes=["plan-area-progress", f"plan-area-{state}"])
+    figure = nodes.inline(summary, summary, classes=["plan-progress"])
+    if total:
+        # the percentage is kept on the node: transforms read it, never the text
+        figure["plan_percent"] = round(100 * done / total)
+    score += nodes.paragraph("", "", figure)
+    return [name, score]
 
 
 def render(ctx: Context) -> list[nodes.Node]:
@@ -53,15 +60,16 @@ def render(ctx: Context) -> list[nodes.Node]:
     ids: list[str | None] = []
     for area, members in groups.items():
         for i, check in enumerate(members):
-            first: object = _area_cell(display(area), members) if i == 0 else ""
-            rows.append([first, *(ctx.cell(check, c) for c in columns)])
+            first: list[object] = _area_cells(display(area), members) if i == 0 else ["", ""]
+            rows.append([*first, *(ctx.cell(check, c) for c in columns)])
             ids.append(check.id)
     if len(groups) > 1:
-        rows.append([_area_cell("All areas", checks), *([""] * len(columns))])
+        rows.append([*_area_cells("All areas", checks), *([""] * len(columns))])
         ids.append(None)
-    headers = ["Area", *("Checklist" if c == "title" else ctx.heading(c) for c in columns)]
+    headers = ["Area", "Area done",
+               *("Checklist" if c == "title" else ctx.heading(c) for c in columns)]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Compliance by area",
-                                   classes=["plan-compliance"], columns=["area", *columns],
+                                   classes=["plan-compliance"], columns=["area", None, *columns],
                                    records=ids)]
     sub = ctx.for_type("exemption")
     exemptions = sub.select()
