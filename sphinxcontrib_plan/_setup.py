@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
 
 #: bump when records or the domain data change shape, to force a re-read
-ENV_VERSION = 5
+ENV_VERSION = 6
 
 STATIC = Path(__file__).parent / "static"
 
@@ -49,7 +49,15 @@ def _register_user_types(app: Sphinx, config: Config) -> None:
 
 
 def _builder_inited(app: Sphinx) -> None:
-    app.env.get_domain("plan").add_user_types()  # type: ignore[attr-defined]
+    from sphinxcontrib_plan.fetch import update_external
+
+    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain.add_user_types()
+    # once, in the main process, before any document is read (never in a worker)
+    config = domain.config
+    update_external(domain.external, config.sources(), confdir=Path(app.confdir),
+                    registry=domain.registry, cache_days=config.external_cache_days,
+                    timeout=config.external_timeout)
     if app.builder.format == "html":
         app.add_css_file("plan.css")
         # copied now, before any page is written: Sphinx adds the file's checksum
@@ -122,6 +130,9 @@ def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[s
 
 
 def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    from dataclasses import replace
+
+    from sphinxcontrib_plan.model.external import DEPENDENCY, check_external_refs
     from sphinxcontrib_plan.resolve import check_references, pages_to_refresh
     from sphinxcontrib_plan.warnings import PlanWarning, replay, warn
 
@@ -138,10 +149,18 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         project, _, rest = target.partition(":")
         return target in main or rest in named.get(project, ())  # intersphinx takes it
 
-    findings += check_references(domain.refs, index, domain.registry, resolvable)
+    # references to other projects' objects are checked against the portfolio
+    refs, findings_external = check_external_refs(domain.refs, domain.portfolio,
+                                                  list(domain.config.sources()))
+    findings += check_references(refs, index, domain.registry, resolvable) + findings_external
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
-    refresh, state = pages_to_refresh(domain.state, index, domain.collectors, domain.xrefs)
+    # each project's data has a fingerprint of its own: a changed plan.json
+    # refreshes the pages showing that project, and links into it
+    prints = {**index.fingerprints, **{DEPENDENCY.format(name): plan.sha256
+                                       for name, plan in domain.external.items()}}
+    refresh, state = pages_to_refresh(domain.state, replace(domain.portfolio, fingerprints=prints),
+                                      domain.collectors, domain.xrefs)
     domain.state.update(state, refresh=sorted(refresh))
     return []
 

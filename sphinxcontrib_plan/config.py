@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.consistency import RULES
+from sphinxcontrib_plan.model.external import parse_sources
 from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
+    from sphinxcontrib_plan.model.external import ExternalSource
     from sphinxcontrib_plan.model.types import Registry
 
 #: the consistency checks that ``plan_consistency_checks`` can switch, from the rules
@@ -43,6 +45,10 @@ def _check_interactive(value: object) -> bool:
     if isinstance(value, bool):
         return True
     return isinstance(value, (list, tuple)) and all(v in COLLECTORS for v in value)
+
+
+def _check_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,24 @@ class PlanConfig:
         "validator": _check_interactive, "rebuild": "html",
         "types": "bool | list of collector names",
         "py_types": (bool, list, tuple)})
+    external: dict[str, Any] = field(default_factory=dict, metadata={
+        "help": "Other projects whose plans collectors show (``:source:``) and roles link "
+                "to (``{plan:risk}`payments:RISK-7```): ``{name: location}`` or ``{name: "
+                "{\"json\": location, \"base\": url}}``. The location of the project's "
+                "``plan.json`` is a URL or a path (relative to the configuration directory); "
+                "``base`` is the URL its objects' ``url`` values are relative to (default: the "
+                "folder of the ``plan.json``). Names are letters, digits, ``-`` and ``_``.",
+        "validator": _check_types, "rebuild": "env",
+        "types": "dict of name to location or {json, base}", "py_types": (dict,)})
+    external_cache_days: float = field(default=5, metadata={
+        "help": "Days a fetched ``plan.json`` (a URL) is used before it is fetched again; "
+                "negative: never fetched again while cached. Paths are read on every build.",
+        "validator": _check_number, "rebuild": "", "types": "int | float",
+        "py_types": (int, float)})
+    external_timeout: float = field(default=10, metadata={
+        "help": "Seconds to wait for the server of a ``plan_external`` URL.",
+        "validator": lambda v: _check_number(v) and v > 0, "rebuild": "",
+        "types": "a positive number of seconds", "py_types": (int, float)})
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PlanConfig:
@@ -101,6 +125,13 @@ class PlanConfig:
         if isinstance(value, dict):
             return value.get(name, True)
         return name in value
+
+    def sources(self) -> dict[str, ExternalSource]:
+        """The readable entries of ``plan_external``.
+
+        :return: by project name
+        """
+        return parse_sources(self.external)[0]
 
     def registry(self) -> Registry:
         """The registry of this build: built-in types plus ``plan_types``.
@@ -158,6 +189,9 @@ def _validate(app: Sphinx, config: Config) -> None:
             warn(PlanWarning.CONFIG,
                  f"plan_{f.name} = {value!r} is invalid ({f.metadata['types']}); "
                  f"using {default!r}", location=None)
+    if isinstance(config.plan_external, dict):
+        for problem in parse_sources(config.plan_external)[1]:
+            warn(PlanWarning.CONFIG, problem, location=None)
     if isinstance(config.plan_types, dict):
         for problem in user_types_from_config(config.plan_types)[1]:
             warn(PlanWarning.CONFIG, problem, location=None)

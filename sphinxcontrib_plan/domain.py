@@ -18,6 +18,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from sphinxcontrib_plan.config import PlanConfig
+from sphinxcontrib_plan.model.external import ExternalRecord, combine, external_key
 from sphinxcontrib_plan.model.ids import normalise_signature
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from sphinxcontrib_plan.model.external import ExternalPlan
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import Registry
@@ -56,7 +58,7 @@ class PlanDomain(Domain):
     name = "plan"
     label = "Plan"
     #: bump when the shape of :attr:`data` changes
-    data_version = 2
+    data_version = 3
     initial_data: dict[str, Any] = {
         "objects": {},  # docname -> [ObjectRecord] in document order
         "collectors": {},  # docname -> sorted types its collectors depend on
@@ -64,6 +66,7 @@ class PlanDomain(Domain):
         "refs": {},  # docname -> [(source, reftype, target, location)] checked at env-updated
         "warnings": {},  # docname -> [(subtype, message, location)] given while reading it
         "state": {},  # main process only: fingerprints of the last build
+        "external": {},  # main process only: project name -> ExternalPlan (the cache)
     }
     #: the stores keyed by document
     _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings")
@@ -74,6 +77,7 @@ class PlanDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._index: ResolvedIndex | None = None
+        self._portfolio: ResolvedIndex | None = None
         #: documents read by this build (the others' warnings are replayed)
         self.read_docs: set[str] = set()
 
@@ -131,6 +135,11 @@ class PlanDomain(Domain):
         """Fingerprints kept from the previous build."""
         return self.data["state"]
 
+    @property
+    def external(self) -> dict[str, ExternalPlan]:
+        """The last valid ``plan.json`` of each ``plan_external`` project."""
+        return self.data["external"]
+
     def records(self) -> Iterator[ObjectRecord]:
         """Every record, in document order."""
         for docname in sorted(self.objects):
@@ -158,7 +167,7 @@ class PlanDomain(Domain):
                 self.data[key][docname] = value
 
     def _forget(self, docname: str) -> None:
-        self._index = None
+        self._index = self._portfolio = None
         for key in self._DOC_STORES:
             self.data[key].pop(docname, None)
 
@@ -168,7 +177,7 @@ class PlanDomain(Domain):
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take the records of *docnames* read by a parallel worker."""
-        self._index = None
+        self._index = self._portfolio = None
         self.read_docs.update(docnames)
         for key in self._DOC_STORES:
             for docname, value in otherdata[key].items():
@@ -193,6 +202,17 @@ class PlanDomain(Domain):
         :param index: the index
         """
         self._index = index
+        self._portfolio = None
+
+    @property
+    def portfolio(self) -> ResolvedIndex:
+        """The index plus the objects of the ``plan_external`` projects."""
+        if self._portfolio is None:
+            records = [r for name in sorted(self.external)
+                       for r in self.external[name].records(self.registry)]
+            self._portfolio = combine(self.index, records, self.registry) if records \
+                else self.index
+        return self._portfolio
 
     # -- references ------------------------------------------------------------
 
@@ -213,11 +233,33 @@ class PlanDomain(Domain):
         """Resolve ``{plan:<typ>}`` to the object's anchor."""
         if typ == "doc":
             return self._resolve_doc(builder, fromdocname, target, node, contnode)
+        if external_key(target, self.external):
+            return self._resolve_external(target, None if typ == "ref" else typ, node, contnode)
         # an ambiguous name was reported with the index, at the reference
         record = self.index.lookup(target, None if typ == "ref" else typ)
         if record is None:
             return None
         return self._refnode(builder, fromdocname, record, node, contnode)
+
+    def _resolve_external(
+        self, target: str, typ: str | None, node: Element, contnode: Element
+    ) -> Element | None:
+        # checked at env-updated: one naming nothing was reported there
+        found = external_key(target, self.external)
+        record = self.portfolio.lookup(found[1], typ) if found else None
+        if not isinstance(record, ExternalRecord):
+            return None
+        if not node.get("refexplicit"):
+            text = record.title or record.id
+            contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
+        if record.url is None:  # a plan.json written by a builder without pages
+            return contnode
+        label = self.registry[record.type].label if record.type in self.registry else record.type
+        ref = nodes.reference("", "", internal=False, refuri=record.url,
+                              reftitle=f"{record.project}: {label}: {record.title}",
+                              classes=["plan-external", f"plan-external-{record.project}"])
+        ref += contnode
+        return ref
 
     def _resolve_doc(
         self, builder: Builder, fromdocname: str, target: str, node: Element, contnode: Element
@@ -236,6 +278,9 @@ class PlanDomain(Domain):
         node: addnodes.pending_xref, contnode: Element,
     ) -> list[tuple[str, Element]]:
         """Resolve ``{any}`` against every plan object."""
+        if external_key(target, self.external):
+            found = self._resolve_external(target, None, node, contnode)
+            return [("plan:ref", found)] if found is not None else []
         record = self.index.lookup(normalise_signature(target), None)
         if record is None:
             return []

@@ -63,6 +63,10 @@ class PlanWarning(enum.Enum):
     ``[Name]``, ``[YYYY-MM-DD]``, ``[e.g., …]``) in a title or field; a placeholder in a
     typed field (a date, an enum) reads as unset. A draft may hold them."""
 
+    EXTERNAL = "external"
+    """Another project's ``plan.json`` (``plan_external``) cannot be read or is not valid: the
+    copy read before is used."""
+
     @property
     def code(self) -> str:
         """The name used in ``suppress_warnings``, e.g. ``plan.field``."""
@@ -112,6 +116,9 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
     PlanWarning.CONFIG: (
         "# conf.py\nplan_json = \"yes\"",
         "# conf.py\nplan_json = True"),
+    PlanWarning.EXTERNAL: (
+        "# conf.py\nplan_external = {\"payments\": \"payments/plan.jsn\"}",
+        "# conf.py\nplan_external = {\"payments\": \"payments/plan.json\"}"),
 }
 
 

@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import derived_for
+from sphinxcontrib_plan.model.external import DEPENDENCY, SOURCE_WORDS, parse_source_option
 from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 from sphinxcontrib_plan.query.sort import SortError, parse_sort
@@ -82,6 +83,7 @@ class CollectorDirective(SphinxDirective):
             filter=None, sort=(), columns=[], caption=(self.options.get("caption") or "").strip(),
             error=error,
         )
+        self._source(node)
         self.set_source_info(node)
         if node["plans"]:
             # the plans are checked once every document is read, at this line
@@ -89,6 +91,20 @@ class CollectorDirective(SphinxDirective):
         if main:
             node["error"] = self._query(node, main, registry) or error
         return [node]
+
+    def _source(self, node: plan_collector) -> None:
+        """Check ``:source:``; store the chosen sources and what they depend on."""
+        projects = list(self.env.get_domain("plan").config.sources())  # type: ignore[attr-defined]
+        chosen, unknown = parse_source_option(self.options.get("source") or "", projects)
+        if unknown:
+            words = [*SOURCE_WORDS, *projects]
+            self.warn(PlanWarning.FIELD, f"{self.name}: :source: names {', '.join(map(repr, unknown))}"
+                      f", which is neither local, external, all nor a project of plan_external; "
+                      f"projects: {', '.join(projects) or 'none'}{did_you_mean(unknown[0], words)}",
+                      "source")
+        node["source"] = sorted(chosen)
+        node["depends"] = [*(node["depends"] if "local" in chosen else ()),
+                           *(DEPENDENCY.format(p) for p in sorted(chosen - {"local"}))]
 
     def _query(self, node: plan_collector, main: str, registry: Registry) -> str | None:
         """Check ``:filter:``, ``:sort:`` and ``:columns:``; store them on *node*."""

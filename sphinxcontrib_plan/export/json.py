@@ -16,7 +16,7 @@ from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
@@ -77,6 +77,7 @@ def plan_document(
     *,
     source_of: Callable[[str], str | None] = lambda docname: None,
     version: str | None = None,
+    external: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The whole ``plan.json`` document.
 
@@ -85,6 +86,8 @@ def plan_document(
     :param url_of: the URL of a record, or ``None`` for builders without pages
     :param source_of: the source path of a docname, relative to the source directory
     :param version: the project's release or version, if set
+    :param external: a summary of each ``plan_external`` project read (their
+        objects are theirs: they are not exported here)
     :return: JSON-able data: plans by id, objects in document order
     """
     def data(record: ObjectRecord) -> dict[str, Any]:
@@ -101,6 +104,7 @@ def plan_document(
         "version": version or None,
         "plans": plans,
         "objects": objects,
+        "external": sorted(external, key=lambda e: e["name"]),
     }
 
 

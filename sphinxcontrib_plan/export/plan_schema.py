@@ -43,6 +43,23 @@ _EXAMPLE = {
     "properties": {"language": {"type": "string"}, "code": {"type": "string"}},
 }
 
+_EXTERNAL = {
+    "type": "object",
+    "required": ["name", "project", "version", "sha256", "plans", "objects"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "description": "The project's name in plan_external, the "
+                                                  "prefix of its ids."},
+        "project": {"type": "string", "description": "The project name its plan.json gives."},
+        "version": {"type": ["string", "null"]},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                   "description": "SHA-256 of the plan.json read."},
+        "plans": {"type": "array", "items": {"type": "string"},
+                  "description": "Its plans' ids, with the prefix."},
+        "objects": {"type": "integer", "minimum": 0, "description": "How many objects it has."},
+    },
+}
+
 #: the type-specific ``data`` of the types whose reading fills it
 DATA_SCHEMAS: dict[str, dict[str, Any]] = {
     "endpoint": {
@@ -193,10 +210,14 @@ def build_schema(registry: Registry = BUILTIN) -> dict[str, Any]:
             "objects": {"type": "array", "items": {"allOf": [
                 {"$ref": "#/$defs/record"},
                 {"properties": {"type": {"not": {"const": "plan"}}}}]}},
+            "external": {"type": "array", "items": {"$ref": "#/$defs/external"},
+                         "description": "The other projects (plan_external) this build read, "
+                                        "by name. Their objects are not in plans or objects."},
         },
         "$defs": {
             "record": _record(registry),
             "example": _EXAMPLE,
+            "external": _EXTERNAL,
             "userType": {
                 "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
                 "not": {"enum": [t.name for t in registry]},

@@ -88,7 +88,8 @@ def json_export(app: Sphinx) -> dict[str, Any]:
             return None
 
     return plan_document(domain.index, app.config.project, url_maker(app.builder),
-                         source_of=source_of, version=_version(app))
+                         source_of=source_of, version=_version(app),
+                         external=[plan.summary() for plan in domain.external.values()])
 
 
 def openapi_export(app: Sphinx) -> dict[str, Any]:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.types import Registry
 
 #: options every collector accepts
-COMMON_OPTIONS = ("plan", "filter", "sort", "columns", "caption")
+COMMON_OPTIONS = ("plan", "filter", "sort", "columns", "caption", "source")
 
 
 @dataclass(frozen=True)

@@ -195,11 +195,12 @@ def add_sort_values(domain: PlanDomain, table: nodes.table) -> None:
     columns = table.get("plan_columns") or []
     for body in table.findall(nodes.tbody):
         for row in body.children:
-            record = domain.index.by_id.get(row.get("plan_record", ""))
-            if record is None:
+            # a row of another project's object is found in the portfolio
+            record = domain.portfolio.by_id.get(row.get("plan_record", ""))
+            otype = domain.registry.get(record.type) if record is not None else None
+            if record is None or otype is None:
                 continue
-            otype = domain.registry[record.type]
-            view = domain.index.view(record)
+            view = domain.portfolio.view(record)
             for entry, name in zip(row.children, columns):
                 if name is None:
                     continue

@@ -68,12 +68,14 @@ class CollectorTransform(SphinxPostTransform):
         if node.get("error"):
             return [note(f"This {node['kind']} is empty: {node['error']}.")]
         kind = COLLECTORS[node["kind"]]
+        # only a collector showing other projects sees their objects
         ctx = Context(
-            index=domain.index, registry=domain.registry, config=domain.config,
+            index=domain.index if node.get("source", ["local"]) == ["local"] else domain.portfolio, registry=domain.registry, config=domain.config,
             docname=self.env.docname, kind=node["kind"],
             main=node["main"], plans=node["plans"], filter=node["filter"], sort=node["sort"],
             columns=node["columns"], caption=node["caption"], sphinx_config=self.config,
             defaults=kind.default_columns(domain.registry, node["main"]),
+            source=frozenset(node.get("source", ["local"])),
         )
         container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
         container.extend(renderer(kind.renderer)(ctx))

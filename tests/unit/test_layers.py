@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config",)),
     ("resolve and store", ("resolve", "domain")),
     ("render", ("render",)),
-    ("parse, import and export", ("directives", "importers", "export", "diff")),
+    ("parse, import and export", ("directives", "importers", "export", "diff", "fetch")),
     ("cli", ("cli",)),
     ("setup", ("_setup", "__init__", "__main__")),
 ]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.external import ExternalRecord
 from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.sort import SortKey, parse_sort, sort_records
@@ -68,6 +69,16 @@ class Context:
     sphinx_config: Config | None = None
     #: the main table's columns without ``:columns:``, from the collector's registry entry
     defaults: tuple[str, ...] = ()
+    #: the sources shown: ``local`` and ``plan_external`` project names
+    source: frozenset[str] = frozenset({"local"})
+
+    def shows(self, record: ObjectRecord) -> bool:
+        """Whether *record* comes from a source this collector shows.
+
+        :param record: a record of :attr:`index`
+        :return: ``True`` when it does
+        """
+        return (record.project if isinstance(record, ExternalRecord) else "local") in self.source
 
     @property
     def shown(self) -> list[str]:
@@ -89,7 +100,7 @@ class Context:
         """
         typ = typ or self.main
         otype = self.registry[typ]
-        records = self.index.of_type(typ, self.plans)
+        records = [r for r in self.index.of_type(typ, self.plans) if self.shows(r)]
         ranks = otype.ranks
         if apply_query and typ == self.main and self.filter is not None:
             # unset fields read as none (``owner == none``), not as bare words
@@ -186,7 +197,26 @@ class Context:
             caption=caption if caption is not None else self.caption or None,
             classes=list(classes) if classes is not None else [f"plan-{self.kind}"],
             columns=columns, records=[r.id for r in records],
+            row_classes=[external_classes(r) for r in records],
         )
+
+
+def external_classes(record: ObjectRecord) -> list[str]:
+    """Classes marking a row of another project's object (none for a local one).
+
+    :param record: the row's record
+    :return: ``plan-external`` and ``plan-external-<project>``, or nothing
+    """
+    if not isinstance(record, ExternalRecord):
+        return []
+    return ["plan-external", f"plan-external-{record.project}"]
+
+
+def _id_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    link = ctx.link(record, record.id)
+    if not isinstance(record, ExternalRecord):
+        return link
+    return [link, nodes.Text(" "), badge("project", record.project, record.project)]
 
 
 def _plan_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
@@ -214,7 +244,7 @@ def _responses_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], va
 
 #: cells of derived values that are more than their text, by column name
 _DERIVED_CELLS: dict[str, Callable[[Context, ObjectRecord, dict[str, Any], Any], Any]] = {
-    "id": lambda ctx, record, view, value: ctx.link(record, record.id),
+    "id": _id_cell,
     "title": lambda ctx, record, view, value: ctx.link(record),
     "plan": _plan_cell,
     "severity": _severity_cell,

@@ -10,6 +10,8 @@ from docutils import nodes
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.render.nodes import table, xref
 
+from sphinxcontrib_plan.render.collectors import external_classes
+
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.render.collectors import Context
@@ -36,6 +38,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     headers = ["Path", *(ctx.label(c) for c in columns)]
     rows = []
     ids: list[str | None] = []
+    marks: list[list[str]] = []
     for path, group in groupby(endpoints, key=lambda r: r.endpoint.path if r.endpoint else ""):
         for i, endpoint in enumerate(group):
             first = nodes.literal(path, path) if i == 0 else ""
@@ -51,5 +54,6 @@ def render(ctx: Context) -> list[nodes.Node]:
                     cells.append(ctx.cell(endpoint, c))
             rows.append(cells)
             ids.append(endpoint.id)
+            marks.append(external_classes(endpoint))
     return [table(headers, rows, caption=ctx.caption or None, classes=["plan-api-index"],
-                  columns=["path", *columns], records=ids)]
+                  columns=["path", *columns], records=ids, row_classes=marks)]
