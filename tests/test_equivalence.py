@@ -9,6 +9,7 @@ each, an incremental build of the edited project is compared with clean serial a
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -105,7 +106,8 @@ def _body(html: str) -> str:
     return match.group(1) if match else html
 
 
-def _outcome(app, src: Path) -> dict[str, object]:
+def _outcome(app, src: Path, collector_pages: tuple[str, ...] = COLLECTOR_PAGES,
+             linking_pages: tuple[str, ...] = LINKING_PAGES) -> dict[str, object]:
     """What must be equal: collector pages, linking page bodies, plan.json, plan warnings."""
     out = Path(app.outdir)
     # absolute paths are the only thing allowed to differ between the builds
@@ -114,20 +116,22 @@ def _outcome(app, src: Path) -> dict[str, object]:
         "plan.json": (out / "plan.json").read_text(encoding="utf-8"),
         "warnings": sorted({norm(w) for w in plan_warnings(app)}),
     }
-    for page in COLLECTOR_PAGES:
+    for page in collector_pages:
         result[page] = norm((out / f"{page}.html").read_text(encoding="utf-8"))
-    for page in LINKING_PAGES:
+    for page in linking_pages:
         result[page] = norm(_body((out / f"{page}.html").read_text(encoding="utf-8")))
     return result
 
 
-def _clean(make_app, src: Path, dest: Path, parallel: int) -> dict[str, object]:
+def _clean(make_app, src: Path, dest: Path, parallel: int, conf: dict | None = None,
+           pages: tuple[tuple[str, ...], ...] = ()) -> dict[str, object]:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(src, dest / "src")
-    app = make_app("html", srcdir=dest / "src", builddir=dest / "out", parallel=parallel)
+    app = make_app("html", srcdir=dest / "src", builddir=dest / "out", parallel=parallel,
+                   confoverrides=conf or {})
     app.build()
-    return _outcome(app, dest / "src")
+    return _outcome(app, dest / "src", *pages)
 
 
 def _diff(name: str, expected: dict[str, object], got: dict[str, object]) -> list[str]:
@@ -173,3 +177,64 @@ def test_each_edit_is_visible(make_app, rootdir, tmp_path, name):
     after = _clean(make_app, src, tmp_path / "after", 1)
     assert before["plan.json"] != after["plan.json"]
     assert before["registers"] != after["registers"] or before["guide"] != after["guide"]
+
+
+# -- a portfolio over two projects' plan.json (plan_external) --------------------------
+
+
+def _edit_plan_json(path: Path, oid: str, change: Callable[[dict], None] | None) -> None:
+    """Change (or, with ``None``, remove) the object *oid* of a plan.json."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    found = next(o for o in data["objects"] if o["id"] == oid)
+    if change is None:
+        data["objects"].remove(found)
+    else:
+        change(found)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+PORTFOLIO_STEPS: list[tuple[str, str, str, Callable[[dict], None] | None]] = [
+    ("change an external field", "search", "RISK-9",
+     lambda o: o["fields"].update(impact="high")),
+    ("retitle an external object a page links to", "payments", "RISK-7",
+     lambda o: o.update(title="Provider down")),
+    ("remove an external object a page links to", "search", "RISK-7", None),
+]
+
+
+def test_portfolio_builds_are_equivalent_after_every_source_change(make_app, rootdir, tmp_path):
+    sources = tmp_path / "external"
+    sources.mkdir()
+    for name in ("payments", "search"):
+        app = make_app("html", srcdir=rootdir / f"test-external-{name}",
+                       builddir=tmp_path / f"{name}-out")
+        app.build()
+        shutil.copyfile(Path(app.outdir) / "plan.json", sources / f"{name}.json")
+    conf = {"plan_external": {name: (sources / f"{name}.json").as_posix()
+                              for name in ("payments", "search")}}
+    pages = (("registers", "local"), ("links",))
+    src = tmp_path / "work" / "src"
+    shutil.copytree(rootdir / "test-portfolio", src)
+    out = tmp_path / "work" / "out"
+    first = make_app("html", srcdir=src, builddir=out, confoverrides=conf)
+    first.build()
+    baseline = _outcome(first, src, *pages)
+    assert baseline["warnings"] == []
+    problems = _diff("initial -j 2", baseline, _clean(make_app, src, tmp_path / "j2", 2, conf, pages))
+    for name, project, oid, change in PORTFOLIO_STEPS:
+        _edit_plan_json(sources / f"{project}.json", oid, change)
+        incremental = make_app("html", srcdir=src, builddir=out, confoverrides=conf)
+        incremental.build()
+        got = _outcome(incremental, src, *pages)
+        serial = _clean(make_app, src, tmp_path / "clean", 1, conf, pages)
+        problems += _diff(f"{name} (incremental)", serial, got)
+        problems += _diff(f"{name} (-j 2)", serial,
+                          _clean(make_app, src, tmp_path / "j2", 2, conf, pages))
+        assert got != baseline, name  # the change shows
+        baseline = got
+    # the removed object's role now names nothing, in every kind of build
+    assert [re.sub(r"\x1b\[[0-9;]*m", "", w.split("WARNING: ")[1])
+            for w in baseline["warnings"]] == [  # type: ignore[union-attr]
+        "{plan:risk} names 'search:RISK-7', but the external project search has no risk with "
+        "that id; did you mean 'search:RISK-9'? [plan.ref]"]
+    assert problems == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from conftest import plan_warnings, warning_lines
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS
+from sphinxcontrib_plan.export.json import SCHEMA_ID
 from sphinxcontrib_plan.warnings import EXAMPLES, PlanWarning, subtypes_table
 
 EXPECTED = [
@@ -219,6 +221,13 @@ def _example_project(src: Path, subtype: PlanWarning, snippet: str) -> None:
         snippet = f"{head}{sep}# Example\n\n{rest}"
     (src / "index.md").write_text(index, encoding="utf-8")
     (src / "example.md").write_text(snippet + "\n", encoding="utf-8")
+    if "plan_external" in conf:
+        # the other project's plan.json the fixed example names: valid, and empty
+        (src / "payments").mkdir()
+        (src / "payments" / "plan.json").write_text(json.dumps({
+            "$schema": SCHEMA_ID, "schema_version": 1, "project": "Payments", "version": None,
+            "generator": {"name": "sphinxcontrib-plan", "version": "1"},
+            "plans": [], "objects": []}), encoding="utf-8")
 
 
 @pytest.mark.parametrize("subtype", list(PlanWarning), ids=lambda w: w.value)

@@ -292,12 +292,17 @@ def check_external_refs(
             wanted = None if typ == "ref" else typ
             if portfolio.lookup(key, wanted) is not None:
                 continue
-            same = [r.id for r in portfolio.records if isinstance(r, ExternalRecord)
-                    and r.project == project and (wanted is None or r.type == wanted)]
+            theirs = [r for r in portfolio.records if isinstance(r, ExternalRecord)
+                      and r.project == project and (wanted is None or r.type == wanted)]
+            named = wanted in portfolio.named_types if wanted else bool(portfolio.named_types)
+            # endpoints and other named types are also looked up by name
+            same = [r.id for r in theirs] + [f"{project}:{r.title}" for r in theirs
+                                             if named and r.type in portfolio.named_types]
             what = "object" if wanted is None else wanted
             hint = did_you_mean(key, same) if same else \
                 f"; it has no {what} at all (was its plan.json read?)"
             lead = f"{{plan:{typ}}}" if source == "role" else f"{source}: :plan:"
             findings.append(Finding("ref", f"{lead} names {target!r}, but the external project "
-                                    f"{project} has no {what} with that id{hint}", location))
+                                    f"{project} has no {what} with that id"
+                                    f"{' or name' if named else ''}{hint}", location))
     return local, findings
