@@ -52,6 +52,18 @@ html_css_files = ["docs.css"]
 
 # -- sphinxcontrib-plan -----------------------------------------------------
 
+# The portfolio how-to shows the plans of two other projects. Their plan.json
+# files are committed next to it, so the docs build needs no network; their
+# links point where those projects would publish their pages.
+# [plan_external]
+plan_external = {
+    "payments": {"json": "howto/portfolio/payments.plan.json",
+                 "base": "https://payments.example.org/plans/"},
+    "search": {"json": "howto/portfolio/search.plan.json",
+               "base": "https://search.example.org/plans/"},
+}
+# [/plan_external]
+
 # The endpoints of the docs' own plans become openapi.json in the output.
 plan_openapi = True
 plan_json = True

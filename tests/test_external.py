@@ -341,3 +341,14 @@ def test_changed_source_refreshes_exactly_the_pages_showing_it(make_app, rootdir
     source.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     assert "no targets are out of date" in build(make_app, rootdir, tmp_path,
                                                  external).status.getvalue()
+
+
+@pytest.mark.parametrize("name", ["payments", "search"])
+def test_the_how_to_reads_what_the_example_projects_write(projects, name):
+    """docs/howto/portfolio/ holds the plan.json of the two example projects; after a
+    change of plan.json's shape, copy them again from a build of tests/roots."""
+    docs = Path(__file__).resolve().parents[1] / "docs" / "howto" / "portfolio"
+    committed = json.loads((docs / f"{name}.plan.json").read_text(encoding="utf-8"))
+    built = json.loads((projects[name] / "plan.json").read_text(encoding="utf-8"))
+    committed.pop("generator"), built.pop("generator")
+    assert committed == built

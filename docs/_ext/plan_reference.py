@@ -72,6 +72,10 @@ COLLECTOR_OPTION_HELP: dict[str, tuple[str, str]] = {
     "columns": ("comma list of field and derived names",
                 "Which columns a table shows, in order. Default: the type's columns."),
     "caption": ("text", "Caption of the rendered table or figure."),
+    "source": ("``local``, ``external``, ``all`` or project names, comma list",
+               "Whose objects: this project's (``local``, the default), every "
+               "``plan_external`` project's (``external``), both (``all``), or the named "
+               "projects (``payments, local``). Other projects' rows link to their pages."),
     "type": ("an object type name",
              "``plan-query`` only, and required there: the type listed, e.g. ``risk``."),
 }
