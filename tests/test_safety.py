@@ -171,5 +171,8 @@ def test_package_has_no_eval_database_or_network_code():
         if "cli" in path.relative_to(PACKAGE).parts:
             continue  # the command line may start processes of its own
         imports, calls = _imports_and_calls(path)
-        assert not (imports & forbidden_imports), (path, imports & forbidden_imports)
+        # plan_external reads other projects' plan.json: one module, the standard
+        # library's URL opener, and nothing else of the network
+        allowed = {"urllib.request"} if path.relative_to(PACKAGE).as_posix() == "fetch.py" else set()
+        assert not (imports & forbidden_imports - allowed), (path, imports & forbidden_imports)
         assert not (calls & {"eval", "exec", "compile", "__import__"}), path
