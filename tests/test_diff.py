@@ -176,6 +176,29 @@ def test_external_objects_are_not_local_changes(plan_files, tmp_path, capsys):
     assert "No plan changes." not in out and "0 breaking; 1 in external projects" in out
 
 
+def test_external_sources_that_changed_are_listed_apart(plan_files, tmp_path, capsys):
+    """plan.json keeps no external objects, only a summary of each source: the diff
+    lists a source that came, went or changed, never as a change of this project."""
+    data = json.loads(plan_files[2].read_text(encoding="utf-8"))
+    source = {"name": "billing", "project": "Billing", "version": "1.0", "plans": ["B1"],
+              "objects": 12, "sha256": "a" * 64}
+    base, head = tmp_path / "base.json", tmp_path / "head.json"
+    base.write_text(json.dumps({**data, "external": [source]}), encoding="utf-8")
+    head.write_text(json.dumps({**data, "external": [
+        {**source, "version": "1.1", "objects": 14, "sha256": "b" * 64},
+        {"name": "search", "project": "Search", "version": None, "plans": ["S1"],
+         "objects": 3, "sha256": "c" * 64}]}), encoding="utf-8")
+    code, out, _ = run(capsys, str(base), str(head), "--fail-on", "any")
+    assert code == 0  # other projects' changes never fail this project's CI
+    assert "External project billing (not changes of this project):" in out
+    assert "External project search (not changes of this project):" in out
+    assert "version: 1.0 → 1.1" in out and "objects: 12 → 14" in out
+    code, out, _ = run(capsys, str(base), str(head), "--format", "json")
+    changes = json.loads(out)["changes"]
+    assert {(c["kind"], c["id"], c["external"]) for c in changes} == {
+        ("changed", "billing", "billing"), ("added", "search", "search")}
+
+
 # -- classification units --------------------------------------------------------------
 
 

@@ -181,6 +181,38 @@ def _change(kind: str, obj: Mapping[str, Any]) -> ObjectChange:
                         str(obj.get("title") or ""), obj.get("external") or None)
 
 
+#: what an external source's summary in ``plan.json`` tells, compared field by field
+_SOURCE_KEYS = ("project", "version", "plans", "objects", "sha256")
+
+
+def _external_sources(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[ObjectChange]:
+    """Other projects read through ``plan_external``, as changes marked external.
+
+    Their objects are not in ``plan.json`` (they are not this project's), but a
+    reviewer sees which sources came, went or changed between the versions.
+    """
+    def by_name(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+        return {str(e.get("name")): e for e in document.get("external") or ()
+                if isinstance(e, Mapping) and e.get("name")}
+
+    old, new = by_name(base), by_name(head)
+    found = []
+    for name in sorted(old.keys() | new.keys()):
+        before, after = old.get(name), new.get(name)
+        kind = "added" if before is None else "removed" if after is None else "changed"
+        source = after if after is not None else before
+        assert source is not None  # the name is in one of them
+        change = ObjectChange(kind, "external-source", name, None,
+                              str(source.get("project") or name), name)
+        if before is not None and after is not None:
+            change.fields = [FieldChange(key, before.get(key), after.get(key))
+                             for key in _SOURCE_KEYS if before.get(key) != after.get(key)]
+            if not change.fields:
+                continue
+        found.append(change)
+    return found
+
+
 def compare(base: Mapping[str, Any], head: Mapping[str, Any], *,
             base_side: Side, head_side: Side) -> PlanDiff:
     """Compare two ``plan.json`` documents, object by object (no classification yet).
@@ -213,6 +245,7 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any], *,
             change.fields, change.body_diff = fields, lines
             change.external = change.external or obj.get("external") or None
             changes.append(change)
+    changes += _external_sources(base, head)
     changes.sort(key=ObjectChange.sort_key)
     titles = {str(p["id"]): str(p.get("title") or "") for p in
               (*base.get("plans", ()), *head.get("plans", ()))}
