@@ -34,16 +34,18 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: longest instance text shown in a message
 _MAX_MESSAGE = 200
 
-#: keywords whose value is one subschema / a map of subschemas / a list of subschemas
-_ONE = ("additionalProperties", "additionalItems", "contains", "contentSchema", "else", "if",
-        "items", "not", "propertyNames", "then", "unevaluatedItems", "unevaluatedProperties")
-_MAP = ("$defs", "definitions", "dependentSchemas", "patternProperties", "properties")
-_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+#: keywords whose value is one subschema
+ONE_SCHEMA = ("additionalProperties", "additionalItems", "contains", "contentSchema", "else",
+              "if", "items", "not", "propertyNames", "then", "unevaluatedItems",
+              "unevaluatedProperties")
+#: keywords whose value is a map of subschemas / a list of subschemas
+SCHEMA_MAPS = ("$defs", "definitions", "dependentSchemas", "patternProperties", "properties")
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 #: every keyword of the 2020-12 vocabularies, plus OpenAPI's schema keywords
 KEYWORDS = frozenset({
-    *_ONE, *_MAP, *_LIST, "$anchor", "$comment", "$dynamicAnchor", "$dynamicRef", "$id",
-    "$ref", "$schema", "$vocabulary", "const", "contentEncoding", "contentMediaType",
-    "default", "dependentRequired", "deprecated", "description", "enum", "examples",
+    *ONE_SCHEMA, *SCHEMA_MAPS, *SCHEMA_LISTS, "$anchor", "$comment", "$dynamicAnchor",
+    "$dynamicRef", "$id", "$ref", "$schema", "$vocabulary", "const", "contentEncoding",
+    "contentMediaType", "default", "dependentRequired", "deprecated", "description", "enum", "examples",
     "exclusiveMaximum", "exclusiveMinimum", "format", "maxContains", "maxItems", "maxLength",
     "maxProperties", "maximum", "minContains", "minItems", "minLength", "minProperties",
     "minimum", "multipleOf", "pattern", "readOnly", "required", "title", "type",
@@ -148,13 +150,13 @@ def schema_keywords(schema: Any, path: tuple[str | int, ...] = ()) -> Iterator[
     if not isinstance(schema, dict):
         return
     yield path, schema
-    for key in _ONE:
+    for key in ONE_SCHEMA:
         yield from schema_keywords(schema.get(key), (*path, key))
-    for key in _MAP:
+    for key in SCHEMA_MAPS:
         if isinstance(schema.get(key), dict):
             for name, sub in schema[key].items():
                 yield from schema_keywords(sub, (*path, key, name))
-    for key in _LIST:
+    for key in SCHEMA_LISTS:
         if isinstance(schema.get(key), list):
             for i, sub in enumerate(schema[key]):
                 yield from schema_keywords(sub, (*path, key, i))
