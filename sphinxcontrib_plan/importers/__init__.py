@@ -82,5 +82,13 @@ def _markdown_run(text: str, *, plan_id: str | None = None) -> ImportResult:
     return import_markdown(text, plan_id=plan_id)
 
 
+def _openapi_run(text: str, *, plan_id: str | None = None) -> ImportResult:
+    from sphinxcontrib_plan.importers.openapi_plan import import_openapi
+
+    return import_openapi(text, plan_id=plan_id)
+
+
 register(Importer("markdown", "a plain-Markdown plan in the shape of the plan template",
                   _markdown_detect, _markdown_run))
+register(Importer("openapi", "an OpenAPI 3.0 or 3.1 document, JSON or YAML",
+                  _looks_openapi, _openapi_run))
