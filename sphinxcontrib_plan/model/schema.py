@@ -222,7 +222,7 @@ class SchemaSet:
         """
         problems = []
         for steps, ref in references(schema):
-            path = json_path(steps)
+            path = json_path(steps[:-1])  # the schema holding the reference
             if not ref.startswith(COMPONENTS):
                 continue
             name = ref[len(COMPONENTS):].split("/", 1)[0]
