@@ -187,6 +187,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.html import setup_html
     from sphinxcontrib_plan.render.interactive import setup_interactive
+    from sphinxcontrib_plan.render.json_schema import setup_schema_render
     from sphinxcontrib_plan.render.latex import setup_latex
     from sphinxcontrib_plan.render.transform import setup_transforms
 
@@ -202,6 +203,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_myst_values(app)
     setup_transforms(app)
     setup_html(app)
+    setup_schema_render(app)
     setup_interactive(app)
     setup_latex(app)
     app.connect("config-inited", _register_user_types, priority=450)

@@ -63,6 +63,11 @@ class PlanWarning(enum.Enum):
     ``[Name]``, ``[YYYY-MM-DD]``, ``[e.g., …]``) in a title or field; a placeholder in a
     typed field (a date, an enum) reads as unset. A draft may hold them."""
 
+    SCHEMA = "schema"
+    """A JSON Schema is invalid (2020-12 meta-schema, misspelt keyword, unknown name or
+    unreadable file), or an example does not match its schema: the warning is at the
+    line of the failing value and gives its JSONPath (``$.data.amount``)."""
+
     @property
     def code(self) -> str:
         """The name used in ``suppress_warnings``, e.g. ``plan.field``."""
@@ -112,6 +117,13 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
     PlanWarning.CONFIG: (
         "# conf.py\nplan_json = \"yes\"",
         "# conf.py\nplan_json = True"),
+    PlanWarning.SCHEMA: (
+        ":::{plan-event} invoice.paid\n```json\n{\"$schema\": \"https://json-schema.org/"
+        "draft/2020-12/schema\",\n \"type\": \"object\",\n \"properties\": "
+        "{\"amount\": {\"type\": \"integer\"}}}\n```\n\n```json\n{\"amount\": \"ten\"}\n```\n:::",
+        ":::{plan-event} invoice.paid\n```json\n{\"$schema\": \"https://json-schema.org/"
+        "draft/2020-12/schema\",\n \"type\": \"object\",\n \"properties\": "
+        "{\"amount\": {\"type\": \"integer\"}}}\n```\n\n```json\n{\"amount\": 10}\n```\n:::"),
 }
 
 

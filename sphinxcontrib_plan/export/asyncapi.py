@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from sphinxcontrib_plan.model.index import ResolvedIndex
+
 ASYNCAPI_VERSION = "3.0.0"
 #: what AsyncAPI allows in a component, channel, operation or message key
 _KEY = re.compile(r"[^\w.\-]+")
@@ -167,3 +169,46 @@ def websocket_binding(parameters: Iterable[Mapping[str, Any]]) -> dict[str, Any]
             schema["required"] = required
         binding[name] = schema
     return binding
+
+
+def channels_of(index: ResolvedIndex) -> tuple[list[Channel], dict[str, Any]]:
+    """The channels of a project: its events, then its WebSocket endpoints.
+
+    :param index: the resolved index
+    :return: the channels, in document order, and the named schemas
+    """
+    from sphinxcontrib_plan.export.openapi_media import data_examples, export_schema
+
+    def components(ids: Any) -> tuple[tuple[str, str], ...]:
+        return tuple((i, index.by_id[i].title if i in index.by_id else i) for i in ids or ())
+
+    channels = []
+    for event in index.of_type("event"):
+        data = event.data
+        body = getattr(data, "body", None)
+        payload = export_schema(body.schema) if body is not None else None
+        examples = tuple(data_examples(getattr(data, "examples", ())))
+        media = body.media_types[0] if body is not None and body.media_types else \
+            "application/json"
+        channels.append(Channel(
+            event.id, event.title, event.title, "",
+            (Message(event.title, event.title, payload, examples, media),),
+            components(event.fields.get("published-by")),
+            components(event.fields.get("consumed-by")),
+            tags=tuple(event.fields.get("tags", ())), plan=event.plan))
+    for endpoint in index.of_type("endpoint"):
+        data = endpoint.endpoint
+        if data is None or not data.websocket:
+            continue
+        payload = export_schema(data.body.schema) if data.body is not None else None
+        channels.append(Channel(
+            endpoint.id, data.path.partition("?")[0], endpoint.title,
+            endpoint.fields.get("summary") or data.description,
+            (Message("message", endpoint.fields.get("summary") or "", payload,
+                     tuple(data_examples(data.examples))),),
+            senders=(("", "The service"),),
+            websocket=websocket_binding(data.parameters),
+            tags=tuple(endpoint.fields.get("tags", ())), plan=endpoint.plan))
+    schemas = {r.title: export_schema(r.json_schema) for r in index.of_type("schema")
+               if r.title and r.json_schema is not None}
+    return channels, schemas

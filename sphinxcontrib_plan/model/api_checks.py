@@ -15,11 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.model.codedata import DataError, load_data
-from sphinxcontrib_plan.model.schema import COMPONENTS, SchemaSet, check_schema, with_lines
+from sphinxcontrib_plan.model.codedata import JSON_LANGUAGES, YAML_LANGUAGES, DataError, load_data
+from sphinxcontrib_plan.model.index import Finding as IndexFinding
+from sphinxcontrib_plan.model.params import type_text
+from sphinxcontrib_plan.model.schema import SchemaSet, check_schema, with_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+
+    from sphinxcontrib_plan.model.index import ResolvedIndex
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,59 @@ def _example_findings(use: SchemaUse, example: Example, schemas: SchemaSet) -> l
         return [Finding(f"{use.label}: the example is {err.message}; it cannot be checked "
                         "against the schema", Source(example.where.docname, line))]
     problems = with_lines(schemas.validate(data, use.schema), example.text, example.language)
-    name = _name(use.schema)
+    name = type_text(use.schema)
     against = f"schema {name!r}" if name else "its schema"
     return [Finding(f"{use.label}: the example does not match {against}: {p}",
                     Source(example.where.docname, example.where.line + (p.line or 0)))
             for p in problems]
 
 
-def _name(schema: Any) -> str | None:
-    if isinstance(schema, dict) and set(schema) == {"$ref"} \
-            and str(schema["$ref"]).startswith(COMPONENTS):
-        return schema["$ref"][len(COMPONENTS):]
-    return None
+def uses_of(index: ResolvedIndex) -> list[SchemaUse]:
+    """Every body of the index that has a schema or examples, in document order.
+
+    :param index: the resolved index
+    :return: the uses
+    """
+    uses = []
+    for record in index.records:
+        body = record.body_schema
+        data = record.data
+        examples = getattr(data, "examples", ())
+        if body is None or body.schema is None:
+            continue
+        if record.type == "endpoint":
+            label = f"endpoint {record.title!r} (request body)"
+        elif record.type == "response":
+            parent = index.by_id.get(record.parent or "")
+            label = f"response {record.title!r}" + (f" of {parent.title!r}" if parent else "")
+        else:
+            label = f"{record.type} {record.title!r}"
+        uses.append(SchemaUse(
+            label, Source(record.docname, record.lineno), body.schema,
+            Source(record.docname, body.line or record.lineno),
+            tuple(Example(e.code, e.language, Source(record.docname, e.line or record.lineno))
+                  for e in examples if _checkable(e.language, e.code))))
+    return uses
+
+
+def _checkable(language: str, code: str) -> bool:
+    """Whether a code block is data to check: JSON or YAML (or unmarked JSON)."""
+    language = language.lower()
+    if language in JSON_LANGUAGES | YAML_LANGUAGES:
+        return True
+    return not language and code.lstrip()[:1] in ("{", "[")
+
+
+def schema_findings(index: ResolvedIndex) -> list[IndexFinding]:
+    """The ``plan.schema`` findings of a project.
+
+    :param index: the resolved index
+    :return: findings, in document order
+    """
+    named = {}
+    for record in index.by_type.get("schema", ()):
+        if record.title and record.title not in named:
+            named[record.title] = (record.json_schema, Source(record.docname,
+                                                              record.data.line or record.lineno))
+    return [IndexFinding("schema", f.message, (f.where.docname, f.where.line))
+            for f in check_project(named, uses_of(index))]

@@ -44,7 +44,8 @@ def schema_type(schema: Any, fromdoc: str) -> list[nodes.Node]:
     if isinstance(ref, str):
         if ref.startswith(COMPONENTS):
             name = ref[len(COMPONENTS):]
-            return [xref(name, "schema", fromdoc, name)]
+            # a missing schema is reported once, as plan.schema, not again as plan.ref
+            return [xref(name, "schema", fromdoc, name, field=True)]
         return [nodes.literal(ref, ref)]
     for key, word in (("allOf", "all of"), ("oneOf", "one of"), ("anyOf", "any of")):
         if isinstance(schema.get(key), list):
@@ -119,8 +120,9 @@ def schema_nodes(schema: Any, fromdoc: str, *, caption: str, depth: int = 0) -> 
             nested.append(folded(f"{caption} › {name}",
                                  schema_nodes(sub, fromdoc, caption=f"{caption} › {name}",
                                               depth=depth + 1)))
-    tbl = table(["Property", "Type", "Required", "Description"], rows, caption=caption,
-                classes=["plan-schema-table"])
+    # a nested table's title is the rubric of its fold (HTML's <summary>)
+    tbl = table(["Property", "Type", "Required", "Description"], rows,
+                caption=caption if depth == 0 else None, classes=["plan-schema-table"])
     return [tbl, *nested]
 
 
