@@ -182,6 +182,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.directives.collectors import setup_collectors
     from sphinxcontrib_plan.directives.myst_values import setup_myst_values
     from sphinxcontrib_plan.directives.objects import setup_objects
+    from sphinxcontrib_plan.directives.openapi import setup_openapi
     from sphinxcontrib_plan.directives.rejected import setup_recovery
     from sphinxcontrib_plan.domain import PlanDomain, setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
@@ -198,6 +199,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     PlanDomain.index_factory = lambda domain: _resolve(domain)[0]
     app.add_directive("plan", PlanObjectDirective)
     setup_objects(app)
+    setup_openapi(app)
     setup_collectors(app)
     setup_recovery(app)
     setup_myst_values(app)

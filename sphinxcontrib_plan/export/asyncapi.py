@@ -186,7 +186,7 @@ def channels_of(index: ResolvedIndex) -> tuple[list[Channel], dict[str, Any]]:
     for event in index.of_type("event"):
         data = event.data
         body = getattr(data, "body", None)
-        payload = export_schema(body.schema) if body is not None else None
+        payload = export_schema(body.schema) if body is not None else None  # None: invalid
         examples = tuple(data_examples(getattr(data, "examples", ())))
         media = body.media_types[0] if body is not None and body.media_types else \
             "application/json"
@@ -210,5 +210,5 @@ def channels_of(index: ResolvedIndex) -> tuple[list[Channel], dict[str, Any]]:
             websocket=websocket_binding(data.parameters),
             tags=tuple(endpoint.fields.get("tags", ())), plan=endpoint.plan))
     schemas = {r.title: export_schema(r.json_schema) for r in index.of_type("schema")
-               if r.title and r.json_schema is not None}
+               if r.title and export_schema(r.json_schema) is not None}
     return channels, schemas

@@ -127,14 +127,16 @@ def _split_path(path: str) -> tuple[str, list[str]]:
     return path, names
 
 
-def _parameters(data: EndpointData, query: list[str]) -> list[dict[str, Any]]:
-    params = [dict(p) for p in data.parameters]
+def _parameters(data: EndpointData, path: str, query: list[str]) -> list[dict[str, Any]]:
+    # a path parameter that is not in the path (warned as plan.field) has no place here
+    names = re.findall(r"\{([^{}/]+)\}", path)
+    params = [dict(p) for p in data.parameters if p["in"] != "path" or p["name"] in names]
     # ``GET /items?page&size``: query names written in the signature itself
     known = {(p["name"], p["in"]) for p in params}
     params += [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
                for n in dict.fromkeys(query) if (n, "query") not in known]
     for param in params:
-        param["schema"] = export_schema(param.get("schema") or {"type": "string"})
+        param["schema"] = export_schema(param.get("schema")) or {"type": "string"}
     return params
 
 
@@ -154,7 +156,7 @@ def _operation(
         op["tags"] = tags
     if fields.get("deprecated"):
         op["deprecated"] = True
-    parameters = _parameters(data, query)
+    parameters = _parameters(data, path, query)
     if parameters:
         op["parameters"] = parameters
     security = _security(endpoint, schemes)
@@ -232,7 +234,7 @@ def openapi_document(index: ResolvedIndex, *, title: str, version: str,
         document["tags"] = [_tag(index, name) for name in sorted(tags)]
     components: dict[str, Any] = {}
     schemas = {r.title: export_schema(r.json_schema) for r in index.of_type("schema")
-               if r.title and r.json_schema is not None}
+               if r.title and export_schema(r.json_schema) is not None}
     if schemas:
         components["schemas"] = dict(sorted(schemas.items()))
     if schemes:

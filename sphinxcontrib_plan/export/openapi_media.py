@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.codedata import JSON_LANGUAGES, YAML_LANGUAGES, DataError, load_data
-from sphinxcontrib_plan.model.schema import DIALECT
+from sphinxcontrib_plan.model.schema import DIALECT, meta_errors
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,9 +59,14 @@ def data_examples(examples: Iterable[Example]) -> list[Any]:
 def export_schema(schema: Any) -> Any:
     """A schema as OpenAPI 3.1 carries it: the default ``$schema`` marker left out.
 
+    A schema that is not valid JSON Schema (the build warned with
+    ``plan.schema``) is left out, so the document stays valid.
+
     :param schema: a plan schema
-    :return: the schema for the document
+    :return: the schema for the document, ``None`` when it is invalid
     """
+    if schema is None or meta_errors(schema):
+        return None
     if isinstance(schema, dict) and schema.get("$schema") == DIALECT:
         return {k: v for k, v in schema.items() if k != "$schema"}
     return schema
@@ -70,8 +75,9 @@ def export_schema(schema: Any) -> Any:
 def _media_object(schema: BodySchema | None, values: list[Any], names: list[str]
                   ) -> dict[str, Any]:
     media: dict[str, Any] = {}
-    if schema is not None and schema.schema is not None:
-        media["schema"] = export_schema(schema.schema)
+    exported = export_schema(schema.schema) if schema is not None else None
+    if exported is not None:
+        media["schema"] = exported
     if len(values) == 1:
         media["example"] = values[0]
     elif values:

@@ -172,6 +172,19 @@ def references(schema: Any) -> list[tuple[str, str]]:
             if isinstance(sub.get("$ref"), str)]
 
 
+def meta_errors(schema: Any) -> list[Problem]:
+    """The errors of *schema* against the JSON Schema 2020-12 meta-schema only.
+
+    :param schema: the schema, as data
+    :return: the problems (empty when the schema is valid JSON Schema)
+    """
+    if not isinstance(schema, (dict, bool)):
+        return [Problem("$", f"a schema is an object or a boolean, not {_json_type(schema)}")]
+    from jsonschema import Draft202012Validator
+
+    return _problems(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema))
+
+
 def check_schema(schema: Any) -> list[Problem]:
     """Check *schema* against the JSON Schema 2020-12 meta-schema.
 
@@ -182,12 +195,7 @@ def check_schema(schema: Any) -> list[Problem]:
     :param schema: the schema, as data
     :return: the problems, in path order (empty when the schema is valid)
     """
-    if not isinstance(schema, (dict, bool)):
-        return [Problem("$", f"a schema is an object or a boolean, not {_json_type(schema)}")]
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(Draft202012Validator.META_SCHEMA)
-    problems = _problems(validator.iter_errors(schema))
+    problems = meta_errors(schema)
     for path, sub in schema_keywords(schema):
         for key in sub:
             if key in KEYWORDS or key.startswith("x-"):
