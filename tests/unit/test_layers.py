@@ -19,7 +19,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "sphinxcontrib_plan"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("errors", "warnings", "_version")),
     ("model", ("model", "query")),
-    ("importers", ("importers",)),
     ("config", ("config",)),
     ("resolve and store", ("resolve", "domain")),
     ("render", ("render",)),
