@@ -68,8 +68,14 @@ def detect(text: str, filename: str) -> str:
 _OPENAPI = re.compile(r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d""", re.MULTILINE)
 
 
+_OPENAPI_JSON = re.compile(r'"(?:openapi|swagger)"\s*:\s*"\d')
+
+
 def _looks_openapi(text: str, filename: str) -> bool:
-    return bool(_OPENAPI.search(text[:4096]))
+    head = text[:4096]
+    # JSON may hold the version anywhere on its (first) line: {"openapi": "3.1.0", ...}
+    return bool(_OPENAPI.search(head)) or (
+        head.lstrip().startswith("{") and bool(_OPENAPI_JSON.search(head)))
 
 
 def _markdown_detect(text: str, filename: str) -> bool:
