@@ -49,7 +49,34 @@ def test_inline_schemas_are_marked_code_blocks_and_examples_follow():
     assert "\n```yaml\n$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\n" \
            "properties:\n  criteria:\n" in myst
     assert ':path: dataset=oa_citations "Name of the dataset.' in myst
-    assert '```json\n{\n  "total": 2,' in myst
+
+
+def test_examples_become_code_blocks_after_the_schema():
+    text = """openapi: 3.1.0
+info: {title: Ex, version: "1"}
+paths:
+  /items:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {n: {type: integer}}}
+            examples:
+              one: {value: {n: 1}}
+              two: {value: {n: 2}}
+      responses:
+        "201":
+          description: Made
+          content:
+            text/plain:
+              example: made
+"""
+    myst = write_myst(IMPORTERS["openapi"].run(text, plan_id="ex").document)
+    assert '```yaml\n$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\n' \
+           'properties:\n  n:\n    type: integer\n```\n\n```json\n{\n  "n": 1\n}\n```\n\n' \
+           '```json\n{\n  "n": 2\n}\n```' in myst
+    assert ":::{plan-response} 201 Created\n:content-type: text/plain\n\nMade\n\n" \
+           "```text\nmade\n```\n:::" in myst
 
 
 def test_webhooks_and_default_plan_id():
