@@ -229,16 +229,18 @@ class ApiReader:
             return []
 
     def show(self, body: list[nodes.Node], parameters: tuple[dict[str, Any], ...],
-             schema: BodySchema | None, caption: str) -> None:
+             schema: BodySchema | None, caption: str, *, params_caption: str = "Parameters"
+             ) -> None:
         """Insert the parameters and the body's properties before nested objects.
 
         :param body: the parsed body (changed)
-        :param parameters: the parameters
+        :param parameters: the parameters (or a response's headers)
         :param schema: the body's schema
         :param caption: the schema table's title
+        :param params_caption: the parameter table's title
         """
         docname = self.directive.env.docname
-        shown = [*parameter_nodes(parameters, docname)]
+        shown = [*parameter_nodes(parameters, docname, caption=params_caption)]
         if schema is not None and schema.schema is not None:
             shown += schema_nodes(schema.schema, docname, caption=caption)
         for node in shown:

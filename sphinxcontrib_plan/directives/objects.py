@@ -106,7 +106,7 @@ class ResponseDirective(PlanObjectDirective):
         headers = tuple(reader.parameter_option(values.get("headers"), "header", "headers"))
         schema, examples = reader.body(body, values, media="application/json")
         description = _prose(body, lists=False)
-        reader.show(body, (), schema, f"Response {code}")
+        reader.show(body, headers, schema, f"Response {code}", params_caption="Headers")
         return ResponseData(code, reason, examples, description, headers, schema)
 
 

@@ -11,6 +11,7 @@ named schema is a link to its ``plan-schema`` object.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -70,8 +71,8 @@ def _notes(schema: dict[str, Any]) -> str:
     parts = []
     for key in ("default", "minimum", "maximum", "minLength", "maxLength", "pattern"):
         if key in schema:
-            parts.append(f"{key} {schema[key]!r}" if key != "pattern" else
-                         f"pattern {schema[key]}")
+            parts.append(f"{key} {json.dumps(schema[key], ensure_ascii=False)}"
+                         if key != "pattern" else f"pattern {schema[key]}")
     return "; ".join(parts)
 
 
@@ -126,11 +127,13 @@ def schema_nodes(schema: Any, fromdoc: str, *, caption: str, depth: int = 0) -> 
     return [tbl, *nested]
 
 
-def parameter_nodes(params: Sequence[dict[str, Any]], fromdoc: str) -> list[nodes.Node]:
-    """The parameters of an endpoint as one table.
+def parameter_nodes(params: Sequence[dict[str, Any]], fromdoc: str, *,
+                    caption: str = "Parameters") -> list[nodes.Node]:
+    """The parameters of an endpoint (or a response's headers) as one table.
 
     :param params: OpenAPI Parameter Objects
     :param fromdoc: the document the nodes go in
+    :param caption: the table's title
     :return: body nodes (nothing when there are no parameters)
     """
     if not params:
@@ -142,7 +145,7 @@ def parameter_nodes(params: Sequence[dict[str, Any]], fromdoc: str) -> list[node
                                     if _notes(p.get("schema") or {}) else ""]))]
             for p in params]
     return [table(["Parameter", "In", "Type", "Required", "Description"], rows,
-                  caption="Parameters", classes=["plan-params-table"])]
+                  caption=caption, classes=["plan-params-table"])]
 
 
 def folded(title: str, content: list[nodes.Node]) -> nodes.container:
