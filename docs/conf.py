@@ -66,6 +66,9 @@ plan_external = {
 
 # The endpoints of the docs' own plans become openapi.json in the output.
 plan_openapi = True
+plan_openapi_servers = [{"url": "https://api.example.com", "description": "Production"}]
+# ... and the events and WebSocket endpoints become asyncapi.json.
+plan_asyncapi = True
 plan_json = True
 plan_consistency_checks = True
 

@@ -21,6 +21,8 @@ html_title = "Acme Payments Platform — implementation plans"
 
 # Write openapi.json (the endpoints of every plan) next to plan.json.
 plan_openapi = True
+plan_openapi_servers = [{"url": "https://api.acme.example", "description": "Production"}]
+plan_asyncapi = True
 
 # -- PDF (make pdf) -----------------------------------------------------------
 # XeLaTeX reads the sources as Unicode: ≥, ✓, →, ■, ◆ and accents print as

@@ -201,11 +201,13 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.directives.collectors import setup_collectors
     from sphinxcontrib_plan.directives.myst_values import setup_myst_values
     from sphinxcontrib_plan.directives.objects import setup_objects
+    from sphinxcontrib_plan.directives.openapi import setup_openapi
     from sphinxcontrib_plan.directives.rejected import setup_recovery
     from sphinxcontrib_plan.domain import PlanDomain, setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.html import setup_html
     from sphinxcontrib_plan.render.interactive import setup_interactive
+    from sphinxcontrib_plan.render.json_schema import setup_schema_render
     from sphinxcontrib_plan.render.latex import setup_latex
     from sphinxcontrib_plan.render.transform import setup_transforms
 
@@ -216,11 +218,13 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     PlanDomain.index_factory = lambda domain: _resolve(domain)[0]
     app.add_directive("plan", PlanObjectDirective)
     setup_objects(app)
+    setup_openapi(app)
     setup_collectors(app)
     setup_recovery(app)
     setup_myst_values(app)
     setup_transforms(app)
     setup_html(app)
+    setup_schema_render(app)
     setup_interactive(app)
     setup_latex(app)
     app.connect("config-inited", _register_user_types, priority=450)

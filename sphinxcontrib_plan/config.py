@@ -27,6 +27,20 @@ def _check_openapi(value: object) -> bool:
     return isinstance(value, bool) or (isinstance(value, str) and bool(value.strip()))
 
 
+def _check_servers(value: object) -> bool:
+    if not isinstance(value, (list, tuple)):
+        return False
+    for server in value:
+        if isinstance(server, dict):
+            if not isinstance(server.get("url"), str) or not server["url"].strip() \
+                    or not set(server) <= {"url", "description"} \
+                    or not isinstance(server.get("description", ""), str):
+                return False
+        elif not isinstance(server, str) or not server.strip():
+            return False
+    return True
+
+
 def _check_checks(value: object) -> bool:
     if isinstance(value, bool):
         return True
@@ -59,6 +73,15 @@ class PlanConfig:
         "help": "Write an OpenAPI 3.1 document of the endpoints: ``True`` writes "
                 "``openapi.json``; a string names the file (``.yaml`` is not supported, "
                 "JSON is written).",
+        "validator": _check_openapi, "rebuild": "", "types": "bool | str", "py_types": (bool, str)})
+    openapi_servers: list[str | dict[str, str]] = field(default_factory=list, metadata={
+        "help": "The ``servers`` of the OpenAPI document: a list of URLs, or of "
+                "``{url, description}`` mappings (``[\"https://api.example.com/v1\"]``).",
+        "validator": _check_servers, "rebuild": "", "types": "list of str | {url, description}",
+        "py_types": (list, tuple)})
+    asyncapi: bool | str = field(default=False, metadata={
+        "help": "Write an AsyncAPI 3.0 document of the events and WebSocket endpoints: "
+                "``True`` writes ``asyncapi.json``; a string names the file (JSON is written).",
         "validator": _check_openapi, "rebuild": "", "types": "bool | str", "py_types": (bool, str)})
     json: bool = field(default=True, metadata={
         "help": "Write ``plan.json`` (every plan and object) to the output directory.",

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.model.api_checks import schema_findings
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.derived import view_of
 from sphinxcontrib_plan.model.fields import is_url
@@ -113,6 +114,7 @@ def resolve(
                         record.location) for record, first in duplicates]
     findings += _check_links(index, registry)
     findings += _check_cycles(index)
+    findings += schema_findings(index)
     for rule in RULES:
         if config.check_enabled(rule.name):
             # consistency findings name their rule: the key plan_consistency_checks takes

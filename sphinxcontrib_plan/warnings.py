@@ -66,6 +66,10 @@ class PlanWarning(enum.Enum):
     EXTERNAL = "external"
     """Another project's ``plan.json`` (``plan_external``) cannot be read or is not valid: the
     copy read before is used."""
+    SCHEMA = "schema"
+    """A JSON Schema is invalid (2020-12 meta-schema, misspelt keyword, unknown name or
+    unreadable file), or an example does not match its schema: the warning is at the
+    line of the failing value and gives its JSONPath (``$.data.amount``)."""
 
     @property
     def code(self) -> str:
@@ -119,6 +123,13 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
     PlanWarning.EXTERNAL: (
         "# conf.py\nplan_external = {\"payments\": \"payments/plan.jsn\"}",
         "# conf.py\nplan_external = {\"payments\": \"payments/plan.json\"}"),
+    PlanWarning.SCHEMA: (
+        ":::{plan-event} invoice.paid\n```json\n{\"$schema\": \"https://json-schema.org/"
+        "draft/2020-12/schema\",\n \"type\": \"object\",\n \"properties\": "
+        "{\"amount\": {\"type\": \"integer\"}}}\n```\n\n```json\n{\"amount\": \"ten\"}\n```\n:::",
+        ":::{plan-event} invoice.paid\n```json\n{\"$schema\": \"https://json-schema.org/"
+        "draft/2020-12/schema\",\n \"type\": \"object\",\n \"properties\": "
+        "{\"amount\": {\"type\": \"integer\"}}}\n```\n\n```json\n{\"amount\": 10}\n```\n:::"),
 }
 
 

@@ -75,11 +75,13 @@ def test_risk_matrix_cells(registers):
 def test_api_index_grouped_by_path(registers):
     table = next(t for t in _tables(registers) if "plan-api-index" in t)
     rows = _rows(table)
-    assert rows[0] == ["Path", "Method", "Summary", "Auth", "Responses", "Plan"]
-    assert rows[1] == ["/api/v1/payment-methods", "POST", "Create a payment method", "bearer",
-                       "201 400", "001"]
+    assert rows[0] == ["Path", "Method", "Summary", "Parameters", "Request", "Auth",
+                       "Responses", "Plan"]
+    assert rows[1] == ["/api/v1/payment-methods", "POST", "Create a payment method", "", "",
+                       "bearer", "201 400", "001"]
+    # a path parameter the plan does not describe is still listed
     assert rows[2] == ["/api/v1/payment-methods/{id}", "GET", "Read one payment method",
-                       "bearer", "200", "001"]
+                       "id (path)", "", "bearer", "200", "001"]
 
 
 @pytest.mark.sphinx("html", testroot="basic")

@@ -10,7 +10,6 @@ import pytest
 from conftest import load_plan_json
 
 from sphinxcontrib_plan.cli import main
-from sphinxcontrib_plan.importers import IMPORTERS
 from sphinxcontrib_plan.importers.emit import Directive, Document, Heading, Prose, write_myst, write_rst
 from sphinxcontrib_plan.importers.mdrst import parser
 
@@ -213,13 +212,3 @@ def test_missing_file_and_existing_output(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "never overwrites" in err and err.count("\n") == 1
     assert target.read_text(encoding="utf-8") == "mine\n"
-
-
-@pytest.mark.skipif("openapi" in IMPORTERS, reason="an OpenAPI importer is registered")
-def test_openapi_input_is_recognised_and_not_yet_supported(tmp_path, capsys):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", encoding="utf-8")
-    assert run_import(spec) == 2
-    assert "openapi document: importing openapi is not yet supported" in capsys.readouterr().err
-    assert run_import(FILLED, "--from", "openapi") == 2
-    assert "not yet supported" in capsys.readouterr().err

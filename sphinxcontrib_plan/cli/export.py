@@ -11,11 +11,12 @@ from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_
 if TYPE_CHECKING:
     import argparse
 
-HELP = "write plan.json or an OpenAPI 3.1 document"
+HELP = "write plan.json, an OpenAPI 3.1 or an AsyncAPI 3.0 document"
 DESCRIPTION = """\
 Build the project in memory with Sphinx's dummy builder and write its
-plan.json (--format json) or the OpenAPI 3.1 document of its endpoints
-(--format openapi) to FILE, or to standard output. The data is the same as
+plan.json (--format json), the OpenAPI 3.1 document of its endpoints
+(--format openapi) or the AsyncAPI 3.0 document of its events and WebSocket
+endpoints (--format asyncapi) to FILE, or to standard output. The data is the same as
 the files a normal build writes to its output directory, except that objects
 have no URL (they have pages only in HTML builds). Plan warnings go to stderr.
 
@@ -24,7 +25,8 @@ EPILOG = """\
 examples:
   sphinx-plan export docs --format json -o plan.json
   sphinx-plan export docs --format openapi > openapi.json
-  sphinx-plan export docs --format openapi --validate -o api/openapi.json"""
+  sphinx-plan export docs --format openapi --validate -o api/openapi.json
+  sphinx-plan export docs --format asyncapi -o api/asyncapi.json"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,13 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     add_build_arguments(parser)
-    parser.add_argument("--format", required=True, choices=("json", "openapi"),
-                        help="json: plan.json; openapi: OpenAPI 3.1 of the endpoints")
+    parser.add_argument("--format", required=True, choices=("json", "openapi", "asyncapi"),
+                        help="json: plan.json; openapi: OpenAPI 3.1 of the endpoints; "
+                             "asyncapi: AsyncAPI 3.0 of the events and WebSocket endpoints")
     parser.add_argument("-o", "--output", metavar="FILE", type=Path,
                         help="file to write (replaced atomically); default or '-': stdout")
     parser.add_argument("--validate", action="store_true",
-                        help="check the output against its schema first (needs jsonschema "
-                             "for json, sphinxcontrib-plan[openapi] for openapi)")
+                        help="check the output against its schema first (json and openapi; "
+                             "openapi needs sphinxcontrib-plan[openapi])")
 
 
 def validation_errors(kind: str, data: dict[str, Any]) -> list[str]:
@@ -50,6 +53,9 @@ def validation_errors(kind: str, data: dict[str, Any]) -> list[str]:
     :return: one message per problem
     :raise BuildError: when the validator is not installed
     """
+    if kind == "asyncapi":
+        raise BuildError("--validate checks json and openapi; no AsyncAPI validator is "
+                         "installed with sphinxcontrib-plan")
     if kind == "json":
         import json
 
@@ -82,11 +88,18 @@ def run(args: argparse.Namespace) -> int:
     :return: the exit status
     """
     from sphinxcontrib_plan.export.json import dumps
-    from sphinxcontrib_plan.export.writer import json_export, openapi_export, write_text
+    from sphinxcontrib_plan.export.writer import (
+        asyncapi_export,
+        json_export,
+        openapi_export,
+        write_text,
+    )
+
+    exporters = {"json": json_export, "openapi": openapi_export, "asyncapi": asyncapi_export}
 
     try:
         with dummy_build(args) as result:
-            data = (json_export if args.format == "json" else openapi_export)(result.app)
+            data = exporters[args.format](result.app)
             warnings = result.plan_warnings
         for warning in warnings:
             print(warning.format(), file=sys.stderr)

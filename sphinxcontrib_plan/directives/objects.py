@@ -1,4 +1,5 @@
-"""Hooks of the few types whose reading differs: endpoints, responses, risks, tables."""
+"""Hooks of the few types whose reading differs: endpoints, responses, events, schemas,
+risks, phases, tables."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from sphinxcontrib_plan.directives.api import ApiReader
 from sphinxcontrib_plan.directives.base import PlanObjectDirective
 from sphinxcontrib_plan.model.ids import METHODS, parse_signature
-from sphinxcontrib_plan.model.records import EndpointData, Example, ResponseData, TableData
+from sphinxcontrib_plan.model.records import (
+    BodySchema,
+    EndpointData,
+    EventData,
+    ResponseData,
+    SchemaData,
+    TableData,
+)
 from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.render.nodes import badge
 from sphinxcontrib_plan.render.objects import severity_badge
@@ -21,18 +30,6 @@ if TYPE_CHECKING:
 
 _RESPONSE = re.compile(r"\s*(\d{3}|[1-5]XX|default)\b\s*(.*)", re.IGNORECASE)
 _PATH_PARAM = re.compile(r"\{([^{}/]+)\}")
-
-
-def _examples(body: list[nodes.Node]) -> tuple[Example, ...]:
-    """Code blocks of a body that are not inside a nested plan object."""
-    found = []
-    for root in body:
-        if not isinstance(root, nodes.Element) or "plan-object" in root.get("classes", ()):
-            continue
-        blocks = [root] if isinstance(root, nodes.literal_block) else root.findall(nodes.literal_block)
-        for block in blocks:
-            found.append(Example(str(block.get("language", "")), block.astext(), block.line or 0))
-    return tuple(found)
 
 
 def _prose(body: list[nodes.Node], *, lists: bool) -> str:
@@ -71,8 +68,13 @@ class EndpointDirective(PlanObjectDirective):
 
     def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> EndpointData:
         method, path = self.signature
-        return EndpointData(method, path, tuple(_PATH_PARAM.findall(path)), _examples(body),
-                            _prose(body, lists=True))
+        reader = ApiReader(self)
+        parameters = reader.parameters(values, path)
+        schema, examples = reader.body(body, values, media="application/json")
+        description = _prose(body, lists=True)
+        reader.show(body, parameters, schema, "Request body")
+        return EndpointData(method, path, tuple(_PATH_PARAM.findall(path)), examples,
+                            description, parameters, schema)
 
 
 class ResponseDirective(PlanObjectDirective):
@@ -100,7 +102,50 @@ class ResponseDirective(PlanObjectDirective):
 
     def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> ResponseData:
         code, reason = self.status
-        return ResponseData(code, reason, _examples(body), _prose(body, lists=False))
+        reader = ApiReader(self)
+        headers = tuple(reader.parameter_option(values.get("headers"), "header", "headers"))
+        schema, examples = reader.body(body, values, media="application/json")
+        description = _prose(body, lists=False)
+        reader.show(body, headers, schema, f"Response {code}", params_caption="Headers")
+        return ResponseData(code, reason, examples, description, headers, schema)
+
+
+class EventDirective(PlanObjectDirective):
+    """``plan-event``: its payload's schema and example payloads."""
+
+    def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> EventData:
+        reader = ApiReader(self)
+        schema, examples = reader.body(body, values, media=None)
+        reader.show(body, (), schema, "Payload")
+        return EventData(schema, examples)
+
+
+class SchemaDirective(PlanObjectDirective):
+    """``plan-schema NAME``: one JSON Schema, from a code block of the body or ``:file:``."""
+
+    def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> SchemaData:
+        from sphinxcontrib_plan.directives.api import block_line, code_blocks
+        from sphinxcontrib_plan.model.codedata import DataError, load_data
+
+        reader = ApiReader(self)
+        if values.get("file"):
+            schema, line = reader.load_file(str(values["file"]), "file"), self.lineno
+        else:
+            blocks = [b for b in code_blocks(body)
+                      if str(b.get("language", "json")).lower() in {"json", "yaml", "yml", ""}]
+            schema, line = None, self.lineno
+            if not blocks:
+                reader.warn(PlanWarning.SCHEMA, "give the schema as a json or yaml code "
+                            "block in the body, or name a file with :file:")
+            for block in blocks[:1]:
+                line = block_line(self, block)
+                try:
+                    schema = load_data(block.astext(), str(block.get("language", "json")))
+                except DataError as err:
+                    self.warn(PlanWarning.SCHEMA, f"{self.name}: the schema is {err.message}")
+        if schema is not None:
+            reader.show(body, (), BodySchema(schema, line), "Properties")
+        return SchemaData(schema if schema is not None else {}, line)
 
 
 class RiskDirective(PlanObjectDirective):
@@ -170,6 +215,8 @@ SPECIAL = {
     "risk": RiskDirective,
     "phase": PhaseDirective,
     "table": TableDirective,
+    "event": EventDirective,
+    "schema": SchemaDirective,
 }
 
 

@@ -1,8 +1,10 @@
-"""OpenAPI 3.1 document built from the plan's endpoints and their responses.
+"""OpenAPI 3.1 document built from the plan's endpoints, responses and schemas.
 
 A pure function of the resolved index: every HTTP ``plan-endpoint`` becomes a
-path operation, its ``plan-response`` children its responses, ``auth`` a
-security requirement. WebSocket endpoints (``WS``/``WSS``) have no place in
+path operation (a webhook endpoint a ``webhooks`` entry) with its parameters
+and request body, its ``plan-response`` children its responses, ``auth`` a
+security requirement, every ``plan-schema`` an entry of
+``components.schemas``; ``plan_openapi_servers`` gives ``servers``. WebSocket endpoints (``WS``/``WSS``) have no place in
 OpenAPI's ``paths``; they are kept, in the same shape, under the top-level
 extension ``x-websockets`` so that nothing the plan declares is dropped.
 """
@@ -13,19 +15,27 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.export.openapi_media import (
+    NO_RESPONSE,
+    content,
+    example_value,
+    export_schema,
+    responses,
+)
+
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Sequence
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
-    from sphinxcontrib_plan.model.records import EndpointData, Example, ObjectRecord
+    from sphinxcontrib_plan.model.records import EndpointData, ObjectRecord
+
+__all__ = ["OPENAPI_VERSION", "auth_schemes", "example_value", "openapi_document"]
 
 OPENAPI_VERSION = "3.1.0"
 
 #: methods with a request body worth an example
 _BODY_METHODS = {"post", "put", "patch"}
 _WEBSOCKET = {"ws", "wss"}
-_JSON_LANGUAGES = {"json", "json5", "jsonc"}
-_NO_RESPONSE = {"default": {"description": "No response documented in the plan."}}
 
 #: security schemes by canonical ``auth`` word
 SCHEMES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -110,81 +120,6 @@ def _security(
     return requirements
 
 
-def example_value(example: Example) -> Any:
-    """The value of a code block as an example: parsed JSON, else the text.
-
-    :param example: a code block of the body
-    :return: JSON data, or the code as a string
-    """
-    code = example.code
-    if example.language.lower() in _JSON_LANGUAGES or not example.language:
-        try:
-            return json.loads(code)
-        except ValueError:
-            pass
-    return code
-
-
-def _json_example(examples: Iterable[Example]) -> Example | None:
-    for example in examples:
-        language = example.language.lower()
-        if language in _JSON_LANGUAGES:
-            return example
-        if not language and not isinstance(example_value(example), str):
-            return example  # a block without language that holds JSON
-    return None
-
-
-def _media(example: Example | None, content_type: str | None) -> dict[str, Any]:
-    if example is None and not content_type:
-        return {}
-    media: dict[str, Any] = {}
-    if example is not None:
-        media["example"] = example_value(example)
-    return {content_type or "application/json": media}
-
-
-def _response_media(response: ObjectRecord) -> dict[str, Any]:
-    examples = response.response.examples if response.response else ()
-    example = _json_example(examples)
-    content_type = response.fields.get("content-type")
-    if example is None and content_type and examples:
-        example = examples[0]  # a declared media type takes an example of any language
-    return _media(example, content_type)
-
-
-def _summary(response: ObjectRecord) -> str:
-    # the first line of the description tells two examples of one code apart
-    text = response.response.description.strip() if response.response else ""
-    return text.splitlines()[0] if text else response.title
-
-
-def _responses(children: list[ObjectRecord]) -> dict[str, Any]:
-    by_code: dict[str, list[ObjectRecord]] = {}
-    for response in children:
-        code = response.response.code if response.response else "default"
-        by_code.setdefault(code, []).append(response)
-    responses: dict[str, Any] = {}
-    for code, group in by_code.items():
-        # one code documented twice (two error cases): keep both, never drop one
-        responses[code] = {"description": "\n\n".join(
-            (r.response and (r.response.description or r.response.reason)) or r.title
-            for r in group)}
-        content: dict[str, list[tuple[ObjectRecord, dict[str, Any]]]] = {}
-        for response in group:
-            for mtype, media in _response_media(response).items():
-                content.setdefault(mtype, []).append((response, media))
-        for mtype, entries in content.items():
-            found = [(r, m["example"]) for r, m in entries if "example" in m]
-            if len(found) == 1:
-                media = {"example": found[0][1]}
-            else:
-                media = {"examples": {r.id: {"summary": _summary(r), "value": v}
-                                      for r, v in found}}
-            responses[code].setdefault("content", {})[mtype] = media if found else {}
-    return responses
-
-
 def _split_path(path: str) -> tuple[str, list[str]]:
     path = path if path.startswith("/") else f"/{path}"
     path, _, query = path.partition("?")
@@ -193,11 +128,15 @@ def _split_path(path: str) -> tuple[str, list[str]]:
 
 
 def _parameters(data: EndpointData, path: str, query: list[str]) -> list[dict[str, Any]]:
-    names = dict.fromkeys([*data.params, *re.findall(r"\{([^{}/]+)\}", path)])
-    params: list[dict[str, Any]] = [
-        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
+    # a path parameter that is not in the path (warned as plan.field) has no place here
+    names = re.findall(r"\{([^{}/]+)\}", path)
+    params = [dict(p) for p in data.parameters if p["in"] != "path" or p["name"] in names]
+    # ``GET /items?page&size``: query names written in the signature itself
+    known = {(p["name"], p["in"]) for p in params}
     params += [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-               for n in dict.fromkeys(query)]
+               for n in dict.fromkeys(query) if (n, "query") not in known]
+    for param in params:
+        param["schema"] = export_schema(param.get("schema")) or {"type": "string"}
     return params
 
 
@@ -207,7 +146,7 @@ def _operation(
 ) -> dict[str, Any]:
     fields = endpoint.fields
     method = data.method.lower()
-    op: dict[str, Any] = {"operationId": endpoint.id}
+    op: dict[str, Any] = {"operationId": fields.get("operation-id") or endpoint.id}
     if fields.get("summary"):
         op["summary"] = fields["summary"]
     if data.description:
@@ -226,14 +165,15 @@ def _operation(
     elif fields.get("auth"):
         op["x-auth"] = fields["auth"]
     examples = data.examples
-    if method in _BODY_METHODS:
-        body = _json_example(examples)
-        if body is not None:
-            op["requestBody"] = {"required": True, "content": _media(body, None)}
-    elif method in _WEBSOCKET and examples:
-        op["messages"] = [{"language": e.language, "example": example_value(e)}
-                          for e in examples]
-    op["responses"] = _responses(index.children.get(endpoint.id, [])) or dict(_NO_RESPONSE)
+    if method in _WEBSOCKET:
+        if examples:
+            op["messages"] = [{"language": e.language, "example": example_value(e)}
+                              for e in examples]
+    elif method in _BODY_METHODS or data.body is not None:
+        body = content(data.body, examples)
+        if body:
+            op["requestBody"] = {"required": True, "content": body}
+    op["responses"] = responses(index.children.get(endpoint.id, [])) or dict(NO_RESPONSE)
     if fields.get("permissions"):
         op["x-permissions"] = list(fields["permissions"])
     if fields.get("rate-limit"):
@@ -245,39 +185,62 @@ def _operation(
     return op
 
 
-def openapi_document(index: ResolvedIndex, *, title: str, version: str) -> dict[str, Any]:
+def openapi_document(index: ResolvedIndex, *, title: str, version: str,
+                     servers: Sequence[str | dict[str, str]] = ()) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every endpoint of the index.
 
     :param index: the resolved index
     :param title: ``info.title``, the project name
     :param version: ``info.version``, the project's release or version
+    :param servers: ``plan_openapi_servers``: URLs or ``{url, description}`` mappings
     :return: JSON-able data
     """
     paths: dict[str, dict[str, Any]] = {}
+    webhooks: dict[str, dict[str, Any]] = {}
     websockets: dict[str, dict[str, Any]] = {}
     schemes: dict[str, dict[str, Any]] = {}
     tags: set[str] = set()
+    operation_ids: set[str] = set()
     for endpoint in index.of_type("endpoint"):
         data = endpoint.endpoint
         if data is None:
             continue
         method = data.method.lower()
         path, query = _split_path(data.path or "/")
-        target = websockets if method in _WEBSOCKET else paths
+        if method in _WEBSOCKET:
+            target = websockets
+        elif endpoint.fields.get("webhook"):
+            target, path = webhooks, path.lstrip("/") or "webhook"
+        else:
+            target = paths
         if method in target.get(path, {}):
             continue  # the same signature twice (two plans): the first in document order wins
         operation = _operation(index, endpoint, data, path, query, schemes)
+        if operation["operationId"] in operation_ids:  # must be unique in the document
+            operation["operationId"] = endpoint.id
+        operation_ids.add(operation["operationId"])
         target.setdefault(path, {})[method] = operation
         tags.update(operation.get("tags", ()))
     document: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {"title": title or "API", "version": version or "0.0.0"},
-        "paths": paths,
     }
+    if servers:
+        document["servers"] = [{"url": s} if isinstance(s, str) else dict(s) for s in servers]
+    document["paths"] = paths
+    if webhooks:
+        document["webhooks"] = webhooks
     if tags:
         document["tags"] = [_tag(index, name) for name in sorted(tags)]
+    components: dict[str, Any] = {}
+    schemas = {r.title: export_schema(r.json_schema) for r in index.of_type("schema")
+               if r.title and export_schema(r.json_schema) is not None}
+    if schemas:
+        components["schemas"] = dict(sorted(schemas.items()))
     if schemes:
-        document["components"] = {"securitySchemes": schemes}
+        components["securitySchemes"] = schemes
+    if components:
+        document["components"] = components
     if websockets:
         document["x-websockets"] = websockets
     return document

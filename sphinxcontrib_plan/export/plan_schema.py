@@ -59,6 +59,19 @@ _EXTERNAL = {
         "objects": {"type": "integer", "minimum": 0, "description": "How many objects it has."},
     },
 }
+_PARAMETER = {
+    "type": "object", "required": ["name", "in", "required", "schema"],
+    "properties": {"name": {"type": "string"},
+                   "in": {"enum": ["path", "query", "header", "cookie"]},
+                   "required": {"type": "boolean"}, "schema": {},
+                   "description": {"type": "string"}},
+    "description": "An OpenAPI Parameter Object, from the compact notation.",
+}
+_BODY = {
+    "type": "object", "required": ["schema", "media_types"],
+    "properties": {"schema": {"description": "A JSON Schema (2020-12)."},
+                   "media_types": {"type": "array", "items": {"type": "string"}}},
+}
 
 #: the type-specific ``data`` of the types whose reading fills it
 DATA_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -72,6 +85,8 @@ DATA_SCHEMAS: dict[str, dict[str, Any]] = {
                        "description": "Names of the path parameters, e.g. id in /items/{id}."},
             "examples": {"type": "array", "items": {"$ref": "#/$defs/example"}},
             "description": {"type": "string", "description": "Prose of the endpoint's body."},
+            "parameters": {"type": "array", "items": _PARAMETER},
+            "body": {**_BODY, "description": "The request body's schema."},
         },
     },
     "response": {
@@ -82,7 +97,20 @@ DATA_SCHEMAS: dict[str, dict[str, Any]] = {
             "reason": {"type": "string"},
             "description": {"type": "string"},
             "examples": {"type": "array", "items": {"$ref": "#/$defs/example"}},
+            "headers": {"type": "array", "items": _PARAMETER},
+            "body": {**_BODY, "description": "The response body's schema."},
         },
+    },
+    "event": {
+        "type": "object",
+        "properties": {
+            "examples": {"type": "array", "items": {"$ref": "#/$defs/example"}},
+            "body": {**_BODY, "description": "The payload's schema."},
+        },
+    },
+    "schema": {
+        "type": "object",
+        "properties": {"schema": {"description": "The JSON Schema (2020-12) it holds."}},
     },
     "table": {
         "type": "object",

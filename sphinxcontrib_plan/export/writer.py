@@ -102,22 +102,42 @@ def openapi_export(app: Sphinx) -> dict[str, Any]:
 
     domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
     return openapi_document(domain.index, title=app.config.project,
-                            version=_version(app) or "0.0.0")
+                            version=_version(app) or "0.0.0",
+                            servers=domain.config.openapi_servers)
 
 
-def openapi_filename(value: bool | str) -> str | None:
-    """The OpenAPI file name ``plan_openapi`` asks for.
+def export_filename(value: bool | str, default: str = "openapi.json") -> str | None:
+    """The file name a ``plan_openapi``/``plan_asyncapi`` value asks for.
 
     :param value: the validated configuration value
+    :param default: the name ``True`` stands for
     :return: a file name, or ``None`` when no file is wanted
     """
     if value is True:
-        return "openapi.json"
+        return default
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+#: the former name of :func:`export_filename`
+openapi_filename = export_filename
+
+
+def asyncapi_export(app: Sphinx) -> dict[str, Any]:
+    """The AsyncAPI data of a finished build.
+
+    :param app: the Sphinx application
+    :return: JSON-able data
+    """
+    from sphinxcontrib_plan.export.asyncapi import asyncapi_document, channels_of
+
+    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    channels, schemas = channels_of(domain.index)
+    return asyncapi_document(channels, title=app.config.project,
+                             version=_version(app) or "0.0.0", schemas=schemas)
+
+
 def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    """Write ``plan.json`` and, when configured, the OpenAPI document.
+    """Write ``plan.json`` and, when configured, the OpenAPI and AsyncAPI documents.
 
     :param app: the Sphinx application
     :param exception: the build's exception, if it failed
@@ -128,9 +148,12 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     outdir = Path(app.builder.outdir)
     if domain.config.json:
         write_json(outdir / "plan.json", json_export(app))
-    name = openapi_filename(domain.config.openapi)
+    name = export_filename(domain.config.openapi)
     if name:
         write_json(outdir / name, openapi_export(app))
+    name = export_filename(domain.config.asyncapi, "asyncapi.json")
+    if name:
+        write_json(outdir / name, asyncapi_export(app))
 
 
 def setup_export(app: Sphinx) -> None:

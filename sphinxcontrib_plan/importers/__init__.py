@@ -68,8 +68,14 @@ def detect(text: str, filename: str) -> str:
 _OPENAPI = re.compile(r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d""", re.MULTILINE)
 
 
+_OPENAPI_JSON = re.compile(r'"(?:openapi|swagger)"\s*:\s*"\d')
+
+
 def _looks_openapi(text: str, filename: str) -> bool:
-    return bool(_OPENAPI.search(text[:4096]))
+    head = text[:4096]
+    # JSON may hold the version anywhere on its (first) line: {"openapi": "3.1.0", ...}
+    return bool(_OPENAPI.search(head)) or (
+        head.lstrip().startswith("{") and bool(_OPENAPI_JSON.search(head)))
 
 
 def _markdown_detect(text: str, filename: str) -> bool:
@@ -82,5 +88,13 @@ def _markdown_run(text: str, *, plan_id: str | None = None) -> ImportResult:
     return import_markdown(text, plan_id=plan_id)
 
 
+def _openapi_run(text: str, *, plan_id: str | None = None) -> ImportResult:
+    from sphinxcontrib_plan.importers.openapi_plan import import_openapi
+
+    return import_openapi(text, plan_id=plan_id)
+
+
 register(Importer("markdown", "a plain-Markdown plan in the shape of the plan template",
                   _markdown_detect, _markdown_run))
+register(Importer("openapi", "an OpenAPI 3.0 or 3.1 document, JSON or YAML",
+                  _looks_openapi, _openapi_run))

@@ -66,8 +66,10 @@ COLLECTORS: dict[str, CollectorKind] = {k.name: k for k in (
     CollectorKind("risk-matrix", "risk", ("risk",), "3×3 impact × likelihood heat map.",
                   "risks:render_matrix"),
     CollectorKind("api-index", "endpoint", ("endpoint", "response"),
-                  "Endpoints grouped by path, with method, summary, auth, responses.",
-                  "api:render", ("method", "summary", "auth", "responses", "plan")),
+                  "Endpoints grouped by path, with method, summary, parameters, request "
+                  "schema, auth, responses.",
+                  "api:render", ("method", "summary", "parameters", "request", "auth",
+                                 "responses", "plan")),
     CollectorKind("event-catalog", "event", ("event", "component"),
                   "Events with their publishers and consumers.", "events:render",
                   ("published-by", "title", "consumed-by")),

@@ -141,6 +141,23 @@ def _plan_checks_part(i: int | None) -> Compute:
     return compute
 
 
+def _parameters(record: ObjectRecord) -> str | None:
+    data = record.endpoint
+    if data is None or not data.parameters:
+        return None
+    return ", ".join(f"{p['name']}{'*' if p.get('required') and p['in'] != 'path' else ''} "
+                     f"({p['in']})" for p in data.parameters)
+
+
+def _schema_text(record: ObjectRecord) -> str | None:
+    from sphinxcontrib_plan.model.params import type_text
+
+    body = record.body_schema
+    if body is None or body.schema is None:
+        return None
+    return type_text(body.schema) or "inline"
+
+
 #: every derived value, in the order views and ``plan.json`` list them
 DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("id", (ALL,), "string", "The object's id.", lambda i, r: r.id, top_level=True),
@@ -175,6 +192,14 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
                  lambda i, r: r.endpoint.path if r.endpoint else None),
     DerivedField("responses", ("endpoint",), "integer", "Number of documented responses.",
                  lambda i, r: len(i.children.get(r.id, ()))),
+    DerivedField("parameters", ("endpoint",), "string",
+                 "Its parameters, ``name (where)``, ``*`` after a required one's name.",
+                 lambda i, r: _parameters(r)),
+    DerivedField("request", ("endpoint",), "string",
+                 "The request body's schema: a plan-schema name, ``Name[]``, a type, or "
+                 "``inline``.", lambda i, r: _schema_text(r)),
+    DerivedField("body", ("response", "event"), "string",
+                 "The body's schema, written like ``request``.", lambda i, r: _schema_text(r)),
     DerivedField("endpoint", ("response",), "string", "Id of the response's endpoint.",
                  lambda i, r: r.parent),
     DerivedField("code", ("response",), "string", "Status code, e.g. ``201``, ``4XX``.",

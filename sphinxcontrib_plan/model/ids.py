@@ -9,7 +9,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SIGNATURE = re.compile(r"\s*([A-Za-z]+)\s+(\S+)\s*")
 
 #: methods accepted in an endpoint signature
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "WS", "WSS")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "WS", "WSS")
 
 
 def slug(text: str) -> str:

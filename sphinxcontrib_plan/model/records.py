@@ -37,6 +37,51 @@ class Example:
 
 
 @dataclass(frozen=True)
+class BodySchema:
+    """The schema of a request, response or event body, and its media types."""
+
+    #: the JSON Schema: written inline, read from a file, or ``{"$ref": ...}`` to a plan-schema
+    schema: Any = None
+    #: line of what gave the schema (its code block, or the ``:schema:`` option)
+    line: int = 0
+    #: media types (``application/json``...), empty when none is declared
+    media_types: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The body as ``plan.json`` data."""
+        return {"schema": self.schema, "media_types": list(self.media_types)}
+
+
+@dataclass(frozen=True)
+class EventData:
+    """What an event reads from its body: the payload's schema and examples."""
+
+    #: the payload's schema, ``None`` when the event has none
+    body: BodySchema | None = None
+    #: code blocks of the body (example payloads)
+    examples: tuple[Example, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The data as ``plan.json`` data."""
+        return {"examples": [e.to_json() for e in self.examples],
+                **({"body": self.body.to_json()} if self.body else {})}
+
+
+@dataclass(frozen=True)
+class SchemaData:
+    """The JSON Schema a ``plan-schema`` holds."""
+
+    #: the schema (``{}`` when it could not be read)
+    schema: Any = None
+    #: line of its code block (or of ``:file:``)
+    line: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The data as ``plan.json`` data."""
+        return {"schema": self.schema}
+
+
+@dataclass(frozen=True)
 class EndpointData:
     """What an endpoint reads from its signature and body."""
 
@@ -50,6 +95,10 @@ class EndpointData:
     examples: tuple[Example, ...] = ()
     #: the body's prose, the operation's description
     description: str = ""
+    #: its parameters as OpenAPI Parameter Objects (path ones first)
+    parameters: tuple[dict[str, Any], ...] = ()
+    #: the request body's schema and media types
+    body: BodySchema | None = None
 
     @property
     def websocket(self) -> bool:
@@ -60,7 +109,8 @@ class EndpointData:
         """The data as ``plan.json`` data."""
         return {"method": self.method, "path": self.path, "params": list(self.params),
                 "examples": [e.to_json() for e in self.examples],
-                "description": self.description}
+                "description": self.description, "parameters": list(self.parameters),
+                **({"body": self.body.to_json()} if self.body else {})}
 
 
 @dataclass(frozen=True)
@@ -75,6 +125,10 @@ class ResponseData:
     examples: tuple[Example, ...] = ()
     #: the body's prose
     description: str = ""
+    #: its response headers as OpenAPI Parameter Objects
+    headers: tuple[dict[str, Any], ...] = ()
+    #: the response body's schema and media types
+    body: BodySchema | None = None
 
     @property
     def code_class(self) -> str:
@@ -85,7 +139,8 @@ class ResponseData:
         """The data as ``plan.json`` data."""
         return {"code": self.code, "reason": self.reason,
                 "examples": [e.to_json() for e in self.examples],
-                "description": self.description}
+                "description": self.description, "headers": list(self.headers),
+                **({"body": self.body.to_json()} if self.body else {})}
 
 
 @dataclass(frozen=True)
@@ -106,7 +161,7 @@ class TableData:
 
 
 #: the type-specific data a record may carry
-TypeData = Union[EndpointData, ResponseData, TableData]
+TypeData = Union[EndpointData, ResponseData, TableData, EventData, SchemaData]
 
 
 @dataclass(frozen=True)
@@ -165,6 +220,16 @@ class ObjectRecord:
     def response(self) -> ResponseData | None:
         """The response data, for a response."""
         return self.data if isinstance(self.data, ResponseData) else None
+
+    @property
+    def body_schema(self) -> BodySchema | None:
+        """The body schema of an endpoint (request), response or event (payload)."""
+        return getattr(self.data, "body", None)
+
+    @property
+    def json_schema(self) -> Any:
+        """The schema of a ``plan-schema``, ``None`` for other types."""
+        return self.data.schema if isinstance(self.data, SchemaData) else None
 
     @property
     def tables(self) -> tuple[Table, ...]:

@@ -140,7 +140,7 @@ def fields_table(
     """
     rows: list[tuple[str, object]] = []
     for spec in otype.fields:
-        if spec.name in _HIDDEN or spec.name not in values:
+        if spec.name in _HIDDEN or spec.name not in values or not spec.listed:
             continue
         value = values[spec.name]
         if spec.kind is Kind.FLAG and not value:

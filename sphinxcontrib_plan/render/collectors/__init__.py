@@ -238,8 +238,37 @@ def _progress_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], val
 
 
 def _responses_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
-    return joined([badge("status-code", r.response.code_class, r.response.code)
-                   for r in ctx.index.children.get(record.id, ()) if r.response], " ")
+    out: list[nodes.Node] = []
+    for response in ctx.index.children.get(record.id, ()):
+        if response.response is None:
+            continue
+        out += [nodes.Text(" ")] if out else []
+        out.append(badge("status-code", response.response.code_class, response.response.code))
+        schema = ctx.index.view(response).get("body")
+        if schema:  # the body's schema, after its code: ``201 Refund``
+            out += [nodes.Text(" "), *_schema_cell(ctx, response, view, schema)]
+    return out
+
+
+def _schema_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    """A body's schema: a link to the plan-schema it names (``Refund``, ``Refund[]``)."""
+    if not value:
+        return ""
+    name = str(value).removesuffix("[]").removesuffix("[]")
+    if ("schema", name) in ctx.index.by_name:
+        return [xref(name, "schema", ctx.docname, name, field=True),
+                nodes.Text(str(value)[len(name):])]
+    return [nodes.Text(str(value))]
+
+
+def _parameters_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    data = record.endpoint
+    if data is None or not data.parameters:
+        return ""
+    cells = [nodes.inline("", "", nodes.literal(p["name"], p["name"]),
+                          nodes.Text(f"{'*' if p.get('required') and p['in'] != 'path' else ''}"
+                                     f" ({p['in']})")) for p in data.parameters]
+    return joined(cells)
 
 
 #: cells of derived values that are more than their text, by column name
@@ -250,6 +279,9 @@ _DERIVED_CELLS: dict[str, Callable[[Context, ObjectRecord, dict[str, Any], Any],
     "severity": _severity_cell,
     "progress": _progress_cell,
     "responses": _responses_cell,
+    "parameters": _parameters_cell,
+    "request": _schema_cell,
+    "body": _schema_cell,
     "method": lambda ctx, record, view, value: badge("method", value, value) if value else "",
     "signoff": lambda ctx, record, view, value: badge("signoff", value) if value else "",
     "critical": lambda ctx, record, view, value: (

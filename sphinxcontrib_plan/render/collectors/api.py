@@ -47,8 +47,9 @@ def render(ctx: Context) -> list[nodes.Node]:
                 if c == "method":
                     method: list[nodes.Node] = [xref(endpoint.id, "ref", ctx.docname,
                                                      content=ctx.cell(endpoint, c))]
-                    if endpoint.fields.get("deprecated"):
-                        method.append(nodes.emphasis(" deprecated", " deprecated"))
+                    for flag in ("deprecated", "webhook"):
+                        if endpoint.fields.get(flag):
+                            method.append(nodes.emphasis(f" {flag}", f" {flag}"))
                     cells.append(method)
                 else:
                     cells.append(ctx.cell(endpoint, c))

@@ -1,0 +1,87 @@
+"""``plan-openapi FILE``: an OpenAPI document rendered in place as plan objects.
+
+The template's "Appendix B: API Specifications" holds the full OpenAPI
+document. This directive reads it at build time and renders every named
+schema and operation as the ``plan-schema``, ``plan-endpoint`` and
+``plan-response`` objects that ``sphinx-plan import`` would write: they are
+in the API index, the exports and the domain like objects written by hand.
+The file is a dependency of the document, so editing it rebuilds the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from sphinx.util.docutils import SphinxDirective
+
+from sphinxcontrib_plan.directives.options import AnyOptions, raw_options
+from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+#: the options ``plan-openapi`` knows
+OPTIONS = ("plan",)
+
+
+class OpenApiDirective(SphinxDirective):
+    """``plan-openapi path/to/openapi.yaml`` with an optional ``:plan:``."""
+
+    has_content = False
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, object]] = AnyOptions()
+
+    def warn(self, message: str, subtype: PlanWarning = PlanWarning.SCHEMA) -> None:
+        """Warn at the directive."""
+        warn(subtype, f"{self.name}: {message}", location=self.get_location(), env=self.env)
+
+    def run(self) -> list[nodes.Node]:
+        """Read the document and parse the plan source it amounts to."""
+        from sphinxcontrib_plan.importers.emit import (
+            Directive,
+            Document,
+            Option,
+            write_myst,
+            write_rst,
+        )
+        from sphinxcontrib_plan.importers.openapi import OpenApiError, load_document, read_openapi
+        from sphinxcontrib_plan.importers.openapi_plan import PlanWriter
+        from sphinxcontrib_plan.model.names import did_you_mean
+
+        options = raw_options(self)
+        for name in options:
+            if name not in OPTIONS:
+                self.warn(f"unknown option {name!r}; options: {', '.join(OPTIONS)}"
+                          + did_you_mean(name, OPTIONS), PlanWarning.OPTION)
+        rel, absolute = self.env.relfn2path(self.arguments[0].strip(), self.env.docname)
+        self.env.note_dependency(rel)
+        try:
+            text = Path(absolute).read_text(encoding="utf-8-sig")
+            doc = read_openapi(load_document(text))
+        except (OSError, UnicodeDecodeError) as err:
+            self.warn(f"cannot read {self.arguments[0]!r}: {getattr(err, 'strerror', None) or err}")
+            return []
+        except OpenApiError as err:
+            self.warn(f"{self.arguments[0]!r}: {err}")
+            return []
+        for problem in doc.problems:
+            self.warn(f"{self.arguments[0]!r}: {problem}")
+        blocks = [b for b in PlanWriter(doc).blocks() if isinstance(b, Directive)]
+        plan = options.get("plan")
+        if plan:
+            for block in blocks:
+                block.options.insert(0, Option("plan", plan))
+        myst = type(self.state).__module__.startswith("myst_parser")
+        source = (write_myst if myst else write_rst)(Document(blocks))
+        return self.parse_text_to_nodes(source)
+
+
+def setup_openapi(app: Sphinx) -> None:
+    """Register ``plan-openapi``.
+
+    :param app: the Sphinx application
+    """
+    app.add_directive("plan-openapi", OpenApiDirective)

@@ -1,0 +1,293 @@
+"""An OpenAPI document written as a plan: ``plan-schema``, ``plan-endpoint``, ``plan-response``.
+
+The importer ``openapi`` of ``sphinx-plan import`` and the ``plan-openapi``
+directive both start from :func:`plan_blocks`, which turns the neutral
+reading (:class:`~sphinxcontrib_plan.importers.openapi_model.ApiDocument`)
+into emitter blocks:
+
+- each named schema becomes ``plan-schema NAME`` holding it as YAML;
+- each operation becomes ``plan-endpoint METHOD /path`` with
+  ``:operation-id:``, ``:summary:``, ``:tags:``, ``:deprecated:``, ``:auth:``
+  and ``:permissions:`` (from its security), the parameters in the compact
+  notation (``:path:``, ``:query:``, ``:header:``, ``:cookie:``), the request
+  body's ``:schema:`` and ``:content-type:``, its description and examples;
+- each response becomes a nested ``plan-response CODE Reason`` with its
+  ``:content-type:``, ``:schema:``, ``:headers:``, description and examples;
+- a webhook (OpenAPI 3.1) is an endpoint with ``:webhook:``.
+
+A schema that is one named schema is written as its name; any other is a
+``yaml`` code block whose ``$schema`` marks it as the schema (the other code
+blocks are examples).
+"""
+
+from __future__ import annotations
+
+import http
+import json
+from typing import TYPE_CHECKING, Any
+
+from sphinxcontrib_plan.importers.emit import Code, Directive, Heading, Prose
+from sphinxcontrib_plan.model.params import format_parameters, type_text
+from sphinxcontrib_plan.model.schema import DIALECT
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.importers.openapi_model import (
+        ApiDocument,
+        Media,
+        Operation,
+        Parameter,
+        Response,
+    )
+
+#: the ``auth`` word of each OpenAPI security scheme shape
+_AUTH_WORDS = {("http", "bearer"): "bearer", ("http", "basic"): "basic",
+               ("apikey", "header"): "api-key", ("apikey", "query"): "api-key",
+               ("apikey", "cookie"): "cookie", ("oauth2", None): "oauth2",
+               ("openidconnect", None): "openid", ("mutualtls", None): "mtls"}
+
+
+def schema_block(schema: Any, *, marked: bool = True) -> Code:
+    """A schema as a ``yaml`` code block (compact, and readable in a plan).
+
+    :param schema: the schema
+    :param marked: whether to mark it with ``$schema`` (needed where the block
+        sits among examples; a ``plan-schema`` body is the schema anyway)
+    :return: the block
+    """
+    import yaml
+
+    if marked and isinstance(schema, dict):
+        schema = {"$schema": DIALECT, **schema}
+    text = yaml.safe_dump(schema, sort_keys=False, allow_unicode=True, width=88)
+    return Code(text, "yaml")
+
+
+def example_block(value: Any) -> Code:
+    """An example as a code block: JSON data, or the text as written.
+
+    :param value: the example
+    :return: the block
+    """
+    if isinstance(value, str):
+        return Code(value, "text")
+    return Code(json.dumps(value, indent=2, ensure_ascii=False), "json")
+
+
+def param_dict(param: Parameter) -> dict[str, Any]:
+    """An OpenAPI Parameter Object of a parameter of the neutral model.
+
+    :param param: the parameter
+    :return: ``{name, in, required, schema, description}``
+    """
+    out: dict[str, Any] = {"name": param.name, "in": param.location,
+                           "required": param.required, "schema": param.schema or {}}
+    if param.description:
+        out["description"] = param.description
+    return out
+
+
+class PlanWriter:
+    """Turns one :class:`ApiDocument` into blocks; notes what it could not carry.
+
+    :param doc: the document read
+    """
+
+    def __init__(self, doc: ApiDocument) -> None:
+        self.doc = doc
+        #: what the plan cannot say about the document, one line each
+        self.notes: list[str] = []
+
+    def auth(self, operation: Operation) -> tuple[str | None, list[str]]:
+        """The ``auth`` value and the permissions (scopes) of an operation."""
+        if operation.security is None:
+            return None, []
+        if not operation.security:
+            return "none", []
+        alternatives, scopes = [], []
+        for requirement in operation.security:
+            words = []
+            for name, needed in requirement.items():
+                scheme = self.doc.security_schemes.get(name)
+                scheme = scheme if isinstance(scheme, dict) else {}
+                kind = str(scheme.get("type", "")).lower()
+                detail = scheme.get("scheme") if kind == "http" else scheme.get("in")
+                word = _AUTH_WORDS.get((kind, str(detail).lower() if detail else None)) \
+                    or _AUTH_WORDS.get((kind, None))
+                if word is None:
+                    self.notes.append(f"{operation.signature}: security scheme {name!r} has no "
+                                      "plan auth word; kept as its name")
+                    word = name
+                words.append(word)
+                scopes += [s for s in needed if s not in scopes]
+            alternatives.append(" and ".join(words) if words else "none")
+        return " or ".join(dict.fromkeys(alternatives)), scopes
+
+    def media(self, target: Directive, content: tuple[Media, ...], where: str) -> list[Any]:
+        """``:content-type:`` and ``:schema:`` of a body; its schema/example blocks."""
+        if not content:
+            return []
+        target.option("content-type", ", ".join(m.media_type for m in content))
+        schemas = [m.schema for m in content if m.schema is not None]
+        blocks: list[Any] = []
+        if schemas:
+            if any(s != schemas[0] for s in schemas[1:]):
+                self.notes.append(f"{where}: media types with different schemas; the first "
+                                  "one is kept")
+            name = type_text(schemas[0])  # ``Pet``, ``Pet[]``, ``string``...
+            if name is not None:
+                target.option("schema", name)
+            else:
+                blocks.append(schema_block(schemas[0]))
+        seen: list[Any] = []
+        for media in content:
+            for _, value in media.examples:
+                if value not in seen:
+                    seen.append(value)
+                    blocks.append(example_block(value))
+        return blocks
+
+    def response(self, operation: Operation, response: Response) -> Directive:
+        """A ``plan-response`` of one response."""
+        reason = ""
+        if response.code.isdigit():
+            try:
+                reason = http.HTTPStatus(int(response.code)).phrase
+            except ValueError:
+                reason = ""
+        directive = Directive("plan-response", f"{response.code} {reason}".strip())
+        if response.headers:
+            directive.option("headers", format_parameters([param_dict(h)
+                                                           for h in response.headers]))
+        blocks = self.media(directive, response.content,
+                            f"{operation.signature} {response.code}")
+        if response.description:
+            directive.body.append(Prose(response.description))
+        directive.body += blocks
+        return directive
+
+    def endpoint(self, operation: Operation) -> Directive:
+        """A ``plan-endpoint`` of one operation, its responses nested."""
+        path = operation.path if not operation.webhook else f"/{operation.webhook}"
+        directive = Directive("plan-endpoint", f"{operation.method} {path}")
+        if operation.webhook:
+            directive.option("webhook", None)
+        if operation.operation_id:
+            directive.option("operation-id", operation.operation_id)
+        if operation.summary:
+            directive.option("summary", " ".join(operation.summary.split()), markup=True)
+        if operation.tags:
+            directive.option("tags", ", ".join(operation.tags))
+        if operation.deprecated:
+            directive.option("deprecated", None)
+        auth, scopes = self.auth(operation)
+        if auth:
+            directive.option("auth", auth)
+        if scopes:
+            directive.option("permissions", ", ".join(scopes))
+        for location in ("path", "query", "header", "cookie"):
+            params = [param_dict(p) for p in operation.parameters if p.location == location]
+            if params:
+                directive.option(location, format_parameters(params))
+        body = operation.request_body
+        blocks = self.media(directive, body.content, operation.signature) if body else []
+        if operation.description:
+            directive.body.append(Prose(operation.description))
+        if body and body.description:
+            directive.body.append(Prose(f"Request body: {body.description}"))
+        directive.body += blocks
+        directive.body += [self.response(operation, r) for r in operation.responses]
+        return directive
+
+    def blocks(self, level: int = 2) -> list[Any]:
+        """Schemas, then endpoints, then webhooks, each under a heading of *level*.
+
+        :param level: the headings' level
+        :return: emitter blocks
+        """
+        out: list[Any] = []
+        if self.doc.schemas:
+            out.append(Heading(level, "Schemas"))
+            for name, schema in self.doc.schemas.items():
+                directive = Directive("plan-schema", name)
+                directive.body.append(schema_block(schema, marked=False))
+                out.append(directive)
+        for title, webhooks in (("Endpoints", False), ("Webhooks", True)):
+            ops = [o for o in self.doc.operations if bool(o.webhook) == webhooks]
+            if ops:
+                out.append(Heading(level, title))
+                out += [self.endpoint(o) for o in ops]
+        return out
+
+
+def source_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The 1-based lines of the operations and schemas of a document's text.
+
+    :param text: the document (JSON is read as YAML here, for the lines)
+    :return: ``("paths", path, method)``, ``("webhooks", name, method)`` and
+        ``("schemas", name)`` to their line; empty when the text cannot be composed
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return {}
+
+    def items(node: Any) -> list[tuple[Any, Any]]:
+        return node.value if isinstance(node, yaml.MappingNode) else []
+
+    lines: dict[tuple[str, ...], int] = {}
+    for key, value in items(root):
+        if key.value in ("paths", "webhooks"):
+            for path, item in items(value):
+                for method, op in items(item):
+                    lines[key.value, str(path.value), str(method.value)] = method.start_mark.line + 1
+        elif key.value == "components":
+            for part, group in items(value):
+                if part.value == "schemas":
+                    for name, _ in items(group):
+                        lines["schemas", str(name.value)] = name.start_mark.line + 1
+    return lines
+
+
+def import_openapi(text: str, *, plan_id: str | None = None) -> Any:
+    """The ``openapi`` importer of ``sphinx-plan import``.
+
+    :param text: an OpenAPI 3.0/3.1 document, JSON or YAML
+    :param plan_id: the plan id (``--id``); default: a slug of ``info.title``
+    :return: an :class:`~sphinxcontrib_plan.importers.base.ImportResult`
+    :raises ImporterError: when the text is not an OpenAPI 3 document
+    """
+    from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
+    from sphinxcontrib_plan.importers.emit import Document
+    from sphinxcontrib_plan.importers.openapi import OpenApiError, load_document, read_openapi
+    from sphinxcontrib_plan.model.ids import slug
+
+    try:
+        doc = read_openapi(load_document(text))
+    except OpenApiError as err:
+        raise ImporterError(str(err)) from None
+    report = Report()
+    title = doc.title or "API"
+    report.plan_id = plan_id or slug(title)[:40].strip("-") or "api"
+    if not plan_id:
+        report.notes.append(f"the plan id {report.plan_id!r} comes from info.title (give --id)")
+    report.title = title
+    plan = Directive("plan", title)
+    plan.option("id", report.plan_id)
+    plan.option("status", "draft")
+    if doc.description:
+        plan.body.append(Prose(doc.description))
+    writer = PlanWriter(doc)
+    blocks = writer.blocks()
+    lines = source_lines(text)
+    for name in doc.schemas:
+        report.objects.setdefault("schema", []).append(lines.get(("schemas", name), 0))
+    for op in doc.operations:
+        key = ("webhooks", op.webhook, op.method.lower()) if op.webhook else \
+            ("paths", op.path, op.method.lower())
+        report.objects.setdefault("endpoint", []).append(lines.get(key, 0))
+        if op.responses:
+            report.objects.setdefault("response", []).extend([lines.get(key, 0)] * len(op.responses))
+    report.notes += list(doc.problems) + writer.notes
+    return ImportResult(Document([Heading(1, title), plan, *blocks]), report)
