@@ -9,6 +9,7 @@ that differ get a short unified diff.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from sphinxcontrib_plan.model.fingerprint import body_text, normalise_text
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
 #: ``data`` keys that repeat the title (endpoint signature, response code) or the body
 _DATA_SKIPPED = frozenset({"method", "path", "params", "code", "reason", "description",
