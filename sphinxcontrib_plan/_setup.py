@@ -91,7 +91,7 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
     found = finish_document(env, env.docname, document)
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
     domain.note_document(env.docname, found.records, found.collectors, found.xrefs, found.refs,
-                         env.temp_data.pop(RECORDED, []))
+                         env.temp_data.pop(RECORDED, []), found.baselines)
 
 
 # -- resolving: the index, its findings, the pages to refresh -----------------------
@@ -107,7 +107,24 @@ def _resolve(domain: PlanDomain) -> tuple[ResolvedIndex, list[Finding]]:
         # the project is checked out, and short
         return f"{env.doc2path(record.docname, False)}:{record.lineno}"  # type: ignore[attr-defined]
 
-    return resolve(domain.records(), domain.registry, domain.config, env.found_docs, where)
+    return resolve(domain.records(), domain.registry, domain.config, env.found_docs, where,
+                   today=_today())
+
+
+def _today() -> str:
+    """The build's date: ``SOURCE_DATE_EPOCH``'s when set (reproducible builds), else today."""
+    import datetime as dt
+    import os
+
+    from sphinxcontrib_plan.model.approval import build_date
+
+    try:
+        return build_date(os.environ)
+    except ValueError as err:
+        from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+        warn(PlanWarning.CONFIG, f"{err}; review dates are compared with today", location=None)
+        return dt.date.today().isoformat()
 
 
 def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[str]]]:
@@ -153,6 +170,7 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     refs, findings_external = check_external_refs(domain.refs, domain.portfolio,
                                                   list(domain.config.sources()))
     findings += check_references(refs, index, domain.registry, resolvable) + findings_external
+    findings += _approvals(domain, index)
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
     # each project's data has a fingerprint of its own: a changed plan.json
@@ -160,9 +178,28 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     prints = {**index.fingerprints, **{DEPENDENCY.format(name): plan.sha256
                                        for name, plan in domain.external.items()}}
     refresh, state = pages_to_refresh(domain.state, replace(domain.portfolio, fingerprints=prints),
-                                      domain.collectors, domain.xrefs)
+                                      domain.collectors, domain.xrefs, domain.baselines)
     domain.state.update(state, refresh=sorted(refresh))
     return []
+
+
+def _approvals(domain: PlanDomain, index: ResolvedIndex) -> list[Finding]:
+    """Baselines of ``plan-changes`` (which may run git) and stale sign-offs.
+
+    The object digests of every approved version seen (a build whose content
+    matched a sign-off's fingerprint, or a baseline built for ``plan-changes``)
+    are kept in the domain's state by fingerprint: they name the objects a plan
+    changed once its sign-off goes stale, without building the approved revision.
+    """
+    from sphinxcontrib_plan.cli.baselines import update_changes
+    from sphinxcontrib_plan.resolve import approved_digests, stale_findings
+
+    findings, seen = update_changes(domain, index, Path(domain.env.srcdir))
+    approved = {**domain.state.get("approved", {}), **seen, **approved_digests(index)}
+    # only the versions the sign-offs still name are worth keeping
+    named = {str(s.fields.get("fingerprint") or "").strip() for s in index.of_type("signoff")}
+    domain.state["approved"] = {fp: d for fp, d in approved.items() if fp in named}
+    return findings + stale_findings(index, domain.state["approved"])
 
 
 def _env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:

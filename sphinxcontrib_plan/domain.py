@@ -65,11 +65,12 @@ class PlanDomain(Domain):
         "xrefs": {},  # docname -> sorted targets of its plan references
         "refs": {},  # docname -> [(source, reftype, target, location)] checked at env-updated
         "warnings": {},  # docname -> [(subtype, message, location)] given while reading it
+        "baselines": {},  # docname -> [(since spec, location)] of its plan-changes collectors
         "state": {},  # main process only: fingerprints of the last build
         "external": {},  # main process only: project name -> ExternalPlan (the cache)
     }
     #: the stores keyed by document
-    _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings")
+    _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings", "baselines")
     #: builds the index from the domain when it is needed before ``env-updated``
     #: installed it (set by the extension's setup, which knows the resolver)
     index_factory: Callable[[PlanDomain], ResolvedIndex] | None = None
@@ -131,6 +132,11 @@ class PlanDomain(Domain):
         return self.data["warnings"]
 
     @property
+    def baselines(self) -> dict[str, list[tuple[str, Any]]]:
+        """``(since spec, location)`` of each ``plan-changes`` collector, by document."""
+        return self.data["baselines"]
+
+    @property
     def state(self) -> dict[str, Any]:
         """Fingerprints kept from the previous build."""
         return self.data["state"]
@@ -148,6 +154,7 @@ class PlanDomain(Domain):
     def note_document(
         self, docname: str, records: list[ObjectRecord], collectors: Set[str], xrefs: Set[str],
         refs: list[tuple[str, str, str, Any]] = (), warnings: list[tuple[str, str, Any]] = (),
+        baselines: list[tuple[str, Any]] = (),
     ) -> None:
         """Store what one document declares (replacing what it declared before).
 
@@ -157,11 +164,13 @@ class PlanDomain(Domain):
         :param xrefs: targets of its plan references
         :param refs: references to check at ``env-updated``
         :param warnings: the warnings given while reading it
+        :param baselines: ``(since spec, location)`` of its ``plan-changes`` collectors
         """
         self._forget(docname)
         self.read_docs.add(docname)
         for key, value in (("objects", records), ("refs", list(refs)),
                            ("warnings", list(warnings)), ("collectors", sorted(collectors)),
+                           ("baselines", list(baselines)),
                            ("xrefs", sorted(xrefs))):
             if value:
                 self.data[key][docname] = value

@@ -11,13 +11,16 @@ incremental builds report the same set.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.api_checks import schema_findings
+from sphinxcontrib_plan.model.approval import (
+    changed_objects, current_digests, current_fingerprint, is_overdue, is_stale)
 from sphinxcontrib_plan.model.consistency import RULES
-from sphinxcontrib_plan.model.derived import view_of
+from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, view_of
 from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
 from sphinxcontrib_plan.model.ids import normalise_signature
@@ -37,16 +40,17 @@ if TYPE_CHECKING:
 
 
 def build_index(
-    records: Iterable[ObjectRecord], registry: Registry, docs: Set[str]
+    records: Iterable[ObjectRecord], registry: Registry, docs: Set[str], today: str | None = None,
 ) -> tuple[ResolvedIndex, list[tuple[ObjectRecord, ObjectRecord]]]:
     """Index the merged records of every document.
 
     :param records: every record, in document order
     :param registry: the object types
     :param docs: every document of the project
+    :param today: the build's date, ``YYYY-MM-DD`` (review dates before it are overdue)
     :return: the index, and each record repeating an id with the first holder of it
     """
-    index = ResolvedIndex(docs=frozenset(docs),
+    index = ResolvedIndex(docs=frozenset(docs), today=today,
                           named_types=tuple(t.name for t in registry if t.named))
     duplicates: list[tuple[ObjectRecord, ObjectRecord]] = []
     moved: dict[tuple[str, str], str] = {}  # (docname, derived id) -> the id given instead
@@ -97,7 +101,7 @@ def _typed_id(record: ObjectRecord) -> str:
 
 def resolve(
     records: Iterable[ObjectRecord], registry: Registry, config: PlanConfig, docs: Set[str],
-    where: Callable[[ObjectRecord], str],
+    where: Callable[[ObjectRecord], str], today: str | None = None,
 ) -> tuple[ResolvedIndex, list[Finding]]:
     """The index and every cross-document finding.
 
@@ -106,15 +110,17 @@ def resolve(
     :param config: the plan configuration (which consistency rules run)
     :param docs: every document of the project
     :param where: ``source:line`` of a record, as messages name other locations
+    :param today: the build's date, ``YYYY-MM-DD``
     :return: the index and the findings, in a deterministic order
     """
-    index, duplicates = build_index(records, registry, docs)
+    index, duplicates = build_index(records, registry, docs, today)
     findings = [Finding("duplicate", f"duplicate id {record.id!r}: this {record.type} repeats "
                         f"the id of the {first.type} at {where(first)}; give one an explicit :id:",
                         record.location) for record, first in duplicates]
     findings += _check_links(index, registry)
     findings += _check_cycles(index)
     findings += schema_findings(index)
+    findings += _check_overdue(index)
     for rule in RULES:
         if config.check_enabled(rule.name):
             # consistency findings name their rule: the key plan_consistency_checks takes
@@ -182,6 +188,63 @@ def _check_cycles(index: ResolvedIndex) -> Iterator[Finding]:
             path = " → ".join([*cycle, cycle[0]])
             yield Finding("cycle", f"{typ} dependency cycle: {path}; remove one depends-on",
                           index.by_id[cycle[0]].location)
+
+
+def _check_overdue(index: ResolvedIndex) -> Iterator[Finding]:
+    for typ in ("plan", "risk"):
+        for record in index.of_type(typ):
+            if is_overdue(index, record):
+                review = record.fields["review"]
+                days = (dt.date.fromisoformat(str(index.today)) - dt.date.fromisoformat(review)).days
+                what = "close the risk" if typ == "risk" else "complete the plan"
+                yield Finding("overdue", f"{typ} {record.id!r} was due for review on {review} "
+                              f"({days} day{'s' * (days != 1)} before {index.today}); review it "
+                              f"and set the next :review: date, or {what}", record.location)
+
+
+def stale_findings(
+    index: ResolvedIndex, approved: Mapping[str, Mapping[str, str]]
+) -> list[Finding]:
+    """A ``plan.stale`` finding at each stale sign-off, naming the objects changed
+    since the approval when the approved version's object digests are known.
+
+    :param index: the index
+    :param approved: object digests of approved versions, by plan fingerprint
+    :return: the findings, in document order
+    """
+    findings = []
+    for signoff in index.of_type("signoff"):
+        if not is_stale(index, signoff):
+            continue
+        given = str(signoff.fields["fingerprint"]).strip()
+        revision = str(signoff.fields.get("approved-at") or "").strip()
+        at = f" at {revision[:12]}" if revision else ""
+        old = approved.get(given)
+        changes = changed_objects(old, current_digests(index, str(signoff.plan))) if old else []
+        what = ("changed since: " + ", ".join(changes)) if changes else \
+            f"content changed since approval (now {current_fingerprint(index, str(signoff.plan))})"
+        see = f"see sphinx-plan diff {revision[:12]}, then " if revision else ""
+        findings.append(Finding(
+            "stale", f"the sign-off of {signoff.title!r} is stale: it approved plan "
+            f"{signoff.plan!r} as {given}{at}, and the plan's {what}; {see}approve it again",
+            signoff.location))
+    return findings
+
+
+def approved_digests(index: ResolvedIndex) -> dict[str, dict[str, str]]:
+    """Object digests of every plan whose content one of its sign-offs approved as it
+    is now: kept across builds, they name what changed once the sign-off goes stale.
+
+    :param index: the index
+    :return: object digests by plan fingerprint
+    """
+    found: dict[str, dict[str, str]] = {}
+    for signoff in index.of_type("signoff"):
+        given = str(signoff.fields.get("fingerprint") or "").strip()
+        if given and signoff.plan and given not in found \
+                and given == current_fingerprint(index, signoff.plan):
+            found[given] = current_digests(index, signoff.plan)
+    return found
 
 
 def reference_key(target: str) -> str:
@@ -257,7 +320,7 @@ def reference_message(
 
 def pages_to_refresh(
     state: Mapping[str, Any], index: ResolvedIndex, collectors: Mapping[str, list[str]],
-    xrefs: Mapping[str, list[str]],
+    xrefs: Mapping[str, list[str]], baselines: Mapping[str, list[tuple[str, Any]]] | None = None,
 ) -> tuple[set[str], dict[str, Any]]:
     """The documents whose pages show data that changed elsewhere.
 
@@ -265,10 +328,17 @@ def pages_to_refresh(
     :param index: this build's index
     :param collectors: types each document's collectors show
     :param xrefs: targets each document's plan references name
+    :param baselines: ``(since spec, location)`` of each document's ``plan-changes``
     :return: the documents, and the state to keep for the next build
     """
     old_prints = state.get("fingerprints", {})
     changed = {t for t, h in index.fingerprints.items() if old_prints.get(t) != h}
+    # values that depend on other types or on the date (stale, overdue) change
+    # without a change of their own type's records
+    volatile = _volatile_prints(index)
+    old_volatile = state.get("volatile", {})
+    changed |= {t for t in set(volatile) | set(old_volatile)
+                if volatile.get(t) != old_volatile.get(t)}
     # a link shows the object's title and points at its page and anchor: a page
     # linking to an object that was retitled, moved or removed is written again
     old_links = state.get("links", {})
@@ -289,5 +359,22 @@ def pages_to_refresh(
     old_renamed = state.get("renamed", {})
     refresh |= {doc for doc in set(old_renamed) | set(index.renamed)
                 if old_renamed.get(doc) != index.renamed.get(doc)}
+    # a plan-changes page shows rows computed from a baseline and the whole plan
+    changes = {spec: found.digest for spec, found in index.changes.items()}
+    old_changes = state.get("changes", {})
+    refresh |= {doc for doc, entries in (baselines or {}).items()
+                if any(old_changes.get(spec) != changes.get(spec) for spec, _ in entries)}
     return refresh, {"fingerprints": index.fingerprints, "links": links, "docs": index.docs,
-                     "renamed": index.renamed}
+                     "renamed": index.renamed, "volatile": volatile, "changes": changes}
+
+
+def _volatile_prints(index: ResolvedIndex) -> dict[str, str]:
+    """A digest per type of its volatile derived values (:attr:`.DerivedField.volatile`)."""
+    names = {d.name for d in DERIVED_FIELDS if d.volatile}
+    values: dict[str, list[object]] = {}
+    for record in index.records:
+        view = index.view(record)
+        shown = sorted((n, view[n]) for n in names if n in view and n not in record.fields)
+        if shown:
+            values.setdefault(record.type, []).append((record.id, shown))
+    return {t: hashlib.sha256(repr(v).encode()).hexdigest() for t, v in values.items()}

@@ -70,6 +70,15 @@ class PlanWarning(enum.Enum):
     """A JSON Schema is invalid (2020-12 meta-schema, misspelt keyword, unknown name or
     unreadable file), or an example does not match its schema: the warning is at the
     line of the failing value and gives its JSONPath (``$.data.amount``)."""
+    STALE = "stale"
+    """An approved sign-off's ``fingerprint`` no longer matches its plan's content: the
+    warning names the objects changed since the approval when the approved version is known."""
+
+    OVERDUE = "overdue"
+    """A risk's or a plan's ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH``)."""
+
+    BASELINE = "baseline"
+    """A ``plan-changes`` baseline (a git revision or a ``plan.json`` file) cannot be read or built."""
 
     @property
     def code(self) -> str:
@@ -130,6 +139,17 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
         ":::{plan-event} invoice.paid\n```json\n{\"$schema\": \"https://json-schema.org/"
         "draft/2020-12/schema\",\n \"type\": \"object\",\n \"properties\": "
         "{\"amount\": {\"type\": \"integer\"}}}\n```\n\n```json\n{\"amount\": 10}\n```\n:::"),
+    PlanWarning.STALE: (
+        ":::{plan} Payments\n:id: 001\n:::\n\n:::{plan-risk} Outage\n:impact: high\n:::\n\n"
+        ":::{plan-signoff} Tech Lead\n:status: approved\n:fingerprint: sha256:0123456789abcdef\n:::",
+        ":::{plan} Payments\n:id: 001\n:::\n\n:::{plan-risk} Outage\n:impact: high\n:::\n\n"
+        ":::{plan-signoff} Tech Lead\n:status: approved\n:fingerprint: sha256:7aadb17908a4a1a4\n:::"),
+    PlanWarning.OVERDUE: (
+        ":::{plan-risk} Outage\n:review: 2020-01-31\n:::",
+        ":::{plan-risk} Outage\n:review: 2020-01-31\n:status: closed\n:::"),
+    PlanWarning.BASELINE: (
+        ":::{plan-changes}\n:since: releases/missing-plan.json\n:::",
+        ":::{plan-changes}\n:::"),
 }
 
 

@@ -11,6 +11,7 @@ the same time. Every failure is a :class:`DiffError` with one line of text.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,10 @@ from typing import Any
 from sphinxcontrib_plan.diff import DiffError
 from sphinxcontrib_plan.diff.compare import Side
 
+#: set in the environment of every build started here: such a build reads no
+#: ``plan-changes`` baseline (its plan.json does not depend on one), so a baseline's
+#: own collectors never start builds of older revisions in turn
+NO_BASELINES = "SPHINXCONTRIB_PLAN_NO_BASELINES"
 #: where a project's Sphinx sources usually are, looked for in this order
 SOURCE_CANDIDATES = (".", "docs", "doc", "docs/source", "doc/source", "source")
 
@@ -200,7 +205,7 @@ def start_build(side: Side, source: Path, workdir: Path) -> PendingBuild:
     command = [sys.executable, "-P", "-m", "sphinxcontrib_plan", "export", str(source),
                "--format", "json", "-o", str(output)]
     process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+                               stderr=subprocess.PIPE, env={**os.environ, NO_BASELINES: "1"})
     return PendingBuild(side, process, output)
 
 

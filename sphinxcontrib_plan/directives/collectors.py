@@ -7,12 +7,14 @@ the whole project's merged data once every document has been read.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
+from sphinxcontrib_plan.model.changes import since_spec
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.external import DEPENDENCY, SOURCE_WORDS, parse_source_option
@@ -88,8 +90,12 @@ class CollectorDirective(SphinxDirective):
         if node["plans"]:
             # the plans are checked once every document is read, at this line
             node["plan_location"] = self.option_location("plan")
-        if main:
+        if kind.row_fields:
+            node["error"] = self._query(node, main, registry, set(kind.row_fields))
+        elif main:
             node["error"] = self._query(node, main, registry) or error
+        if "since" in kind.options:
+            self._since(node)
         return [node]
 
     def _source(self, node: plan_collector) -> None:
@@ -106,11 +112,26 @@ class CollectorDirective(SphinxDirective):
         node["depends"] = [*(node["depends"] if "local" in chosen else ()),
                            *(DEPENDENCY.format(p) for p in sorted(chosen - {"local"}))]
 
-    def _query(self, node: plan_collector, main: str, registry: Registry) -> str | None:
-        """Check ``:filter:``, ``:sort:`` and ``:columns:``; store them on *node*."""
-        otype = registry[main]
-        names = set(otype.option_names) | {d.name for d in derived_for(otype)}
-        words = {c for f in otype.all_fields for c in f.choices}
+    def _since(self, node: plan_collector) -> None:
+        """Store the ``:since:`` baseline's spec (see :mod:`.model.changes`) on *node*."""
+        text = (self.options.get("since") or "").strip()
+        relative, absolute = self.env.relfn2path(text, self.env.docname) if text else ("", "")
+        is_file = bool(text) and (text.endswith(".json") or Path(absolute).is_file())
+        node["since"] = since_spec(text, is_file, Path(relative).as_posix())
+        node["since_location"] = self.option_location("since") if text else self.get_location()
+
+    def _query(self, node: plan_collector, main: str, registry: Registry,
+               row_fields: set[str] | None = None) -> str | None:
+        """Check ``:filter:``, ``:sort:`` and ``:columns:``; store them on *node*.
+
+        :param row_fields: the values a row has, when rows are not objects of *main*
+        """
+        if row_fields is not None:
+            names, words = row_fields, set()
+        else:
+            otype = registry[main]
+            names = set(otype.option_names) | {d.name for d in derived_for(otype)}
+            words = {c for f in otype.all_fields for c in f.choices}
         text = (self.options.get("filter") or "").strip()
         if text:
             try:
@@ -123,7 +144,8 @@ class CollectorDirective(SphinxDirective):
             if unknown:
                 self.warn(PlanWarning.FILTER,
                           f"{self.name}: :filter: names {', '.join(map(repr, unknown))}, which "
-                          f"are neither fields of {main} nor enum values (quote plain strings); "
+                          f"are neither fields of {main or 'its rows'} nor enum values "
+                          "(quote plain strings); "
                           f"fields: {', '.join(sorted(names))}{did_you_mean(unknown[0], names)}",
                           "filter")
             # parsed once here; the renderer evaluates the plain AST

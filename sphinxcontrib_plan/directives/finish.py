@@ -40,6 +40,8 @@ class DocumentObjects:
     xrefs: set[str] = field(default_factory=set)
     #: ``(source, reftype, target, location)`` references, checked once all is read
     refs: list[tuple[str, str, str, Any]] = field(default_factory=list)
+    #: ``(since spec, location)`` of its ``plan-changes`` collectors
+    baselines: list[tuple[str, Any]] = field(default_factory=list)
 
 
 def document_plan(document: nodes.document) -> str | None:
@@ -183,6 +185,8 @@ def finish_document(
                  if n.get("refdomain") == "plan"
                  or (n.get("refdomain") == "" and n.get("reftype") == "any")}
     out.refs = _references(env, document)
+    out.baselines = [(n["since"], portable_location(env, n.get("since_location") or n))
+                     for n in document.findall(plan_collector) if "since" in n]
     return out
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS
+from sphinxcontrib_plan.model.fingerprint import record_content
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -27,8 +28,6 @@ SCHEMA_ID = "https://sphinxcontrib-plan.readthedocs.io/schema/plan-1.json"
 #: the published JSON Schema of ``plan.json``
 SCHEMA_PATH = Path(__file__).parent / "schema" / "plan.schema.json"
 
-#: fields that are top-level keys of an object already (resolved there)
-_TOP_LEVEL = ("id", "plan")
 #: derived values that are top-level keys of an object already
 _TOP_LEVEL_DERIVED = {d.name for d in DERIVED_FIELDS if d.top_level}
 
@@ -51,17 +50,9 @@ def record_data(
     :return: the data
     """
     return {
-        "type": record.type,
-        "id": record.id,
-        "title": record.title,
-        "plan": record.plan,
-        "fields": {k: v for k, v in record.fields.items() if k not in _TOP_LEVEL},
+        **record_content(record),
         "derived": _derived(index, record),
-        "checks": ({"done": record.checks[0], "total": record.checks[1]}
-                   if record.checks is not None else None),
-        "parent": record.parent,
         "data": record.data.to_json() if record.data is not None else {},
-        "body": record.body,
         "docname": record.docname,
         "source": source,
         "line": record.lineno,

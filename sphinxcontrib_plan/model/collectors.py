@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.model.changes import ROW_FIELDS
+
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.types import Registry
 
@@ -38,6 +40,9 @@ class CollectorKind:
     columns: tuple[str, ...] = ()
     #: options besides :data:`COMMON_OPTIONS`
     options: tuple[str, ...] = ()
+    #: for a collector whose rows are not objects (``plan-changes``): the values of a
+    #: row, which ``:filter:``, ``:sort:`` and ``:columns:`` address instead of fields
+    row_fields: tuple[str, ...] = ()
 
     @property
     def all_options(self) -> tuple[str, ...]:
@@ -99,4 +104,10 @@ COLLECTORS: dict[str, CollectorKind] = {k.name: k for k in (
                   "observability:render", ("title", "type", "labels", "buckets", "unit")),
     CollectorKind("query", "", (), "Any object type, chosen with ``:type:``.", "query:render",
                   options=("type",)),
+    # refreshed when its rows change (resolve.pages_to_refresh), not by type
+    CollectorKind("changes", "", (),
+                  "Objects added, removed or changed since a baseline: ``:since:`` a git "
+                  "revision or a plan.json file; by default each plan's last approved revision.",
+                  "changes:render", ("plan", "change", "type", "title", "details"),
+                  options=("since",), row_fields=ROW_FIELDS),
 )}

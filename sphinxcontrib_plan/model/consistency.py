@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.model.approval import is_stale
 from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
@@ -21,16 +22,30 @@ if TYPE_CHECKING:
 _APPROVED = ("approved", "in-progress", "completed")
 
 
-def _signoff(index: ResolvedIndex) -> Iterator[Finding]:
+def _approved_signoffs(index: ResolvedIndex) -> Iterator[tuple[ObjectRecord, str, ObjectRecord]]:
+    """Each sign-off of a plan whose status expects every sign-off given, with the plan
+    and its status."""
     for plan in index.of_type("plan"):
         status = plan.fields.get("status")
-        if status not in _APPROVED:
-            continue
-        for s in index.of_type("signoff", (plan.id,)):
-            state = s.fields.get("status")
-            if state in ("pending", "rejected"):
-                yield s.location, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} is "
-                          f"{state}; approve it, or set the plan's status back to in-review")
+        if status in _APPROVED:
+            for s in index.of_type("signoff", (plan.id,)):
+                yield plan, status, s
+
+
+def _signoff(index: ResolvedIndex) -> Iterator[Finding]:
+    for plan, status, s in _approved_signoffs(index):
+        state = s.fields.get("status")
+        if state in ("pending", "rejected"):
+            yield s.location, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} is "
+                               f"{state}; approve it, or set the plan's status back to in-review")
+
+
+def _stale_signoff(index: ResolvedIndex) -> Iterator[Finding]:
+    for plan, status, s in _approved_signoffs(index):
+        if is_stale(index, s):
+            yield s.location, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} "
+                      "approved an earlier version of its content (the sign-off is stale); "
+                      "approve it again, or set the plan's status back to in-review")
 
 
 def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
@@ -137,6 +152,8 @@ class Rule:
 #: every rule, in the order they run
 RULES: tuple[Rule, ...] = (
     Rule("signoff", "an approved (or later) plan has a pending or rejected sign-off", _signoff),
+    Rule("stale-signoff", "an approved (or later) plan has a stale sign-off: its fingerprint "
+         "no longer matches the plan's content", _stale_signoff),
     Rule("deliverables", "a completed plan or a done phase has open deliverables", _deliverables),
     Rule("risk-owner", "a high-severity risk (6 or more) has no owner or no mitigation",
          _risk_owner),

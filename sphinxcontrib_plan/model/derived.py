@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.schedule import schedule_of
+from sphinxcontrib_plan.model.approval import is_overdue, is_stale
 from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
@@ -46,6 +47,10 @@ class DerivedField:
     compute: Compute
     #: whether ``plan.json`` has it as a top-level key of the object already
     top_level: bool = False
+    #: whether it depends on more than the types a collector lists (other types of
+    #: the plan, the build's date): incremental builds compare its values to know
+    #: which pages to write again
+    volatile: bool = False
 
     def applies(self, otype: ObjectType) -> bool:
         """Whether objects of *otype* have this value.
@@ -68,10 +73,15 @@ def _plan_checks(index: ResolvedIndex, plan: ObjectRecord) -> tuple[int, int]:
 
 
 def _signoff(index: ResolvedIndex, plan: ObjectRecord) -> str:
-    states = {s.fields.get("status") for s in index.of_type("signoff", (plan.id,))}
+    signoffs = index.of_type("signoff", (plan.id,))
+    states = {s.fields.get("status") for s in signoffs}
     if not states:
         return "none"
-    return "rejected" if "rejected" in states else "pending" if "pending" in states else "approved"
+    # an approval of an older version is worse news than one not given yet
+    for state in ("rejected", "stale", "pending"):
+        if state in states or (state == "stale" and any(is_stale(index, s) for s in signoffs)):
+            return state
+    return "approved"
 
 
 def _open_high_risks(index: ResolvedIndex, plan: ObjectRecord) -> int:
@@ -225,7 +235,15 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
                  "The planned end: its date when the plan's phases have dates, else "
                  "``week N``.", _planned_end),
     DerivedField("signoff", ("plan",), "string",
-                 "Sign-off state: none, pending, rejected or approved.", _signoff),
+                 "Sign-off state: none, rejected, stale (an approval's fingerprint no longer "
+                 "matches), pending or approved, the first that applies.", _signoff,
+                 volatile=True),
+    DerivedField("stale", ("signoff",), "boolean",
+                 "Approved with a ``fingerprint`` that no longer matches the plan's content.",
+                 is_stale, volatile=True),
+    DerivedField("overdue", ("risk", "plan"), "boolean",
+                 "The ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH`` when "
+                 "set); never for closed risks and completed plans.", is_overdue, volatile=True),
 )
 
 

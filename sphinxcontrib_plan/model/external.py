@@ -236,7 +236,8 @@ def combine(
         by_type=defaultdict(list, {t: list(rs) for t, rs in local.by_type.items()}),
         by_name=dict(local.by_name), ambiguous=local.ambiguous, named_types=local.named_types,
         children=defaultdict(list, {p: list(rs) for p, rs in local.children.items()}),
-        views=dict(local.views), docs=local.docs, fingerprints=local.fingerprints)
+        views=dict(local.views), docs=local.docs, fingerprints=local.fingerprints,
+        today=local.today, plan_fingerprints=local.plan_fingerprints, changes=local.changes)
     added = list(external)
     for record in added:
         index.records.append(record)

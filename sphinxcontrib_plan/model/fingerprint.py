@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from sphinxcontrib_plan.model.records import ObjectRecord
+
 #: how a fingerprint value starts; the rest is hexadecimal
 PREFIX = "sha256:"
 #: hex digits kept: 64 bits are plenty to tell versions of one plan apart
@@ -32,6 +34,30 @@ _PLAN_WORKFLOW = frozenset({"status", "updated"})
 _APPROVALS = frozenset({"signoff"})
 #: ``data`` keys standing for the body in plan.json files written before ``body``
 _LEGACY_BODY = ("description", "examples")
+#: fields that are top-level keys of an object in ``plan.json`` (not under ``fields``)
+TOP_LEVEL_FIELDS = ("id", "plan")
+
+
+def record_content(record: ObjectRecord) -> dict[str, Any]:
+    """The content keys of one record exactly as ``plan.json`` writes them.
+
+    :mod:`sphinxcontrib_plan.export.json` builds each object from this, and the
+    build fingerprints records through it, so both agree byte for byte.
+
+    :param record: the record
+    :return: ``type``, ``id``, ``title``, ``plan``, ``fields``, ``checks``, ``parent``, ``body``
+    """
+    return {
+        "type": record.type,
+        "id": record.id,
+        "title": record.title,
+        "plan": record.plan,
+        "fields": {k: v for k, v in record.fields.items() if k not in TOP_LEVEL_FIELDS},
+        "checks": ({"done": record.checks[0], "total": record.checks[1]}
+                   if record.checks is not None else None),
+        "parent": record.parent,
+        "body": record.body,
+    }
 
 
 def normalise_text(text: str) -> str:

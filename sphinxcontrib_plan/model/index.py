@@ -61,6 +61,14 @@ class ResolvedIndex:
     fingerprints: dict[str, str] = field(default_factory=dict)
     #: each plan's schedule (:func:`~sphinxcontrib_plan.model.schedule.schedule_of`), on first use
     schedules: dict[str | None, Any] = field(default_factory=dict)
+    #: the build's date, ``YYYY-MM-DD`` (``SOURCE_DATE_EPOCH``'s when set): review dates
+    #: before it are overdue; ``None`` marks nothing overdue
+    today: str | None = None
+    #: content fingerprint of each plan, computed when first asked (:mod:`.approval`)
+    plan_fingerprints: dict[str, str] = field(default_factory=dict)
+    #: what each ``plan-changes`` ``:since:`` compares with, and the changes (set at
+    #: ``env-updated`` from baselines read outside the pure resolution)
+    changes: dict[str, Any] = field(default_factory=dict)
 
     def lookup(self, target: str, typ: str | None) -> ObjectRecord | None:
         """The object a reference names.

@@ -76,6 +76,7 @@ class CollectorTransform(SphinxPostTransform):
             columns=node["columns"], caption=node["caption"], sphinx_config=self.config,
             defaults=kind.default_columns(domain.registry, node["main"]),
             source=frozenset(node.get("source", ["local"])),
+            options={name: node[name] for name in kind.options if name in node},
         )
         container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
         container.extend(renderer(kind.renderer)(ctx))

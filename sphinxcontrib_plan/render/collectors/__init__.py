@@ -6,7 +6,7 @@ Shared here: the :class:`Context` a renderer receives, row selection
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,8 @@ class Context:
         :return: ``True`` when it does
         """
         return (record.project if isinstance(record, ExternalRecord) else "local") in self.source
+    #: the collector's own options (:attr:`~.CollectorKind.options`) as the directive stored them
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def shown(self) -> list[str]:
@@ -197,7 +199,9 @@ class Context:
             caption=caption if caption is not None else self.caption or None,
             classes=list(classes) if classes is not None else [f"plan-{self.kind}"],
             columns=columns, records=[r.id for r in records],
-            row_classes=[external_classes(r) for r in records],
+            row_classes=[[*external_classes(r), *(f"plan-{m}" for m in MARKS
+                                                   if self.index.view(r).get(m))]
+                         for r in records],
         )
 
 
@@ -217,6 +221,26 @@ def _id_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: An
     if not isinstance(record, ExternalRecord):
         return link
     return [link, nodes.Text(" "), badge("project", record.project, record.project)]
+
+
+#: derived flags that mark a record wherever it is listed: a badge after its title
+#: (every builder) and a ``plan-<name>`` class on its row (HTML)
+MARKS = ("stale", "overdue")
+
+
+def marks(view: dict[str, Any]) -> list[nodes.Node]:
+    """The badges of the :data:`MARKS` a record's view has set.
+
+    :param view: the record's fields and derived values
+    :return: badges, e.g. ``Overdue``
+    """
+    return [badge("mark", m) for m in MARKS if view.get(m)]
+
+
+def _title_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    found = marks(view)
+    return [ctx.link(record), *(n for b in found for n in (nodes.Text(" "), b))] if found \
+        else ctx.link(record)
 
 
 def _plan_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
@@ -274,7 +298,7 @@ def _parameters_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], v
 #: cells of derived values that are more than their text, by column name
 _DERIVED_CELLS: dict[str, Callable[[Context, ObjectRecord, dict[str, Any], Any], Any]] = {
     "id": _id_cell,
-    "title": lambda ctx, record, view, value: ctx.link(record),
+    "title": _title_cell,
     "plan": _plan_cell,
     "severity": _severity_cell,
     "progress": _progress_cell,

@@ -20,13 +20,15 @@ def render_summary(ctx: Context) -> list[nodes.Node]:
     """
     signoffs = ctx.select()
     out: list[nodes.Node] = [ctx.records_table(signoffs)]
-    outstanding = [s for s in signoffs if s.fields.get("status") != "approved"]
+    outstanding = [s for s in signoffs
+                   if s.fields.get("status") != "approved" or ctx.index.view(s).get("stale")]
     para = nodes.paragraph(classes=["plan-outstanding"])
     if outstanding:
         para += nodes.strong("Outstanding approvals: ", "Outstanding approvals: ")
         para.extend(joined([
             nodes.inline("", "", ctx.link(s, f"{s.plan or '—'} / {s.title}"), nodes.Text(" "),
-                         badge("status", s.fields.get("status", "pending")))
+                         badge("signoff", "stale") if ctx.index.view(s).get("stale")
+                         else badge("status", s.fields.get("status", "pending")))
             for s in outstanding]))
     else:
         para += nodes.Text("No approval outstanding.")

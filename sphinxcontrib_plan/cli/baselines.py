@@ -1,0 +1,197 @@
+"""The baselines of ``plan-changes`` collectors, read once per build at ``env-updated``.
+
+A ``plan.json`` file is read as it is. A git revision is resolved to its
+commit and, unless the domain's state already holds that commit's data from
+an earlier build, built the way ``sphinx-plan diff`` builds one
+(:mod:`.sources`: ``git archive`` into a temporary directory and an export
+in a subprocess, all revisions at once, in the main process, before any page
+is written). Each commit's data is cached in the state under its hash, so
+incremental and no-change builds build nothing; only the commits of this
+build are kept. Builds started here set :data:`.sources.NO_BASELINES`, so a
+revision's own collectors never build older revisions in turn.
+
+The approved versions' object digests found on the way name the objects a
+stale sign-off's plan changed (``plan.stale``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinxcontrib_plan.cli.sources import (
+    NO_BASELINES, PendingBuild, export_revision, git_toplevel, read_plan_json, resolve_revision,
+    start_build)
+from sphinxcontrib_plan.diff import DiffError
+from sphinxcontrib_plan.diff.changeset import change_rows, of_plan, slim
+from sphinxcontrib_plan.diff.compare import Side
+from sphinxcontrib_plan.export.json import plan_document
+from sphinxcontrib_plan.model.changes import APPROVED, ChangeSet, approved_revision, spec_label
+from sphinxcontrib_plan.model.fingerprint import object_digests, plan_fingerprint
+from sphinxcontrib_plan.model.index import Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from sphinxcontrib_plan.domain import PlanDomain
+    from sphinxcontrib_plan.model.index import ResolvedIndex
+
+#: ``domain.state`` key of the cached baseline data, by commit
+CACHE = "baselines"
+
+
+@dataclass
+class Loaded:
+    """One baseline as read (or why it could not be)."""
+
+    #: what it is, for the page: ``v1 (1a2b3c4d5e6f)`` or the file's path
+    label: str
+    #: its slimmed ``plan.json`` data, or ``None``
+    data: dict[str, Any] | None = None
+    #: why it could not be read
+    error: str | None = None
+    #: the commit of a git baseline
+    commit: str | None = None
+
+
+def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]]) -> dict[str, Loaded]:
+    """Read every baseline *specs* name (``git:REV`` or ``file:PATH``).
+
+    :param srcdir: the Sphinx source directory
+    :param specs: the specs
+    :param cache: data of commits built before, by commit
+    :return: each spec's baseline
+    """
+    found: dict[str, Loaded] = {}
+    pending: dict[str, tuple[PendingBuild, list[str]]] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="sphinx-plan-baseline-"))
+    try:
+        for spec in sorted(set(specs)):
+            kind, _, value = spec.partition(":")
+            found[spec] = Loaded(value)
+            try:
+                if kind == "file":
+                    found[spec].data = slim(read_plan_json(srcdir / value))
+                    continue
+                top = git_toplevel(srcdir)
+                commit = resolve_revision(top, value)
+            except DiffError as err:
+                found[spec].error = str(err)
+                continue
+            found[spec].commit = commit
+            if not commit.startswith(value):
+                found[spec].label = f"{value} ({commit[:12]})"
+            else:
+                found[spec].label = commit[:12]
+            if commit in cache:
+                found[spec].data = cache[commit]
+            elif commit in pending:
+                pending[commit][1].append(spec)
+            else:
+                try:
+                    pending[commit] = (_start(top, commit, srcdir, tmp / commit), [spec])
+                except DiffError as err:
+                    found[spec].error = str(err)
+        for build, waiting in pending.values():
+            try:
+                data: dict[str, Any] | None = slim(build.result())
+                error = None
+            except DiffError as err:
+                data, error = None, str(err)
+            for spec in waiting:
+                found[spec].data, found[spec].error = data, error
+    finally:
+        for build, _ in pending.values():
+            if build.process.poll() is None:
+                build.process.kill()
+                build.process.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return found
+
+
+def _start(top: Path, commit: str, srcdir: Path, work: Path) -> PendingBuild:
+    relative = srcdir.resolve().relative_to(top.resolve())
+    checkout = work / "checkout"
+    checkout.mkdir(parents=True)
+    export_revision(top, commit, checkout)
+    if not (checkout / relative / "conf.py").is_file():
+        raise DiffError(f"there is no conf.py in {relative.as_posix()!r} at {commit[:12]}")
+    return start_build(Side(commit[:12], "git", commit), checkout / relative, work)
+
+
+def _approved(index: ResolvedIndex, plan_id: str) -> str | None:
+    signoff = approved_revision(index, plan_id)
+    return f"git:{str(signoff.fields['approved-at']).strip()}" if signoff is not None else None
+
+
+def update_changes(
+    domain: PlanDomain, index: ResolvedIndex, srcdir: Path
+) -> tuple[list[Finding], dict[str, dict[str, str]]]:
+    """Read the baselines the project's ``plan-changes`` collectors name and set
+    :attr:`.ResolvedIndex.changes`.
+
+    :param domain: the plan domain (requests by document; the cache in its state)
+    :param index: this build's index
+    :param srcdir: the Sphinx source directory
+    :return: ``plan.baseline`` findings at the collectors, and the object digests of
+        every baseline plan by its fingerprint (approved versions name what changed)
+    """
+    requests = {spec for entries in domain.baselines.values() for spec, _ in entries}
+    # cleared, not replaced: the portfolio index shares this dict
+    index.changes.clear()
+    if not requests:
+        domain.state.pop(CACHE, None)
+        return [], {}
+    plans = sorted({p.id for p in index.of_type("plan")})
+    wanted = {s for s in requests if s != APPROVED}
+    if APPROVED in requests:
+        wanted |= {s for s in map(lambda p: _approved(index, p), plans) if s}
+    if os.environ.get(NO_BASELINES):
+        loaded = {s: Loaded(spec_label(s), error="this build was started by sphinx-plan, "
+                            "which reads no baselines") for s in wanted}
+    else:
+        loaded = load(srcdir, wanted, domain.state.get(CACHE, {}))
+    domain.state[CACHE] = {b.commit: b.data for b in loaded.values() if b.commit and b.data}
+    head = plan_document(index, "", lambda record: None)
+    failed: dict[str, str] = {}
+    for spec in sorted(requests):
+        if spec != APPROVED:
+            got = loaded[spec]
+            rows = change_rows(got.data, head, got.label) if got.data is not None else []
+            index.changes[spec] = ChangeSet(spec, {"": got.label}, {}, got.error, tuple(rows))
+            continue
+        baselines, missing, rows = {}, {}, []
+        for plan in plans:
+            revision = _approved(index, plan)
+            got = loaded.get(revision) if revision else None
+            if got is None or got.data is None:
+                missing[plan] = (got.error or "") if got else \
+                    "no approved sign-off names its revision (approved-at)"
+                if got is not None:
+                    failed[plan] = f"of plan {plan!r} (approved-at {got.label}): {got.error}"
+                continue
+            baselines[plan] = got.label
+            rows += change_rows(of_plan(got.data, plan), of_plan(head, plan), got.label)
+        index.changes[spec] = ChangeSet(spec, baselines, missing, None, tuple(rows))
+    findings = []
+    for docname in sorted(domain.baselines):
+        for spec, location in domain.baselines[docname]:
+            error = index.changes[spec].error
+            problems = [f"{spec_label(spec)!r}: {error}"] if error else \
+                list(failed.values()) if spec == APPROVED else []
+            findings += [Finding("baseline", f"plan-changes: cannot read the baseline {problem}",
+                                 location) for problem in problems]
+    return findings, _digests(b.data for b in loaded.values() if b.data)
+
+
+def _digests(documents: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for document in documents:
+        objects = [*document.get("plans", ()), *document.get("objects", ())]
+        for plan in {str(p.get("id")) for p in document.get("plans", ())}:
+            found.setdefault(plan_fingerprint(plan, objects), object_digests(plan, objects))
+    return found
