@@ -16,6 +16,17 @@ ROOTS = Path(__file__).parent / "roots"
 EPUB_CONF = {"version": "1.0", "copyright": "2024, the authors"}
 
 
+#: the date every test builds at unless it sets its own: review dates in the test
+#: roots lie after it, so none is overdue (``plan.overdue``) whatever day the suite runs
+BUILD_DATE_EPOCH = "1704067200"  # 2024-01-01 UTC
+
+
+@pytest.fixture(autouse=True)
+def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds are reproducible: "today" is ``SOURCE_DATE_EPOCH``, fixed for the suite."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """Where ``@pytest.mark.sphinx(testroot=...)`` finds its projects."""

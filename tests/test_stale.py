@@ -115,3 +115,68 @@ def test_without_a_known_version_content_changed_and_consistency(repo, make_app,
     app = _build(make_app, docs, out=tmp_path / "off", confoverrides={
         "plan_consistency_checks": {"stale-signoff": False}})
     assert not [w for w in plan_warnings(app) if "[stale-signoff]" in w]
+
+
+CHANGES = """
+# Changes
+
+:::{plan-changes}
+:since: v1
+:caption: Since the first version
+:::
+
+:::{plan-changes}
+:since: baseline.json
+:filter: change != changed
+:columns: change, id, plan
+:::
+
+:::{plan-changes}
+:since: no-such-tag
+:::
+"""
+
+
+@pytest.mark.parametrize("builder", ["html", "latex", "text"])
+def test_plan_changes_since_a_tag_a_file_and_the_approval(repo, make_app, tmp_path, builder):
+    root, _ = repo
+    docs = root / "docs"
+    first = _build(make_app, docs, "dummy", out=tmp_path / "first")
+    (docs / "baseline.json").write_text(
+        json.dumps(load_plan_json(first)).replace("Fetch an order", "Get an order"),
+        encoding="utf-8")
+    _edit(docs / "plan.md", ":owner: Ops", ":owner: Platform")
+    _edit(docs / "plan.md", ":::{plan-signoff} Product Manager",
+          ":::{plan-risk} Fraud\n:id: S1-fraud\n:::\n\n:::{plan-signoff} Product Manager")
+    (docs / "changes.md").write_text(CHANGES, encoding="utf-8")
+    _edit(docs / "index.md", "registers\n", "registers\nchanges\n")
+    app = _build(make_app, docs, builder, out=tmp_path / builder)
+    baseline = [w for w in plan_warnings(app) if "[plan.baseline]" in w]
+    assert len(baseline) == 1 and "changes.md:16: WARNING: plan-changes: cannot read the " \
+        "baseline 'no-such-tag': unknown revision 'no-such-tag'" in baseline[0], baseline
+    out = Path(app.outdir)
+    if builder == "text":
+        text = (out / "changes.txt").read_text(encoding="utf-8")
+        assert "Changes since v1 (" in text and "Changes since baseline.json." in text
+        assert "| S1   | Removed | response | 404 Not Found           | response 404 removed " in text
+        assert "| Added  | S1-fraud | S1   |" in text  # the filter keeps added and removed
+        assert "slipped: start 2 weeks later" in text
+        registers = (out / "registers.txt").read_text(encoding="utf-8")
+        # since the approval: the owner edit and the new risk, not the approval itself
+        assert "| S1   | Changed | risk | Payment provider outage | owner: Ops → Platform |" \
+            in registers
+        assert "| signoff |" not in registers
+        assert "Changes since each plan's last approved revision: S1 since " in registers
+        assert "| S1   | Tech Lead Stale | Priya Raman | Approved |" in registers
+    elif builder == "latex":
+        text = (out / "shop.tex").read_text(encoding="utf-8")
+        assert r"response 404 removed from GET /api/orders/\{id\}" in text
+        assert r"\sphinxAtStartPar" in text and "Changes since v1 (" in text
+    else:
+        text = (out / "changes.html").read_text(encoding="utf-8")
+        # added and changed rows link to their object; the removed response is plain text
+        assert '<a class="reference internal" href="plan.html#risk-s1-fraud" title="Risk: Fraud">' \
+            in text
+        assert "<td><p>404 Not Found</p></td>" in text
+        assert '<tr class="plan-change-removed plan-breaking row-even">' in text
+    assert "No changes shown: cannot read the baseline" in text

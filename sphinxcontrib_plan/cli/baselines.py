@@ -175,7 +175,8 @@ def update_changes(
                     failed[plan] = f"of plan {plan!r} (approved-at {got.label}): {got.error}"
                 continue
             baselines[plan] = got.label
-            rows += change_rows(of_plan(got.data, plan), of_plan(head, plan), got.label)
+            rows += change_rows(of_plan(got.data, plan), of_plan(head, plan), got.label,
+                                signoffs=False)
         index.changes[spec] = ChangeSet(spec, baselines, missing, None, tuple(rows))
     findings = []
     for docname in sorted(domain.baselines):

@@ -40,21 +40,28 @@ def of_plan(document: Mapping[str, Any], plan_id: str) -> dict[str, Any]:
             "objects": [o for o in document.get("objects", ()) if o.get("plan") == plan_id]}
 
 
-def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str) -> list[ChangeRow]:
+def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str, *,
+                signoffs: bool = True) -> list[ChangeRow]:
     """Every local object added, removed or changed from *base* to *head*.
 
     :param base: the baseline's ``plan.json`` data
     :param head: this build's ``plan.json`` data
     :param label: what the baseline is, for the comparison's sides
+    :param signoffs: list sign-offs too (not against the approved revision: the
+        approval itself is no change of what was approved)
     :return: rows by plan, type and id
     """
     diff = compare(base, head, base_side=Side(label, "git"), head_side=Side("this build", "worktree"))
     classify(diff, index_objects(base)[0], index_objects(head)[0])
     rows = []
     for change in diff.local:
+        if change.type == "signoff" and not signoffs:
+            continue
         details = [f.message for f in change.findings]
+        # a status transition is a finding already
         details += [f"{f.name}: {value_text(f.before)} → {value_text(f.after)}"
-                    for f in change.fields]
+                    for f in change.fields
+                    if not any(d.startswith(f"{f.name} ") for d in details)]
         if change.body_diff:
             details.append("body text changed")
         rows.append(ChangeRow(change.kind, change.type, change.id, change.plan, change.title,

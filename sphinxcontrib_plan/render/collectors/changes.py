@@ -29,7 +29,7 @@ def _cell(ctx: Context, row: ChangeRow, column: str) -> Any:
         text = row.id if column == "id" else row.title or row.id
         return ctx.link(ctx.index.by_id[row.id], text) if linked else text
     if column == "plan":
-        return ctx.link_id(row.plan) if row.plan else ""
+        return _plan(ctx, row.plan) if row.plan else ""
     if column == "change":
         return badge("change", row.change)
     if column == "breaking":
@@ -44,6 +44,12 @@ def _cell(ctx: Context, row: ChangeRow, column: str) -> Any:
     return row.type
 
 
+def _plan(ctx: Context, plan_id: str) -> nodes.Node:
+    plan = ctx.index.by_id.get(plan_id)
+    return ctx.link(plan, plan_id) if plan is not None and plan.type == "plan" \
+        else nodes.Text(plan_id)
+
+
 def _baseline_note(ctx: Context, changes: ChangeSet) -> nodes.paragraph:
     para = nodes.paragraph(classes=["plan-baseline"])
     if "" in changes.baselines:
@@ -53,13 +59,14 @@ def _baseline_note(ctx: Context, changes: ChangeSet) -> nodes.paragraph:
     parts: list[nodes.Node] = []
     for plan in wanted:
         if plan in changes.baselines:
-            parts.append(nodes.inline("", "", ctx.link_id(plan),
+            parts.append(nodes.inline("", "", _plan(ctx, plan),
                                       nodes.Text(f" since {changes.baselines[plan]}")))
         elif plan in changes.missing:
-            parts.append(nodes.inline("", "", ctx.link_id(plan),
+            parts.append(nodes.inline("", "", _plan(ctx, plan),
                                       nodes.Text(f": no baseline ({changes.missing[plan]})")))
     para += nodes.Text("Changes since each plan's last approved revision: ")
     para.extend(joined(parts, "; "))
+    para += nodes.Text(".")
     return para
 
 
@@ -86,7 +93,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     if not rows:
         out.append(note("No changes."))
         return out
-    out.insert(0, table(
+    out.append(table(
         [_LABELS[c] for c in columns], [[_cell(ctx, r, c) for c in columns] for r in rows],
         caption=ctx.caption or None, classes=["plan-changes"], columns=columns,
         records=[r.id if r.change != "removed" else None for r in rows],
