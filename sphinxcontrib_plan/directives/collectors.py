@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
-from sphinxcontrib_plan.model.changes import since_spec
+from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.external import DEPENDENCY, SOURCE_WORDS, parse_source_option
@@ -127,7 +127,8 @@ class CollectorDirective(SphinxDirective):
         :param row_fields: the values a row has, when rows are not objects of *main*
         """
         if row_fields is not None:
-            names, words = row_fields, set()
+            # rows name a change kind and an object type: both read as bare words
+            names, words = row_fields, {*CHANGE_KINDS, *(t.name for t in registry)}
         else:
             otype = registry[main]
             names = set(otype.option_names) | {d.name for d in derived_for(otype)}

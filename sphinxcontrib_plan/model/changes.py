@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 #: the spec of the default baseline: each plan's last approved revision
 APPROVED = ""
+#: what happened to an object since the baseline
+CHANGE_KINDS = ("added", "removed", "changed")
 #: the values of a row that ``:filter:``, ``:sort:`` and ``:columns:`` address
 ROW_FIELDS = ("change", "type", "id", "plan", "title", "details", "breaking")
 
