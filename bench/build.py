@@ -55,7 +55,9 @@ def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1) -> B
     cmd += [str(srcdir), str(outdir)]
     log = outdir.parent / f".{outdir.name}.stderr"
     log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # the corpus's review dates lie in 2024: builds stand at its first day, so none is
+    # overdue (plan.overdue) and the corpus stays warning-free whenever the bench runs
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200"}
     load = os.getloadavg()[0]
     with open(log, "w+", encoding="utf-8") as err:
         start = time.perf_counter()

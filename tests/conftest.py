@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -21,9 +22,14 @@ EPUB_CONF = {"version": "1.0", "copyright": "2024, the authors"}
 BUILD_DATE_EPOCH = "1704067200"  # 2024-01-01 UTC
 
 
+# set for the whole session, as session-scoped fixtures build projects too
+os.environ["SOURCE_DATE_EPOCH"] = BUILD_DATE_EPOCH
+
+
 @pytest.fixture(autouse=True)
 def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builds are reproducible: "today" is ``SOURCE_DATE_EPOCH``, fixed for the suite."""
+    """Builds are reproducible: "today" is ``SOURCE_DATE_EPOCH``, fixed for the suite
+    (and set back after a test that moves it)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
 
 
