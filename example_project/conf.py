@@ -23,6 +23,8 @@ html_title = "Acme Payments Platform — implementation plans"
 plan_openapi = True
 plan_openapi_servers = [{"url": "https://api.acme.example", "description": "Production"}]
 plan_asyncapi = True
+# the plans are a snapshot as of this day: review dates are measured against it
+plan_today = "2024-02-05"
 
 # -- PDF (make pdf) -----------------------------------------------------------
 # XeLaTeX reads the sources as Unicode: ≥, ✓, →, ■, ◆ and accents print as

@@ -108,7 +108,7 @@ def _resolve(domain: PlanDomain) -> tuple[ResolvedIndex, list[Finding]]:
         return f"{env.doc2path(record.docname, False)}:{record.lineno}"  # type: ignore[attr-defined]
 
     return resolve(domain.records(), domain.registry, domain.config, env.found_docs, where,
-                   today=_today())
+                   today=domain.config.today or _today())
 
 
 def _today() -> str:

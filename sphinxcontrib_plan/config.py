@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,16 @@ if TYPE_CHECKING:
 
 #: the consistency checks that ``plan_consistency_checks`` can switch, from the rules
 CONSISTENCY_CHECKS: dict[str, str] = {rule.name: rule.help for rule in RULES}
+
+
+def _check_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return len(value.strip()) == 10
 
 
 def _check_openapi(value: object) -> bool:
@@ -83,6 +94,12 @@ class PlanConfig:
         "help": "Write an AsyncAPI 3.0 document of the events and WebSocket endpoints: "
                 "``True`` writes ``asyncapi.json``; a string names the file (JSON is written).",
         "validator": _check_openapi, "rebuild": "", "types": "bool | str", "py_types": (bool, str)})
+    today: str | None = field(default=None, metadata={
+        "help": "The date ``review`` dates are measured against, ``YYYY-MM-DD``: plans kept "
+                "as a snapshot of that day. Default: the build's date, or "
+                "``SOURCE_DATE_EPOCH``'s when it is set.",
+        "validator": _check_date, "rebuild": "env", "types": "str (YYYY-MM-DD)",
+        "py_types": (str,)})
     json: bool = field(default=True, metadata={
         "help": "Write ``plan.json`` (every plan and object) to the output directory.",
         "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool", "py_types": (bool,)})
