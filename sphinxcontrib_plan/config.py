@@ -25,6 +25,8 @@ CONSISTENCY_CHECKS: dict[str, str] = {rule.name: rule.help for rule in RULES}
 
 
 def _check_date(value: object) -> bool:
+    if value is None:
+        return True  # the build's own date
     if not isinstance(value, str):
         return False
     try:
