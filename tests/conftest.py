@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from sphinx.util.console import nocolor as _nocolor
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -24,6 +25,10 @@ BUILD_DATE_EPOCH = "1704067200"  # 2024-01-01 UTC
 
 # set for the whole session, as session-scoped fixtures build projects too
 os.environ["SOURCE_DATE_EPOCH"] = BUILD_DATE_EPOCH
+# Sphinx colours its output (a process-wide switch) where it believes a terminal
+# is, and CI=true makes it believe so: the tests read plain text in every setting
+os.environ["NO_COLOR"] = "1"
+_nocolor()
 
 
 @pytest.fixture(autouse=True)
