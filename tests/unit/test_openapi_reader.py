@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -157,16 +159,16 @@ def test_not_openapi_is_one_clear_error(text, message):
         read_openapi(load_document(text))
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("openapi: 3.0.0\npaths: [\n", "not valid YAML: expected the node content, but "
-                                   "found '<stream end>' (line 3, column 1)"),
-    ('{"openapi": "3.1.0",}', "not valid JSON: Expecting property name enclosed in double "
-                              "quotes: line 1 column 21 (char 20)"),
+@pytest.mark.parametrize(("text", "pattern"), [
+    ("openapi: 3.0.0\npaths: [\n", re.escape("not valid YAML: expected the node content, but "
+                                            "found '<stream end>' (line 3, column 1)")),
+    # the JSON parser's own words differ between Python versions; the position is the point
+    ('{"openapi": "3.1.0",}', r"not valid JSON: .+: line 1 column 2[01] \(char (19|20)\)"),
 ])
-def test_unparseable_document(text, message):
+def test_unparseable_document(text, pattern):
     with pytest.raises(OpenApiError) as info:
         load_document(text)
-    assert str(info.value) == message
+    assert re.fullmatch(pattern, str(info.value)), str(info.value)
 
 
 def test_malformed_parts_are_skipped_and_named_with_their_pointer():
