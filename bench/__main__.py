@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -17,17 +18,30 @@ from bench.runner import SizeResult, measure
 OUT = Path(__file__).parent / "out"
 
 
+def _size(text: str) -> tuple[int, int]:
+    docs, _, objects = text.partition("x")
+    return int(docs), int(objects)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description="Benchmark sphinxcontrib-plan against plain Sphinx.")
-    parser.add_argument("--docs", type=int, default=250, help="documents D (default 250)")
+    parser.add_argument("--sizes", type=lambda t: [_size(s) for s in t.split(",") if s],
+                        default=[(50, 20), (250, 20)],
+                        help="sizes DxK measured in every mode (default 50x20,250x20: "
+                             "1,000 and 5,000 objects)")
+    parser.add_argument("--full-sizes", type=lambda t: [_size(s) for s in t.split(",") if s],
+                        default=[(500, 20)],
+                        help="sizes measured with full builds only (default 500x20: 10,000 "
+                             "objects; '' for none)")
+    parser.add_argument("--docs", type=int, default=None,
+                        help="measure D documents only (with --objects), instead of --sizes")
     parser.add_argument("--objects", type=int, default=20, help="objects per document K (default 20)")
     parser.add_argument("--runs", type=int, default=3, help="runs of every measurement (default 3)")
-    parser.add_argument("--scale", type=int, default=2,
-                        help="also measure D×SCALE documents for the scaling target; 1 skips it "
-                             "(default 2: 250×20 and 500×20)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="with --docs: also measure D×SCALE documents, full builds only")
     parser.add_argument("--runs-large", type=int, default=None,
-                        help="runs at the scaled size (default: --runs)")
+                        help="runs at the full-build-only sizes (default: --runs)")
     parser.add_argument("--quick", action="store_true",
                         help="a small smoke run: 20×10 and 40×10, one run each")
     parser.add_argument("--report", action="store_true",
@@ -38,6 +52,19 @@ def _parser() -> argparse.ArgumentParser:
                         help="time 'sphinx-plan import' over generated Markdown plans instead "
                              "(see bench/importing.py; --docs plans, --objects rows per table)")
     return parser
+
+
+def _sizes(args: argparse.Namespace) -> list[tuple[int, int, int, bool]]:
+    """``(docs, objects, runs, full_only)`` of every size to measure."""
+    if args.quick:
+        return [(20, 10, 1, False), (40, 10, 1, False)]
+    if args.docs is not None:
+        sizes = [(args.docs, args.objects, args.runs, False)]
+        if args.scale > 1:
+            sizes.append((args.docs * args.scale, args.objects, args.runs_large or args.runs, True))
+        return sizes
+    return ([(d, k, args.runs, False) for d, k in args.sizes]
+            + [(d, k, args.runs_large or args.runs, True) for d, k in args.full_sizes])
 
 
 def _meta() -> dict[str, str]:
@@ -65,35 +92,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         from bench.profile import main as profile_main
 
-        return profile_main(["--docs", str(args.docs), "--objects", str(args.objects)])
+        return profile_main(["--docs", str(args.docs or 250), "--objects", str(args.objects)])
     if args.importing:
         from bench.importing import main as import_main
 
         quick = ["--plans", "20", "--rows", "12", "--runs", "1"] if args.quick else []
-        return import_main(quick or ["--plans", str(args.docs), "--rows", str(args.objects),
-                                     "--runs", str(args.runs)])
-    if args.quick:
-        args.docs, args.objects, args.runs = 20, 10, 1
-    sizes = [(args.docs, args.objects, args.runs)]
-    if args.scale > 1:
-        sizes.append((args.docs * args.scale, args.objects, args.runs_large or args.runs))
+        return import_main(quick or ["--plans", str(args.docs or 250), "--rows",
+                                     str(args.objects), "--runs", str(args.runs)])
+    sizes = _sizes(args)
     if args.report:
         results = [SizeResult.from_json(json.loads((OUT / f"{d}x{k}" / "results.json").read_text()))
-                   for d, k, _ in sizes]
+                   for d, k, _, _ in sizes]
         return _print(results)
     results = []
     meta = _meta()
     print(f"commit {meta['commit']}" + (" (sphinxcontrib_plan has uncommitted changes)"
                                         if meta["package_edited"] else "")
-          + f", Sphinx {meta['sphinx']}, Python {meta['python']}", flush=True)
+          + f", Sphinx {meta['sphinx']}, Python {meta['python']}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     started = time.perf_counter()
-    for docs, objects, runs in sizes:
+    for docs, objects, runs, full_only in sizes:
         root = OUT / f"{docs}x{objects}"
-        result = measure(docs, objects, runs, root, log=lambda s: print(s, flush=True))
+        result = measure(docs, objects, runs, root, log=lambda s: print(s, flush=True),
+                         full_only=full_only)
         results.append(result)
         (root / "results.json").write_text(
             json.dumps({"meta": meta, **result.to_json()}, indent=2) + "\n")
-    print(f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min\n")
+    print(f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min, load average "
+          f"{os.getloadavg()[0]:.1f} at the end\n")
     return _print(results)
 
 
@@ -114,7 +140,8 @@ def _print(results: list[SizeResult]) -> int:
         print()
     if len(results) > 1:
         print("scaling:")
-        print(report.verdicts(report.scaling(results[0], results[-1])))
+        for small, large in zip(results, results[1:]):
+            print(report.verdicts(report.scaling(small, large)))
     if failed:
         print("\ncorrectness FAILED (timing targets never fail the run)")
     return 1 if failed else 0

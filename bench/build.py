@@ -84,6 +84,17 @@ def html_mtimes(outdir: Path) -> dict[str, int]:
             for p in outdir.rglob("*.html") if ".doctrees" not in p.parts}
 
 
+def output_mtimes(outdir: Path) -> dict[str, int]:
+    """Modification times of every file a build wrote (pages, exports, static
+    files, Sphinx's own), the doctree directory left out.
+
+    :param outdir: the HTML output directory
+    :return: relative path to ``st_mtime_ns``
+    """
+    return {p.relative_to(outdir).as_posix(): p.stat().st_mtime_ns
+            for p in outdir.rglob("*") if p.is_file() and ".doctrees" not in p.parts}
+
+
 def rewritten(before: dict[str, int], after: dict[str, int]) -> list[str]:
     """Pages written between two snapshots (new or with a new mtime).
 

@@ -22,24 +22,29 @@ OUT = Path(__file__).parent / "out"
 PACKAGE = "sphinxcontrib_plan"
 
 
-def profile_build(docs: int, objects: int) -> Path:
+def profile_build(docs: int, objects: int, *, rebuild: bool = False) -> Path:
     """Write the plan corpus and build it once under ``python -m cProfile -o``.
 
     :param docs: documents D
     :param objects: objects per document K
+    :param rebuild: profile a rebuild with no change instead (after an unprofiled
+        full build)
     :return: the profile file
     """
     root = OUT / f"profile-{docs}x{objects}"
-    src, out, prof = root / "src", root / "_build", root / "build.prof"
+    src, out = root / "src", root / "_build"
+    prof = root / ("rebuild.prof" if rebuild else "build.prof")
     write(sources(generate(docs, objects), "plan"), src, clean=True)
     if out.exists():
         shutil.rmtree(out)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof),
-           "-m", "sphinx", "-b", "html", "-E", "-q", str(src), str(out)]
+    sphinx = ["-m", "sphinx", "-b", "html", "-q", str(src), str(out)]
+    if rebuild:
+        subprocess.run([sys.executable, *sphinx], check=True, cwd=root)
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), *sphinx]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=root)
-    print(f"profiled build of {docs}×{objects} took {time.perf_counter() - start:.1f} s "
-          f"(profiling overhead included); profile: {prof}")
+    print(f"profiled {'no-change rebuild' if rebuild else 'build'} of {docs}×{objects} took "
+          f"{time.perf_counter() - start:.1f} s (profiling overhead included); profile: {prof}")
     return prof
 
 
@@ -54,8 +59,14 @@ def report(prof: Path, top: int = 30) -> None:
     total = stats.total_tt  # type: ignore[attr-defined]
     ours = {k: v for k, v in raw.items() if PACKAGE in k[0]}
     own = sum(v[2] for v in ours.values())
-    print(f"total {total:.1f} s; own time (tottime) inside {PACKAGE}: {own:.1f} s "
-          f"({100 * own / total:.1f} %)")
+    calls = sum(v[1] for v in raw.values())
+    print(f"total {total:.1f} s, {calls:,} function calls; own time (tottime) inside "
+          f"{PACKAGE}: {own:.1f} s ({100 * own / total:.1f} %), "
+          f"{sum(v[1] for v in ours.values()):,} calls")
+    nodes = sum(v[1] for k, v in raw.items() if k[0].endswith("docutils/nodes.py")
+                and k[2] == "__init__")
+    print(f"docutils node __init__ calls: {nodes:,} (deterministic: compare these "
+          "counts between two profiles; times include the garbage collector's pauses)")
 
     def show(title: str, index: int, count: int) -> None:
         print(f"\n{title}")
@@ -79,10 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=250)
     parser.add_argument("--objects", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--rebuild", action="store_true",
+                        help="profile a rebuild with no change (after a full build)")
     parser.add_argument("--report-only", type=Path, metavar="PROF",
                         help="only print the report of an existing profile file")
     args = parser.parse_args(argv)
-    report(args.report_only or profile_build(args.docs, args.objects), args.top)
+    report(args.report_only or profile_build(args.docs, args.objects, rebuild=args.rebuild),
+           args.top)
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bench.build import html_mtimes, pickle_size, rewritten, sphinx_build
+from bench.build import html_mtimes, output_mtimes, pickle_size, rewritten, sphinx_build
 from bench.corpus import generate
 from bench.flavours import REGISTERS, edited_sources, sources, write
 
@@ -21,6 +21,16 @@ ALWAYS = {"genindex.html", "search.html"}
 #: the root document: Sphinx rewrites the page holding a toctree whenever a page
 #: the toctree lists is written (``env.files_to_rebuild``), in both flavours
 ROOT = "index.html"
+#: the other files Sphinx writes at the end of every build, in both flavours
+#: (Sphinx 9 copies the theme's static files every time too)
+SPHINX_FILES = {"searchindex.js", "objects.inv", ".buildinfo"}
+#: the extension's static files
+OWN_STATIC = {"_static/plan.css", "_static/plan-tables.js"}
+
+
+def sphinx_own(path: str) -> bool:
+    """Whether *path* is a file Sphinx itself writes in every build, even one with nothing to do."""
+    return path in ALWAYS | SPHINX_FILES or (path.startswith("_static/") and path not in OWN_STATIC)
 
 
 @dataclass
@@ -49,6 +59,8 @@ class SizeResult:
     edit_pages: dict[str, list[str]] = field(default_factory=dict)
     #: the pages the edit should rewrite, besides Sphinx's global pages
     edit_expected: list[str] = field(default_factory=list)
+    #: only full serial builds were measured (the largest size)
+    full_only: bool = False
 
     def add(self, flavour: str, metric: str, value: float) -> None:
         """Record one sample."""
@@ -65,13 +77,13 @@ class SizeResult:
         """Read back what :meth:`to_json` wrote."""
         return cls(data["docs"], data["objects"], data["runs"], data["samples"],
                    [Check(**c) for c in data["checks"]], data["edit_pages"],
-                   data["edit_expected"])
+                   data["edit_expected"], data.get("full_only", False))
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able form."""
         return {"docs": self.docs, "objects": self.objects, "runs": self.runs,
                 "samples": self.samples, "edit_pages": self.edit_pages,
-                "edit_expected": self.edit_expected,
+                "edit_expected": self.edit_expected, "full_only": self.full_only,
                 "checks": [c.__dict__ for c in self.checks]}
 
 
@@ -85,7 +97,8 @@ def _check_build(result: SizeResult, what: str, flavour: str, build: Build) -> N
     result.checks.append(Check(f"{flavour}: {what} builds with zero warnings", ok, detail))
 
 
-def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print) -> SizeResult:
+def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print,
+            *, full_only: bool = False) -> SizeResult:
     """Build both flavours *runs* times and check the incremental behaviour.
 
     Each measurement alternates the flavours (plan, plain, plan, plain...), so
@@ -96,21 +109,18 @@ def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print) ->
     :param runs: repetitions of every measurement
     :param root: where corpora and outputs go
     :param log: progress printer
+    :param full_only: measure the full serial build only (no rebuilds, no ``-j 2``)
     :return: the samples and checks
     """
     corpus = generate(docs, objects)
-    target = corpus.edit_target
-    original = str(target.get("owner"))
-    result = SizeResult(docs, objects, runs)
-    result.edit_expected = sorted({f"{target.doc}.html", f"{REGISTERS}.html"})
+    result = SizeResult(docs, objects, runs, full_only=full_only)
     src = {f: root / f / "src" for f in FLAVOURS}
     out = {f: root / f / "_build" for f in FLAVOURS}
-    out_j2 = {f: root / f / "_build_j2" for f in FLAVOURS}
     for f in FLAVOURS:
         write(sources(corpus, f), src[f], clean=True)
     log(f"corpus {docs}×{objects}: {len(corpus.all_objects())} objects "
         f"(+{sum(len(o.responses) for o in corpus.of_type('endpoint'))} responses), "
-        f"{len(corpus.plans)} plans, under {root}")
+        f"{len(corpus.plans)} plans, under {root}" + (" (full builds only)" if full_only else ""))
     for run in range(1, runs + 1):
         for f in FLAVOURS:
             b = sphinx_build(src[f], out[f], fresh=True)
@@ -120,43 +130,65 @@ def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print) ->
             result.add(f, "pickle", pickle_size(out[f]) / 2**20)
             log(f"  run {run} {f:5} full       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
                 f"{b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}")
-        for f in FLAVOURS:
-            before = html_mtimes(out[f])
-            b = sphinx_build(src[f], out[f], fresh=False)
-            written = rewritten(before, html_mtimes(out[f]))
-            _check_build(result, f"no-change rebuild (run {run})", f, b)
-            result.add_build(f, "nochange", b)
-            result.checks.append(Check(
-                f"{f}: no-change rebuild writes no page besides Sphinx's {sorted(ALWAYS)} (run {run})",
-                not set(written) - ALWAYS, ", ".join(written) or "none written"))
-            log(f"  run {run} {f:5} no change  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
-                f"{len(written)} page(s) written: {', '.join(written)}")
-        for f in FLAVOURS:
-            value = f"{original} edited in run {run}"
-            write(edited_sources(corpus, f, target, value), src[f])
-            before = html_mtimes(out[f])
-            b = sphinx_build(src[f], out[f], fresh=False)
-            written = rewritten(before, html_mtimes(out[f]))
-            _check_build(result, f"one-object edit rebuild (run {run})", f, b)
-            result.add_build(f, "edit", b)
-            result.edit_pages[f] = written
-            page = out[f] / f"{REGISTERS}.html"
-            shown = page.exists() and value in page.read_text(encoding="utf-8")
-            result.checks.append(Check(f"{f}: edited value shown in {REGISTERS}.html (run {run})",
-                                       shown, repr(value)))
-            pages = sorted(set(written) - ALWAYS - {ROOT})
-            result.checks.append(Check(
-                f"{f}: edit rewrote the edited page and the register page, nothing else "
-                f"besides Sphinx's own {sorted(ALWAYS | {ROOT})} (run {run})",
-                pages == result.edit_expected, ", ".join(written)))
-            write(edited_sources(corpus, f, target, original), src[f])
-            log(f"  run {run} {f:5} edit       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
-                f"{len(written)} page(s) written: {', '.join(written)}")
-        for f in FLAVOURS:
-            b = sphinx_build(src[f], out_j2[f], fresh=True, jobs=2)
-            _check_build(result, f"-j 2 full build (run {run})", f, b)
-            result.add_build(f, "full_j2", b)
-            result.add(f, "memory_j2", b.maxrss_kib / 1024)
-            log(f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
-                f"load {b.load:.1f}")
+        if not full_only:
+            _rebuilds(result, corpus, run, src, out, root, log)
     return result
+
+
+def _rebuild(result: SizeResult, what: str, metric: str, run: int, flavour: str, src: Path,
+             out: Path, snapshot: Any) -> tuple[Build, list[str]]:
+    """One incremental build: timed, checked for warnings, its peak memory and the
+    files it wrote (by *snapshot*, before and after) recorded."""
+    before = snapshot(out)
+    b = sphinx_build(src, out, fresh=False)
+    written = rewritten(before, snapshot(out))
+    _check_build(result, f"{what} (run {run})", flavour, b)
+    result.add_build(flavour, metric, b)
+    result.add(flavour, f"memory_{metric}", b.maxrss_kib / 1024)
+    return b, written
+
+
+def _rebuilds(result: SizeResult, corpus: Any, run: int, src: dict[str, Path],
+              out: dict[str, Path], root: Path, log: Any) -> None:
+    """One run of the no-change rebuild, the one-object edit and the ``-j 2`` build."""
+    target = corpus.edit_target
+    original = str(target.get("owner"))
+    result.edit_expected = sorted({f"{target.doc}.html", f"{REGISTERS}.html"})
+    for f in FLAVOURS:
+        b, written = _rebuild(result, "no-change rebuild", "nochange", run, f, src[f], out[f],
+                              output_mtimes)
+        result.checks.append(Check(
+            f"{f}: no-change rebuild writes no page, no export and none of the extension's "
+            f"static files, besides Sphinx's own (run {run})",
+            all(sphinx_own(p) for p in written), ", ".join(written) or "none written"))
+        log(f"  run {run} {f:5} no change  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+            f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} file(s) written: {', '.join(written)}")
+    for f in FLAVOURS:
+        value = f"{original} edited in run {run}"
+        write(edited_sources(corpus, f, target, value), src[f])
+        b, written = _rebuild(result, "one-object edit rebuild", "edit", run, f, src[f], out[f],
+                              html_mtimes)
+        result.edit_pages[f] = written
+        page = out[f] / f"{REGISTERS}.html"
+        shown = page.exists() and value in page.read_text(encoding="utf-8")
+        result.checks.append(Check(f"{f}: edited value shown in {REGISTERS}.html (run {run})",
+                                   shown, repr(value)))
+        if f == "plan":
+            exported = (out[f] / "plan.json").read_text(encoding="utf-8")
+            result.checks.append(Check(f"plan: edited value in plan.json (run {run})",
+                                       value in exported, repr(value)))
+        pages = sorted(set(written) - ALWAYS - {ROOT})
+        result.checks.append(Check(
+            f"{f}: edit rewrote the edited page and the register page, nothing else "
+            f"besides Sphinx's own {sorted(ALWAYS | {ROOT})} (run {run})",
+            pages == result.edit_expected, ", ".join(written)))
+        write(edited_sources(corpus, f, target, original), src[f])
+        log(f"  run {run} {f:5} edit       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+            f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} page(s) written: {', '.join(written)}")
+    for f in FLAVOURS:
+        b = sphinx_build(src[f], root / f / "_build_j2", fresh=True, jobs=2)
+        _check_build(result, f"-j 2 full build (run {run})", f, b)
+        result.add_build(f, "full_j2", b)
+        result.add(f, "memory_j2", b.maxrss_kib / 1024)
+        log(f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+            f"load {b.load:.1f}")

@@ -14,7 +14,6 @@ where the build's events move data between the layers:
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,9 +33,6 @@ if TYPE_CHECKING:
 #: bump when records or the domain data change shape, to force a re-read
 ENV_VERSION = 6
 
-STATIC = Path(__file__).parent / "static"
-
-
 def _register_user_types(app: Sphinx, config: Config) -> None:
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.directives.base import PlanObjectDirective
@@ -49,7 +45,9 @@ def _register_user_types(app: Sphinx, config: Config) -> None:
 
 
 def _builder_inited(app: Sphinx) -> None:
+    from sphinxcontrib_plan.export.writer import warn_shipped_exports
     from sphinxcontrib_plan.fetch import update_external
+    from sphinxcontrib_plan.render.assets import warn_shipped
 
     domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
     domain.add_user_types()
@@ -58,26 +56,9 @@ def _builder_inited(app: Sphinx) -> None:
     update_external(domain.external, config.sources(), confdir=Path(app.confdir),
                     registry=domain.registry, cache_days=config.external_cache_days,
                     timeout=config.external_timeout)
-    if app.builder.format == "html":
-        app.add_css_file("plan.css")
-        # copied now, before any page is written: Sphinx adds the file's checksum
-        # (?v=...) to its link only when the file exists, and a clean build must
-        # write the same pages as an incremental one
-        _copy_css(app, None)
-
-
-def _copy_css(app: Sphinx, exception: BaseException | None) -> None:
-    # copied rather than added to html_static_path: changing that config value
-    # would make every following build look like a configuration change
-    if exception is None and app.builder.format == "html":
-        static = Path(app.builder.outdir, "_static")
-        static.mkdir(parents=True, exist_ok=True)
-        for name in ("plan.css", "plan-tables.js"):
-            source, target = STATIC / name, static / name
-            # a plain copy, replaced whenever the package's file changed: Sphinx's
-            # copy_asset_file refuses to overwrite (and warns) after an upgrade
-            if not target.exists() or target.read_bytes() != source.read_bytes():
-                shutil.copyfile(source, target)
+    # the project's own files of the names the extension writes are kept
+    warn_shipped(app)
+    warn_shipped_exports(app)
 
 
 # -- reading: finish each document's objects, store them ----------------------------
@@ -91,7 +72,8 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
     found = finish_document(env, env.docname, document)
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
     domain.note_document(env.docname, found.records, found.collectors, found.xrefs, found.refs,
-                         env.temp_data.pop(RECORDED, []), found.baselines)
+                         env.temp_data.pop(RECORDED, []), found.baselines,
+                         content=found.content)
 
 
 # -- resolving: the index, its findings, the pages to refresh -----------------------
@@ -127,6 +109,14 @@ def _today() -> str:
         return dt.date.today().isoformat()
 
 
+def _index_only(domain: PlanDomain) -> ResolvedIndex:
+    """The index without its findings, for a build that resolved nothing because no
+    record changed but writes a page (or an export) that reads the index."""
+    from sphinxcontrib_plan.resolve import build_index
+
+    return build_index(domain.records(), domain.registry, domain.env.found_docs)[0]
+
+
 def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[str]]]:
     """Plan object names of the intersphinx inventories: main, and by project."""
     main: set[str] = set()
@@ -146,10 +136,35 @@ def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[s
     return main, named
 
 
+def resolve_key(env: BuildEnvironment, domain: PlanDomain, intersphinx: object) -> str:
+    """What the index and its findings are a function of, as one digest: every
+    document's declarations, the documents, the configuration, the plan names of
+    the intersphinx inventories.
+
+    :param env: the environment
+    :param domain: the plan domain
+    :param intersphinx: the names :func:`_intersphinx_names` found
+    :return: a hex digest
+    """
+    import hashlib
+
+    import os
+
+    from sphinxcontrib_plan.model.approval import build_date
+
+    # the build's date too: review dates are measured against it
+    digest = hashlib.sha256(f"{__version__}\0{domain.fingerprint()}\0{domain.config!r}\0"
+                            f"{domain.config.today or build_date(os.environ)}".encode())
+    digest.update("\0".join(sorted(env.found_docs)).encode())
+    digest.update(repr(intersphinx).encode())
+    return digest.hexdigest()
+
+
 def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     from dataclasses import replace
 
     from sphinxcontrib_plan.model.external import DEPENDENCY, check_external_refs
+    from sphinxcontrib_plan.model.index import Finding
     from sphinxcontrib_plan.resolve import check_references, pages_to_refresh
     from sphinxcontrib_plan.warnings import PlanWarning, replay, warn
 
@@ -158,28 +173,38 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # incremental build reports what a clean one does
     for docname in sorted(set(domain.warnings) - domain.read_docs):
         replay(domain.warnings[docname])
-    index, findings = _resolve(domain)
-    domain.set_index(index)
     main, named = _intersphinx_names(env)
+    external = {DEPENDENCY.format(name): plan.sha256 for name, plan in domain.external.items()}
+    key = resolve_key(env, domain, (sorted(main), sorted((k, sorted(v)) for k, v in named.items()),
+                                    sorted(external.items())))
+    # plan-changes compares with revisions of the repository, which move on their own
+    if not domain.baselines and domain.state.get("key") == key and "findings" in domain.state:
+        # nothing the index is made from changed: its findings are those of the
+        # last build, no page shows changed data, and the index itself is built
+        # only if a page written for another reason asks for it
+        findings = [Finding(*f) for f in domain.state["findings"]]
+    else:
+        index, findings = _resolve(domain)
+        domain.set_index(index)
 
-    def resolvable(target: str) -> bool:
-        project, _, rest = target.partition(":")
-        return target in main or rest in named.get(project, ())  # intersphinx takes it
+        def resolvable(target: str) -> bool:
+            project, _, rest = target.partition(":")
+            return target in main or rest in named.get(project, ())  # intersphinx takes it
 
-    # references to other projects' objects are checked against the portfolio
-    refs, findings_external = check_external_refs(domain.refs, domain.portfolio,
-                                                  list(domain.config.sources()))
-    findings += check_references(refs, index, domain.registry, resolvable) + findings_external
-    findings += _approvals(domain, index)
+        # references to other projects' objects are checked against the portfolio
+        refs, findings_external = check_external_refs(domain.refs, domain.portfolio,
+                                                      list(domain.config.sources()))
+        findings += check_references(refs, index, domain.registry, resolvable) + findings_external
+        findings += _approvals(domain, index)
+        # each project's data has a fingerprint of its own: a changed plan.json
+        # refreshes the pages showing that project, and links into it
+        prints = {**index.fingerprints, **external}
+        refresh, state = pages_to_refresh(domain.state, replace(domain.portfolio, fingerprints=prints),
+                                          domain.collectors, domain.xrefs, domain.baselines)
+        domain.state.update(state, refresh=sorted(refresh), key=key,
+                            findings=[(f.subtype, f.message, f.location) for f in findings])
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
-    # each project's data has a fingerprint of its own: a changed plan.json
-    # refreshes the pages showing that project, and links into it
-    prints = {**index.fingerprints, **{DEPENDENCY.format(name): plan.sha256
-                                       for name, plan in domain.external.items()}}
-    refresh, state = pages_to_refresh(domain.state, replace(domain.portfolio, fingerprints=prints),
-                                      domain.collectors, domain.xrefs, domain.baselines)
-    domain.state.update(state, refresh=sorted(refresh))
     return []
 
 
@@ -242,6 +267,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.directives.rejected import setup_recovery
     from sphinxcontrib_plan.domain import PlanDomain, setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
+    from sphinxcontrib_plan.render.assets import setup_assets
     from sphinxcontrib_plan.render.html import setup_html
     from sphinxcontrib_plan.render.interactive import setup_interactive
     from sphinxcontrib_plan.render.json_schema import setup_schema_render
@@ -250,9 +276,9 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
 
     setup_config(app)
     setup_domain(app)
-    # the domain asks for its index only after env-updated set it; this covers
-    # a builder that resolves references without one (nothing read yet)
-    PlanDomain.index_factory = lambda domain: _resolve(domain)[0]
+    # the domain asks for its index only when env-updated did not set it: no
+    # record changed, or a builder resolves references without reading
+    PlanDomain.index_factory = _index_only
     app.add_directive("plan", PlanObjectDirective)
     setup_objects(app)
     setup_openapi(app)
@@ -271,8 +297,8 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-updated", _env_updated)
     app.connect("env-get-updated", _env_get_updated)
     app.connect("missing-reference", _missing_reference, priority=900)
-    app.connect("build-finished", _copy_css)
     setup_export(app)
+    setup_assets(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -102,9 +102,12 @@ class PlanConfig:
                 "``SOURCE_DATE_EPOCH``'s when it is set.",
         "validator": _check_date, "rebuild": "env", "types": "str (YYYY-MM-DD)",
         "py_types": (str,)})
-    json: bool = field(default=True, metadata={
-        "help": "Write ``plan.json`` (every plan and object) to the output directory.",
-        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool", "py_types": (bool,)})
+    json: bool | str = field(default="auto", metadata={
+        "help": "Write ``plan.json`` (every plan and object) to the output directory: "
+                "``\"auto\"`` when the project holds plan objects, ``True`` always (an "
+                "empty document without), ``False`` never.",
+        "validator": lambda v: isinstance(v, bool) or v == "auto", "rebuild": "",
+        "types": "bool | \"auto\"", "py_types": (bool, str)})
     types: dict[str, Any] = field(default_factory=dict, metadata={
         "help": "User-defined object types: ``{name: {label, fields: {field: kind or "
                 "{kind, choices, required, target, help}}, argument, checklist}}``.",

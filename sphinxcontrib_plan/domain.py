@@ -8,6 +8,7 @@ It stores and answers; it drives nothing. What fills it (the directives and
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.types import Registry
 
 
+#: ``env.temp_data`` key set while a document is read when a plan directive or
+#: role ran in it: documents without it are left alone by the extension
+CONTENT_KEY = "plan:content"
+
+
 class PlanXRefRole(XRefRole):
     """``{plan:<type>}``: the object's title is the default link text."""
 
@@ -48,6 +54,7 @@ class PlanXRefRole(XRefRole):
         self, env: BuildEnvironment, refnode: nodes.Element, has_explicit_title: bool,
         title: str, target: str,
     ) -> tuple[str, str]:
+        env.temp_data[CONTENT_KEY] = True
         # endpoint signatures are looked up in one canonical spelling
         return title, normalise_signature(target) if " " in target.strip() else target.strip()
 
@@ -66,11 +73,13 @@ class PlanDomain(Domain):
         "refs": {},  # docname -> [(source, reftype, target, location)] checked at env-updated
         "warnings": {},  # docname -> [(subtype, message, location)] given while reading it
         "baselines": {},  # docname -> [(since spec, location)] of its plan-changes collectors
+        "digests": {},  # docname -> digest of what it declares (records, refs, ...)
         "state": {},  # main process only: fingerprints of the last build
         "external": {},  # main process only: project name -> ExternalPlan (the cache)
     }
     #: the stores keyed by document
-    _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings", "baselines")
+    _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings", "baselines",
+                   "digests")
     #: builds the index from the domain when it is needed before ``env-updated``
     #: installed it (set by the extension's setup, which knows the resolver)
     index_factory: Callable[[PlanDomain], ResolvedIndex] | None = None
@@ -155,6 +164,7 @@ class PlanDomain(Domain):
         self, docname: str, records: list[ObjectRecord], collectors: Set[str], xrefs: Set[str],
         refs: list[tuple[str, str, str, Any]] = (), warnings: list[tuple[str, str, Any]] = (),
         baselines: list[tuple[str, Any]] = (),
+        *, content: bool = False,
     ) -> None:
         """Store what one document declares (replacing what it declared before).
 
@@ -165,6 +175,8 @@ class PlanDomain(Domain):
         :param refs: references to check at ``env-updated``
         :param warnings: the warnings given while reading it
         :param baselines: ``(since spec, location)`` of its ``plan-changes`` collectors
+        :param content: it holds plan content even if it declares nothing (a
+            collector whose query failed)
         """
         self._forget(docname)
         self.read_docs.add(docname)
@@ -174,6 +186,34 @@ class PlanDomain(Domain):
                            ("xrefs", sorted(xrefs))):
             if value:
                 self.data[key][docname] = value
+        if records or refs or collectors or content:
+            # what resolve reads from this document, as one digest: the index and
+            # the exports are reused while no document's digest changes
+            declared = (records, sorted(collectors), sorted(xrefs), list(refs), list(baselines))
+            self.data["digests"][docname] = hashlib.sha256(repr(declared).encode()).hexdigest()
+
+    def has_content(self, docname: str) -> bool:
+        """Whether *docname* holds plan objects, collectors or plan references
+        (the others are left alone by every transform and get no stylesheet).
+
+        :param docname: the document
+        :return: ``True`` when it declares anything
+        """
+        return docname in self.data["digests"]
+
+    def has_any_content(self) -> bool:
+        """Whether any document holds plan content."""
+        return bool(self.data["digests"])
+
+    def fingerprint(self) -> str:
+        """One digest of everything every document declares (not their warnings).
+
+        :return: a hex digest, equal between builds whose merged records are equal
+        """
+        digest = hashlib.sha256()
+        for docname, value in sorted(self.data["digests"].items()):
+            digest.update(f"{docname}\0{value}\n".encode())
+        return digest.hexdigest()
 
     def _forget(self, docname: str) -> None:
         self._index = self._portfolio = None

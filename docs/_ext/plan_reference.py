@@ -463,7 +463,7 @@ class RefCssDirective(SphinxDirective):
     """``plan-ref-css``: the custom properties and classes of the package's ``plan.css``."""
 
     def run(self) -> list[nodes.Node]:
-        from sphinxcontrib_plan._setup import STATIC
+        from sphinxcontrib_plan.render.assets import STATIC
 
         css = (STATIC / "plan.css").read_text(encoding="utf-8")
         css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)

@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
 from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
+from sphinxcontrib_plan.domain import CONTENT_KEY
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.external import DEPENDENCY, SOURCE_WORDS, parse_source_option
@@ -61,6 +62,7 @@ class CollectorDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         """Return the placeholder carrying the validated query."""
+        self.env.temp_data[CONTENT_KEY] = True
         self.options = raw_options(self)
         kind = COLLECTORS[self.name.split(":", 1)[-1].removeprefix("plan-")]
         registry: Registry = self.env.get_domain("plan").registry  # type: ignore[attr-defined]

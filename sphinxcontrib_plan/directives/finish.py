@@ -8,7 +8,9 @@ document declares; the setup stores it in the domain.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +18,9 @@ import yaml
 from docutils import nodes
 from sphinx import addnodes
 
-from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.directives.pending import PENDING
+from sphinxcontrib_plan.domain import CONTENT_KEY
+from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.model.ids import derive_id, slug
 from sphinxcontrib_plan.model.records import ObjectRecord
 from sphinxcontrib_plan.warnings import PlanWarning, portable_location, warn
@@ -42,6 +45,8 @@ class DocumentObjects:
     refs: list[tuple[str, str, str, Any]] = field(default_factory=list)
     #: ``(since spec, location)`` of its ``plan-changes`` collectors
     baselines: list[tuple[str, Any]] = field(default_factory=list)
+    #: it holds plan content (objects, collectors, plan roles), even if it declares nothing
+    content: bool = False
 
 
 def document_plan(document: nodes.document) -> str | None:
@@ -50,15 +55,22 @@ def document_plan(document: nodes.document) -> str | None:
     :param document: the parsed document (docinfo still present)
     :return: the plan id, or ``None``
     """
-    for docinfo in document.findall(nodes.docinfo):
+    # the docinfo is a child of the document itself (docutils' DocInfo transform, MyST)
+    for docinfo in (c for c in document.children if isinstance(c, nodes.docinfo)):
         for fld in docinfo.findall(nodes.field):
             if fld[0].astext().strip().lower() == "plan":
-                value = _front_matter_plan(document)
-                if value is None:
-                    value = fld[1].astext().strip().strip("\"'")
+                value = fld[1].astext().strip().strip("\"'")
+                if _YAML_TYPED.match(value):
+                    # MyST read a number, a boolean or a null: the text as written
+                    value = _front_matter_plan(document) or value
                 # an empty YAML value reaches us as the text "null"
                 return None if value.lower() in ("", "null", "none", "~") else value
     return None
+
+
+#: docinfo texts that YAML may have read as another type than text (``001`` → 1,
+#: ``yes`` → True, ``null``…): only these send us back to the front matter
+_YAML_TYPED = re.compile(r"[-+.\d]|(?i:true|false|yes|no|on|off|y|n|null|none|~)$|$")
 
 
 def _front_matter_plan(document: nodes.document) -> str | None:
@@ -80,10 +92,6 @@ def _front_matter_plan(document: nodes.document) -> str | None:
         return None
     value = front.get("plan") if isinstance(front, dict) else None
     return value.strip() if isinstance(value, str) else None
-
-
-def _has_key(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.Element) and "plan_key" in node.attributes
 
 
 def _untitled(entry: PendingObject) -> str:
@@ -123,10 +131,18 @@ def _object_id(entry: PendingObject, plan: str | None, parent: ObjectRecord | No
     return oid
 
 
+def _is_any(node: addnodes.pending_xref) -> bool:
+    """Whether *node* is an ``{any}`` reference, which may name a plan object."""
+    return node.get("refdomain") == "" and node.get("reftype") == "any"
+
+
 def finish_document(
     env: BuildEnvironment, docname: str, document: nodes.document
 ) -> DocumentObjects:
     """Turn the document's pending objects into records.
+
+    The document is walked once; a document in which no plan directive or role
+    ran is walked only for its ``{any}`` references.
 
     :param env: the environment
     :param docname: the document
@@ -134,12 +150,25 @@ def finish_document(
     :return: what the document declares
     """
     pending: list[PendingObject] = env.temp_data.get(PENDING, [])
+    out = DocumentObjects(content=bool(pending or env.temp_data.get(CONTENT_KEY)))
+    if not out.content:
+        out.xrefs = {n["reftarget"] for n in document.findall(addnodes.pending_xref) if _is_any(n)}
+        return out
+    keyed: list[nodes.Element] = []
+    collectors: list[plan_collector] = []
+    xrefs: list[addnodes.pending_xref] = []
+    for node in document.findall(nodes.Element):
+        if "plan_key" in node.attributes:
+            keyed.append(node)
+        elif isinstance(node, addnodes.pending_xref):
+            xrefs.append(node)
+        elif isinstance(node, plan_collector):
+            collectors.append(node)
     meta_plan = document_plan(document) if pending else None
     current_plan: str | None = None
     finished: dict[int, ObjectRecord] = {}
-    out = DocumentObjects()
     taken: set[str] = set()
-    for order, node in enumerate(document.findall(_has_key)):
+    for order, node in enumerate(keyed):
         key = node.attributes.pop("plan_key")
         entry = pending[key]
         location = (docname, entry.lineno)
@@ -165,12 +194,7 @@ def finish_document(
         target = nodes.target("", "", ids=[anchor])
         node.insert(0, target)
         document.ids[anchor] = target
-        for slot in node.findall(nodes.inline):
-            if "plan-object-id" in slot["classes"]:
-                slot += nodes.Text(oid)
-                # the index may give the object another id (a type of its plan had it first)
-                slot["plan_order"] = order
-                break
+        _fill_id_slot(node, oid, order)
         record = ObjectRecord(
             type=entry.type, id=oid, title=entry.title, plan=plan, docname=docname,
             lineno=entry.lineno or 0, anchor=anchor, fields=entry.values, checks=entry.checks,
@@ -180,17 +204,30 @@ def finish_document(
         finished[key] = record
         out.records.append(record)
         taken.add(oid)
-    out.collectors = {t for n in document.findall(plan_collector) for t in n["depends"]}
-    out.xrefs = {n["reftarget"] for n in document.findall(addnodes.pending_xref)
-                 if n.get("refdomain") == "plan"
-                 or (n.get("refdomain") == "" and n.get("reftype") == "any")}
-    out.refs = _references(env, document)
+    out.collectors = {t for n in collectors for t in n["depends"]}
+    out.xrefs = {n["reftarget"] for n in xrefs if n.get("refdomain") == "plan" or _is_any(n)}
+    out.refs = _references(env, xrefs, collectors)
     out.baselines = [(n["since"], portable_location(env, n.get("since_location") or n))
-                     for n in document.findall(plan_collector) if "since" in n]
+                     for n in collectors if "since" in n]
     return out
 
 
-def _references(env: BuildEnvironment, document: nodes.document) -> list[tuple[str, str, str, Any]]:
+def _fill_id_slot(node: nodes.Element, oid: str, order: int) -> None:
+    """Write the id into the header's slot (the header is the object's first paragraph);
+    the slot keeps the object's order, as the index may give the object another id
+    (a type of its plan had it first)."""
+    header = next((c for c in node.children if isinstance(c, nodes.paragraph)), None)
+    slots = header.children if header is not None else ()
+    for slot in chain(slots, node.findall(nodes.inline)):  # then a header shaped otherwise
+        if isinstance(slot, nodes.inline) and "plan-object-id" in slot["classes"]:
+            slot += nodes.Text(oid)
+            slot["plan_order"] = order
+            return
+
+
+def _references(
+    env: BuildEnvironment, xrefs: list[addnodes.pending_xref], collectors: list[plan_collector]
+) -> list[tuple[str, str, str, Any]]:
     """The plan references of a document, checked once every document is read.
 
     Checking them at ``env-updated`` rather than when a page is written makes
@@ -198,12 +235,12 @@ def _references(env: BuildEnvironment, document: nodes.document) -> list[tuple[s
     is not written again still has its dangling reference reported.
     """
     refs: list[tuple[str, str, str, Any]] = []
-    for node in document.findall(addnodes.pending_xref):
+    for node in xrefs:
         if node.get("refdomain") != "plan" or node.get("plan_field"):
             continue  # field references are checked from the records, with more context
         node["plan_checked"] = True
         refs.append(("role", node["reftype"], node["reftarget"], portable_location(env, node)))
-    for node in document.findall(plan_collector):
+    for node in collectors:
         where = portable_location(env, node.get("plan_location") or node)
         refs.extend((f"plan-{node['kind']}", "plan", plan, where) for plan in node["plans"])
     return refs

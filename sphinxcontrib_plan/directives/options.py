@@ -143,18 +143,19 @@ def myst_body_offset(directive: SphinxDirective) -> int | None:
     start = directive.lineno - 1
     if not 0 <= start < len(source) or directive.name not in source[start]:
         return None
-    lines = source[start + 1:]
-    i = 0
-    if lines and lines[0].strip() == "---":
-        i = next((k + 1 for k in range(1, len(lines)) if lines[k].strip() == "---"), 0)
+    # indices into the source rather than a copy of its rest, per directive
+    first = i = start + 1
+    end = len(source)
+    if i < end and source[i].strip() == "---":
+        i = next((k + 1 for k in range(i + 1, end) if source[k].strip() == "---"), first)
     else:
-        while i < len(lines) and OPTION_LINE.match(lines[i]):
+        while i < end and OPTION_LINE.match(source[i]):
             i += 1
-    while i < len(lines) and not lines[i].strip():
+    while i < end and not source[i].strip():
         i += 1
-    if i >= len(lines) or lines[i].strip() != directive.content[0].strip():
+    if i >= end or source[i].strip() != directive.content[0].strip():
         return None
-    return i
+    return i - first
 
 
 def _source_lines(directive: SphinxDirective) -> list[str]:

@@ -99,6 +99,8 @@ class RejectedDirectiveTransform(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         """Replace each rejection by the directive read from its repaired text."""
+        if self.document.reporter.max_level < self.document.reporter.ERROR_LEVEL:
+            return  # docutils rejects a directive with an error: there is none to look for
         self.recover_all(self.document, "")
 
     def recover_all(self, root: nodes.Element, outer: str) -> None:

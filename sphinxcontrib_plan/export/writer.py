@@ -6,12 +6,19 @@ The functions turning an application into export data are shared with the
 
 from __future__ import annotations
 
+import filecmp
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.export.json import dumps, plan_document
+from sphinxcontrib_plan.export.json import plan_document
+from sphinxcontrib_plan.render.assets import replace_file
+
+#: the file in the doctree directory recording each export's input digest and file state
+LEDGER = "plan-exports.json"
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,25 +37,36 @@ def write_text(path: Path, text: str) -> None:
     :param text: the content
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> bool:
+    """Write *data* as :func:`~.json.dumps` does, streamed to a temporary file (the
+    text of a big export is never held whole in memory), which replaces *path*
+    only when its content differs: an unchanged export keeps its modification time.
+
+    :param path: destination
+    :param data: JSON-able data
+    :return: whether *path* was written
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # the same encoder and options as dumps(), so the bytes are the same
+    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        # mkstemp creates the file private (0600); an output file is for everyone
-        os.chmod(tmp, 0o644)
+            for chunk in encoder.iterencode(data):
+                stream.write(chunk)
+            stream.write("\n")
+        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+            Path(tmp).unlink()
+            return False
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an output file is for everyone
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write *data* as sorted, indented JSON, replacing *path* atomically.
-
-    :param path: destination
-    :param data: JSON-able data
-    """
-    write_text(path, dumps(data))
+    return True
 
 
 def url_maker(builder: Builder) -> Callable[[ObjectRecord], str | None]:
@@ -134,26 +152,111 @@ def asyncapi_export(app: Sphinx) -> dict[str, Any]:
     channels, schemas = channels_of(domain.index)
     return asyncapi_document(channels, title=app.config.project,
                              version=_version(app) or "0.0.0", schemas=schemas)
+def export_files(app: Sphinx) -> dict[str, Callable[[Sphinx], dict[str, Any]]]:
+    """The exports this build writes: output file name to the function making its data.
+
+    ``plan.json`` is written when ``plan_json`` is ``True``, or ``"auto"`` and the
+    project holds plan objects; the OpenAPI and AsyncAPI documents when
+    ``plan_openapi`` and ``plan_asyncapi`` name one.
+
+    :param app: the Sphinx application
+    :return: file names relative to the output directory, in writing order
+    """
+    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    files: dict[str, Callable[[Sphinx], dict[str, Any]]] = {}
+    wanted = domain.config.json
+    if wanted is True or (wanted == "auto" and any(domain.objects.values())):
+        files["plan.json"] = json_export
+    name = export_filename(domain.config.openapi)
+    if name:
+        files[name] = openapi_export
+    name = export_filename(domain.config.asyncapi, "asyncapi.json")
+    if name:
+        files[name] = asyncapi_export
+    return files
+
+
+def warn_shipped_exports(app: Sphinx) -> None:
+    """Warn about each export file the project ships itself (``html_extra_path``).
+
+    :param app: the Sphinx application
+    """
+    from sphinxcontrib_plan.render.assets import shipped_by_project
+    from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    names = ["plan.json"] if domain.config.json is not False else []
+    names += [n for n in (export_filename(domain.config.openapi),
+                          export_filename(domain.config.asyncapi, "asyncapi.json")) if n]
+    for name, source in shipped_by_project(app, names).items():
+        setting = "plan_json = False" if name == "plan.json" else "another file name"
+        warn(PlanWarning.CONFIG,
+             f"the project's own {source.name} becomes {name} through its html_extra_path; it "
+             f"is kept, and the extension does not write its {name} (set {setting} to say so)",
+             location=f"{source}:1")
+
+
+def export_key(app: Sphinx, name: str) -> str:
+    """What the export *name* of this build is a function of, as one digest.
+
+    :param app: the Sphinx application
+    :param name: the file name
+    :return: a hex digest; ``""`` when unknown (the export is then always made)
+    """
+    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    resolved = domain.state.get("key")
+    if not resolved:
+        return ""
+    builder = app.builder
+    parts = (resolved, name, builder.name, getattr(builder, "out_suffix", ""),
+             getattr(builder, "link_suffix", ""), app.config.root_doc, app.config.project,
+             _version(app), str(Path(builder.outdir).resolve()))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
 
 
 def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     """Write ``plan.json`` and, when configured, the OpenAPI and AsyncAPI documents.
+
+    An export whose inputs did not change since it was written (the same
+    digest of the records, configuration and builder, recorded in the doctree
+    directory) and whose file is still the one written is neither computed nor
+    written again; one whose data came out the same is not written either, so
+    its modification time only moves when its content does.
 
     :param app: the Sphinx application
     :param exception: the build's exception, if it failed
     """
     if exception is not None:
         return
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    from sphinxcontrib_plan.render.assets import shipped_by_project
+
     outdir = Path(app.builder.outdir)
-    if domain.config.json:
-        write_json(outdir / "plan.json", json_export(app))
-    name = export_filename(domain.config.openapi)
-    if name:
-        write_json(outdir / name, openapi_export(app))
-    name = export_filename(domain.config.asyncapi, "asyncapi.json")
-    if name:
-        write_json(outdir / name, asyncapi_export(app))
+    files = export_files(app)
+    shipped = shipped_by_project(app, list(files))
+    ledger_path = Path(app.doctreedir) / LEDGER
+    try:
+        ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        ledger = {}
+    before = dict(ledger)
+    for name, make in files.items():
+        path = outdir / name
+        key = export_key(app, name)
+        seen = ledger.get(str(path))
+        if name in shipped or (key and seen == {"key": key, "stat": _stat(path)}):
+            continue
+        write_json(path, make(app))
+        ledger[str(path)] = {"key": key, "stat": _stat(path)}
+    if ledger != before:
+        write_text(ledger_path, json.dumps(ledger, indent=1, sort_keys=True))
 
 
 def setup_export(app: Sphinx) -> None:

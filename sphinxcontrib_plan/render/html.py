@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinxcontrib_plan.render.assets import has_plan_content
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -25,6 +27,8 @@ class HtmlPolishTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Polish every plan table of the document."""
+        if not has_plan_content(self.env, self.env.docname):
+            return
         for table in list(self.document.findall(nodes.table)):
             if "plan-table" not in table["classes"]:
                 continue

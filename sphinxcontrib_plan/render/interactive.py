@@ -28,6 +28,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib_plan.config import PlanConfig
 from sphinxcontrib_plan.model.ids import METHODS, slug
 from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.render import assets
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.types import ObjectType
 
 #: the script, in ``static/``; added only to pages holding an interactive table
-SCRIPT = "plan-tables.js"
+SCRIPT = assets.SCRIPT
 #: builders whose pages get interactive tables
 PAGE_BUILDERS = ("html", "dirhtml", "singlehtml")
 
@@ -122,7 +123,7 @@ class InteractiveTablesTransform(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         """Prepare every interactive collector table of the document."""
         config = PlanConfig.from_sphinx(self.config)
-        if config.interactive is False:
+        if config.interactive is False or not assets.has_plan_content(self.env, self.env.docname):
             return
         chosen = interactive_collectors(config)
         domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
@@ -252,10 +253,11 @@ def _put(entry: nodes.Element, value: str) -> None:
 def _add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                 doctree: nodes.document | None) -> None:
     """Link the script from the pages that hold an interactive table, and from no other."""
-    if doctree is None or app.builder.name not in PAGE_BUILDERS:
+    if doctree is None or app.builder.name not in PAGE_BUILDERS \
+            or not assets.has_plan_content(app.env, pagename):
         return
     if any("plan-interactive" in n["classes"] for n in doctree.findall(nodes.container)):
-        app.add_js_file(SCRIPT, loading_method="defer")
+        app.add_js_file(assets.asset_name(app, SCRIPT), loading_method="defer")
 
 
 def setup_interactive(app: Sphinx) -> None:

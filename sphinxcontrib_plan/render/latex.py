@@ -21,6 +21,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinxcontrib_plan.render.assets import has_plan_content
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -69,6 +71,8 @@ class LatexTablesTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Lay out each plan table of the document."""
+        if not has_plan_content(self.env, self.env.docname):
+            return
         self.marks()
         for table in list(self.document.findall(nodes.table)):
             classes = table["classes"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -34,8 +35,14 @@ def badge(kind: str, value: str, text: str | None = None) -> nodes.inline:
     :param text: display text (default: :func:`display` of *value*)
     :return: the node
     """
-    classes = ["plan-badge", f"plan-{slug(kind)}", f"plan-{slug(kind)}-{slug(value)}"]
-    return nodes.inline("", text if text is not None else display(value), classes=classes)
+    return nodes.inline("", text if text is not None else display(value),
+                        classes=list(_badge_classes(kind, value)))
+
+
+@lru_cache(maxsize=4096)
+def _badge_classes(kind: str, value: str) -> tuple[str, ...]:
+    """The classes of a badge, made once per kind and value (thousands of badges share a few)."""
+    return "plan-badge", f"plan-{slug(kind)}", f"plan-{slug(kind)}-{slug(value)}"
 
 
 def xref(

@@ -10,6 +10,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.model.collectors import COLLECTORS
+from sphinxcontrib_plan.render.assets import has_plan_content
 from sphinxcontrib_plan.render.collectors import Context
 from sphinxcontrib_plan.render.nodes import note, plan_collector
 
@@ -45,6 +46,8 @@ class CollectorTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Render every placeholder of the document; show the ids the index gave."""
+        if not has_plan_content(self.env, self.env.docname):
+            return
         domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
         renamed = domain.index.renamed.get(self.env.docname)
         if renamed:

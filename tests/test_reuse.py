@@ -1,0 +1,88 @@
+"""A rebuild that reads no document re-derives and re-writes nothing: the index
+is not resolved again, its findings are reported again, and the exports are
+left untouched (their modification times too) while their inputs are the same."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.util.console import strip_colors
+
+import sphinxcontrib_plan.resolve
+from conftest import plan_warnings
+
+EXPORTS = ("plan.json", "spec.json")
+
+
+@pytest.fixture
+def project(rootdir, tmp_path, monkeypatch):
+    """test-export-api with one dangling reference, and a counter of resolutions."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-export-api", src)
+    with (src / "risks.md").open("a", encoding="utf-8") as stream:
+        stream.write("\n:::{plan-phase} Launch\n:depends-on: P-NOPE\n:::\n")
+    calls = []
+    real = sphinxcontrib_plan.resolve.resolve
+    monkeypatch.setattr(sphinxcontrib_plan.resolve, "resolve",
+                        lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    return src, tmp_path / "out", calls
+
+
+def _mtimes(outdir: Path) -> dict[str, int]:
+    return {name: (outdir / name).stat().st_mtime_ns for name in EXPORTS}
+
+
+def _warnings(app) -> list[str]:
+    return sorted(strip_colors(w) for w in plan_warnings(app))
+
+
+def test_no_change_rebuild_reuses_index_and_exports(make_app, project):
+    src, out, calls = project
+    first = make_app("html", srcdir=src, builddir=out)
+    first.build()
+    assert len(calls) == 1
+    outdir = Path(first.outdir)
+    written = _mtimes(outdir)
+    data = (outdir / "plan.json").read_bytes()
+    assert any("P-NOPE" in w for w in _warnings(first))
+
+    again = make_app("html", srcdir=src, builddir=out)
+    again.build()
+    assert "no targets are out of date" in again.status.getvalue()
+    assert len(calls) == 1  # not resolved again
+    assert _warnings(again) == _warnings(first)  # the findings are reported again
+    assert _mtimes(outdir) == written
+
+    # a removed export is written again, the same
+    (outdir / "plan.json").unlink()
+    make_app("html", srcdir=src, builddir=out).build()
+    assert (outdir / "plan.json").read_bytes() == data
+    assert (outdir / "spec.json").stat().st_mtime_ns == written["spec.json"]
+
+
+def test_edit_rewrites_what_changed(make_app, project):
+    src, out, calls = project
+    make_app("html", srcdir=src, builddir=out).build()
+    outdir = Path(out) / "html"
+    written = _mtimes(outdir)
+    risks = src / "risks.md"
+    risks.write_text(risks.read_text(encoding="utf-8").replace(":owner: SRE", ":owner: Ops"),
+                     encoding="utf-8")
+    app = make_app("html", srcdir=src, builddir=out)
+    app.build()
+    assert len(calls) == 2
+    objects = json.loads((outdir / "plan.json").read_text(encoding="utf-8"))["objects"]
+    assert next(o for o in objects if o["id"] == "R-PAY")["fields"]["owner"] == "Ops"
+    assert (outdir / "plan.json").stat().st_mtime_ns != written["plan.json"]
+    # the OpenAPI document shows no risk: made again, the same, not written
+    assert (outdir / "spec.json").stat().st_mtime_ns == written["spec.json"]
+
+    # a prose edit of a document changes no record: nothing is resolved or written
+    risks.write_text(risks.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
+    written = _mtimes(outdir)
+    make_app("html", srcdir=src, builddir=out).build()
+    assert len(calls) == 2
+    assert _mtimes(outdir) == written
