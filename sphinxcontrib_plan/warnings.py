@@ -56,7 +56,9 @@ class PlanWarning(enum.Enum):
     """A directive is used where it cannot be, e.g. ``plan-response`` outside ``plan-endpoint``."""
 
     CONFIG = "config"
-    """A ``plan_*`` configuration value is invalid and its default is used instead."""
+    """A ``plan_*`` configuration value is invalid and its default is used instead; or
+    the project ships a file where the extension writes one (``_static/plan.css``,
+    ``plan.json``...): the project's file is kept."""
 
     PLACEHOLDER = "placeholder"
     """A plan in review or later still holds a template placeholder (``TODO``, ``TBD``,

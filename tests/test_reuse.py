@@ -35,8 +35,11 @@ def _mtimes(outdir: Path) -> dict[str, int]:
     return {name: (outdir / name).stat().st_mtime_ns for name in EXPORTS}
 
 
-def _warnings(app) -> list[str]:
-    return sorted(strip_colors(w) for w in plan_warnings(app))
+def _warnings(app, written: bool = False) -> list[str]:
+    # the root's deliberately broken JSON example gives Sphinx's own warning
+    # when its page is written
+    return sorted(strip_colors(w) for w in plan_warnings(
+        app, expected=("misc.highlighting_failure",) if written else ()))
 
 
 def test_no_change_rebuild_reuses_index_and_exports(make_app, project):
@@ -47,13 +50,14 @@ def test_no_change_rebuild_reuses_index_and_exports(make_app, project):
     outdir = Path(first.outdir)
     written = _mtimes(outdir)
     data = (outdir / "plan.json").read_bytes()
-    assert any("P-NOPE" in w for w in _warnings(first))
+    assert any("P-NOPE" in w for w in _warnings(first, written=True))
 
     again = make_app("html", srcdir=src, builddir=out)
     again.build()
     assert "no targets are out of date" in again.status.getvalue()
     assert len(calls) == 1  # not resolved again
-    assert _warnings(again) == _warnings(first)  # the findings are reported again
+    # the findings are reported again
+    assert _warnings(again) == _warnings(first, written=True)
     assert _mtimes(outdir) == written
 
     # a removed export is written again, the same

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 #: layouts tried in turn, roomiest first: font switch, average width of a
 #: character in points at that size (a serif text font at 10pt), and
@@ -317,13 +318,18 @@ def _layout(columns: Sequence[_Column]) -> tuple[str, int, list[float]]:
 STY = Path(__file__).parent.parent / "static" / "sphinxcontribplan.sty"
 
 
-def _copy_sty(app: Sphinx) -> None:
-    if app.builder.format == "latex":
+def _use_sty(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Load the package, and copy it next to the .tex file, once the documents are
+    read and only if one holds plan content: a project that does not use the
+    extension gets the LaTeX it gets without it."""
+    if app.builder.format == "latex" and env.get_domain("plan").has_any_content():  # type: ignore[attr-defined]
+        app.add_latex_package("sphinxcontribplan")
         target = Path(app.builder.outdir, STY.name)
         # replaced whenever the package's copy changed (after an upgrade)
         if not target.exists() or target.read_bytes() != STY.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(STY, target)
+    return []
 
 
 def setup_latex(app: Sphinx) -> None:
@@ -333,7 +339,6 @@ def setup_latex(app: Sphinx) -> None:
     """
     from sphinxcontrib_plan.render.latex_objects import LatexObjectsTransform
 
-    app.add_latex_package("sphinxcontribplan")
     app.add_post_transform(LatexObjectsTransform)
     app.add_post_transform(LatexTablesTransform)
-    app.connect("builder-inited", _copy_sty)
+    app.connect("env-updated", _use_sty)

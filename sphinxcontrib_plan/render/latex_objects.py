@@ -23,6 +23,8 @@ CHUNK = 300
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinxcontrib_plan.render.assets import has_plan_content
+
 
 class LatexObjectsTransform(SphinxPostTransform):
     """Turn each object's field list into a two-column table."""
@@ -34,6 +36,8 @@ class LatexObjectsTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Replace every ``plan-fields`` field list of the document."""
+        if not has_plan_content(self.env, self.env.docname):
+            return
         for flist in list(self.document.findall(nodes.field_list)):
             if "plan-fields" in flist["classes"]:
                 flist.replace_self(fields_table(flist))
