@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
 
 #: bump when records or the domain data change shape, to force a re-read
-ENV_VERSION = 6
+ENV_VERSION = 7
 
 def _register_user_types(app: Sphinx, config: Config) -> None:
     from sphinxcontrib_plan.config import PlanConfig

@@ -21,6 +21,7 @@ from sphinx.util.nodes import make_refnode
 from sphinxcontrib_plan.config import PlanConfig
 from sphinxcontrib_plan.model.external import ExternalRecord, combine, external_key
 from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.records import TableData
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Set
@@ -88,6 +89,9 @@ class PlanDomain(Domain):
         super().__init__(env)
         self._index: ResolvedIndex | None = None
         self._portfolio: ResolvedIndex | None = None
+        #: the tables of the documents cleared this build, by the digest of their SQL:
+        #: a document read again for another change skips the SQL parser (and its import)
+        self.sql_read: dict[str, TableData] = {}
         #: documents read by this build (the others' warnings are replayed)
         self.read_docs: set[str] = set()
 
@@ -217,6 +221,10 @@ class PlanDomain(Domain):
 
     def _forget(self, docname: str) -> None:
         self._index = self._portfolio = None
+        for record in self.data["objects"].get(docname, ()):
+            if isinstance(record.data, TableData) and record.data.sql_digest:
+                # the document is read again: its unchanged SQL is taken from here
+                self.sql_read[record.data.sql_digest] = record.data
         for key in self._DOC_STORES:
             self.data[key].pop(docname, None)
 

@@ -90,3 +90,33 @@ def test_edit_rewrites_what_changed(make_app, project):
     make_app("html", srcdir=src, builddir=out).build()
     assert len(calls) == 2
     assert _mtimes(outdir) == written
+
+
+def test_a_document_read_again_reuses_its_unchanged_sql(make_app, tmp_path, monkeypatch):
+    """Editing a document that holds a plan-table does not parse its SQL again (nor
+    import the parser): the schema read last time is taken by the SQL's digest."""
+    import sphinxcontrib_plan.model.sql as sql
+
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+                                  'myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8")
+    page = ("# T\n\n:::{plan} X\n:id: 042\n:::\n\n:::{plan-table} users\n```sql\n"
+            "CREATE TABLE users (id UUID PRIMARY KEY, email TEXT NOT NULL);\n```\n:::\n\n"
+            ":::{plan-risk} Outage\n:impact: low\n:likelihood: low\n:::\n")
+    (root / "index.md").write_text(page, encoding="utf-8")
+    make_app("html", srcdir=root).build()
+    calls: list[str] = []
+    real = sql.parse_schema
+    monkeypatch.setattr(sql, "parse_schema", lambda text: calls.append(text) or real(text))
+    (root / "index.md").write_text(page.replace(":impact: low", ":impact: high"), encoding="utf-8")
+    app = make_app("html", srcdir=root)
+    app.build()
+    assert calls == []
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "Columns of users" in html and "email" in html
+    # a changed statement is read again
+    (root / "index.md").write_text(page.replace("email TEXT", "mail TEXT"), encoding="utf-8")
+    again = make_app("html", srcdir=root)
+    again.build()
+    assert len(calls) == 1 and "mail TEXT" in calls[0]

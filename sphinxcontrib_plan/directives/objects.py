@@ -3,6 +3,7 @@ risks, phases, tables."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -175,9 +176,6 @@ class TableDirective(PlanObjectDirective):
     """``plan-table``: reads the ``CREATE TABLE`` in its SQL code block and shows the columns."""
 
     def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> TableData | None:
-        # sqlglot is imported only by projects that have tables
-        from sphinxcontrib_plan.model.sql import SqlError, parse_schema
-
         name = self.arguments[0] if self.arguments else ""
         found = [(i, b) for i, root in enumerate(body) if isinstance(root, nodes.Element)
                  for b in ([root] if isinstance(root, nodes.literal_block)
@@ -188,14 +186,23 @@ class TableDirective(PlanObjectDirective):
                       f"{self.name}: table {name!r} has no sql code block with a CREATE TABLE "
                       "statement")
             return None
-        try:
-            tables = parse_schema("\n".join(b.astext() for _, b in found))
-        except SqlError as err:
-            # the code block stays in the body: the reader still sees the SQL
-            where = f" (line {err.line} of the SQL)" if err.line else ""
-            self.warn(PlanWarning.SQL, f"{self.name}: the SQL of table {name!r} could not be "
-                      f"read{where}: {err}")
-            return None
+        sql = "\n".join(b.astext() for _, b in found)
+        digest = hashlib.sha256(sql.encode()).hexdigest()
+        known = self.env.get_domain("plan").sql_read.get(digest)  # type: ignore[attr-defined]
+        if known is not None:
+            tables = known.schema
+        else:
+            # sqlglot is imported only by projects whose tables are read
+            from sphinxcontrib_plan.model.sql import SqlError, parse_schema
+
+            try:
+                tables = parse_schema(sql)
+            except SqlError as err:
+                # the code block stays in the body: the reader still sees the SQL
+                where = f" (line {err.line} of the SQL)" if err.line else ""
+                self.warn(PlanWarning.SQL, f"{self.name}: the SQL of table {name!r} could not "
+                          f"be read{where}: {err}")
+                return None
         # the schema goes right below the (last) SQL block, before the prose
         # that explains it, so the statement and its reading sit together
         rendered: list[nodes.Node] = []
@@ -205,7 +212,7 @@ class TableDirective(PlanObjectDirective):
             rendered += [tbl, *schema_notes(schema)]
         position = found[-1][0] + 1
         body[position:position] = rendered
-        return TableData(tables)
+        return TableData(tables, digest)
 
 
 #: directive classes of the types whose reading differs from the generic one

@@ -149,6 +149,8 @@ class TableData:
 
     #: the tables, in statement order
     schema: tuple[Table, ...] = ()
+    #: SHA-256 of the SQL text read: the same SQL read again needs no parser
+    sql_digest: str = ""
 
     @property
     def column_count(self) -> int:

@@ -4,7 +4,6 @@ the grammar it is parsed with is in :mod:`.sql_grammar`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from sqlglot import exp
 
