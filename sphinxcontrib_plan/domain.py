@@ -345,15 +345,24 @@ class PlanDomain(Domain):
         return [(f"plan:{role}", self._refnode(builder, fromdocname, record, node, contnode))]
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
-        """Every object, for ``objects.inv``, intersphinx and search."""
-        index = self.index
-        for record in index.records:
-            if index.by_id.get(record.id) is not record:
+        """Every object, for ``objects.inv``, intersphinx and search.
+
+        Read from the stored records and the ids the last resolution gave
+        (``state["renamed"]``), not from the index: a rebuild with nothing to
+        resolve then builds no index for its inventory.
+        """
+        renamed: dict[str, dict[int, str]] = self.state.get("renamed", {})
+        seen: set[str] = set()
+        for record in self.records():
+            oid = renamed.get(record.docname, {}).get(record.order, record.id)
+            if oid in seen:
                 continue  # a duplicate: its id names the first holder
-            if not self.registry.get(record.type) or not self.registry[record.type].role:
+            seen.add(oid)
+            otype = self.registry.get(record.type)
+            if otype is None or not otype.role:
                 continue
-            yield record.id, record.title, record.type, record.docname, record.anchor, 1
-            if self.registry[record.type].named and record.title != record.id:
+            yield oid, record.title, record.type, record.docname, record.anchor, 1
+            if otype.named and record.title != oid:
                 # a second entry lets other projects link by signature or name too
                 yield record.title, record.title, record.type, record.docname, record.anchor, -1
 
