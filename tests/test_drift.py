@@ -187,7 +187,8 @@ def test_refs_resolved_and_cycles_kept():
 @pytest.mark.parametrize(("text", "message"), [
     ("{}", "is not an OpenAPI document: it has no 'openapi' key"),
     ("openapi: 4.0.0\npaths: {}\n", "is OpenAPI 4.0.0; 2.0, 3.0 and 3.1 are read"),
-    ("openapi: [unclosed\n", "is neither JSON nor YAML at line 2"),
+    ("openapi: [unclosed\n", "is not valid YAML: expected ',' or ']', but got '<stream end>' "
+                             "(line 2, column 1)"),
 ])
 def test_bad_openapi_documents(plan_json, tmp_path, capsys, text, message):
     bad = tmp_path / "bad.yaml"

@@ -9,7 +9,6 @@ templated segments normalised, so ``/users/{id}``, ``/users/{user_id}`` and
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +70,8 @@ def load_document(path: Path) -> dict[str, Any]:
     :return: its data
     :raise DiffError: when it cannot be read or is not OpenAPI
     """
-    import yaml
+    from sphinxcontrib_plan.importers.openapi import OpenApiError
+    from sphinxcontrib_plan.importers.openapi import load_document as parse_text
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -80,14 +80,9 @@ def load_document(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise DiffError(f"{str(path)!r} is not UTF-8 text") from None
     try:
-        data = json.loads(text)
-    except ValueError:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise DiffError(f"{str(path)!r} is neither JSON nor YAML{where}") from None
+        data = parse_text(text)  # the importer's reading: the same errors, with their line
+    except OpenApiError as err:
+        raise DiffError(f"{str(path)!r} is {err}") from None
     if not isinstance(data, dict) or not ("openapi" in data or "swagger" in data):
         raise DiffError(f"{str(path)!r} is not an OpenAPI document: it has no 'openapi' key")
     version = str(data.get("openapi") or data.get("swagger"))
