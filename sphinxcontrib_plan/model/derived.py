@@ -108,9 +108,13 @@ def phase_weeks(index: ResolvedIndex, phase: ObjectRecord) -> tuple[int, int] | 
         return weeks[0], weeks[1]
     if not phase.fields.get("start"):
         return None
-    origin = min(dt.date.fromisoformat(p.fields["start"])
-                 for p in index.of_type("phase", (phase.plan,) if phase.plan else ())
-                 if p.plan == phase.plan and p.fields.get("start"))
+    origin = index.week_origins.get(phase.plan)
+    if origin is None:
+        # once per plan, not once per phase and derived value
+        origin = index.week_origins[phase.plan] = min(
+            dt.date.fromisoformat(p.fields["start"])
+            for p in index.of_type("phase", (phase.plan,) if phase.plan else ())
+            if p.plan == phase.plan and p.fields.get("start"))
     start = dt.date.fromisoformat(phase.fields["start"])
     end = dt.date.fromisoformat(phase.fields.get("end") or phase.fields["start"])
     first = (start - origin).days // 7 + 1

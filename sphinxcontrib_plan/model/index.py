@@ -61,6 +61,8 @@ class ResolvedIndex:
     fingerprints: dict[str, str] = field(default_factory=dict)
     #: each plan's schedule (:func:`~sphinxcontrib_plan.model.schedule.schedule_of`), on first use
     schedules: dict[str | None, Any] = field(default_factory=dict)
+    #: each plan's earliest phase start date, the origin of week numbers, on first use
+    week_origins: dict[str | None, Any] = field(default_factory=dict)
     #: the build's date, ``YYYY-MM-DD`` (``SOURCE_DATE_EPOCH``'s when set): review dates
     #: before it are overdue; ``None`` marks nothing overdue
     today: str | None = None
