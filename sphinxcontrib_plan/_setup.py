@@ -73,7 +73,7 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
     domain.note_document(env.docname, found.records, found.collectors, found.xrefs, found.refs,
                          env.temp_data.pop(RECORDED, []), found.baselines,
-                         content=found.content)
+                         content=found.content, holds=found.holds)
 
 
 # -- resolving: the index, its findings, the pages to refresh -----------------------

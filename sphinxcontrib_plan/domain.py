@@ -60,13 +60,18 @@ class PlanXRefRole(XRefRole):
         return title, normalise_signature(target) if " " in target.strip() else target.strip()
 
 
+#: what a document's tree may hold that a write-time transform looks for:
+#: collectors, plan tables made while reading (parameters, columns), folding schemas
+HOLDS = ("collectors", "tables", "folds")
+
+
 class PlanDomain(Domain):
     """Stores plan records per document and resolves references to them."""
 
     name = "plan"
     label = "Plan"
     #: bump when the shape of :attr:`data` changes
-    data_version = 3
+    data_version = 4
     initial_data: dict[str, Any] = {
         "objects": {},  # docname -> [ObjectRecord] in document order
         "collectors": {},  # docname -> sorted types its collectors depend on
@@ -75,12 +80,13 @@ class PlanDomain(Domain):
         "warnings": {},  # docname -> [(subtype, message, location)] given while reading it
         "baselines": {},  # docname -> [(since spec, location)] of its plan-changes collectors
         "digests": {},  # docname -> digest of what it declares (records, refs, ...)
+        "holds": {},  # docname -> sorted kinds of nodes the write-time transforms work on
         "state": {},  # main process only: fingerprints of the last build
         "external": {},  # main process only: project name -> ExternalPlan (the cache)
     }
     #: the stores keyed by document
     _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings", "baselines",
-                   "digests")
+                   "digests", "holds")
     #: builds the index from the domain when it is needed before ``env-updated``
     #: installed it (set by the extension's setup, which knows the resolver)
     index_factory: Callable[[PlanDomain], ResolvedIndex] | None = None
@@ -168,7 +174,7 @@ class PlanDomain(Domain):
         self, docname: str, records: list[ObjectRecord], collectors: Set[str], xrefs: Set[str],
         refs: list[tuple[str, str, str, Any]] = (), warnings: list[tuple[str, str, Any]] = (),
         baselines: list[tuple[str, Any]] = (),
-        *, content: bool = False,
+        *, content: bool = False, holds: Set[str] = frozenset(),
     ) -> None:
         """Store what one document declares (replacing what it declared before).
 
@@ -181,13 +187,15 @@ class PlanDomain(Domain):
         :param baselines: ``(since spec, location)`` of its ``plan-changes`` collectors
         :param content: it holds plan content even if it declares nothing (a
             collector whose query failed)
+        :param holds: the kinds of nodes the write-time transforms look for that its
+            tree holds (:data:`HOLDS`)
         """
         self._forget(docname)
         self.read_docs.add(docname)
         for key, value in (("objects", records), ("refs", list(refs)),
                            ("warnings", list(warnings)), ("collectors", sorted(collectors)),
                            ("baselines", list(baselines)),
-                           ("xrefs", sorted(xrefs))):
+                           ("xrefs", sorted(xrefs)), ("holds", sorted(holds))):
             if value:
                 self.data[key][docname] = value
         if records or refs or collectors or content:
@@ -208,6 +216,18 @@ class PlanDomain(Domain):
     def has_any_content(self) -> bool:
         """Whether any document holds plan content."""
         return bool(self.data["digests"])
+
+    def holds(self, docname: str | None, kind: str) -> bool:
+        """Whether the tree of *docname* (of any document when ``None``) holds
+        nodes of *kind*, so that a write-time transform must walk it.
+
+        :param docname: the document, or ``None`` for the whole project
+        :param kind: one of :data:`HOLDS`
+        :return: ``True`` when it does
+        """
+        if docname is None:
+            return any(kind in kinds for kinds in self.data["holds"].values())
+        return kind in self.data["holds"].get(docname, ())
 
     def fingerprint(self) -> str:
         """One digest of everything every document declares (not their warnings).

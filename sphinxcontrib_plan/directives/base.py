@@ -232,6 +232,11 @@ class PlanObjectDirective(SphinxDirective):
         entry.markup = {name: inline_spans(parsed[value]) for name, value in values.items()
                         if isinstance(value, str) and value in parsed and has_markup(value)}
         if table is not None:
+            # located like the object: Sphinx would otherwise find each label
+            # without a source and mend it, at a cost (it renders the node as
+            # XML for a debug message it never shows)
+            for fld in table.children:
+                fld[0].source, fld[0].line = container.source, container.line
             container += table
         container.extend(body)
         return [container]

@@ -47,6 +47,8 @@ class DocumentObjects:
     baselines: list[tuple[str, Any]] = field(default_factory=list)
     #: it holds plan content (objects, collectors, plan roles), even if it declares nothing
     content: bool = False
+    #: which of :data:`~sphinxcontrib_plan.domain.HOLDS` its tree holds
+    holds: set[str] = field(default_factory=set)
 
 
 def document_plan(document: nodes.document) -> str | None:
@@ -164,6 +166,11 @@ def finish_document(
             xrefs.append(node)
         elif isinstance(node, plan_collector):
             collectors.append(node)
+        elif isinstance(node, (nodes.table, nodes.container)):
+            if "plan-table" in node["classes"]:
+                out.holds.add("tables")
+            elif "plan-schema-nested" in node["classes"]:
+                out.holds.add("folds")
     meta_plan = document_plan(document) if pending else None
     current_plan: str | None = None
     finished: dict[int, ObjectRecord] = {}
@@ -204,6 +211,8 @@ def finish_document(
         finished[key] = record
         out.records.append(record)
         taken.add(oid)
+    if collectors:
+        out.holds.add("collectors")
     out.collectors = {t for n in collectors for t in n["depends"]}
     out.xrefs = {n["reftarget"] for n in xrefs if n.get("refdomain") == "plan" or _is_any(n)}
     out.refs = _references(env, xrefs, collectors)

@@ -27,7 +27,9 @@ class HtmlPolishTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Polish every plan table of the document."""
-        if not has_plan_content(self.env, self.env.docname):
+        docname = self.env.docname
+        if not (has_plan_content(self.env, docname, "collectors")
+                or has_plan_content(self.env, docname, "tables")):
             return
         for table in list(self.document.findall(nodes.table)):
             if "plan-table" not in table["classes"]:

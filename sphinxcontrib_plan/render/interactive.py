@@ -123,7 +123,8 @@ class InteractiveTablesTransform(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         """Prepare every interactive collector table of the document."""
         config = PlanConfig.from_sphinx(self.config)
-        if config.interactive is False or not assets.has_plan_content(self.env, self.env.docname):
+        if config.interactive is False or not assets.has_plan_content(
+                self.env, self.env.docname, "collectors"):
             return
         chosen = interactive_collectors(config)
         domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]

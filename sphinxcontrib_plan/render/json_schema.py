@@ -18,6 +18,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.model.schema import COMPONENTS
+from sphinxcontrib_plan.render.assets import has_plan_content
 from sphinxcontrib_plan.render.nodes import table, xref
 
 if TYPE_CHECKING:
@@ -193,6 +194,10 @@ class FoldTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Upgrade the containers of the document, innermost first."""
+        docname = self.env.docname
+        if not (has_plan_content(self.env, docname, "folds")
+                or has_plan_content(self.env, docname, "collectors")):
+            return
         boxes = [b for b in self.document.findall(nodes.container)
                  if "plan-schema-nested" in b["classes"]]
         for box in reversed(boxes):

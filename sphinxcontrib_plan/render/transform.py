@@ -55,10 +55,9 @@ class CollectorTransform(SphinxPostTransform):
                 if slot.get("plan_order") in renamed:
                     slot.children = []
                     slot += nodes.Text(renamed[slot["plan_order"]])
-        placeholders = list(self.document.findall(plan_collector))
-        if not placeholders:
+        if not has_plan_content(self.env, self.env.docname, "collectors"):
             return
-        for node in placeholders:
+        for node in list(self.document.findall(plan_collector)):
             node.replace_self(self.render(domain, node))
 
     def render(self, domain: PlanDomain, node: plan_collector) -> list[nodes.Node]:
