@@ -196,6 +196,6 @@ def _update(cache: Cache, args: argparse.Namespace,
     finally:
         tracker.detach()
     cache.save(kept, digest)
-    _note(args, f"cache {str(cache.path)!r}: {len(tracker.read)} documents read, "
-                f"{len(tracker.written)} resolved, {replayed} warnings replayed")
+    _note(args, f"cache {str(cache.path)!r}: {_plural(len(tracker.read), 'document')} read, "
+                f"{len(tracker.written)} resolved, {_plural(replayed, 'warning')} replayed")
     return documents, warnings

@@ -99,6 +99,9 @@ class Tracker(logging.Handler):
         self.read: set[str] = set()
         self.removed: set[str] = set()
         self.written: set[str] = set()
+        #: a document was edited, added or removed (not only read again by rule)
+        self.changed = False
+        self.expected: set[str] = set()
         self.app: Sphinx | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -143,19 +146,28 @@ class Tracker(logging.Handler):
                   changed: set[str], removed: set[str]) -> Iterable[str]:
         self.removed = set(removed)
         if self.everything:
+            self.changed = True
             return sorted(env.found_docs)
+        # Sphinx reads some documents on every build (an error in them, a toctree
+        # naming a missing document): that alone changes nothing for the others
+        self.changed = bool(added or removed or any(
+            doc not in env.reread_always or _edited(env, doc) for doc in changed))
         extra: set[str] = set()
-        if added or changed or removed:
+        if self.changed:
             # a read warning may be about another document (a duplicate label,
             # a toctree entry that did not exist): read the documents having one again
             extra |= self.read_warned
         if added or removed:
             # toctrees name documents: their warnings depend on which exist
             extra |= set(env.toctree_includes) | env.glob_toctrees
-        return sorted(extra & env.found_docs)
+        extra &= env.found_docs
+        self.expected = added | changed | extra
+        return sorted(extra)
 
     def _before_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         self.read, self.reading = set(docnames), True
+        # another extension asked for a document to be read: count it as a change
+        self.changed |= bool(self.read - self.expected - env.glob_toctrees)
 
     def _after_read(self, app: Sphinx, env: BuildEnvironment) -> None:
         self.reading = False
@@ -163,12 +175,22 @@ class Tracker(logging.Handler):
     def _updated(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         # Sphinx resolves again only what was read: a link or a toctree in an
         # unchanged document may now resolve otherwise, so resolve them all
-        if self.read or self.removed or self.everything:
-            return sorted(env.found_docs)
-        return []
+        return sorted(env.found_docs) if self.changed else []
 
     def _consistency(self, app: Sphinx, env: BuildEnvironment) -> None:
         self.consistency_ran = True
+
+
+def _edited(env: BuildEnvironment, docname: str) -> bool:
+    """Whether *docname* or a file it depends on changed since it was last read."""
+    srcdir = Path(env.srcdir)
+    read_at = env.all_docs.get(docname, 0)  # microseconds, as Sphinx stores it
+    try:
+        return any(path.stat().st_mtime_ns // 1_000 > read_at
+                   for path in (Path(env.doc2path(docname)),
+                                *(srcdir / dep for dep in env.dependencies.get(docname, ()))))
+    except OSError:  # a dependency gone
+        return True
 
 
 @dataclass
