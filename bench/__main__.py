@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--import", dest="importing", action="store_true",
                         help="time 'sphinx-plan import' over generated Markdown plans instead "
                              "(see bench/importing.py; --docs plans, --objects rows per table)")
+    parser.add_argument("--check", dest="checking", action="store_true",
+                        help="time a cold and warm 'sphinx-plan check' against the no-change "
+                             "HTML rebuild instead (see bench/checking.py; default 250x20)")
     return parser
 
 
@@ -119,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         quick = ["--plans", "20", "--rows", "12", "--runs", "1"] if args.quick else []
         return import_main(quick or ["--plans", str(args.docs or 250), "--rows",
                                      str(args.objects), "--runs", str(args.runs)])
+    if args.checking:
+        from bench.checking import main as check_main
+
+        quick = ["--docs", "20", "--objects", "10", "--runs", "1"] if args.quick else []
+        return check_main(quick or ["--docs", str(args.docs or 250), "--objects",
+                                    str(args.objects), "--runs", str(args.runs)])
     sizes = _sizes(args)
     if args.report:
         results = [SizeResult.from_json(json.loads((OUT / f"{d}x{k}" / "results.json").read_text()))

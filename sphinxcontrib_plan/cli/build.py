@@ -1,7 +1,8 @@
 """The in-process dummy build behind ``check`` and ``export``.
 
-A fresh environment in a temporary directory, the ``dummy`` builder (no
-output is written) and its warnings kept as log records
+A fresh environment in a temporary directory (or, for ``check``, one kept
+between runs: :mod:`~sphinxcontrib_plan.cli.check_cache`), the ``dummy``
+builder (no output is written) and its warnings kept as log records
 (:mod:`~sphinxcontrib_plan.cli.records`), so that the commands can sort,
 group and count them. Every failure becomes :class:`BuildError` with a
 one-line message: the commands never show a traceback.
@@ -16,14 +17,17 @@ import re
 import sys
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
+
+    import logging
 
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
     from sphinxcontrib_plan.cli.records import BuildWarning
 
@@ -40,6 +44,8 @@ class BuildResult:
 
     app: Sphinx
     warnings: list[BuildWarning]
+    #: the log records of the warnings, in the order they were handled
+    records: list[logging.LogRecord] = field(default_factory=list)
 
     @property
     def plan_warnings(self) -> list[BuildWarning]:
@@ -104,7 +110,14 @@ def _conf_error(err: Exception) -> str:
     return f"{' '.join(head.split())}{where}: {lines[-1].strip()}"
 
 
-def _check_paths(sourcedir: Path, confdir: Path | None) -> Path:
+def check_paths(sourcedir: Path, confdir: Path | None) -> Path:
+    """The directory of ``conf.py``, once both directories are found good.
+
+    :param sourcedir: the source directory
+    :param confdir: the ``-c`` directory, if given
+    :return: the configuration directory
+    :raise BuildError: when a directory or ``conf.py`` is missing
+    """
     if not sourcedir.is_dir():
         raise BuildError(f"SOURCEDIR {str(sourcedir)!r} is not a directory")
     confdir = confdir if confdir is not None else sourcedir
@@ -122,33 +135,59 @@ def dummy_build(args: argparse.Namespace) -> Iterator[BuildResult]:
     :return: a context giving the finished build (the directory is removed after)
     :raise BuildError: when the project cannot be built
     """
+    with tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp, \
+            sphinx_build(args, Path(tmp)) as result:
+        yield result
+
+
+@contextmanager
+def sphinx_build(args: argparse.Namespace, workdir: Path, *, freshenv: bool = True,
+                 builder_class: type[Builder] | None = None,
+                 prepare: Callable[[Sphinx], None] | None = None) -> Iterator[BuildResult]:
+    """Build the project of *args* with the dummy builder, its files in *workdir*.
+
+    :param args: parsed arguments of :func:`add_build_arguments`
+    :param workdir: where the environment (``doctrees``) and the empty output
+        (``out``) go
+    :param freshenv: start from an empty environment and read every document;
+        ``False``: reuse the environment saved in *workdir* and build in
+        update mode (then *builder_class* and *prepare* must make an update
+        right)
+    :param builder_class: a builder replacing Sphinx's ``dummy`` in this
+        application only
+    :param prepare: called with the application before it builds
+    :return: a context giving the finished build
+    :raise BuildError: when the project cannot be built
+    """
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     from sphinxcontrib_plan.cli.records import RecordingHandler, recording_app
 
-    confdir = _check_paths(args.sourcedir, args.confdir)
+    confdir = check_paths(args.sourcedir, args.confdir)
     confoverrides = overrides(args.define)
     status = sys.stderr if args.verbose else None
     handler = RecordingHandler()
-    with tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp:
-        try:
-            # the same isolation sphinx-build uses: docutils registries are global
-            with patch_docutils(confdir), docutils_namespace():
-                # the text of the warnings is not needed: the records are
-                app = recording_app(
-                    handler, srcdir=args.sourcedir, confdir=confdir, outdir=Path(tmp, "out"),
-                    doctreedir=Path(tmp, "doctrees"), buildername="dummy",
-                    confoverrides=confoverrides, status=status, warning=io.StringIO(),
-                    freshenv=True, parallel=args.jobs, verbosity=max(0, args.verbose - 1))
-                app.build(force_all=True)
-                yield BuildResult(app, handler.warnings())
-        except BuildError:
-            raise
-        except SphinxError as err:
-            raise BuildError(f"{err.category}: {_conf_error(err)}") from None
-        except (Exception, SystemExit) as err:  # an extension's bug must not print a traceback
-            message = " ".join(str(err).split()) or "no message"
-            raise BuildError(f"the build failed: {type(err).__name__}: {message}") from None
-        finally:
-            handler.detach()
+    try:
+        # the same isolation sphinx-build uses: docutils registries are global
+        with patch_docutils(confdir), docutils_namespace():
+            # the text of the warnings is not needed: the records are
+            app = recording_app(
+                handler, srcdir=args.sourcedir, confdir=confdir, outdir=workdir / "out",
+                doctreedir=workdir / "doctrees", buildername="dummy",
+                confoverrides=confoverrides, status=status, warning=io.StringIO(),
+                freshenv=freshenv, parallel=args.jobs, verbosity=max(0, args.verbose - 1),
+                builder_class=builder_class)
+            if prepare is not None:
+                prepare(app)
+            app.build(force_all=freshenv)
+            yield BuildResult(app, handler.warnings(), handler.records)
+    except BuildError:
+        raise
+    except SphinxError as err:
+        raise BuildError(f"{err.category}: {_conf_error(err)}") from None
+    except (Exception, SystemExit) as err:  # an extension's bug must not print a traceback
+        message = " ".join(str(err).split()) or "no message"
+        raise BuildError(f"the build failed: {type(err).__name__}: {message}") from None
+    finally:
+        handler.detach()

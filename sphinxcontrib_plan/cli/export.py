@@ -19,6 +19,8 @@ plan.json (--format json), the OpenAPI 3.1 document of its endpoints
 endpoints (--format asyncapi) to FILE, or to standard output. The data is the same as
 the files a normal build writes to its output directory, except that objects
 have no URL (they have pages only in HTML builds). Plan warnings go to stderr.
+Unlike check, export builds a fresh environment in a temporary directory every
+time: it keeps nothing between runs.
 
 exit status: 0 written, 1 invalid output (--validate), 2 usage or build error."""
 EPILOG = """\

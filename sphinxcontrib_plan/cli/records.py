@@ -13,9 +13,12 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sphinx.application import Sphinx
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
 from sphinx.util.logging import OnceFilter, WarningStreamHandler, WarningSuppressor
 
 
@@ -66,9 +69,10 @@ class BuildWarning:
         """The code, or ``untyped`` for a warning Sphinx gave no type."""
         return self.code or "untyped"
 
-    def sort_key(self) -> tuple[str, int, str]:
-        """Document, line, message: an order independent of parallel reading."""
-        return self.path or "", self.line or 0, self.message
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """Document, line, message, code, level: an order independent of parallel
+        reading, and of whether a warning was emitted or replayed by a cached check."""
+        return self.path or "", self.line or 0, self.message, self.code or "", self.level
 
     def format(self) -> str:
         """``file:line: message [code]``, the form editors and CI annotate."""
@@ -128,7 +132,8 @@ class RecordingHandler(WarningStreamHandler):
         return sorted(map(BuildWarning.from_record, self.records), key=BuildWarning.sort_key)
 
 
-def recording_app(handler: RecordingHandler, **kwargs: Any) -> Sphinx:
+def recording_app(handler: RecordingHandler, *, builder_class: type[Builder] | None = None,
+                  **kwargs: Any) -> Sphinx:
     """A Sphinx application whose warnings *handler* records from its first extension on.
 
     Sphinx sets up its logging handlers when the application is made; the
@@ -136,6 +141,8 @@ def recording_app(handler: RecordingHandler, **kwargs: Any) -> Sphinx:
     warnings of the configuration and of the extensions are recorded too.
 
     :param handler: the handler
+    :param builder_class: a builder to register (over one of the same name)
+        in this application only, before Sphinx chooses its builder
     :param kwargs: the arguments of :class:`~sphinx.application.Sphinx`
     :return: the application
     """
@@ -143,5 +150,10 @@ def recording_app(handler: RecordingHandler, **kwargs: Any) -> Sphinx:
         def setup_extension(self, extname: str) -> None:
             handler.attach(self)
             super().setup_extension(extname)
+
+        def preload_builder(self, name: str) -> None:
+            if builder_class is not None:
+                self.registry.add_builder(builder_class, override=True)
+            super().preload_builder(name)
 
     return RecordingSphinx(**kwargs)
