@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.export.json import plan_document
+from sphinxcontrib_plan.export.jsontext import Unsupported, write_json_text
 from sphinxcontrib_plan.render.assets import replace_file
 
 #: the file in the doctree directory recording each export's input digest and file state
@@ -50,13 +51,18 @@ def write_json(path: Path, data: Any) -> bool:
     :return: whether *path* was written
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    # the same encoder and options as dumps(), so the bytes are the same
-    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            for chunk in encoder.iterencode(data):
-                stream.write(chunk)
+            try:
+                write_json_text(data, stream.write)
+            except Unsupported:
+                # the standard library's encoder (the same text, slower) says what is wrong
+                stream.seek(0)
+                stream.truncate()
+                encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+                for chunk in encoder.iterencode(data):
+                    stream.write(chunk)
             stream.write("\n")
         if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
             Path(tmp).unlink()
