@@ -20,8 +20,6 @@ from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.external import DEPENDENCY, SOURCE_WORDS, parse_source_option
 from sphinxcontrib_plan.model.names import did_you_mean
-from sphinxcontrib_plan.query.filter import FilterError, parse_filter
-from sphinxcontrib_plan.query.sort import SortError, parse_sort
 from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
@@ -135,6 +133,10 @@ class CollectorDirective(SphinxDirective):
             otype = registry[main]
             names = set(otype.option_names) | {d.name for d in derived_for(otype)}
             words = {c for f in otype.all_fields for c in f.choices}
+        # the query readers are imported by the first collector that has a query
+        from sphinxcontrib_plan.query.filter import FilterError, parse_filter
+        from sphinxcontrib_plan.query.sort import SortError, parse_sort
+
         text = (self.options.get("filter") or "").strip()
         if text:
             try:

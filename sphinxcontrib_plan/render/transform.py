@@ -11,7 +11,6 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.render.assets import has_plan_content
-from sphinxcontrib_plan.render.collectors import Context
 from sphinxcontrib_plan.render.nodes import note, plan_collector
 
 if TYPE_CHECKING:
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from sphinxcontrib_plan.domain import PlanDomain
+    from sphinxcontrib_plan.render.collectors import Context
 
     Renderer = Callable[[Context], list[nodes.Node]]
 
@@ -71,6 +71,8 @@ class CollectorTransform(SphinxPostTransform):
             return [note(f"This {node['kind']} is empty: {node['error']}.")]
         kind = COLLECTORS[node["kind"]]
         # only a collector showing other projects sees their objects
+        from sphinxcontrib_plan.render.collectors import Context  # only pages with collectors
+
         ctx = Context(
             index=domain.index if node.get("source", ["local"]) == ["local"] else domain.portfolio, registry=domain.registry, config=domain.config,
             docname=self.env.docname, kind=node["kind"],
