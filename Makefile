@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPHINXOPTS ?=
 
-.PHONY: example test docs bench pdf clean help test-matrix
+.PHONY: example test docs bench bench-commands pdf clean help test-matrix
 
 help:
 	@echo "make example  build example_project to HTML"
 	@echo "make test     run the whole test suite"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make bench    run the benchmark against plain Sphinx"
+	@echo "make bench-commands  time sphinx-plan check, import and diff on big inputs"
 	@echo "make pdf      build example_project as PDF (xelatex; ENGINE=pdflatex|lualatex)"
 	@echo "make test-matrix  run a fast subset on the oldest and newest supported versions"
 
@@ -40,6 +41,10 @@ docs: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# sphinx-plan check (a warm check against the no-change build), import and diff
+bench-commands: $(VENV)/.installed-test
+	$(BIN)/python -m bench --commands $(BENCH_ARGS)
 
 # the example project's conf.py chooses xelatex; ENGINE=pdflatex or lualatex overrides it
 ENGINE ?= xelatex

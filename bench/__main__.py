@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", dest="checking", action="store_true",
                         help="time a cold and warm 'sphinx-plan check' against the no-change "
                              "HTML rebuild instead (see bench/checking.py; default 250x20)")
+    parser.add_argument("--diff", dest="diffing", action="store_true",
+                        help="time 'sphinx-plan diff' of two generated plan.json files instead "
+                             "(see bench/diff.py; 10,000 objects, --quick 1,000)")
+    parser.add_argument("--commands", action="store_true",
+                        help="the three command modes one after the other: --check, --import, "
+                             "--diff (each with its defaults, or --quick)")
     return parser
 
 
@@ -116,6 +122,17 @@ def main(argv: list[str] | None = None) -> int:
         from bench.profile import main as profile_main
 
         return profile_main(["--docs", str(args.docs or 250), "--objects", str(args.objects)])
+    if args.commands:
+        statuses = []
+        for mode in ("--check", "--import", "--diff"):
+            print(f"\n== python -m bench {mode}{' --quick' * args.quick} ==", flush=True)
+            statuses.append(main([mode, *(["--quick"] if args.quick else [])]))
+        return max(statuses)
+    if args.diffing:
+        from bench.diff import main as diff_main
+
+        return diff_main(["--objects", "1000" if args.quick else "10000",
+                          "--runs", "1" if args.quick else str(args.runs)])
     if args.importing:
         from bench.importing import main as import_main
 
