@@ -177,6 +177,8 @@ def _short(key: str, limit: int = 32) -> str:
 
 def _plain_grid(table: nodes.table) -> bool:
     """Whether *table* has one header row and no spanning cell (anything else stays static)."""
+    if "plan_grid" in table:
+        return table["plan_grid"]  # made by render.nodes.table, which knows
     heads = list(table.findall(nodes.thead))
     if len(heads) != 1 or len(heads[0].children) != 1:
         return False

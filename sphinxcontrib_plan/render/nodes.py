@@ -158,8 +158,10 @@ def table(
     head += _row(headers)
     body = nodes.tbody()
     group += body
+    grid = True
     for i, cells in enumerate(rows):
         row = _row(cells)
+        grid = grid and not any(e.get("morerows") or e.get("morecols") for e in row.children)
         if row_classes:
             row["classes"].extend(row_classes[i])
         if records is not None and records[i] is not None:
@@ -168,6 +170,8 @@ def table(
     if not rows:
         # an empty tbody is invalid in several writers (LaTeX among them)
         body += _row(["—"] + [""] * (len(headers) - 1))
+    # one header row, no spanning cell: what sorting in the browser needs, known here
+    tbl["plan_grid"] = grid
     return tbl
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -14,7 +16,7 @@ from sphinxcontrib_plan.render.assets import has_plan_content
 from sphinxcontrib_plan.render.nodes import note, plan_collector
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from sphinx.application import Sphinx
 
@@ -22,6 +24,25 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
     Renderer = Callable[[Context], list[nodes.Node]]
+
+
+@contextmanager
+def _kept_allocations() -> Iterator[None]:
+    """Hold the cyclic garbage collector back while a collector is rendered.
+
+    Everything a collector allocates stays reachable (it becomes the page),
+    so a collection started meanwhile finds nothing to free; yet a register
+    of thousands of rows allocates enough to start several full collections
+    of the whole heap (0.6 s of the 1.1 s a 5,000-object register page
+    took). Collection resumes afterwards, as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @cache
@@ -57,8 +78,9 @@ class CollectorTransform(SphinxPostTransform):
                     slot += nodes.Text(renamed[slot["plan_order"]])
         if not has_plan_content(self.env, self.env.docname, "collectors"):
             return
-        for node in list(self.document.findall(plan_collector)):
-            node.replace_self(self.render(domain, node))
+        with _kept_allocations():
+            for node in list(self.document.findall(plan_collector)):
+                node.replace_self(self.render(domain, node))
 
     def render(self, domain: PlanDomain, node: plan_collector) -> list[nodes.Node]:
         """The nodes of one collector.
@@ -84,11 +106,13 @@ class CollectorTransform(SphinxPostTransform):
         )
         container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
         container.extend(renderer(kind.renderer)(ctx))
-        for tbl in container.findall(lambda n: isinstance(n, (nodes.table, nodes.figure))):
-            # writers number captioned tables and figures and need an id to do so
-            if not tbl["ids"] and any(isinstance(c, (nodes.title, nodes.caption))
-                                      for c in tbl.children):
-                self.document.set_id(tbl)
+        # writers number captioned tables and figures and need an id to do so
+        # (two walks by class take docutils' fast path; a register holds 90,000 nodes)
+        for kind in (nodes.table, nodes.figure):
+            for tbl in container.findall(kind):
+                if not tbl["ids"] and any(isinstance(c, (nodes.title, nodes.caption))
+                                          for c in tbl.children):
+                    self.document.set_id(tbl)
         return [container]
 
 
