@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from bench import report
+from bench.build import byte_compile
 from bench.runner import SizeResult, measure
 
 #: where corpora, builds and results go (gitignored)
@@ -74,26 +75,6 @@ def _sizes(args: argparse.Namespace) -> list[tuple[int, int, int, bool]]:
         return sizes
     return ([(d, k, args.runs, False) for d, k in args.sizes]
             + [(d, k, args.runs_large or args.runs, True) for d, k in args.full_sizes])
-
-
-def byte_compile() -> int:
-    """Byte-compile the package under test, as installing it does.
-
-    ``pip install`` writes every module's ``.pyc``; an editable checkout run
-    with ``PYTHONDONTWRITEBYTECODE`` (set on some machines) never gets them, and
-    each build would then compile the extension's ~90 modules from source
-    (about 50 ms) while Sphinx and MyST-Parser load compiled. The comparison
-    with plain Sphinx is of installed packages on both sides.
-
-    :return: the number of modules of the package
-    """
-    import compileall
-
-    import sphinxcontrib_plan
-
-    package = Path(sphinxcontrib_plan.__file__).parent
-    compileall.compile_dir(package, quiet=1)
-    return sum(1 for _ in package.rglob("*.py"))
 
 
 def _meta() -> dict[str, str]:

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", type=Path, metavar="PROF",
                         help="only print the report of an existing profile file")
     args = parser.parse_args(argv)
-    from bench.__main__ import byte_compile
+    from bench.build import byte_compile
 
     byte_compile()  # as installed: the profile must not show the package being compiled
     report(args.report_only or profile_build(args.docs, args.objects, rebuild=args.rebuild),
