@@ -217,17 +217,17 @@ class PlanDomain(Domain):
         """Whether any document holds plan content."""
         return bool(self.data["digests"])
 
-    def holds(self, docname: str | None, kind: str) -> bool:
+    def holds(self, docname: str | None, *kinds: str) -> bool:
         """Whether the tree of *docname* (of any document when ``None``) holds
-        nodes of *kind*, so that a write-time transform must walk it.
+        nodes of any of *kinds*, so that a write-time transform must walk it.
 
         :param docname: the document, or ``None`` for the whole project
-        :param kind: one of :data:`HOLDS`
+        :param kinds: some of :data:`HOLDS`
         :return: ``True`` when it does
         """
-        if docname is None:
-            return any(kind in kinds for kinds in self.data["holds"].values())
-        return kind in self.data["holds"].get(docname, ())
+        held = (self.data["holds"].values() if docname is None
+                else [self.data["holds"].get(docname, ())])
+        return any(kind in doc_kinds for doc_kinds in held for kind in kinds)
 
     def fingerprint(self) -> str:
         """One digest of everything every document declares (not their warnings).

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pathlib import Path
-
-from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_build
+from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, check_paths, dummy_build
 
 if TYPE_CHECKING:
     import argparse
@@ -108,11 +107,7 @@ def run(args: argparse.Namespace) -> int:
     :return: the exit status
     """
     try:
-        if args.no_cache:
-            with dummy_build(args) as result:
-                documents, warnings = len(result.app.env.found_docs), result.warnings
-        else:
-            documents, warnings = _cached(args)
+        documents, warnings = _fresh(args) if args.no_cache else _cached(args)
     except BuildError as err:
         print(f"sphinx-plan check: error: {err}", file=sys.stderr)
         return 2
@@ -131,13 +126,22 @@ def _note(args: argparse.Namespace, message: str) -> None:
         print(f"sphinx-plan check: {message}", file=sys.stderr)
 
 
+def _fresh(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
+    """Check in a temporary directory, keeping nothing.
+
+    :return: the number of documents and the warnings, sorted
+    :raise BuildError: when the project cannot be built
+    """
+    with dummy_build(args) as result:
+        return len(result.app.env.found_docs), result.warnings
+
+
 def _cached(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
     """Check with the environment kept in the cache directory.
 
     :return: the number of documents and the warnings, sorted
     :raise BuildError: when the project cannot be built
     """
-    from sphinxcontrib_plan.cli.build import check_paths
     from sphinxcontrib_plan.cli.check_cache import CacheUnavailable, default_dir, locked
 
     confdir = check_paths(args.sourcedir, args.confdir)
@@ -150,8 +154,7 @@ def _cached(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
             return _check_in(cache, args)
     except CacheUnavailable as err:
         _note(args, f"{err}: building in a temporary directory")
-    with dummy_build(args) as result:
-        return len(result.app.env.found_docs), result.warnings
+    return _fresh(args)
 
 
 def _check_in(cache: Cache, args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:

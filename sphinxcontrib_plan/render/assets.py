@@ -99,20 +99,20 @@ def warn_shipped(app: Sphinx) -> None:
              location=f"{source}:1")
 
 
-def has_plan_content(env: BuildEnvironment, docname: str, holding: str | None = None) -> bool:
+def has_plan_content(env: BuildEnvironment, docname: str, *holding: str) -> bool:
     """Whether the tree written for *docname* may hold plan content.
 
     :param env: the environment
     :param docname: the document (or the root of an assembled tree)
-    :param holding: only content of this kind (one of :data:`~sphinxcontrib_plan.domain.HOLDS`)
-    :return: ``False`` only when there is certainly nothing of the extension's (of that kind)
+    :param holding: only content of these kinds (some of :data:`~sphinxcontrib_plan.domain.HOLDS`)
+    :return: ``False`` only when there is certainly nothing of the extension's (of those kinds)
     """
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
     # Sphinx 8.1+ keeps the builder's class on the environment; 7.4 has env.app
     builder = getattr(env, "_builder_cls", None) or env.app.builder
     one = builder.name in PER_DOCUMENT
-    if holding is not None:
-        return domain.holds(docname if one else None, holding)
+    if holding:
+        return domain.holds(docname if one else None, *holding)
     return domain.has_content(docname) if one else domain.has_any_content()
 
 

@@ -27,9 +27,7 @@ class HtmlPolishTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Polish every plan table of the document."""
-        docname = self.env.docname
-        if not (has_plan_content(self.env, docname, "collectors")
-                or has_plan_content(self.env, docname, "tables")):
+        if not has_plan_content(self.env, self.env.docname, "collectors", "tables"):
             return
         for table in list(self.document.findall(nodes.table)):
             if "plan-table" not in table["classes"]:

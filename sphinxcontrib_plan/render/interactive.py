@@ -136,7 +136,9 @@ class InteractiveTablesTransform(SphinxPostTransform):
                 continue
             for table in list(collector.findall(nodes.table)):
                 declared = table_mode(table)
-                if declared is not None and _plain_grid(table):
+                # render.nodes.table, which makes every collector table, knows whether
+                # it is a plain grid: one header row and no spanning cell
+                if declared is not None and table.get("plan_grid", False):
                     self.prepare(domain, table, *declared, keys)
 
     def prepare(self, domain: PlanDomain, table: nodes.table, klass: str, mode: TableMode,
@@ -173,16 +175,6 @@ def _short(key: str, limit: int = 32) -> str:
         return key
     cut = key[:limit + 1].rsplit("-", 1)[0]
     return cut or key[:limit]
-
-
-def _plain_grid(table: nodes.table) -> bool:
-    """Whether *table* has one header row and no spanning cell (anything else stays static)."""
-    if "plan_grid" in table:
-        return table["plan_grid"]  # made by render.nodes.table, which knows
-    heads = list(table.findall(nodes.thead))
-    if len(heads) != 1 or len(heads[0].children) != 1:
-        return False
-    return not any(e.get("morerows") or e.get("morecols") for e in table.findall(nodes.entry))
 
 
 def add_sort_values(domain: PlanDomain, table: nodes.table) -> None:

@@ -194,9 +194,7 @@ class FoldTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Upgrade the containers of the document, innermost first."""
-        docname = self.env.docname
-        if not (has_plan_content(self.env, docname, "folds")
-                or has_plan_content(self.env, docname, "collectors")):
+        if not has_plan_content(self.env, self.env.docname, "folds", "collectors"):
             return
         boxes = [b for b in self.document.findall(nodes.container)
                  if "plan-schema-nested" in b["classes"]]
