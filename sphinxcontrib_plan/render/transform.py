@@ -105,16 +105,18 @@ class CollectorTransform(SphinxPostTransform):
         if node.get("error"):
             return [note(f"This {node['kind']} is empty: {node['error']}.")]
         kind = COLLECTORS[node["kind"]]
-        # only a collector showing other projects sees their objects
         from sphinxcontrib_plan.render.collectors import Context  # only pages with collectors
 
+        source = node.get("source", ["local"])
         ctx = Context(
-            index=domain.index if node.get("source", ["local"]) == ["local"] else domain.portfolio, registry=domain.registry, config=domain.config,
+            # only a collector showing other projects sees their objects
+            index=domain.index if source == ["local"] else domain.portfolio,
+            registry=domain.registry, config=domain.config,
             docname=self.env.docname, kind=node["kind"],
             main=node["main"], plans=node["plans"], filter=node["filter"], sort=node["sort"],
             columns=node["columns"], caption=node["caption"], sphinx_config=self.config,
             defaults=kind.default_columns(domain.registry, node["main"]),
-            source=frozenset(node.get("source", ["local"])),
+            source=frozenset(source),
             options={name: node[name] for name in kind.options if name in node},
         )
         container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
