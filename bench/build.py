@@ -32,7 +32,8 @@ class Build:
     stderr: str
 
 
-def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1) -> Build:
+def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1,
+                 define: dict[str, str] | None = None) -> Build:
     """Run ``python -m sphinx -b html -q`` in a subprocess of the venv's interpreter.
 
     Peak memory comes from ``os.wait4`` on that very process: its rusage
@@ -43,6 +44,7 @@ def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1) -> B
     :param outdir: the HTML output (doctrees in ``outdir/.doctrees``)
     :param fresh: a full build: ``-E`` into a removed output directory
     :param jobs: ``-j`` value
+    :param define: configuration values to override (``-D name=value``)
     :return: the measurements
     """
     if fresh and outdir.exists():
@@ -52,6 +54,8 @@ def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1) -> B
         cmd.append("-E")
     if jobs > 1:
         cmd += ["-j", str(jobs)]
+    for name, value in (define or {}).items():
+        cmd += ["-D", f"{name}={value}"]
     cmd += [str(srcdir), str(outdir)]
     log = outdir.parent / f".{outdir.name}.stderr"
     log.parent.mkdir(parents=True, exist_ok=True)

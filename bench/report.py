@@ -40,23 +40,35 @@ def med(result: SizeResult, flavour: str, metric: str) -> float:
     return median(result.samples[flavour][metric])
 
 
-def ratio(result: SizeResult, metric: str) -> float:
+def ratio(result: SizeResult, metric: str, plain_metric: str | None = None) -> float:
     """plan / plain: the median of the ratios of each run's pair (the flavours
     alternate, so a pair was measured under the same load).
 
     :param result: the samples
     :param metric: the metric
+    :param plain_metric: plain's metric to compare with, when it is not *metric*
     :return: the ratio
     """
     pairs = [p / q for p, q in zip(result.samples["plan"][metric],
-                                   result.samples["plain"][metric]) if q]
+                                   result.samples["plain"][plain_metric or metric]) if q]
     return median(pairs) if pairs else float("inf")
 
 
-def speedup(result: SizeResult, flavour: str) -> float:
+def speedup(result: SizeResult, flavour: str, parallel: str = "full_j2") -> float:
     """Serial over ``-j 2`` wall time of one flavour, median of the runs."""
     return median(s / p for s, p in zip(result.samples[flavour]["full"],
-                                        result.samples[flavour]["full_j2"]) if p)
+                                        result.samples[flavour][parallel]) if p)
+
+
+#: plan's -j 2 build with ``plan_parallel_freeze = False`` (its workers as Sphinx
+#: starts them), against plain's -j 2 build: the extension's own cost in parallel
+UNFROZEN = (("full_j2_nofreeze", "full_j2", "-j 2, workers not frozen", "s"),
+            ("memory_j2_nofreeze", "memory_j2", "  peak memory of it", "MiB"))
+
+
+def unfrozen(result: SizeResult) -> bool:
+    """Whether this size measured the -j 2 build with the workers not frozen."""
+    return "full_j2_nofreeze" in result.samples.get("plan", {})
 
 
 def metrics(result: SizeResult) -> list[tuple[str, str, str]]:
@@ -80,6 +92,15 @@ def table(result: SizeResult) -> str:
                      f"{ratio(result, metric):11.3f}")
     if not result.full_only:
         lines.append(f"{'-j 2 speed-up over serial (×)':38} {speedup(result, 'plan'):10.2f} "
+                     f"{speedup(result, 'plain'):10.2f}")
+    if unfrozen(result):
+        lines.append("plan with plan_parallel_freeze = False, against plain's -j 2 build:")
+        for metric, theirs, label, unit in UNFROZEN:
+            plan, plain = med(result, "plan", metric), med(result, "plain", theirs)
+            lines.append(f"{label + ' (' + unit + ')':38} {plan:10.2f} {plain:10.2f} "
+                         f"{ratio(result, metric, theirs):11.3f}")
+        lines.append(f"{'  -j 2 speed-up over serial (×)':38} "
+                     f"{speedup(result, 'plan', 'full_j2_nofreeze'):10.2f} "
                      f"{speedup(result, 'plain'):10.2f}")
     loads = [v for f in ("plan", "plain") for k, vs in result.samples[f].items()
              if k.endswith("_load") for v in vs]
@@ -125,6 +146,19 @@ def targets(result: SizeResult) -> list[tuple[str, bool, str]]:
               lambda m=m: under(m, 1.1))
              for m in MEMORY if m in result.samples.get("plan", {})]
     rows.append(("environment.pickle ≤ 1.3 × plain", lambda: under("pickle", 1.3)))
+    if unfrozen(result):
+        # the same two targets without the worker freeze, which speeds up a project
+        # without plan content as much: what the extension's own work costs
+        rows += [
+            ("-j 2, workers not frozen: plan's speed-up over serial ≥ plain's",
+             lambda: (speedup(result, "plan", "full_j2_nofreeze") >= speedup(result, "plain"),
+                      f"{speedup(result, 'plan', 'full_j2_nofreeze'):.2f}× vs "
+                      f"{speedup(result, 'plain'):.2f}×")),
+            ("-j 2, workers not frozen: peak memory ≤ 1.1 × plain's -j 2",
+             lambda: (ratio(result, "memory_j2_nofreeze", "memory_j2") <= 1.1,
+                      f"ratio {ratio(result, 'memory_j2_nofreeze', 'memory_j2'):.3f} "
+                      "(limit 1.1)")),
+        ]
     return [(name, *fn()) for name, fn in rows]
 
 

@@ -192,3 +192,12 @@ def _rebuilds(result: SizeResult, corpus: Any, run: int, src: dict[str, Path],
         result.add(f, "memory_j2", b.maxrss_kib / 1024)
         log(f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
             f"load {b.load:.1f}")
+    # the extension's own cost under -j 2: its workers as Sphinx starts them, not frozen
+    # (sphinxcontrib_plan/workers.py), compared below with plain's -j 2 build
+    b = sphinx_build(src["plan"], root / "plan" / "_build_j2_nofreeze", fresh=True, jobs=2,
+                     define={"plan_parallel_freeze": "0"})
+    _check_build(result, f"-j 2 full build, workers not frozen (run {run})", "plan", b)
+    result.add_build("plan", "full_j2_nofreeze", b)
+    result.add("plan", "memory_j2_nofreeze", b.maxrss_kib / 1024)
+    log(f"  run {run} plan  -j 2, plan_parallel_freeze = False  {b.seconds:7.1f} s  "
+        f"cpu {b.cpu_seconds:6.1f} s  {b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}")

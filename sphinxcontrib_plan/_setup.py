@@ -297,6 +297,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.render.json_schema import setup_schema_render
     from sphinxcontrib_plan.render.latex import setup_latex
     from sphinxcontrib_plan.render.transform import setup_transforms
+    from sphinxcontrib_plan.workers import setup_workers
 
     setup_config(app)
     setup_domain(app)
@@ -324,6 +325,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.connect("missing-reference", _missing_reference, priority=900)
     setup_export(app)
     setup_assets(app)
+    setup_workers(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

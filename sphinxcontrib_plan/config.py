@@ -125,6 +125,13 @@ class PlanConfig:
         "validator": _check_interactive, "rebuild": "html",
         "types": "bool | list of collector names",
         "py_types": (bool, list, tuple)})
+    parallel_freeze: bool = field(default=True, metadata={
+        "help": "In a ``-j N`` build, each worker process Sphinx forks freezes the objects "
+                "it inherits from the main process (``gc.freeze()``), so that the garbage "
+                "collector never walks them again: the parallel build is faster and its "
+                "workers smaller. ``False`` leaves the workers as Sphinx starts them.",
+        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool",
+        "py_types": (bool,)})
     external: dict[str, Any] = field(default_factory=dict, metadata={
         "help": "Other projects whose plans collectors show (``:source:``) and roles link "
                 "to (``{plan:risk}`payments:RISK-7```): ``{name: location}`` or ``{name: "

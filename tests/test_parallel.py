@@ -51,3 +51,70 @@ def test_parallel_equals_serial(make_app, rootdir, tmp_path, builder):
     duplicate = [w for w in results[2][2] if "[plan.duplicate]" in w]
     assert len(duplicate) == 1 and "SRC/extra9.md:" in duplicate[0] and "extra3.md:" in duplicate[0]
     assert "Extra risk 11" in results[1][0]["registers" if builder == "html" else "tex"]
+
+
+#: conf.py lines recording, in every process other than the main one, how many
+#: objects the garbage collector holds frozen when a worker reads a document
+#: (source-read) and writes a page (html-page-context)
+_RECORDER = '''
+import gc as _gc, os as _os
+_MAIN = _os.getpid()
+def _note(phase):
+    def handler(app, *args):
+        if _os.getpid() != _MAIN:
+            with open(_os.path.join(app.outdir, "..", f"worker-{phase}-{_os.getpid()}"), "w") as f:
+                f.write(str(_gc.get_freeze_count()))
+    return handler
+def setup(app):
+    app.connect("source-read", _note("read"))
+    app.connect("html-page-context", _note("write"))
+'''
+
+
+def _workers(out: Path) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {"read": [], "write": []}
+    for path in out.parent.glob("worker-*"):
+        found[path.name.split("-")[1]].append(int(path.read_text()))
+    return found
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_workers_freeze_what_they_inherit(make_app, rootdir, tmp_path, freeze):
+    src = _project(rootdir / "test-basic", tmp_path / "src")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(_RECORDER)
+    overrides = {} if freeze else {"plan_parallel_freeze": False}
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out", parallel=2,
+                   confoverrides=overrides)
+    app.build()
+    # the project's one warning (the twin id), nothing about workers
+    assert [w for w in plan_warnings(app) if "[plan.duplicate]" not in w] == []
+    workers = _workers(Path(app.outdir))
+    # Sphinx really forked readers and writers
+    assert workers["read"] and workers["write"]
+    for counts in workers.values():
+        if freeze:
+            # each worker froze the main process's objects: thousands of them
+            assert all(count > 1000 for count in counts), counts
+        else:
+            assert counts == [0] * len(counts)
+    # the main process is never frozen, and a later fork of it is not either
+    import gc
+    import os
+
+    from sphinxcontrib_plan import workers
+    assert gc.get_freeze_count() == 0 and id(app) not in workers._BUILDS
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if gc.get_freeze_count() == 0 else 1)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+def test_serial_build_freezes_nothing(make_app, rootdir, tmp_path):
+    src = _project(rootdir / "test-basic", tmp_path / "src")
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    app.build()
+    import gc
+
+    from sphinxcontrib_plan import workers
+    assert gc.get_freeze_count() == 0 and id(app) not in workers._BUILDS
