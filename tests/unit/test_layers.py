@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("render", ("render",)),
     ("parse, import and export", ("directives", "importers", "export", "diff", "fetch")),
     ("cli", ("cli",)),
-    ("setup", ("_setup", "__init__", "__main__")),
+    ("setup", ("_setup", "workers", "__init__", "__main__")),
 ]
 
 
