@@ -5,6 +5,7 @@ What the browser does with them is tested in ``test_browser.py``.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -33,15 +34,26 @@ def box(html: str, key: str) -> str:
     return html[start:html.index("</table>", start)]
 
 
-def column(table: str, index: int) -> list[str]:
+SCRIPT = '<script type="application/json" class="plan-sort-values">'
+
+
+def sort_values(html: str, key: str) -> list[list[str | None] | None] | None:
+    """The sort values of one table's body rows, from the script element after it."""
+    start = html.index(f'id="plan-view-{key}"')
+    # the table's scroll box closes, then the script follows, inside the view's container
+    after = html[html.index("</table>", start):]
+    found = re.match(r"</table>\n</div>\n" + re.escape(SCRIPT) + r"(.*?)</script></div>", after)
+    return None if found is None else json.loads(found.group(1))
+
+
+def column(html: str, key: str, index: int) -> list[str]:
     """The sort values (or ``""``) of one column of a table's body rows."""
-    body = table[table.index("<tbody>"):]
-    values = []
-    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
-        cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[index]
-        found = re.search(r'<data class="plan-sort" value="([^"]*)"></data>', cell)
-        values.append(found.group(1) if found else "")
-    return values
+    rows = sort_values(html, key) or []
+    body = box(html, key)
+    count = len(re.findall(r"<tr[^>]*>", body[body.index("<tbody>"):]))
+    assert len(rows) == count, (rows, count)
+    return [(row[index] if row and index < len(row) and row[index] is not None else "")
+            for row in rows]
 
 
 @pytest.mark.sphinx("html", testroot="interactive")
@@ -77,22 +89,61 @@ def test_sort_values_come_from_the_records(app) -> None:
     # columns: id, title, impact, severity, owner, status, review; rows by -severity, id
     assert re.findall(r'title="Risk: [^"]+"><span class="plan-xref">(RISK-\d+)', register) \
         == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
-    assert column(register, 0) == ["", "", "", ""]  # ids sort by their text, naturally
-    assert column(register, 2) == ["3", "2", "3", "1"]  # impact ranks: low=1 … high=3
-    assert column(register, 3) == ["9", "6", "3", "1"]  # severity scores
-    assert column(register, 4) == ["", "", "", ""]  # free text
-    assert column(register, 5) == ["1", "2", "4", "1"]  # open, mitigating, closed, open
-    assert column(register, 6) == ["2024-03-01", "", "2025-01-15", "2024-11-02"]
-    # the value sits inside the cell's paragraph: the cell renders as before
-    assert '<td><p><data class="plan-sort" value="3"></data><span class="plan-badge ' \
-           'plan-impact plan-impact-high">High</span></p></td>' in register
+    assert column(html, "risk-register", 0) == ["", "", "", ""]  # ids: by their text, naturally
+    assert column(html, "risk-register", 2) == ["3", "2", "3", "1"]  # impact: low=1 … high=3
+    assert column(html, "risk-register", 3) == ["9", "6", "3", "1"]  # severity scores
+    assert column(html, "risk-register", 4) == ["", "", "", ""]  # free text
+    assert column(html, "risk-register", 5) == ["1", "2", "4", "1"]  # open, mitigating, closed
+    assert column(html, "risk-register", 6) == ["2024-03-01", "", "2025-01-15", "2024-11-02"]
+    # one compact list per row, trailing cells without a value left out
+    assert sort_values(html, "risk-register") == [
+        [None, None, "3", "9", None, "1", "2024-03-01"], [None, None, "2", "6", None, "2"],
+        [None, None, "3", "3", None, "4", "2025-01-15"], [None, None, "1", "1", None, "1",
+                                                         "2024-11-02"]]
+    # the cells render as they would without the script
+    assert '<td><p><span class="plan-badge plan-impact plan-impact-high">High</span></p></td>' \
+        in register
+    assert "<data" not in html
     # the API index: methods by their conventional order, the path cell of a group's
     # following rows left empty for the script to repeat
     api = box(html, "api-index")
-    assert column(api, 1) == ["1", "1", "2", "5"]
+    assert column(html, "api-index", 1) == ["1", "1", "2", "5"]
     assert "<td><p></p></td>" in api
     # a filter-only matrix gets no sort values
-    assert "plan-sort" not in box(html, "roles-permissions")
+    assert sort_values(html, "roles-permissions") is None
+    # the stack's columns are all text: no script either
+    assert sort_values(html, "technology-stack") is None
+    assert html.count(SCRIPT) == 3
+
+
+def test_sort_values_escape_markup() -> None:
+    from docutils import nodes
+
+    from sphinxcontrib_plan.render import interactive
+
+    class Domain:
+        """The two lookups add_sort_values makes, for one row of a made-up record."""
+
+        class portfolio:  # noqa: N801 (stands in for the index)
+            by_id = {"X-1": type("R", (), {"type": "risk"})()}
+
+            @staticmethod
+            def view(record):
+                return {"review": "</script><b>&"}
+
+        registry = {"risk": type("T", (), {"field": staticmethod(lambda name: type(
+            "F", (), {"kind": interactive.Kind.DATE})())})()}
+
+    table = nodes.table(plan_columns=["review"])
+    body = nodes.tbody()
+    body += nodes.row(plan_record="X-1")
+    body[0] += nodes.entry()
+    table += body
+    raw = interactive.add_sort_values(Domain(), table)
+    html = raw.astext()
+    assert html.count("</script>") == 1 and html.endswith("</script>")
+    assert "<b>" not in html and "&" not in html.removeprefix(SCRIPT).removesuffix("</script>")
+    assert json.loads(html.removeprefix(SCRIPT).removesuffix("</script>")) == [["</script><b>&"]]
 
 
 @pytest.mark.sphinx("html", testroot="interactive")

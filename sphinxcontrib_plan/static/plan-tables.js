@@ -5,10 +5,12 @@
  * Each such container has the id plan-view-<key>; its view is kept in the
  * URL's query as <key>.sort=<column> (a leading "-" for descending) and
  * <key>.filter=<text>, so a shared link opens the same view and several
- * tables on a page keep their own state. Sorting reads a cell's
- * <data class="plan-sort" value> (enum ranks, numbers, dates, set by the
- * build) or else its text, in natural order (RISK-2 before RISK-10); empty
- * cells come last either way. No framework, no network.
+ * tables on a page keep their own state. Sorting reads a cell's typed value
+ * (enum ranks, numbers, dates, set by the build in the container's
+ * <script type="application/json" class="plan-sort-values">: per body row, a
+ * list of values, null where the cell's text counts) or else its text, in
+ * natural order (RISK-2 before RISK-10); empty cells come last either way.
+ * No framework, no network.
  */
 (function () {
   "use strict";
@@ -27,10 +29,23 @@
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "column";
   }
 
-  function cellValue(cell) {
-    if (!cell) return "";
-    var data = cell.querySelector("data.plan-sort");
-    return clean(data ? data.value : cell.textContent);
+  /* the build's typed sort values of a table: per body row, a list (or null) */
+  function sortValues(box) {
+    var script = box.querySelector("script.plan-sort-values");
+    if (!script) return [];
+    try {
+      var rows = JSON.parse(script.textContent);
+      return Array.isArray(rows) ? rows : [];
+    } catch (error) {
+      return [];  // unreadable: every cell sorts by its text
+    }
+  }
+
+  function cellValue(row, column) {
+    var value = row.values && row.values[column];
+    if (value !== null && value !== undefined) return clean(String(value));
+    var cell = row.tr.cells[column];
+    return cell ? clean(cell.textContent) : "";
   }
 
   function compareValues(a, b) {
@@ -51,6 +66,7 @@
     this.grouping = box.classList.contains("plan-grouped-lead") ? "lead"
       : box.classList.contains("plan-grouped-sections") ? "sections" : "";
     this.state = {column: -1, descending: false, filter: ""};
+    this.values = this.sortable ? sortValues(box) : [];
     this.readRows();
     this.buildControls();
   }
@@ -63,7 +79,8 @@
         sections.push(section);
         return;
       }
-      var row = {tr: tr, index: index, group: 0};
+      var values = this.values[index];
+      var row = {tr: tr, index: index, group: 0, values: Array.isArray(values) ? values : null};
       if (this.grouping === "lead") {
         var lead = tr.cells[0];
         if (clean(lead.textContent) || !group) {
@@ -193,7 +210,7 @@
 
   View.prototype.compare = function (a, b) {
     var column = this.state.column;
-    var x = cellValue(a.tr.cells[column]), y = cellValue(b.tr.cells[column]);
+    var x = cellValue(a, column), y = cellValue(b, column);
     if (!x || !y) {
       // empty cells last in either direction, then the document's order
       return (!x - !y) || a.index - b.index;
