@@ -19,8 +19,8 @@ that is small. The main process is not touched; a serial build is not
 touched. ``plan_parallel_freeze = False`` turns it off.
 
 Measured with ``make bench`` at 5,000 objects on 2 cores, the ``-j 2`` build
-takes 24.7 s instead of 32.7 s and its largest process 277 MiB instead of
-375 MiB. A project without plan content gains as much, so
+takes 23.9 s instead of 29.6 s and its largest process 261 MiB instead of
+366 MiB. A project without plan content gains as much, so
 ``docs/explanation/performance.md`` gives the plan-versus-plain ratios with
 and without the hook.
 """
