@@ -61,7 +61,8 @@ pdf: $(VENV)/.installed
 # Sphinx and MyST-Parser we declare) and the top (Python 3.13, the newest).
 # The main line is the .venv of `make test`.
 MATRIX_TESTS ?= tests/test_directives.py tests/test_domain.py tests/test_collectors.py \
-	tests/test_builders.py tests/test_warnings.py tests/test_myst_values.py tests/unit
+	tests/test_builders.py tests/test_warnings.py tests/test_myst_values.py tests/test_parallel.py \
+	tests/test_interactive.py tests/unit
 FLOOR_PYTHON ?= $(shell command -v python3.11 || echo $(PYTHON))
 FLOOR_PINS := sphinx==7.4.7 myst-parser==4.0.1 docutils==0.20.1
 TOP_PYTHON ?= $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3))
