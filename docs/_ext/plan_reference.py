@@ -738,6 +738,28 @@ def check_coverage(app: Sphinx, env: BuildEnvironment) -> None:
             missing(f"no rendered collector example uses :{option}:")
 
 
+#: the extension's own files: the reference pages print what they hold
+PACKAGE = os.path.dirname(os.path.abspath(plan_warnings.__file__))
+CODE = sorted(os.path.join(folder, name) for folder, _dirs, names in os.walk(PACKAGE)
+              for name in names if name.endswith((".py", ".css", ".js", ".sty")))
+
+
+def _reads_the_code(cls: type[SphinxDirective]) -> type[SphinxDirective]:
+    """*cls*, noting the extension's files as dependencies of the page it is on: a
+    page generated from the code is read again when the code changes, as a page
+    including a file is when the file does (an incremental build kept showing a
+    configuration value's old entry)."""
+
+    class ReadsTheCode(cls):  # type: ignore[valid-type,misc]
+        def run(self) -> list[nodes.Node]:
+            for path in CODE:
+                self.env.note_dependency(path)
+            return super().run()
+
+    ReadsTheCode.__name__ = ReadsTheCode.__qualname__ = cls.__name__
+    return ReadsTheCode
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the reference directives, the example directive and the coverage check.
 
@@ -764,7 +786,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "plan-ref-inventory": RefExportDirective,
         "plan-example": ExampleDirective,
     }.items():
-        app.add_directive(name, cls)
+        app.add_directive(name, cls if cls is ExampleDirective else _reads_the_code(cls))
     app.add_post_transform(ExportExcerptTransform)
     app.connect("env-check-consistency", check_coverage)
     app.connect("env-get-updated", refresh_export_pages)
