@@ -362,6 +362,28 @@ def test_grouped_tables(registers, page):
     assert page.locator("table.plan-risk-matrix button, table.plan-timeline button").count() == 0
 
 
+@pytest.mark.parametrize("damage", ["broken", "missing"])
+def test_sort_values_unreadable_fall_back_to_text(registers, page, damage):
+    # the build's sort values for a table, damaged or left out: the table still sorts,
+    # by its cells' text, and the page raises no error (checked by the fixture)
+    source = Path(registers.removeprefix("file://"))
+    html = source.read_text(encoding="utf-8")
+    opening = '<script type="application/json" class="plan-sort-values">'
+    assert html.count(opening) == 3
+    start = html.index(opening, html.index('id="plan-view-risk-register"'))
+    end = html.index("</script>", start) + len("</script>")
+    replacement = opening + "[[null, {broken" + "</script>" if damage == "broken" else ""
+    damaged = source.with_name(f"registers-{damage}.html")
+    damaged.write_text(html[:start] + replacement + html[end:], encoding="utf-8")
+    page.goto(damaged.as_uri())
+    header(page, "risk-register", "Impact").click()
+    # by the badges' text (High, High, Low, Medium), not by rank (Low, Medium, High)
+    assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-3", "RISK-10", "RISK-1"]
+    # the other tables of the page keep their values: open risks by impact rank
+    header(page, "open-risks", "Impact").click()
+    assert page.evaluate(IDS, "open-risks") == ["RISK-10", "RISK-2"]
+
+
 def test_without_javascript_every_row_is_there(registers, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
