@@ -32,6 +32,14 @@ class Build:
     stderr: str
 
 
+def subprocess_env() -> dict[str, str]:
+    """The environment of the bench's builds and commands: a fixed hash seed, and the
+    corpus's day as the build date (its review dates lie in 2024: builds stand at
+    its first day, so none is overdue and the corpus stays warning-free whenever
+    the bench runs)."""
+    return {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200"}
+
+
 def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1,
                  define: dict[str, str] | None = None) -> Build:
     """Run ``python -m sphinx -b html -q`` in a subprocess of the venv's interpreter.
@@ -59,9 +67,7 @@ def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1,
     cmd += [str(srcdir), str(outdir)]
     log = outdir.parent / f".{outdir.name}.stderr"
     log.parent.mkdir(parents=True, exist_ok=True)
-    # the corpus's review dates lie in 2024: builds stand at its first day, so none is
-    # overdue (plan.overdue) and the corpus stays warning-free whenever the bench runs
-    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200"}
+    env = subprocess_env()
     load = os.getloadavg()[0]
     with open(log, "w+", encoding="utf-8") as err:
         start = time.perf_counter()

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.build import sphinx_build
+from bench.build import sphinx_build, subprocess_env
 from bench.corpus import generate
 from bench.flavours import sources, write
 
@@ -28,8 +28,7 @@ OUT = Path(__file__).parent / "out" / "check"
 
 def _check(srcdir: Path, cache: Path) -> tuple[float, int, str]:
     """One ``sphinx-plan check`` in a subprocess: seconds, exit status, report."""
-    # the corpus's review dates lie in 2024: checks stand at its first day
-    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200"}
+    env = subprocess_env()
     start = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "sphinxcontrib_plan", "check", str(srcdir),
                           "--cache-dir", str(cache)], capture_output=True, text=True,

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
+    from sphinxcontrib_plan.domain import PlanDomain
+
 #: the builds of this process whose workers freeze what they inherit, by the
 #: ``id`` of their application (tests run several in one process)
 _BUILDS: set[int] = set()
@@ -52,9 +54,8 @@ def _in_worker() -> None:
 def _start(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """At the start of a parallel build, freeze in the workers it will fork."""
     global _REGISTERED
-    from sphinxcontrib_plan.config import PlanConfig
-
-    if app.parallel <= 1 or not PlanConfig.from_sphinx(app.config).parallel_freeze \
+    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    if app.parallel <= 1 or not domain.config.parallel_freeze \
             or not hasattr(os, "register_at_fork"):
         return
     if not _REGISTERED:

@@ -8,7 +8,13 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, check_paths, dummy_build
+from sphinxcontrib_plan.cli.build import (
+    BuildError,
+    add_build_arguments,
+    check_paths,
+    dummy_build,
+    sphinx_build,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -175,7 +181,6 @@ def _check_in(cache: Cache, args: argparse.Namespace) -> tuple[int, list[BuildWa
 def _update(cache: Cache, args: argparse.Namespace,
             loaded: tuple[Kept, str] | None) -> tuple[int, list[BuildWarning]]:
     """One update of the kept environment, its warnings merged with those kept."""
-    from sphinxcontrib_plan.cli.build import sphinx_build
     from sphinxcontrib_plan.cli.check_cache import config_digest
     from sphinxcontrib_plan.cli.replay import CheckBuilder, Kept, Tracker, merge
 
@@ -192,7 +197,7 @@ def _update(cache: Cache, args: argparse.Namespace,
         tracker.connect(app)
 
     try:
-        with sphinx_build(args, cache.workdir, freshenv=False, builder_class=CheckBuilder,
+        with sphinx_build(args, cache.path, freshenv=False, builder_class=CheckBuilder,
                           prepare=prepare) as result:
             warnings, kept, replayed = merge(result.app, tracker, result.records, last)
             documents = len(result.app.env.found_docs)

@@ -108,12 +108,8 @@ class Cache:
     :param path: the directory
     """
 
+    #: also where the build's ``doctrees`` and ``out`` go
     path: Path
-
-    @property
-    def workdir(self) -> Path:
-        """Where the build's ``doctrees`` and ``out`` go."""
-        return self.path
 
     def clear(self) -> None:
         """Remove the environment and the kept warnings (the lock stays)."""

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sphinx.application import Sphinx
+from sphinx.util.logging import OnceFilter, WarningStreamHandler, WarningSuppressor
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
-from sphinx.util.logging import OnceFilter, WarningStreamHandler, WarningSuppressor
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,6 @@ def add_sort_values(domain: PlanDomain, table: nodes.table) -> nodes.raw | None:
     """
     columns = table.get("plan_columns") or []
     rows: list[list[str | None] | None] = []
-    found = False
     body = next(iter(table.findall(nodes.tbody)), None)
     for row in body.children if body is not None else ():
         # a row of another project's object is found in the portfolio
@@ -212,8 +211,7 @@ def add_sort_values(domain: PlanDomain, table: nodes.table) -> nodes.raw | None:
             while values and values[-1] is None:
                 values.pop()
         rows.append(values or None)
-        found = found or bool(values)
-    if not found:
+    if not any(rows):
         return None
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     # inside <script> only "</" could end the element early; escape every markup character
@@ -254,7 +252,7 @@ def _add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str
                 doctree: nodes.document | None) -> None:
     """Link the script from the pages that hold an interactive table, and from no other."""
     if doctree is None or app.builder.name not in PAGE_BUILDERS \
-            or not assets.has_plan_content(app.env, pagename):
+            or not assets.has_plan_content(app.env, pagename, "collectors"):
         return
     if any("plan-interactive" in n["classes"] for n in doctree.findall(nodes.container)):
         app.add_js_file(assets.asset_name(app, SCRIPT), loading_method="defer")

@@ -123,8 +123,8 @@ class CollectorTransform(SphinxPostTransform):
         container.extend(renderer(kind.renderer)(ctx))
         # writers number captioned tables and figures and need an id to do so
         # (two walks by class take docutils' fast path; a register holds 90,000 nodes)
-        for kind in (nodes.table, nodes.figure):
-            for tbl in container.findall(kind):
+        for numbered in (nodes.table, nodes.figure):
+            for tbl in container.findall(numbered):
                 if not tbl["ids"] and any(isinstance(c, (nodes.title, nodes.caption))
                                           for c in tbl.children):
                     self.document.set_id(tbl)
