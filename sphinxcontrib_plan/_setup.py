@@ -224,7 +224,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # refreshes the pages showing that project, and links into it
         prints = {**index.fingerprints, **external}
         refresh, state = pages_to_refresh(domain.state, replace(domain.portfolio, fingerprints=prints),
-                                          domain.collectors, domain.xrefs, domain.baselines)
+                                          domain.collectors, domain.xrefs, domain.baselines,
+                                          domain.registry)
         domain.state.update(state, refresh=sorted(refresh), key=key,
                             findings=[(f.subtype, f.message, f.location) for f in findings])
     for finding in findings:

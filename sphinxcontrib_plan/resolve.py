@@ -25,15 +25,16 @@ from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
 from sphinxcontrib_plan.model.ids import normalise_signature
 from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
+from sphinxcontrib_plan.model.links import incoming
 from sphinxcontrib_plan.model.names import did_you_mean
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.types import ANY, Kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.types import FieldSpec, Registry
 
     #: ``(source, reftype, target, location)`` of one reference
     Reference = tuple[str, str, str, Any]
@@ -81,11 +82,32 @@ def build_index(
             index.by_name.setdefault(key, record)
         if record.parent:
             index.children[record.parent].append(record)
+    index.backlinks = _backlinks(index, registry)
     for record in index.records:
         index.views[record.sort_key] = view_of(index, record, registry.get(record.type))
     for otype in registry:
         index.fingerprints[otype.name] = _fingerprint(index.by_type.get(otype.name, ()))
     return index, duplicates
+
+
+def _backlinks(index: ResolvedIndex, registry: Registry) -> dict[str, list[tuple[str, str]]]:
+    """The objects naming each object in a reference field (of any type), as
+    ``(field, source id)`` in document order; names that resolve to nothing, or
+    to a type the field does not take, are left out (they are ``plan.ref``)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for record in index.records:
+        otype = registry.get(record.type)
+        if otype is None or index.by_id.get(record.id) is not record:
+            continue
+        for spec in otype.fields:
+            if spec.kind not in (Kind.REF, Kind.REFS) or spec.name not in record.fields:
+                continue
+            value = record.fields[spec.name]
+            for target in [value] if spec.kind is Kind.REF else value:
+                named = index.lookup(reference_key(target), None)
+                if named is not None and spec.names_type(named.type):
+                    found.setdefault(named.id, []).append((spec.name, record.id))
+    return found
 
 
 def _distinct_type(first: ObjectRecord, record: ObjectRecord) -> bool:
@@ -158,14 +180,10 @@ def _check_links(index: ResolvedIndex, registry: Registry) -> Iterator[Finding]:
                 continue
             if spec.kind in (Kind.REF, Kind.REFS):
                 for target in [value] if spec.kind is Kind.REF else value:
-                    found = index.by_id.get(target)
-                    if found is None or found.type != spec.target:
-                        same = [r.id for r in index.by_type.get(spec.target or "", ())]
-                        what = "no object" if found is None else f"a {found.type}, not a {spec.target}"
-                        yield Finding("ref", f"{label} {record.id!r}: {spec.name} names {target!r}, "
-                                      f"which is {what}; known {spec.target} ids: "
-                                      f"{', '.join(same[:10]) or 'none'}" + did_you_mean(target, same),
-                                      record.location)
+                    found = index.lookup(reference_key(target), None)
+                    if found is None or not spec.names_type(found.type):
+                        yield Finding("ref", _field_ref_message(index, label, record.id, spec,
+                                                                target, found), record.location)
             elif spec.kind is Kind.DOC and not is_url(value) \
                     and index.doc_target(record.docname, value) is None:
                 yield Finding("ref", f"{label} {record.id!r}: {spec.name} names the document "
@@ -178,6 +196,19 @@ def _check_links(index: ResolvedIndex, registry: Registry) -> Iterator[Finding]:
                                   f"{permission!r}, which no plan-role grants; granted: "
                                   f"{', '.join(sorted(granted))}" + did_you_mean(permission, granted),
                                   record.location)
+
+
+def _field_ref_message(
+    index: ResolvedIndex, label: str, oid: str, spec: FieldSpec, target: str,
+    found: ObjectRecord | None,
+) -> str:
+    """What is wrong with a reference field's value, with the ids it could name."""
+    types = spec.target_types
+    wanted = " or ".join(types) if ANY not in types else "object"
+    same = [r.id for r in index.records if ANY in types or r.type in types]
+    what = "no object" if found is None else f"a {found.type}, not a {wanted}"
+    return (f"{label} {oid!r}: {spec.name} names {target!r}, which is {what}; known {wanted} "
+            f"ids: {', '.join(same[:10]) or 'none'}" + did_you_mean(target, same))
 
 
 def _check_cycles(index: ResolvedIndex) -> Iterator[Finding]:
@@ -321,6 +352,7 @@ def reference_message(
 def pages_to_refresh(
     state: Mapping[str, Any], index: ResolvedIndex, collectors: Mapping[str, list[str]],
     xrefs: Mapping[str, list[str]], baselines: Mapping[str, list[tuple[str, Any]]] | None = None,
+    registry: Registry | None = None,
 ) -> tuple[set[str], dict[str, Any]]:
     """The documents whose pages show data that changed elsewhere.
 
@@ -329,6 +361,7 @@ def pages_to_refresh(
     :param collectors: types each document's collectors show
     :param xrefs: targets each document's plan references name
     :param baselines: ``(since spec, location)`` of each document's ``plan-changes``
+    :param registry: the object types (the labels of reverse links)
     :return: the documents, and the state to keep for the next build
     """
     old_prints = state.get("fingerprints", {})
@@ -364,8 +397,14 @@ def pages_to_refresh(
     old_changes = state.get("changes", {})
     refresh |= {doc for doc, entries in (baselines or {}).items()
                 if any(old_changes.get(spec) != changes.get(spec) for spec, _ in entries)}
+    # a page lists the objects naming its objects (covered by...): written again when they change
+    shown = {doc: hashlib.sha256(repr(rows).encode()).hexdigest()
+             for doc, rows in incoming(index, registry).items()} if registry else {}
+    old_shown = state.get("incoming", {})
+    refresh |= {doc for doc in set(shown) | set(old_shown) if shown.get(doc) != old_shown.get(doc)}
     return refresh, {"fingerprints": index.fingerprints, "links": links, "docs": index.docs,
-                     "renamed": index.renamed, "volatile": volatile, "changes": changes}
+                     "renamed": index.renamed, "volatile": volatile, "changes": changes,
+                     "incoming": shown}
 
 
 def _volatile_prints(index: ResolvedIndex) -> dict[str, str]:

@@ -237,7 +237,8 @@ def combine(
         by_name=dict(local.by_name), ambiguous=local.ambiguous, named_types=local.named_types,
         children=defaultdict(list, {p: list(rs) for p, rs in local.children.items()}),
         views=dict(local.views), docs=local.docs, fingerprints=local.fingerprints,
-        today=local.today, plan_fingerprints=local.plan_fingerprints, changes=local.changes)
+        today=local.today, plan_fingerprints=local.plan_fingerprints, changes=local.changes,
+        backlinks=local.backlinks)
     added = list(external)
     for record in added:
         index.records.append(record)

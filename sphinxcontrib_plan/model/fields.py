@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sphinxcontrib_plan.errors import PlanError
 from sphinxcontrib_plan.model.names import did_you_mean, nearest
 from sphinxcontrib_plan.model.placeholders import find_placeholder
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.types import ANY, Kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -157,6 +157,9 @@ def allowed(spec: FieldSpec) -> str:
     """
     if spec.kind is Kind.ENUM:
         return "one of " + ", ".join(spec.choices)
+    if spec.kind in (Kind.REF, Kind.REFS) and spec.role == "ref":
+        what = "object" if ANY in spec.target_types else " or ".join(spec.target_types)
+        return f"the id of an {what}" if spec.kind is Kind.REF else f"comma-separated ids of {what}s"
     return {
         Kind.TEXT: "text",
         Kind.DATE: "a date YYYY-MM-DD",

@@ -53,6 +53,9 @@ class ResolvedIndex:
     renamed: dict[str, dict[int, str]] = field(default_factory=dict)
     #: nested records (responses) by parent id
     children: dict[str, list[ObjectRecord]] = field(default_factory=lambda: defaultdict(list))
+    #: the objects naming each object in a reference field, by the named object's id:
+    #: ``(field, id of the object naming it)`` in document order
+    backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: field views (fields plus derived values) by record position
     views: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     #: every document of the project

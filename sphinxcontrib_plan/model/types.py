@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
 
+#: :attr:`FieldSpec.targets` of a reference field that may name objects of every type
+ANY = "*"
+
+
 class Kind(enum.Enum):
     """How a field's raw option text is read."""
 
@@ -48,6 +52,12 @@ class FieldSpec:
     required: bool = False
     #: object type that :attr:`Kind.REF`/:attr:`Kind.REFS` values name
     target: str | None = None
+    #: the object types the values may name when more than one (:data:`ANY`: every
+    #: type); :attr:`target` alone otherwise
+    targets: tuple[str, ...] = ()
+    #: label of the link on the named object's page (``Covered by``): a field with
+    #: one lists there the objects naming it
+    reverse: str = ""
     #: one-line description, for the reference documentation
     help: str = ""
     #: whether the object's field list shows it (``False`` for fields the object
@@ -63,6 +73,26 @@ class FieldSpec:
     def ranks(self) -> Mapping[str, int]:
         """Rank of each enum value, 1 for the lowest."""
         return {c: i for i, c in enumerate(self.choices, start=1)}
+
+    @property
+    def target_types(self) -> tuple[str, ...]:
+        """The types a reference field's values may name (``("*",)`` for any)."""
+        return self.targets or ((self.target,) if self.target else ())
+
+    def names_type(self, typ: str) -> bool:
+        """Whether a value of this reference field may name an object of type *typ*.
+
+        :param typ: an object type name
+        :return: ``True`` when it may
+        """
+        types = self.target_types
+        return ANY in types or typ in types
+
+    @property
+    def role(self) -> str:
+        """The role a value links with: the one target type, else ``ref`` (any)."""
+        types = self.target_types
+        return types[0] if len(types) == 1 and types[0] != ANY else "ref"
 
 
 @dataclass(frozen=True)
@@ -160,7 +190,9 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
     PLAN,
     ObjectType(
         "check", "Checklist", "compliance, quality gates, testing, documentation and rollback checklists",
-        fields=(_f("area", help="Area checked, e.g. architecture, testing, security."),),
+        fields=(_f("area", help="Area checked, e.g. architecture, testing, security."),
+                _f("covers", Kind.REFS, targets=(ANY,), reverse="Covered by",
+                   help="Ids of the objects the checklist verifies (any type).")),
         argument="optional", checklist=True, columns=("id", "title", "area", "progress"),
         sort="plan, area, id",
     ),
@@ -223,7 +255,9 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
         "migration", "Migration", "data migration",
         fields=(_f("from", help="Current state."), _f("to", help="Desired state."),
                 _f("duration", help="Estimated duration."),
-                _f("downtime", help="Downtime required.")),
+                _f("downtime", help="Downtime required."),
+                _f("tables", Kind.REFS, target="table", reverse="Migrated by",
+                   help="Tables the migration creates or changes.")),
         columns=("id", "title", "from", "to", "duration", "downtime"),
     ),
     ObjectType(
@@ -289,7 +323,10 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
         "test", "Test level", "testing strategy",
         fields=(_f("share", Kind.PERCENT, help="Share of the test pyramid, in percent."),
                 _f("coverage", help="Coverage target."),
-                _f("framework", help="Framework used.")),
+                _f("framework", help="Framework used."),
+                _f("covers", Kind.REFS, targets=(ANY,), reverse="Covered by",
+                   help="Ids of the objects the tests cover (endpoints, events, components, "
+                        "tables, risks, phases...).")),
         checklist=True, columns=("title", "share", "coverage", "framework", "progress"),
     ),
     ObjectType(
@@ -306,7 +343,8 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
         fields=(_f("condition", help="When it fires."),
                 _f("severity", Kind.ENUM, "info", "warning", "critical", help="Severity."),
                 _f("notify", help="Who or what is notified."),
-                _f("action", help="What to do.")),
+                _f("action", help="What to do."),
+                _f("runbook", Kind.DOC, help="The runbook: a document path or URL.")),
         columns=("title", "severity", "condition", "notify", "action"),
         sort="-severity, id",
     ),
@@ -319,7 +357,10 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                 _f("status", Kind.ENUM, "open", "mitigating", "accepted", "closed", default="open",
                    help="Where the risk stands."),
                 _f("residual", Kind.ENUM, *LEVEL, help="Severity left after mitigation."),
-                _f("review", Kind.DATE, help="Date of the next review.")),
+                _f("review", Kind.DATE, help="Date of the next review."),
+                _f("mitigated-by", Kind.REFS, targets=("phase", "check", "component"),
+                   reverse="Mitigates",
+                   help="Ids of the phases, checklists or components that mitigate it.")),
         columns=("id", "title", "impact", "likelihood", "severity", "status", "owner", "mitigation"),
         sort="-severity, id",
     ),

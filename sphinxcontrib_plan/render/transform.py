@@ -86,6 +86,10 @@ class CollectorTransform(SphinxPostTransform):
                 if slot.get("plan_order") in renamed:
                     slot.children = []
                     slot += nodes.Text(renamed[slot["plan_order"]])
+        if domain.index.backlinks:
+            from sphinxcontrib_plan.render.backlinks import add_reverse_rows
+
+            add_reverse_rows(self.document, self.env.docname, domain.index, domain.registry)
         if not has_plan_content(self.env, self.env.docname, "collectors"):
             return
         placeholders = list(self.document.findall(plan_collector))
