@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPHINXOPTS ?=
 
-.PHONY: example test docs bench bench-commands pdf clean help test-matrix
+.PHONY: example test lint docs bench bench-commands pdf clean help test-matrix
 
 help:
 	@echo "make example  build example_project to HTML"
 	@echo "make test     run the whole test suite"
+	@echo "make lint     ruff (check and format) and mypy --strict on the package"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make bench    run the benchmark against plain Sphinx"
 	@echo "make bench-commands  time sphinx-plan check, import and diff on big inputs"
@@ -34,6 +35,16 @@ example: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[lint]'
+	touch $@
+
+# ruff's rules and style, and mypy --strict, as configured in pyproject.toml
+lint: $(VENV)/.installed-lint
+	$(BIN)/ruff check sphinxcontrib_plan tests bench docs/_ext
+	$(BIN)/ruff format --check sphinxcontrib_plan tests bench docs/_ext
+	$(BIN)/mypy
 
 docs: $(VENV)/.installed
 	$(BIN)/sphinx-build -b html -W --keep-going $(SPHINXOPTS) docs docs/_build/html

@@ -233,14 +233,20 @@ def user_types_from_config(spec: dict[str, Any]) -> tuple[tuple[ObjectType, ...]
     return tuple(types), problems
 
 
+def _default(f: dataclasses.Field[Any]) -> Any:
+    """The default of a :class:`PlanConfig` field, from its value or its factory."""
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
+
+
 def _validate(app: Sphinx, config: Config) -> None:
     for f in dataclasses.fields(PlanConfig):
         value = getattr(config, f"plan_{f.name}")
         if not f.metadata["validator"](value):
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
             warn(PlanWarning.CONFIG,
                  f"plan_{f.name} = {value!r} is invalid ({f.metadata['types']}); "
-                 f"using {default!r}", location=None)
+                 f"using {_default(f)!r}", location=None)
     if isinstance(config.plan_external, dict):
         for problem in parse_sources(config.plan_external)[1]:
             warn(PlanWarning.CONFIG, problem, location=None)
@@ -255,7 +261,6 @@ def setup_config(app: Sphinx) -> None:
     :param app: the Sphinx application
     """
     for f in dataclasses.fields(PlanConfig):
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        app.add_config_value(f"plan_{f.name}", default, f.metadata["rebuild"],
+        app.add_config_value(f"plan_{f.name}", _default(f), f.metadata["rebuild"],
                              types=f.metadata["py_types"])
     app.connect("config-inited", _validate, priority=400)

@@ -181,7 +181,10 @@ def warn(
     logger.warning(message, type="plan", subtype=subtype.value, location=location)
     if env is not None and env.docname:
         where = portable_location(env, location)
-        env.temp_data.setdefault(RECORDED, []).append((subtype.value, message, where))
+        recorded = env.temp_data.get(RECORDED)
+        if recorded is None:
+            recorded = env.temp_data[RECORDED] = []
+        recorded.append((subtype.value, message, where))
 
 
 def portable_location(env: BuildEnvironment, location: object) -> Where:

@@ -158,12 +158,13 @@ def websocket_binding(parameters: Iterable[Mapping[str, Any]]) -> dict[str, Any]
         if not found:
             continue
         properties = {}
+        schema: dict[str, Any]
         for p in found:
             schema = dict(p.get("schema") or {})
             if p.get("description"):
                 schema.setdefault("description", p["description"])
             properties[p["name"]] = schema
-        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        schema = {"type": "object", "properties": properties}
         required = [p["name"] for p in found if p.get("required")]
         if required:
             schema["required"] = required

@@ -4,7 +4,7 @@ declared once with the name ``plan_consistency_checks`` switches it by."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.approval import is_stale
 from sphinxcontrib_plan.model.severity import Severity
@@ -98,7 +98,7 @@ def _phase_order(index: ResolvedIndex) -> Iterator[Finding]:
                               "depends-on")
 
 
-def _span(phase: ObjectRecord) -> tuple[object, object]:
+def _span(phase: ObjectRecord) -> tuple[Any, Any]:
     weeks = phase.fields.get("weeks")
     if weeks:
         return weeks[0], weeks[1]

@@ -60,7 +60,9 @@ def path_names(path: str) -> list[str]:
 
 def _split(text: str) -> list[str]:
     """Top-level items of a list: commas and new lines outside quotes and parentheses."""
-    items, current, depth, quoted, escaped = [], [], 0, False, False
+    items: list[str] = []
+    current: list[str] = []
+    depth, quoted, escaped = 0, False, False
     for char in text:
         if quoted:
             quoted = escaped or char != '"'

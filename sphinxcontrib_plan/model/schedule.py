@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -171,7 +171,7 @@ def activities(
         weeks = fields.get("weeks")
         milestone = bool(fields.get("milestone"))
         if weeks:
-            first, last = weeks  # type: ignore[misc]
+            first, last = cast("tuple[int, int]", weeks)
             start, finish = (first - 1) * WEEK, last * WEEK
         elif fields.get("start"):
             start = _day(origin, str(fields["start"]))

@@ -46,8 +46,8 @@ class Severity:
         :param fields: the risk's typed fields
         :return: the severity, or ``None`` when impact or likelihood is missing
         """
-        impact = RANK.get(fields.get("impact"))  # type: ignore[arg-type]
-        likelihood = RANK.get(fields.get("likelihood"))  # type: ignore[arg-type]
+        impact = RANK.get(str(fields.get("impact")))
+        likelihood = RANK.get(str(fields.get("likelihood")))
         return cls(impact * likelihood) if impact and likelihood else None
 
     @classmethod

@@ -103,8 +103,8 @@ class _TableDraft:
             )
             for column in self.columns
         )
-        lists = (self.primary_key, self.foreign_keys, self.uniques, self.checks, self.indexes)
-        return Table(self.name, columns, *(tuple(items) for items in lists))
+        return Table(self.name, columns, tuple(self.primary_key), tuple(self.foreign_keys),
+                     tuple(self.uniques), tuple(self.checks), tuple(self.indexes))
 
 
 def _table_key(table: exp.Expression | None) -> tuple[str, ...]:

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError
-from sqlglot.tokens import TokenType
+from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from sqlglot.tokens import Token
+    from sqlglot.tokens import Token  # type: ignore[attr-defined]
 
 #: ``meta`` key under which the parser leaves the source span of a node.
 SPAN = "plan_span"
@@ -52,7 +52,7 @@ class _PlanTokenizer(Postgres.Tokenizer):
     IDENTIFIERS = [*Postgres.Tokenizer.IDENTIFIERS, "`"]
 
 
-class _PlanParser(Postgres.Parser):
+class _PlanParser(Postgres.Parser):  # type: ignore[misc,valid-type]
     """PostgreSQL grammar plus MySQL's inline ``[UNIQUE] INDEX|KEY [name] (keys)``.
 
     sqlglot's mysql dialect parses those elements but not the PostgreSQL around
@@ -84,7 +84,9 @@ class _PlanParser(Postgres.Parser):
             self._retreat(start)
             return None
         keys = self._parse_wrapped_csv(self._parse_ordered)
-        return self.expression(exp.IndexColumnConstraint(this=name, expressions=keys, kind=kind))
+        index: exp.Expression = self.expression(
+            exp.IndexColumnConstraint(this=name, expressions=keys, kind=kind))
+        return index
 
     def _parse_unique_or_index(self) -> exp.Expression | None:
         start = self._index
@@ -93,7 +95,8 @@ class _PlanParser(Postgres.Parser):
             if index is not None:
                 return index
             self._retreat(start)
-        return self._parse_unique()
+        unique: exp.Expression | None = self._parse_unique()
+        return unique
 
 
 def _drop(record: logging.LogRecord) -> bool:
@@ -157,7 +160,10 @@ class ParsedSql:
     def text(self, node: exp.Expression, upper: bool = False) -> str:
         span = node.meta.get(SPAN)
         # Without a span (not produced by a spanning method): sqlglot's own rendering.
-        return self.between(*span, upper=upper) if span else node.sql(dialect="postgres")
+        if span:
+            first, last = span
+            return self.between(first, last, upper=upper)
+        return node.sql(dialect="postgres")
 
 
 def describe_error(error: Exception, sql: str) -> tuple[str, int | None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -11,7 +11,7 @@ from sphinx import addnodes
 from sphinxcontrib_plan.model.ids import slug
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 class plan_collector(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """Placeholder of a collector directive, replaced by its rendering (in
@@ -80,7 +80,7 @@ def cell_nodes(value: object) -> list[nodes.Node]:
         return [nodes.paragraph("", "")]
     if isinstance(value, str):
         return [nodes.paragraph(value, value)]
-    items = [value] if isinstance(value, nodes.Node) else list(value)  # type: ignore[arg-type]
+    items = [value] if isinstance(value, nodes.Node) else list(cast("Iterable[nodes.Node]", value))
     if all(isinstance(i, (nodes.Inline, nodes.Text)) for i in items):
         para = nodes.paragraph()
         para.extend(items)
@@ -161,7 +161,8 @@ def table(
     grid = True
     for i, cells in enumerate(rows):
         row = _row(cells)
-        grid = grid and not any(e.get("morerows") or e.get("morecols") for e in row.children)
+        grid = grid and not any(isinstance(e, nodes.Element) and (e.get("morerows") or e.get("morecols"))
+                                for e in row.children)
         if row_classes:
             row["classes"].extend(row_classes[i])
         if records is not None and records[i] is not None:
