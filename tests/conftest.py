@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "filterwarnings",
         "ignore:'myst_parser.sphinx_ext.myst_refs.MystReferenceResolver.app' is deprecated"
         ":sphinx.deprecation.RemovedInSphinx11Warning")
+    config.addinivalue_line(
+        "markers", "tools(*names): the test runs system programs (require_tool skips or, "
+        "with CI=true, fails it when one is missing)")
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -128,3 +133,100 @@ def plan_warnings(app, *, expected: tuple[str, ...] = ()) -> list[str]:
 def load_plan_json(app) -> dict:
     """The ``plan.json`` written by a build."""
     return json.loads((Path(app.outdir) / "plan.json").read_text(encoding="utf-8"))
+
+
+# -- system tools --------------------------------------------------------------
+
+#: the system programs tests run, and the Debian package that installs each
+#: (``.ci/run`` installs them all; a machine with only Python skips those tests)
+TOOL_PACKAGES = {
+    "dot": "graphviz",
+    "latexmk": "latexmk",
+    "pdflatex": "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre",
+    "xelatex": "texlive-xetex fonts-freefont-otf",
+    "lualatex": "texlive-luatex fonts-freefont-otf",
+    "pdftotext": "poppler-utils",
+    "pdftoppm": "poppler-utils",
+    "chromium": "chromium",
+    "make": "make",
+}
+#: how every skip for a missing tool starts, so the summary can find them
+TOOL_SKIP = "needs "
+
+
+def in_ci() -> bool:
+    """Whether this run is CI's (``CI=true``), where every system tool must be installed."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def tool_problem(*names: str) -> str | None:
+    """What is missing of the programs *names*, or ``None`` when all are on ``PATH``.
+
+    :param names: program names, keys of :data:`TOOL_PACKAGES`
+    :return: ``needs dot (apt-get install graphviz)`` or ``None``
+    """
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing:
+        return None
+    packages = dict.fromkeys(" ".join(TOOL_PACKAGES.get(name, name) for name in missing).split())
+    return f"{TOOL_SKIP}{', '.join(missing)} (apt-get install {' '.join(packages)})"
+
+
+def require_tool(*names: str) -> None:
+    """Skip the running test unless every program of *names* is on ``PATH``.
+
+    With ``CI=true`` the test fails instead: CI installs every tool
+    (``.ci/run``), so a skip there would hide a test that never ran.
+
+    :param names: program names, keys of :data:`TOOL_PACKAGES`
+    """
+    problem = tool_problem(*names)
+    if problem is None:
+        return
+    if in_ci():
+        pytest.fail(f"CI=true and a system tool is missing: {problem}", pytrace=False)
+    # reported at the test, as a skipif mark is, rather than at this line
+    raise pytest.skip.Exception(problem, _use_item_location=True)
+
+
+def has_tool(name: str) -> bool:
+    """Whether *name* is on ``PATH``, for a test whose other assertions need no tool.
+
+    With ``CI=true`` a missing tool fails the test, as in :func:`require_tool`.
+    """
+    if tool_problem(name) is None:
+        return True
+    if in_ci():
+        require_tool(name)
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.tools("dot", ...)``: :func:`require_tool` before the test."""
+    names = [name for mark in item.iter_markers("tools") for name in mark.args]
+    if names:
+        require_tool(*dict.fromkeys(names))
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config):
+    """One line listing what was skipped and why, missing system tools first.
+
+    It comes after pytest's own summary (so just above the final counts).
+    """
+    result = yield
+    reports = terminalreporter.stats.get("skipped", [])
+    if not reports:
+        return result
+    reasons = Counter(_skip_reason(report) for report in reports)
+    ordered = sorted(reasons.items(), key=lambda item: (not item[0].startswith(TOOL_SKIP), item[0]))
+    listing = "; ".join(f"{count} {reason}" for reason, count in ordered)
+    terminalreporter.write_line(f"skipped {len(reports)}: {listing}")
+    return result

@@ -22,13 +22,12 @@ sync_api = pytest.importorskip(
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "example_project"
-CHROMIUM = os.environ.get("PLAN_CHROMIUM", "/usr/bin/chromium")
+#: the browser: PLAN_CHROMIUM, else the ``chromium`` on PATH
+CHROMIUM = os.environ.get("PLAN_CHROMIUM") or shutil.which("chromium") or "chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason=f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)")
+pytestmark = pytest.mark.tools(CHROMIUM)
 
 #: the collectors that must be seen whole, or scroll inside their own box
 COLLECTORS = (".plan-collector-risk-register", ".plan-collector-risk-matrix",

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sphinx.cmd.build import build_main
 
+from conftest import require_tool
+
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS, PlanConfig
 from sphinxcontrib_plan.model.collectors import COLLECTORS, COMMON_OPTIONS
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS
@@ -27,7 +29,11 @@ TUTORIAL = DOCS / "tutorial.md"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The docs built to HTML with warnings as errors; the output directory."""
+    """The docs built to HTML with warnings as errors; the output directory.
+
+    The docs draw diagrams (sphinx.ext.graphviz), which needs Graphviz's ``dot``.
+    """
+    require_tool("dot")
     out = tmp_path_factory.mktemp("docs-html")
     status = build_main(["-b", "html", "-W", "--keep-going", "-q", str(DOCS), str(out)])
     assert status == 0, "the docs build has warnings (see stderr above)"
