@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import shlex
 import subprocess
 import sys
-import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,19 +19,23 @@ HELP = "approve a plan: set a sign-off's status, date, name and content fingerpr
 DESCRIPTION = """\
 Build the project (as 'check' does, nothing is written to it), compute the
 fingerprint of PLAN's content, and edit the source of the plan-signoff of
-ROLE in that plan in place: status approved, date (today, or the date of
-SOURCE_DATE_EPOCH, or --date), name, fingerprint and, when the project is in
-git, approved-at (the commit checked out). Every other byte of the file
-stays as it was. The fingerprint covers ids, titles, typed field values and
+each ROLE in that plan: status approved, date (today, or the date of
+SOURCE_DATE_EPOCH, or --date), name (default: git's user.name),
+fingerprint and, when the project is in git, approved-at (the commit checked
+out). The file is edited in place: the same file, its permissions and links
+kept, a symlink's target edited; a read-only file is refused. Every other
+byte of the file stays as it was. The fingerprint covers ids, titles, typed field values and
 body text of the plan's objects; formatting, reflowed paragraphs, option
 order, line numbers and the sign-offs themselves do not change it.
 
 exit status: 0 approved, 2 usage error, no such plan or role, an ambiguous
-role, a failed build, or a source file changed while the project was built."""
+role, no name, a failed build, a read-only source file, or a source file changed
+while the project was built."""
 EPILOG = """\
 examples:
   sphinx-plan approve 001 --role "Tech Lead" --name "Priya Raman"
   sphinx-plan approve 002 --role Security --name "Marcus Oyelaran" --source docs
+  sphinx-plan approve 003 --role "Tech Lead" --role DevOps
   SOURCE_DATE_EPOCH=1718000000 sphinx-plan approve 001 --role DevOps --name "Lena Fischer\""""
 _DIRECTIVE_NAMES = ("plan-signoff", "plan:signoff")
 _SOURCE_SUFFIXES = (".md", ".rst", ".txt", ".markdown")
@@ -46,8 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     parser.add_argument("plan", metavar="PLAN", help="the plan's id")
-    parser.add_argument("--role", required=True, help="the sign-off's role, e.g. 'Tech Lead'")
-    parser.add_argument("--name", required=True, help="who approves")
+    parser.add_argument("--role", required=True, action="append",
+                        help="the sign-off's role, e.g. 'Tech Lead'; repeat it to approve "
+                             "several roles in one edit")
+    parser.add_argument("--name", help="who approves (default: git's user.name)")
     parser.add_argument("--date", type=_iso_date,
                         help="date of the approval, YYYY-MM-DD (default: today, or "
                              "SOURCE_DATE_EPOCH's date)")
@@ -123,82 +130,147 @@ def _snapshot(source: Path) -> dict[Path, tuple[int, int]]:
             if p.suffix in _SOURCE_SUFFIXES and p.is_file()}
 
 
+def _git(source: Path, *argv: str) -> str | None:
+    try:
+        run = subprocess.run(["git", *argv], cwd=source, capture_output=True, check=False)
+    except OSError:
+        return None
+    return run.stdout.decode("utf-8", "replace") if run.returncode == 0 else None
+
+
+def approver(given: str | None, source: Path) -> str:
+    """Who approves: ``--name``, else git's ``user.name`` where *source* is.
+
+    :param given: ``--name``
+    :param source: the Sphinx source directory
+    :return: the name on one line, spaces collapsed
+    :raise ApproveError: when there is none, or it spans lines
+    """
+    name = given if given is not None else (_git(source, "config", "user.name") or "").strip()
+    if given is None and not name:
+        raise ApproveError("no --name given and git's user.name is not set; "
+                           "give --name \"Your Name\"")
+    if not name.strip() or "\n" in name:
+        raise ApproveError("--name must be a non-empty single line")
+    return " ".join(name.split())
+
+
+#: an option line ``approve`` writes, as a field or a YAML key
+_OWN_OPTION = re.compile(r"\s*:?(status|date|name|fingerprint|approved-at):(\s.*)?")
+
+
+def _only_signoff_edits(diff: str) -> bool:
+    # every changed line of a zero-context diff is an option approve itself writes
+    changed = [line[1:] for line in diff.split("\n")
+               if line[:1] in ("+", "-") and not line.startswith(("+++", "---"))]
+    return all(_OWN_OPTION.fullmatch(line) for line in changed)
+
+
 def _git_note(source: Path) -> tuple[str | None, str | None]:
     from sphinxcontrib_plan.cli.sources import head_revision
 
     revision = head_revision(source)
     if revision is None:
         return None, None
-    run = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=source,
-                         capture_output=True, check=False)
-    dirty = bool(run.stdout.strip())
+    # new source files (not in build output such as _build/), and edits other than
+    # earlier approvals (``approve`` run once per role), are what the commit lacks
+    untracked = [Path(line) for line in (_git(source, "ls-files", "--others",
+                                              "--exclude-standard", "--", ".") or "").splitlines()]
+    new = [p for p in untracked if p.suffix in _SOURCE_SUFFIXES
+           and not any(part.startswith(("_", ".")) for part in p.parts)]
+    diff = _git(source, "diff", "--no-color", "--no-ext-diff", "-U0", "HEAD", "--", ".")
+    dirty = bool(new) or diff is None or not _only_signoff_edits(diff)
     note = (f"note: {str(source)!r} has uncommitted changes; approved-at names the commit "
             f"{revision[:12]}, which does not hold them: commit the plan first") if dirty else None
     return revision, note
 
 
-def _write(path: Path, text: str) -> None:
-    # atomic replace that keeps the file's permissions
-    data = text.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _write_in_place(path: Path, before: bytes, text: str) -> None:
+    """Write *text* over *path*'s content: the same file (inode, permissions, links)."""
+    with path.open("r+b") as stream:  # follows a symlink; fails on a file not writable
+        if stream.read() != before:
+            raise ApproveError(f"{path} changed while the project was built; run approve again")
+        stream.seek(0)
+        stream.write(text.encode("utf-8"))
+        stream.truncate()
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _check_writable(path: Path) -> None:
+    mode = path.stat().st_mode
+    if not mode & 0o222 or not os.access(path, os.W_OK):  # root may write a read-only file
+        raise ApproveError(f"{path} is read-only; make it writable to approve "
+                           f"(chmod u+w {shlex.quote(str(path))})")
+
+
+def _edit_file(path: Path, signoffs: list[dict[str, Any]], values: dict[str, str]) -> None:
+    from sphinxcontrib_plan.cli.source_edit import EditError, set_options
+
+    raw = path.read_bytes()
     try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        text = raw.decode("utf-8")
+        # bottom up: an edit adds lines, the lines above it keep their numbers
+        for signoff in sorted(signoffs, key=lambda o: -int(o["line"])):
+            try:
+                text = set_options(text, int(signoff["line"]), _DIRECTIVE_NAMES,
+                                   str(signoff.get("title", "")), values)
+            except EditError as err:
+                raise ApproveError(f"{path}:{signoff['line']}: {err}") from None
+    except UnicodeDecodeError as err:
+        raise ApproveError(f"{path}: {err}") from None
+    _write_in_place(path, raw, text)
 
 
-def approve(args: argparse.Namespace) -> str:
-    """Record the approval; the report line.
+def approve(args: argparse.Namespace) -> list[str]:
+    """Record the approvals; the report lines, one per role.
 
     :param args: parsed arguments
     :return: what was done
     :raise ApproveError: on any problem
     """
-    from sphinxcontrib_plan.cli.source_edit import EditError, set_options
     from sphinxcontrib_plan.cli.sources import SideLoader, find_source
     from sphinxcontrib_plan.diff import DiffError
     from sphinxcontrib_plan.model.fingerprint import plan_fingerprint
 
-    if not args.name.strip() or "\n" in args.name:
-        raise ApproveError("--name must be a non-empty single line")
     when = approval_date(args.date)
     try:
         source = find_source(args.source)
+    except DiffError as err:
+        raise ApproveError(str(err)) from None
+    name = approver(args.name, source)
+    revision, note = _git_note(source)
+    try:
         before = _snapshot(source)
         with SideLoader(source) as loader:
             ticket, _ = loader.add(None)
             data = loader.get(ticket)
     except DiffError as err:
         raise ApproveError(str(err)) from None
-    signoff = find_signoff(data, args.plan, args.role)
-    if not signoff.get("source") or not signoff.get("line"):
-        raise ApproveError(f"the build gave no source line for the sign-off {signoff['id']!r}")
-    path = source / str(signoff["source"])
-    stat = path.stat()
-    if before.get(path.resolve()) != (stat.st_mtime_ns, stat.st_size):
-        raise ApproveError(f"{path} changed while the project was built; run approve again")
+    signoffs = [find_signoff(data, args.plan, role) for role in dict.fromkeys(args.role)]
+    files: dict[Path, list[dict[str, Any]]] = {}
+    for signoff in signoffs:
+        if not signoff.get("source") or not signoff.get("line"):
+            raise ApproveError(f"the build gave no source line for the sign-off {signoff['id']!r}")
+        path = source / str(signoff["source"])
+        files.setdefault(path, []).append(signoff)
+    for path in files:
+        stat = path.stat()
+        if before.get(path.resolve()) != (stat.st_mtime_ns, stat.st_size):
+            raise ApproveError(f"{path} changed while the project was built; run approve again")
+        _check_writable(path)
     fingerprint = plan_fingerprint(args.plan, [*data.get("plans", ()), *data.get("objects", ())])
-    revision, note = _git_note(source)
-    values = {"status": "approved", "date": when, "name": " ".join(args.name.split()),
-              "fingerprint": fingerprint}
+    values = {"status": "approved", "date": when, "name": name, "fingerprint": fingerprint}
     if revision:
         values["approved-at"] = revision
-    raw = path.read_bytes()
-    try:
-        text = set_options(raw.decode("utf-8"), int(signoff["line"]), _DIRECTIVE_NAMES,
-                           str(signoff.get("title", "")), values)
-    except (EditError, UnicodeDecodeError) as err:
-        raise ApproveError(f"{path}:{signoff['line']}: {err}") from None
-    _write(path, text)
+    for path, in_file in files.items():
+        _edit_file(path, in_file, values)
     if note:
         print(f"sphinx-plan approve: {note}", file=sys.stderr)
     at = f", approved-at {revision[:12]}" if revision else ""
-    return (f"approved plan {args.plan} for {signoff.get('title')} "
-            f"({path}:{signoff['line']}): {values['name']}, {when}, {fingerprint}{at}")
+    return [f"approved plan {args.plan} for {signoff.get('title')} "
+            f"({source / str(signoff['source'])}:{signoff['line']}): {name}, {when}, "
+            f"{fingerprint}{at}" for signoff in signoffs]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -208,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
     :return: the exit status
     """
     try:
-        print(approve(args))
+        print("\n".join(approve(args)))
     except ApproveError as err:
         print(f"sphinx-plan approve: error: {err}", file=sys.stderr)
         return 2

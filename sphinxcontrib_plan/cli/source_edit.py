@@ -2,7 +2,11 @@
 
 The directive is found at its recorded line (a few lines of slack, since
 parsers count nested lines slightly differently) and checked by name and
-argument. Its options may be ``:name: value`` lines (both syntaxes) or a MyST
+argument. Lines are counted as the parser of the directive's syntax counts
+them (never with :meth:`str.splitlines`, which also splits at form feeds and
+Unicode separators): MyST at ``\n``, ``\r\n`` and ``\r`` only; docutils
+also at the separators :meth:`str.splitlines` knows, except the vertical tab
+and form feed it turns into spaces first. Its options may be ``:name: value`` lines (both syntaxes) or a MyST
 YAML block between ``---`` lines. An option that exists gets its new value in
 place (its continuation lines dropped); a new one is added after the last
 option with the same indentation. Line endings and every other byte stay as
@@ -23,6 +27,11 @@ _OPTION = re.compile(r"^(?P<indent>[ \t]*):(?P<key>[^:\s][^:]*):(?:[ \t]+(?P<val
 _YAML_KEY = re.compile(r"^(?P<indent>[ \t]*)(?P<key>[\w-]+):(?:[ \t]+(?P<value>.*?))?\s*$")
 
 
+#: line breaks as MyST-Parser (markdown-it) and docutils (``string2lines``) count them
+_BREAKS = {"myst": re.compile(r"\r\n|\r|\n"),
+           "rst": re.compile("\r\n|[\r\n\x1c\x1d\x1e\x85\u2028\u2029]")}
+
+
 class EditError(Exception):
     """The directive is not where the build saw it, or cannot be edited safely."""
 
@@ -39,20 +48,45 @@ class _Block:
     options: dict[str, tuple[int, int]]
 
 
+def split_lines(text: str, syntax: str) -> list[str]:
+    """*text* cut into lines, each with its line break, as *syntax*'s parser counts them.
+
+    :param text: a source file's text
+    :param syntax: ``myst`` or ``rst``
+    :return: the lines; joined, they give *text* back
+    """
+    lines: list[str] = []
+    start = 0
+    for match in _BREAKS[syntax].finditer(text):
+        lines.append(text[start:match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+_BREAK_CHARS = "\r\n\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def _ending(line: str) -> str:
-    return line[len(line.rstrip("\r\n")):]
+    return line[len(line.rstrip(_BREAK_CHARS)):]
 
 
-def _find(lines: list[str], lineno: int, names: tuple[str, ...], argument: str) -> tuple[int, str]:
+def _text(line: str) -> str:
+    return line.rstrip(_BREAK_CHARS)
+
+
+def _find(text: str, lineno: int, names: tuple[str, ...], argument: str
+          ) -> tuple[list[str], int, str]:
     wanted = " ".join(argument.split()).casefold()
-    near = sorted(range(max(0, lineno - 1 - SLACK), min(len(lines), lineno + SLACK)),
-                  key=lambda i: abs(i - (lineno - 1)))
-    for i in near:
-        text = lines[i].rstrip("\r\n")
-        match = _MYST.match(text) or _RST.match(text)
-        if match and match.group("name") in names \
-                and " ".join(match.group("arg").split()).casefold() == wanted:
-            return i, ("myst" if match.re is _MYST else "rst")
+    for distance in range(SLACK + 1):
+        for syntax, pattern in (("myst", _MYST), ("rst", _RST)):
+            lines = split_lines(text, syntax)
+            for i in dict.fromkeys((lineno - 1 - distance, lineno - 1 + distance)):
+                match = pattern.match(_text(lines[i])) if 0 <= i < len(lines) else None
+                if match and match.group("name") in names \
+                        and " ".join(match.group("arg").split()).casefold() == wanted:
+                    return lines, i, syntax
     raise EditError(f"line {lineno} no longer holds the {names[0]} directive {argument!r} "
                     "(was the file changed meanwhile?)")
 
@@ -63,7 +97,7 @@ def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
     indent: str | None = None
     i = start + 1
     while i < len(lines):
-        text = lines[i].rstrip("\r\n")
+        text = _text(lines[i])
         match = _OPTION.match(text)
         if not match or (not myst and len(match.group("indent")) <= len(directive_indent)):
             break
@@ -72,7 +106,7 @@ def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
         i += 1
         # reST option values continue on lines indented deeper than the option
         while not myst and i < len(lines) and lines[i].strip() and not _OPTION.match(
-                lines[i].rstrip("\r\n")) and len(lines[i]) - len(lines[i].lstrip()) > len(indent):
+                _text(lines[i])) and len(lines[i]) - len(lines[i].lstrip()) > len(indent):
             i += 1
         options.setdefault(match.group("key").strip().lower(), (first, i))
     if indent is None:
@@ -85,7 +119,7 @@ def _yaml_block(lines: list[str], start: int) -> _Block:
     indent = re.match(r"[ \t]*", lines[start + 1]).group()  # type: ignore[union-attr]
     i = start + 2
     while i < len(lines) and lines[i].strip() != "---":
-        match = _YAML_KEY.match(lines[i].rstrip("\r\n"))
+        match = _YAML_KEY.match(_text(lines[i]))
         if match and match.group("indent") == indent:
             options.setdefault(match.group("key").lower(), (i, i + 1))
         elif options and lines[i].strip():
@@ -119,8 +153,7 @@ def set_options(text: str, lineno: int, names: tuple[str, ...], argument: str,
     for key, value in values.items():
         if "\n" in value or "\r" in value:
             raise EditError(f"the value of {key!r} must be one line")
-    lines = text.splitlines(keepends=True)
-    start, syntax = _find(lines, lineno, names, argument)
+    lines, start, syntax = _find(text, lineno, names, argument)
     eol = _ending(lines[start]) or "\n"
     if syntax == "myst" and start + 1 < len(lines) and lines[start + 1].strip() == "---":
         block = _yaml_block(lines, start)
@@ -143,8 +176,8 @@ def set_options(text: str, lineno: int, names: tuple[str, ...], argument: str,
             added.append(render(key, value))
         else:
             first, end = span
-            old = _OPTION.match(lines[first].rstrip("\r\n")) or _YAML_KEY.match(
-                lines[first].rstrip("\r\n"))
+            old = _OPTION.match(_text(lines[first])) or _YAML_KEY.match(
+                _text(lines[first]))
             spelled = old.group("key").strip() if old else key
             replaced[first] = (end, render(spelled, value))
     out: list[str] = []
