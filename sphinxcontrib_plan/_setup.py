@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
 
 #: bump when records or the domain data change shape, to force a re-read
-ENV_VERSION = 7
+ENV_VERSION = 8
 
 def _register_user_types(app: Sphinx, config: Config) -> None:
     from sphinxcontrib_plan.config import PlanConfig
@@ -160,35 +160,11 @@ def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[s
     return main, named
 
 
-def resolve_key(env: BuildEnvironment, domain: PlanDomain, intersphinx: object) -> str:
-    """What the index and its findings are a function of, as one digest: every
-    document's declarations, the documents, the configuration, the plan names of
-    the intersphinx inventories.
-
-    :param env: the environment
-    :param domain: the plan domain
-    :param intersphinx: the names :func:`_intersphinx_names` found
-    :return: a hex digest
-    """
-    import hashlib
-
-    import os
-
-    from sphinxcontrib_plan.model.approval import build_date
-
-    # the build's date too: review dates are measured against it
-    digest = hashlib.sha256(f"{__version__}\0{domain.fingerprint()}\0{domain.config!r}\0"
-                            f"{domain.config.today or build_date(os.environ)}".encode())
-    digest.update("\0".join(sorted(env.found_docs)).encode())
-    digest.update(repr(intersphinx).encode())
-    return digest.hexdigest()
-
-
 def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     from dataclasses import replace
 
+    from sphinxcontrib_plan.build_state import resolve_key
     from sphinxcontrib_plan.model.external import DEPENDENCY, check_external_refs
-    from sphinxcontrib_plan.model.index import Finding
     from sphinxcontrib_plan.resolve import check_references, pages_to_refresh
     from sphinxcontrib_plan.warnings import PlanWarning, replay, warn
 
@@ -202,11 +178,12 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     key = resolve_key(env, domain, (sorted(main), sorted((k, sorted(v)) for k, v in named.items()),
                                     sorted(external.items())))
     # plan-changes compares with revisions of the repository, which move on their own
-    if not domain.baselines and domain.state.get("key") == key and "findings" in domain.state:
+    kept = None if domain.baselines else domain.state.reusable(key)
+    if kept is not None:
         # nothing the index is made from changed: its findings are those of the
         # last build, no page shows changed data, and the index itself is built
         # only if a page written for another reason asks for it
-        findings = [Finding(*f) for f in domain.state["findings"]]
+        findings = kept
     else:
         index, findings = _resolve(domain)
         domain.set_index(index)
@@ -223,11 +200,11 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # each project's data has a fingerprint of its own: a changed plan.json
         # refreshes the pages showing that project, and links into it
         prints = {**index.fingerprints, **external}
-        refresh, state = pages_to_refresh(domain.state, replace(domain.portfolio, fingerprints=prints),
+        refresh, pages = pages_to_refresh(domain.state.pages,
+                                          replace(domain.portfolio, fingerprints=prints),
                                           domain.collectors, domain.xrefs, domain.baselines,
                                           domain.registry)
-        domain.state.update(state, refresh=sorted(refresh), key=key,
-                            findings=[(f.subtype, f.message, f.location) for f in findings])
+        domain.state.resolved(key, findings, pages, refresh)
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
     return []
@@ -245,16 +222,16 @@ def _approvals(domain: PlanDomain, index: ResolvedIndex) -> list[Finding]:
     from sphinxcontrib_plan.resolve import approved_digests, stale_findings
 
     findings, seen = update_changes(domain, index, Path(domain.env.srcdir))
-    approved = {**domain.state.get("approved", {}), **seen, **approved_digests(index)}
+    approved = {**domain.state.approved, **seen, **approved_digests(index)}
     # only the versions the sign-offs still name are worth keeping
     named = {str(s.fields.get("fingerprint") or "").strip() for s in index.of_type("signoff")}
-    domain.state["approved"] = {fp: d for fp, d in approved.items() if fp in named}
-    return findings + stale_findings(index, domain.state["approved"])
+    domain.state.approved = {fp: d for fp, d in approved.items() if fp in named}
+    return findings + stale_findings(index, domain.state.approved)
 
 
 def _env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
-    return [d for d in domain.state.pop("refresh", ()) if d in env.all_docs]
+    return [d for d in domain.state.take_refresh() if d in env.all_docs]
 
 
 def _missing_reference(

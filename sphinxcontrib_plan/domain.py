@@ -18,6 +18,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from sphinxcontrib_plan.build_state import BuildState
 from sphinxcontrib_plan.config import PlanConfig
 from sphinxcontrib_plan.model.external import ExternalRecord, combine, external_key
 from sphinxcontrib_plan.model.ids import normalise_signature
@@ -71,7 +72,7 @@ class PlanDomain(Domain):
     name = "plan"
     label = "Plan"
     #: bump when the shape of :attr:`data` changes
-    data_version = 4
+    data_version = 5
     initial_data: dict[str, Any] = {
         "objects": {},  # docname -> [ObjectRecord] in document order
         "collectors": {},  # docname -> sorted types its collectors depend on
@@ -81,7 +82,7 @@ class PlanDomain(Domain):
         "baselines": {},  # docname -> [(since spec, location)] of its plan-changes collectors
         "digests": {},  # docname -> digest of what it declares (records, refs, ...)
         "holds": {},  # docname -> sorted kinds of nodes the write-time transforms work on
-        "state": {},  # main process only: fingerprints of the last build
+        "state": BuildState(),  # main process only: what the last build resolved
         "external": {},  # main process only: project name -> ExternalPlan (the cache)
     }
     #: the stores keyed by document
@@ -156,9 +157,10 @@ class PlanDomain(Domain):
         return self.data["baselines"]
 
     @property
-    def state(self) -> dict[str, Any]:
-        """Fingerprints kept from the previous build."""
-        return self.data["state"]
+    def state(self) -> BuildState:
+        """What the previous build kept for this one (main process only)."""
+        state: BuildState = self.data["state"]
+        return state
 
     @property
     def external(self) -> dict[str, ExternalPlan]:
@@ -368,10 +370,10 @@ class PlanDomain(Domain):
         """Every object, for ``objects.inv``, intersphinx and search.
 
         Read from the stored records and the ids the last resolution gave
-        (``state["renamed"]``), not from the index: a rebuild with nothing to
+        (:attr:`.PageInputs.renamed`), not from the index: a rebuild with nothing to
         resolve then builds no index for its inventory.
         """
-        renamed: dict[str, dict[int, str]] = self.state.get("renamed", {})
+        renamed = self.state.pages.renamed
         seen: set[str] = set()
         for record in self.records():
             oid = renamed.get(record.docname, {}).get(record.order, record.id)

@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.build_state import PageInputs
 from sphinxcontrib_plan.model.api_checks import schema_findings
 from sphinxcontrib_plan.model.approval import (
     changed_objects, current_digests, current_fingerprint, is_overdue, is_stale)
@@ -350,31 +351,29 @@ def reference_message(
 
 
 def pages_to_refresh(
-    state: Mapping[str, Any], index: ResolvedIndex, collectors: Mapping[str, list[str]],
+    last: PageInputs, index: ResolvedIndex, collectors: Mapping[str, list[str]],
     xrefs: Mapping[str, list[str]], baselines: Mapping[str, list[tuple[str, Any]]] | None = None,
     registry: Registry | None = None,
-) -> tuple[set[str], dict[str, Any]]:
+) -> tuple[set[str], PageInputs]:
     """The documents whose pages show data that changed elsewhere.
 
-    :param state: what :func:`pages_to_refresh` returned last build (empty at first)
+    :param last: what the pages showed at the last resolution (empty at first)
     :param index: this build's index
     :param collectors: types each document's collectors show
     :param xrefs: targets each document's plan references name
     :param baselines: ``(since spec, location)`` of each document's ``plan-changes``
     :param registry: the object types (the labels of reverse links)
-    :return: the documents, and the state to keep for the next build
+    :return: the documents, and what the pages show now
     """
-    old_prints = state.get("fingerprints", {})
-    changed = {t for t, h in index.fingerprints.items() if old_prints.get(t) != h}
+    changed = {t for t, h in index.fingerprints.items() if last.fingerprints.get(t) != h}
     # values that depend on other types or on the date (stale, overdue) change
     # without a change of their own type's records
     volatile = _volatile_prints(index)
-    old_volatile = state.get("volatile", {})
-    changed |= {t for t in set(volatile) | set(old_volatile)
-                if volatile.get(t) != old_volatile.get(t)}
+    changed |= {t for t in set(volatile) | set(last.volatile)
+                if volatile.get(t) != last.volatile.get(t)}
     # a link shows the object's title and points at its page and anchor: a page
     # linking to an object that was retitled, moved or removed is written again
-    old_links = state.get("links", {})
+    old_links = last.links
     links = {r.id: (r.title, r.docname, r.anchor) for r in index.by_id.values()}
     relinked = {i for i in set(old_links) | set(links) if old_links.get(i) != links.get(i)}
     # endpoints (and named types) are also referenced by their title
@@ -382,29 +381,25 @@ def pages_to_refresh(
                  for link in (old_links.get(i), links.get(i)) if link}
     refresh = {doc for doc, deps in collectors.items() if changed.intersection(deps)}
     refresh |= {doc for doc, targets in xrefs.items() if relinked.intersection(targets)}
-    old_docs = state.get("docs")
-    if old_docs is not None and old_docs != index.docs:
+    if last.docs is not None and last.docs != index.docs:
         # document paths in fields (spec, constitution) resolve to a document now
         # added or removed; they are the targets that name no object
         refresh |= {doc for doc, targets in xrefs.items()
                     if any(t not in links and t not in old_links for t in targets)}
     # a page whose object took another id (or got its derived one back) shows the new one
-    old_renamed = state.get("renamed", {})
-    refresh |= {doc for doc in set(old_renamed) | set(index.renamed)
-                if old_renamed.get(doc) != index.renamed.get(doc)}
+    refresh |= {doc for doc in set(last.renamed) | set(index.renamed)
+                if last.renamed.get(doc) != index.renamed.get(doc)}
     # a plan-changes page shows rows computed from a baseline and the whole plan
     changes = {spec: found.digest for spec, found in index.changes.items()}
-    old_changes = state.get("changes", {})
     refresh |= {doc for doc, entries in (baselines or {}).items()
-                if any(old_changes.get(spec) != changes.get(spec) for spec, _ in entries)}
+                if any(last.changes.get(spec) != changes.get(spec) for spec, _ in entries)}
     # a page lists the objects naming its objects (covered by...): written again when they change
     shown = {doc: hashlib.sha256(repr(rows).encode()).hexdigest()
              for doc, rows in incoming(index, registry).items()} if registry else {}
-    old_shown = state.get("incoming", {})
-    refresh |= {doc for doc in set(shown) | set(old_shown) if shown.get(doc) != old_shown.get(doc)}
-    return refresh, {"fingerprints": index.fingerprints, "links": links, "docs": index.docs,
-                     "renamed": index.renamed, "volatile": volatile, "changes": changes,
-                     "incoming": shown}
+    refresh |= {doc for doc in set(shown) | set(last.incoming)
+                if shown.get(doc) != last.incoming.get(doc)}
+    return refresh, PageInputs(dict(index.fingerprints), links, index.docs, dict(index.renamed),
+                               volatile, changes, shown)
 
 
 def _volatile_prints(index: ResolvedIndex) -> dict[str, str]:

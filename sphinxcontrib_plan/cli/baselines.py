@@ -40,10 +40,6 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.domain import PlanDomain
     from sphinxcontrib_plan.model.index import ResolvedIndex
 
-#: ``domain.state`` key of the cached baseline data, by commit
-CACHE = "baselines"
-
-
 @dataclass
 class Loaded:
     """One baseline as read (or why it could not be)."""
@@ -144,7 +140,7 @@ def update_changes(
     # cleared, not replaced: the portfolio index shares this dict
     index.changes.clear()
     if not requests:
-        domain.state.pop(CACHE, None)
+        domain.state.baselines = {}
         return [], {}
     plans = sorted({p.id for p in index.of_type("plan")})
     wanted = {s for s in requests if s != APPROVED}
@@ -154,8 +150,8 @@ def update_changes(
         loaded = {s: Loaded(spec_label(s), error="this build was started by sphinx-plan, "
                             "which reads no baselines") for s in wanted}
     else:
-        loaded = load(srcdir, wanted, domain.state.get(CACHE, {}))
-    domain.state[CACHE] = {b.commit: b.data for b in loaded.values() if b.commit and b.data}
+        loaded = load(srcdir, wanted, domain.state.baselines)
+    domain.state.baselines = {b.commit: b.data for b in loaded.values() if b.commit and b.data}
     head = plan_document(index, "", lambda record: None)
     failed: dict[str, str] = {}
     for spec in sorted(requests):

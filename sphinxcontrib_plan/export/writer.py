@@ -210,7 +210,7 @@ def export_key(app: Sphinx, name: str) -> str:
     :return: a hex digest; ``""`` when unknown (the export is then always made)
     """
     domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
-    resolved = domain.state.get("key")
+    resolved = domain.state.key
     if not resolved:
         return ""
     builder = app.builder

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Sequence
 
+    from sphinxcontrib_plan.model.changes import ChangeSet
     from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.model.schedule import Schedule
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,9 @@ class ResolvedIndex:
     #: fingerprint of each type's records
     fingerprints: dict[str, str] = field(default_factory=dict)
     #: each plan's schedule (:func:`~sphinxcontrib_plan.model.schedule.schedule_of`), on first use
-    schedules: dict[str | None, Any] = field(default_factory=dict)
+    schedules: dict[str | None, Schedule] = field(default_factory=dict)
     #: each plan's earliest phase start date, the origin of week numbers, on first use
-    week_origins: dict[str | None, Any] = field(default_factory=dict)
+    week_origins: dict[str | None, dt.date] = field(default_factory=dict)
     #: the build's date, ``YYYY-MM-DD`` (``SOURCE_DATE_EPOCH``'s when set): review dates
     #: before it are overdue; ``None`` marks nothing overdue
     today: str | None = None
@@ -73,7 +76,7 @@ class ResolvedIndex:
     plan_fingerprints: dict[str, str] = field(default_factory=dict)
     #: what each ``plan-changes`` ``:since:`` compares with, and the changes (set at
     #: ``env-updated`` from baselines read outside the pure resolution)
-    changes: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, ChangeSet] = field(default_factory=dict)
 
     def lookup(self, target: str, typ: str | None) -> ObjectRecord | None:
         """The object a reference names.

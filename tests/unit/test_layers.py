@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("errors", "warnings", "_version")),
     ("model", ("model", "query")),
     ("config", ("config",)),
-    ("resolve and store", ("resolve", "domain")),
+    ("resolve and store", ("resolve", "domain", "build_state")),
     ("render", ("render",)),
     ("parse, import and export", ("directives", "importers", "export", "diff", "fetch")),
     ("cli", ("cli",)),
