@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--diff", dest="diffing", action="store_true",
                         help="time 'sphinx-plan diff' of two generated plan.json files instead "
                              "(see bench/diff.py; 10,000 objects, --quick 1,000)")
+    parser.add_argument("--coverage", action="store_true",
+                        help="time the coverage rules over a generated index of 10,000 "
+                             "objects instead (see bench/coverage.py; --quick 1,000)")
     parser.add_argument("--commands", action="store_true",
                         help="the three command modes one after the other: --check, --import, "
                              "--diff (each with its defaults, or --quick)")
@@ -109,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== python -m bench {mode}{' --quick' * args.quick} ==", flush=True)
             statuses.append(main([mode, *(["--quick"] if args.quick else [])]))
         return max(statuses)
+    if args.coverage:
+        from bench.coverage import main as coverage_main
+
+        return coverage_main(["--objects", "1000" if args.quick else "10000",
+                              "--runs", "1" if args.quick else str(args.runs)])
     if args.diffing:
         from bench.diff import main as diff_main
 

@@ -138,7 +138,8 @@ def _index_only(domain: PlanDomain) -> ResolvedIndex:
     record changed but writes a page (or an export) that reads the index."""
     from sphinxcontrib_plan.resolve import build_index
 
-    return build_index(domain.records(), domain.registry, domain.env.found_docs)[0]
+    return build_index(domain.records(), domain.registry, domain.env.found_docs,
+                       rules=domain.config.coverage(domain.registry))[0]
 
 
 def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[str]]]:

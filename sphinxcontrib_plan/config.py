@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.consistency import RULES
+from sphinxcontrib_plan.model.coverage import PRESETS, RULE_KEYS, parse_rules
 from sphinxcontrib_plan.model.external import parse_sources
 from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
 from sphinxcontrib_plan.warnings import PlanWarning, warn
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
+    from sphinxcontrib_plan.model.coverage import CoverageRule
     from sphinxcontrib_plan.model.external import ExternalSource
     from sphinxcontrib_plan.model.types import Registry
 
@@ -151,6 +153,16 @@ class PlanConfig:
         "validator": lambda v: _check_number(v) and v > 0, "rebuild": "",
         "types": "a positive number of seconds", "py_types": (int, float)})
 
+    coverage_rules: bool | dict[str, Any] = field(default_factory=dict, metadata={
+        "help": "Coverage rules, each gap a ``plan.coverage`` warning at the uncovered "
+                "object: ``True`` (every preset), or ``{name: True | False | table}``. "
+                "Presets: " + ", ".join(f"``{k}``" for k in PRESETS) + "; ``\"presets\": "
+                "True`` switches them all on and ``name: False`` one off. A table is a custom "
+                "rule (or changes a preset's keys): " + ", ".join(
+                    f"``{k}`` ({v})" for k, v in RULE_KEYS.items()) + ".",
+        "validator": lambda v: isinstance(v, (bool, dict)), "rebuild": "env",
+        "types": "bool | dict of rule name to bool or table", "py_types": (bool, dict)})
+
     @classmethod
     def from_sphinx(cls, config: Config) -> PlanConfig:
         """Read the values from a Sphinx config, replacing invalid ones by defaults.
@@ -177,6 +189,14 @@ class PlanConfig:
         if isinstance(value, dict):
             return value.get(name, True)
         return name in value
+
+    def coverage(self, registry: Registry) -> tuple[CoverageRule, ...]:
+        """The coverage rules that could be read from ``plan_coverage_rules``.
+
+        :param registry: the object types of the build
+        :return: the rules, in configuration order
+        """
+        return parse_rules(self.coverage_rules, registry)[0]
 
     def sources(self) -> dict[str, ExternalSource]:
         """The readable entries of ``plan_external``.
@@ -252,6 +272,10 @@ def _validate(app: Sphinx, config: Config) -> None:
             warn(PlanWarning.CONFIG, problem, location=None)
     if isinstance(config.plan_types, dict):
         for problem in user_types_from_config(config.plan_types)[1]:
+            warn(PlanWarning.CONFIG, problem, location=None)
+    if isinstance(config.plan_coverage_rules, (bool, dict)):
+        registry = PlanConfig.from_sphinx(config).registry()
+        for problem in parse_rules(config.plan_coverage_rules, registry)[1]:
             warn(PlanWarning.CONFIG, problem, location=None)
 
 

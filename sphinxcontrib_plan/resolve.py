@@ -21,7 +21,8 @@ from sphinxcontrib_plan.model.api_checks import schema_findings
 from sphinxcontrib_plan.model.approval import (
     changed_objects, current_digests, current_fingerprint, is_overdue, is_stale)
 from sphinxcontrib_plan.model.consistency import RULES
-from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, view_of
+from sphinxcontrib_plan.model.coverage import check_coverage, gap_message
+from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, coverage_values, view_of
 from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
 from sphinxcontrib_plan.model.ids import normalise_signature
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 
     from sphinxcontrib_plan.config import PlanConfig
+    from sphinxcontrib_plan.model.coverage import CoverageRule
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import FieldSpec, Registry
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 
 def build_index(
     records: Iterable[ObjectRecord], registry: Registry, docs: Set[str], today: str | None = None,
+    rules: tuple[CoverageRule, ...] = (),
 ) -> tuple[ResolvedIndex, list[tuple[ObjectRecord, ObjectRecord]]]:
     """Index the merged records of every document.
 
@@ -50,6 +53,7 @@ def build_index(
     :param registry: the object types
     :param docs: every document of the project
     :param today: the build's date, ``YYYY-MM-DD`` (review dates before it are overdue)
+    :param rules: the coverage rules, run once the views are known
     :return: the index, and each record repeating an id with the first holder of it
     """
     index = ResolvedIndex(docs=frozenset(docs), today=today,
@@ -86,6 +90,11 @@ def build_index(
     index.backlinks = _backlinks(index, registry)
     for record in index.records:
         index.views[record.sort_key] = view_of(index, record, registry.get(record.type))
+    # the rules filter on views; what they find is a view value too (covered, covered-by)
+    index.coverage = check_coverage(index, rules, registry)
+    for oid in index.coverage.by_object:
+        record = index.by_id[oid]
+        index.views[record.sort_key].update(coverage_values(index, record))
     for otype in registry:
         index.fingerprints[otype.name] = _fingerprint(index.by_type.get(otype.name, ()))
     return index, duplicates
@@ -136,7 +145,7 @@ def resolve(
     :param today: the build's date, ``YYYY-MM-DD``
     :return: the index and the findings, in a deterministic order
     """
-    index, duplicates = build_index(records, registry, docs, today)
+    index, duplicates = build_index(records, registry, docs, today, config.coverage(registry))
     findings = [Finding("duplicate", f"duplicate id {record.id!r}: this {record.type} repeats "
                         f"the id of the {first.type} at {where(first)}; give one an explicit :id:",
                         record.location) for record, first in duplicates]
@@ -144,6 +153,10 @@ def resolve(
     findings += _check_cycles(index)
     findings += schema_findings(index)
     findings += _check_overdue(index)
+    for rule in index.coverage.rules:
+        findings += [Finding("coverage", gap_message(rule, result, index.by_id[result.id]),
+                             index.by_id[result.id].location)
+                     for result in index.coverage.results[rule.name] if not result.covered]
     for rule in RULES:
         if config.check_enabled(rule.name):
             # consistency findings name their rule: the key plan_consistency_checks takes

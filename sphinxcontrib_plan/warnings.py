@@ -82,6 +82,10 @@ class PlanWarning(enum.Enum):
     BASELINE = "baseline"
     """A ``plan-changes`` baseline (a git revision or a ``plan.json`` file) cannot be read or built."""
 
+    COVERAGE = "coverage"
+    """An object is not covered as a rule of ``plan_coverage_rules`` asks (an endpoint no
+    test covers, a high risk no phase mitigates in time): the warning names the rule."""
+
     @property
     def code(self) -> str:
         """The name used in ``suppress_warnings``, e.g. ``plan.field``."""
@@ -152,6 +156,12 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
     PlanWarning.BASELINE: (
         ":::{plan-changes}\n:since: releases/missing-plan.json\n:::",
         ":::{plan-changes}\n:::"),
+    PlanWarning.COVERAGE: (
+        "# conf.py\nplan_coverage_rules = {\"event-tested\": True}\n"
+        "# example.md\n:::{plan-event} user.created\n:::",
+        "# conf.py\nplan_coverage_rules = {\"event-tested\": True}\n"
+        "# example.md\n:::{plan-event} user.created\n:::\n\n"
+        ":::{plan-test} Event tests\n:covers: user.created\n:::"),
 }
 
 

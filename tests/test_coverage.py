@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOTS, load_plan_json, plan_warnings
+from test_equivalence import _clean, _diff, _outcome
 from test_export import schema_errors
 
 
@@ -23,7 +24,7 @@ def _object_text(html: str, anchor: str) -> str:
 @pytest.mark.sphinx("html", testroot="coverage")
 def test_trace_links_resolve_and_show_on_both_ends(app):
     app.build()
-    warnings = plan_warnings(app)
+    warnings = [w for w in plan_warnings(app) if "[plan.coverage]" not in w]
     # the one name that resolves to nothing, at the test's line, with suggestions
     assert len(warnings) == 1, warnings
     assert "tests.rst:11" in warnings[0] and "covers names 'nowhere'" in warnings[0]
@@ -58,7 +59,7 @@ def test_a_link_to_a_type_the_field_does_not_take(app):
         text.replace(":mitigated-by: late-fix", ":mitigated-by: users-list"), encoding="utf-8")
     app.build()
     warnings = plan_warnings(app)
-    wrong = [w for w in warnings if "mitigated-by" in w]
+    wrong = [w for w in warnings if "mitigated-by names" in w]
     assert len(wrong) == 1 and "index.md:46" in wrong[0], warnings
     assert "'users-list', which is a endpoint, not a phase or check or component" in wrong[0]
 
@@ -77,3 +78,129 @@ def test_a_new_test_rewrites_the_page_of_what_it_covers(make_app, tmp_path):
     app2.build()
     assert "Covered by : Schema tests" in _object_text(page.read_text(encoding="utf-8"),
                                                        "table-sessions-table")
+
+
+#: the gaps of test-coverage: (location, rule) of each plan.coverage warning
+GAPS = [
+    ("api.rst:17", "table-migrated"),  # sessions: no migration names it
+    ("index.md:18", "endpoint-tested"),  # POST /users: covered by a checklist, not a test
+    ("index.md:26", "phases-checked"),  # the custom rule: no checklist covers the phase
+    ("index.md:32", "phases-checked"),
+    ("index.md:46", "high-risk-mitigated"),  # mitigated by a phase ending after the review
+    ("index.md:60", "alert-runbook"),
+]
+
+
+def _gaps(app) -> list[tuple[str, str]]:
+    found = []
+    for w in plan_warnings(app):
+        if "[plan.coverage]" in w:
+            where = re.search(r"([\w.-]+\.(?:md|rst):\d+):", w)
+            rule = re.search(r"\(rule '([\w-]+)'", w)
+            assert where and rule, w
+            found.append((where.group(1), rule.group(1)))
+    return sorted(found)
+
+
+@pytest.mark.sphinx("html", testroot="coverage")
+def test_each_gap_is_a_warning_at_the_uncovered_object_naming_its_rule(app):
+    app.build()
+    assert _gaps(app) == GAPS
+    warnings = app.warning.getvalue()
+    assert "found 0 of 1; not counted: late-fix (ends 2024-05-01, after review 2024-03-01)" \
+        in warnings
+    objects = {o["id"]: o for o in load_plan_json(app)["objects"]}
+    assert objects["users-list"]["derived"]["covered"] is True
+    assert objects["users-list"]["derived"]["covered-by"] == ["api-tests"]
+    assert objects["users-create"]["derived"]["covered"] is False
+    assert objects["data-loss"]["derived"]["covered-by"] == ["hardening"]
+    assert objects["errors-high"]["derived"]["covered"] is True
+    # no rule checks a test
+    assert objects["api-tests"]["derived"]["covered"] is None
+
+
+@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-off", confoverrides={
+    "plan_coverage_rules": {"presets": True, "alert-runbook": False, "table-migrated": False,
+                            "endpoint-tested": {"to": None}}})
+def test_rules_switch_off_one_by_one_and_presets_take_changes(app):
+    app.build()
+    # the endpoint rule now counts the checklist; the two presets switched off are silent
+    assert _gaps(app) == [("index.md:46", "high-risk-mitigated")]
+
+
+@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-suppressed",
+                    confoverrides={"suppress_warnings": ["plan.coverage"]})
+def test_gaps_are_suppressed_with_suppress_warnings(app):
+    app.build()
+    assert _gaps(app) == []
+    assert load_plan_json(app)["objects"]
+
+
+@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-bad-rules", confoverrides={
+    "plan_coverage_rules": {
+        "endpoint-tsted": True,
+        "typo": {"objects": "endpont", "link": "covers"},
+        "badfilter": {"objects": "endpoint", "link": "covers", "filter": "method == "},
+        "badkey": {"objects": "endpoint", "link": "covers", "minimum": 2},
+        "badlink": {"objects": "risk", "link": "mitigated", "direction": "outgoing"},
+        "ok": {"objects": "endpoint", "link": "covers", "to": "test", "min": 2,
+               "filter": "method == GET"}}})
+def test_bad_rules_are_config_warnings_and_the_good_ones_run(app):
+    app.build()
+    config = [w for w in app.warning.getvalue().splitlines() if "[plan.config]" in w]
+    text = "\n".join(config)
+    assert "'endpoint-tsted' is no preset; did you mean 'endpoint-tested'?" in text
+    assert "typo: objects 'endpont' is no object type; did you mean 'endpoint'?" in text
+    assert "badfilter: filter 'method == '" in text and "column" in text
+    assert "badkey: unknown key 'minimum'; did you mean 'min'?" in text
+    assert "badlink: link 'mitigated' is no field of plan-risk; did you mean 'mitigated-by'?" \
+        in text
+    assert len(config) == 5, config
+    # the one good rule: GET endpoints need two tests; GET /users has one
+    assert _gaps(app) == [("index.md:14", "ok")]
+
+
+def _add_test(src: Path) -> None:
+    tests = src / "tests.rst"
+    tests.write_text(tests.read_text(encoding="utf-8") + "\n.. plan-test:: Create tests\n"
+                     "   :covers: POST /users, sessions-table\n", encoding="utf-8")
+
+
+def _uncover(src: Path) -> None:
+    tests = src / "tests.rst"
+    tests.write_text(tests.read_text(encoding="utf-8").replace(
+        ":covers: users-list, GET /users, users-delete", ":covers: users-delete"),
+        encoding="utf-8")
+
+
+def _mitigate_in_time(src: Path) -> None:
+    index = src / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        ":start: 2024-03-01\n:end: 2024-05-01", ":start: 2024-02-10\n:end: 2024-02-25"),
+        encoding="utf-8")
+
+
+def test_serial_parallel_and_incremental_builds_agree_on_coverage(make_app, tmp_path):
+    src = tmp_path / "work" / "src"
+    shutil.copytree(ROOTS / "test-coverage", src)
+    out = tmp_path / "work" / "out"
+    pages = (("registers",), ("index", "api", "tests"))
+    make_app("html", srcdir=src, builddir=out).build()
+    problems = []
+    seen = []
+    for name, edit in (("a test covers more", _add_test), ("a test covers less", _uncover),
+                       ("a phase ends earlier", _mitigate_in_time)):
+        edit(src)
+        incremental = make_app("html", srcdir=src, builddir=out)
+        incremental.build()
+        got = _outcome(incremental, src, *pages)
+        serial = _clean(make_app, src, tmp_path / "clean", 1, pages=pages)
+        problems += _diff(f"{name} (incremental)", serial, got)
+        problems += _diff(f"{name} (-j 2)", serial,
+                          _clean(make_app, src, tmp_path / "j2", 2, pages=pages))
+        seen.append(_gaps(incremental))
+    assert problems == []
+    # each edit moved the gaps
+    assert ("index.md:18", "endpoint-tested") not in seen[0]
+    assert ("index.md:14", "endpoint-tested") in seen[1]
+    assert ("index.md:46", "high-risk-mitigated") not in seen[2]

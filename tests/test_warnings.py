@@ -206,7 +206,9 @@ def _example_project(src: Path, subtype: PlanWarning, snippet: str) -> None:
     """The snippet in example.md (or conf.py), with a plan unless it brings its own."""
     src.mkdir()
     conf = snippet if snippet.startswith("# conf.py") else ""
-    snippet = "# Example\n" if conf else snippet
+    # a configuration and a document: "# conf.py ... # example.md ..."
+    conf, _, document = conf.partition("\n# example.md\n")
+    snippet = (document or "# Example\n") if conf else snippet
     (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
                                  'myst_enable_extensions = ["colon_fence"]\n'
                                  f'show_warning_types = True\n{conf}\n', encoding="utf-8")

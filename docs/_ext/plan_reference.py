@@ -449,10 +449,15 @@ class RefWarningsDirective(SphinxDirective):
             definition += para(" ".join((member.__doc__ or "").split()))
             if member in examples:
                 bad, fix = examples[member]
-                language = "python" if bad.startswith("# conf.py") else "markdown"
                 for caption, text in (("Triggers it:", bad), ("Fixed:", fix)):
                     definition += para(caption)
-                    definition += nodes.literal_block(text, text, language=language)
+                    # "# conf.py ... # example.md ...": the configuration, then the document
+                    conf, _, document = text.partition("\n# example.md\n")
+                    if text.startswith("# conf.py"):
+                        definition += nodes.literal_block(conf, conf, language="python")
+                    if document or not text.startswith("# conf.py"):
+                        body = document or text
+                        definition += nodes.literal_block(body, body, language="markdown")
             definition += para("Silence it with ", lit(f'suppress_warnings = ["{member.code}"]'),
                                ".")
             items += nodes.definition_list_item("", term, definition)

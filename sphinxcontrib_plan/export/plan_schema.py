@@ -163,8 +163,9 @@ def _record(registry: Registry) -> dict[str, Any]:
             "title": {"type": "string", "description": "Title; the signature of an endpoint."},
             "plan": {**nullable_string, "description": "Plan id; null for an orphan."},
             "fields": {"type": "object", "description": "Typed option values, canonical."},
-            "derived": {"type": "object", "additionalProperties": {
-                "type": ["string", "number", "boolean", "null"]},
+            "derived": {"type": "object", "additionalProperties": {"anyOf": [
+                {"type": ["string", "number", "boolean", "null"]},
+                {"type": "array", "items": {"type": "string"}}]},
                 "description": "Values computed from the index, e.g. a risk's severity."},
             "checks": {"oneOf": [{"type": "null"}, {
                 "type": "object", "required": ["done", "total"], "additionalProperties": False,

@@ -172,6 +172,26 @@ def _schema_text(record: ObjectRecord) -> str | None:
     return type_text(body.schema) or "inline"
 
 
+def _covered(index: ResolvedIndex, record: ObjectRecord) -> bool | None:
+    found = index.coverage.by_object.get(record.id) if index.coverage is not None else None
+    return all(r.covered for r in found) if found else None
+
+
+def _covered_by(index: ResolvedIndex, record: ObjectRecord) -> list[str] | None:
+    found = index.coverage.by_object.get(record.id) if index.coverage is not None else None
+    return list(dict.fromkeys(i for r in found for i in r.by if i != record.id)) if found else None
+
+
+def coverage_values(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
+    """The derived values the coverage rules give an object, once they ran.
+
+    :param index: the index, its coverage checked
+    :param record: an object some rule checks
+    :return: ``covered`` and ``covered-by``
+    """
+    return {"covered": _covered(index, record), "covered-by": _covered_by(index, record)}
+
+
 #: every derived value, in the order views and ``plan.json`` list them
 DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("id", (ALL,), "string", "The object's id.", lambda i, r: r.id, top_level=True),
@@ -245,6 +265,12 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("stale", ("signoff",), "boolean",
                  "Approved with a ``fingerprint`` that no longer matches the plan's content.",
                  is_stale, volatile=True),
+    DerivedField("covered", (ALL,), "boolean",
+                 "Whether every coverage rule checking the object finds enough objects at its "
+                 "other end; none when no rule checks it.", _covered, volatile=True),
+    DerivedField("covered-by", (ALL,), "array",
+                 "Ids of the objects covering it under the rules checking it (tests, phases, "
+                 "migrations...); none when no rule checks it.", _covered_by, volatile=True),
     DerivedField("overdue", ("risk", "plan"), "boolean",
                  "The ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH`` when "
                  "set); never for closed risks and completed plans.", is_overdue, volatile=True),

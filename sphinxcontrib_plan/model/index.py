@@ -59,6 +59,8 @@ class ResolvedIndex:
     #: the objects naming each object in a reference field, by the named object's id:
     #: ``(field, id of the object naming it)`` in document order
     backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: what the coverage rules found (:mod:`sphinxcontrib_plan.model.coverage`)
+    coverage: Any = None
     #: field views (fields plus derived values) by record position
     views: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     #: every document of the project
