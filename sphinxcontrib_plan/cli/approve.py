@@ -8,7 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +84,7 @@ def approval_date(given: str | None) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
         except (ValueError, OverflowError, OSError):
             raise ApproveError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
     return date.today().isoformat()

@@ -109,7 +109,8 @@ def _example_findings(use: SchemaUse, example: Example, schemas: SchemaSet) -> l
     problems = with_lines(schemas.validate(data, use.schema), example.text, example.language)
     name = type_text(use.schema)
     against = f"schema {name!r}" if name else "its schema"
-    return [Finding(f"{use.label}: the example does not match {against}: {p}",
+    return [Finding(f"{use.label}: the example does not match {against}: {p}" if p.checked
+                    else f"{use.label}: the example cannot be checked against {against}: {p}",
                     Source(example.where.docname, example.where.line + (p.line or 0)))
             for p in problems]
 

@@ -10,6 +10,11 @@ Pure functions, no Sphinx or docutils. Two jobs (reading a code block's data is
   OpenAPI does (``#/components/schemas/Money``). Nothing is ever fetched
   from the network: an unknown reference is a problem, not a download.
 
+Patterns (``pattern``, ``patternProperties``) are matched with the
+``regex`` library under a time limit per match (:data:`PATTERN_SECONDS`):
+a pattern that backtracks without end (``^(a|a)*$``) or that the library
+cannot read is a problem of its own, never a hung build.
+
 Every problem carries the failing place as a JSONPath (``$.data.amount``)
 and, when the source text is known, the line inside it, so the warning can
 point at the value itself. ``jsonschema`` is imported on first use only.
@@ -33,6 +38,8 @@ COMPONENTS = "#/components/schemas/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: longest instance text shown in a message
 _MAX_MESSAGE = 200
+#: longest time one pattern may take on one value, in seconds
+PATTERN_SECONDS = 0.1
 
 #: keywords whose value is one subschema
 ONE_SCHEMA = ("additionalProperties", "additionalItems", "contains", "contentSchema", "else",
@@ -67,6 +74,8 @@ class Problem:
     line: int | None = None
     #: the keys and indices of :attr:`path`, to locate the value in its text
     steps: tuple[str | int, ...] = ()
+    #: ``False`` when the value could not be checked (a pattern out of time)
+    checked: bool = True
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -97,17 +106,20 @@ def _problems(errors: Iterable[Any]) -> list[Problem]:
     """Problems from jsonschema errors: the most telling sub-error of an ``anyOf``."""
     from jsonschema.exceptions import best_match
 
-    found: dict[tuple[tuple[str | int, ...], str], None] = {}
+    found: dict[tuple[tuple[str | int, ...], str], bool] = {}
     for error in errors:
         path = tuple(error.absolute_path)
         message = error.message
+        checked = not getattr(error, _UNCHECKED, False)
         if error.context:  # anyOf/oneOf: say why the nearest alternative failed
             best = best_match(_nearest_branch(error.context))
             path = (*path, *best.relative_path)
             message = best.message
-        found[path, _short(message)] = None
+            checked = not getattr(best, _UNCHECKED, False)
+        found[path, message if not checked else _short(message)] = checked
     ordered = sorted(found, key=lambda item: ([str(s) for s in item[0]], item[1]))
-    return [Problem(json_path(path), message, steps=path) for path, message in ordered]
+    return [Problem(json_path(path), message, steps=path, checked=found[path, message])
+            for path, message in ordered]
 
 
 def _nearest_branch(context: Iterable[Any]) -> list[Any]:
@@ -135,7 +147,7 @@ def with_lines(problems: Iterable[Problem], text: str, language: str) -> list[Pr
     :param language: its language
     :return: the same problems, :attr:`Problem.line` filled where it can be told
     """
-    return [Problem(p.path, p.message, locate(text, language, p.steps), p.steps)
+    return [Problem(p.path, p.message, locate(text, language, p.steps), p.steps, p.checked)
             for p in problems]
 
 
@@ -213,6 +225,85 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+#: the attribute marking a ``ValidationError`` as a value a pattern could not check
+_UNCHECKED = "plan_unchecked"
+
+
+def _unchecked_error(message: str) -> Any:
+    from jsonschema import ValidationError
+
+    error = ValidationError(message)
+    setattr(error, _UNCHECKED, True)
+    return error
+
+
+class PatternMatcher:
+    """``pattern`` and ``patternProperties`` matched in bounded time.
+
+    Each pattern is compiled once; one that cannot be compiled, or that ran
+    out of time once, is not run again: every value it should check is
+    reported as unchecked at once.
+    """
+
+    def __init__(self, seconds: float = PATTERN_SECONDS) -> None:
+        self.seconds = seconds
+        self._compiled: dict[str, Any] = {}
+        self._broken: dict[str, str] = {}
+
+    def search(self, pattern: str, value: str) -> bool | str:
+        """Whether *pattern* is found in *value*, or why that cannot be told.
+
+        :param pattern: a JSON Schema pattern (not anchored)
+        :param value: the string to search
+        :return: ``True``/``False``, or the reason it could not be checked
+        """
+        import regex
+
+        if pattern in self._broken:
+            return self._broken[pattern]
+        try:
+            compiled = self._compiled.get(pattern) or regex.compile(pattern)
+            self._compiled[pattern] = compiled
+            return compiled.search(value, timeout=self.seconds) is not None
+        except regex.error as err:
+            reason = f"the pattern {pattern!r} cannot be read: {err}"
+        except TimeoutError:
+            reason = (f"the pattern {pattern!r} took over {self.seconds:g} s on "
+                      f"{_short(repr(value))} (a nested repetition such as (a+)+ backtracks "
+                      "without end); the value is not checked against it")
+        self._broken[pattern] = reason
+        return reason
+
+    def keywords(self) -> dict[str, Any]:
+        """The ``pattern`` and ``patternProperties`` keyword functions, for ``extend``."""
+
+        def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Iterator[Any]:
+            from jsonschema import ValidationError
+
+            if not validator.is_type(instance, "string"):
+                return
+            found = self.search(patrn, instance)
+            if isinstance(found, str):
+                yield _unchecked_error(found)
+            elif not found:
+                yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+        def pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any
+                               ) -> Iterator[Any]:
+            if not validator.is_type(instance, "object"):
+                return
+            for patrn, subschema in patterns.items():
+                for key, value in instance.items():
+                    found = self.search(patrn, key)
+                    if isinstance(found, str):
+                        yield _unchecked_error(found)
+                    elif found:
+                        yield from validator.descend(value, subschema, path=key,
+                                                     schema_path=patrn)
+
+        return {"pattern": pattern, "patternProperties": pattern_properties}
+
+
 class SchemaSet:
     """The named schemas of a project, and validation against them.
 
@@ -221,6 +312,7 @@ class SchemaSet:
 
     def __init__(self, named: Mapping[str, Any] | None = None) -> None:
         self.named: dict[str, Any] = dict(named or {})
+        self.patterns = PatternMatcher()
 
     def unknown_references(self, schema: Any) -> list[Problem]:
         """References to ``#/components/schemas/X`` where no schema ``X`` exists.
@@ -250,7 +342,7 @@ class SchemaSet:
         :param schema: the schema (may refer to the named schemas)
         :return: the problems, in path order (empty when the example is valid)
         """
-        from jsonschema import Draft202012Validator
+        from jsonschema import Draft202012Validator, validators
         from referencing import Registry
         from referencing.exceptions import NoSuchResource, Unresolvable
 
@@ -265,8 +357,10 @@ class SchemaSet:
         def retrieve(uri: str) -> Any:
             raise NoSuchResource(ref=uri)  # never fetch: a plan is checked offline
 
-        validator = Draft202012Validator(root, registry=Registry(retrieve=retrieve),
-                                         format_checker=format_checker())
+        checker = validators.extend(  # type: ignore[no-untyped-call]
+            Draft202012Validator, self.patterns.keywords())
+        validator = checker(root, registry=Registry(retrieve=retrieve),
+                            format_checker=format_checker())
         try:
             return _problems(validator.iter_errors(instance))
         except Unresolvable as err:
