@@ -163,7 +163,7 @@ def test_every_warning_subtype(built: Path) -> None:
 
 def test_cli_schema_and_exports_are_included(built: Path) -> None:
     cli = page(built, "reference/cli")
-    for command in ("new", "import", "check", "export"):
+    for command in ("init", "new", "import", "check", "export"):
         assert f"usage: sphinx-plan {command}" in cli
     schema = page(built, "reference/plan-json")
     assert "json-schema.org/draft/2020-12/schema" in schema

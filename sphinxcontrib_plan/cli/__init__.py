@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 DESCRIPTION = """\
-Work with sphinxcontrib-plan projects: start a plan from the template, import
+Work with sphinxcontrib-plan projects: create a project, start a plan from the template, import
 an existing one, check a project's plans, export plan.json or OpenAPI, compare
 two versions, record an approval. Run 'sphinx-plan COMMAND -h' for the
 options of a command."""
 EPILOG = """\
 examples:
+  sphinx-plan init docs --project "Acme Payments" --author "Acme Engineering"
   sphinx-plan new "Payment Methods" --id 001 --output docs/plans/
   sphinx-plan import legacy-plan.md -o docs/plans/
   sphinx-plan check docs
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     :return: the parser
     """
-    from sphinxcontrib_plan.cli import approve, check, diff, export, import_, new
+    from sphinxcontrib_plan.cli import approve, check, diff, export, import_, init, new
 
     parser = argparse.ArgumentParser(
         prog="sphinx-plan", description=DESCRIPTION, epilog=EPILOG,
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     # each command module holds its texts, its options and what it runs
-    for name, command in (("new", new), ("import", import_), ("check", check),
+    for name, command in (("init", init), ("new", new), ("import", import_), ("check", check),
                           ("export", export), ("diff", diff), ("approve", approve)):
         sub = subparsers.add_parser(
             name, help=command.HELP, description=command.DESCRIPTION, epilog=command.EPILOG,

@@ -73,6 +73,23 @@ def _date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
+def checked_title(title: str, plan_id: str, option: str = "TITLE") -> str:
+    """A plan's title without surrounding space, once it and the plan id are found good.
+
+    :param title: the title as given
+    :param plan_id: the plan id as given
+    :param option: how the user gave the title, for the message
+    :return: the stripped title
+    :raise NewError: when the title is not one non-empty line or the id has other characters
+    """
+    if not title.strip() or "\n" in title:
+        raise NewError(f"{option} must be one non-empty line")
+    if not _ID.fullmatch(plan_id):
+        raise NewError(f"--id {plan_id!r}: use letters, digits, '.', '_' and '-', "
+                       "starting with a letter or digit (e.g. 001 or PAY-1)")
+    return title.strip()
+
+
 def output_path(args: argparse.Namespace) -> tuple[Path, str]:
     """Where to write, and in which format.
 
@@ -134,13 +151,7 @@ def run(args: argparse.Namespace) -> int:
     :return: the exit status
     """
     try:
-        title = args.title.strip()
-        if not title or "\n" in title:
-            raise NewError("TITLE must be one non-empty line")
-        if not _ID.fullmatch(args.plan_id):
-            raise NewError(f"--id {args.plan_id!r}: use letters, digits, '.', '_' and '-', "
-                           "starting with a letter or digit (e.g. 001 or PAY-1)")
-        args.title = title
+        title = args.title = checked_title(args.title, args.plan_id)
         path, fmt = output_path(args)
         text = render(args, fmt)
     except NewError as err:
