@@ -219,7 +219,7 @@ def _approvals(domain: PlanDomain, index: ResolvedIndex) -> list[Finding]:
     are kept in the domain's state by fingerprint: they name the objects a plan
     changed once its sign-off goes stale, without building the approved revision.
     """
-    from sphinxcontrib_plan.cli.baselines import update_changes
+    from sphinxcontrib_plan.baselines import update_changes
     from sphinxcontrib_plan.resolve import approved_digests, stale_findings
 
     findings, seen = update_changes(domain, index, Path(domain.env.srcdir))

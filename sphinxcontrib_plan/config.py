@@ -152,6 +152,14 @@ class PlanConfig:
         "help": "Seconds to wait for the server of a ``plan_external`` URL.",
         "validator": lambda v: _check_number(v) and v > 0, "rebuild": "",
         "types": "a positive number of seconds", "py_types": (int, float)})
+    baseline_builds: bool = field(default=False, metadata={
+        "help": "Let ``plan-changes`` compare with git revisions (``:since: v1``, or each "
+                "plan's approved revision when ``:since:`` is left out): each revision is "
+                "exported with ``git archive`` and built, which runs that revision's "
+                "``conf.py``. Off by default: such a collector then gets a ``plan.baseline`` "
+                "warning, and a ``:since:`` naming a ``plan.json`` file needs no builds.",
+        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool",
+        "py_types": (bool,)})
 
     coverage_rules: bool | dict[str, Any] = field(default_factory=dict, metadata={
         "help": "Coverage rules, each gap a ``plan.coverage`` warning at the uncovered "

@@ -80,7 +80,8 @@ class PlanWarning(enum.Enum):
     """A risk's or a plan's ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH``)."""
 
     BASELINE = "baseline"
-    """A ``plan-changes`` baseline (a git revision or a ``plan.json`` file) cannot be read or built."""
+    """A ``plan-changes`` baseline (a git revision or a ``plan.json`` file) cannot be read or
+    built; a git revision is built only with ``plan_baseline_builds = True``."""
 
     COVERAGE = "coverage"
     """An object is not covered as a rule of ``plan_coverage_rules`` asks (an endpoint no

@@ -47,7 +47,10 @@ def repo(tmp_path, monkeypatch) -> tuple[Path, list[str]]:
     return root, [*commits, git(root, "rev-parse", "HEAD")]
 
 
-def _build(make_app, docs: Path, builder: str = "html", out: Path | None = None, **kwargs):
+def _build(make_app, docs: Path, builder: str = "html", out: Path | None = None, *,
+           builds: bool = True, **kwargs):
+    # the project opts in to building the revisions its plan-changes name
+    kwargs["confoverrides"] = {"plan_baseline_builds": builds, **kwargs.get("confoverrides", {})}
     app = make_app(builder, srcdir=docs, builddir=out or docs / "_build", **kwargs)
     app.build()
     return app
@@ -153,6 +156,30 @@ def test_plan_changes_since_a_tag_a_file_and_the_approval(repo, make_app, tmp_pa
         # one environment: the revisions are built once, the other builders reuse them
         app = _build(make_app, docs, builder, out=tmp_path / "out")
         _check_changes(app, builder)
+
+
+def test_without_the_opt_in_no_revision_is_built(repo, make_app, tmp_path, monkeypatch):
+    root, _ = repo
+    docs = root / "docs"
+    first = _build(make_app, docs, "dummy", out=tmp_path / "first")
+    (docs / "baseline.json").write_text(json.dumps(load_plan_json(first)), encoding="utf-8")
+    (docs / "changes.md").write_text(CHANGES, encoding="utf-8")
+    _edit(docs / "index.md", "registers\n", "registers\nchanges\n")
+    started = []
+    monkeypatch.setattr("subprocess.Popen", lambda *a, **k: started.append(a))
+    app = _build(make_app, docs, "text", out=tmp_path / "out", builds=False)
+    assert started == []  # neither git nor a build of a revision ran
+    how = ("building another revision runs its conf.py: set plan_baseline_builds = True in "
+           "conf.py to allow it, or point :since: at a plan.json file [plan.baseline]")
+    baseline = sorted(w.split("WARNING: ")[1] for w in plan_warnings(app) if "[plan.baseline]" in w)
+    assert baseline == [
+        f"plan-changes: cannot read the baseline 'no-such-tag': {how}",
+        f"plan-changes: cannot read the baseline 'v1': {how}",
+        f"plan-changes: cannot read the baseline of plan 'S1' (approved-at {_signoff(app)['fields']['approved-at'].strip()}): {how}",
+    ], baseline
+    # a plan.json baseline needs no build
+    text = (Path(app.outdir) / "changes.txt").read_text(encoding="utf-8")
+    assert "Changes since baseline.json." in text
 
 
 def _check_changes(app, builder: str) -> None:

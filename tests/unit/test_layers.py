@@ -22,7 +22,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config",)),
     ("resolve and store", ("resolve", "domain", "build_state")),
     ("render", ("render",)),
-    ("parse, import and export", ("directives", "importers", "export", "diff", "fetch")),
+    ("parse, import and export", ("directives", "importers", "export", "diff", "fetch",
+                                    "baselines", "revisions")),
     ("cli", ("cli",)),
     ("setup", ("_setup", "workers", "__init__", "__main__")),
 ]

@@ -1,14 +1,19 @@
 """The baselines of ``plan-changes`` collectors, read once per build at ``env-updated``.
 
-A ``plan.json`` file is read as it is. A git revision is resolved to its
-commit and, unless the domain's state already holds that commit's data from
-an earlier build, built the way ``sphinx-plan diff`` builds one
-(:mod:`.sources`: ``git archive`` into a temporary directory and an export
-in a subprocess, all revisions at once, in the main process, before any page
-is written). Each commit's data is cached in the state under its hash, so
-incremental and no-change builds build nothing; only the commits of this
-build are kept. Builds started here set :data:`.sources.NO_BASELINES`, so a
-revision's own collectors never build older revisions in turn.
+A ``plan.json`` file is read as it is. A git revision is built only when the
+project opts in (``plan_baseline_builds = True``: building a revision runs
+its ``conf.py``); without it, each collector naming one gets a
+``plan.baseline`` warning saying how to opt in or to name a ``plan.json``
+instead, and nothing runs git. Opted in, a revision is resolved to its
+commit and, unless the build state (:class:`.BuildState`) already holds that
+commit's data from an earlier build, built the way ``sphinx-plan diff``
+builds one (:mod:`.revisions`: ``git archive`` into a temporary directory and
+an export in a subprocess, all revisions at once, in the main process,
+before any page is written). Each commit's data is kept in the state under
+its hash, so incremental and no-change builds build nothing; only the
+commits of this build are kept. Builds started here set
+:data:`.revisions.NO_BASELINES`, so a revision's own collectors never build
+older revisions in turn.
 
 The approved versions' object digests found on the way name the objects a
 stale sign-off's plan changed (``plan.stale``).
@@ -23,9 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.cli.sources import (
-    NO_BASELINES, PendingBuild, export_revision, git_toplevel, read_plan_json, resolve_revision,
-    start_build)
 from sphinxcontrib_plan.diff import DiffError
 from sphinxcontrib_plan.diff.changeset import change_rows, of_plan, slim
 from sphinxcontrib_plan.diff.compare import Side
@@ -33,6 +35,14 @@ from sphinxcontrib_plan.export.json import plan_document
 from sphinxcontrib_plan.model.changes import APPROVED, ChangeSet, approved_revision, spec_label
 from sphinxcontrib_plan.model.fingerprint import object_digests, plan_fingerprint
 from sphinxcontrib_plan.model.index import Finding
+from sphinxcontrib_plan.revisions import (
+    NO_BASELINES,
+    PendingBuild,
+    build_revision,
+    git_toplevel,
+    read_plan_json,
+    resolve_revision,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -54,12 +64,19 @@ class Loaded:
     commit: str | None = None
 
 
-def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]]) -> dict[str, Loaded]:
+#: why a git baseline is not built without the opt-in
+NOT_ALLOWED = ("building another revision runs its conf.py: set plan_baseline_builds = True "
+               "in conf.py to allow it, or point :since: at a plan.json file")
+
+
+def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]],
+         *, builds: bool) -> dict[str, Loaded]:
     """Read every baseline *specs* name (``git:REV`` or ``file:PATH``).
 
     :param srcdir: the Sphinx source directory
     :param specs: the specs
     :param cache: data of commits built before, by commit
+    :param builds: git revisions may be built (``plan_baseline_builds``)
     :return: each spec's baseline
     """
     found: dict[str, Loaded] = {}
@@ -72,6 +89,9 @@ def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]]
             try:
                 if kind == "file":
                     found[spec].data = slim(read_plan_json(srcdir / value))
+                    continue
+                if not builds:
+                    found[spec].error = NOT_ALLOWED
                     continue
                 top = git_toplevel(srcdir)
                 commit = resolve_revision(top, value)
@@ -89,7 +109,9 @@ def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]]
                 pending[commit][1].append(spec)
             else:
                 try:
-                    pending[commit] = (_start(top, commit, srcdir, tmp / commit), [spec])
+                    side = Side(commit[:12], "git", commit)
+                    pending[commit] = (build_revision(top, commit, srcdir, tmp / commit, side),
+                                       [spec])
                 except DiffError as err:
                     found[spec].error = str(err)
         for build, waiting in pending.values():
@@ -107,16 +129,6 @@ def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]]
                 build.process.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     return found
-
-
-def _start(top: Path, commit: str, srcdir: Path, work: Path) -> PendingBuild:
-    relative = srcdir.resolve().relative_to(top.resolve())
-    checkout = work / "checkout"
-    checkout.mkdir(parents=True)
-    export_revision(top, commit, checkout)
-    if not (checkout / relative / "conf.py").is_file():
-        raise DiffError(f"there is no conf.py in {relative.as_posix()!r} at {commit[:12]}")
-    return start_build(Side(commit[:12], "git", commit), checkout / relative, work)
 
 
 def _approved(index: ResolvedIndex, plan_id: str) -> str | None:
@@ -150,15 +162,16 @@ def update_changes(
         loaded = {s: Loaded(spec_label(s), error="this build was started by sphinx-plan, "
                             "which reads no baselines") for s in wanted}
     else:
-        loaded = load(srcdir, wanted, domain.state.baselines)
+        loaded = load(srcdir, wanted, domain.state.baselines,
+                      builds=domain.config.baseline_builds)
     domain.state.baselines = {b.commit: b.data for b in loaded.values() if b.commit and b.data}
     head = plan_document(index, "", lambda record: None)
     failed: dict[str, str] = {}
     for spec in sorted(requests):
         if spec != APPROVED:
-            got = loaded[spec]
-            rows = change_rows(got.data, head, got.label) if got.data is not None else []
-            index.changes[spec] = ChangeSet(spec, {"": got.label}, {}, got.error, tuple(rows))
+            one = loaded[spec]
+            rows = change_rows(one.data, head, one.label) if one.data is not None else []
+            index.changes[spec] = ChangeSet(spec, {"": one.label}, {}, one.error, tuple(rows))
             continue
         baselines, missing, rows = {}, {}, []
         for plan in plans:
