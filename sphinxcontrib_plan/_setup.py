@@ -264,10 +264,9 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.config import setup_config
     from sphinxcontrib_plan.directives.base import PlanObjectDirective
     from sphinxcontrib_plan.directives.collectors import setup_collectors
-    from sphinxcontrib_plan.directives.myst_values import setup_myst_values
+    from sphinxcontrib_plan.directives.myst_lines import setup_myst_lines
     from sphinxcontrib_plan.directives.objects import setup_objects
     from sphinxcontrib_plan.directives.openapi import setup_openapi
-    from sphinxcontrib_plan.directives.rejected import setup_recovery
     from sphinxcontrib_plan.domain import PlanDomain, setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.assets import setup_assets
@@ -287,8 +286,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_objects(app)
     setup_openapi(app)
     setup_collectors(app)
-    setup_recovery(app)
-    setup_myst_values(app)
+    setup_myst_lines(app)
     setup_transforms(app)
     setup_html(app)
     setup_schema_render(app)

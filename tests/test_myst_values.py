@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from conftest import build_warnings, load_plan_json
-from sphinxcontrib_plan.directives.myst_values import quote_plan_options, quote_value
 
 CONF = ('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
         'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n')
@@ -90,37 +89,41 @@ def test_examples_in_code_blocks_are_shown_as_written(built):
     assert (Path(built.srcdir) / "index.md").read_text(encoding="utf-8") == PLAN
 
 
-@pytest.mark.parametrize(("value", "quoted"), [
-    ("> 90% of auth/mfa", "'> 90% of auth/mfa'"),
-    ("Slack #identity", "'Slack #identity'"),
-    ("it's 'fine'", "'it''s ''fine'''"),
-    ('"x" in path', "'\"x\" in path'"),
-    ('"Ops"', '"Ops"'),
-    ("'Ops'", "'Ops'"),
-    ("'a' and 'b'", "'''a'' and ''b'''"),
-])
-def test_quote_value(value, quoted):
-    assert quote_value(value) == quoted
+SHOW = """\
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
 
 
-def test_quote_plan_options_follows_fences(make_app, tmp_path):
-    # a registered plan directive is needed: build an app for the registry
-    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
-    (tmp_path / "index.md").write_text("# I\n", encoding="utf-8")
-    make_app("html", srcdir=tmp_path)
-    text = ("::::{plan-endpoint} GET /x\n:summary: a: b\n\n"
-            ":::{plan-response} 200 OK\n:content-type: text/plain # x\n:::\n::::\n"
-            "```\n:::{plan-risk} R\n:owner: > no\n:::\n```\n"
-            ":::{note}\n:class: > no\n:::\n"
-            ":::{plan-risk} R\n---\nowner: > no\n---\n:::\n"
-            "- item\n\n  :::{plan-risk} In a list\n  :owner: > yes\n  :::\n")
-    assert quote_plan_options(text).splitlines() == [
-        "::::{plan-endpoint} GET /x", ":summary: 'a: b'", "",
-        ":::{plan-response} 200 OK", ":content-type: 'text/plain # x'", ":::", "::::",
-        "```", ":::{plan-risk} R", ":owner: > no", ":::", "```",
-        ":::{note}", ":class: > no", ":::",
-        ":::{plan-risk} R", "---", "owner: > no", "---", ":::",
-        "- item", "", "  :::{plan-risk} In a list", "  :owner: '> yes'", "  :::"]
-    # without MyST's colon_fence extension, ':::' lines are text
-    assert quote_plan_options(":::{plan-risk} R\n:owner: > no\n:::\n", colon_fence=False) == (
-        ":::{plan-risk} R\n:owner: > no\n:::\n")
+class Show(SphinxDirective):
+    has_content = True
+
+    def run(self):
+        text = "\\n".join(self.content)
+        return [nodes.literal_block(text, text, language="none"), *self.parse_content_to_nodes()]
+
+
+def setup(app):
+    app.add_directive("show", Show)
+"""
+
+
+def test_a_directive_showing_its_body_shows_it_as_written(make_app, tmp_path, monkeypatch):
+    """A directive that shows its body's source (the docs' "Source" boxes) gets
+    the plan options as the author wrote them, with no quote added."""
+    (tmp_path / "conf.py").write_text(CONF.replace('"sphinxcontrib_plan"]',
+                                                   '"sphinxcontrib_plan", "show"]'),
+                                      encoding="utf-8")
+    (tmp_path / "show.py").write_text(SHOW, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "index.md").write_text(
+        "# Show\n\n:::{plan} P\n:id: P\n:::\n\n"
+        "::::{show}\n:::{plan-risk} R\n:impact: high\n:likelihood: low\n"
+        ":mitigation: > 90% #covered\n:::\n::::\n", encoding="utf-8")
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    assert build_warnings(app) == []
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert ":impact: high\n:likelihood: low\n:mitigation: &gt; 90% #covered" in html
+    assert "&#39;" not in html.split('class="plan-object')[0]
+    objects = {o["title"]: o for o in load_plan_json(app)["objects"]}
+    assert objects["R"]["fields"]["mitigation"] == "> 90% #covered"

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from sphinxcontrib_plan.directives.options import _source_lines, directive_text, option_offset
 from sphinxcontrib_plan.model.codedata import JSON_LANGUAGES, YAML_LANGUAGES, DataError, load_data
 from sphinxcontrib_plan.model.params import ParamError, parse_parameters, path_names, type_schema
 from sphinxcontrib_plan.model.records import BodySchema, Example
@@ -59,8 +58,9 @@ def block_line(directive: PlanObjectDirective, block: nodes.literal_block) -> in
     """The source line of a code block's first line of code.
 
     Parsers give a code block the line of its fence or directive (MyST) or a
-    line near it (reST); the code's first line is looked up in the source
-    from there, so a warning can point at the failing value itself.
+    line near it (reST); the code's first line is looked up in the
+    directive's body from there, so a warning can point at the failing value
+    itself.
 
     :param directive: the directive whose body holds the block
     :param block: the block
@@ -71,11 +71,8 @@ def block_line(directive: PlanObjectDirective, block: nodes.literal_block) -> in
     first = next((i for i, text in enumerate(code) if text.strip()), None)
     if first is None or block.get("source") not in (None, directive.state.document.get("source")):
         return line
-    lines = _source_lines(directive)
-    for i in range(max(line - 2, 0), min(line + 40, len(lines))):
-        if lines[i].strip() == code[first].strip():
-            return i + 1 - first
-    return line
+    found = directive.body_line(code[first], line - 1)
+    return line if found is None else found - first
 
 
 def is_schema_block(language: str, code: str) -> bool:
@@ -106,11 +103,6 @@ class ApiReader:
     def warn(self, subtype: PlanWarning, message: str, option: str | None = None) -> None:
         """Warn at the directive, or at an option's line."""
         self.directive.warn(subtype, f"{self.directive.name}: {message}", option=option)
-
-    def option_line(self, option: str) -> int:
-        """The source line of one of the directive's options (its own line if unknown)."""
-        offset = option_offset(directive_text(self.directive), option)
-        return self.directive.lineno + (offset or 0)
 
     def load_file(self, name: str, option: str) -> Any:
         """A schema read from a file, the file noted as a dependency of the document.
@@ -165,7 +157,7 @@ class ApiReader:
         :param media: the default media type when the body has a schema or examples
         :return: the schema (``None`` when there is none) and the examples
         """
-        schema, line = self.schema_option(values.get("schema")), self.option_line("schema")
+        schema, line = self.schema_option(values.get("schema")), self.directive.option_line("schema")
         examples = []
         for block in code_blocks(body):
             language, code = str(block.get("language", "")), block.astext()

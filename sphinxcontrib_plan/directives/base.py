@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_plan.directives.options import (
-    AnyOptions,
-    directive_text,
-    myst_body_offset,
-    option_offset,
-    raw_options,
-)
+from sphinxcontrib_plan.directives.options import OwnOptions
 from sphinxcontrib_plan.directives.pending import PARENTS, PENDING, PendingObject
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
@@ -44,14 +37,12 @@ def _raw_as_text(node: nodes.Node) -> nodes.Node:
     return node
 
 
-class PlanObjectDirective(SphinxDirective):
+class PlanObjectDirective(OwnOptions):
     """``plan-<type>``: read typed options, render fields and body, note a record."""
 
-    has_content = True
     required_arguments = 0
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, Any]] = AnyOptions()
 
     @property
     def registry(self) -> Registry:
@@ -71,20 +62,7 @@ class PlanObjectDirective(SphinxDirective):
         :param message: the message
         :param option: the option concerned, when its line can be found
         """
-        warn(subtype, message, location=self.location_of(option), env=self.env)
-
-    def location_of(self, option: str | None) -> str:
-        """``source:line`` of an option, or of the directive when it cannot be found.
-
-        :param option: the option name, ``None`` for the directive
-        :return: the location
-        """
-        offset = option_offset(directive_text(self), option) if option else None
-        if offset is not None:
-            source, line = self.state_machine.get_source_and_line(self.lineno + offset)
-            if source and line:
-                return f"{source}:{line}"
-        return self.get_location()
+        warn(subtype, message, location=self.option_location(option), env=self.env)
 
     def nesting_hint(self, parent: str) -> str:
         """How to nest this directive in its parent, in the document's syntax: the
@@ -166,14 +144,13 @@ class PlanObjectDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         """Read, validate and render the object; note it for the domain."""
         otype = self.otype
-        values, problems = parse_options(otype, raw_options(self), self.name)
+        values, problems = parse_options(otype, self.read_options(), self.name)
         placeholders = []
         for problem in problems:
             if problem.subtype == "placeholder":
                 # whether it is a problem depends on the plan's status: decided later
-                line = self.location_of(problem.name).rpartition(":")[2]
                 placeholders.append((problem.name, problem.message,
-                                     int(line) if line.isdigit() else self.lineno))
+                                     self.option_line(problem.name)))
             else:
                 self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
         title = self.prepare(self.title_text(), values)
@@ -204,9 +181,6 @@ class PlanObjectDirective(SphinxDirective):
                           f"but not attached to any object. {self.nesting_hint(otype.parent)}")
         parents.append((otype.name, key))
         try:
-            offset = myst_body_offset(self)
-            if offset is not None:
-                self.content_offset = offset
             body = self.parse_content_to_nodes() if self.content else []
         finally:
             parents.pop()

@@ -8,12 +8,11 @@ the whole project's merged data once every document has been read.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_plan.directives.options import AnyOptions, directive_text, option_offset, raw_options
+from sphinxcontrib_plan.directives.options import OwnOptions
 from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
 from sphinxcontrib_plan.domain import CONTENT_KEY
 from sphinxcontrib_plan.model.collectors import COLLECTORS
@@ -29,25 +28,11 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.types import Registry
 
 
-class CollectorDirective(SphinxDirective):
+class CollectorDirective(OwnOptions):
     """``plan-<collector>``: validate the query now, render later."""
 
-    has_content = False
+    takes_body = False
     optional_arguments = 0
-    option_spec: ClassVar[dict[str, Any]] = AnyOptions()
-
-    def option_location(self, option: str) -> str:
-        """``source:line`` of *option*, or of the directive when it cannot be found.
-
-        :param option: the option name
-        :return: the location
-        """
-        offset = option_offset(directive_text(self), option)
-        if offset is not None:
-            source, line = self.state_machine.get_source_and_line(self.lineno + offset)
-            if source and line:
-                return f"{source}:{line}"
-        return self.get_location()
 
     def warn(self, subtype: PlanWarning, message: str, option: str) -> None:
         """Warn at the line of *option*.
@@ -61,7 +46,7 @@ class CollectorDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         """Return the placeholder carrying the validated query."""
         self.env.temp_data[CONTENT_KEY] = True
-        self.options = raw_options(self)
+        self.read_options()
         kind = COLLECTORS[self.name.split(":", 1)[-1].removeprefix("plan-")]
         registry: Registry = self.env.get_domain("plan").registry  # type: ignore[attr-defined]
         allowed = kind.all_options

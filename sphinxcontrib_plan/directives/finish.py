@@ -8,16 +8,14 @@ document declares; the setup stores it in the domain.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import chain
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from docutils import nodes
 from sphinx import addnodes
 
+from sphinxcontrib_plan.directives.myst_lines import front_matter_text
 from sphinxcontrib_plan.directives.pending import PENDING
 from sphinxcontrib_plan.domain import CONTENT_KEY
 from sphinxcontrib_plan.render.nodes import plan_collector
@@ -51,9 +49,10 @@ class DocumentObjects:
     holds: set[str] = field(default_factory=set)
 
 
-def document_plan(document: nodes.document) -> str | None:
+def document_plan(env: BuildEnvironment, document: nodes.document) -> str | None:
     """The ``plan`` metadata field of a document (MyST front matter or rST field).
 
+    :param env: the environment
     :param document: the parsed document (docinfo still present)
     :return: the plan id, or ``None``
     """
@@ -61,39 +60,11 @@ def document_plan(document: nodes.document) -> str | None:
     for docinfo in (c for c in document.children if isinstance(c, nodes.docinfo)):
         for fld in docinfo.findall(nodes.field):
             if fld[0].astext().strip().lower() == "plan":
-                value = fld[1].astext().strip().strip("\"'")
-                if _YAML_TYPED.match(value):
-                    # MyST read a number, a boolean or a null: the text as written
-                    value = _front_matter_plan(document) or value
+                # MyST reads front matter as typed YAML (001 -> 1): the text as written
+                value = front_matter_text(env, "plan") or fld[1].astext().strip().strip("\"'")
                 # an empty YAML value reaches us as the text "null"
                 return None if value.lower() in ("", "null", "none", "~") else value
     return None
-
-
-#: docinfo texts that YAML may have read as another type than text (``001`` → 1,
-#: ``yes`` → True, ``null``…): only these send us back to the front matter
-_YAML_TYPED = re.compile(r"[-+.\d]|(?i:true|false|yes|no|on|off|y|n|null|none|~)$|$")
-
-
-def _front_matter_plan(document: nodes.document) -> str | None:
-    """The ``plan:`` value of MyST front matter as written.
-
-    MyST reads ``plan: 001`` as the number 1, and the docinfo then says "1";
-    YAML's base loader keeps every scalar as the text the author wrote.
-    """
-    try:
-        text = Path(document["source"]).read_text(encoding="utf-8")
-    except (OSError, KeyError, TypeError, UnicodeDecodeError):
-        return None
-    if not text.startswith("---"):
-        return None
-    end = text.find("\n---", 3)
-    try:
-        front = yaml.load(text[3:end if end > 0 else None], Loader=yaml.BaseLoader)  # noqa: S506
-    except yaml.YAMLError:
-        return None
-    value = front.get("plan") if isinstance(front, dict) else None
-    return value.strip() if isinstance(value, str) else None
 
 
 def _untitled(entry: PendingObject) -> str:
@@ -171,7 +142,7 @@ def finish_document(
                 out.holds.add("tables")
             elif "plan-schema-nested" in node["classes"]:
                 out.holds.add("folds")
-    meta_plan = document_plan(document) if pending else None
+    meta_plan = document_plan(env, document) if pending else None
     current_plan: str | None = None
     finished: dict[int, ObjectRecord] = {}
     taken: set[str] = set()

@@ -11,11 +11,9 @@ The file is a dependency of the document, so editing it rebuilds the page.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from sphinx.util.docutils import SphinxDirective
-
-from sphinxcontrib_plan.directives.options import AnyOptions, raw_options
+from sphinxcontrib_plan.directives.options import OwnOptions
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
@@ -26,13 +24,12 @@ if TYPE_CHECKING:
 OPTIONS = ("plan",)
 
 
-class OpenApiDirective(SphinxDirective):
+class OpenApiDirective(OwnOptions):
     """``plan-openapi path/to/openapi.yaml`` with an optional ``:plan:``."""
 
-    has_content = False
+    takes_body = False
     required_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, object]] = AnyOptions()
 
     def warn(self, message: str, subtype: PlanWarning = PlanWarning.SCHEMA) -> None:
         """Warn at the directive."""
@@ -51,7 +48,7 @@ class OpenApiDirective(SphinxDirective):
         from sphinxcontrib_plan.importers.openapi_plan import PlanWriter
         from sphinxcontrib_plan.model.names import did_you_mean
 
-        options = raw_options(self)
+        options = self.read_options()
         for name in options:
             if name not in OPTIONS:
                 self.warn(f"unknown option {name!r}; options: {', '.join(OPTIONS)}"

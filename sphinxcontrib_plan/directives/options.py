@@ -1,172 +1,319 @@
-"""Directive options as the author wrote them, and where each one stands."""
+"""Directive options read from the directive's own lines, as the author wrote them.
+
+A plan directive declares no ``option_spec``: docutils and MyST-Parser then
+leave its option lines to it, untouched (reST inside the argument block, MyST
+as the first lines of the body), and :class:`OwnOptions` reads them here with
+reST's rules, in both syntaxes: ``:name: value``, the value as written (``>``,
+``#``, ``%`` and quotes included). This is public behaviour of both parsers:
+
+- docutils keeps a whole directive when its options are odd (a repeated
+  option, a stray line, a name of several words) instead of dropping it,
+  body included; each problem is one ``plan.option`` warning at its line;
+- MyST does not read the values as YAML (where ``#`` starts a comment and
+  ``>`` a folded block); its ``---`` YAML option block is read as YAML, and a
+  ``:name:`` value quoted as a whole means its content, as MyST reads it;
+- every option keeps its exact source line, for warnings.
+"""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    from sphinx.util.docutils import SphinxDirective
+import yaml
+from docutils.parsers.rst.states import Body
+from docutils.statemachine import StateMachine, StringList
+from sphinx.util.docutils import SphinxDirective
 
-_FENCE = re.compile(r"\s*(:{3,}|`{3,}|~{3,})")
-OPTION_LINE = re.compile(r":([A-Za-z0-9_][A-Za-z0-9_ .-]*?):(?:[ \t]+(.*?))?[ \t]*$")
+from sphinxcontrib_plan.directives.myst_lines import blank_line_added
+from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+#: docutils' own pattern of a field (option) marker, ``:name:`` then a space or the end
+_MARKER = re.compile(Body.patterns["field_marker"])
 
 
-class AnyOptions(dict):  # type: ignore[type-arg]
-    """An option spec accepting every option and keeping its raw text.
+@dataclass
+class OptionBlock:
+    """The options of a directive, read from its lines."""
 
-    A strict spec makes docutils drop the whole directive on an unknown option
-    in reST (content lost) while MyST only drops the option; accepting all and
-    validating in the model gives one behaviour and our own warnings.
+    #: option name to its text (``None`` for a flag without value)
+    values: dict[str, str | None] = field(default_factory=dict)
+    #: option name to its line, numbered as the directive's state machine numbers them
+    lines: dict[str, int] = field(default_factory=dict)
+    #: ``(line, message)`` of each problem
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    #: lines of the option block that are no option, with their lines
+    stray: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _field(line: str) -> tuple[str, str] | None:
+    """``(name, value)`` of a ``:name: value`` line, else ``None``."""
+    match = _MARKER.match(line)
+    if match is None:
+        return None
+    name = re.sub(r"\\(.)", r"\1", line[1:match.end()].rstrip()[:-1])
+    return name, line[match.end():].strip()
+
+
+def _note(block: OptionBlock, directive: str, name: str, value: str | None, line: int) -> None:
+    """Add one option to *block*, with the problems of its name."""
+    key = name.lower()
+    if len(key.split()) > 1:
+        # docutils rejects a name of several words; "rate limit" means rate-limit
+        new = "-".join(key.split())
+        block.problems.append((line, f"{directive}: the option name {key!r} has spaces; "
+                                     f"it is read as {new!r}"))
+        key = new
+    if key in block.values:
+        block.problems.append((line, f"{directive}: the option {key!r} is given more than "
+                                     "once; the last value is used"))
+    block.values[key] = value or None
+    block.lines[key] = line
+
+
+def read_rst_block(lines: list[str], first: int, directive: str) -> OptionBlock:
+    """Read a reST option block: ``:name: value`` lines, indented lines going on.
+
+    :param lines: the block's lines (no blank line among them), dedented
+    :param first: the line number of its first line
+    :param directive: the directive name, for messages
+    :return: the options, and the lines that are none
     """
+    block = OptionBlock()
+    current: tuple[str, list[str], int] | None = None
 
-    def __contains__(self, key: object) -> bool:
-        return True
+    def close() -> None:
+        if current is not None:
+            name, parts, line = current
+            _note(block, directive, name, "\n".join(p for p in parts if p) or None, line)
 
-    def __getitem__(self, key: str) -> Any:
-        return _raw
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return _raw
-
-    def __bool__(self) -> bool:
-        return True
-
-
-def _raw(text: str | None) -> str | None:
-    return text
-
-
-def option_offset(block_text: str, name: str) -> int | None:
-    """Which line of a directive gives option *name*, counted from its first line.
-
-    Both parsers hand over the directive's source lines as ``block_text``:
-    reST and MyST ``:name: value`` lines up to the first blank line, or MyST's
-    YAML block between ``---`` lines.
-
-    :param block_text: the directive's text, its first line first
-    :param name: the option name
-    :return: the offset (1 for the line below the directive), or ``None``
-    """
-    body = block_text.splitlines()[1:]
-    if body and body[0].strip() == "---":
-        end = next((i for i, line in enumerate(body[1:], 1) if line.strip() == "---"), len(body))
-        start, pattern = 1, rf"\s*{re.escape(name)}\s*:"
-    else:
-        end = next((i for i, line in enumerate(body) if not line.strip()), len(body))
-        start, pattern = 0, rf"\s*:{re.escape(name)}:(\s|$)"
-    for i in range(start, end):
-        if re.match(pattern, body[i], re.IGNORECASE):
-            return i + 1
-    return None
-
-
-def directive_text(directive: SphinxDirective) -> str:
-    """The directive's source lines, its first line first, for :func:`option_offset`.
-
-    MyST-Parser before 5.0 hands over only the body as ``block_text``; the
-    option lines are then read from the source file, from the directive on.
-
-    :param directive: the running directive
-    :return: its text
-    """
-    text = directive.block_text or ""
-    if directive.name in text.split("\n", 1)[0]:
-        return text
-    lines = _source_lines(directive)
-    if not lines:
-        return text
-    # the header, its options and the body: enough for every option line
-    start = directive.lineno - 1
-    return "\n".join(lines[start:start + len(text.splitlines()) + 100])
-
-
-def raw_options(directive: SphinxDirective) -> dict[str, str | None]:
-    """The directive's options, with what MyST lost read again from their lines.
-
-    MyST reads ``:name: value`` lines as YAML: ``escalate #ops`` loses
-    ``#ops`` as a comment, and a value that opens with a quote but goes on
-    after it (``"x" in path``) makes MyST drop every option. Those values are
-    read again as written, as reST reads them; everything MyST read whole
-    stays as MyST read it, and ``---`` YAML option blocks are left to MyST.
-
-    :param directive: the running directive
-    :return: option name to raw text (``None`` for a flag without value)
-    """
-    options = dict(directive.options)
-    text = directive_text(directive)
-    if not _FENCE.match(text):
-        return options  # reST: docutils already kept the text as written
-    raw: dict[str, str | None] = {}
-    last = None
-    for line in text.splitlines()[1:]:
-        match = OPTION_LINE.match(line)
-        if match:
-            last = match.group(1)
-            raw[last] = match.group(2) or None
-        elif last is not None and line[:1] in (" ", "\t") and line.strip():
-            # an indented line continues the value above it
-            raw[last] = f"{raw[last] or ''} {line.strip()}".strip()
+    for offset, line in enumerate(lines):
+        found = _field(line) if not line[:1].isspace() else None
+        if found is not None:
+            close()
+            current = (found[0], [found[1]], first + offset)
+        elif current is not None and line[:1].isspace():
+            current[1].append(line.strip())  # the value goes on on a deeper indented line
         else:
-            break
-    for name, value in raw.items():
-        parsed = options.get(name)
-        # MyST's reading stands where it lost nothing: a value the author
-        # quoted on purpose ('"a" in b') means its content, as in YAML
-        lost = name not in options or (
-            value is not None and " #" in value and (parsed or "") != value
-            and value.startswith((parsed or "").rstrip()))
-        if lost:
-            options[name] = value
-    return options
+            close()
+            current = None
+            block.stray.append((line.strip(), first + offset))
+    close()
+    return block
 
 
-def myst_body_offset(directive: SphinxDirective) -> int | None:
-    """The offset of a MyST directive's first body line, counted from the line
-    below the directive line, for the nested parse of the body.
+def read_myst_block(lines: list[str], first: int, directive: str) -> tuple[OptionBlock, int]:
+    """Read MyST's option block at the head of a body: ``:name: value`` lines, or
+    a YAML mapping between ``---`` lines.
 
-    MyST-Parser places the body one line low when it follows the directive
-    line directly (no options, no blank line), and with it every nested
-    directive's warnings and ``plan.json`` lines. The offset is recomputed
-    from the directive's own text, and only used when it lands on the body's
-    first line.
-
-    :param directive: the running directive
-    :return: the offset, or ``None`` to keep MyST's
+    :param lines: the body's lines
+    :param first: the line number of its first line
+    :param directive: the directive name, for messages
+    :return: the options, and how many lines they take
     """
-    if not directive.content or not _FENCE.match(directive.block_text or ""):
-        return None
-    # MyST's block_text is normalised (a blank line is added after the
-    # directive line), so the real lines come from the source file
-    source = _source_lines(directive)
-    start = directive.lineno - 1
-    if not 0 <= start < len(source) or directive.name not in source[start]:
-        return None
-    # indices into the source rather than a copy of its rest, per directive
-    first = i = start + 1
-    end = len(source)
-    if i < end and source[i].strip() == "---":
-        i = next((k + 1 for k in range(i + 1, end) if source[k].strip() == "---"), first)
+    block = OptionBlock()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.startswith("---")),
+                   len(lines))
+        _read_yaml("\n".join(lines[1:end]), first + 1, directive, block)
+        return block, min(end + 1, len(lines))
+    used = 0
+    for used, line in enumerate(lines):  # noqa: B007 (used counts the option lines)
+        stripped = line.lstrip()
+        if not stripped.startswith(":") or stripped.startswith(":::"):
+            break  # MyST's option block: the lines that open with one colon
+        found = _field(stripped)
+        if found is None:
+            block.problems.append((first + used, f"{directive}: {stripped!r} is not an option "
+                                                 "(':name: value'); it is ignored"))
+            continue
+        _note(block, directive, found[0], _unquoted(found[1]), first + used)
     else:
-        while i < end and OPTION_LINE.match(source[i]):
-            i += 1
-    while i < end and not source[i].strip():
-        i += 1
-    if i >= end or source[i].strip() != directive.content[0].strip():
-        return None
-    return i - first
+        used = len(lines)
+    return block, used
 
 
-def _source_lines(directive: SphinxDirective) -> list[str]:
-    """The lines of the document's source file, read once per document."""
-    temp = directive.state.document.settings.env.temp_data
-    source = directive.state.document.get("source")
-    cached = temp.get("plan:source-lines")
-    if cached is None or cached[0] != source:
+def _unquoted(value: str) -> str:
+    """A value quoted as a whole (``"Ops"``) means its content, as YAML reads it."""
+    if value[:1] in ("'", '"'):
         try:
-            lines = Path(source).read_text(encoding="utf-8").splitlines()
-        except (OSError, TypeError, UnicodeDecodeError):
-            lines = []
-        cached = temp["plan:source-lines"] = (source, lines)
-    return cached[1]
+            text = yaml.safe_load(value)
+        except yaml.YAMLError:
+            return value  # '"x" in path': the quote is part of the text
+        if isinstance(text, str):
+            return text
+    return value
+
+
+def _read_yaml(text: str, first: int, directive: str, block: OptionBlock) -> None:
+    """Read a ``---`` option block: a YAML mapping, each scalar the text as written."""
+    try:
+        root = yaml.compose(text, Loader=yaml.BaseLoader)  # noqa: S506 (only composes)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        block.problems.append((first + (mark.line if mark else 0),
+                               f"{directive}: the YAML option block cannot be read "
+                               f"({getattr(err, 'problem', None) or err}); its options are "
+                               "ignored"))
+        return
+    if root is None:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        block.problems.append((first, f"{directive}: the YAML option block is no mapping "
+                                      "('name: value' lines); it is ignored"))
+        return
+    for key, value in root.value:
+        line = first + key.start_mark.line
+        if not isinstance(value, yaml.ScalarNode) or not isinstance(key, yaml.ScalarNode):
+            block.problems.append((line, f"{directive}: the option {key.value!r} is a YAML "
+                                         "list or mapping; write its value as text"))
+            continue
+        _note(block, directive, str(key.value), str(value.value), line)
+
+
+class OwnOptions(SphinxDirective):
+    """A directive reading its own options (see the module's description).
+
+    Subclasses call :meth:`read_options` first in ``run``; then ``arguments``
+    hold the title only, ``content`` the body only, and :meth:`option_location`
+    gives each option's line.
+    """
+
+    option_spec = None  # the parsers hand over the option lines untouched
+    has_content = True  # in MyST, the option lines are the body's first lines
+    #: whether the directive has a body; without one, text below its options is ignored
+    takes_body: ClassVar[bool] = True
+
+    _lines: dict[str, int]
+
+    @property
+    def is_myst(self) -> bool:
+        """Whether the directive is in a MyST document (MyST mocks docutils' state machine)."""
+        return not isinstance(self.state_machine, StateMachine)
+
+    def read_options(self) -> dict[str, str | None]:
+        """Read the options, take them out of the title and body, warn about problems.
+
+        :return: option name to its text (``None`` for a flag); also set as ``options``
+        """
+        if self.is_myst:
+            if (self.content and self.content[0].lstrip().startswith(":::")
+                    and self.content_offset > 0 and blank_line_added(self)):
+                self.content_offset -= 1  # MyST-Parser's own line, see .myst_lines
+            block, used = read_myst_block(list(self.content), self._content_line(0), self.name)
+            if used < len(self.content) and not self.content[used].strip():
+                used += 1  # the blank line between the options and the body
+            self._drop_head(used)
+        else:
+            block = self._rst_block()
+        for line, message in block.problems:
+            warn(PlanWarning.OPTION, message, location=self.line_location(line), env=self.env)
+        if block.stray or (self.content and not self.takes_body):
+            self._stray(block.stray)
+        self.options = block.values
+        self._lines = block.lines
+        return block.values
+
+    def _rst_block(self) -> OptionBlock:
+        """reST: the options are the argument block's lines from the first ``:name:`` on
+        (directives with a title), or the body's first lines up to a blank line."""
+        if self.optional_arguments or self.required_arguments:
+            if not self.arguments:
+                return OptionBlock()
+            lines = self.arguments[-1].split("\n")
+            start = next((i for i, line in enumerate(lines) if _field(line)), len(lines))
+            # the title starts on the directive's line, or on the one below it
+            first = self.lineno + (0 if self.block_text.split("\n", 1)[0]
+                                   .partition("::")[2].strip() else 1)
+            title = "\n".join(lines[:start]).strip()
+            self.arguments[-1:] = [title] if title else []
+            if len(self.arguments) < self.required_arguments:
+                raise self.error(f'Error in "{self.name}" directive: '
+                                 f"{self.required_arguments} argument(s) required, 0 supplied")
+            return read_rst_block(lines[start:], first + start, self.name)
+        head = next((i for i, line in enumerate(self.content) if not line.strip()),
+                    len(self.content))
+        if not head or _field(self.content[0]) is None:
+            return OptionBlock()
+        block = read_rst_block(list(self.content[:head]), self._content_line(0), self.name)
+        self._drop_head(head)
+        return block
+
+    def _content_line(self, index: int) -> int:
+        """The line number of the body's line *index*, as the state machine numbers it."""
+        if self.is_myst:
+            # MyST renders the body from the line below the directive's own line
+            return self.lineno + 1 + self.content_offset + index
+        return self.content_offset + 1 + index
+
+    def _drop_head(self, count: int) -> None:
+        """Take the first *count* lines (the options) out of the body."""
+        self.content = self.content[count:]
+        self.content_offset += count
+        while self.content and not self.content[0].strip():
+            self.content = self.content[1:]
+            self.content_offset += 1
+
+    def _stray(self, stray: list[tuple[str, int]]) -> None:
+        """Warn about lines that are no option; keep them in the body, if there is one."""
+        where = "kept as text of the body" if self.takes_body else "ignored"
+        for text, line in stray:
+            word, colon, value = text.partition(":")
+            hint = (f"; did you mean ':{word}: {value.strip()}'?"
+                    if colon and re.fullmatch(r"[\w-]+", word) else "")
+            warn(PlanWarning.OPTION, f"{self.name}: {text!r} is not an option (':name: value'); "
+                 f"it is {where}{hint}", location=self.line_location(line), env=self.env)
+        if not self.takes_body:
+            if self.content:
+                warn(PlanWarning.OPTION, f"{self.name} has no body; the text below its "
+                     "options is ignored", location=self.line_location(self._content_line(0)),
+                     env=self.env)
+            self.content = StringList()
+            return
+        # stray lines go first in the body, then a blank line, located where they were
+        items = [self.state_machine.get_source_and_line(line) for _, line in stray]
+        kept = StringList([text for text, _ in stray] + [""],
+                          items=[(s, (n or 1) - 1) for s, n in [*items, items[-1]]])
+        kept.append(self.content)
+        self.content = kept
+        self.content_offset = stray[0][1] - 1
+
+    def line_location(self, line: int) -> str:
+        """``source:line`` of a line numbered as the state machine numbers it."""
+        source, number = self.state_machine.get_source_and_line(line)
+        return f"{source}:{number}" if source and number else self.get_location()
+
+    def option_location(self, option: str | None) -> str:
+        """``source:line`` of an option, or of the directive when it has none.
+
+        :param option: the option name, ``None`` for the directive
+        :return: the location
+        """
+        line = self._lines.get(option) if option else None
+        return self.line_location(line) if line is not None else self.get_location()
+
+    def option_line(self, option: str) -> int:
+        """The source line of an option (the directive's own line when it has none)."""
+        line = self._lines.get(option)
+        if line is None:
+            return self.lineno
+        number = self.state_machine.get_source_and_line(line)[1]
+        return number or self.lineno
+
+    def body_line(self, text: str, near: int) -> int | None:
+        """The source line of the first body line reading *text* (stripped), at or
+        after source line *near*: a code block's first line of code.
+
+        :param text: the line's text
+        :param near: a source line at or before it (a code block's fence)
+        :return: the line, or ``None`` when no body line reads so
+        """
+        wanted = text.strip()
+        for index, line in enumerate(self.content):
+            if line.strip() != wanted:
+                continue
+            number = self.state_machine.get_source_and_line(self._content_line(index))[1]
+            if number is not None and number >= near:
+                return int(number)
+        return None
