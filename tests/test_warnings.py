@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import plan_warnings, warning_lines
+from conftest import build_warnings, plan_warnings, warning_lines
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS
 from sphinxcontrib_plan.export.json import SCHEMA_ID
 from sphinxcontrib_plan.warnings import EXAMPLES, PlanWarning, subtypes_table
@@ -304,3 +304,28 @@ def test_edge_cases_warn_without_crashing(make_app, tmp_path):
     inner = domain.index.by_id["P-inner"]
     assert inner.plan == "P"
     assert domain.index.by_id["P-outer"].checks == (0, 1)  # the nested risk has no items
+
+
+@pytest.mark.parametrize("suffix", [".rst", ".md"])
+def test_a_collector_with_a_body_keeps_its_table(make_app, tmp_path, suffix):
+    """docutils drops a directive with a body it does not take, MyST keeps it:
+    a collector keeps its table in both syntaxes, with one warning at the text."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+        'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n',
+        encoding="utf-8")
+    if suffix == ".rst":
+        text = ("Index\n=====\n\n.. plan:: P\n   :id: P\n\n.. plan-risk:: Leak\n   :impact: low\n\n"
+                ".. plan-risk-register::\n   :columns: title\n\n   Stray text.\n")
+    else:
+        text = ("# Index\n\n:::{plan} P\n:id: P\n:::\n\n:::{plan-risk} Leak\n:impact: low\n:::\n\n"
+                ":::{plan-risk-register}\n:columns: title\n\nStray text.\n:::\n")
+    (tmp_path / f"index{suffix}").write_text(text, encoding="utf-8")
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    assert [w.split(": ", 1)[1] for w in build_warnings(app)] == [
+        "WARNING: plan-risk-register has no body; the text below its options is ignored "
+        "[plan.option]"]
+    assert f"index{suffix}:{13 if suffix == '.rst' else 14}:" in build_warnings(app)[0]
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "Stray text" not in html and 'href="#risk-p-leak"' in html
