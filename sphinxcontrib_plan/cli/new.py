@@ -22,8 +22,11 @@ HELP = "write a new plan document with every section of the template"
 DESCRIPTION = """\
 Write a new plan: every section of the implementation-plan template as plan
 directives with TODO placeholders, in MyST Markdown (md, the default) or
-reStructuredText (rst). The file is rendered from the Jinja2 template
-plan.md.jinja or plan.rst.jinja (variables: title, id, today, owner); give
+reStructuredText (rst). With --plain, the template's plain Markdown instead
+(headings, tables and checklists, no directives): the shape 'sphinx-plan
+import' reads, for a team that writes the plan first and imports it later.
+The file is rendered from the Jinja2 template plan.md.jinja, plan.rst.jinja
+or plan.plain.md.jinja (variables: title, id, today, owner); give
 --templates DIR to use your own. An existing file is never overwritten.
 
 exit status: 0 written, 1 the file exists, 2 usage or template error."""
@@ -33,7 +36,10 @@ examples:
       writes 001-payment-methods.md
   sphinx-plan new "Audit Log" --id 002 --format rst --output docs/plans/
       writes docs/plans/002-audit-log.rst (docs/plans/ is created if missing)
-  sphinx-plan new "Search" --id 003 --owner "Search Team" --templates _templates/plan"""
+  sphinx-plan new "Search" --id 003 --owner "Search Team" --templates _templates/plan
+  sphinx-plan new "Billing" --id 004 --plain -o drafts/
+      writes drafts/004-billing.md in plain Markdown; 'sphinx-plan import
+      drafts/004-billing.md -o docs/plans/' turns it into directives"""
 
 
 class NewError(Exception):
@@ -56,6 +62,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="file (.md or .rst) or folder to write to: a path ending in '/' "
                              "or naming an existing folder is a folder, created if missing, "
                              "and gets <id>-<slug of title>.<format> (default: ./)")
+    parser.add_argument("--plain", action="store_true",
+                        help="write the template's plain Markdown (what 'sphinx-plan import' "
+                             "reads) instead of directives; implies --format md")
     parser.add_argument("--owner", metavar="NAME", help="the plan's owner (default: TODO)")
     parser.add_argument("--templates", metavar="DIR", type=Path,
                         help="directory with your own plan.md.jinja / plan.rst.jinja")
@@ -111,6 +120,8 @@ def output_path(args: argparse.Namespace) -> tuple[Path, str]:
     if suffix_format is None:
         raise NewError(f"--output {text!r} is neither a .md or .rst file nor a folder; "
                        f"write {text.rstrip('.')}/ for a folder, or {text.rstrip('.')}.md")
+    if getattr(args, "plain", False) and suffix_format != "md":
+        raise NewError(f"--output {text!r}: --plain writes Markdown, give a .md file")
     if args.format and suffix_format != args.format:
         raise NewError(f"--output {text!r} has the suffix {output.suffix!r} "
                        f"but --format is {args.format}")
@@ -128,7 +139,7 @@ def render(args: argparse.Namespace, fmt: str) -> str:
     import jinja2
 
     directory = args.templates if args.templates is not None else TEMPLATES
-    name = f"plan.{fmt}.jinja"
+    name = "plan.plain.md.jinja" if getattr(args, "plain", False) else f"plan.{fmt}.jinja"
     if not (directory / name).is_file():
         where = "--templates directory" if args.templates is not None else "package"
         raise NewError(f"the {where} {str(directory)!r} has no {name}")
@@ -152,6 +163,8 @@ def run(args: argparse.Namespace) -> int:
     """
     try:
         title = args.title = checked_title(args.title, args.plan_id)
+        if args.plain and args.format == "rst":
+            raise NewError("--plain writes Markdown; it cannot be --format rst")
         path, fmt = output_path(args)
         text = render(args, fmt)
     except NewError as err:
@@ -178,5 +191,9 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     print(f"wrote {path} (plan {args.plan_id}: {title})")
-    print("next: add it to a toctree, then run 'sphinx-plan check SOURCEDIR'")
+    if args.plain:
+        print(f"next: fill it in, then 'sphinx-plan import {path} -o SOURCEDIR/' writes "
+              "its directive form")
+    else:
+        print("next: add it to a toctree, then run 'sphinx-plan check SOURCEDIR'")
     return 0
