@@ -331,7 +331,7 @@ class PlanDomain(Domain):
         if not node.get("refexplicit"):
             text = record.title or record.id
             contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
-        if record.url is None:  # a plan.json written by a builder without pages
+        if record.url is None:  # a plan.json without pages, or a url that is not a link
             return contnode
         label = self.registry[record.type].label if record.type in self.registry else record.type
         ref = nodes.reference("", "", internal=False, refuri=record.url,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from sphinxcontrib_plan.model.derived import view_of
+from sphinxcontrib_plan.model.fields import link_target
 from sphinxcontrib_plan.model.ids import normalise_signature
 from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
 from sphinxcontrib_plan.model.names import did_you_mean
@@ -202,7 +203,9 @@ def records_from_json(
             elif spec.kind is Kind.REFS and isinstance(fields.get(spec.name), list):
                 fields[spec.name] = [ns(v) for v in fields[spec.name]]
         checks = item.get("checks")
-        url = item.get("url")
+        # the project's url only as a link target (never javascript:, data:...),
+        # joined to the base this project configured
+        url = link_target(item["url"]) if isinstance(item.get("url"), str) else None
         records.append(ExternalRecord(
             type=item["type"], id=ns(item["id"]), title=item["title"], plan=ns(item.get("plan")),
             docname=f"{name}:{item.get('docname', '')}", lineno=int(item.get("line") or 0),
@@ -210,7 +213,7 @@ def records_from_json(
             checks=(int(checks["done"]), int(checks["total"])) if isinstance(checks, dict) else None,
             parent=ns(item.get("parent")), order=order,
             data=_data(item["type"], item.get("data") or {}), body=str(item.get("body") or ""),
-            project=name, url=urljoin(base, url) if isinstance(url, str) and url else None,
+            project=name, url=urljoin(base, url) if url else None,
             given={k: v for k, v in (item.get("derived") or {}).items() if v is not None},
         ))
     return records

@@ -149,6 +149,37 @@ def is_url(value: str) -> bool:
     return bool(_URL.match(value))
 
 
+#: the schemes a link made from data may have; any other (``javascript:``,
+#: ``data:``, ``vbscript:``, ``file:``) is shown as text, so that data from
+#: elsewhere (another project's ``plan.json``, an imported document) cannot
+#: put script into a page
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: what a browser drops before it reads a URL's scheme
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+
+
+def link_target(value: str) -> str | None:
+    """The address a page may link *value* to, or ``None`` when it is shown as text.
+
+    Every renderer that makes a link from data asks here: only ``http``,
+    ``https``, ``mailto`` and relative references (no scheme) are links. The
+    scheme is read as a browser reads it (tabs and line breaks removed,
+    leading and trailing spaces and control characters stripped); a control
+    character left inside is not a link either.
+
+    :param value: a URL from data
+    :return: the URL to put in ``href``, or ``None``
+    """
+    url = _URL_IGNORED.sub("", value).strip("".join(map(chr, range(0x21))))
+    if not url or any(ord(c) < 0x20 or c == "\x7f" for c in url):
+        return None
+    scheme = _SCHEME.match(url)
+    if scheme is not None and scheme.group(1).lower() not in LINK_SCHEMES:
+        return None
+    return url
+
+
 def allowed(spec: FieldSpec) -> str:
     """Describe what a field accepts, for warnings and the reference.
 

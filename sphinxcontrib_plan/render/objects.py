@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from sphinxcontrib_plan.model.fields import is_url
+from sphinxcontrib_plan.model.fields import is_url, link_target
 from sphinxcontrib_plan.model.ids import normalise_signature
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.render.nodes import badge, field_list, joined, xref
@@ -95,7 +95,8 @@ def value_nodes(
     if kind is Kind.DOC:
         text = str(value)
         if is_url(text):
-            return [nodes.reference(text, text, refuri=text)]
+            href = link_target(text)
+            return [nodes.reference(text, text, refuri=href) if href else nodes.Text(text)]
         return [xref(text, "doc", fromdoc, text=None, field=True)]
     text = str(value)
     return parse_inline(text)

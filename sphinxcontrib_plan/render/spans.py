@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
+from sphinxcontrib_plan.model.fields import link_target
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -65,7 +67,8 @@ def span_nodes(spans: Sequence[Span], fromdoc: str) -> list[nodes.Node]:
         elif kind == "emphasis":
             out.append(nodes.emphasis(text, text))
         elif kind == "link":
-            out.append(nodes.reference(text, text, refuri=rest[0]))
+            href = link_target(rest[0])
+            out.append(nodes.reference(text, text, refuri=href) if href else nodes.Text(text))
         elif kind == "xref":
             domain, reftype, target, explicit = rest
             xref = addnodes.pending_xref("", refdomain=domain, reftype=reftype,
