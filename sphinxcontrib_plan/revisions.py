@@ -14,7 +14,6 @@ with one line of text.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -26,48 +25,23 @@ from typing import Any
 
 from sphinxcontrib_plan.diff import DiffError
 from sphinxcontrib_plan.diff.compare import Side
+from sphinxcontrib_plan.model import planjson
 
 #: set in the environment of every build started here: such a build reads no
 #: ``plan-changes`` baseline (its plan.json does not depend on one), so a baseline's
 #: own collectors never start builds of older revisions in turn
 NO_BASELINES = "SPHINXCONTRIB_PLAN_NO_BASELINES"
 def read_plan_json(path: Path) -> dict[str, Any]:
-    """Read and check a ``plan.json`` file.
+    """Read and check a ``plan.json`` file (:func:`~sphinxcontrib_plan.model.planjson.read`).
 
     :param path: the file
     :return: its data
     :raise DiffError: when it cannot be read or is not a plan.json
     """
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise DiffError(f"cannot read {str(path)!r}: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise DiffError(f"{str(path)!r} is not UTF-8 text") from None
-    except ValueError as err:
-        raise DiffError(f"{str(path)!r} is not valid JSON: {err}") from None
-    problem = plan_json_problem(data)
-    if problem:
-        raise DiffError(f"{str(path)!r} is not a plan.json: {problem}")
-    return data
-
-
-def plan_json_problem(data: Any) -> str | None:
-    """What keeps *data* from being read as a ``plan.json`` document.
-
-    :param data: parsed JSON
-    :return: the problem, or ``None``
-    """
-    if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
-        return "it has no 'objects' list"
-    if not isinstance(data.get("plans", []), list):
-        return "'plans' is not a list"
-    for key in ("plans", "objects"):
-        for i, obj in enumerate(data.get(key, ())):
-            if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) \
-                    or not isinstance(obj.get("type"), str):
-                return f"{key}[{i}] has no 'id' and 'type' strings"
-    return None
+        return planjson.read(path)
+    except planjson.PlanJsonError as err:
+        raise DiffError(str(err)) from None
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:

@@ -254,9 +254,9 @@ def test_unknown_revision(repo, capsys):
 
 
 @pytest.mark.parametrize(("text", "problem"), [
-    ("{not json", "is not valid JSON: Expecting property name enclosed in double quotes"),
-    ('{"plans": []}', "is not a plan.json: it has no 'objects' list"),
-    ('{"objects": [{"id": 3}]}', "is not a plan.json: objects[0] has no 'id' and 'type' strings"),
+    ("{not json", "is not a plan.json: it is not valid JSON: Expecting property name enclosed in double quotes"),
+    ('{"plans": []}', "is not a plan.json: it has no 'objects' array"),
+    ('{"objects": [{"type": "risk", "id": 3}]}', "is not a plan.json: objects[0].id is 3, not a string"),
 ])
 def test_invalid_plan_json(plan_files, tmp_path, capsys, text, problem):
     bad = tmp_path / "bad.json"

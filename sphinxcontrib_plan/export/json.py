@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS
 from sphinxcontrib_plan.model.fingerprint import record_content
+from sphinxcontrib_plan.model.planjson import SCHEMA_ID, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
 
-#: bump on any incompatible change of the document's shape
-SCHEMA_VERSION = 1
-SCHEMA_ID = "https://sphinxcontrib-plan.readthedocs.io/schema/plan-1.json"
 #: the published JSON Schema of ``plan.json``
 SCHEMA_PATH = Path(__file__).parent / "schema" / "plan.schema.json"
 
