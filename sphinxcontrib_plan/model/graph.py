@@ -1,42 +1,32 @@
-"""Dependency graphs of phases and components: cycle finding."""
+"""Dependency graphs of phases and components: cycle finding, with :mod:`graphlib`."""
 
 from __future__ import annotations
 
+from graphlib import CycleError, TopologicalSorter
+
 
 def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Elementary cycles found by depth-first search, one per strongly connected group.
+    """The dependency cycles of *graph*, each once.
+
+    :mod:`graphlib` reports one cycle at a time; one of its edges is cut and
+    the graph sorted again, until it sorts.
 
     :param graph: node to the nodes it depends on
-    :return: cycles, each starting at its smallest node, in sorted order
+    :return: cycles (each node depending on the next, the last on the first),
+        each starting at its smallest node, in sorted order
     """
+    # sorted, so that the cycles found do not depend on the order of the documents
+    remaining = {node: sorted(set(graph[node])) for node in sorted(graph)}
     cycles: list[list[str]] = []
-    state: dict[str, int] = {}  # 1 on the current path, 2 finished
-    seen_sets: set[frozenset[str]] = set()
-
-    for start in sorted(graph):
-        if state.get(start):
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = []
-        while stack:
-            node, i = stack.pop()
-            if i == 0:
-                state[node] = 1
-                path.append(node)
-            deps = sorted(graph.get(node, ()))
-            if i < len(deps):
-                stack.append((node, i + 1))
-                nxt = deps[i]
-                if state.get(nxt) == 1:
-                    cycle = path[path.index(nxt):]
-                    key = frozenset(cycle)
-                    if key not in seen_sets:
-                        seen_sets.add(key)
-                        low = cycle.index(min(cycle))
-                        cycles.append(cycle[low:] + cycle[:low])
-                elif not state.get(nxt):
-                    stack.append((nxt, 0))
-            else:
-                state[node] = 2
-                path.pop()
-    return sorted(cycles)
+    while True:
+        try:
+            TopologicalSorter(remaining).prepare()
+        except CycleError as err:
+            # graphlib lists each node before the one depending on it, the first again last
+            cycle = list(reversed(err.args[1][1:]))
+            low = cycle.index(min(cycle))
+            cycle = cycle[low:] + cycle[:low]
+            cycles.append(cycle)
+            remaining[cycle[0]].remove(cycle[1] if len(cycle) > 1 else cycle[0])
+        else:
+            return sorted(cycles)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
@@ -187,21 +188,11 @@ def activities(
 
 def _order(acts: Mapping[str, Activity]) -> list[str] | None:
     """Activities in an order where each comes after what it depends on; ``None`` on a cycle."""
-    remaining = {a.id: {d for d in a.depends_on if d in acts} for a in acts.values()}
-    order: list[str] = []
-    ready = sorted(i for i, deps in remaining.items() if not deps)
-    dependents: dict[str, list[str]] = {}
-    for i, deps in remaining.items():
-        for d in deps:
-            dependents.setdefault(d, []).append(i)
-    while ready:
-        current = ready.pop(0)
-        order.append(current)
-        for nxt in sorted(dependents.get(current, ())):
-            remaining[nxt].discard(current)
-            if not remaining[nxt]:
-                ready.append(nxt)
-    return order if len(order) == len(acts) else None
+    graph = {a.id: [d for d in a.depends_on if d in acts] for a in acts.values()}
+    try:
+        return list(TopologicalSorter(graph).static_order())
+    except CycleError:
+        return None
 
 
 def schedule(acts: Sequence[Activity], origin: dt.date | None = None) -> Schedule:
