@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.export.json import plan_document
-from sphinxcontrib_plan.export.jsontext import Unsupported, write_json_text
 from sphinxcontrib_plan.render.assets import replace_file
 
 #: the file in the doctree directory recording each export's input digest and file state
@@ -42,7 +41,7 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, data: Any) -> bool:
-    """Write *data* as :func:`~.json.dumps` does, streamed to a temporary file (the
+    """Write *data* with :func:`json.dump`, streamed to a temporary file (the
     text of a big export is never held whole in memory), which replaces *path*
     only when its content differs: an unchanged export keeps its modification time.
 
@@ -54,15 +53,7 @@ def write_json(path: Path, data: Any) -> bool:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            try:
-                write_json_text(data, stream.write)
-            except Unsupported:
-                # the standard library's encoder (the same text, slower) says what is wrong
-                stream.seek(0)
-                stream.truncate()
-                encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
-                for chunk in encoder.iterencode(data):
-                    stream.write(chunk)
+            json.dump(data, stream, indent=2, sort_keys=True, ensure_ascii=False)
             stream.write("\n")
         if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
             Path(tmp).unlink()
