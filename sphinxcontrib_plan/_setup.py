@@ -46,7 +46,7 @@ def _register_user_types(app: Sphinx, config: Config) -> None:
 
 def _builder_inited(app: Sphinx) -> None:
     from sphinxcontrib_plan.export.writer import warn_shipped_exports
-    from sphinxcontrib_plan.fetch import update_external
+    from sphinxcontrib_plan.fetch import Http, update_external
     from sphinxcontrib_plan.render.assets import warn_shipped
 
     domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
@@ -55,7 +55,7 @@ def _builder_inited(app: Sphinx) -> None:
     config = domain.config
     update_external(domain.external, config.sources(), confdir=Path(app.confdir),
                     registry=domain.registry, cache_days=config.external_cache_days,
-                    timeout=config.external_timeout)
+                    timeout=config.external_timeout, http=Http.from_config(app.config))
     # the project's own files of the names the extension writes are kept
     warn_shipped(app)
     warn_shipped_exports(app)

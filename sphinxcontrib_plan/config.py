@@ -149,7 +149,8 @@ class PlanConfig:
         "validator": _check_number, "rebuild": "", "types": "int | float",
         "py_types": (int, float)})
     external_timeout: float = field(default=10, metadata={
-        "help": "Seconds to wait for the server of a ``plan_external`` URL.",
+        "help": "Seconds the download of a ``plan_external`` URL may take, all of it (a "
+                "deadline, not a wait per read).",
         "validator": lambda v: _check_number(v) and v > 0, "rebuild": "",
         "types": "a positive number of seconds", "py_types": (int, float)})
     baseline_builds: bool = field(default=False, metadata={

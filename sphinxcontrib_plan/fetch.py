@@ -3,8 +3,10 @@ the main process, like intersphinx reads inventories.
 
 Each project's last valid file is cached in the plan domain's data (an
 :class:`~sphinxcontrib_plan.model.external.ExternalPlan`). A URL is fetched
-again when its copy is older than ``plan_external_cache_days``; a path is read
-on every build and compared by content hash. A source that cannot be read, is
+again when its copy is older than ``plan_external_cache_days``, with Sphinx's
+request helper (its TLS, user-agent and proxy settings), the whole download
+within ``plan_external_timeout``; a path is read on every build and compared
+by content hash. A source that cannot be read, is
 not JSON or is not a valid ``plan.json`` gives a ``plan.external`` warning and
 the cached copy is used.
 
@@ -19,15 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 import time
-import urllib.request
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.export.json import SCHEMA_PATH, SCHEMA_VERSION
 from sphinxcontrib_plan.model.external import ExternalPlan
 from sphinxcontrib_plan.warnings import PlanWarning, warn
@@ -65,21 +66,82 @@ def base_url(source: ExternalSource, confdir: Path) -> str:
     return (confdir / source.location).resolve().parent.as_uri() + "/"
 
 
-def read_bytes(source: ExternalSource, confdir: Path, timeout: float) -> bytes:
+@dataclass(frozen=True)
+class Http:
+    """How this build talks to servers: Sphinx's settings, as intersphinx uses them."""
+
+    #: ``user_agent`` (empty: Sphinx's default)
+    user_agent: str = ""
+    #: ``tls_verify``
+    tls_verify: bool = True
+    #: ``tls_cacerts``: a path, or host to path
+    tls_cacerts: str | dict[str, str] | None = None
+
+    @classmethod
+    def from_config(cls, config: Any) -> Http:
+        """The settings of a Sphinx configuration.
+
+        :param config: ``app.config``
+        :return: the settings
+        """
+        return cls(str(getattr(config, "user_agent", "") or ""),
+                   bool(getattr(config, "tls_verify", True)),
+                   getattr(config, "tls_cacerts", None) or None)
+
+
+def _download(url: str, timeout: float, http: Http) -> bytes:
+    """The body of *url*, all of it within *timeout* seconds.
+
+    The request runs in a thread of its own: a server that answers a byte at
+    a time (each read within the socket timeout) cannot keep the build
+    waiting past the deadline; the thread is left to end on its own.
+    """
+    from sphinx.util import requests
+
+    outcome: dict[str, Any] = {}
+
+    def fetch() -> None:
+        try:
+            with requests.get(url, stream=True, timeout=timeout, _user_agent=http.user_agent,
+                              _tls_info=(http.tls_verify, http.tls_cacerts)) as response:
+                response.raise_for_status()
+                body = bytearray()
+                for chunk in response.iter_content(2**16):
+                    body += chunk
+                    if len(body) > MAX_BYTES or "abandoned" in outcome:
+                        break
+                outcome["data"] = bytes(body)
+        except Exception as err:  # reported by the caller, as its reason
+            outcome["error"] = err
+
+    worker = threading.Thread(target=fetch, name="plan-external-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        outcome["abandoned"] = True
+        msg = f"no complete answer within plan_external_timeout ({timeout:g} s)"
+        raise TimeoutError(msg)
+    if "error" in outcome:
+        error = outcome["error"]
+        raise error if isinstance(error, OSError) else OSError(str(error) or type(error).__name__)
+    data: bytes = outcome["data"]
+    return data
+
+
+def read_bytes(source: ExternalSource, confdir: Path, timeout: float, http: Http | None = None
+               ) -> bytes:
     """The bytes of a project's ``plan.json``.
 
     :param source: the configuration entry
     :param confdir: relative paths start here
-    :param timeout: seconds to wait for a server
+    :param timeout: seconds the whole download may take
+    :param http: Sphinx's proxy-, TLS- and user-agent settings (default: Sphinx's defaults)
     :return: the content
-    :raises OSError: when it cannot be read (network errors included)
+    :raises OSError: when it cannot be read (network errors and the deadline included)
     :raises ValueError: when it is larger than :data:`MAX_BYTES`
     """
     if source.is_url:
-        request = urllib.request.Request(
-            source.location, headers={"User-Agent": f"sphinxcontrib-plan/{__version__}"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            data = response.read(MAX_BYTES + 1)
+        data = _download(source.location, timeout, http or Http())
     else:
         with (confdir / source.location).open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
@@ -135,11 +197,18 @@ def problem_of(data: bytes) -> tuple[dict[str, Any] | None, str | None]:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         return None, f"is not JSON ({err})"
+    except RecursionError:
+        return None, "is not JSON this build reads: its arrays or objects nest too deeply"
+    except ValueError as err:  # an integer of more digits than Python converts
+        return None, f"is not JSON this build reads: {str(err).split(';')[0]}"
     problem = _structure(document)
     if problem is None and _validator() is not None:
         from jsonschema.exceptions import best_match
 
-        error = best_match(_validator().iter_errors(document))
+        try:
+            error = best_match(_validator().iter_errors(document))
+        except RecursionError:
+            return None, "is not a valid plan.json: its values nest too deeply"
         if error is not None:
             path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
             problem = f"{path.lstrip('.') or 'the document'}: {error.message[:200]}"
@@ -152,7 +221,7 @@ def _fresh(cached: ExternalPlan, cache_days: float, now: float) -> bool:
 
 def _report(source: ExternalSource, what: str, cached: ExternalPlan | None) -> None:
     if cached is not None:
-        when = dt.datetime.fromtimestamp(cached.checked, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        when = dt.datetime.fromtimestamp(cached.checked, dt.UTC).strftime("%Y-%m-%d %H:%M")
         kept = f"using the copy read on {when} UTC"
     else:
         kept = "no copy was read before, so its objects are missing from this build"
@@ -163,6 +232,7 @@ def _report(source: ExternalSource, what: str, cached: ExternalPlan | None) -> N
 def update_external(
     store: dict[str, ExternalPlan], sources: Mapping[str, ExternalSource], *, confdir: Path,
     registry: Registry, cache_days: float, timeout: float, now: float | None = None,
+    http: Http | None = None,
 ) -> None:
     """Bring the cached plans of *store* up to date with their sources.
 
@@ -171,8 +241,9 @@ def update_external(
     :param confdir: relative paths start here
     :param registry: this build's types (the records are built once to check them)
     :param cache_days: how long a URL's copy is used without asking again (negative: always)
-    :param timeout: seconds to wait for a server
+    :param timeout: seconds a download may take, all of it
     :param now: the current time (tests)
+    :param http: Sphinx's proxy-, TLS- and user-agent settings
     """
     now = time.time() if now is None else now
     for name in set(store) - set(sources):
@@ -185,7 +256,7 @@ def update_external(
         if cached is not None and source.is_url and _fresh(cached, cache_days, now):
             continue
         try:
-            data = read_bytes(source, confdir, timeout)
+            data = read_bytes(source, confdir, timeout, http)
         except (OSError, ValueError) as err:
             _report(source, f"cannot be read ({getattr(err, 'reason', None) or err})", cached)
             continue
@@ -198,7 +269,8 @@ def update_external(
             plan = ExternalPlan(source, base_url(source, confdir), digest, now, document)
             try:
                 plan.records(registry)
-            except (KeyError, TypeError, ValueError) as err:  # a shape the schema allowed
+            except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
+                # a shape the schema allowed, which the records cannot take
                 problem = f"is not a valid plan.json: {err!r}"
             else:
                 store[name] = plan

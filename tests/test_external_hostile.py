@@ -9,10 +9,19 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
+import pytest
 from conftest import plan_warnings
-from test_external import build, projects  # noqa: F401 - the module's fixture
+from test_external import build, projects, serving  # noqa: F401 - the module's fixture
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 def _search(projects: dict[str, Path]) -> dict:  # noqa: F811
     return json.loads((projects["search"] / "plan.json").read_text(encoding="utf-8"))
@@ -72,3 +81,122 @@ def test_urls_from_data_are_links_only_for_http_https_mailto_and_relative(
         assert text in html and text not in links, text
     assert not [h for h in re.findall(r'href="([^"]*)"', html)
                 if re.match(r"\s*(javascript|data|vbscript):", h, re.I)]
+
+
+class _Slow(BaseHTTPRequestHandler):
+    """Promises 1,000 bytes and sends one a second: each read is quick, the whole is not."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        try:
+            for _ in range(60):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass  # the client went away
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_timeout_is_a_deadline_for_the_whole_download(make_app, rootdir, tmp_path,
+                                                          projects):  # noqa: F811
+    with _server(_Slow) as url:
+        start = time.monotonic()
+        app = build(make_app, rootdir, tmp_path, {
+            "payments": f"{url}plan.json",
+            "search": (projects["search"] / "plan.json").as_posix()},
+            plan_external_timeout=2)
+        elapsed = time.monotonic() - start
+    warnings = [w for w in plan_warnings(app) if "[plan.external]" in w]
+    assert warnings == [
+        f"WARNING: plan_external['payments']: {url}plan.json cannot be read (no complete answer "
+        "within plan_external_timeout (2 s)); no copy was read before, so its objects are "
+        "missing from this build [plan.external]"]
+    assert elapsed < 9, elapsed  # the build itself takes a few seconds; the server, a minute
+
+
+def _recording(body: bytes) -> type[BaseHTTPRequestHandler]:
+    class Recording(BaseHTTPRequestHandler):
+        seen: ClassVar[list[tuple[str, str]]] = []
+
+        def do_GET(self) -> None:
+            type(self).seen.append((self.path, self.headers.get("User-Agent", "")))
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Recording
+
+
+def test_sphinx_user_agent_and_proxy_settings_are_used(make_app, rootdir, tmp_path, projects,  # noqa: F811
+                                                       monkeypatch):
+    handler = _recording((projects["payments"] / "plan.json").read_bytes())
+    with _server(handler) as proxy:
+        for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", proxy)
+        app = build(make_app, rootdir, tmp_path, {
+            "payments": "http://plans.example.invalid/payments/plan.json",
+            "search": (projects["search"] / "plan.json").as_posix()},
+            user_agent="PlanTest/1.0 (+https://example.org)")
+    assert [w for w in plan_warnings(app) if "[plan.external]" in w] == []
+    # asked through the proxy (an absolute URL), with the configured user agent
+    assert handler.seen == [("http://plans.example.invalid/payments/plan.json",
+                             "PlanTest/1.0 (+https://example.org)")]
+    assert "payments:RISK-7" in (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
+
+
+def _huge_integer(data: dict) -> bytes:
+    text = json.dumps(data)
+    return text.replace('"line": ', '"line": ' + "9" * 4400 + ", \"x\": ", 1).encode()
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (lambda d: b"[" * 100_000 + b"]" * 100_000,
+     "is not JSON this build reads: its arrays or objects nest too deeply"),
+    (_huge_integer, "is not JSON this build reads: Exceeds the limit (4300 digits) for "
+                    "integer string conversion: value has 4400 digits"),
+    (lambda d: json.dumps({**d, "objects": [{**d["objects"][0], "fields": "impact"}]}).encode(),
+     'is not a valid plan.json: objects[0].fields is "impact", not an object'),
+], ids=["nested", "integer", "shape"])
+def test_a_remote_plan_json_that_cannot_be_used_keeps_the_cached_copy(
+        make_app, rootdir, tmp_path, projects, content, problem):  # noqa: F811
+    served = tmp_path / "served"
+    served.mkdir()
+    good = (projects["payments"] / "plan.json").read_bytes()
+    (served / "plan.json").write_bytes(good)
+    with serving(served) as (url, _):
+        external = {"payments": f"{url}plan.json",
+                    "search": (projects["search"] / "plan.json").as_posix()}
+        assert plan_warnings(build(make_app, rootdir, tmp_path, external)) == []
+        (served / "plan.json").write_bytes(content(json.loads(good)))
+        start = time.monotonic()
+        app = build(make_app, rootdir, tmp_path, external, plan_external_cache_days=0)
+        elapsed = time.monotonic() - start
+    warnings = plan_warnings(app)
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"WARNING: plan_external['payments']: {url}plan.json "
+                                  f"{problem}; using the copy read on "), warnings[0]
+    assert "payments:RISK-7" in (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
+    assert elapsed < 10, elapsed
