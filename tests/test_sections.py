@@ -499,3 +499,20 @@ def test_epub_and_man_build_without_warnings(make_app, rootdir, tmp_path, builde
                    confoverrides={"copyright": "2024", "version": "1"})
     app.build()
     assert warnings(app) == []
+
+
+def test_a_diagram_without_graphviz_says_so_in_the_page_and_the_build_output(make_app, tmp_path):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8")
+    (tmp_path / "index.md").write_text(
+        "# Index\n\n:::{plan} P\n:id: 1\n:::\n\n:::{plan-component} A\n:id: a\n:depends-on: b\n"
+        ":::\n\n:::{plan-component} B\n:id: b\n:::\n\n:::{plan-architecture}\n:::\n",
+        encoding="utf-8")
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    assert warnings(app) == []  # a project may go without diagrams: no warning for -W
+    said = ("The component dependency graph is not drawn: it needs Graphviz; add "
+            "'sphinx.ext.graphviz' to the extensions in conf.py and install Graphviz.")
+    assert f"{tmp_path / 'index.md'}: {said}" in app.status.getvalue()
+    assert said in html(app, "index")

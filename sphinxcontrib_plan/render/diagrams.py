@@ -4,7 +4,9 @@ The DOT text is built here and reaches the page as the ``graphviz`` node of
 :mod:`sphinx.ext.graphviz`, so every builder that extension serves draws it
 (an HTML image, a LaTeX PDF figure, ``[graph: …]`` in text).
 When the extension is not loaded or ``dot`` cannot be found, the collector
-shows a note instead and its tables stand alone.
+shows a note instead and its tables stand alone, and the build's output says
+so at the collector's document (an info line: a project may choose to go
+without diagrams, so it is no warning that ``-W`` would turn into an error).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinxcontrib_plan.render.nodes import note
+from sphinxcontrib_plan.warnings import logger
 from sphinxcontrib_plan.model.graph import find_cycles
 
 if TYPE_CHECKING:
@@ -100,7 +103,9 @@ def figure(ctx: Context, dot: str, *, what: str, caption: str) -> list[nodes.Nod
     reason = missing_graphviz(ctx.sphinx_config) if ctx.sphinx_config is not None else (
         "no Sphinx configuration was given to the renderer")
     if reason:
-        return [note(f"The {what} is not drawn: it needs Graphviz; {reason}.")]
+        text = f"The {what} is not drawn: it needs Graphviz; {reason}."
+        logger.info(text, location=ctx.docname)
+        return [note(text)]
     from sphinx.ext.graphviz import graphviz
 
     node = graphviz(code=dot, alt=what[:1].upper() + what[1:], classes=["plan-diagram"])
