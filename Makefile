@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPHINXOPTS ?=
 
-.PHONY: example test lint docs bench bench-commands pdf clean help test-matrix
+.PHONY: example test lint dist docs bench bench-commands pdf clean help test-matrix
 
 help:
 	@echo "make example  build example_project to HTML"
 	@echo "make test     run the whole test suite"
 	@echo "make lint     ruff (check and format) and mypy --strict on the package"
 	@echo "make docs     build the documentation (warnings are errors)"
+	@echo "make dist     build the wheel and the sdist into dist/ and check them with twine"
 	@echo "make bench    run the benchmark against plain Sphinx"
 	@echo "make bench-commands  time sphinx-plan check, import and diff on big inputs"
 	@echo "make pdf      build example_project as PDF (xelatex; ENGINE=pdflatex|lualatex)"
@@ -45,6 +46,18 @@ lint: $(VENV)/.installed-lint
 	$(BIN)/ruff check sphinxcontrib_plan tests bench docs/_ext
 	$(BIN)/ruff format --check sphinxcontrib_plan tests bench docs/_ext
 	$(BIN)/mypy
+
+# the wheel and the source distribution, as users install them; twine checks
+# their metadata (the README renders on a package index)
+$(VENV)/.installed-dist: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet build twine
+	touch $@
+
+dist: $(VENV)/.installed-dist
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+	@ls -l dist
 
 docs: $(VENV)/.installed
 	$(BIN)/sphinx-build -b html -W --keep-going $(SPHINXOPTS) docs docs/_build/html
@@ -103,4 +116,4 @@ else
 endif
 
 clean:
-	rm -rf example_project/_build docs/_build bench/out
+	rm -rf example_project/_build docs/_build bench/out dist build
