@@ -37,6 +37,10 @@ def _raw_as_text(node: nodes.Node) -> nodes.Node:
     return node
 
 
+#: ``env.temp_data`` key: while set, titles and fields are text, never parsed as markup
+LITERAL_TEXT = "plan-literal-text"
+
+
 class PlanObjectDirective(OwnOptions):
     """``plan-<type>``: read typed options, render fields and body, note a record."""
 
@@ -80,8 +84,9 @@ class PlanObjectDirective(OwnOptions):
         :param text: user text
         :return: inline nodes (parser messages dropped into the document)
         """
-        if not has_markup(text):
-            # most titles and fields are plain words: spare the parser thousands of calls
+        if not has_markup(text) or self.env.temp_data.get(LITERAL_TEXT):
+            # most titles and fields are plain words: spare the parser thousands of calls;
+            # those of another document (plan-openapi) are text whatever they hold
             return [nodes.Text(text)]
         parsed, messages = self.parse_inline(text, lineno=self.lineno)
         return [*(_raw_as_text(n) for n in parsed), *messages]

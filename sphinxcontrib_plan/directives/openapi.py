@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.directives.base import LITERAL_TEXT
 from sphinxcontrib_plan.directives.options import OwnOptions
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
@@ -71,9 +72,21 @@ class OpenApiDirective(OwnOptions):
         if plan:
             for block in blocks:
                 block.options.insert(0, Option("plan", plan))
+        stack: list[Directive] = list(blocks)
+        while stack:  # values are taken as they are (below): none is converted as markup
+            block = stack.pop()
+            for option in block.options:
+                option.markup = False
+            stack += [b for b in block.body if isinstance(b, Directive)]
         myst = type(self.state).__module__.startswith("myst_parser")
+        # the spec's text is text: its descriptions are written escaped (emit.Text), the
+        # titles and fields of the objects are taken as they are, never parsed as markup
         source = (write_myst if myst else write_rst)(Document(blocks))
-        return self.parse_text_to_nodes(source)
+        self.env.temp_data[LITERAL_TEXT] = True
+        try:
+            return self.parse_text_to_nodes(source)
+        finally:
+            self.env.temp_data.pop(LITERAL_TEXT, None)
 
 
 def setup_openapi(app: Sphinx) -> None:

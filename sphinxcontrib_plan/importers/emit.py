@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-from sphinxcontrib_plan.importers import mdrst
+from sphinxcontrib_plan.importers import literal, mdrst
 
 
 @dataclass
@@ -67,6 +67,14 @@ class Prose:
 
 
 @dataclass
+class Text:
+    """Another document's plain text (an OpenAPI description): written so that it
+    reads back as the same characters, never as markup; web links stay links."""
+
+    text: str
+
+
+@dataclass
 class Code:
     """A fenced code block."""
 
@@ -79,7 +87,7 @@ class Rule:
     """A thematic break (``---``)."""
 
 
-Block = Union[Directive, Heading, Prose, Code, Rule]
+Block = Union[Directive, Heading, Prose, Text, Code, Rule]
 
 
 @dataclass
@@ -157,6 +165,8 @@ def _myst_block(block: Block, levels: Levels) -> str:
         return f"{'#' * levels.depth(block.level)} {block.text}"
     if isinstance(block, Prose):
         return _myst_prose(block.text.strip("\n"))
+    if isinstance(block, Text):
+        return literal.myst(block.text)
     if isinstance(block, Code):
         fence = _fence("`", block.text, _TICKS)
         return f"{fence}{block.language}\n{block.text.rstrip(chr(10))}\n{fence}"
@@ -229,6 +239,10 @@ class _RstWriter:
                 out.append(self.heading(block))
             elif isinstance(block, Prose):
                 text = mdrst.blocks(block.text)
+                if text:
+                    out.append(text)
+            elif isinstance(block, Text):
+                text = literal.rst(block.text)
                 if text:
                     out.append(text)
             elif isinstance(block, Code):

@@ -26,7 +26,7 @@ import http
 import json
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.importers.emit import Code, Directive, Heading, Prose
+from sphinxcontrib_plan.importers.emit import Code, Directive, Heading, Text
 from sphinxcontrib_plan.model.params import format_parameters, type_text
 from sphinxcontrib_plan.model.schema import DIALECT
 
@@ -161,7 +161,7 @@ class PlanWriter:
         blocks = self.media(directive, response.content,
                             f"{operation.signature} {response.code}")
         if response.description:
-            directive.body.append(Prose(response.description))
+            directive.body.append(Text(response.description))
         directive.body += blocks
         return directive
 
@@ -191,9 +191,9 @@ class PlanWriter:
         body = operation.request_body
         blocks = self.media(directive, body.content, operation.signature) if body else []
         if operation.description:
-            directive.body.append(Prose(operation.description))
+            directive.body.append(Text(operation.description))
         if body and body.description:
-            directive.body.append(Prose(f"Request body: {body.description}"))
+            directive.body.append(Text(f"Request body: {body.description}"))
         directive.body += blocks
         directive.body += [self.response(operation, r) for r in operation.responses]
         return directive
@@ -277,7 +277,7 @@ def import_openapi(text: str, *, plan_id: str | None = None) -> Any:
     plan.option("id", report.plan_id)
     plan.option("status", "draft")
     if doc.description:
-        plan.body.append(Prose(doc.description))
+        plan.body.append(Text(doc.description))
     writer = PlanWriter(doc)
     blocks = writer.blocks()
     lines = source_lines(text)
