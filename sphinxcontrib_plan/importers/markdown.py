@@ -25,7 +25,15 @@ from sphinxcontrib_plan.importers.md_objects import (
     table_rows,
     table_type,
 )
-from sphinxcontrib_plan.importers.md_source import FieldLine, Section, field_lines, items, read, table
+from sphinxcontrib_plan.importers.md_source import (
+    FieldLine,
+    Section,
+    extra_cells,
+    field_lines,
+    items,
+    read,
+    table,
+)
 from sphinxcontrib_plan.model.ids import derive_id, slug
 
 if TYPE_CHECKING:
@@ -92,6 +100,10 @@ class _Run:
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if block.kind == "table":
                 header, rows = table(block)
+                for line, extra in extra_cells(block, len(header)):
+                    self.report.notes.append(
+                        f"line {line}: {len(extra)} cell(s) beyond the table's {len(header)} "
+                        f"columns, not kept: {' | '.join(extra)} (add a column to keep them)")
                 type_name = table_type(rule.type if rule else None, header)
                 if type_name:
                     out += [self.add(m) for m in table_rows(type_name, header, rows)]

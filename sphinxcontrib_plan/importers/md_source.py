@@ -216,6 +216,44 @@ def table(block: Block) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, rows
 
 
+def _cells(line: str) -> list[str]:
+    """The cells of a table row's source line (``|`` in code spans and after ``\\`` kept)."""
+    cells, current, code, escaped = [], [], False, False
+    for char in line.strip():
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "`":
+            code = not code
+        elif char == "|" and not code:
+            cells.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    cells.append("".join(current).strip())
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    if line.strip().endswith("|") and cells:
+        cells = cells[:-1]
+    return cells
+
+
+def extra_cells(block: Block, width: int) -> list[tuple[int, list[str]]]:
+    """Cells beyond a table's header in its rows, which GFM tables drop.
+
+    :param block: a table block
+    :param width: the number of header cells
+    :return: ``(1-based line, extra cells)`` per row that has some
+    """
+    out = []
+    for offset, line in enumerate(block.text.split("\n")[2:], start=2):
+        extra = _cells(line)[width:]
+        if line.strip() and extra:
+            out.append((block.start + offset + 1, extra))
+    return out
+
+
 def link_target(value: str) -> str:
     """The target of a value that is one Markdown link, else the value.
 

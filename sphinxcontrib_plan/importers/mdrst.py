@@ -13,6 +13,8 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.importers.literal import safe_link
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -27,6 +29,8 @@ _BLOCK_START = re.compile(
     r"^(?:[-+*•‣⁃]\s|[-+*]$|\(?[0-9A-Za-z#]+[.)]\s|\.\.(?:\s|$)|::|:[^:\s][^:]*:(?:\s|$)|"
     r"-{1,2}\w|>>>|\||([=\-`:'\"~^_*+#<>.])\1{3,}\s*$)")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+#: a URI scheme and its colon, as docutils finds standalone links
+_SCHEME = re.compile(r"(?<![\w+.\-])[A-Za-z][A-Za-z0-9+.\-]*:(?=[^\s:])")
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +61,9 @@ def escape(text: str) -> str:
     :return: the escaped text
     """
     text = _SPECIAL.sub(r"\\\1", text)
+    # ``javascript:x`` would be a standalone link in reST: only web schemes may be (24.4)
+    text = _SCHEME.sub(lambda m: m.group() if safe_link(m.group()) else m.group()[:-1] + "\\:",
+                       text)
     # ``word_`` is a reference, ``_word`` after whitespace may start a target
     return re.sub(r"(?<=\w)_(?=\W|$)|(?<![\w\\])_(?=`)", r"\\_", text)
 
@@ -107,7 +114,9 @@ def _render_inline(tokens: list[Token]) -> str:
             inner = _plain(tokens[i + 1:j - 1])
             if tok.type == "link_open":
                 href = str(tok.attrs.get("href", ""))
-                if inner == href or inner == href.removeprefix("mailto:"):
+                if _URL.match(href) and not safe_link(href):  # ftp:, foo:... are text (24.4)
+                    out.text(escape(f"{inner} ({href})" if inner != href else href))
+                elif inner == href or inner == href.removeprefix("mailto:"):
                     out.markup(href)
                 else:
                     label = escape(inner).replace("<", "\\<") or escape(href)
