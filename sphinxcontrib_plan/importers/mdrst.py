@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.importers.literal import safe_link
+from sphinxcontrib_plan.model.fields import link_target
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -62,7 +62,7 @@ def escape(text: str) -> str:
     """
     text = _SPECIAL.sub(r"\\\1", text)
     # ``javascript:x`` would be a standalone link in reST: only web schemes may be (24.4)
-    text = _SCHEME.sub(lambda m: m.group() if safe_link(m.group()) else m.group()[:-1] + "\\:",
+    text = _SCHEME.sub(lambda m: m.group() if link_target(m.group()) is not None else m.group()[:-1] + "\\:",
                        text)
     # ``word_`` is a reference, ``_word`` after whitespace may start a target
     return re.sub(r"(?<=\w)_(?=\W|$)|(?<![\w\\])_(?=`)", r"\\_", text)
@@ -114,7 +114,7 @@ def _render_inline(tokens: list[Token]) -> str:
             inner = _plain(tokens[i + 1:j - 1])
             if tok.type == "link_open":
                 href = str(tok.attrs.get("href", ""))
-                if _URL.match(href) and not safe_link(href):  # ftp:, foo:... are text (24.4)
+                if link_target(href) is None:  # ftp:, foo:... are text (24.4)
                     out.text(escape(f"{inner} ({href})" if inner != href else href))
                 elif inner == href or inner == href.removeprefix("mailto:"):
                     out.markup(href)
