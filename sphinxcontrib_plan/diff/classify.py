@@ -2,33 +2,66 @@
 
 Breaking, for a client of the API: an endpoint removed, a response removed
 from an endpoint that stays, the method or the path changed, auth or
-permissions tightened, a required request field (in a written request
-schema) or a required parameter added. An ``auth`` value that cannot be read
-as scheme words counts as tightened whenever it changes: when in doubt, the
-change is reported as breaking rather than missed.
+permissions tightened, a required parameter added, a media type dropped, and
+every schema change :mod:`.contract` finds breaking in a request body, a
+parameter or a response body. Schemas are read as ``plan.json`` holds them
+(``data.body.schema`` of endpoints and responses, ``data.schema`` of
+``plan-schema`` objects, ``$ref`` s to them followed), so a change of a named
+schema is reported on each endpoint that uses it, even when the endpoint's
+own text did not change. An ``auth`` value that cannot be read as scheme
+words counts as tightened whenever it changes: when in doubt, the change is
+reported as breaking rather than missed.
+
+The rules are one list, :data:`RULES`: each takes a change and both versions
+and gives its findings; a new kind of finding is one more rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.diff.compare import Finding
+from sphinxcontrib_plan.diff.compare import Finding, ObjectChange
+from sphinxcontrib_plan.diff.contract import Schemas, compare_schemas
 from sphinxcontrib_plan.export.openapi import auth_schemes
-from sphinxcontrib_plan.model.types import LEVEL
+from sphinxcontrib_plan.model.schema import COMPONENTS, references
+from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from sphinxcontrib_plan.diff.compare import ObjectChange, PlanDiff
+    from sphinxcontrib_plan.diff.compare import PlanDiff
 
 Objects = dict[str, "Mapping[str, Any]"]
-_RANK = {level: i for i, level in enumerate(LEVEL, start=1)}
+#: a rule: the findings of one change, given the base and head versions of its
+#: object (``None`` where it does not exist) and both versions
+Rule = Callable[[ObjectChange, "Mapping[str, Any] | None", "Mapping[str, Any] | None",
+                 "Versions"], list[Finding]]
 #: fields whose change is a status transition
 _STATUS_FIELDS = ("status", "approval")
-#: where a request schema may be carried in an endpoint's ``data``
-_SCHEMA_KEYS = ("request-schema", "request_schema", "schema")
-_COMPONENTS = "#/components/schemas/"
+
+
+@dataclass
+class Versions:
+    """Both versions' objects by id, their named schemas and each endpoint's responses."""
+
+    base: Objects
+    head: Objects
+    base_schemas: Schemas = field(init=False)
+    head_schemas: Schemas = field(init=False)
+    #: each version's responses by endpoint id and status code
+    base_responses: dict[str, dict[str, Mapping[str, Any]]] = field(init=False)
+    head_responses: dict[str, dict[str, Mapping[str, Any]]] = field(init=False)
+    #: titles of the endpoints naming each schema, directly or not (made when needed)
+    schema_users: dict[str, set[str]] | None = None
+
+    def __post_init__(self) -> None:
+        self.base_schemas = Schemas.of(self.base)
+        self.head_schemas = Schemas.of(self.head)
+        self.base_responses = responses(self.base)
+        self.head_responses = responses(self.head)
 
 
 def signature(title: str) -> tuple[str, str]:
@@ -64,95 +97,107 @@ def auth_tightened(before: Any, after: Any) -> bool:
     return not old <= new
 
 
-def _resolve(schema: Any, objects: Objects, seen: frozenset[str] = frozenset()) -> Any:
-    if not isinstance(schema, dict) or not isinstance(schema.get("$ref"), str):
-        return schema
-    name = schema["$ref"].removeprefix(_COMPONENTS)
-    if name in seen:
-        return {}
+def _data(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    data = obj.get("data")
+    return data if isinstance(data, dict) else {}
+
+
+def _body(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    body = _data(obj).get("body")
+    return body if isinstance(body, dict) else None
+
+
+def _parameters(obj: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
+    return {(str(p.get("in", "query")), str(p.get("name"))): p
+            for p in _data(obj).get("parameters") or () if isinstance(p, dict)}
+
+
+def responses(objects: Objects) -> dict[str, dict[str, Mapping[str, Any]]]:
+    """The responses of each endpoint by status code.
+
+    :param objects: a version's objects by id
+    :return: endpoint id → code → response object
+    """
+    found: dict[str, dict[str, Mapping[str, Any]]] = {}
     for obj in objects.values():
-        if obj.get("type") == "schema" and name in (obj.get("id"), obj.get("title")):
-            target = (obj.get("data") or {}).get("schema")
-            return _resolve(target, objects, seen | {name})
-    return {}
+        if obj.get("type") == "response":
+            code = str(_data(obj).get("code") or obj.get("title"))
+            found.setdefault(str(obj.get("parent")), {})[code] = obj
+    return found
 
 
-def request_schema(obj: Mapping[str, Any], objects: Objects) -> dict[str, Any] | None:
-    """The JSON Schema of an endpoint's request body, when the plan writes one.
+def _finding(breaking: bool, message: str, covers: tuple[str, ...]) -> Finding:
+    return Finding("breaking" if breaking else "api", message, covers=covers)
 
-    :param obj: the endpoint
-    :param objects: the version's objects by id (for ``plan-schema`` references)
-    :return: the schema, or ``None``
+
+def _body_findings(where: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
+                   versions: Versions, *, request: bool, covers: tuple[str, ...]
+                   ) -> list[Finding]:
+    if old is None or new is None:
+        return []
+    found = [_finding(True, f"{where}: media type {media} removed", covers)
+             for media in old.get("media_types") or () if media not in (new.get("media_types") or ())]
+    if old.get("schema") is not None and new.get("schema") is not None:
+        found += [_finding(change.breaking, f"{where}: {change.text()}", covers)
+                  for change in compare_schemas(old["schema"], new["schema"],
+                                                versions.base_schemas, versions.head_schemas,
+                                                request=request)]
+    return found
+
+
+def endpoint_contract(old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
+                      ) -> list[Finding]:
+    """What changed in an endpoint's request, parameters and responses' bodies.
+
+    :param old: the base version of the endpoint
+    :param new: the head version
+    :param versions: both versions
+    :return: the findings
     """
-    data = obj.get("data") or {}
-    request = data.get("request")
-    candidates = [request.get("schema")] if isinstance(request, dict) else []
-    candidates += [data.get(key) for key in _SCHEMA_KEYS]
-    for candidate in candidates:
-        if isinstance(candidate, dict):
-            return _resolve(candidate, objects)
-    return None
+    found = _body_findings("request body", _body(old), _body(new), versions, request=True,
+                           covers=("data.body",))
+    before, after = _parameters(old), _parameters(new)
+    added = sorted(k for k, p in after.items() if p.get("required")
+                   and not (before.get(k) or {}).get("required"))
+    if added:
+        found.append(Finding("breaking", "required parameter added: " + ", ".join(
+            f"{name} ({where})" for where, name in added), covers=("data.parameters",)))
+    for key in sorted(before.keys() & after.keys()):
+        schema_old, schema_new = before[key].get("schema"), after[key].get("schema")
+        if schema_old is not None and schema_new is not None:
+            found += [_finding(c.breaking, f"parameter {key[1]} ({key[0]}): {c.text()}",
+                               ("data.parameters",))
+                      for c in compare_schemas(schema_old, schema_new, versions.base_schemas,
+                                               versions.head_schemas, request=True)]
+    old_responses = versions.base_responses.get(str(old.get("id")), {})
+    new_responses = versions.head_responses.get(str(new.get("id")), {})
+    for code in sorted(old_responses.keys() & new_responses.keys()):
+        found += _body_findings(f"response {code}", _body(old_responses[code]),
+                                _body(new_responses[code]), versions, request=False, covers=())
+    return found
 
 
-def required_paths(schema: Any, objects: Objects, prefix: str = "", depth: int = 0) -> set[str]:
-    """Dotted paths of the required properties of *schema*, nested objects included.
-
-    :param schema: a JSON Schema
-    :param objects: objects by id, to follow ``plan-schema`` references
-    :param prefix: path of *schema* itself
-    :param depth: nesting so far (a guard against self-referencing schemas)
-    :return: e.g. ``{"amount", "card.number"}``
-    """
-    schema = _resolve(schema, objects)
-    if not isinstance(schema, dict) or depth > 16:
-        return set()
-    paths: set[str] = set()
-    for part in schema.get("allOf") or ():
-        paths |= required_paths(part, objects, prefix, depth + 1)
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-    for name in schema.get("required") or ():
-        path = f"{prefix}{name}"
-        paths.add(path)
-        paths |= required_paths(properties.get(name), objects, f"{path}.", depth + 1)
-    return paths
-
-
-def _required_parameters(obj: Mapping[str, Any]) -> set[tuple[str, str]]:
-    params = (obj.get("data") or {}).get("parameters") or ()
-    return {(str(p.get("in", "query")), str(p.get("name"))) for p in params
-            if isinstance(p, dict) and p.get("required")}
-
-
-def _endpoint_findings(change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, Any],
-                       base: Objects, head: Objects) -> list[Finding]:
+def _endpoint(change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, Any],
+              versions: Versions) -> list[Finding]:
     found: list[Finding] = []
     (m1, p1), (m2, p2) = signature(str(old.get("title", ""))), signature(str(new.get("title", "")))
     if m1 != m2:
-        found.append(Finding("breaking", f"method changed: {m1} → {m2}"))
+        found.append(Finding("breaking", f"method changed: {m1} → {m2}", covers=("title",)))
     if p1 != p2:
-        found.append(Finding("breaking", f"path changed: {p1} → {p2}"))
+        found.append(Finding("breaking", f"path changed: {p1} → {p2}", covers=("title",)))
     f1, f2 = old.get("fields") or {}, new.get("fields") or {}
     if f1.get("auth") != f2.get("auth"):
-        kind = "breaking" if auth_tightened(f1.get("auth"), f2.get("auth")) else "api"
-        word = "tightened" if kind == "breaking" else "changed"
-        found.append(Finding(kind, f"auth {word}: {f1.get('auth') or 'none'} → "
-                                   f"{f2.get('auth') or 'none'}"))
+        tightened = auth_tightened(f1.get("auth"), f2.get("auth"))
+        found.append(_finding(tightened, f"auth {'tightened' if tightened else 'changed'}: "
+                              f"{f1.get('auth') or 'none'} → {f2.get('auth') or 'none'}",
+                              ("auth",)))
     added = [p for p in f2.get("permissions") or () if p not in (f1.get("permissions") or ())]
     if added:
-        found.append(Finding("breaking", f"permissions tightened: {', '.join(added)} now required"))
+        found.append(Finding("breaking", f"permissions tightened: {', '.join(added)} now required",
+                             covers=("permissions",)))
     if f2.get("deprecated") and not f1.get("deprecated"):
-        found.append(Finding("api", "deprecated"))
-    s1, s2 = request_schema(old, base), request_schema(new, head)
-    if s1 is not None and s2 is not None:
-        fields = sorted(required_paths(s2, head) - required_paths(s1, base))
-        if fields:
-            found.append(Finding("breaking", f"required request field{'s' * (len(fields) > 1)} "
-                                             f"added: {', '.join(fields)}"))
-    params = sorted(_required_parameters(new) - _required_parameters(old))
-    if params:
-        found.append(Finding("breaking", "required parameter added: "
-                             + ", ".join(f"{name} ({where})" for where, name in params)))
-    return found
+        found.append(Finding("api", "deprecated", covers=("deprecated",)))
+    return found + endpoint_contract(old, new, versions)
 
 
 def _span(obj: Mapping[str, Any]) -> tuple[str, Any, Any] | None:
@@ -185,78 +230,147 @@ def weeks_text(weeks: float) -> str:
     return f"{number} week{'s' * (number != '1')}"
 
 
-def _slip(old: Mapping[str, Any], new: Mapping[str, Any]) -> Finding | None:
+def _slip(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
     a, b = _span(old), _span(new)
     if a is None or b is None or a[0] != b[0]:
-        return None
+        return []
     start, end = _weeks_later(a[0], a[1], b[1]), _weeks_later(a[0], a[2], b[2])
     if not ((start or 0) > 0 or (end or 0) > 0):
-        return None
+        return []
     parts = [f"{label} {weeks_text(value)} later" for label, value in (("start", start), ("end", end))
              if value]
     sep = "-" if a[0] == "weeks" else " – "
     span = f"{a[1]}{sep}{a[2]} → {b[1]}{sep}{b[2]}"
-    return Finding("slip", f"slipped: {', '.join(parts)} ({a[0]} {span})", start, end)
+    return [Finding("slip", f"slipped: {', '.join(parts)} ({a[0]} {span})", start, end,
+                    covers=("weeks", "start", "end"))]
 
 
-def severity(fields: Mapping[str, Any]) -> int | None:
-    """Impact × likelihood on the 3×3 scale, ``None`` when either is missing."""
-    impact, likelihood = _RANK.get(fields.get("impact")), _RANK.get(fields.get("likelihood"))
-    return impact * likelihood if impact and likelihood else None
-
-
-def _risk(old: Mapping[str, Any], new: Mapping[str, Any]) -> Finding | None:
+def _risk(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
     f1, f2 = old.get("fields") or {}, new.get("fields") or {}
-    s1, s2 = severity(f1), severity(f2)
-    if s1 is None or s2 is None or s2 <= s1:
-        return None
+    s1, s2 = Severity.of(f1), Severity.of(f2)
+    if s1 is None or s2 is None or s2.score <= s1.score:
+        return []
     detail = ", ".join(f"{k} {f1.get(k)} → {f2.get(k)}" for k in ("impact", "likelihood")
                        if f1.get(k) != f2.get(k))
-    return Finding("risk", f"severity rose {s1} → {s2} ({detail})")
+    return [Finding("risk", f"severity rose {s1.score} → {s2.score} ({detail})",
+                    covers=("impact", "likelihood"))]
 
 
-def findings(change: ObjectChange, base: Objects, head: Objects) -> list[Finding]:
-    """Classify one change.
-
-    :param change: the change
-    :param base: the base version's objects by id
-    :param head: the head version's objects by id
-    :return: its findings, breaking ones first
-    """
-    old, new = base.get(change.id), head.get(change.id)
-    found: list[Finding] = []
+def _lifecycle(change: ObjectChange, old: Mapping[str, Any] | None,
+               new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
     if change.kind == "removed" and change.type == "endpoint":
-        found.append(Finding("breaking", "endpoint removed"))
-    elif change.kind == "removed" and change.type == "response" and old is not None:
-        parent = head.get(str(old.get("parent")))
+        return [Finding("breaking", "endpoint removed")]
+    if change.kind == "removed" and change.type == "response" and old is not None:
+        parent = versions.head.get(str(old.get("parent")))
         if parent is not None:
-            code = (old.get("data") or {}).get("code") or change.title
-            found.append(Finding("breaking", f"response {code} removed from {parent.get('title')}"))
-    elif change.kind == "added" and change.type in ("endpoint", "response"):
-        found.append(Finding("api", f"{change.type} added"))
+            code = _data(old).get("code") or change.title
+            return [Finding("breaking", f"response {code} removed from {parent.get('title')}")]
+    if change.kind == "added" and change.type in ("endpoint", "response"):
+        return [Finding("api", f"{change.type} added")]
+    return []
+
+
+def _changed(kind: str) -> Rule:
+    """A rule for changed objects of one type."""
+    def rule(change: ObjectChange, old: Mapping[str, Any] | None,
+             new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
+        if change.kind != "changed" or old is None or new is None or change.type != kind:
+            return []
+        if kind == "endpoint":
+            return _endpoint(change, old, new, versions)
+        return _slip(old, new) if kind == "phase" else _risk(old, new)
+    return rule
+
+
+def _status(change: ObjectChange, old: Mapping[str, Any] | None,
+            new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
     if change.kind != "changed" or old is None or new is None:
-        return found
-    if change.type == "endpoint":
-        found += _endpoint_findings(change, old, new, base, head)
-    extra = _slip(old, new) if change.type == "phase" else None
-    extra = extra or (_risk(old, new) if change.type == "risk" else None)
-    if extra is not None:
-        found.append(extra)
+        return []
+    found = []
     for name in _STATUS_FIELDS:
         before, after = (old.get("fields") or {}).get(name), (new.get("fields") or {}).get(name)
         if before != after:
-            found.append(Finding("status", f"{name} {before or 'none'} → {after or 'none'}"))
+            found.append(Finding("status", f"{name} {before or 'none'} → {after or 'none'}",
+                                 covers=(name,)))
+    return found
+
+
+def _schema_users(change: ObjectChange, old: Mapping[str, Any] | None,
+                  new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
+    if change.type != "schema" or change.kind != "changed":
+        return []
+    if versions.schema_users is None:  # once per diff, on the first changed schema
+        versions.schema_users = {}
+        for endpoint in versions.head.values():
+            if endpoint.get("type") == "endpoint":
+                for name in _affected_by(endpoint, versions):
+                    versions.schema_users.setdefault(name, set()).add(str(endpoint.get("title")))
+    users = sorted(versions.schema_users.get(change.title, set())
+                   | versions.schema_users.get(change.id, set()))
+    return [Finding("api", f"used by {', '.join(users)}")] if users else []
+
+
+#: every rule, in report order (breaking findings are listed first anyway)
+RULES: list[Rule] = [
+    _lifecycle, _changed("endpoint"), _changed("phase"), _changed("risk"), _status,
+    _schema_users,
+]
+
+
+def _affected_by(endpoint: Mapping[str, Any], versions: Versions) -> set[str]:
+    """Names of the ``plan-schema`` objects an endpoint's request, parameters or
+    responses name, directly or through another named schema."""
+    pending = [_body(endpoint), *[p.get("schema") for p in _parameters(endpoint).values()],
+               *[_body(r) for r in versions.head_responses.get(str(endpoint.get("id")), {}).values()]]
+    found: set[str] = set()
+    while pending:
+        schema = pending.pop()
+        if isinstance(schema, dict) and "media_types" in schema:
+            schema = schema.get("schema")
+        for _, ref in references(schema):
+            name = ref.removeprefix(COMPONENTS).split("/", 1)[0] if ref.startswith(COMPONENTS) \
+                else None
+            if name is not None and name not in found:
+                found.add(name)
+                pending.append(versions.head_schemas.named.get(name))
+    return found
+
+
+def findings(change: ObjectChange, versions: Versions) -> list[Finding]:
+    """Classify one change with every rule.
+
+    :param change: the change
+    :param versions: both versions
+    :return: its findings, breaking ones first
+    """
+    old, new = versions.base.get(change.id), versions.head.get(change.id)
+    found = [f for rule in RULES for f in rule(change, old, new, versions)]
     return sorted(found, key=lambda f: f.kind != "breaking")
 
 
 def classify(diff: PlanDiff, base: Objects, head: Objects) -> PlanDiff:
-    """Attach findings to every change of *diff* (in place).
+    """Attach findings to every change of *diff* (in place), and add the endpoints
+    whose contract changed through a schema they name although their own
+    text did not change.
 
     :param diff: the diff of :func:`~.compare.compare`
     :param base: the base version's objects by id
     :param head: the head version's objects by id
     :return: the same diff
     """
+    versions = Versions(base, head)
     for change in diff.changes:
-        change.findings = findings(change, base, head)
+        change.findings = findings(change, versions)
+    listed = {c.id for c in diff.changes}
+    for oid, new in head.items():
+        old = base.get(oid)
+        if oid in listed or old is None or new.get("type") != "endpoint":
+            continue
+        found = endpoint_contract(old, new, versions)
+        if found:
+            change = ObjectChange("changed", "endpoint", oid, new.get("plan"),
+                                  str(new.get("title") or ""), new.get("external") or None)
+            change.findings = sorted(found, key=lambda f: f.kind != "breaking")
+            diff.changes.append(change)
+    diff.changes.sort(key=ObjectChange.sort_key)
     return diff

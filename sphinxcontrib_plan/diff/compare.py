@@ -51,6 +51,9 @@ class Finding:
     #: for ``slip``: weeks the start and the end moved later (``None`` when unknown)
     start_weeks: float | None = None
     end_weeks: float | None = None
+    #: the changed values (:attr:`FieldChange.name`) the finding tells of, which
+    #: reports then do not list again
+    covers: tuple[str, ...] = ()
 
 
 @dataclass
