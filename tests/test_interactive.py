@@ -207,14 +207,18 @@ def test_other_builders_see_plain_tables(make_app, rootdir, tmp_path, builder) -
 
 
 def test_the_reference_names_every_declared_table() -> None:
-    from sphinxcontrib_plan.render.interactive import TABLES
+    from sphinxcontrib_plan.model.collectors import COLLECTORS
 
     reference = (Path(__file__).parent.parent / "docs" / "reference" / "collectors.md").read_text(
         encoding="utf-8")
     section = reference[reference.index("## Sorting and filtering in the browser"):]
-    for klass, mode in TABLES.items():
+    for kind in COLLECTORS.values():
+        klass, mode = f"plan-{kind.name}", kind.table
         row = next(line for line in section.splitlines()
                    if line.startswith("|") and f"`{klass}`" in line.split("|")[1])
+        assert ("static" in row) == (mode is None), klass
+        if mode is None:
+            continue
         assert ("filter only" in row) == (not mode.sort), klass
         if mode.group == "sections":
             assert "within each layer" in row, klass

@@ -1,16 +1,18 @@
 """Derived fields: values computed from the index, declared once.
 
 Each :class:`DerivedField` names a value, the types that have it, its JSON
-type and how it is computed. Collectors offer them to ``:filter:``,
-``:sort:`` and ``:columns:``; ``plan.json`` exports them under ``derived``
-and its schema describes them, all from :data:`DERIVED_FIELDS`.
+type, how it is computed and, when it is more than its text, how a table
+cell shows it. Collectors offer them to ``:filter:``, ``:sort:`` and
+``:columns:``; ``plan.json`` exports them under ``derived`` and its schema
+describes them, all from :data:`DERIVED_FIELDS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sphinxcontrib_plan.model.schedule import schedule_of
 from sphinxcontrib_plan.model.approval import is_overdue, is_stale
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.types import ObjectType
 
     Compute = Callable[[ResolvedIndex, ObjectRecord], Any]
+
+#: draws a value in a table cell: (render context, record, its view, the value) to nodes
+Cell = TypeVar("Cell", bound="Callable[..., Any]")
 
 #: :attr:`DerivedField.scope` of values every object has
 ALL = "*"
@@ -51,6 +56,9 @@ class DerivedField:
     #: the plan, the build's date): incremental builds compare its values to know
     #: which pages to write again
     volatile: bool = False
+    #: draws it in a collector's cell when it is more than its text (a link, a badge):
+    #: set by the render layer (:func:`draws_cell`), which builds the nodes
+    cell: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
 
     def applies(self, otype: ObjectType) -> bool:
         """Whether objects of *otype* have this value.
@@ -302,3 +310,35 @@ def view_of(index: ResolvedIndex, record: ObjectRecord, otype: ObjectType | None
             continue
         view[derived.name] = derived.compute(index, record)
     return view
+
+
+def draws_cell(*names: str) -> Callable[[Cell], Cell]:
+    """Mark a function of the render layer as what draws the derived values *names*
+    in a collector's cell (every type's value of that name).
+
+    :param names: derived value names
+    :return: a decorator returning the function unchanged
+    """
+    def mark(function: Cell) -> Cell:
+        for derived in DERIVED_FIELDS:
+            if derived.name in names:
+                # the entry stays frozen for its readers; only the render layer sets this field
+                object.__setattr__(derived, "cell", function)
+        _cells.cache_clear()
+        return function
+    return mark
+
+
+def cell_of(name: str) -> Callable[..., Any] | None:
+    """What draws the derived value *name* in a cell (:attr:`DerivedField.cell`).
+
+    :param name: a derived value's name
+    :return: the function, or ``None`` when the cell is the value's text
+    """
+    return _cells().get(name)
+
+
+@cache
+def _cells() -> dict[str, Callable[..., Any]]:
+    """The cells of :data:`DERIVED_FIELDS` by name, for the thousands of cells of a register."""
+    return {d.name: d.cell for d in DERIVED_FIELDS if d.cell is not None}

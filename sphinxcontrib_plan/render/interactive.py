@@ -15,20 +15,21 @@ False``) the page is the plain table. Per table, an HTML-only post-transform
   instead of one per cell keeps a register of thousands of rows light: at
   5,000 objects, 12,000 fewer nodes on the register page.
 
-Which tables take part is declared in :data:`TABLES`, by the class each
-renderer gives its table.
+Which tables take part, and how, is declared in the collector registry
+(:attr:`~sphinxcontrib_plan.model.collectors.CollectorKind.table`): the
+renderer marks each table it makes with its mode.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.config import PlanConfig
+from sphinxcontrib_plan.model.collectors import TableMode
 from sphinxcontrib_plan.model.ids import METHODS, slug
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.render import assets
@@ -45,50 +46,6 @@ SCRIPT = assets.SCRIPT
 PAGE_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 
-@dataclass(frozen=True)
-class TableMode:
-    """How one kind of collector table behaves in the browser."""
-
-    #: columns sort when their header is clicked (otherwise: filter only)
-    sort: bool = True
-    #: how rows group: ``""`` (plain list), ``"lead"`` (the first cell names a
-    #: group and is left empty in the group's following rows) or
-    #: ``"sections"`` (``plan-group-row`` rows head the rows below them)
-    group: str = ""
-
-
-LIST = TableMode()
-
-#: Interactive tables by the class their renderer sets. Tables not listed stay
-#: static: the risk matrix (a heat map), the timeline (a chart) and a table's
-#: columns in the data model (their order is the SQL's).
-TABLES: dict[str, TableMode] = {
-    "plan-overview": LIST,
-    "plan-risk-register": LIST,
-    "plan-query": LIST,
-    "plan-event-catalog": LIST,
-    "plan-signoff-summary": LIST,
-    "plan-architecture": LIST,
-    "plan-patterns": LIST,
-    "plan-data-model": LIST,
-    "plan-observability": LIST,
-    "plan-alerts": LIST,
-    "plan-exemptions": LIST,
-    "plan-service-table": LIST,
-    "plan-dependency-table": LIST,
-    # endpoints grouped by path; checklists grouped by area (the area cell
-    # leads its group): the script repeats the group's cell where a sort or
-    # a filter separates a row from the row above
-    "plan-api-index": TableMode(group="lead"),
-    "plan-compliance": TableMode(group="lead"),
-    # technologies under their layer's heading row: sorted within the layer
-    "plan-tech-stack": TableMode(group="sections"),
-    # permissions × roles: the headers are links to the roles, the columns
-    # a matrix rather than attributes; rows narrow by the filter
-    "plan-rbac-matrix": TableMode(sort=False),
-}
-
-
 def interactive_collectors(config: PlanConfig) -> frozenset[str] | None:
     """The collectors whose tables are interactive by ``plan_interactive``.
 
@@ -102,15 +59,17 @@ def interactive_collectors(config: PlanConfig) -> frozenset[str] | None:
 
 
 def table_mode(table: nodes.table) -> tuple[str, TableMode] | None:
-    """The declared mode of *table*.
+    """The mode the collector registry gave *table* (:func:`~.render.nodes.table`).
 
     :param table: a table
-    :return: the class that declared it and its mode, or ``None`` when static
+    :return: its class (``plan-risk-register``, the key of its view when it has no
+        caption) and its mode, or ``None`` when static
     """
-    for klass in table["classes"]:
-        if klass in TABLES:
-            return klass, TABLES[klass]
-    return None
+    if "plan_sort" not in table:
+        return None
+    klass = next((c for c in table["classes"] if c.startswith("plan-") and c != "plan-table"),
+                 "plan-table")
+    return klass, TableMode(table["plan_sort"], table["plan_group"])
 
 
 class InteractiveTablesTransform(SphinxPostTransform):

@@ -13,6 +13,9 @@ from sphinxcontrib_plan.model.ids import slug
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from sphinxcontrib_plan.model.collectors import TableMode
+
+
 class plan_collector(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """Placeholder of a collector directive, replaced by its rendering (in
     :mod:`sphinxcontrib_plan.render.transform`) before any writer runs."""
@@ -128,6 +131,7 @@ def table(
     row_classes: Sequence[Sequence[str]] | None = None,
     columns: Sequence[str | None] | None = None,
     records: Sequence[str | None] | None = None,
+    mode: TableMode | None = None,
 ) -> nodes.table:
     """A standard table with a header row.
 
@@ -142,9 +146,13 @@ def table(
     :param row_classes: classes of each body row
     :param columns: the field or derived value each column shows (``None``: other)
     :param records: the id of the object each body row shows (``None``: none)
+    :param mode: how it behaves in the browser (``None``: static), from the
+        collector registry
     :return: the node
     """
     tbl = nodes.table(classes=["plan-table", *classes])
+    if mode is not None:
+        tbl["plan_sort"], tbl["plan_group"] = mode.sort, mode.group
     if columns is not None:
         tbl["plan_columns"] = list(columns)
     if caption:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from functools import cache
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -16,14 +15,11 @@ from sphinxcontrib_plan.render.assets import has_plan_content
 from sphinxcontrib_plan.render.nodes import note, plan_collector
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from sphinx.application import Sphinx
 
     from sphinxcontrib_plan.domain import PlanDomain
-    from sphinxcontrib_plan.render.collectors import Context
-
-    Renderer = Callable[[Context], list[nodes.Node]]
 
 
 #: rows on one page from which the garbage of earlier pages is collected before rendering
@@ -56,15 +52,24 @@ def _kept_allocations(rows: int) -> Iterator[None]:
 
 
 @cache
-def renderer(reference: str) -> Renderer:
-    """The renderer a collector's registry entry names (``module:function`` in
-    :mod:`sphinxcontrib_plan.render.collectors`), imported once.
-
-    :param reference: the entry's :attr:`~.CollectorKind.renderer`
-    :return: the function
-    """
-    module, _, function = reference.partition(":")
-    return getattr(import_module(f"sphinxcontrib_plan.render.collectors.{module}"), function)
+def load_renderers() -> None:
+    """Import the collector renderers once, on the first page with a collector: each
+    marks in :data:`~sphinxcontrib_plan.model.collectors.COLLECTORS` what it draws."""
+    from sphinxcontrib_plan.render.collectors import (  # noqa: F401
+        api,
+        architecture,
+        changes,
+        compliance,
+        data_model,
+        events,
+        observability,
+        query,
+        rbac,
+        risks,
+        signoff,
+        stack,
+        timeline,
+    )
 
 
 class CollectorTransform(SphinxPostTransform):
@@ -108,6 +113,7 @@ class CollectorTransform(SphinxPostTransform):
         """
         if node.get("error"):
             return [note(f"This {node['kind']} is empty: {node['error']}.")]
+        load_renderers()
         kind = COLLECTORS[node["kind"]]
         from sphinxcontrib_plan.render.collectors import Context  # only pages with collectors
 
@@ -124,7 +130,8 @@ class CollectorTransform(SphinxPostTransform):
             options={name: node[name] for name in kind.options if name in node},
         )
         container = nodes.container(classes=["plan-collector", f"plan-collector-{node['kind']}"])
-        container.extend(renderer(kind.renderer)(ctx))
+        assert kind.renderer is not None, f"no module of render.collectors draws {kind.name}"
+        container.extend(kind.renderer(ctx))
         # writers number captioned tables and figures and need an id to do so
         # (two walks by class take docutils' fast path; a register holds 90,000 nodes)
         for numbered in (nodes.table, nodes.figure):

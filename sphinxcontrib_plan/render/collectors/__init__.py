@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import COLLECTORS, LIST
+from sphinxcontrib_plan.model.derived import cell_of, draws_cell
 from sphinxcontrib_plan.model.external import ExternalRecord
 from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.query.evaluate import evaluate
@@ -22,11 +24,12 @@ from sphinxcontrib_plan.render.spans import span_nodes
 from sphinxcontrib_plan.render.timescale import slack_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from sphinx.config import Config
 
     from sphinxcontrib_plan.config import PlanConfig
+    from sphinxcontrib_plan.model.collectors import TableMode
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import ObjectType, Registry
@@ -88,6 +91,11 @@ class Context:
         return list(self.columns or self.defaults or self.otype.columns)
 
     @property
+    def mode(self) -> TableMode | None:
+        """How the collector's main table behaves in the browser (its registry entry)."""
+        return COLLECTORS[self.kind].table
+
+    @property
     def otype(self) -> ObjectType:
         """The main type."""
         return self.registry[self.main]
@@ -147,7 +155,7 @@ class Context:
             if value is None or value == []:
                 return ""
             return value_nodes(spec, value, self.docname, lambda text: self._text(record, column, text))
-        derived = _DERIVED_CELLS.get(column)
+        derived = cell_of(column)
         if derived is not None:
             return derived(self, record, view, value)
         return "" if value is None else str(value)
@@ -187,7 +195,8 @@ class Context:
 
         :param records: the rows
         :param caption: table title (default: ``:caption:``)
-        :param classes: table classes (default: ``plan-<collector>``)
+        :param classes: table classes (default: ``plan-<collector>``, the collector's
+            main table; a table given its own classes lists a further type, a :data:`LIST`)
         :param typed_title: head the title column with the type's label
             (``Component``) rather than ``Title``
         :return: the table
@@ -199,6 +208,7 @@ class Context:
             caption=caption if caption is not None else self.caption or None,
             classes=list(classes) if classes is not None else [f"plan-{self.kind}"],
             columns=columns, records=[r.id for r in records],
+            mode=self.mode if classes is None else LIST,
             row_classes=[[*external_classes(r), *(f"plan-{m}" for m in MARKS
                                                    if self.index.view(r).get(m))]
                          for r in records],
@@ -216,6 +226,7 @@ def external_classes(record: ObjectRecord) -> list[str]:
     return ["plan-external", f"plan-external-{record.project}"]
 
 
+@draws_cell("id")
 def _id_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     link = ctx.link(record, record.id)
     if not isinstance(record, ExternalRecord):
@@ -237,22 +248,26 @@ def marks(view: dict[str, Any]) -> list[nodes.Node]:
     return [badge("mark", m) for m in MARKS if view.get(m)]
 
 
+@draws_cell("title")
 def _title_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     found = marks(view)
     return [ctx.link(record), *(n for b in found for n in (nodes.Text(" "), b))] if found \
         else ctx.link(record)
 
 
+@draws_cell("plan")
 def _plan_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     plan = ctx.index.by_id.get(value or "")
     return ctx.link(plan, plan.id) if plan else (value or "")
 
 
+@draws_cell("severity")
 def _severity_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     severity = Severity.from_score(value)
     return severity_badge(severity) if severity else ""
 
 
+@draws_cell("progress")
 def _progress_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     if value is None:
         return ""
@@ -261,6 +276,7 @@ def _progress_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], val
                         classes=["plan-progress"], plan_percent=value)
 
 
+@draws_cell("responses")
 def _responses_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     out: list[nodes.Node] = []
     for response in ctx.index.children.get(record.id, ()):
@@ -274,6 +290,7 @@ def _responses_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], va
     return out
 
 
+@draws_cell("request", "body")
 def _schema_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     """A body's schema: a link to the plan-schema it names (``Refund``, ``Refund[]``)."""
     if not value:
@@ -285,6 +302,7 @@ def _schema_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value
     return [nodes.Text(str(value))]
 
 
+@draws_cell("parameters")
 def _parameters_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     data = record.endpoint
     if data is None or not data.parameters:
@@ -295,20 +313,21 @@ def _parameters_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], v
     return joined(cells)
 
 
-#: cells of derived values that are more than their text, by column name
-_DERIVED_CELLS: dict[str, Callable[[Context, ObjectRecord, dict[str, Any], Any], Any]] = {
-    "id": _id_cell,
-    "title": _title_cell,
-    "plan": _plan_cell,
-    "severity": _severity_cell,
-    "progress": _progress_cell,
-    "responses": _responses_cell,
-    "parameters": _parameters_cell,
-    "request": _schema_cell,
-    "body": _schema_cell,
-    "method": lambda ctx, record, view, value: badge("method", value, value) if value else "",
-    "signoff": lambda ctx, record, view, value: badge("signoff", value) if value else "",
-    "critical": lambda ctx, record, view, value: (
-        badge("critical", "critical", "Critical") if value else "" if value is None else "no"),
-    "slack": lambda ctx, record, view, value: slack_text(value),
-}
+@draws_cell("method")
+def _method_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return badge("method", value, value) if value else ""
+
+
+@draws_cell("signoff")
+def _signoff_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return badge("signoff", value) if value else ""
+
+
+@draws_cell("critical")
+def _critical_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return badge("critical", "critical", "Critical") if value else "" if value is None else "no"
+
+
+@draws_cell("slack")
+def _slack_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return slack_text(value)

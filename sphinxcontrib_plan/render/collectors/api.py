@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.render.nodes import table, xref
 
@@ -25,6 +26,7 @@ def _path_order(endpoint: ObjectRecord) -> tuple[str, int]:
     return data.path, METHODS.index(data.method) if data.method in METHODS else len(METHODS)
 
 
+@draws("api-index")
 def render(ctx: Context) -> list[nodes.Node]:
     """One table; rows grouped by path, methods in their conventional order.
 
@@ -57,4 +59,4 @@ def render(ctx: Context) -> list[nodes.Node]:
             ids.append(endpoint.id)
             marks.append(external_classes(endpoint))
     return [table(headers, rows, caption=ctx.caption or None, classes=["plan-api-index"],
-                  columns=["path", *columns], records=ids, row_classes=marks)]
+                  columns=["path", *columns], records=ids, row_classes=marks, mode=ctx.mode)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.render import diagrams
 from sphinxcontrib_plan.render.nodes import joined, table
 
@@ -29,6 +30,7 @@ def used_by(ctx: Context) -> dict[str, list[str]]:
     return users
 
 
+@draws("architecture")
 def render(ctx: Context) -> list[nodes.Node]:
     """The components table (with a "Used by" column), the dependency graph, then patterns.
 
@@ -44,7 +46,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     headers = [*(ctx.heading(c) for c in columns), "Used by"]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Components",
                                    classes=["plan-architecture"], columns=[*columns, None],
-                                   records=[c.id for c in components])]
+                                   records=[c.id for c in components], mode=ctx.mode)]
     if any(c.fields.get("depends-on") for c in components):
         out += diagrams.figure(ctx, diagrams.component_graph(ctx, components),
                                what="component dependency graph",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.model.changes import ROW_FIELDS, rows_of, spec_label
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.sort import sort_records
@@ -70,6 +71,7 @@ def _baseline_note(ctx: Context, changes: ChangeSet) -> nodes.paragraph:
     return para
 
 
+@draws("changes")
 def render(ctx: Context) -> list[nodes.Node]:
     """The changes table, what it compares with, and a note when there is nothing to show.
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.render.nodes import display, note, table
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def _area_cells(title: str, records: Sequence[ObjectRecord]) -> list[nodes.entry
     return [name, score]
 
 
+@draws("compliance")
 def render(ctx: Context) -> list[nodes.Node]:
     """One table of checklists, grouped by area with each area's progress, then exemptions.
 
@@ -70,7 +72,7 @@ def render(ctx: Context) -> list[nodes.Node]:
                *("Checklist" if c == "title" else ctx.heading(c) for c in columns)]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Compliance by area",
                                    classes=["plan-compliance"], columns=["area", None, *columns],
-                                   records=ids)]
+                                   records=ids, mode=ctx.mode)]
     sub = ctx.for_type("exemption")
     exemptions = sub.select()
     if exemptions:

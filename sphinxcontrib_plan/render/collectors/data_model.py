@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.render import diagrams
 from sphinxcontrib_plan.render.nodes import note
 from sphinxcontrib_plan.render.schema import (
@@ -25,6 +26,7 @@ def _schemas(records: Sequence[ObjectRecord]) -> list[tuple[ObjectRecord, Table]
     return [(r, t) for r in records for t in r.tables]
 
 
+@draws("data-model")
 def render(ctx: Context) -> list[nodes.Node]:
     """A summary of the tables, each table's columns, the relationships and the ER diagram.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.model.collectors import draws
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
 
+@draws("event-catalog")
 def render(ctx: Context) -> list[nodes.Node]:
     """One row per event, its publishers left of it and its consumers right of it.
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.model.collectors import draws
+
 if TYPE_CHECKING:
     from docutils import nodes
 
     from sphinxcontrib_plan.render.collectors import Context
 
 
+@draws("observability")
 def render(ctx: Context) -> list[nodes.Node]:
     """The metrics table, then the alerts table (critical first) when there are alerts.
 

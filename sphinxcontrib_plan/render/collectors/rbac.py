@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.render.nodes import joined, table
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def _mark(granted: bool) -> nodes.entry:
     return entry
 
 
+@draws("rbac-matrix")
 def render(ctx: Context) -> list[nodes.Node]:
     """One row per permission: a ✓ under each role granting it, then the endpoints needing it.
 
@@ -58,7 +60,8 @@ def render(ctx: Context) -> list[nodes.Node]:
     headers: list[object] = ["Permission", *(ctx.link(r) for r in roles), "Needed by"]
     out: list[nodes.Node] = [table(headers, rows,  # type: ignore[arg-type]
                                    caption=ctx.caption or "Roles × permissions",
-                                   classes=["plan-rbac-matrix"], row_classes=row_classes)]
+                                   classes=["plan-rbac-matrix"], row_classes=row_classes,
+                                   mode=ctx.mode)]
     if ctx.columns:
         out.append(ctx.records_table(roles, caption="Roles"))
     return out

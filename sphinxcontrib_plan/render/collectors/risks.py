@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.model.types import LEVEL as _LEVELS
 from sphinxcontrib_plan.render.nodes import cell_nodes, display, joined, table
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 
 
+@draws("risk-register")
 def render_register(ctx: Context) -> list[nodes.Node]:
     """The risk register, highest severity first unless ``:sort:`` says otherwise.
 
@@ -24,6 +26,7 @@ def render_register(ctx: Context) -> list[nodes.Node]:
     return [ctx.records_table(ctx.select())]
 
 
+@draws("risk-matrix")
 def render_matrix(ctx: Context) -> list[nodes.Node]:
     """A 3×3 heat map: likelihood rows (high on top) × impact columns.
 

@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.render.nodes import badge, joined
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
 
+@draws("signoff-summary")
 def render_summary(ctx: Context) -> list[nodes.Node]:
     """Sign-offs by plan, then the approvals still outstanding.
 
@@ -36,6 +38,7 @@ def render_summary(ctx: Context) -> list[nodes.Node]:
     return out
 
 
+@draws("overview")
 def render_overview(ctx: Context) -> list[nodes.Node]:
     """Every plan with its state at a glance.
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.render.nodes import table
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def _group_row(layer: str, width: int) -> list[object]:
     return [entry, *([""] * (width - 1))]
 
 
+@draws("tech-stack")
 def render(ctx: Context) -> list[nodes.Node]:
     """The stack table (layer group rows), then services and dependencies when there are any.
 
@@ -57,7 +59,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     headers = [ctx.heading(c) for c in columns]
     out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Technology stack",
                                    classes=["plan-tech-stack"], row_classes=row_classes,
-                                   columns=columns, records=ids)]
+                                   columns=columns, records=ids, mode=ctx.mode)]
     for typ, caption in (("service", "Third-party services"), ("dependency", "New dependencies")):
         sub = ctx.for_type(typ)
         records = sub.select()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.model.schedule import schedule_of
 from sphinxcontrib_plan.render.nodes import badge, table
 from sphinxcontrib_plan.render.timescale import choose, slack_text
@@ -92,6 +93,7 @@ def _headers(scale: Scale) -> list[object]:
     return [*headers, "Depends on", "Slack", "Progress"]
 
 
+@draws("timeline")
 def render(ctx: Context) -> list[nodes.Node]:
     """Render the timelines.
 
