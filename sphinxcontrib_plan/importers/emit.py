@@ -40,6 +40,8 @@ class Directive:
     options: list[Option] = field(default_factory=list)
     #: body blocks, nested directives included
     body: list[Block] = field(default_factory=list)
+    #: the 1-based line of the input it was made from (0: unknown), for the import report
+    line: int = 0
 
     def option(self, name: str, value: str | None, *, markup: bool = False) -> None:
         """Append an option.

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sphinxcontrib_plan.importers import md_rules as rules
 from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
 from sphinxcontrib_plan.importers.emit import Block, Directive, Document, Heading, Option, Prose, Rule
+from sphinxcontrib_plan.importers.md_code import exemption, exemption_entries, metric_objects
 from sphinxcontrib_plan.importers.md_objects import (
     Made,
     add_field,
@@ -119,6 +120,20 @@ class _Run:
                     and not (rule and rule.strategy == "items") and (label := _only_label(block)):
                 out.append(self.add(checklist(label, self.area(section, rule), nxt)))
                 i += 1
+            elif block.kind == "fence" and (metrics := metric_objects(block))[0]:
+                if not metrics[1]:  # code besides the declarations stays as written
+                    out.append(self.prose(block, ""))
+                out += [self.add(m) for m in metrics[0]]
+            elif (entries := exemption_entries(block, nxt)) is not None:
+                out.append(Prose(block.text.split("\n", 1)[0]))
+                made = [exemption(line, text) for line, text in entries]
+                if len(block.text.strip().split("\n")) == 1 and made and nxt is not None \
+                        and nxt.kind == "list":
+                    i += 1  # the entries were its items
+                elif not made and "\n" in block.text.strip():
+                    out.append(self.prose(block, "the exemptions are a placeholder"))
+                    out.pop(-2)
+                out += [self.add(m) for m in made]
             elif rule and rule.strategy == "endpoints" and (sig := signature(block)):
                 j = i + 1
                 while j < len(blocks) and blocks[j].kind != "hr" and not signature(blocks[j]):
@@ -233,9 +248,10 @@ class _Run:
         taken: set[str] = set()
         for made in self.made:
             self.report.objects.setdefault(made.type, []).append(made.line)
-            for block in made.directive.body:  # nested responses count with their endpoint's line
+            for block in made.directive.body:  # nested responses, each at its own line
                 if isinstance(block, Directive):
-                    self.report.objects.setdefault(block.name.removeprefix("plan-"), []).append(made.line)
+                    self.report.objects.setdefault(block.name.removeprefix("plan-"), []).append(
+                        block.line or made.line)
             if made.type == "plan":
                 continue
             derived = derive_id(plan_id, made.title)

@@ -15,6 +15,7 @@ from sphinxcontrib_plan.importers.emit import Block, Code, Directive, Prose, Rul
 from sphinxcontrib_plan.importers.md_source import (
     Block as MdBlock,
     FieldLine,
+    diagram_start,
     field_lines,
     items,
     link_target,
@@ -163,6 +164,10 @@ def section_object(type_name: str, title: str, heading: str, blocks: list[MdBloc
         made.directive.body = endpoint_body(made, blocks)
         add_field(made, "summary", title)
     else:
+        start = diagram_start(blocks) if type_name == "component" else None
+        if start is not None:  # a diagram after the fields is the section's, not the object's
+            after[:0] = [Prose(b.text) if b.kind != "hr" else Rule() for b in blocks[start:]]
+            blocks = blocks[:start]
         made.directive.body = fields_and_body(made, blocks)
     made.directive.argument = made.title
     return made, after
@@ -184,7 +189,8 @@ def endpoint_body(made: Made, blocks: list[MdBlock]) -> list[Block]:
         match = rules.RESPONSE.match(only.label) if only else None
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if only and match:
-            response = Directive("plan-response", " ".join(filter(None, match.group("code", "reason"))))
+            response = Directive("plan-response", " ".join(filter(None, match.group("code", "reason"))),
+                                 line=block.line)
             if only.value:
                 response.body.append(Prose(only.value))
             if nxt is not None and nxt.kind == "fence":
@@ -199,7 +205,8 @@ def endpoint_body(made: Made, blocks: list[MdBlock]) -> list[Block]:
                 m = rules.RESPONSE_ITEM.match(it.text)
                 if m is None:  # pragma: no cover - every item matched just above
                     continue
-                response = Directive("plan-response", " ".join(filter(None, m.group("code", "reason"))))
+                response = Directive("plan-response", " ".join(filter(None, m.group("code", "reason"))),
+                                     line=it.line + 1)
                 if m.group("text").strip():
                     response.body.append(Prose(m.group("text").strip()))
                 body.append(response)

@@ -272,3 +272,26 @@ def strip_emphasis(value: str) -> str:
     """
     match = re.fullmatch(r"(\*\*|__|\*|_|`)(?P<inner>[^*`]+?)\1", value.strip())
     return match.group("inner").strip() if match else value.strip()
+
+
+#: languages of code blocks that are diagrams
+DIAGRAM_LANGUAGES = frozenset({"", "text", "txt", "ascii", "mermaid", "plantuml", "puml", "dot",
+                               "graphviz", "ditaa", "svgbob", "d2"})
+
+
+def diagram_start(blocks: list[Block]) -> int | None:
+    """Where a diagram starts among an object's blocks (after its fields), if one does.
+
+    :param blocks: the blocks of the object's section
+    :return: the index of the diagram (or of the label line before it), ``None``
+    """
+    for i, block in enumerate(blocks):
+        if i == 0 or block.kind != "fence":
+            continue
+        language = (block.tokens[0].info or "").strip().split(" ")[0].lower() if block.tokens else ""
+        if language in DIAGRAM_LANGUAGES:
+            before = blocks[i - 1]
+            label = before.kind == "paragraph" and "\n" not in before.text.strip() \
+                and before.text.strip().rstrip("*_").endswith(":")
+            return i - 1 if label and i > 1 else i
+    return None
