@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     :param parser: the subcommand's parser
     """
-    from sphinxcontrib_plan.importers import KINDS
+    from sphinxcontrib_plan.importers import IMPORTERS
     parser.add_argument("source", metavar="FILE", type=Path, help="the document to import")
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="file, or folder (ending in '/' or existing; created) to write to "
@@ -55,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="myst (default) or rst; default: from the --output suffix, else myst")
     parser.add_argument("--id", dest="plan_id", metavar="ID",
                         help="the plan id, when the source has none or to override it")
-    parser.add_argument("--from", dest="kind", choices=KINDS,
+    parser.add_argument("--from", dest="kind", choices=tuple(IMPORTERS),
                         help="the kind of input (default: recognised from the content)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print no report")
 
@@ -116,12 +116,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         text = read_source(args.source)
-        kind = args.kind or detect(text, args.source.name)
-        importer = IMPORTERS.get(kind)
-        if importer is None:
-            raise CliError(f"{str(args.source)!r} is {'an ' if kind[0] in 'aeiou' else 'a '}{kind} "
-                           f"document: importing {kind} is not yet supported "
-                           f"(supported: {', '.join(sorted(IMPORTERS))})")
+        importer = IMPORTERS[args.kind or detect(text, args.source.name)]
         try:
             result = importer.run(text, plan_id=args.plan_id)
         except ImporterError as err:

@@ -16,7 +16,7 @@ from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Repor
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["IMPORTERS", "KINDS", "Importer", "ImportResult", "ImporterError", "Report",
+__all__ = ["IMPORTERS", "Importer", "ImportResult", "ImporterError", "Report",
            "detect", "register"]
 
 
@@ -34,10 +34,8 @@ class Importer:
     run: Callable[..., ImportResult]
 
 
-#: the registered importers, by name
+#: the registered importers, by name: the kinds ``--from`` names
 IMPORTERS: dict[str, Importer] = {}
-#: every kind ``--from`` names, registered or announced
-KINDS = ("markdown", "openapi")
 
 
 def register(importer: Importer) -> None:
@@ -50,8 +48,7 @@ def register(importer: Importer) -> None:
 
 def detect(text: str, filename: str) -> str:
     """The kind of an input: the first registered importer that recognises it,
-    else a guess from the content among :data:`KINDS` (so that an unsupported
-    kind is named as such), else ``markdown``.
+    else ``markdown`` (which takes any text, so it is asked last).
 
     :param text: the input
     :param filename: its file name
@@ -60,8 +57,6 @@ def detect(text: str, filename: str) -> str:
     for importer in IMPORTERS.values():
         if importer.name != "markdown" and importer.detect(text, filename):
             return importer.name
-    if _looks_openapi(text, filename):
-        return "openapi"
     return "markdown"
 
 
