@@ -37,11 +37,11 @@ def test_from_openapi_forces_the_kind_and_json_input(tmp_path, capsys):
 
 def test_bad_openapi_is_one_line_and_status_2(tmp_path, capsys):
     spec = tmp_path / "old.json"
-    spec.write_text('{"swagger": "2.0", "info": {}}', encoding="utf-8")
+    spec.write_text('{"swagger": "1.2", "info": {}}', encoding="utf-8")
     assert main(["import", str(spec), "-o", str(tmp_path / "x.md")]) == 2
     err = capsys.readouterr().err
-    assert err == (f"sphinx-plan import: error: {str(spec)!r}: Swagger 2.0 is not supported: "
-                   "convert the document to OpenAPI 3 first\n")
+    assert err == (f"sphinx-plan import: error: {str(spec)!r}: /swagger: '1.2' is not Swagger "
+                   "2.0; 2.0, OpenAPI 3.0 and 3.1 are read\n")
     markdown = tmp_path / "plan.md"
     markdown.write_text("# A plan\n\nText.\n", encoding="utf-8")
     assert main(["import", str(markdown), "--from", "openapi", "-o", str(tmp_path / "y.md")]) == 2

@@ -93,17 +93,13 @@ def _run_diff(args: argparse.Namespace) -> int:
 
 def _run_drift(args: argparse.Namespace) -> int:
     from sphinxcontrib_plan.diff.drift import compare_api, drift_json, drift_markdown, drift_text
-    from sphinxcontrib_plan.diff.operations import (
-        implemented_operations,
-        load_document,
-        planned_operations,
-    )
+    from sphinxcontrib_plan.diff.operations import planned_operations, read_document
     from sphinxcontrib_plan.cli.sources import SideLoader
     from sphinxcontrib_plan.diff import DiffError
 
     if args.head is not None:
         raise DiffError("--openapi compares one plan with the service: give at most BASE")
-    document = load_document(args.openapi)
+    document, implemented = read_document(args.openapi)
     with SideLoader(args.source) as loader:
         ticket, side = loader.add(args.base)
         plan = loader.get(ticket)
@@ -111,7 +107,7 @@ def _run_drift(args: argparse.Namespace) -> int:
     label = str(args.openapi)
     if info.get("title"):
         label += f" ({info['title']}" + (f" {info['version']}" if info.get("version") else "") + ")"
-    drift = compare_api(planned_operations(plan), implemented_operations(document), document,
+    drift = compare_api(planned_operations(plan), implemented, document,
                         plan_label=side.label, implemented_label=label)
     writer = {"json": drift_json, "markdown": drift_markdown, "text": drift_text}[args.format]
     return _finish(args, writer(drift), bool(drift.breaking), bool(drift.findings))

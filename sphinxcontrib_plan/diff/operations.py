@@ -1,8 +1,9 @@
 """Operations of an API, from an implemented OpenAPI document and from a plan, in one shape.
 
 An OpenAPI 3.0 or 3.1 document (JSON or YAML; Swagger 2.0 is read too) is
-loaded with its internal ``$ref`` s resolved (``#/components/...``; a cycle
-or a reference to another file is left as it is). Paths are compared with
+read by the package's one OpenAPI reader
+(:mod:`sphinxcontrib_plan.importers.openapi`), its references resolved there.
+Paths are compared with
 templated segments normalised, so ``/users/{id}``, ``/users/{user_id}`` and
 ``/users/:id`` are one path; a trailing slash is ignored.
 """
@@ -63,64 +64,51 @@ class Operation:
         return f"{self.method.upper()} {self.path}"
 
 
-def load_document(path: Path) -> dict[str, Any]:
-    """Read an OpenAPI document, JSON or YAML.
+def read_document(path: Path) -> tuple[dict[str, Any], list[Operation]]:
+    """Read an implemented OpenAPI document with the package's one OpenAPI reader.
 
-    :param path: the file
-    :return: its data
-    :raise DiffError: when it cannot be read or is not OpenAPI
+    :param path: the file (JSON or YAML; Swagger 2.0, OpenAPI 3.0 or 3.1)
+    :return: its data (for its servers and title) and its operations, in document order
+        (webhooks, calls the service makes, are left out)
+    :raise DiffError: when it cannot be read, is not OpenAPI or passes a limit
     """
-    from sphinxcontrib_plan.importers.openapi import OpenApiError
-    from sphinxcontrib_plan.importers.openapi import load_document as parse_text
+    from sphinxcontrib_plan.importers.openapi import (
+        OpenApiError,
+        is_openapi,
+        load_document,
+        read_openapi,
+    )
+    from sphinxcontrib_plan.model.codedata import FileError, read_file
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DiffError(f"cannot read {str(path)!r}: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise DiffError(f"{str(path)!r} is not UTF-8 text") from None
+        text = read_file(path)
+    except FileError as err:
+        raise DiffError(f"cannot read {str(path)!r}: {err.message}") from None
     try:
-        data = parse_text(text)  # the importer's reading: the same errors, with their line
+        data = load_document(text)
+        if not is_openapi(data):
+            raise DiffError(f"{str(path)!r} is not an OpenAPI document: it has no 'openapi' key")
+        version = str(data.get("openapi") or data.get("swagger"))
+        if not version.startswith(("3.0", "3.1", "2.")):
+            raise DiffError(f"{str(path)!r} is OpenAPI {version}; 2.0, 3.0 and 3.1 are read")
+        if not isinstance(data.get("paths", {}), dict):
+            raise DiffError(f"{str(path)!r}: 'paths' is not a mapping")
+        document = read_openapi(data)
     except OpenApiError as err:
         raise DiffError(f"{str(path)!r} is {err}") from None
-    if not isinstance(data, dict) or not ("openapi" in data or "swagger" in data):
-        raise DiffError(f"{str(path)!r} is not an OpenAPI document: it has no 'openapi' key")
-    version = str(data.get("openapi") or data.get("swagger"))
-    if not version.startswith(("3.0", "3.1", "2.")):
-        raise DiffError(f"{str(path)!r} is OpenAPI {version}; 2.0, 3.0 and 3.1 are read")
-    if not isinstance(data.get("paths", {}), dict):
-        raise DiffError(f"{str(path)!r}: 'paths' is not a mapping")
-    return data
+    return data, [Operation(
+        op.method.lower(), op.path, {p.code for p in op.responses}, {
+            (p.location, p.name): p.required for p in op.parameters
+            if p.location in ("query", "header", "cookie")},
+        _needs_auth(op.security), op.operation_id or None)
+        for op in document.operations if op.webhook is None]
 
 
-def resolve(document: Mapping[str, Any], value: Any, seen: tuple[str, ...] = ()) -> Any:
-    """*value* with its internal ``$ref`` s replaced by what they point to.
-
-    :param document: the whole document
-    :param value: a part of it
-    :param seen: references being resolved (a cycle is left as a ``$ref``)
-    :return: the resolved value (a new object; the document is unchanged)
-    """
-    if isinstance(value, list):
-        return [resolve(document, v, seen) for v in value]
-    if not isinstance(value, dict):
-        return value
-    ref = value.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#") and ref not in seen:
-        target: Any = document
-        for part in ref[1:].split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, dict) else None
-        if target is not None:
-            return resolve(document, target, (*seen, ref))
-    return {k: resolve(document, v, seen) for k, v in value.items()}
-
-
-def _security_required(requirements: Any) -> bool | None:
-    if not isinstance(requirements, list):
+def _needs_auth(security: tuple[dict[str, tuple[str, ...]], ...] | None) -> bool | None:
+    if security is None:
         return None
     # an empty requirement object allows anonymous calls
-    return bool(requirements) and all(isinstance(r, dict) and r for r in requirements)
+    return bool(security) and all(security)
 
 
 def _parameters(items: Any) -> dict[tuple[str, str], bool]:
@@ -145,31 +133,6 @@ def server_prefix(document: Mapping[str, Any]) -> str:
         and isinstance(servers[0], dict) else str(document.get("basePath") or "")
     path = urlsplit(str(url)).path if "://" in str(url) else str(url)
     return path.rstrip("/") if path.startswith("/") else ""
-
-
-def implemented_operations(document: Mapping[str, Any]) -> list[Operation]:
-    """Every operation of an OpenAPI document.
-
-    :param document: the document (references are resolved here)
-    :return: the operations in document order
-    """
-    default_auth = _security_required(document.get("security"))
-    operations = []
-    for path, item in (document.get("paths") or {}).items():
-        item = resolve(document, item)
-        if not isinstance(item, dict):
-            continue
-        shared = _parameters(item.get("parameters"))
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            security = _security_required(op.get("security"))
-            operations.append(Operation(
-                method, str(path), {str(code) for code in op.get("responses") or {}},
-                {**shared, **_parameters(op.get("parameters"))},
-                default_auth if security is None else security, op.get("operationId")))
-    return operations
 
 
 def planned_operations(plan: Mapping[str, Any]) -> list[Operation]:

@@ -19,12 +19,18 @@ properties are shown as tables in the object.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from sphinxcontrib_plan.model.codedata import JSON_LANGUAGES, YAML_LANGUAGES, DataError, load_data
+from sphinxcontrib_plan.model.codedata import (
+    JSON_LANGUAGES,
+    YAML_LANGUAGES,
+    DataError,
+    FileError,
+    load_data,
+    read_file,
+)
 from sphinxcontrib_plan.model.params import ParamError, parse_parameters, path_names, type_schema
 from sphinxcontrib_plan.model.records import BodySchema, Example
 from sphinxcontrib_plan.render.json_schema import parameter_nodes, schema_nodes
@@ -115,11 +121,10 @@ class ApiReader:
         rel, absolute = env.relfn2path(name, env.docname)
         env.note_dependency(rel)
         try:
-            text = Path(absolute).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
-            reason = getattr(err, "strerror", None) or str(err)
+            text = read_file(absolute)
+        except FileError as err:
             self.warn(PlanWarning.SCHEMA, f"{option}: cannot read the schema file {name!r} "
-                      f"({reason})", option)
+                      f"({err.message})", option)
             return None
         language = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
         try:

@@ -10,7 +10,6 @@ The file is a dependency of the document, so editing it rebuilds the page.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.directives.base import LITERAL_TEXT
@@ -45,8 +44,9 @@ class OpenApiDirective(OwnOptions):
             write_myst,
             write_rst,
         )
-        from sphinxcontrib_plan.importers.openapi import OpenApiError, load_document, read_openapi
+        from sphinxcontrib_plan.importers.openapi import OpenApiError, read_openapi_file
         from sphinxcontrib_plan.importers.openapi_plan import PlanWriter
+        from sphinxcontrib_plan.model.codedata import FileError
         from sphinxcontrib_plan.model.names import did_you_mean
 
         options = self.read_options()
@@ -57,10 +57,9 @@ class OpenApiDirective(OwnOptions):
         rel, absolute = self.env.relfn2path(self.arguments[0].strip(), self.env.docname)
         self.env.note_dependency(rel)
         try:
-            text = Path(absolute).read_text(encoding="utf-8-sig")
-            doc = read_openapi(load_document(text))
-        except (OSError, UnicodeDecodeError) as err:
-            self.warn(f"cannot read {self.arguments[0]!r}: {getattr(err, 'strerror', None) or err}")
+            _, doc = read_openapi_file(absolute)
+        except FileError as err:
+            self.warn(f"cannot read {self.arguments[0]!r}: {err.message}")
             return []
         except OpenApiError as err:
             self.warn(f"{self.arguments[0]!r}: {err}")

@@ -1,20 +1,27 @@
-"""Read an OpenAPI 3.0 or 3.1 document (JSON or YAML) into :class:`ApiDocument`.
+"""Read an OpenAPI document (JSON or YAML; Swagger 2.0, OpenAPI 3.0 or 3.1) into
+:class:`ApiDocument`: the one OpenAPI reader of ``sphinx-plan import``, the
+``plan-openapi`` directive and ``sphinx-plan diff --openapi``.
 
-Internal references (``#/components/parameters/limit``, responses, request
-bodies, headers, examples, path items) are resolved; schema references to
-``#/components/schemas/NAME`` are kept as written, so ``allOf``/``oneOf``
-stay as the author composed them. OpenAPI 3.0 schemas are rewritten in 3.1's
-dialect (``nullable``, boolean ``exclusiveMaximum``, ``example``).
+The text is read by :func:`~sphinxcontrib_plan.model.codedata.parse`, the
+package's one JSON/YAML reader (JSON values only, bounded by
+:mod:`~sphinxcontrib_plan.model.limits`). Swagger 2.0 is first rewritten in
+OpenAPI 3.0's shape (:mod:`~sphinxcontrib_plan.importers.swagger`). Internal
+references (``#/components/parameters/limit``, responses, request bodies,
+headers, examples, path items) are resolved with ``referencing``; schema
+references to ``#/components/schemas/NAME`` are kept as written, so
+``allOf``/``oneOf`` stay as the author composed them. OpenAPI 3.0 schemas are
+rewritten in 3.1's dialect (``nullable``, boolean ``exclusiveMaximum``,
+``example``).
 
 A malformed document never raises anything but :class:`OpenApiError` (a
-document that cannot be read at all); everything else that is wrong is
-skipped and named, with its JSON pointer, in :attr:`ApiDocument.problems`.
+document that cannot be read at all, or one past a limit); everything else
+that is wrong is skipped and named, with its JSON pointer, in
+:attr:`ApiDocument.problems`.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.importers.openapi_model import (
     LOCATIONS,
@@ -22,41 +29,64 @@ from sphinxcontrib_plan.importers.openapi_model import (
     ApiDocument,
     Body,
     Media,
+    OpenApiError,
     Operation,
     Parameter,
     Response,
     Server,
 )
-from sphinxcontrib_plan.importers.openapi_schema import SchemaReader, pointer, resolve_pointer
+from sphinxcontrib_plan.importers.openapi_schema import (
+    References,
+    SchemaReader,
+    pointer,
+)
+from sphinxcontrib_plan.model.codedata import DataError, parse, read_file
+
+if TYPE_CHECKING:
+    import os
+
+    from sphinxcontrib_plan.model.codedata import Parsed
+
+__all__ = ["OpenApiError", "is_openapi", "load_document", "parse_document", "read_openapi",
+           "read_openapi_file"]
 
 
-class OpenApiError(ValueError):
-    """The document cannot be read as OpenAPI 3.x at all."""
+def parse_document(text: str) -> Parsed:
+    """Parse the text of a JSON or YAML document, once, with the lines of its values.
+
+    :param text: the file's content
+    :return: the data and its lines
+    :raises OpenApiError: when it is neither JSON nor YAML, or passes a limit
+    """
+    try:
+        return parse(text)
+    except DataError as err:
+        where = "" if err.line is None or "(line " in err.message else \
+            f" (line {err.line + 1})" if err.column is None else \
+            f" (line {err.line + 1}, column {err.column + 1})"
+        raise OpenApiError(f"{err.message}{where}") from None
 
 
 def load_document(text: str) -> Any:
-    """Parse the text of a JSON or YAML document.
+    """The data of a JSON or YAML document (see :func:`parse_document`).
 
     :param text: the file's content
     :return: the data
-    :raises OpenApiError: when it is neither JSON nor YAML
+    :raises OpenApiError: when it is neither JSON nor YAML, or passes a limit
     """
-    import yaml
+    return parse_document(text).data
 
-    if text.lstrip().startswith("{"):
-        try:
-            return json.loads(text)
-        except ValueError as err:
-            raise OpenApiError(f"not valid JSON: {err}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(err, "problem", None) or "unreadable"
-        raise OpenApiError(f"not valid YAML: {problem}{where}") from None
-    except RecursionError:
-        raise OpenApiError("not valid YAML: nested too deeply") from None
+
+def read_openapi_file(path: str | os.PathLike[str]) -> tuple[Any, ApiDocument]:
+    """Read an OpenAPI file: a regular file within the size limit, JSON or YAML.
+
+    :param path: the file
+    :return: its data and its reading
+    :raises FileError: when the file is not read (the reason, to follow "cannot read FILE: ")
+    :raises OpenApiError: with a message fitting "FILE is …"
+    """
+    data = load_document(read_file(path))
+    return data, read_openapi(data)
 
 
 def is_openapi(data: Any) -> bool:
@@ -69,17 +99,21 @@ def is_openapi(data: Any) -> bool:
 
 
 def read_openapi(data: Any) -> ApiDocument:
-    """Read a parsed OpenAPI 3.0/3.1 document.
+    """Read a parsed Swagger 2.0, OpenAPI 3.0 or 3.1 document.
 
     :param data: the parsed document
     :return: the neutral reading
-    :raises OpenApiError: when *data* is not an OpenAPI 3 document
+    :raises OpenApiError: when *data* is not such a document, or passes a limit
     """
     if not isinstance(data, dict):
         raise OpenApiError("an OpenAPI document is a mapping with an 'openapi' version")
     if "swagger" in data and "openapi" not in data:
-        raise OpenApiError(f"Swagger {data.get('swagger')} is not supported: convert the "
-                           "document to OpenAPI 3 first")
+        if str(data.get("swagger")) != "2.0":
+            raise OpenApiError(f"/swagger: {data.get('swagger')!r} is not Swagger 2.0; "
+                               "2.0, OpenAPI 3.0 and 3.1 are read")
+        from sphinxcontrib_plan.importers.swagger import upgrade
+
+        return _Reader(upgrade(data), "2.0").read()
     version = str(data.get("openapi", ""))
     if not version.startswith("3."):
         raise OpenApiError(f"/openapi: {version or 'nothing'!r} is not an OpenAPI 3.0 or 3.1 "
@@ -91,8 +125,9 @@ class _Reader:
     def __init__(self, data: dict[str, Any], version: str) -> None:
         self.data = data
         self.problems: list[str] = []
-        self.schemas = SchemaReader(data, legacy=version.startswith("3.0"),
-                                    problems=self.problems)
+        self.references = References(data)
+        self.schemas = SchemaReader(data, legacy=not version.startswith("3.1"),
+                                    problems=self.problems, references=self.references)
         self.version = version
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
@@ -115,7 +150,7 @@ class _Reader:
                 self.problem(path, f"$ref {ref!r} refers to itself")
                 return None, path
             seen.add(ref)
-            found = resolve_pointer(self.data, ref)
+            found = self.references.lookup(ref)
             if found is None:
                 self.problem(path, f"$ref {ref!r} points nowhere in the document"
                              if ref.startswith("#") else

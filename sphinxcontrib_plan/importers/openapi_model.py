@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+class OpenApiError(ValueError):
+    """The document cannot be read as OpenAPI at all, or passes a limit."""
+
+
 #: the parameter locations of OpenAPI, in the order a plan lists them
 LOCATIONS = ("path", "query", "header", "cookie")
 #: the HTTP methods of a path item, in the order a plan lists them

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         Parameter,
         Response,
     )
+    from sphinxcontrib_plan.model.codedata import Parsed
 
 #: the ``auth`` word of each OpenAPI security scheme shape
 _AUTH_WORDS = {("http", "bearer"): "bearer", ("http", "basic"): "basic",
@@ -219,52 +220,43 @@ class PlanWriter:
         return out
 
 
-def source_lines(text: str) -> dict[tuple[str, ...], int]:
-    """The 1-based lines of the operations and schemas of a document's text.
+def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]:
+    """The 1-based lines of the operations and schemas of a document.
 
-    :param text: the document (JSON is read as YAML here, for the lines)
+    :param parsed: the document as parsed (once: its lines are read from that reading)
+    :param doc: its reading
     :return: ``("paths", path, method)``, ``("webhooks", name, method)`` and
-        ``("schemas", name)`` to their line; empty when the text cannot be composed
+        ``("schemas", name)`` to their line (0 when unknown)
     """
-    import yaml
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-
-    def items(node: Any) -> list[tuple[Any, Any]]:
-        return node.value if isinstance(node, yaml.MappingNode) else []
-
     lines: dict[tuple[str, ...], int] = {}
-    for key, value in items(root):
-        if key.value in ("paths", "webhooks"):
-            for path, item in items(value):
-                for method, op in items(item):
-                    lines[key.value, str(path.value), str(method.value)] = method.start_mark.line + 1
-        elif key.value == "components":
-            for part, group in items(value):
-                if part.value == "schemas":
-                    for name, _ in items(group):
-                        lines["schemas", str(name.value)] = name.start_mark.line + 1
+    place = "definitions" if doc.openapi.startswith("2.") else "components/schemas"
+    for name in doc.schemas:
+        line = parsed.line((*place.split("/"), name))
+        lines["schemas", name] = 0 if line is None else line + 1
+    for op in doc.operations:
+        key = ("webhooks", op.webhook, op.method.lower()) if op.webhook else \
+            ("paths", op.path, op.method.lower())
+        line = parsed.line(key)
+        lines[key] = 0 if line is None else line + 1
     return lines
 
 
 def import_openapi(text: str, *, plan_id: str | None = None) -> Any:
     """The ``openapi`` importer of ``sphinx-plan import``.
 
-    :param text: an OpenAPI 3.0/3.1 document, JSON or YAML
+    :param text: a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML
     :param plan_id: the plan id (``--id``); default: a slug of ``info.title``
     :return: an :class:`~sphinxcontrib_plan.importers.base.ImportResult`
-    :raises ImporterError: when the text is not an OpenAPI 3 document
+    :raises ImporterError: when the text is not such a document, or passes a limit
     """
     from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
     from sphinxcontrib_plan.importers.emit import Document
-    from sphinxcontrib_plan.importers.openapi import OpenApiError, load_document, read_openapi
+    from sphinxcontrib_plan.importers.openapi import OpenApiError, parse_document, read_openapi
     from sphinxcontrib_plan.model.ids import slug
 
     try:
-        doc = read_openapi(load_document(text))
+        parsed = parse_document(text)
+        doc = read_openapi(parsed.data)
     except OpenApiError as err:
         raise ImporterError(str(err)) from None
     report = Report()
@@ -280,7 +272,7 @@ def import_openapi(text: str, *, plan_id: str | None = None) -> Any:
         plan.body.append(Text(doc.description))
     writer = PlanWriter(doc)
     blocks = writer.blocks()
-    lines = source_lines(text)
+    lines = source_lines(parsed, doc)
     for name in doc.schemas:
         report.objects.setdefault("schema", []).append(lines.get(("schemas", name), 0))
     for op in doc.operations:

@@ -11,7 +11,10 @@ becomes the number, and ``example`` becomes ``examples``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
+from sphinxcontrib_plan.importers.openapi_model import OpenApiError
+from sphinxcontrib_plan.model.limits import MAX_DEPTH, MAX_REF_VALUES
 from sphinxcontrib_plan.model.schema import (
     COMPONENTS,
     ONE_SCHEMA,
@@ -30,25 +33,41 @@ def pointer(path: tuple[Any, ...]) -> str:
         if path else "/"
 
 
-def resolve_pointer(data: Any, ref: str) -> tuple[Any, tuple[Any, ...]] | None:
-    """What an internal reference ``#/a/b`` points to.
+class References:
+    """The internal references (``#/a/b``) of one document, resolved with ``referencing``.
 
     :param data: the whole document
-    :param ref: the reference
-    :return: ``(value, path)``, or ``None`` when it points nowhere or outside
     """
-    if not ref.startswith("#"):
-        return None
-    node, path = data, ()
-    for raw in filter(None, ref[1:].split("/")):
-        step = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and step in node:
-            node, path = node[step], (*path, step)
-        elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
-            node, path = node[int(step)], (*path, int(step))
-        else:
+
+    def __init__(self, data: Any) -> None:
+        from referencing import Registry, Resource
+
+        uri = "urn:sphinxcontrib-plan:document"
+        # opaque: a schema's $id inside the document does not move its references
+        self._resolver = Registry().with_resource(uri, Resource.opaque(data)).resolver(uri)
+        self._found: dict[str, tuple[Any, tuple[Any, ...]] | None] = {}
+
+    def lookup(self, ref: str) -> tuple[Any, tuple[Any, ...]] | None:
+        """What an internal reference points to.
+
+        :param ref: the reference
+        :return: ``(value, path)``, or ``None`` when it points nowhere or outside
+        """
+        if ref not in self._found:
+            self._found[ref] = self._lookup(ref)
+        return self._found[ref]
+
+    def _lookup(self, ref: str) -> tuple[Any, tuple[Any, ...]] | None:
+        from referencing.exceptions import Unresolvable
+
+        if not ref.startswith("#/") and ref != "#":
             return None
-    return node, path
+        try:
+            found = self._resolver.lookup(ref).contents
+        except (Unresolvable, LookupError, ValueError, TypeError):
+            return None
+        steps = unquote(ref[2:]).split("/") if len(ref) > 1 else []
+        return found, tuple(s.replace("~1", "/").replace("~0", "~") for s in steps)
 
 
 class SchemaReader:
@@ -59,13 +78,17 @@ class SchemaReader:
     :param problems: where ``/pointer: what`` problems are appended
     """
 
-    def __init__(self, data: dict[str, Any], *, legacy: bool, problems: list[str]) -> None:
+    def __init__(self, data: dict[str, Any], *, legacy: bool, problems: list[str],
+                 references: References | None = None) -> None:
         self.data = data
+        self.references = references or References(data)
         self.legacy = legacy
         self.problems = problems
         self.named = data.get("components", {}).get("schemas", {}) \
             if isinstance(data.get("components"), dict) else {}
         self._expanding: list[str] = []
+        self._depth = 0
+        self._copied = 0
 
     def read(self, schema: Any, path: tuple[Any, ...]) -> Any:
         """One schema, as JSON Schema 2020-12.
@@ -82,6 +105,23 @@ class SchemaReader:
             return {}
         if isinstance(schema.get("$ref"), str):
             return self._reference(schema, path)
+        self._depth += 1
+        try:
+            return self._read(schema, path)
+        finally:
+            self._depth -= 1
+
+    def _read(self, schema: dict[str, Any], path: tuple[Any, ...]) -> Any:
+        if self._depth > MAX_DEPTH:
+            raise OpenApiError(f"{pointer(path)}: schemas nested more than {MAX_DEPTH} levels "
+                               "deep (with their $refs followed)")
+        if self._expanding:
+            self._copied += 1
+            if self._copied > MAX_REF_VALUES:
+                raise OpenApiError(
+                    f"{pointer(path)}: too large: its $refs (outside components.schemas) copy "
+                    f"in more than {MAX_REF_VALUES:,} schemas (the limit); name the schema "
+                    "they point to in components.schemas, which stays a reference")
         out: dict[str, Any] = {}
         for key, value in schema.items():
             if key in ONE_SCHEMA and isinstance(value, (dict, bool)):
@@ -108,7 +148,7 @@ class SchemaReader:
             self.problems.append(f"{pointer(path)}: $ref {ref!r} is outside the document and "
                                  "is not followed")
             return dict(schema)
-        found = resolve_pointer(self.data, ref)
+        found = self.references.lookup(ref)
         if found is None:
             self.problems.append(f"{pointer(path)}: $ref {ref!r} points nowhere in the document")
             return {}

@@ -1,15 +1,25 @@
-"""The data of a ``json`` or ``yaml`` code block: read it, and find a value's line.
+"""The one reader of JSON and YAML: code blocks, schema files, OpenAPI documents.
 
 JSON may carry ``//`` and ``/* */`` comments, as the plan template's
 examples do; they are blanked (line structure kept) before reading. YAML is
-read with the safe loader only. Pure: no Sphinx, no docutils.
+read with a safe loader that gives JSON data only (:class:`JsonLoader`).
+Every reading is bounded by :mod:`sphinxcontrib_plan.model.limits`. Pure:
+no Sphinx, no docutils.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from sphinxcontrib_plan.model.limits import MAX_DEPTH, MAX_FILE_BYTES, megabytes
+from sphinxcontrib_plan.model.yamldata import JsonLoader, Refused, node_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -19,14 +29,79 @@ YAML_LANGUAGES = frozenset({"yaml", "yml"})
 
 
 class DataError(ValueError):
-    """A code block's text is not valid JSON or YAML."""
+    """A text is not valid JSON or YAML, or passes a limit."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None
+                 ) -> None:
         super().__init__(message)
         #: what the parser said
         self.message = message
         #: 0-based line inside the text, when known
         self.line = line
+        #: 0-based column, when known
+        self.column = column
+
+
+class FileError(DataError):
+    """A file is not read: missing, not a regular file, too large or not UTF-8 (the reason)."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A text read as data, with what tells the lines of its values."""
+
+    #: the JSON data
+    data: Any
+    #: the text read (comments blanked)
+    text: str
+    #: the composed YAML node, when the text was YAML
+    node: yaml.Node | None = None
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """The 0-based line of the value (or the key) at *path*.
+
+        :param path: keys and indices; a mapping key's own line when it is last
+        :return: the line, ``None`` when it cannot be told
+        """
+        if self.node is None:
+            return json_key_lines(self.text, len(path)).get(tuple(path))
+        return node_line(self.node, path, key=True)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[][{},]')
+
+
+def json_key_lines(text: str, depth: int) -> dict[tuple[str | int, ...], int]:
+    """The 0-based line of every key of a JSON text down to *depth* levels, in one scan.
+
+    :param text: valid JSON
+    :param depth: how many levels of keys to record
+    :return: path of keys and indices → line of the key (or of the array item)
+    """
+    lines: dict[tuple[str | int, ...], int] = {}
+    stack: list[list[Any]] = []  # [is object, current key or index, expecting a key]
+    line, last = 0, 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if len(stack) > depth and token[0] == '"':
+            continue
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        if token in "{[":
+            if stack and not stack[-1][0] and len(stack) <= depth:
+                lines[tuple(level[1] for level in stack)] = line
+            stack.append([token == "{", 0, token == "{"])
+        elif token in "}]":
+            stack.pop() if stack else None
+        elif token == ",":
+            if stack:
+                top = stack[-1]
+                top[1], top[2] = (top[1], True) if top[0] else (top[1] + 1, False)
+        elif stack and stack[-1][0] and stack[-1][2]:
+            stack[-1][1], stack[-1][2] = json.loads(token), False
+            if len(stack) <= depth:
+                lines[tuple(level[1] for level in stack)] = line
+    return lines
 
 
 def strip_comments(text: str) -> str:
@@ -82,29 +157,126 @@ def load_data(text: str, language: str = "json") -> Any:
 
     :param text: the code
     :param language: its language; ``yaml``/``yml`` read YAML, anything else JSON
-    :return: the data
-    :raises DataError: with the parser's message and line
+        (with comments)
+    :return: JSON data only (see :func:`parse`)
+    :raises DataError: with the parser's message and line, or the limit passed
     """
+    return parse(text, language).data
+
+
+def load_any(text: str) -> Any:
+    """Read a document's text as JSON when it starts with ``{`` or ``[``, else as YAML.
+
+    :param text: the document
+    :return: JSON data only (see :func:`parse`)
+    :raises DataError: with the parser's message and line, or the limit passed
+    """
+    return parse(text).data
+
+
+def parse(text: str, language: str | None = None) -> Parsed:
+    """Read JSON or YAML text into JSON data, within :mod:`~sphinxcontrib_plan.model.limits`.
+
+    YAML's values without a JSON form of their own are read as JSON: a
+    timestamp or date stays the text written (``2024-03-20T09:12:28Z``),
+    ``!!binary`` is its base64 text, a mapping key is its text (``200:`` is
+    ``"200"``, ``NO:`` is ``"NO"``), an ordered map is a mapping and
+    ``!!pairs`` a list of ``[key, value]`` lists. What has no JSON form at
+    all (``.nan``, ``.inf``, a key that is a list, an alias inside the value it
+    names) is refused. Aliases share their anchor's value and may add at most
+    :data:`~.limits.MAX_ALIAS_VALUES` values; nesting is at most
+    :data:`~.limits.MAX_DEPTH` levels. The text is read once.
+
+    :param text: the text
+    :param language: ``yaml``/``yml`` for YAML, another name for JSON with
+        comments; ``None``: JSON when the text starts with ``{`` or ``[``, else YAML
+    :return: the data, and the lines of its values
+    :raises DataError: with the parser's message and line, or the limit passed
+    """
+    if language is None:
+        language = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+        source = text
+    else:
+        source = text if is_yaml(language) else strip_comments(text)
     if is_yaml(language):
-        import yaml
-
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-            return _raise(f"not valid YAML: {problem}", mark.line if mark else None)
+        return _parse_yaml(source)
     try:
-        return json.loads(strip_comments(text))
+        data = json.loads(source, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
-        return _raise(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})",
-                      err.lineno - 1)
+        raise DataError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})",
+                        err.lineno - 1) from None
     except RecursionError:
-        return _raise("not valid JSON: nested too deeply")
+        raise DataError(f"nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as err:  # NaN, or an integer Python will not read
+        reason = "an integer has more digits than Python reads" if "digits" in str(err) else err
+        raise DataError(f"not JSON data: {reason}") from None
+    _check_depth(data)
+    return Parsed(data, source)
 
 
-def _raise(message: str, line: int | None = None) -> Any:
-    raise DataError(message, line)
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} has no JSON form")
+
+
+def _check_depth(data: Any) -> None:
+    """Refuse JSON data nested deeper than the limit (iterative: any depth is safe)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value \
+            if isinstance(value, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= MAX_DEPTH:
+                    raise DataError(f"nested more than {MAX_DEPTH} levels deep")
+                stack.append((child, depth + 1))
+
+
+def _parse_yaml(text: str) -> Parsed:
+    loader = JsonLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    except Refused as err:
+        mark = err.problem_mark
+        raise DataError(str(err.problem), mark.line if mark else None,
+                        mark.column if mark else None) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise DataError(f"not valid YAML: {problem}", mark.line if mark else None,
+                        mark.column if mark else None) from None
+    except RecursionError:  # a guard: the composer refuses deep nesting before this
+        raise DataError(f"nested more than {MAX_DEPTH} levels deep") from None
+    finally:
+        loader.dispose()
+    return Parsed(data, text, node)
+
+
+def read_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file of at most *limit* bytes (UTF-8, a BOM allowed).
+
+    A device, a pipe or a directory is refused before it is opened, so
+    ``/dev/zero`` or a FIFO can neither exhaust memory nor block.
+
+    :param path: the file
+    :param limit: the largest size accepted
+    :return: its text, line ends as written
+    :raises FileError: with the reason, to follow "cannot read FILE: "
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise FileError("not a regular file (a device, pipe or directory is not read)")
+        with open(path, "rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as err:
+        raise FileError(str(err.strerror or err)) from None
+    if len(data) > limit:
+        raise FileError(f"larger than {megabytes(limit)}, the largest file read")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise FileError(f"not UTF-8 text (byte {err.start})") from None
 
 
 def locate(text: str, language: str, path: Sequence[str | int]) -> int | None:
@@ -118,21 +290,11 @@ def locate(text: str, language: str, path: Sequence[str | int]) -> int | None:
     :param path: keys and indices down to the value
     :return: the line, or ``None`` when it cannot be told
     """
-    import yaml
-
     source = text if is_yaml(language) else strip_comments(text).replace("\t", " ")
+    loader = JsonLoader(source)
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        return node_line(loader.get_single_node(), path)
     except (yaml.YAMLError, RecursionError):
         return None
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if str(k.value) == str(step)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-                and 0 <= step < len(node.value):
-            node = node.value[step]
-        else:
-            node = None
-        if node is None:
-            return None
-    return node.start_mark.line if node is not None else None
+    finally:
+        loader.dispose()

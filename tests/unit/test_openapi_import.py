@@ -102,5 +102,5 @@ def test_rest_output_has_the_same_directives():
 
 
 def test_not_openapi_is_one_clear_error():
-    with pytest.raises(ImporterError, match="Swagger 2.0 is not supported"):
-        IMPORTERS["openapi"].run('swagger: "2.0"\ninfo: {}\n')
+    with pytest.raises(ImporterError, match="'1.2' is not Swagger 2.0"):
+        IMPORTERS["openapi"].run('swagger: "1.2"\ninfo: {}\n')

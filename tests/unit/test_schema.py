@@ -142,7 +142,7 @@ def test_comments_are_blanked_outside_strings_only():
     ('{\n  "data": { ... }\n}', "json",
      "not valid JSON: Expecting property name enclosed in double quotes (line 2, column 13)", 1),
     ("a: [1\nb: 2", "yaml", "not valid YAML: expected ',' or ']', but got ':'", 1),
-    ("[" * 100_000, "json", "not valid JSON: nested too deeply", None),
+    ("[" * 100_000, "json", "nested more than 100 levels deep", None),
 ])
 def test_unreadable_data_says_where(text, language, message, line):
     with pytest.raises(DataError) as info:

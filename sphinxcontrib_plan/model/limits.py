@@ -1,0 +1,41 @@
+"""The limits on what a reader accepts: one place, the same for every feature.
+
+Every JSON or YAML input (a code block, a ``:file:``, ``sphinx-plan import``,
+``plan-openapi``, ``diff --openapi``) is read by
+:mod:`sphinxcontrib_plan.model.codedata` and every OpenAPI document by
+:mod:`sphinxcontrib_plan.importers.openapi` within these limits. Past one,
+the input is refused with a message naming the limit (a located ``plan.*``
+warning in a build, a one-line error with exit status 2 in the CLI), so no
+input can take unbounded time or memory, nor end in a ``RecursionError``.
+The values are far above what a real document needs (the largest public
+OpenAPI documents nest about 30 levels deep and use a few hundred aliases).
+"""
+
+from __future__ import annotations
+
+#: the largest file read (``:file:``, ``:schema: x.yaml``, ``plan-openapi``,
+#: ``sphinx-plan import``, ``diff --openapi``), in bytes
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+#: the deepest nesting of arrays and objects in a JSON or YAML document; also
+#: the deepest nesting of schemas once an OpenAPI document's ``$ref`` s are followed
+MAX_DEPTH = 100
+
+#: how many values YAML aliases (``*name``) may add to a document: an alias
+#: shares its anchor's value, which a reader would otherwise expand (a
+#: 500-byte "billion laughs" document expands to gigabytes)
+MAX_ALIAS_VALUES = 100_000
+
+#: how many schema values the ``$ref`` s of an OpenAPI document (other than
+#: those naming a schema of ``components.schemas``, which stay references) may
+#: copy in when they are replaced by what they point to
+MAX_REF_VALUES = 10_000
+
+
+def megabytes(size: int) -> str:
+    """A size for messages.
+
+    :param size: bytes
+    :return: e.g. ``32 MB``
+    """
+    return f"{size / (1024 * 1024):g} MB"
