@@ -167,7 +167,7 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     from sphinxcontrib_plan.build_state import resolve_key
     from sphinxcontrib_plan.model.external import DEPENDENCY, check_external_refs
     from sphinxcontrib_plan.resolve import check_references, pages_to_refresh
-    from sphinxcontrib_plan.warnings import PlanWarning, replay, warn
+    from sphinxcontrib_plan.warnings import PlanWarning, logger, replay, warn
 
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
     # the read-time warnings of documents this build did not read again, so an
@@ -208,6 +208,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         domain.state.resolved(key, findings, pages, refresh)
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
+        for location, message in finding.details:
+            logger.verbose(message, location=location)
     return []
 
 

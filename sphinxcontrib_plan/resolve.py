@@ -161,8 +161,8 @@ def resolve(
         if config.check_enabled(rule.name):
             # consistency findings name their rule: the key plan_consistency_checks takes
             suffix = f" [{rule.name}]" if rule.subtype == "consistency" else ""
-            findings += [Finding(rule.subtype, message + suffix, location)
-                         for location, message in rule.check(index)]
+            findings += [Finding(rule.subtype, message + suffix, location, *details)
+                         for location, message, *details in rule.check(index)]
     return index, findings
 
 

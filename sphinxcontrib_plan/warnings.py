@@ -61,9 +61,10 @@ class PlanWarning(enum.Enum):
     ``plan.json``...): the project's file is kept."""
 
     PLACEHOLDER = "placeholder"
-    """A plan in review or later still holds a template placeholder (``TODO``, ``TBD``,
-    ``[Name]``, ``[YYYY-MM-DD]``, ``[e.g., …]``) in a title or field; a placeholder in a
-    typed field (a date, an enum) reads as unset. A draft may hold them."""
+    """A plan in review or later still holds template placeholders (``TODO``, ``TBD``,
+    ``[Name]``, ``[YYYY-MM-DD]``, ``[e.g., …]``) in titles or fields: one warning per
+    object, listing them and their lines (``-v`` also shows each at its line); a
+    placeholder in a typed field (a date, an enum) reads as unset. A draft may hold them."""
 
     EXTERNAL = "external"
     """Another project's ``plan.json`` (``plan_external``) cannot be read or is not valid: the

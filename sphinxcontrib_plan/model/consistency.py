@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     #: where (``(docname, line)``) and what
     Finding = tuple[tuple[str, int], str]
+    #: a finding with its details: where and what, each shown with ``-v`` only
+    DetailedFinding = tuple[tuple[str, int], str, tuple[Finding, ...]]
 
 #: plan statuses from which every sign-off is expected to be given
 _APPROVED = ("approved", "in-progress", "completed")
@@ -119,20 +121,30 @@ def _dependency(index: ResolvedIndex) -> Iterator[Finding]:
 _REVIEWED = ("in-review", *_APPROVED)
 
 
-def _placeholders(index: ResolvedIndex) -> Iterator[Finding]:
+def _placeholders(index: ResolvedIndex) -> Iterator[DetailedFinding]:
+    """One finding per object, at the object, listing its placeholders and their lines;
+    each placeholder at its own line is a detail (shown with ``-v``)."""
     for record in index.records:
         plan = index.by_id.get(record.id if record.type == "plan" else record.plan or "")
         status = plan.fields.get("status") if plan is not None and plan.type == "plan" else None
         if not record.placeholders or status not in _REVIEWED:
             continue
         assert plan is not None  # a status was found
+        whose = "the plan" if plan is record else f"plan {plan.id!r}"
+        listed, details = [], []
         for field, text, line in record.placeholders:
             what = "the title" if field == "title" else f":{field}:"
-            whose = "the plan" if plan is record else f"plan {plan.id!r}"
-            yield (record.docname, line), (
+            listed.append(f"{what} {text!r} (line {line})")
+            details.append(((record.docname, line), (
                 f"{record.type} {record.id!r}: {what} still holds the template placeholder "
-                f"{text!r}; {whose} is {status}, so write the real value (placeholders are "
-                "fine while the plan is a draft)")
+                f"{text!r}")))
+        count = len(listed)
+        noun = "placeholder" if count == 1 else "placeholders"
+        yield record.location, (
+            f"{record.type} {record.id!r} still holds {count} template {noun}: "
+            f"{', '.join(listed)}; {whose} is {status}, so write the real "
+            f"{'value' if count == 1 else 'values'} (placeholders are fine while the plan is "
+            "a draft)"), tuple(details)
 
 
 @dataclass(frozen=True)
@@ -143,8 +155,8 @@ class Rule:
     name: str
     #: what it reports, for the configuration reference
     help: str
-    #: the check: findings over the index
-    check: Callable[[ResolvedIndex], Iterator[Finding]]
+    #: the check: findings over the index (with details, shown with ``-v`` only)
+    check: Callable[[ResolvedIndex], Iterator[Finding | DetailedFinding]]
     #: the warning subtype of its findings
     subtype: str = "consistency"
 

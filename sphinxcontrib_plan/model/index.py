@@ -30,6 +30,8 @@ class Finding:
     message: str
     #: ``(docname, line)``, or ``source:line`` text
     location: Any
+    #: ``(location, message)`` of each detail, logged only with ``-v`` (verbosity)
+    details: tuple[tuple[Any, str], ...] = ()
 
 
 @dataclass
