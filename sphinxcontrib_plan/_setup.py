@@ -204,7 +204,7 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         refresh, pages = pages_to_refresh(domain.state.pages,
                                           replace(domain.portfolio, fingerprints=prints),
                                           domain.collectors, domain.xrefs, domain.baselines,
-                                          domain.registry)
+                                          domain.registry, domain.state.approved)
         domain.state.resolved(key, findings, pages, refresh)
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)

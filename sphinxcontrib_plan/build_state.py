@@ -49,6 +49,8 @@ class PageInputs:
     changes: dict[str, str] = field(default_factory=dict)
     #: the digest of the reverse-link rows each document shows
     incoming: dict[str, str] = field(default_factory=dict)
+    #: the digest of the stale approvals each document shows
+    stale: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

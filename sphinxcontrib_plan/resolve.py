@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.build_state import PageInputs
 from sphinxcontrib_plan.model.api_checks import schema_findings
 from sphinxcontrib_plan.model.approval import (
-    changed_objects, current_digests, current_fingerprint, is_overdue, is_stale)
+    current_digests,
+    current_fingerprint,
+    is_overdue,
+    stale_pages,
+    stale_signoffs,
+)
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import check_coverage, gap_message
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, coverage_values, view_of
@@ -258,21 +263,13 @@ def stale_findings(
     :return: the findings, in document order
     """
     findings = []
-    for signoff in index.of_type("signoff"):
-        if not is_stale(index, signoff):
-            continue
-        given = str(signoff.fields["fingerprint"]).strip()
-        revision = str(signoff.fields.get("approved-at") or "").strip()
-        at = f" at {revision[:12]}" if revision else ""
-        old = approved.get(given)
-        changes = changed_objects(old, current_digests(index, str(signoff.plan))) if old else []
-        what = ("changed since: " + ", ".join(changes)) if changes else \
-            f"content changed since approval (now {current_fingerprint(index, str(signoff.plan))})"
-        see = f"see sphinx-plan diff {revision[:12]}, then " if revision else ""
+    for stale in stale_signoffs(index, approved):
+        at = f" at {stale.revision[:12]}" if stale.revision else ""
+        see = f"see sphinx-plan diff {stale.revision[:12]}, then " if stale.revision else ""
         findings.append(Finding(
-            "stale", f"the sign-off of {signoff.title!r} is stale: it approved plan "
-            f"{signoff.plan!r} as {given}{at}, and the plan's {what}; {see}approve it again",
-            signoff.location))
+            "stale", f"the sign-off of {stale.signoff.title!r} is stale: it approved plan "
+            f"{stale.signoff.plan!r} as {stale.approved}{at}, and the plan's {stale.what}; "
+            f"{see}approve it again", stale.signoff.location))
     return findings
 
 
@@ -366,7 +363,7 @@ def reference_message(
 def pages_to_refresh(
     last: PageInputs, index: ResolvedIndex, collectors: Mapping[str, list[str]],
     xrefs: Mapping[str, list[str]], baselines: Mapping[str, list[tuple[str, Any]]] | None = None,
-    registry: Registry | None = None,
+    registry: Registry | None = None, approved: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[set[str], PageInputs]:
     """The documents whose pages show data that changed elsewhere.
 
@@ -376,6 +373,7 @@ def pages_to_refresh(
     :param xrefs: targets each document's plan references name
     :param baselines: ``(since spec, location)`` of each document's ``plan-changes``
     :param registry: the object types (the labels of reverse links)
+    :param approved: object digests of approved plan versions (what stale approvals name)
     :return: the documents, and what the pages show now
     """
     changed = {t for t, h in index.fingerprints.items() if last.fingerprints.get(t) != h}
@@ -411,8 +409,12 @@ def pages_to_refresh(
              for doc, rows in incoming(index, registry).items()} if registry else {}
     refresh |= {doc for doc in set(shown) | set(last.incoming)
                 if shown.get(doc) != last.incoming.get(doc)}
+    # a page says which of its sign-offs are stale and what changed since their approval
+    stale = {doc: hashlib.sha256(repr(lines).encode()).hexdigest() for doc, lines in
+             stale_pages(index, stale_signoffs(index, approved or {})).items()}
+    refresh |= {doc for doc in set(stale) | set(last.stale) if stale.get(doc) != last.stale.get(doc)}
     return refresh, PageInputs(dict(index.fingerprints), links, index.docs, dict(index.renamed),
-                               volatile, changes, shown)
+                               volatile, changes, shown, stale)
 
 
 def _volatile_prints(index: ResolvedIndex) -> dict[str, str]:

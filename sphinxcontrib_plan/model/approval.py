@@ -12,12 +12,13 @@ shape, so the build and ``sphinx-plan approve`` agree byte for byte). A
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.model.fingerprint import object_digests, plan_fingerprint, record_content
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
@@ -38,7 +39,7 @@ def build_date(environ: Mapping[str, str], clock: Callable[[], dt.date] = dt.dat
     if not epoch:
         return clock().isoformat()
     try:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
     except (ValueError, OverflowError, OSError):
         msg = f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds"
         raise ValueError(msg) from None
@@ -124,3 +125,65 @@ def changed_objects(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]
         elif old[oid] != new[oid]:
             found.append(f"changed {oid}")
     return found
+
+
+@dataclass(frozen=True)
+class StaleSignoff:
+    """A sign-off that approved an earlier version of its plan, and what changed since."""
+
+    signoff: ObjectRecord
+    #: the fingerprint it approved
+    approved: str
+    #: its ``approved-at`` revision, or ``""``
+    revision: str
+    #: the plan's fingerprint now
+    current: str
+    #: ``changed X``, ``added Y``, ``removed Z``; empty when the approved version is unknown
+    changes: tuple[str, ...]
+
+    @property
+    def what(self) -> str:
+        """What changed, as a phrase: the objects, or the fingerprint now."""
+        if self.changes:
+            return "changed since: " + ", ".join(self.changes)
+        return f"content changed since approval (now {self.current})"
+
+
+def stale_signoffs(
+    index: ResolvedIndex, approved: Mapping[str, Mapping[str, str]]
+) -> list[StaleSignoff]:
+    """Every stale sign-off, naming the objects changed since its approval when the
+    approved version's object digests are known.
+
+    :param index: the index
+    :param approved: object digests of approved versions, by plan fingerprint
+    :return: the stale sign-offs, in document order
+    """
+    found = []
+    for signoff in index.of_type("signoff"):
+        if not is_stale(index, signoff):
+            continue
+        given = str(signoff.fields["fingerprint"]).strip()
+        plan = str(signoff.plan)
+        old = approved.get(given)
+        changes = changed_objects(old, current_digests(index, plan)) if old else []
+        found.append(StaleSignoff(signoff, given, str(signoff.fields.get("approved-at") or "")
+                                  .strip(), current_fingerprint(index, plan), tuple(changes)))
+    return found
+
+
+def stale_pages(index: ResolvedIndex, stale: Iterable[StaleSignoff]) -> dict[str, list[str]]:
+    """What each page shows of stale approvals, to write it again when that changes.
+
+    :param index: the index
+    :param stale: the stale sign-offs
+    :return: document to the lines it shows
+    """
+    shown: dict[str, list[str]] = {}
+    for item in stale:
+        line = f"{item.signoff.id}: {item.approved} {item.revision} {item.what}"
+        shown.setdefault(item.signoff.docname, []).append(line)
+        plan = index.by_id.get(str(item.signoff.plan))
+        if plan is not None and plan.docname != item.signoff.docname:
+            shown.setdefault(plan.docname, []).append(line)
+    return shown

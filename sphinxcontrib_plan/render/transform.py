@@ -95,6 +95,12 @@ class CollectorTransform(SphinxPostTransform):
             from sphinxcontrib_plan.render.backlinks import add_reverse_rows
 
             add_reverse_rows(self.document, self.env.docname, domain.index, domain.registry)
+        if domain.index.by_type.get("signoff"):
+            from sphinxcontrib_plan.model.approval import stale_signoffs
+            from sphinxcontrib_plan.render.approvals import mark_stale
+
+            mark_stale(self.document, self.env.docname, domain.index,
+                       stale_signoffs(domain.index, domain.state.approved))
         if not has_plan_content(self.env, self.env.docname, "collectors"):
             return
         placeholders = list(self.document.findall(plan_collector))
