@@ -71,6 +71,16 @@ plan_openapi_servers = [{"url": "https://api.example.com", "description": "Produ
 plan_asyncapi = True
 plan_json = True
 plan_consistency_checks = True
+# [plan_coverage_rules]
+plan_coverage_rules = {
+    # four presets, for the reference plan of the object pages only
+    "endpoint-tested": {"filter": 'plan == "DOC"'},
+    "high-risk-mitigated": {
+        "filter": 'plan == "DOC" and severity >= 6 and status != closed and status != accepted'},
+    "alert-runbook": {"filter": 'plan == "DOC"'},
+    "table-migrated": {"filter": 'plan == "DOC"'},
+}
+# [/plan_coverage_rules]
 
 # The user-defined type of the "Define your own object type" how-to, which
 # includes the lines between the two markers.

@@ -97,9 +97,9 @@ def build_index(
         index.views[record.sort_key] = view_of(index, record, registry.get(record.type))
     # the rules filter on views; what they find is a view value too (covered, covered-by)
     index.coverage = check_coverage(index, rules, registry)
-    for oid in index.coverage.by_object:
-        record = index.by_id[oid]
-        index.views[record.sort_key].update(coverage_values(index, record))
+    if rules:
+        for record in [*index.of_type("plan"), *map(index.by_id.get, index.coverage.by_object)]:
+            index.views[record.sort_key].update(coverage_values(index, record))
     for otype in registry:
         index.fingerprints[otype.name] = _fingerprint(index.by_type.get(otype.name, ()))
     return index, duplicates

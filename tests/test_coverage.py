@@ -204,3 +204,81 @@ def test_serial_parallel_and_incremental_builds_agree_on_coverage(make_app, tmp_
     assert ("index.md:18", "endpoint-tested") not in seen[0]
     assert ("index.md:14", "endpoint-tested") in seen[1]
     assert ("index.md:46", "high-risk-mitigated") not in seen[2]
+
+
+def _tables(html: str) -> list[list[list[str]]]:
+    """Every table of a page as rows of cell texts (caption first, as a one-cell row)."""
+    found = []
+    for tbl in re.findall(r"<table.*?</table>", html, re.S):
+        rows = []
+        caption = re.search(r"<caption>(.*?)</caption>", tbl, re.S)
+        if caption:
+            rows.append([" ".join(re.sub(r"<[^>]+>|¶", " ", caption.group(1)).split())])
+        for row in re.findall(r"<tr.*?</tr>", tbl, re.S):
+            rows.append([" ".join(re.sub(r"<[^>]+>", " ", c).split())
+                         for c in re.findall(r"<t[hd].*?</t[hd]>", row, re.S)])
+        found.append(rows)
+    return found
+
+
+@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-collector")
+def test_coverage_collector_matrix_gaps_and_percentages(app):
+    app.build()
+    html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
+    tables = _tables(html)
+    summary = next(t for t in tables if t[0] == ["Coverage"])
+    assert [r[0] for r in summary[2:]] == ["endpoint-tested", "event-tested",
+                                           "high-risk-mitigated", "alert-runbook",
+                                           "table-migrated", "phases-checked"]
+    assert summary[2][2:] == ["3", "2", "66%"] and summary[3][4] == "100%"
+    risks = next(t for t in tables if t[0][0].startswith("high-risk-mitigated:"))
+    assert risks[0][0].endswith("— 1 of 2 covered (50%)")
+    assert risks[1] == ["Object", "Hardening", "Late fix", "Count", "Covered"]
+    assert risks[2] == ["Data loss", "✓", "", "1/1", "covered"]
+    assert risks[3] == ["Slow queries", "", "too late", "0/1", "gap"]
+    runbooks = next(t for t in tables if t[0][0].startswith("alert-runbook:"))
+    assert runbooks[2] == ["Errors high", "https://runbooks.example.com/errors", "1/1", "covered"]
+    # :rule: and :gaps: keep the one rule and its one gap
+    gaps = [t for t in tables if t[0][0].startswith("endpoint-tested:")][-1]
+    assert gaps[1:] == [["Object", "Count", "Covered"], ["POST /users", "0/1", "gap"]]
+    # covered is a derived value filters read; covered-by links the tests
+    query = [t for t in tables if t[0] == ["ID", "Title", "Covered", "Covered by"]]
+    assert query and query[0][1:] == [["users-create", "POST /users", "gap", ""]]
+    overview = next(t for t in tables if t[0][:2] == ["ID", "Title"] and "Coverage" in t[0])
+    assert overview[1][overview[0].index("Coverage")] == "50%"
+    # interactive like the other registers: the summary sorts, the matrices filter
+    assert html.count("plan-interactive plan-interactive-sort") >= 2
+    assert html.count("plan-interactive plan-interactive-filter") == 7
+    data = load_plan_json(app)
+    assert schema_errors(data) == []
+    by_rule = {r["rule"]: r for r in data["coverage"]}
+    assert by_rule["endpoint-tested"] == {
+        "rule": "endpoint-tested", "objects": "endpoint", "checked": 3, "covered": 2,
+        "percent": 66, "gaps": ["users-create"], "help": by_rule["endpoint-tested"]["help"]}
+    assert data["plans"][0]["derived"]["coverage"] == 50
+
+
+@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-bad-rule-option")
+def test_an_unknown_rule_in_the_collector_warns_at_its_line(app):
+    registers = Path(app.srcdir) / "registers.md"
+    registers.write_text(registers.read_text(encoding="utf-8").replace(
+        ":rule: endpoint-tested", ":rule: endpoint-test"), encoding="utf-8")
+    app.build()
+    bad = [w for w in plan_warnings(app) if ":rule:" in w]
+    assert len(bad) == 1 and "registers.md:12:" in bad[0] and "[plan.field]" in bad[0], bad
+    assert "did you mean 'endpoint-tested'?" in bad[0]
+
+
+@pytest.mark.parametrize("builder", ["latex", "text"])
+def test_the_matrix_is_readable_without_html(make_app, tmp_path, builder):
+    srcdir = tmp_path / "coverage"
+    shutil.copytree(ROOTS / "test-coverage", srcdir)
+    app = make_app(builder, srcdir=srcdir, freshenv=True)
+    app.build()
+    if builder == "latex":
+        tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+        assert r"\checkmark" in tex and "too late" in tex
+    else:
+        text = (Path(app.outdir) / "registers.txt").read_text(encoding="utf-8")
+        assert re.search(r"\| Data loss\s+\| ✓\s+\|\s+\| 1/1\s+\| covered\s+\|", text)
+        assert "1 of 2 covered (50%)" in text

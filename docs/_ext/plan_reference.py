@@ -426,6 +426,19 @@ class RefConfigDirective(SphinxDirective):
         return [items]
 
 
+class RefRuleKeysDirective(SphinxDirective):
+    """``plan-ref-rule-keys``: the keys of a coverage rule, and the presets."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinxcontrib_plan.model.coverage import PRESETS, RULE_KEYS
+
+        keys = [[lit(name), text] for name, text in RULE_KEYS.items()]
+        presets = [[lit(name), spec["help"]] for name, spec in PRESETS.items()]
+        return [table(["key", "meaning"], keys, widths=[20, 80], ident="plan-docs-rule-keys"),
+                table(["preset", "asks that"], presets, widths=[25, 75],
+                      ident="plan-docs-rule-presets")]
+
+
 class RefConsistencyDirective(SphinxDirective):
     """``plan-ref-consistency``: the checks ``plan_consistency_checks`` switches."""
 
@@ -783,6 +796,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "plan-ref-roles": RefRolesDirective,
         "plan-ref-config": RefConfigDirective,
         "plan-ref-consistency": RefConsistencyDirective,
+        "plan-ref-rule-keys": RefRuleKeysDirective,
         "plan-ref-warnings": RefWarningsDirective,
         "plan-ref-cli": RefCliDirective,
         "plan-ref-css": RefCssDirective,

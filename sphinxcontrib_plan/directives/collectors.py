@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 class CollectorDirective(OwnOptions):
     """``plan-<collector>``: validate the query now, render later."""
 
+    #: the ``:rule:`` names of a ``plan-coverage``
+    rules: list[str]
     takes_body = False
     optional_arguments = 0
 
@@ -64,6 +66,8 @@ class CollectorDirective(OwnOptions):
                 error = f"unknown :type: {main!r}; one of {', '.join(types)}{did_you_mean(main, types)}"
                 self.warn(PlanWarning.FIELD, f"{self.name}: {error}", "type")
                 main = ""
+        if kind.name == "coverage":
+            main = self._rules(registry)
         node = plan_collector(
             kind=kind.name, main=main, depends=list(kind.depends or ((main,) if main else ())),
             plans=[p.strip() for p in (self.options.get("plan") or "").split(",") if p.strip()],
@@ -81,7 +85,30 @@ class CollectorDirective(OwnOptions):
             node["error"] = self._query(node, main, registry) or error
         if "since" in kind.options:
             self._since(node)
+        if kind.name == "coverage":
+            node["rule"] = self.rules
+            node["gaps"] = "gaps" in self.options
+            # a rule links any type to any other
+            node["depends"] = [t.name for t in registry]
         return [node]
+
+    def _rules(self, registry: Registry) -> str:
+        """Check ``:rule:`` against ``plan_coverage_rules``; keep the names in
+        :attr:`rules`. The rows' type, when the rules chosen share one, is what
+        ``:filter:`` and ``:columns:`` address.
+
+        :return: the shared type, or ``""``
+        """
+        rules = self.env.get_domain("plan").config.coverage(registry)  # type: ignore[attr-defined]
+        names = [r.name for r in rules]
+        self.rules = [n.strip() for n in (self.options.get("rule") or "").split(",") if n.strip()]
+        unknown = [n for n in self.rules if n not in names]
+        if unknown:
+            self.warn(PlanWarning.FIELD, f"{self.name}: :rule: names {', '.join(map(repr, unknown))}"
+                      f", which plan_coverage_rules does not switch on; rules: "
+                      f"{', '.join(names) or 'none'}{did_you_mean(unknown[0], names)}", "rule")
+        types = {r.objects for r in rules if not self.rules or r.name in self.rules}
+        return types.pop() if len(types) == 1 else ""
 
     def _source(self, node: plan_collector) -> None:
         """Check ``:source:``; store the chosen sources and what they depend on."""

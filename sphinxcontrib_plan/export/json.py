@@ -94,6 +94,7 @@ def plan_document(
         "plans": plans,
         "objects": objects,
         "external": sorted(external, key=lambda e: e["name"]),
+        "coverage": index.coverage.summary() if index.coverage is not None else [],
     }
 
 

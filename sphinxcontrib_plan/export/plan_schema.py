@@ -73,6 +73,22 @@ _BODY = {
                    "media_types": {"type": "array", "items": {"type": "string"}}},
 }
 
+_COVERAGE = {
+    "type": "object", "additionalProperties": False,
+    "required": ["rule", "help", "objects", "checked", "covered", "percent", "gaps"],
+    "properties": {
+        "rule": {"type": "string", "description": "The rule's name."},
+        "help": {"type": "string", "description": "What the rule asks."},
+        "objects": {"type": "string", "description": "Type of the objects it checks."},
+        "checked": {"type": "integer", "minimum": 0},
+        "covered": {"type": "integer", "minimum": 0},
+        "percent": {"type": ["integer", "null"], "minimum": 0, "maximum": 100,
+                    "description": "Covered in percent, rounded down; null when none is checked."},
+        "gaps": {"type": "array", "items": {"type": "string"},
+                 "description": "Ids of the objects not covered, in document order."},
+    },
+}
+
 #: the type-specific ``data`` of the types whose reading fills it
 DATA_SCHEMAS: dict[str, dict[str, Any]] = {
     "endpoint": {
@@ -242,6 +258,9 @@ def build_schema(registry: Registry = BUILTIN) -> dict[str, Any]:
             "external": {"type": "array", "items": {"$ref": "#/$defs/external"},
                          "description": "The other projects (plan_external) this build read, "
                                         "by name. Their objects are not in plans or objects."},
+            "coverage": {"type": "array", "items": _COVERAGE,
+                         "description": "Each coverage rule of plan_coverage_rules (in its "
+                                        "order) with its counts; empty without rules."},
         },
         "$defs": {
             "record": _record(registry),

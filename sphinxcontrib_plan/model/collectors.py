@@ -129,6 +129,12 @@ COLLECTORS: dict[str, CollectorKind] = {k.name: k for k in (
                   TableMode(sort=False)),
     CollectorKind("observability", "metric", ("metric", "alert"), "Metrics and alerts.",
                   LIST, ("title", "type", "labels", "buckets", "unit")),
+    # every type: a rule may link any type to any other (the directive lists all types)
+    CollectorKind("coverage", "", (),
+                  "The coverage rules as matrices: each checked object (row) against the "
+                  "objects covering it (columns), per-row and total coverage; ``:rule:`` "
+                  "names rules (default all), ``:gaps:`` keeps only what is not covered.",
+                  TableMode(sort=False), ("title", "plan"), options=("rule", "gaps")),
     CollectorKind("query", "", (), "Any object type, chosen with ``:type:``.", LIST,
                   options=("type",)),
     # refreshed when its rows change (resolve.pages_to_refresh), not by type

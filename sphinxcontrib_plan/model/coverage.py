@@ -19,7 +19,7 @@ from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Collection, Iterator, Mapping, Sequence
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
@@ -105,8 +105,11 @@ class RuleResult:
     by: tuple[str, ...]
     #: whether there are enough of them
     covered: bool
-    #: why objects linked to it do not count (a failed test, a phase ending too late)
-    excluded: tuple[str, ...] = ()
+    #: the checked object's plan
+    plan: str | None
+    #: objects linked to it that do not count: ``(id, short reason, reason)``, e.g.
+    #: ``("late-fix", "too late", "ends 2024-05-01, after review 2024-03-01")``
+    excluded: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -120,14 +123,45 @@ class Coverage:
     #: results by checked object id
     by_object: dict[str, list[RuleResult]] = field(default_factory=dict)
 
-    def percent(self, rule: str) -> int | None:
+    def percent(self, rule: str, plans: Collection[str] = ()) -> int | None:
         """Covered objects of *rule* in percent (rounded down), ``None`` when it checks none.
 
         :param rule: a rule name
+        :param plans: only the objects of these plans (empty: all)
         :return: the percentage
         """
+        return percent(self.of_rule(rule, plans))
+
+    def of_rule(self, rule: str, plans: Collection[str] = ()) -> list[RuleResult]:
+        """The results of one rule, optionally of some plans' objects only.
+
+        :param rule: a rule name
+        :param plans: plan ids (empty: all)
+        :return: results in document order
+        """
         found = self.results.get(rule, [])
-        return 100 * sum(r.covered for r in found) // len(found) if found else None
+        return [r for r in found if r.plan in plans] if plans else found
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Every rule with its counts, as ``plan.json`` data.
+
+        :return: one entry per rule, in configuration order
+        """
+        return [{"rule": rule.name, "help": rule.help, "objects": rule.objects,
+                 "checked": len(self.results[rule.name]),
+                 "covered": sum(r.covered for r in self.results[rule.name]),
+                 "percent": self.percent(rule.name),
+                 "gaps": [r.id for r in self.results[rule.name] if not r.covered]}
+                for rule in self.rules]
+
+
+def percent(results: Sequence[RuleResult]) -> int | None:
+    """Covered results in percent (rounded down: 99 until all are), ``None`` for none.
+
+    :param results: results of one or more rules
+    :return: the percentage
+    """
+    return 100 * sum(r.covered for r in results) // len(results) if results else None
 
 
 def parse_rules(value: object, registry: Registry) -> tuple[tuple[CoverageRule, ...], list[str]]:
@@ -220,7 +254,8 @@ def _rule(name: str, spec: Mapping[str, Any], registry: Registry,
 def _describe(spec: Mapping[str, Any]) -> str:
     count = spec.get("min", 1)
     other = spec.get("to") or "object"
-    other = f"at least {count} {other}s" if count != 1 else f"a {other}"
+    article = "an" if other[0] in "aeiou" else "a"
+    other = f"at least {count} {other}s" if count != 1 else f"{article} {other}"
     if spec.get("direction", "incoming") == "outgoing":
         return f"every {spec['objects']} names {other} in its :{spec['link']}:"
     return f"every {spec['objects']} is named in the :{spec['link']}: of {other}"
@@ -241,11 +276,14 @@ def check_coverage(index: ResolvedIndex, rules: tuple[CoverageRule, ...],
         ranks = otype.ranks if otype is not None else {}
         spec = otype.field(rule.link) if otype is not None else None
         refs = spec is None or spec.kind in (Kind.REF, Kind.REFS)
+        unset = dict.fromkeys(otype.option_names) if otype is not None else {}
         results = found.results[rule.name] = []
         for record in index.by_type.get(rule.objects, ()):
             if index.by_id.get(record.id) is not record:
                 continue  # a duplicate is reported as such
-            if rule.filter is not None and not evaluate(rule.filter, index.view(record), ranks):
+            # unset fields read as none (``owner == none``), as in collectors
+            if rule.filter is not None and not evaluate(
+                    rule.filter, {**unset, **index.view(record)}, ranks):
                 continue
             result = _check(index, rule, record, refs)
             results.append(result)
@@ -289,17 +327,18 @@ def _check(
         if oid and (other is None or (rule.to and other.type != rule.to)):
             continue
         if other is not None and rule.passing and index.view(other).get("result") != "passed":
-            excluded.append(f"{other.id} ({index.view(other).get('result') or 'no result'})")
+            result = index.view(other).get("result") or "no result"
+            excluded.append((other.id, result, result))
             continue
         if other is not None and limit:
             end = other.fields.get("end") or other.fields.get("date")
             if not end or str(end) > str(limit):
-                excluded.append(f"{other.id} (ends {end or 'on no date'}, after "
-                                f"{rule.before} {limit})")
+                excluded.append((other.id, "too late", f"ends {end or 'on no date'}, "
+                                 f"after {rule.before} {limit}"))
                 continue
         counted.append(oid or record.id)
     return RuleResult(rule.name, record.id, tuple(counted), len(counted) >= rule.min,
-                      tuple(excluded))
+                      record.plan, tuple(excluded))
 
 
 def gap_message(rule: CoverageRule, result: RuleResult, record: ObjectRecord) -> str:
@@ -313,5 +352,5 @@ def gap_message(rule: CoverageRule, result: RuleResult, record: ObjectRecord) ->
     name = record.title if record.type == "endpoint" else record.id
     found = f"found {len(result.by)} of {rule.min}"
     if result.excluded:
-        found += "; not counted: " + ", ".join(result.excluded)
+        found += "; not counted: " + ", ".join(f"{oid} ({why})" for oid, _, why in result.excluded)
     return f"{record.type} {name!r} is not covered (rule {rule.name!r}: {rule.help}); {found}"

@@ -190,13 +190,24 @@ def _covered_by(index: ResolvedIndex, record: ObjectRecord) -> list[str] | None:
     return list(dict.fromkeys(i for r in found for i in r.by if i != record.id)) if found else None
 
 
+def _plan_coverage(index: ResolvedIndex, plan: ObjectRecord) -> int | None:
+    if index.coverage is None:
+        return None
+    from sphinxcontrib_plan.model.coverage import percent
+
+    return percent([r for rule in index.coverage.rules
+                    for r in index.coverage.of_rule(rule.name, (plan.id,))])
+
+
 def coverage_values(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
     """The derived values the coverage rules give an object, once they ran.
 
     :param index: the index, its coverage checked
-    :param record: an object some rule checks
-    :return: ``covered`` and ``covered-by``
+    :param record: a plan, or an object some rule checks
+    :return: ``coverage`` of a plan, ``covered`` and ``covered-by`` of another object
     """
+    if record.type == "plan":
+        return {"coverage": _plan_coverage(index, record)}
     return {"covered": _covered(index, record), "covered-by": _covered_by(index, record)}
 
 
@@ -279,6 +290,9 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("covered-by", (ALL,), "array",
                  "Ids of the objects covering it under the rules checking it (tests, phases, "
                  "migrations...); none when no rule checks it.", _covered_by, volatile=True),
+    DerivedField("coverage", ("plan",), "integer",
+                 "Objects of the plan the coverage rules check that are covered, in percent "
+                 "(rounded down); none when no rule checks any.", _plan_coverage, volatile=True),
     DerivedField("overdue", ("risk", "plan"), "boolean",
                  "The ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH`` when "
                  "set); never for closed risks and completed plans.", is_overdue, volatile=True),

@@ -60,6 +60,7 @@ def load_renderers() -> None:
         architecture,
         changes,
         compliance,
+        coverage,
         data_model,
         events,
         observability,

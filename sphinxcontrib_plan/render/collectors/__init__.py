@@ -331,3 +331,19 @@ def _critical_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], val
 @draws_cell("slack")
 def _slack_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     return slack_text(value)
+
+
+@draws_cell("covered")
+def _covered_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    state = "covered" if value else "gap"
+    return "" if value is None else badge("coverage", state, state)
+
+
+@draws_cell("covered-by")
+def _covered_by_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return joined([ctx.link(ctx.index.by_id[i]) for i in value or () if i in ctx.index.by_id])
+
+
+@draws_cell("coverage")
+def _coverage_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return "" if value is None else f"{value}%"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -45,4 +46,10 @@ def render_overview(ctx: Context) -> list[nodes.Node]:
     :param ctx: the collector context
     :return: nodes
     """
+    if ctx.index.coverage is not None and ctx.index.coverage.rules and not ctx.columns:
+        # the coverage column only where rules run: without, it would be empty
+        defaults = list(ctx.defaults)
+        defaults.insert(defaults.index("signoff") if "signoff" in defaults else len(defaults),
+                        "coverage")
+        ctx = replace(ctx, defaults=tuple(defaults))
     return [ctx.records_table(ctx.select())]
