@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import fcntl
+import os
+import subprocess
+import sys
 import json
 import shutil
 from pathlib import Path
@@ -59,6 +62,14 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def settle(root: Path) -> None:
+    """Date the files a minute back: a file changed just before a check reads it
+    could have changed while it was read, and is read again by the next check."""
+    for path in root.rglob("*"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
+
+
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_size)
             for p in sorted(root.rglob("*"))}
@@ -80,17 +91,17 @@ def test_every_edit_gives_the_report_of_a_fresh_check(root, cache, capsys):
     assert any(line.endswith("shared.txt:1: ERROR: Unknown interpreted text role "
                              '"unknown-role". [docutils]') for line in lines)
 
-    # unchanged: Sphinx reads index.md again on every update (its toctree names
-    # a missing document), which changes nothing else; the others' warnings are replayed
+    # unchanged: every document gave a warning Sphinx gives only when it reads or
+    # writes it, so each is read again
     again, err = same(capsys, root, cache)
     assert again == lines
-    assert progress(err).endswith("1 document read, 1 resolved, 5 warnings replayed")
+    assert progress(err).endswith("4 documents read, 4 resolved")
 
     # one document edited: a warning fixed, another added
     edit(root / "risks.md", ":impact: huge", ":impact: high\n:colour: red")
     lines, err = same(capsys, root, cache)
     assert "'huge'" not in "\n".join(lines) and any("'colour'" in line for line in lines)
-    assert "3 documents read, 4 resolved" in progress(err)  # risks, and those with read warnings
+    assert progress(err).endswith("4 documents read, 4 resolved")
 
     # the document the toctree named is added: index is read again, its warning gone
     (root / "added.md").write_text("# Added\n\nSee {ref}`risks-label` and {ref}`gone`.\n",
@@ -125,8 +136,6 @@ def test_every_edit_gives_the_report_of_a_fresh_check(root, cache, capsys):
     edit(root / "index.md", "[the API](#no-such-anchor)", "{plan:risk}`300-also-nowhere`")
     same(capsys, root, cache, "-j", "2")
     lines, err = same(capsys, root, cache, "-j", "2")
-    # index.md only, which Sphinx reads on every update
-    assert progress(err).endswith("1 document read, 1 resolved, 3 warnings replayed")
 
     # --fresh throws the environment away
     _, err = same(capsys, root, cache, "--fresh")
@@ -143,21 +152,34 @@ def without_errors(root: Path) -> None:
     edit(root / "api.rst", "   :class: b\n", "")
     edit(root / "shared.txt", ":unknown-role:`role`", "role")
     edit(root / "risks.md", "{unknownrole}`unknown role`", "known text")
+    settle(root)
 
 
-def test_an_unchanged_check_reads_and_resolves_nothing(root, cache, capsys):
+def test_an_unchanged_check_reads_only_the_documents_that_warned(root, cache, capsys):
     without_errors(root)
     lines, _ = same(capsys, root, cache)
     assert len(lines) == 6 + 3 + 2  # six warnings in four files, blank lines, the summary
+    _, err = same(capsys, root, cache)
+    # read again: api.rst and index.md (references Sphinx and MyST resolve) and
+    # orphan.md (Sphinx's consistency check); risks.md, with only a plan warning
+    # (which the extension repeats itself), is written again, not read
+    assert "updating environment: 0 added, 3 changed, 0 removed" in err
+    assert progress(err).endswith("3 documents read, 4 resolved")
+    # no warning left: nothing is read or written, not even the environment
+    edit(root / "api.rst", "See :ref:`missing-label` and :doc:`nowhere`.", "")
+    edit(root / "index.md", "See {plan:risk}`300-nowhere` and [the API](#no-such-anchor).", "")
+    edit(root / "orphan.md", "# Not", "---\norphan: true\n---\n\n# Not")
+    edit(root / "risks.md", ":impact: huge", ":impact: high")
+    lines, _ = same(capsys, root, cache)
+    assert lines == ["No plan problems in 4 documents."]
+    # (the edited documents may have changed while that check read them)
+    same(capsys, root, cache)
     doctrees = {p: p.stat().st_mtime_ns for p in (cache / "doctrees").rglob("*.doctree")}
     assert len(doctrees) == 4
     pickle = (cache / "doctrees" / "environment.pickle").stat().st_mtime_ns
     _, err = same(capsys, root, cache)
-    assert "updating environment: 0 added, 0 changed, 0 removed" in err
     assert "no targets are out of date." in err
-    # three of resolving (api.rst, index.md), one of Sphinx's consistency check;
-    # not the extension's read warning (it repeats those itself) nor its findings
-    assert progress(err).endswith("0 documents read, 0 resolved, 4 warnings replayed")
+    assert progress(err).endswith("0 documents read, 0 resolved")
     assert {p: p.stat().st_mtime_ns for p in doctrees} == doctrees
     assert (cache / "doctrees" / "environment.pickle").stat().st_mtime_ns == pickle
 
@@ -169,7 +191,7 @@ def test_the_default_cache_is_per_project_under_the_user_cache_dir(root, tmp_pat
     shutil.copytree(root, other)
     assert run(capsys, str(root))[0] == run(capsys, str(other))[0] == 1
     kept = sorted((tmp_path / "xdg" / "sphinx-plan" / "check").iterdir())
-    assert len(kept) == 2 and all((k / "warnings.json").is_file() for k in kept)
+    assert len(kept) == 2 and all((k / "check.json").is_file() for k in kept)
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert run(capsys, str(root))[0] == 1
@@ -178,7 +200,7 @@ def test_the_default_cache_is_per_project_under_the_user_cache_dir(root, tmp_pat
 
 def test_a_locked_cache_is_left_alone(root, cache, capsys):
     first, _ = same(capsys, root, cache)
-    state = (cache / "warnings.json").read_bytes()
+    state = (cache / "check.json").read_bytes()
     edit(root / "risks.md", ":impact: huge", ":impact: high")
     with open(cache / "lock", "a+b") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -187,7 +209,7 @@ def test_a_locked_cache_is_left_alone(root, cache, capsys):
            "building in a temporary directory" in err
     assert lines != first
     # the run did not touch the cache: the next one sees the edit itself
-    assert (cache / "warnings.json").read_bytes() == state
+    assert (cache / "check.json").read_bytes() == state
     assert same(capsys, root, cache)[0] == lines
 
 
@@ -196,7 +218,7 @@ def test_a_damaged_cache_is_rebuilt(root, cache, capsys, damage):
     without_errors(root)
     same(capsys, root, cache)
     edit(root / "risks.md", ":impact: huge", ":impact: medium\n:colour: red")
-    state = cache / "warnings.json"
+    state = cache / "check.json"
     if damage == "garbage":
         state.write_text("{not json", encoding="utf-8")
     elif damage == "other-version":
@@ -212,7 +234,7 @@ def test_a_damaged_cache_is_rebuilt(root, cache, capsys, damage):
     lines, err = same(capsys, root, cache)
     assert any("'colour'" in line for line in lines)
     assert "4 documents read, 4 resolved" in progress(err)
-    assert "0 documents read" in progress(same(capsys, root, cache)[1])
+    assert progress(same(capsys, root, cache)[1]).endswith("3 documents read, 4 resolved")
 
 
 def test_a_cache_inside_the_source_dir_is_refused(root, capsys):
@@ -231,3 +253,92 @@ def test_an_unwritable_cache_builds_in_a_temporary_directory(root, tmp_path, cap
     status, lines, err = run(capsys, str(root), "--cache-dir", str(blocker / "cache"), "-v")
     assert (status, lines) == run(capsys, str(root), "--no-cache")[:2]
     assert "cannot write in" in err and "building in a temporary directory" in err
+
+
+def test_a_directory_the_check_did_not_make_is_refused(root, tmp_path, capsys):
+    given = tmp_path / "d"
+    (given / "out").mkdir(parents=True)
+    (given / "out" / "f").write_text("precious\n", encoding="utf-8")
+    status, lines, err = run(capsys, str(root), "--cache-dir", str(given))
+    assert (status, lines) == (2, [])
+    assert err == (f"sphinx-plan check: error: the cache directory {str(given.resolve())!r} "
+                   "holds files the check did not write (it has no CACHEDIR.TAG of sphinx-plan "
+                   "check): give a new or empty directory with --cache-dir DIR\n")
+    assert (given / "out" / "f").read_text(encoding="utf-8") == "precious\n"
+    assert sorted(p.name for p in given.rglob("*")) == ["f", "out"]  # nothing written either
+    # a new or empty directory is marked as the check's, and used from then on
+    empty = tmp_path / "e"
+    empty.mkdir()
+    for _ in range(2):
+        status, _, err = run(capsys, str(root), "--cache-dir", str(empty), "--fresh")
+        assert status == 1 and "error" not in err
+    assert (empty / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith(
+        "Signature: 8a477f597d28d172789f06886806bc55\n")
+    assert (empty / "check.json").is_file()
+
+
+REVERT = """
+
+def _revert(app, docname, source):
+    # the author reverts the file while the check reads it
+    if docname == "risks" and os.environ.get("REVERT_WHILE_READING"):
+        path = app.env.doc2path(docname)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(":impact: huge", ":impact: high"))
+
+
+def setup(app):
+    app.connect("source-read", _revert)
+"""
+
+
+def test_a_file_reverted_while_the_check_reads_it_is_read_again(root, cache, capsys,
+                                                                 monkeypatch):
+    without_errors(root)
+    (root / "conf.py").write_text("import os\n" + (root / "conf.py").read_text("utf-8") + REVERT,
+                                  encoding="utf-8")
+    edit(root / "risks.md", ":impact: huge", ":impact: high")
+    same(capsys, root, cache)
+    edit(root / "risks.md", ":impact: high", ":impact: huge")
+    monkeypatch.setenv("REVERT_WHILE_READING", "1")
+    status, lines, _ = run(capsys, str(root), "--cache-dir", str(cache))
+    assert any("'huge'" in line for line in lines)  # what the check read
+    assert ":impact: high" in (root / "risks.md").read_text(encoding="utf-8")
+    monkeypatch.delenv("REVERT_WHILE_READING")
+    # Sphinx notes the time after reading, later than the revert: the next check
+    # reads the file again all the same, and reports what it holds
+    lines, _ = same(capsys, root, cache)
+    assert not any("'huge'" in line for line in lines)
+
+
+def test_strict_fails_exactly_when_sphinx_build_w_does(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n',
+                                 encoding="utf-8")
+    (src / "index.md").write_text("# Diagram\n\n```mermaid\ngraph TD; A-->B\n```\n\n"
+                                  "```python\nprint(1)\n```\n", encoding="utf-8")
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+        return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
+                              env=env, check=False)
+
+    html = command("sphinx", "-b", "html", "-W", "-q", str(src), str(tmp_path / "html"))
+    assert html.returncode == 1 and "Pygments lexer name 'mermaid' is not known" in html.stderr
+    expected = [f"{src / 'index.md'}:3: Pygments lexer name 'mermaid' is not known "
+                "[misc.highlighting_failure]", "",
+                "No plan problems in 1 document; 1 other warning (1 misc.highlighting_failure)."]
+    for args in (["--no-cache"], [], []):  # fresh, cold and warm: every run reports it
+        check = command("sphinxcontrib_plan", "check", str(src), "--strict", *args)
+        assert (check.returncode, check.stdout.splitlines()) == (1, expected), check.stderr
+    check = command("sphinxcontrib_plan", "check", str(src))  # not --strict: no plan problem
+    assert (check.returncode, check.stdout.splitlines()) == (0, expected)
+    # fixed: both pass
+    edit(src / "index.md", "```mermaid", "```text")
+    assert command("sphinx", "-b", "html", "-W", "-q", str(src), str(tmp_path / "html")) \
+        .returncode == 0
+    check = command("sphinxcontrib_plan", "check", str(src), "--strict")
+    assert (check.returncode, check.stdout) == (0, "No plan problems in 1 document.\n")

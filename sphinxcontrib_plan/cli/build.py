@@ -22,12 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import logging
     from collections.abc import Callable, Iterator, Sequence
 
-    import logging
-
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
     from sphinxcontrib_plan.cli.records import BuildWarning
 
@@ -142,19 +140,17 @@ def dummy_build(args: argparse.Namespace) -> Iterator[BuildResult]:
 
 @contextmanager
 def sphinx_build(args: argparse.Namespace, workdir: Path, *, freshenv: bool = True,
-                 builder_class: type[Builder] | None = None,
+                 buildername: str = "dummy",
                  prepare: Callable[[Sphinx], None] | None = None) -> Iterator[BuildResult]:
-    """Build the project of *args* with the dummy builder, its files in *workdir*.
+    """Build the project of *args*, its files in *workdir*.
 
     :param args: parsed arguments of :func:`add_build_arguments`
-    :param workdir: where the environment (``doctrees``) and the empty output
-        (``out``) go
+    :param workdir: where the environment (``doctrees``) and the output
+        (``out``, nothing with the default ``dummy`` builder) go
     :param freshenv: start from an empty environment and read every document;
         ``False``: reuse the environment saved in *workdir* and build in
-        update mode (then *builder_class* and *prepare* must make an update
-        right)
-    :param builder_class: a builder replacing Sphinx's ``dummy`` in this
-        application only
+        update mode
+    :param buildername: the builder
     :param prepare: called with the application before it builds
     :return: a context giving the finished build
     :raise BuildError: when the project cannot be built
@@ -174,10 +170,9 @@ def sphinx_build(args: argparse.Namespace, workdir: Path, *, freshenv: bool = Tr
             # the text of the warnings is not needed: the records are
             app = recording_app(
                 handler, srcdir=args.sourcedir, confdir=confdir, outdir=workdir / "out",
-                doctreedir=workdir / "doctrees", buildername="dummy",
+                doctreedir=workdir / "doctrees", buildername=buildername,
                 confoverrides=confoverrides, status=status, warning=io.StringIO(),
-                freshenv=freshenv, parallel=args.jobs, verbosity=max(0, args.verbose - 1),
-                builder_class=builder_class)
+                freshenv=freshenv, parallel=args.jobs, verbosity=max(0, args.verbose - 1))
             if prepare is not None:
                 prepare(app)
             app.build(force_all=freshenv)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections import Counter
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.cli.build import (
-    BuildError,
-    add_build_arguments,
-    check_paths,
-    dummy_build,
-    sphinx_build,
+from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, check_paths, sphinx_build
+from sphinxcontrib_plan.cli.check_cache import (
+    Cache,
+    CacheUnavailable,
+    Kept,
+    WarmBuild,
+    claim,
+    config_digest,
+    default_dir,
+    locked,
 )
 
 if TYPE_CHECKING:
@@ -21,24 +26,26 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-    from sphinxcontrib_plan.cli.check_cache import Cache
-    from sphinxcontrib_plan.cli.replay import Kept
     from sphinxcontrib_plan.cli.records import BuildWarning
+
+#: the builder of every check: it writes only the documents read or asked for again
+#: (its output goes to the cache directory, or a temporary one)
+BUILDER = "pseudoxml"
 
 HELP = "build without output; report every warning by document"
 DESCRIPTION = """\
-Build the project with Sphinx's dummy builder (nothing in SOURCEDIR is
-written) and print every warning of the build (the extension's, Sphinx's,
-docutils', MyST's...), grouped by document, as FILE:LINE: MESSAGE
-[TYPE.SUBTYPE], then a count of each kind.
+Build the project (nothing in SOURCEDIR is written; code blocks are
+highlighted as the HTML builder does) and print every warning of the build
+(the extension's, Sphinx's, docutils', MyST's, Pygments'...), grouped by
+document, as FILE:LINE: MESSAGE [TYPE.SUBTYPE], then a count of each kind.
 
-The environment is kept between checks in a cache directory (by default
+The build is kept between checks in a cache directory (by default
 $XDG_CACHE_HOME or ~/.cache, then sphinx-plan/check/<digest of the source and
-conf dirs>): a check reads again only the documents that changed, and
-replays the warnings of the others, so that its report is exactly the one a
-check without the cache gives. --no-cache builds in a temporary directory
-instead; a cache in use by another check is not used for this run (-v says
-so).
+conf dirs>): a check reads again only the documents that changed and those
+that gave warnings, so that its report is exactly the one a check without the
+cache gives. A --cache-dir that holds files and was not made by check is
+refused. --no-cache builds in a temporary directory instead; a cache in use
+by another check is not used for this run (-v says so).
 
 exit status: 0 no plan problems, 1 plan problems (with --strict: any
 warning), 2 usage or build error (bad path, conf.py failing, Sphinx error)."""
@@ -132,29 +139,56 @@ def _note(args: argparse.Namespace, message: str) -> None:
         print(f"sphinx-plan check: {message}", file=sys.stderr)
 
 
+def highlight_as_html(app: Sphinx) -> None:
+    """Highlight every code block of the documents written, as the HTML builder
+    does, so that the check gives the warnings ``sphinx-build -W`` gives for
+    them (an unknown lexer, code that does not lex); the output is thrown away.
+
+    :param app: the check's application, before it builds
+    """
+    from docutils import nodes
+    from sphinx.highlighting import PygmentsBridge
+
+    bridge = PygmentsBridge("html")
+
+    def highlight(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        for node in doctree.findall(nodes.literal_block):
+            if node.rawsource != node.astext():
+                continue  # a parsed literal: the HTML builder does not highlight it either
+            lang = node.get("language", "default")
+            bridge.highlight_block(node.rawsource, lang,
+                                   opts=app.config.highlight_options.get(lang, {}),
+                                   linenos=node.get("linenos", False), location=node,
+                                   **{**node.get("highlight_args", {}),
+                                      "force": node.get("force", False)})
+
+    app.connect("doctree-resolved", highlight)
+
+
 def _fresh(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
     """Check in a temporary directory, keeping nothing.
 
     :return: the number of documents and the warnings, sorted
     :raise BuildError: when the project cannot be built
     """
-    with dummy_build(args) as result:
+    with tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp, \
+            sphinx_build(args, Path(tmp), buildername=BUILDER, prepare=highlight_as_html) as result:
         return len(result.app.env.found_docs), result.warnings
 
 
 def _cached(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
-    """Check with the environment kept in the cache directory.
+    """Check with the build kept in the cache directory.
 
     :return: the number of documents and the warnings, sorted
-    :raise BuildError: when the project cannot be built
+    :raise BuildError: when the project cannot be built, or the cache directory
+        holds files that the check did not write
     """
-    from sphinxcontrib_plan.cli.check_cache import CacheUnavailable, default_dir, locked
-
     confdir = check_paths(args.sourcedir, args.confdir)
     path = (args.cache_dir or default_dir(args.sourcedir, confdir)).resolve()
     if path.is_relative_to(args.sourcedir.resolve()):
         raise BuildError(f"the cache directory {str(path)!r} is inside SOURCEDIR: choose one "
                          f"outside it with --cache-dir DIR (check writes nothing in SOURCEDIR)")
+    claim(path, adopt=args.cache_dir is None)
     try:
         with locked(path) as cache:
             return _check_in(cache, args)
@@ -164,46 +198,37 @@ def _cached(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
 
 
 def _check_in(cache: Cache, args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
-    if args.fresh:
+    kept = None if args.fresh else cache.load()
+    if kept is None:
         cache.clear()
-    loaded = cache.load()
-    if loaded is None:
-        cache.clear()
-        return _update(cache, args, None)
     try:
-        return _update(cache, args, loaded)
+        return _update(cache, args, kept)
     except BuildError:
+        if kept is None:
+            raise
         # a doctree of the kept environment missing or unreadable: once more from scratch
         cache.clear()
         return _update(cache, args, None)
 
 
 def _update(cache: Cache, args: argparse.Namespace,
-            loaded: tuple[Kept, str] | None) -> tuple[int, list[BuildWarning]]:
-    """One update of the kept environment, its warnings merged with those kept."""
-    from sphinxcontrib_plan.cli.check_cache import config_digest
-    from sphinxcontrib_plan.cli.replay import CheckBuilder, Kept, Tracker, merge
-
-    last, config = loaded or (Kept(), "")
-    tracker = Tracker(last.read)
-    digest = ""
+            kept: Kept | None) -> tuple[int, list[BuildWarning]]:
+    """One incremental build in the cache directory."""
+    warm = WarmBuild(kept or Kept())
+    config = ""
 
     def prepare(app: Sphinx) -> None:
-        nonlocal digest, last
-        digest = config_digest(app)
-        if loaded is not None and digest != config:
-            # suppress_warnings, nitpicky...: warnings may change where no document did
-            tracker.everything, last = True, Kept()
-        tracker.connect(app)
+        nonlocal config
+        config = config_digest(app)
+        # suppress_warnings, nitpicky...: warnings may change where no document did
+        warm.everything = kept is not None and config != kept.config
+        highlight_as_html(app)
+        warm.connect(app)
 
-    try:
-        with sphinx_build(args, cache.path, freshenv=False, builder_class=CheckBuilder,
-                          prepare=prepare) as result:
-            warnings, kept, replayed = merge(result.app, tracker, result.records, last)
-            documents = len(result.app.env.found_docs)
-    finally:
-        tracker.detach()
-    cache.save(kept, digest)
-    _note(args, f"cache {str(cache.path)!r}: {_plural(len(tracker.read), 'document')} read, "
-                f"{len(tracker.written)} resolved, {_plural(replayed, 'warning')} replayed")
+    with sphinx_build(args, cache.path, freshenv=kept is None, buildername=BUILDER,
+                      prepare=prepare) as result:
+        documents, warnings = len(result.app.env.found_docs), result.warnings
+        cache.save(warm.keep(result.app.env, warnings, config))
+    _note(args, f"cache {str(cache.path)!r}: {_plural(len(warm.read), 'document')} read, "
+                f"{len(warm.written)} resolved")
     return documents, warnings

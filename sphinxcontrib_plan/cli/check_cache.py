@@ -1,14 +1,27 @@
-"""The directory a cached ``sphinx-plan check`` keeps its environment and warnings in.
+"""The build directory a cached ``sphinx-plan check`` keeps between runs.
 
-One directory per project (by default under the user's cache directory,
-named after a digest of the absolute source and configuration directories),
-holding Sphinx's environment (``doctrees``), the empty output of the dummy
-builder (``out``), the warnings of the last check by phase and document
-(``warnings.json``) and a ``lock`` file. Only one check uses a directory at a
-time (an exclusive ``flock``); a directory in use, unwritable or from another
-platform without ``fcntl`` is not used (the check builds in a temporary
-directory). What cannot be read, or was written by another version of the
-package or its dependencies, is thrown away and built again.
+A cached check is an ordinary incremental Sphinx build in a kept directory:
+Sphinx's own pickled environment (``doctrees``) and the ``pseudoxml``
+builder's output (``out``), which, unlike the ``dummy`` builder, writes only
+the documents that were read again. Sphinx reports a warning only when it
+reads or writes the document giving it, so the check keeps a list of the
+documents that warned (``check.json``) and asks Sphinx, through its public
+events, to read those again the next time (``env-get-outdated``): their
+warnings come back as Sphinx and the extensions give them, nothing is
+replayed. The extension repeats its own read-time warnings of the documents
+not read again by itself; a document with only ``plan.*`` warnings is
+written again, not read (``env-get-updated``). When a document was edited,
+added or removed, every document is written again: a reference in an
+unchanged one may resolve otherwise now. A document changed while the check
+ran is read again by the next one.
+
+The directory is marked as the check's with a ``CACHEDIR.TAG`` file when it
+is created; a directory that exists, holds files and carries no such mark is
+refused, never emptied. Only one check uses a directory at a time (an
+exclusive ``flock``); a directory in use, unwritable or on a platform
+without ``fcntl`` is not used (the check builds in a temporary directory).
+Anything that cannot be read, or was kept by other versions of the package
+or its dependencies, is thrown away and built again.
 """
 
 from __future__ import annotations
@@ -19,24 +32,34 @@ import json
 import os
 import platform
 import shutil
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan._version import __version__
+from sphinxcontrib_plan.cli.build import BuildError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
-    from sphinxcontrib_plan.cli.replay import Kept
+    from sphinxcontrib_plan.cli.records import BuildWarning
 
-#: the layout of ``warnings.json``; a change makes every kept directory stale
-FORMAT = 1
-STATE = "warnings.json"
-#: what the directory holds besides the lock; ``--fresh`` removes these only
+#: the layout of ``check.json``; a change makes every kept directory stale
+FORMAT = 2
+STATE = "check.json"
+#: what the directory holds besides the lock and the mark; ``--fresh`` removes these
 CONTENTS = ("doctrees", "out", STATE)
+#: the mark of a directory the check made (https://bford.info/cachedir/)
+MARK = "CACHEDIR.TAG"
+MARK_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+             "# This directory is a cache of sphinx-plan check: it may be deleted.\n")
+#: how far the file system's clock may run behind the process's (its timestamps are
+#: coarser): a document changed after its reading started, less this, is read again
+CLOCK_SLACK_NS = 20_000_000
 
 
 class CacheUnavailable(Exception):
@@ -71,7 +94,7 @@ def versions() -> dict[str, str]:
             "python": platform.python_version()}
 
 
-def _stable(value: Any) -> Any:
+def _stable(value: object) -> object:
     # a value as plain data; objects such as functions by their name, not
     # their address (which changes every run)
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -102,17 +125,28 @@ def config_digest(app: Sphinx) -> str:
 
 
 @dataclass
+class Kept:
+    """What a check keeps for the next one."""
+
+    #: the digest of the configuration (:func:`config_digest`)
+    config: str = ""
+    #: documents to read again: they gave warnings that only reading gives
+    reread: list[str] = field(default_factory=list)
+    #: documents to write again: they gave only the extension's warnings
+    rewrite: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Cache:
     """A cache directory locked for this run.
 
-    :param path: the directory
+    :param path: the directory, marked as the check's
     """
 
-    #: also where the build's ``doctrees`` and ``out`` go
     path: Path
 
     def clear(self) -> None:
-        """Remove the environment and the kept warnings (the lock stays)."""
+        """Remove the environment and what was kept (the lock and the mark stay)."""
         for name in CONTENTS:
             target = self.path / name
             if target.is_dir():
@@ -120,53 +154,62 @@ class Cache:
             else:
                 target.unlink(missing_ok=True)
 
-    def load(self) -> tuple[Kept, str] | None:
-        """The warnings the last check kept, and its configuration digest; taken out
-        of the directory, so that a check that does not finish leaves none.
+    def load(self) -> Kept | None:
+        """What the last check kept; taken out of the directory, so that a check
+        that does not finish leaves nothing to trust.
 
-        :return: ``None`` when there are none, they cannot be read, or they
-            come from other versions or an unattributed warning
+        :return: ``None`` when there is nothing, it cannot be read, or it comes
+            from other versions
         """
-        from sphinxcontrib_plan.cli.records import BuildWarning
-        from sphinxcontrib_plan.cli.replay import Kept
-
         state = self.path / STATE
         try:
             data = json.loads(state.read_text(encoding="utf-8"))
             state.unlink()
-            if (data["format"] != FORMAT or data["versions"] != versions()
-                    or not data["trusted"]):
+            if data["format"] != FORMAT or data["versions"] != versions():
                 return None
-
-            def warnings(rows: list[list[Any]]) -> list[BuildWarning]:
-                return [BuildWarning(*row) for row in rows]
-
-            return Kept(read={d: warnings(r) for d, r in data["read"].items()},
-                        write={d: warnings(r) for d, r in data["write"].items()},
-                        consistency=warnings(data["consistency"])), str(data["config"])
+            return Kept(str(data["config"]), [str(d) for d in data["reread"]],
+                        [str(d) for d in data["rewrite"]])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, kept: Kept, config: str) -> None:
-        """Keep the warnings of this check (written atomically).
+    def save(self, kept: Kept) -> None:
+        """Keep *kept* for the next check (written atomically).
 
-        :param kept: the warnings by phase and document
-        :param config: the configuration digest of this check
+        :param kept: the state
         """
-        from dataclasses import astuple
-
-        def rows(warnings: list[Any]) -> list[list[Any]]:
-            return [list(astuple(w)) for w in warnings]
-
-        data = {"format": FORMAT, "versions": versions(), "config": config,
-                "trusted": kept.trusted,
-                "read": {d: rows(w) for d, w in kept.read.items()},
-                "write": {d: rows(w) for d, w in kept.write.items()},
-                "consistency": rows(kept.consistency)}
+        data = {"format": FORMAT, "versions": versions(), **asdict(kept)}
         target = self.path / STATE
         temporary = target.with_suffix(".tmp")
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         temporary.replace(target)
+
+
+def claim(path: Path, *, adopt: bool = False) -> None:
+    """Make sure *path* is the check's: mark it when it is new or empty, refuse it
+    when it holds files and no mark.
+
+    :param path: the directory
+    :param adopt: mark an unmarked directory anyway (the default directory, which
+        only the check uses, kept by versions that did not mark it)
+    :raise BuildError: when *path* is not a directory the check may empty
+    """
+    mark = path / MARK
+    try:
+        if mark.read_text(encoding="utf-8") == MARK_TEXT:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        used = path.exists() and (not path.is_dir() or any(path.iterdir()))
+    except OSError:
+        return  # unreadable: locked() says why it cannot be used
+    if used and not adopt:
+        raise BuildError(f"the cache directory {str(path)!r} holds files the check did not "
+                         f"write (it has no {MARK} of sphinx-plan check): give a new or empty "
+                         "directory with --cache-dir DIR")
+    with contextlib.suppress(OSError):  # an unwritable directory: locked() says so
+        path.mkdir(parents=True, exist_ok=True)
+        mark.write_text(MARK_TEXT, encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -184,7 +227,7 @@ def locked(path: Path) -> Iterator[Cache]:
         raise CacheUnavailable("file locks are not available on this platform") from None
     try:
         path.mkdir(parents=True, exist_ok=True)
-        handle = open(path / "lock", "a+b")  # noqa: SIM115 (held until the end)
+        handle = open(path / "lock", "a+b")
     except OSError as err:
         raise CacheUnavailable(f"cannot write in {str(path)!r}: {err.strerror or err}") from None
     with handle:
@@ -196,3 +239,106 @@ def locked(path: Path) -> Iterator[Cache]:
             yield Cache(path)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class WarmBuild:
+    """What one cached check reads and writes again, through Sphinx's events.
+
+    :param kept: what the last check kept
+    """
+
+    def __init__(self, kept: Kept) -> None:
+        self.kept = kept
+        #: when reading started (``time.time_ns()``)
+        self.started = 0
+        #: read and write every document (the configuration changed)
+        self.everything = False
+        #: a document was edited, added or removed (not only read again by rule)
+        self.changed = False
+        #: what the build read and wrote
+        self.read: set[str] = set()
+        self.written: set[str] = set()
+
+    def connect(self, app: Sphinx) -> None:
+        """Join *app*'s events (before it builds).
+
+        :param app: the check's application
+        """
+        app.connect("env-get-outdated", self._outdated)
+        app.connect("env-before-read-docs", self._before_read)
+        app.connect("env-get-updated", self._updated, priority=900)
+        app.connect("doctree-resolved", self._resolved)
+
+    def _outdated(self, app: Sphinx, env: BuildEnvironment, added: set[str],
+                  changed: set[str], removed: set[str]) -> list[str]:
+        if self.everything:
+            self.changed = True
+            return sorted(env.found_docs)
+        # Sphinx reads some documents on every build (an error in them, a toctree
+        # naming a missing document): that alone changes nothing for the others
+        self.changed = bool(added or removed or any(
+            doc not in env.reread_always or _edited(env, doc) for doc in changed))
+        return sorted(set(self.kept.reread) & env.found_docs)
+
+    def _before_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+        self.read, self.started = set(docnames), time.time_ns()
+
+    def _updated(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        # Sphinx writes again only what was read: a link or a toctree in an
+        # unchanged document may now resolve otherwise, so write them all
+        if self.changed:
+            return sorted(env.found_docs)
+        return sorted(set(self.kept.rewrite) & env.found_docs)
+
+    def _resolved(self, app: Sphinx, doctree: object, docname: str) -> None:
+        self.written.add(docname)
+
+    def keep(self, env: BuildEnvironment, warnings: Iterable[BuildWarning], config: str) -> Kept:
+        """What the next check reads and writes again: the documents that warned,
+        and those changed while this check ran.
+
+        :param env: the finished build's environment
+        :param warnings: every warning of the build
+        :param config: the configuration digest of this build
+        :return: the state to keep
+        """
+        srcdir = Path(env.srcdir).resolve()
+        readers: dict[Path, set[str]] = {}
+        for doc, deps in env.dependencies.items():
+            for dep in deps:
+                readers.setdefault((srcdir / dep).resolve(), set()).add(doc)
+        reread: set[str] = set()
+        rewrite: set[str] = set()
+        for warning in warnings:
+            if not warning.path:
+                continue  # given by every build (the configuration's) or by none
+            found = env.path2doc(warning.path)
+            docs = {found} if found else readers.get(Path(warning.path).resolve(), set())
+            (rewrite if warning.is_plan else reread).update(docs)
+        # Sphinx notes when it read a document after reading it: a file changed in
+        # between (reverted by its author) would look read
+        reread |= {doc for doc in self.read & env.found_docs
+                   if _edited(env, doc, since=self.started - CLOCK_SLACK_NS)}
+        return Kept(config, sorted(reread & env.found_docs),
+                    sorted((rewrite - reread) & env.found_docs))
+
+
+def _edited(env: BuildEnvironment, docname: str, since: int | None = None) -> bool:
+    """Whether *docname* or a file it depends on changed since it was last read
+    (or since *since*, in nanoseconds).
+
+    :param env: the environment
+    :param docname: the document
+    :param since: a time, instead of when the document was read
+    :return: ``True`` when it did, or a file is gone
+    """
+    srcdir = Path(env.srcdir)
+    # in microseconds, as Sphinx compares them
+    after = since // 1_000 if since is not None else env.all_docs.get(docname, 0)
+    try:
+        return any(path.stat().st_mtime_ns // 1_000 > after
+                   for path in (Path(env.doc2path(docname)),
+                                *(srcdir / dep for dep in env.dependencies.get(docname, ()))))
+    except OSError:  # a dependency gone
+        return True
+

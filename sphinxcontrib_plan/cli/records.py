@@ -13,13 +13,10 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util.logging import OnceFilter, WarningStreamHandler, WarningSuppressor
-
-if TYPE_CHECKING:
-    from sphinx.builders import Builder
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,7 @@ class BuildWarning:
     @property
     def is_plan(self) -> bool:
         """Whether this is one of the extension's ``plan.*`` warnings."""
-        return bool(self.code) and (self.code == "plan" or self.code.startswith("plan."))
+        return self.code is not None and (self.code == "plan" or self.code.startswith("plan."))
 
     @property
     def kind(self) -> str:
@@ -71,7 +68,7 @@ class BuildWarning:
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         """Document, line, message, code, level: an order independent of parallel
-        reading, and of whether a warning was emitted or replayed by a cached check."""
+        reading, and of whether a cached check read the document again."""
         return self.path or "", self.line or 0, self.message, self.code or "", self.level
 
     def format(self) -> str:
@@ -132,8 +129,7 @@ class RecordingHandler(WarningStreamHandler):
         return sorted(map(BuildWarning.from_record, self.records), key=BuildWarning.sort_key)
 
 
-def recording_app(handler: RecordingHandler, *, builder_class: type[Builder] | None = None,
-                  **kwargs: Any) -> Sphinx:
+def recording_app(handler: RecordingHandler, **kwargs: Any) -> Sphinx:
     """A Sphinx application whose warnings *handler* records from its first extension on.
 
     Sphinx sets up its logging handlers when the application is made; the
@@ -141,8 +137,6 @@ def recording_app(handler: RecordingHandler, *, builder_class: type[Builder] | N
     warnings of the configuration and of the extensions are recorded too.
 
     :param handler: the handler
-    :param builder_class: a builder to register (over one of the same name)
-        in this application only, before Sphinx chooses its builder
     :param kwargs: the arguments of :class:`~sphinx.application.Sphinx`
     :return: the application
     """
@@ -150,10 +144,5 @@ def recording_app(handler: RecordingHandler, *, builder_class: type[Builder] | N
         def setup_extension(self, extname: str) -> None:
             handler.attach(self)
             super().setup_extension(extname)
-
-        def preload_builder(self, name: str) -> None:
-            if builder_class is not None:
-                self.registry.add_builder(builder_class, override=True)
-            super().preload_builder(name)
 
     return RecordingSphinx(**kwargs)
