@@ -57,9 +57,6 @@ CONTENTS = ("doctrees", "out", STATE)
 MARK = "CACHEDIR.TAG"
 MARK_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
              "# This directory is a cache of sphinx-plan check: it may be deleted.\n")
-#: how far the file system's clock may run behind the process's (its timestamps are
-#: coarser): a document changed after its reading started, less this, is read again
-CLOCK_SLACK_NS = 20_000_000
 
 
 class CacheUnavailable(Exception):
@@ -316,9 +313,10 @@ class WarmBuild:
             docs = {found} if found else readers.get(Path(warning.path).resolve(), set())
             (rewrite if warning.is_plan else reread).update(docs)
         # Sphinx notes when it read a document after reading it: a file changed in
-        # between (reverted by its author) would look read
+        # between (reverted by its author) would look read; a file changed before
+        # reading started was read as it is
         reread |= {doc for doc in self.read & env.found_docs
-                   if _edited(env, doc, since=self.started - CLOCK_SLACK_NS)}
+                   if _edited(env, doc, since=self.started)}
         return Kept(config, sorted(reread & env.found_docs),
                     sorted((rewrite - reread) & env.found_docs))
 
