@@ -60,7 +60,7 @@ def front_matter_text(env: BuildEnvironment, key: str) -> str | None:
     if end is None:
         return None
     try:
-        front = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)  # noqa: S506
+        front = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)
     except yaml.YAMLError:
         return None
     value = front.get(key) if isinstance(front, dict) else None

@@ -119,7 +119,7 @@ def read_myst_block(lines: list[str], first: int, directive: str) -> tuple[Optio
         _read_yaml("\n".join(lines[1:end]), first + 1, directive, block)
         return block, min(end + 1, len(lines))
     used = 0
-    for used, line in enumerate(lines):  # noqa: B007 (used counts the option lines)
+    for used, line in enumerate(lines):
         stripped = line.lstrip()
         if not stripped.startswith(":") or stripped.startswith(":::"):
             break  # MyST's option block: the lines that open with one colon
@@ -149,7 +149,7 @@ def _unquoted(value: str) -> str:
 def _read_yaml(text: str, first: int, directive: str, block: OptionBlock) -> None:
     """Read a ``---`` option block: a YAML mapping, each scalar the text as written."""
     try:
-        root = yaml.compose(text, Loader=yaml.BaseLoader)  # noqa: S506 (only composes)
+        root = yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         block.problems.append((first + (mark.line if mark else 0),
@@ -272,10 +272,12 @@ class OwnOptions(SphinxDirective):
             self.content = StringList()
             return
         # stray lines go first in the body, then a blank line, located where they were
-        items = [self.state_machine.get_source_and_line(line) for _, line in stray]
-        kept = StringList([text for text, _ in stray] + [""],
-                          items=[(s, (n or 1) - 1) for s, n in [*items, items[-1]]])
-        kept.append(self.content)
+        items: list[tuple[str, int]] = []
+        for _, line in stray:
+            source, number = self.state_machine.get_source_and_line(line)
+            items.append((source or "", (number or 1) - 1))
+        kept = StringList([text for text, _ in stray] + [""], items=[*items, items[-1]])
+        kept.extend(self.content)
         self.content = kept
         self.content_offset = stray[0][1] - 1
 
@@ -290,16 +292,20 @@ class OwnOptions(SphinxDirective):
         :param option: the option name, ``None`` for the directive
         :return: the location
         """
-        line = self._lines.get(option) if option else None
+        line = self._option_lines().get(option) if option else None
         return self.line_location(line) if line is not None else self.get_location()
 
     def option_line(self, option: str) -> int:
         """The source line of an option (the directive's own line when it has none)."""
-        line = self._lines.get(option)
+        line = self._option_lines().get(option)
         if line is None:
             return self.lineno
         number = self.state_machine.get_source_and_line(line)[1]
         return number or self.lineno
+
+    def _option_lines(self) -> dict[str, int]:
+        """Each option's line (none before :meth:`read_options` ran)."""
+        return getattr(self, "_lines", {})
 
     def body_line(self, text: str, near: int) -> int | None:
         """The source line of the first body line reading *text* (stripped), at or

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sphinxcontrib_plan.model.schedule import schedule_of
 from sphinxcontrib_plan.model.approval import is_overdue, is_stale
+from sphinxcontrib_plan.model.schedule import schedule_of
 from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
