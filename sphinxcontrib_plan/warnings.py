@@ -58,7 +58,9 @@ class PlanWarning(enum.Enum):
     CONFIG = "config"
     """A ``plan_*`` configuration value is invalid and its default is used instead; or
     the project ships a file where the extension writes one (``_static/plan.css``,
-    ``plan.json``...): the project's file is kept."""
+    ``plan.json``...): the project's file is kept; or an export (``plan.json``, the
+    OpenAPI or AsyncAPI document) cannot be written: the warning names it and why, and
+    the rest of the build stands."""
 
     PLACEHOLDER = "placeholder"
     """A plan in review or later still holds template placeholders (``TODO``, ``TBD``,

@@ -247,3 +247,17 @@ def test_plan_openapi_refuses_a_bomb_with_a_located_warning(make_app, tmp_path):
         f"{Path(app.srcdir) / 'index.md'}:7: WARNING: plan-openapi: 'bomb.yaml': too large: "
         f"its aliases expand to more than {MAX_ALIAS_VALUES:,} values (the limit) (line 9, "
         "column 10) [plan.schema]"]
+
+
+def test_an_export_that_cannot_be_written_is_a_warning_not_a_crash(make_app, tmp_path):
+    src = project(tmp_path, INVOICE)
+    out = tmp_path / "build" / "html"
+    (out / "openapi.json").mkdir(parents=True)  # a folder where the export goes
+    app = make_app("html", srcdir=src, builddir=tmp_path / "build", freshenv=True)
+    assert Path(app.outdir) == out
+    app.build()
+    assert [strip_colors(w) for w in plan_warnings(app)] == [
+        "WARNING: the export openapi.json could not be written (Is a directory); the rest of "
+        "the build is complete [plan.config]"]
+    assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["objects"]
+    assert (out / "asyncapi.json").is_file() and (out / "index.html").is_file()

@@ -250,10 +250,26 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         seen = ledger.get(str(path))
         if name in shipped or (key and seen == {"key": key, "stat": _stat(path)}):
             continue
-        write_json(path, make(app))
+        try:
+            write_json(path, make(app))
+        except Exception as err:  # noqa: BLE001 - an export never takes the build down
+            _not_written(name, err)
+            ledger.pop(str(path), None)
+            continue
         ledger[str(path)] = {"key": key, "stat": _stat(path)}
     if ledger != before:
-        write_text(ledger_path, json.dumps(ledger, indent=1, sort_keys=True))
+        try:
+            write_text(ledger_path, json.dumps(ledger, indent=1, sort_keys=True))
+        except OSError as err:
+            _not_written(LEDGER, err)
+
+
+def _not_written(name: str, err: BaseException) -> None:
+    from sphinxcontrib_plan.warnings import PlanWarning, warn
+
+    reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
+    warn(PlanWarning.CONFIG, f"the export {name} could not be written ({reason}); the rest of "
+         "the build is complete", location=None)
 
 
 def setup_export(app: Sphinx) -> None:
