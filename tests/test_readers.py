@@ -261,3 +261,41 @@ def test_an_export_that_cannot_be_written_is_a_warning_not_a_crash(make_app, tmp
         "the build is complete [plan.config]"]
     assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["objects"]
     assert (out / "asyncapi.json").is_file() and (out / "index.html").is_file()
+
+
+def test_import_recognises_openapi_from_the_whole_document(tmp_path, capsys):
+    """Sorted keys put 'openapi' after 'components', past the first 4 KB: still OpenAPI."""
+    schemas = "\n".join(f"    S{i}: {{type: object, description: '{'x' * 60}'}}" for i in range(100))
+    spec = f"components:\n  schemas:\n{schemas}\ninfo: {{title: Sorted, version: '1'}}\n" \
+           "openapi: 3.1.0\npaths:\n  /ping:\n    get:\n      responses:\n" \
+           "        '204': {description: pong}\n"
+    assert spec.index("openapi:") > 4096
+    code, _, err = run_import(tmp_path, capsys, spec, "sorted.txt")
+    assert (code, err) == (0, "")
+    text = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "::::{plan-endpoint} GET /ping" in text and text.count("{plan-schema}") == 100
+
+
+def test_import_reads_json_once_and_never_as_yaml(tmp_path, capsys, monkeypatch):
+    import yaml.composer
+
+    made = []
+    compose = yaml.composer.Composer.get_single_node
+    monkeypatch.setattr(yaml.composer.Composer, "get_single_node",
+                        lambda self: made.append(1) or compose(self))
+    spec = {"openapi": "3.1.0", "info": {"title": "J", "version": "1"},
+            "paths": {f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}}
+                      for i in range(50)}}
+    spec_path = tmp_path / "api.json"
+    spec_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    assert main(["import", str(spec_path), "-o", str(tmp_path / "out.md")]) == 0
+    report = capsys.readouterr().out
+    assert made == []
+    # the lines of the report come from the one reading: /p0's get is on line 9
+    assert "plan-endpoint      50  lines 9, 18, 27" in report
+
+
+def test_import_refuses_what_is_not_a_regular_file(tmp_path, capsys):
+    assert main(["import", "/dev/zero", "-o", str(tmp_path / "out.md")]) == 2
+    assert capsys.readouterr().err == ("sphinx-plan import: error: '/dev/zero' is not a regular "
+                                       "file (a device, pipe or directory is not read)\n")

@@ -61,25 +61,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def read_source(path: Path) -> str:
-    """The input's text, UTF-8 (a BOM is allowed).
+    """The input's text, UTF-8 (a BOM is allowed): a regular file within the size limit.
 
     :param path: the file
     :return: its text
     :raise CliError: when it cannot be read
     """
+    from sphinxcontrib_plan.model.codedata import FileError, read_file
+
+    if not path.exists():
+        raise CliError(f"{str(path)!r} does not exist")
+    if path.is_dir():
+        raise CliError(f"{str(path)!r} is a directory; give a file")
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{str(path)!r} does not exist") from None
-    except IsADirectoryError:
-        raise CliError(f"{str(path)!r} is a directory; give a file") from None
-    except OSError as err:
-        raise CliError(f"cannot read {str(path)!r}: {err.strerror or err}") from None
-    try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as err:
-        raise CliError(f"{str(path)!r} is not UTF-8 text (byte {err.start}: "
-                       f"{data[err.start:err.start + 1]!r}); convert it to UTF-8 first") from None
+        text = read_file(path)
+    except FileError as err:
+        if err.message.startswith(("not ", "larger ")):  # what the file is, not an OS error
+            raise CliError(f"{str(path)!r} is {err.message}") from None
+        raise CliError(f"cannot read {str(path)!r}: {err.message}") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def output_path(output: str | None, fmt: str | None, plan_id: str) -> tuple[Path, str]:
@@ -110,15 +110,17 @@ def run(args: argparse.Namespace) -> int:
     """
     import time
 
-    from sphinxcontrib_plan.importers import IMPORTERS, ImporterError, detect
+    from sphinxcontrib_plan.importers import IMPORTERS, ImporterError, recognise
     from sphinxcontrib_plan.importers.emit import WRITERS
 
     started = time.perf_counter()
     try:
         text = read_source(args.source)
-        importer = IMPORTERS[args.kind or detect(text, args.source.name)]
+        kind, source = recognise(text, args.source.name) if not args.kind else (args.kind, None)
+        importer = IMPORTERS[kind]
         try:
-            result = importer.run(text, plan_id=args.plan_id)
+            result = importer.run(text, plan_id=args.plan_id,
+                                  parsed=source.parsed if source is not None else None)
         except ImporterError as err:
             raise CliError(f"{str(args.source)!r}: {err}") from None
         path, fmt = output_path(args.output, args.format, result.report.plan_id)

@@ -252,7 +252,7 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
             continue
         try:
             write_json(path, make(app))
-        except Exception as err:  # noqa: BLE001 - an export never takes the build down
+        except Exception as err:  # an export never takes the build down
             _not_written(name, err)
             ledger.pop(str(path), None)
             continue

@@ -7,17 +7,18 @@ content; adding a kind (an OpenAPI document, say) is adding an
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
+from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Input, Report
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["IMPORTERS", "Importer", "ImportResult", "ImporterError", "Report",
-           "detect", "register"]
+    from sphinxcontrib_plan.model.codedata import Parsed
+
+__all__ = ["IMPORTERS", "Importer", "ImportResult", "ImporterError", "Input", "Report",
+           "detect", "recognise", "register"]
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,10 @@ class Importer:
     name: str
     #: one line for ``--help``
     help: str
-    #: whether a text (and its file name) looks like this kind
-    detect: Callable[[str, str], bool]
-    #: the import itself: ``(text, plan_id=...) -> ImportResult``
+    #: whether an input looks like this kind, from its whole structure
+    detect: Callable[[Input], bool]
+    #: the import itself: ``(text, plan_id=..., parsed=...) -> ImportResult``, where
+    #: *parsed* is the text's reading as data when :func:`recognise` made one
     run: Callable[..., ImportResult]
 
 
@@ -46,50 +48,62 @@ def register(importer: Importer) -> None:
     IMPORTERS[importer.name] = importer
 
 
-def detect(text: str, filename: str) -> str:
+def recognise(text: str, filename: str) -> tuple[str, Input]:
     """The kind of an input: the first registered importer that recognises it,
     else ``markdown`` (which takes any text, so it is asked last).
 
     :param text: the input
     :param filename: its file name
+    :return: a kind name, and the input (with its reading as data, if one was made)
+    """
+    source = Input(text, filename)
+    for importer in IMPORTERS.values():
+        if importer.name != "markdown" and importer.detect(source):
+            return importer.name, source
+    return "markdown", source
+
+
+def detect(text: str, filename: str) -> str:
+    """The kind of an input (see :func:`recognise`).
+
+    :param text: the input
+    :param filename: its file name
     :return: a kind name
     """
-    for importer in IMPORTERS.values():
-        if importer.name != "markdown" and importer.detect(text, filename):
-            return importer.name
-    return "markdown"
+    return recognise(text, filename)[0]
 
 
-_OPENAPI = re.compile(r"""^\s*["']?(?:openapi|swagger)["']?\s*:\s*["']?\d""", re.MULTILINE)
+def _looks_openapi(source: Input) -> bool:
+    """An OpenAPI document: data whose top level has ``openapi`` or ``swagger``, wherever
+    in the text the key is; a ``.json``/``.yaml`` file that cannot be read is taken for
+    one too, so its reading's error is what the user sees."""
+    from sphinxcontrib_plan.importers.openapi import is_openapi
+
+    if source.markdown_name:
+        return False
+    parsed = source.parsed
+    return is_openapi(parsed.data) if parsed is not None else source.data_name
 
 
-_OPENAPI_JSON = re.compile(r'"(?:openapi|swagger)"\s*:\s*"\d')
+def _markdown_detect(source: Input) -> bool:
+    return True
 
 
-def _looks_openapi(text: str, filename: str) -> bool:
-    head = text[:4096]
-    # JSON may hold the version anywhere on its (first) line: {"openapi": "3.1.0", ...}
-    return bool(_OPENAPI.search(head)) or (
-        head.lstrip().startswith("{") and bool(_OPENAPI_JSON.search(head)))
-
-
-def _markdown_detect(text: str, filename: str) -> bool:
-    return filename.lower().endswith((".md", ".markdown")) or not _looks_openapi(text, filename)
-
-
-def _markdown_run(text: str, *, plan_id: str | None = None) -> ImportResult:
+def _markdown_run(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+                  ) -> ImportResult:
     from sphinxcontrib_plan.importers.markdown import import_markdown
 
     return import_markdown(text, plan_id=plan_id)
 
 
-def _openapi_run(text: str, *, plan_id: str | None = None) -> ImportResult:
+def _openapi_run(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+                 ) -> ImportResult:
     from sphinxcontrib_plan.importers.openapi_plan import import_openapi
 
-    return import_openapi(text, plan_id=plan_id)
+    return import_openapi(text, plan_id=plan_id, parsed=parsed)
 
 
 register(Importer("markdown", "a plain-Markdown plan in the shape of the plan template",
                   _markdown_detect, _markdown_run))
-register(Importer("openapi", "an OpenAPI 3.0 or 3.1 document, JSON or YAML",
+register(Importer("openapi", "a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML",
                   _looks_openapi, _openapi_run))

@@ -3,16 +3,57 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.errors import PlanError
+from sphinxcontrib_plan.model.codedata import DataError, parse
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.importers.emit import Document
+    from sphinxcontrib_plan.model.codedata import Parsed
+
+#: file name endings that say an input is data (JSON or YAML)
+DATA_SUFFIXES = (".json", ".yaml", ".yml")
+#: file name endings that say an input is Markdown
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 class ImporterError(PlanError):
     """The input cannot be imported; the message is one line for the user."""
+
+
+@dataclass
+class Input:
+    """An input of ``sphinx-plan import``: its text and name, and its reading as data.
+
+    The text is read as JSON or YAML at most once, when an importer first asks
+    (a ``.md`` file never is); the importer that takes the input gets that reading.
+    """
+
+    text: str
+    #: the file's name, ``""`` when unknown
+    filename: str = ""
+
+    @cached_property
+    def parsed(self) -> Parsed | None:
+        """The whole text read as JSON or YAML; ``None`` when it is neither, or Markdown by name."""
+        if self.markdown_name:
+            return None
+        try:
+            return parse(self.text)
+        except DataError:
+            return None
+
+    @property
+    def markdown_name(self) -> bool:
+        """Whether the file's name says Markdown."""
+        return self.filename.lower().endswith(MARKDOWN_SUFFIXES)
+
+    @property
+    def data_name(self) -> bool:
+        """Whether the file's name says JSON or YAML."""
+        return self.filename.lower().endswith(DATA_SUFFIXES)
 
 
 @dataclass

@@ -241,11 +241,13 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
     return lines
 
 
-def import_openapi(text: str, *, plan_id: str | None = None) -> Any:
+def import_openapi(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+                   ) -> Any:
     """The ``openapi`` importer of ``sphinx-plan import``.
 
     :param text: a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML
     :param plan_id: the plan id (``--id``); default: a slug of ``info.title``
+    :param parsed: the text's reading as data, when it was read already (it is read once)
     :return: an :class:`~sphinxcontrib_plan.importers.base.ImportResult`
     :raises ImporterError: when the text is not such a document, or passes a limit
     """
@@ -255,7 +257,7 @@ def import_openapi(text: str, *, plan_id: str | None = None) -> Any:
     from sphinxcontrib_plan.model.ids import slug
 
     try:
-        parsed = parse_document(text)
+        parsed = parsed or parse_document(text)
         doc = read_openapi(parsed.data)
     except OpenApiError as err:
         raise ImporterError(str(err)) from None

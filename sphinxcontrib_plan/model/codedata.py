@@ -276,7 +276,8 @@ def read_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> s
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise FileError(f"not UTF-8 text (byte {err.start})") from None
+        raise FileError(f"not UTF-8 text (byte {err.start}: {data[err.start:err.start + 1]!r}); "
+                        "convert it to UTF-8 first") from None
 
 
 def locate(text: str, language: str, path: Sequence[str | int]) -> int | None:
