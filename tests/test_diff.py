@@ -61,8 +61,10 @@ def test_revisions_text_names_every_change(repo, capsys, monkeypatch):
     assert "3 changes: 0 added, 1 removed, 2 changed; 1 breaking" in out
     assert f"    - {RESPONSE}  404 Not Found\n" \
            "        BREAKING: response 404 removed from GET /api/orders/{id}\n" in out
+    # each change once: the slip tells of the weeks, which are not listed again
     assert "    ~ S1-launch  Launch\n        slipped: start 2 weeks later, end 2 weeks later " \
-           "(weeks 3-4 → 5-6)\n        weeks: 3-4 → 5-6\n" in out
+           "(weeks 3-4 → 5-6)\n" in out
+    assert "weeks: 3-4 → 5-6" not in out and out.count("severity rose") == 1
     assert "severity rose 2 → 6 (impact medium → high, likelihood low → medium)" in out
     # grouped by plan, then by type in registry order
     assert out.index("Plan S1: Shop") < out.index("  Responses") < out.index("  Risks") \
@@ -122,9 +124,11 @@ def test_markdown(plan_files, capsys):
     assert out.startswith(f"## Plan changes: {md_escape(str(plan_files[0]))} → ")
     assert "### Breaking changes\n\n" \
            f"- `{RESPONSE}` 404 Not Found: response 404 removed from GET /api/orders/{{id}}\n" in out
-    assert "### Phases slipped\n\n- `S1-launch` Launch: slipped: start 2 weeks later" in out
-    assert "### Risks rose\n\n- `S1-outage` Payment provider outage: severity rose 2 → 6" in out
+    assert "#### Phases\n\n- **changed** `S1-launch` Launch\n  - slipped: start 2 weeks later" in out
+    assert "- **changed** `S1-outage` Payment provider outage\n  - severity rose 2 → 6" in out
     assert "### Plan S1: Shop\n\n#### Responses\n\n- **removed** `S1-get-api-orders-id-404`" in out
+    # each change once: the breaking one in the first section only
+    assert out.count("response 404 removed") == 1 and out.count("severity rose") == 1
 
 
 def test_json_validates_and_counts(plan_files, capsys):
@@ -132,12 +136,13 @@ def test_json_validates_and_counts(plan_files, capsys):
     data = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert data["summary"] == {"added": 0, "removed": 1, "changed": 2, "breaking": 1, "slip": 1,
-                               "risk": 1, "status": 0, "external": 0}
+                               "risk": 1, "status": 0, "external": 0, "stale": 0}
     by_id = {c["id"]: c for c in data["changes"]}
     assert by_id[RESPONSE]["breaking"] is True
     slip = by_id["S1-launch"]["findings"][0]
     assert (slip["kind"], slip["start_weeks"], slip["end_weeks"]) == ("slip", 2.0, 2.0)
-    assert by_id["S1-launch"]["fields"] == [{"name": "weeks", "before": [3, 4], "after": [5, 6]}]
+    assert by_id["S1-launch"]["fields"] == [{"name": "weeks", "label": "weeks", "before": [3, 4],
+                                             "after": [5, 6]}]
 
 
 def test_bodies_are_diffed_and_user_text_escaped(plan_files, tmp_path, capsys):

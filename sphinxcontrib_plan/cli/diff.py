@@ -29,16 +29,23 @@ are compared with an OpenAPI 3.0/3.1 document of the service as built
 (JSON or YAML): endpoints planned but not implemented, implemented but not
 planned, responses, parameters and authentication that differ.
 
+The report also lists the sign-offs the change makes stale: approved, with
+a fingerprint that matched their plan in BASE and no longer does in HEAD.
+With --plan ID (repeatable) only those plans and their objects are compared,
+in both modes.
+
 exit status: 0 no changes that --fail-on names (always 0 without it),
-1 breaking changes (--fail-on breaking) or any change (--fail-on any),
-2 usage error, unreadable input or a build that failed."""
+1 breaking changes (--fail-on breaking), sign-offs made stale (--fail-on
+stale) or any change (--fail-on any), 2 usage error, unreadable input or a
+build that failed."""
 EPILOG = """\
 examples:
   sphinx-plan diff origin/main
   sphinx-plan diff v1.0 v1.1 --source docs --format markdown
   sphinx-plan diff origin/main --format markdown --fail-on breaking
+  sphinx-plan diff origin/main --plan 001 --fail-on stale
   sphinx-plan diff old/plan.json new/plan.json --format json
-  sphinx-plan diff --openapi openapi.json --fail-on breaking"""
+  sphinx-plan diff --openapi openapi.json --plan 002 --fail-on breaking"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,60 +64,81 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "whichever holds conf.py)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                         help="text (default), markdown for a pull-request comment, json")
-    parser.add_argument("--fail-on", choices=("breaking", "any"),
-                        help="exit 1 on breaking changes, or on any change")
+    parser.add_argument("--fail-on", choices=("breaking", "stale", "any"),
+                        help="exit 1 on breaking changes, on sign-offs the change makes "
+                             "stale, or on any change")
+    parser.add_argument("--plan", metavar="ID", action="append", dest="plans",
+                        help="compare only this plan and its objects (repeatable)")
     parser.add_argument("--openapi", metavar="FILE", type=Path,
                         help="compare the planned endpoints with this implemented OpenAPI "
                              "document instead")
 
 
 def _finish(args: argparse.Namespace, text: str | dict[str, Any], breaking: bool,
-            changed: bool) -> int:
+            changed: bool, stale: bool = False) -> int:
     """Write the report; the exit status ``--fail-on`` asks for."""
     from sphinxcontrib_plan.export.json import dumps
 
     sys.stdout.write(text if isinstance(text, str) else dumps(text))
-    if args.fail_on == "breaking":
-        return 1 if breaking else 0
-    return 1 if args.fail_on == "any" and changed else 0
+    failing = {"breaking": breaking, "stale": stale, "any": changed}
+    return 1 if args.fail_on and failing[args.fail_on] else 0
+
+
+def _scoped(args: argparse.Namespace, *documents: dict[str, Any]) -> list[dict[str, Any]]:
+    """The documents cut to the plans of ``--plan``; an unknown plan id is an error."""
+    from sphinxcontrib_plan.diff import DiffError
+    from sphinxcontrib_plan.diff.changeset import of_plans
+
+    if not args.plans:
+        return list(documents)
+    known = sorted({str(p.get("id")) for d in documents for p in d.get("plans", ())})
+    unknown = [p for p in args.plans if p not in known]
+    if unknown:
+        raise DiffError(f"--plan {unknown[0]}: no such plan; the plans are "
+                        f"{', '.join(known) or 'none'}")
+    return [of_plans(d, args.plans) for d in documents]
 
 
 def _run_diff(args: argparse.Namespace) -> int:
+    from sphinxcontrib_plan.cli.sources import SideLoader
     from sphinxcontrib_plan.diff.classify import classify
     from sphinxcontrib_plan.diff.compare import compare, index_objects
     from sphinxcontrib_plan.diff.formats import to_json, to_markdown, to_text
-    from sphinxcontrib_plan.cli.sources import SideLoader
 
     with SideLoader(args.source) as loader:
         base_ticket, base_side = loader.add(args.base)
         head_ticket, head_side = loader.add(args.head)
-        base, head = loader.get(base_ticket), loader.get(head_ticket)
+        base, head = _scoped(args, loader.get(base_ticket), loader.get(head_ticket))
     diff = compare(base, head, base_side=base_side, head_side=head_side)
     classify(diff, index_objects(base)[0], index_objects(head)[0])
-    writer = {"json": to_json, "markdown": to_markdown, "text": to_text}[args.format]
-    return _finish(args, writer(diff), bool(diff.breaking), bool(diff.local))
+    report = to_json(diff) if args.format == "json" else \
+        to_markdown(diff) if args.format == "markdown" else to_text(diff)
+    return _finish(args, report, bool(diff.breaking), bool(diff.local), bool(diff.stale))
 
 
 def _run_drift(args: argparse.Namespace) -> int:
-    from sphinxcontrib_plan.diff.drift import compare_api, drift_json, drift_markdown, drift_text
-    from sphinxcontrib_plan.diff.operations import planned_operations, read_document
     from sphinxcontrib_plan.cli.sources import SideLoader
     from sphinxcontrib_plan.diff import DiffError
+    from sphinxcontrib_plan.diff.drift import compare_api, drift_json, drift_markdown, drift_text
+    from sphinxcontrib_plan.diff.operations import planned_operations, read_document
 
     if args.head is not None:
         raise DiffError("--openapi compares one plan with the service: give at most BASE")
     document, implemented = read_document(args.openapi)
     with SideLoader(args.source) as loader:
         ticket, side = loader.add(args.base)
-        plan = loader.get(ticket)
-    info = document.get("info") if isinstance(document.get("info"), dict) else {}
+        (plan,) = _scoped(args, loader.get(ticket))
+    info: dict[str, Any] = document.get("info") or {}
+    if not isinstance(info, dict):
+        info = {}
     label = str(args.openapi)
     if info.get("title"):
         label += f" ({info['title']}" + (f" {info['version']}" if info.get("version") else "") + ")"
     drift = compare_api(planned_operations(plan), implemented, document,
                         plan_label=side.label, implemented_label=label)
-    writer = {"json": drift_json, "markdown": drift_markdown, "text": drift_text}[args.format]
-    return _finish(args, writer(drift), bool(drift.breaking), bool(drift.findings))
+    report = drift_json(drift) if args.format == "json" else \
+        drift_markdown(drift) if args.format == "markdown" else drift_text(drift)
+    return _finish(args, report, bool(drift.breaking), bool(drift.findings))
 
 
 def run(args: argparse.Namespace) -> int:

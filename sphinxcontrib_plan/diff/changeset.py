@@ -12,7 +12,7 @@ from sphinxcontrib_plan.diff.formats import value_text
 from sphinxcontrib_plan.model.changes import ChangeRow
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 #: ``plan.json`` keys a baseline keeps: what the comparison reads
 KEPT_KEYS = ("type", "id", "title", "plan", "parent", "fields", "checks", "data", "body",
@@ -36,8 +36,19 @@ def of_plan(document: Mapping[str, Any], plan_id: str) -> dict[str, Any]:
     :param plan_id: the plan's id
     :return: a document with that plan only
     """
-    return {"plans": [p for p in document.get("plans", ()) if p.get("id") == plan_id],
-            "objects": [o for o in document.get("objects", ()) if o.get("plan") == plan_id]}
+    return of_plans(document, (plan_id,))
+
+
+def of_plans(document: Mapping[str, Any], plan_ids: Iterable[str]) -> dict[str, Any]:
+    """The part of a document that belongs to some plans (``diff --plan``).
+
+    :param document: a ``plan.json`` document
+    :param plan_ids: the plans' ids
+    :return: a document with those plans and their objects only (no external sources)
+    """
+    chosen = set(plan_ids)
+    return {"plans": [p for p in document.get("plans", ()) if p.get("id") in chosen],
+            "objects": [o for o in document.get("objects", ()) if o.get("plan") in chosen]}
 
 
 def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str, *,

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.diff.compare import Finding, ObjectChange
+from sphinxcontrib_plan.diff.compare import Finding, MadeStale, ObjectChange
 from sphinxcontrib_plan.diff.contract import Schemas, compare_schemas
 from sphinxcontrib_plan.export.openapi import auth_schemes
+from sphinxcontrib_plan.model.approval import stale_in_data
 from sphinxcontrib_plan.model.schema import COMPONENTS, references
 from sphinxcontrib_plan.model.severity import Severity
 
@@ -373,4 +374,23 @@ def classify(diff: PlanDiff, base: Objects, head: Objects) -> PlanDiff:
             change.findings = sorted(found, key=lambda f: f.kind != "breaking")
             diff.changes.append(change)
     diff.changes.sort(key=ObjectChange.sort_key)
+    diff.stale = made_stale(base, head)
     return diff
+
+
+def made_stale(base: Objects, head: Objects) -> list[MadeStale]:
+    """The sign-offs stale in *head* that were not stale (or not there) in *base*.
+
+    Staleness is the builds' own (:func:`~sphinxcontrib_plan.model.approval.stale_in_data`:
+    the approval's fingerprint against the plan's content).
+
+    :param base: the base version's plans and objects by id
+    :param head: the head version's
+    :return: the sign-offs, by plan and id
+    """
+    before = {str(o.get("id")) for o in stale_in_data(list(base.values()))}
+    found = [MadeStale(str(o.get("id")), str(o.get("plan")), str(o.get("title") or ""),
+                          str((o.get("fields") or {}).get("name") or ""),
+                          str((o.get("fields") or {}).get("date") or ""))
+             for o in stale_in_data(list(head.values())) if str(o.get("id")) not in before]
+    return sorted(found, key=lambda s: (s.plan, s.id))

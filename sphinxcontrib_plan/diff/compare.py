@@ -84,6 +84,19 @@ class ObjectChange:
 
 
 @dataclass(frozen=True)
+class MadeStale:
+    """A sign-off the change makes stale: approved, its fingerprint no longer its plan's."""
+
+    id: str
+    plan: str
+    #: the role signing, e.g. ``Tech Lead``
+    title: str
+    #: who approved, and when (empty when not written)
+    name: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
 class Side:
     """What one side of a diff is."""
 
@@ -107,6 +120,8 @@ class PlanDiff:
     plan_titles: dict[str, str]
     #: objects that appear twice with one id in a version (``plan.duplicate``): compared once
     duplicates: list[str] = field(default_factory=list)
+    #: approved sign-offs that are stale in the head and were not in the base
+    stale: list[MadeStale] = field(default_factory=list)
 
     @property
     def breaking(self) -> list[ObjectChange]:

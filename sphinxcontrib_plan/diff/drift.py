@@ -86,7 +86,7 @@ def _compare(planned: Operation, built: Operation) -> list[DriftFinding]:
     for code in sorted(built.responses):
         if code != "default" and not _code_covers(code, planned.responses):
             add("response-unplanned", f"response {code} implemented, not planned")
-    for (where, name), required in sorted(planned.parameters.items()):
+    for where, name in sorted(planned.parameters):
         if (where, name) not in built.parameters:
             add("parameter-missing", f"{where} parameter {name!r} planned, not implemented")
     for (where, name), required in sorted(built.parameters.items()):

@@ -18,7 +18,7 @@ from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.model.types import BUILTIN
 
 if TYPE_CHECKING:
-    from sphinxcontrib_plan.diff.compare import FieldChange, ObjectChange, PlanDiff, Side
+    from sphinxcontrib_plan.diff.compare import MadeStale, ObjectChange, PlanDiff, Side
 
 DIFF_SCHEMA_ID = "https://sphinxcontrib-plan.readthedocs.io/schema/plan-diff-1.json"
 #: the published JSON Schema of the JSON output (plan diff and drift)
@@ -38,20 +38,47 @@ def value_text(value: Any) -> str:
     :param value: a plain JSON value
     :return: one line, at most :data:`MAX_VALUE` characters
     """
-    if value is None or value == [] or value == "":
-        text = "(none)"
-    elif isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        text = ", ".join(map(str, value))
-    elif isinstance(value, dict) and set(value) == {"done", "total"}:
-        text = f"{value['done']}/{value['total']}"
-    elif isinstance(value, (dict, list)):
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    else:
-        text = str(value)
-    text = " ".join(text.split())
+    text = _full_text(value)
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+
+
+def _full_text(value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return " ".join(", ".join(map(str, value)).split())
+    if isinstance(value, dict) and set(value) == {"done", "total"}:
+        return f"{value['done']}/{value['total']}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return " ".join(str(value).split())
+
+
+def value_pair(before: Any, after: Any, *, width: int = MAX_VALUE) -> tuple[str, str]:
+    """Two values of one field, each at most *width* characters, cut so that the
+    place where they differ shows (never two cut texts that read the same).
+
+    :param before: the base value
+    :param after: the head value
+    :param width: longest text shown
+    :return: the two texts
+    """
+    old, new = _full_text(before), _full_text(after)
+    if len(old) <= width and len(new) <= width:
+        return old, new
+    common = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+                  min(len(old), len(new)))
+    start = max(0, common - width // 4)
+
+    def window(text: str) -> str:
+        lead = "…" if start else ""
+        part = text[start:start + width - len(lead)]
+        if start + width - len(lead) < len(text):
+            part = part[:-1] + "…"
+        return lead + part
+    return window(old), window(new)
 
 
 def md_escape(text: str) -> str:
@@ -97,7 +124,15 @@ def counts(diff: PlanDiff) -> dict[str, int]:
     for kind in KINDS:
         result[kind] = sum(1 for c in local for f in c.findings if f.kind == kind)
     result["external"] = len(diff.changes) - len(local)
+    result["stale"] = len(diff.stale)
     return result
+
+
+def stale_text(signoff: MadeStale) -> str:
+    """``S1-signoff-pm (Product Manager, approved by Dana on 2024-01-12), plan S1``."""
+    who = f" by {signoff.name}" if signoff.name else ""
+    when = f" on {signoff.date}" if signoff.date else ""
+    return f"{signoff.id} ({signoff.title}, approved{who}{when}), plan {signoff.plan}"
 
 
 def summary_line(diff: PlanDiff) -> str:
@@ -108,6 +143,7 @@ def summary_line(diff: PlanDiff) -> str:
         return "No plan changes."
     text = (f"{total} change{'s' * (total != 1)}: {n['added']} added, {n['removed']} removed, "
             f"{n['changed']} changed; {n['breaking']} breaking")
+    text += f"; {n['stale']} sign-off{'s' * (n['stale'] != 1)} made stale" if n["stale"] else ""
     return text + (f"; {n['external']} in external projects" if n["external"] else "")
 
 
@@ -126,6 +162,31 @@ def _plan_heading(diff: PlanDiff, plan: str) -> str:
     return f"Plan {plan}: {title}" if title else f"Plan {plan}"
 
 
+#: readers' names of the ``data`` values a diff compares, by type (``*``: any type)
+_DATA_LABELS = {("endpoint", "data.body"): "request body", ("response", "data.body"): "body",
+                ("event", "data.body"): "payload", ("*", "data.schema"): "schema",
+                ("*", "data.parameters"): "parameters", ("*", "data.headers"): "headers",
+                ("*", "checks"): "checklist"}
+#: ``data`` values read from options (not listed again when those changed) or from
+#: the body (not listed again beside the body's diff: ``None``)
+_DATA_SOURCES: dict[str, tuple[str, ...] | None] = {
+    "data.body": ("schema", "content-type"), "data.parameters": ("path", "query", "header", "cookie"),
+    "data.headers": ("headers",), "data.schema": None}
+#: a sign-off's approval record, shown on one line
+_APPROVAL_RECORD = ("name", "date", "fingerprint", "approved-at")
+
+
+def field_label(typ: str, name: str) -> str:
+    """What a changed value is called in a report: ``request body``, not ``data.body``.
+
+    :param typ: the object's type
+    :param name: :attr:`~.compare.FieldChange.name`
+    :return: the label (option names stay as written)
+    """
+    label = _DATA_LABELS.get((typ, name)) or _DATA_LABELS.get(("*", name))
+    return label or name.removeprefix("data.").replace("_", " ")
+
+
 def field_value(name: str, value: Any) -> str:
     """A field's value as :func:`value_text`, week ranges written ``3-4``."""
     if name == "weeks" and isinstance(value, list) and len(value) == 2:
@@ -133,9 +194,36 @@ def field_value(name: str, value: Any) -> str:
     return value_text(value)
 
 
-def _field_line(change: FieldChange) -> str:
-    return f"{change.name}: {field_value(change.name, change.before)} → " \
-           f"{field_value(change.name, change.after)}"
+def _short(name: str, value: Any) -> Any:
+    if name == "approved-at" and isinstance(value, str) and len(value) == 40:
+        return value[:7]  # a commit id
+    return value
+
+
+def _field_lines(change: ObjectChange) -> list[str]:
+    """One line per changed value not told by a finding; a sign-off's approval
+    record (name, date, fingerprint, revision) on one line."""
+    covered = {name for f in change.findings for name in f.covers}
+    changed = {f.name for f in change.fields}
+    for name, sources in _DATA_SOURCES.items():
+        if (sources is None and change.body_diff) or (sources and changed & set(sources)):
+            covered.add(name)
+    lines: list[str] = []
+    record: dict[str, str] = {}
+    for f in change.fields:
+        if f.name in covered:
+            continue
+        before, after = _short(f.name, f.before), _short(f.name, f.after)
+        if f.name == "weeks":
+            old, new = field_value(f.name, before), field_value(f.name, after)
+        else:
+            old, new = value_pair(before, after)
+        if change.type == "signoff" and f.name in _APPROVAL_RECORD:
+            record[f.name] = f"{f.name} {old} → {new}"
+        else:
+            lines.append(f"{field_label(change.type, f.name)}: {old} → {new}")
+    ordered = [record[name] for name in _APPROVAL_RECORD if name in record]
+    return ([f"approval record: {'; '.join(ordered)}"] if record else []) + lines
 
 
 def _text_change(change: ObjectChange) -> list[str]:
@@ -145,7 +233,7 @@ def _text_change(change: ObjectChange) -> list[str]:
     lines = [head]
     lines += [f"        {f.kind.upper()}: {f.message}" if f.kind == "breaking"
               else f"        {f.message}" for f in change.findings]
-    lines += [f"        {_field_line(f)}" for f in change.fields]
+    lines += [f"        {line}" for line in _field_lines(change)]
     if change.body_diff:
         lines.append("        body:")
         lines += [f"          {ln}" for ln in change.body_diff]
@@ -176,13 +264,9 @@ def to_text(diff: PlanDiff) -> str:
                                   key=lambda c: c.external):
         lines += ["", f"External project {project} (not changes of this project):"]
         lines += [ln[2:] for ln in _text_section(diff, sorted(items, key=lambda c: c.sort_key()))]
-    found = [(c, f) for c in diff.local for f in c.findings if f.kind in KINDS]
-    if found:
-        lines.append("")
-        for kind, heading in KINDS.items():
-            of_kind = [f"  {c.id}: {f.message}" for c, f in found if f.kind == kind]
-            if of_kind:
-                lines += [f"{heading}:", *of_kind]
+    if diff.stale:
+        lines += ["", "Sign-offs made stale (approved content changed):"]
+        lines += [f"  {stale_text(s)}" for s in diff.stale]
     if diff.duplicates:
         lines += ["", f"Ids used twice in one version, compared once: {', '.join(diff.duplicates)}"]
     return "\n".join(lines) + "\n"
@@ -191,10 +275,10 @@ def to_text(diff: PlanDiff) -> str:
 def _md_change(change: ObjectChange) -> list[str]:
     title = md_escape(change.title) if change.title and change.title != change.id else ""
     head = f"- **{change.kind}** `{change.id.replace('`', '')}`" + (f" {title}" if title else "")
-    lines = [head]
-    lines += [f"  - {'**breaking:** ' if f.kind == 'breaking' else ''}{md_escape(f.message)}"
-              for f in change.findings]
-    lines += [f"  - {md_escape(_field_line(f))}" for f in change.fields]
+    lines = [head + (" (breaking: see above)" if change.breaking else "")]
+    # breaking findings are listed once, in the comment's first section
+    lines += [f"  - {md_escape(f.message)}" for f in change.findings if f.kind != "breaking"]
+    lines += [f"  - {md_escape(line)}" for line in _field_lines(change)]
     if change.body_diff:
         lines += ["", "  <details><summary>body</summary>", ""]
         lines += [f"  {ln}" for ln in fence(change.body_diff)]
@@ -215,12 +299,10 @@ def to_markdown(diff: PlanDiff) -> str:
         lines += ["", "### Breaking changes", ""]
         lines += [f"- `{c.id.replace('`', '')}` {md_escape(c.title)}: {md_escape(f.message)}"
                   for c, f in breaking]
-    for kind in ("slip", "risk", "status"):
-        of_kind = [(c, f) for c in diff.local for f in c.findings if f.kind == kind]
-        if of_kind:
-            lines += ["", f"### {KINDS[kind]}", ""]
-            lines += [f"- `{c.id.replace('`', '')}` {md_escape(c.title)}: {md_escape(f.message)}"
-                      for c, f in of_kind]
+    if diff.stale:
+        lines += ["", "### Sign-offs made stale", "",
+                  "The content these approvals covered changed; they need approving again.", ""]
+        lines += [f"- {md_escape(stale_text(s))}" for s in diff.stale]
     for plan, types in _groups(diff.local):
         lines += ["", f"### {md_escape(_plan_heading(diff, plan))}"]
         for name, items in types:
@@ -265,10 +347,13 @@ def to_json(diff: PlanDiff) -> dict[str, Any]:
         "changes": [{
             "kind": c.kind, "type": c.type, "id": c.id, "plan": c.plan, "title": c.title,
             "external": c.external, "breaking": c.breaking,
-            "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in c.fields],
+            "fields": [{"name": f.name, "label": field_label(c.type, f.name), "before": f.before,
+                        "after": f.after} for f in c.fields],
             "body_diff": c.body_diff,
             "findings": [{"kind": f.kind, "message": f.message, "start_weeks": f.start_weeks,
                           "end_weeks": f.end_weeks} for f in c.findings],
         } for c in diff.changes],
         "duplicates": diff.duplicates,
+        "stale": [{"id": s.id, "plan": s.plan, "title": s.title, "name": s.name or None,
+                   "date": s.date or None} for s in diff.stale],
     }

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.fingerprint import object_digests, plan_fingerprint, record_content
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
@@ -77,6 +77,14 @@ def current_digests(index: ResolvedIndex, plan_id: str) -> dict[str, str]:
     return object_digests(plan_id, _plan_contents(index, plan_id))
 
 
+def _stale(fields: Mapping[str, object], plan: object, fingerprint_of: Callable[[str], str]
+           ) -> bool:
+    given = fields.get("fingerprint")
+    if not given or not plan or fields.get("status") != "approved":
+        return False
+    return str(given).strip() != fingerprint_of(str(plan))
+
+
 def is_stale(index: ResolvedIndex, signoff: ObjectRecord) -> bool:
     """Whether an approved sign-off's fingerprint no longer matches its plan.
 
@@ -86,10 +94,25 @@ def is_stale(index: ResolvedIndex, signoff: ObjectRecord) -> bool:
     :param signoff: a sign-off record
     :return: ``True`` when stale
     """
-    given = signoff.fields.get("fingerprint")
-    if not given or not signoff.plan or signoff.fields.get("status") != "approved":
-        return False
-    return str(given).strip() != current_fingerprint(index, signoff.plan)
+    return _stale(signoff.fields, signoff.plan, lambda plan: current_fingerprint(index, plan))
+
+
+def stale_in_data(objects: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The stale sign-offs of ``plan.json`` data, by the rule of :func:`is_stale`
+    (what ``sphinx-plan diff`` reads; a build has :func:`stale_signoffs`).
+
+    :param objects: plans and objects of ``plan.json`` (``plans`` + ``objects``)
+    :return: the sign-off objects whose fingerprint no longer matches their plan
+    """
+    fingerprints: dict[str, str] = {}
+
+    def fingerprint_of(plan: str) -> str:
+        if plan not in fingerprints:
+            fingerprints[plan] = plan_fingerprint(plan, objects)
+        return fingerprints[plan]
+
+    return [o for o in objects if o.get("type") == "signoff"
+            and _stale(o.get("fields") or {}, o.get("plan"), fingerprint_of)]
 
 
 def is_overdue(index: ResolvedIndex, record: ObjectRecord) -> bool:
