@@ -192,6 +192,74 @@ def test_specials_and_non_ascii(tmp_path, engine):
     assert not [w for w in overfull(log) if w > CUT], overfull(log)[:5]
 
 
+CHECKLIST_CONF = """\
+extensions = ["myst_parser", "sphinxcontrib_plan"]
+myst_enable_extensions = ["colon_fence", "tasklist"]
+latex_elements = {"papersize": "a4paper"}
+"""
+#: the same checklist twice: MyST's tasklist items and plain "[ ]" text items (reST's form)
+CHECKLIST_INDEX = """\
+# Checklists
+
+:::{plan} Invoice Export
+:id: T1
+:::
+
+:::{plan-check} Data model
+:area: data
+
+- [ ] invoice_exports table
+- [x] Migration reviewed
+:::
+
+```{eval-rst}
+.. plan-check:: Rollout
+   :area: rollout
+
+   - [ ] Feature flag on
+   - [x] Runbook written
+```
+"""
+
+
+def checklist_project(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(CHECKLIST_CONF, encoding="utf-8")
+    (src / "index.md").write_text(CHECKLIST_INDEX, encoding="utf-8")
+    return src
+
+
+def test_checklists_are_boxes_in_the_latex(tmp_path):
+    src = checklist_project(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "latex", "-W", "-q", str(src),
+                           str(tmp_path / "latex")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    (tex_file,) = (tmp_path / "latex").glob("*.tex")
+    tex = tex_file.read_text(encoding="utf-8")
+    # each list is a plan-checklist (no bullets), each item's box a macro of the package
+    assert tex.count(r"\begin{sphinxuseclass}{plan-checklist}") == 2
+    assert tex.count(r"\DUrole{plan-checkbox-open}") == 2
+    assert tex.count(r"\DUrole{plan-checkbox-done}") == 2
+    sty = (tmp_path / "latex" / "sphinxcontribplan.sty").read_text(encoding="utf-8")
+    for macro in (r"\@namedef{DUroleplan-checkbox-open}", r"\@namedef{DUroleplan-checkbox-done}",
+                  r"\newenvironment{sphinxclassplan-checklist}", "ActualText"):
+        assert macro in sty, macro
+
+
+@needs_tex
+@pytest.mark.parametrize("engine", ALL_ENGINES)
+def test_checklists_print_as_boxes(tmp_path, engine):
+    pdf, log, _ = build_pdf(checklist_project(tmp_path), tmp_path / "build", engine)
+    text = " ".join(pdf_text(pdf).split())
+    # a box, read back as its character whether drawn (pdflatex) or set from the font
+    for item in ("☐ invoice_exports table", "☑ Migration reviewed", "☐ Feature flag on",
+                 "☑ Runbook written"):
+        assert item in text, (item, text)
+    assert "[ ]" not in text and "[x]" not in text and "•" not in text
+    assert "Missing character" not in log
+
+
 @needs_tex
 @pytest.mark.parametrize("engine", [engine_param("pdflatex")])
 def test_104_week_timeline_keeps_every_label_on_the_page(tmp_path, engine):

@@ -9,6 +9,9 @@ set inside their endpoint by ``sphinxcontribplan.sty`` (the
 longer than :data:`CHUNK` lines is cut into consecutive blocks: Sphinx's
 frame of a code block breaks across pages, but stops TeX with "Dimension too
 large" once the block is taller than about 16,000pt (some 1,400 lines).
+A checklist (a list of ``[ ]``/``[x]`` items) goes into a ``plan-checklist``
+container, whose environment drops the bullets: the items' boxes are their
+marks (drawn by ``sphinxcontribplan.sty``, ☐ and ☑ in every engine).
 Only standard nodes, only for the LaTeX builder; other builders keep the
 field list and the whole code block.
 """
@@ -44,6 +47,10 @@ class LatexObjectsTransform(SphinxPostTransform):
         for block in list(self.document.findall(nodes.literal_block)):
             if _in_object(block) and block.astext().count("\n") >= CHUNK:
                 block.replace_self(split_code(block))
+        for items in list(self.document.findall(nodes.bullet_list)):
+            if items.children and all("plan-check-item" in item["classes"] for item in items.children
+                                      if isinstance(item, nodes.Element)):
+                items.replace_self(nodes.container("", items.deepcopy(), classes=["plan-checklist"]))
 
 
 def _in_object(node: nodes.Node) -> bool:
