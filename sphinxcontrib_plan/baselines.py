@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.domain import PlanDomain
     from sphinxcontrib_plan.model.index import ResolvedIndex
 
+
 @dataclass
 class Loaded:
     """One baseline as read (or why it could not be)."""
@@ -65,12 +66,15 @@ class Loaded:
 
 
 #: why a git baseline is not built without the opt-in
-NOT_ALLOWED = ("building another revision runs its conf.py: set plan_baseline_builds = True "
-               "in conf.py to allow it, or point :since: at a plan.json file")
+NOT_ALLOWED = (
+    "building another revision runs its conf.py: set plan_baseline_builds = True "
+    "in conf.py to allow it, or point :since: at a plan.json file"
+)
 
 
-def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]],
-         *, builds: bool) -> dict[str, Loaded]:
+def load(
+    srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]], *, builds: bool
+) -> dict[str, Loaded]:
     """Read every baseline *specs* name (``git:REV`` or ``file:PATH``).
 
     :param srcdir: the Sphinx source directory
@@ -110,8 +114,10 @@ def load(srcdir: Path, specs: Iterable[str], cache: Mapping[str, dict[str, Any]]
             else:
                 try:
                     side = Side(commit[:12], "git", commit)
-                    pending[commit] = (build_revision(top, commit, srcdir, tmp / commit, side),
-                                       [spec])
+                    pending[commit] = (
+                        build_revision(top, commit, srcdir, tmp / commit, side),
+                        [spec],
+                    )
                 except DiffError as err:
                     found[spec].error = str(err)
         for build, waiting in pending.values():
@@ -159,11 +165,15 @@ def update_changes(
     if APPROVED in requests:
         wanted |= {s for s in map(lambda p: _approved(index, p), plans) if s}
     if os.environ.get(NO_BASELINES):
-        loaded = {s: Loaded(spec_label(s), error="this build was started by sphinx-plan, "
-                            "which reads no baselines") for s in wanted}
+        loaded = {
+            s: Loaded(
+                spec_label(s),
+                error="this build was started by sphinx-plan, which reads no baselines",
+            )
+            for s in wanted
+        }
     else:
-        loaded = load(srcdir, wanted, domain.state.baselines,
-                      builds=domain.config.baseline_builds)
+        loaded = load(srcdir, wanted, domain.state.baselines, builds=domain.config.baseline_builds)
     domain.state.baselines = {b.commit: b.data for b in loaded.values() if b.commit and b.data}
     head = plan_document(index, "", lambda record: None)
     failed: dict[str, str] = {}
@@ -178,23 +188,34 @@ def update_changes(
             revision = _approved(index, plan)
             got = loaded.get(revision) if revision else None
             if got is None or got.data is None:
-                missing[plan] = (got.error or "") if got else \
-                    "no approved sign-off names its revision (approved-at)"
+                missing[plan] = (
+                    (got.error or "")
+                    if got
+                    else "no approved sign-off names its revision (approved-at)"
+                )
                 if got is not None:
                     failed[plan] = f"of plan {plan!r} (approved-at {got.label}): {got.error}"
                 continue
             baselines[plan] = got.label
-            rows += change_rows(of_plan(got.data, plan), of_plan(head, plan), got.label,
-                                signoffs=False)
+            rows += change_rows(
+                of_plan(got.data, plan), of_plan(head, plan), got.label, signoffs=False
+            )
         index.changes[spec] = ChangeSet(spec, baselines, missing, None, tuple(rows))
     findings = []
     for docname in sorted(domain.baselines):
         for spec, location in domain.baselines[docname]:
             error = index.changes[spec].error
-            problems = [f"{spec_label(spec)!r}: {error}"] if error else \
-                list(failed.values()) if spec == APPROVED else []
-            findings += [Finding("baseline", f"plan-changes: cannot read the baseline {problem}",
-                                 location) for problem in problems]
+            problems = (
+                [f"{spec_label(spec)!r}: {error}"]
+                if error
+                else list(failed.values())
+                if spec == APPROVED
+                else []
+            )
+            findings += [
+                Finding("baseline", f"plan-changes: cannot read the baseline {problem}", location)
+                for problem in problems
+            ]
     return findings, _digests(b.data for b in loaded.values() if b.data)
 
 

@@ -78,8 +78,9 @@ class BuildState:
         """
         return self.findings if self.key == key else None
 
-    def resolved(self, key: str, findings: list[Finding], pages: PageInputs,
-                 refresh: set[str]) -> None:
+    def resolved(
+        self, key: str, findings: list[Finding], pages: PageInputs, refresh: set[str]
+    ) -> None:
         """Keep a new resolution.
 
         :param key: what it was made from
@@ -110,8 +111,10 @@ def resolve_key(env: BuildEnvironment, domain: PlanDomain, intersphinx: object) 
     :param intersphinx: the intersphinx names and external digests, in a stable order
     :return: a hex digest
     """
-    digest = hashlib.sha256(f"{__version__}\0{domain.fingerprint()}\0{domain.config!r}\0"
-                            f"{domain.config.today or build_date(os.environ)}".encode())
+    digest = hashlib.sha256(
+        f"{__version__}\0{domain.fingerprint()}\0{domain.config!r}\0"
+        f"{domain.config.today or build_date(os.environ)}".encode()
+    )
     digest.update("\0".join(sorted(env.found_docs)).encode())
     digest.update(repr(intersphinx).encode())
     return digest.hexdigest()

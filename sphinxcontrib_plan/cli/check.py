@@ -16,7 +16,6 @@ from sphinxcontrib_plan.cli.check_cache import (
     Kept,
     WarmBuild,
     claim,
-    config_digest,
     default_dir,
     locked,
 )
@@ -215,20 +214,15 @@ def _update(cache: Cache, args: argparse.Namespace,
             kept: Kept | None) -> tuple[int, list[BuildWarning]]:
     """One incremental build in the cache directory."""
     warm = WarmBuild(kept or Kept())
-    config = ""
 
     def prepare(app: Sphinx) -> None:
-        nonlocal config
-        config = config_digest(app)
-        # suppress_warnings, nitpicky...: warnings may change where no document did
-        warm.everything = kept is not None and config != kept.config
         highlight_as_html(app)
         warm.connect(app)
 
     with sphinx_build(args, cache.path, freshenv=kept is None, buildername=BUILDER,
                       prepare=prepare) as result:
         documents, warnings = len(result.app.env.found_docs), result.warnings
-        cache.save(warm.keep(result.app.env, warnings, config))
+        cache.save(warm.keep(result.app.env, warnings))
     _note(args, f"cache {str(cache.path)!r}: {_plural(len(warm.read), 'document')} read, "
                 f"{len(warm.written)} resolved")
     return documents, warnings

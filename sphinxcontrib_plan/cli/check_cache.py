@@ -1,27 +1,20 @@
 """The build directory a cached ``sphinx-plan check`` keeps between runs.
 
-A cached check is an ordinary incremental Sphinx build in a kept directory:
-Sphinx's own pickled environment (``doctrees``) and the ``pseudoxml``
-builder's output (``out``), which, unlike the ``dummy`` builder, writes only
-the documents that were read again. Sphinx reports a warning only when it
-reads or writes the document giving it, so the check keeps a list of the
-documents that warned (``check.json``) and asks Sphinx, through its public
-events, to read those again the next time (``env-get-outdated``): their
-warnings come back as Sphinx and the extensions give them, nothing is
-replayed. The extension repeats its own read-time warnings of the documents
-not read again by itself; a document with only ``plan.*`` warnings is
-written again, not read (``env-get-updated``). When a document was edited,
-added or removed, every document is written again: a reference in an
-unchanged one may resolve otherwise now. A document changed while the check
-ran is read again by the next one.
+An ordinary incremental Sphinx build: Sphinx's pickled environment
+(``doctrees``) and the output of the ``pseudoxml`` builder (``out``), which
+writes only the documents read again. Sphinx gives a warning only when it
+reads or writes its document, so the documents that warned are kept in
+``check.json`` and read again by the next check (``env-get-outdated``); those
+with only ``plan.*`` warnings, which the extension repeats for documents it
+does not read, are written again (``env-get-updated``). Nothing is replayed.
+When a document was edited, added or removed, every document is written
+again (a reference may resolve otherwise now).
 
-The directory is marked as the check's with a ``CACHEDIR.TAG`` file when it
-is created; a directory that exists, holds files and carries no such mark is
-refused, never emptied. Only one check uses a directory at a time (an
-exclusive ``flock``); a directory in use, unwritable or on a platform
-without ``fcntl`` is not used (the check builds in a temporary directory).
-Anything that cannot be read, or was kept by other versions of the package
-or its dependencies, is thrown away and built again.
+The directory is marked with a ``CACHEDIR.TAG`` file; one that holds files
+and no such mark is refused, never emptied. Only one check uses a directory
+at a time (``flock``); one in use or unwritable is not used (the check
+builds in a temporary directory). What cannot be read, or was kept by other
+versions, is thrown away.
 """
 
 from __future__ import annotations
@@ -34,6 +27,7 @@ import platform
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,8 +49,10 @@ STATE = "check.json"
 CONTENTS = ("doctrees", "out", STATE)
 #: the mark of a directory the check made (https://bford.info/cachedir/)
 MARK = "CACHEDIR.TAG"
-MARK_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-             "# This directory is a cache of sphinx-plan check: it may be deleted.\n")
+MARK_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This directory is a cache of sphinx-plan check: it may be deleted.\n"
+)
 
 
 class CacheUnavailable(Exception):
@@ -78,17 +74,11 @@ def default_dir(sourcedir: Path, confdir: Path) -> Path:
 
 def versions() -> dict[str, str]:
     """The versions an environment and its warnings depend on."""
-    import docutils
-    import sphinx
-
-    try:
-        import myst_parser
-        myst = myst_parser.__version__
-    except ImportError:
-        myst = ""
-    return {"sphinxcontrib-plan": __version__, "sphinx": sphinx.__version__,
-            "docutils": docutils.__version__, "myst-parser": myst,
-            "python": platform.python_version()}
+    found = {"sphinxcontrib-plan": __version__, "python": platform.python_version()}
+    for name in ("sphinx", "docutils", "myst-parser"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[name] = metadata.version(name)
+    return found
 
 
 def _stable(value: object) -> object:
@@ -135,10 +125,7 @@ class Kept:
 
 @dataclass
 class Cache:
-    """A cache directory locked for this run.
-
-    :param path: the directory, marked as the check's
-    """
+    """A cache directory (:attr:`path`), marked as the check's and locked for this run."""
 
     path: Path
 
@@ -164,8 +151,9 @@ class Cache:
             state.unlink()
             if data["format"] != FORMAT or data["versions"] != versions():
                 return None
-            return Kept(str(data["config"]), [str(d) for d in data["reread"]],
-                        [str(d) for d in data["rewrite"]])
+            return Kept(
+                str(data["config"]), [*map(str, data["reread"])], [*map(str, data["rewrite"])]
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -201,9 +189,11 @@ def claim(path: Path, *, adopt: bool = False) -> None:
     except OSError:
         return  # unreadable: locked() says why it cannot be used
     if used and not adopt:
-        raise BuildError(f"the cache directory {str(path)!r} holds files the check did not "
-                         f"write (it has no {MARK} of sphinx-plan check): give a new or empty "
-                         "directory with --cache-dir DIR")
+        raise BuildError(
+            f"the cache directory {str(path)!r} holds files the check did not "
+            f"write (it has no {MARK} of sphinx-plan check): give a new or empty "
+            "directory with --cache-dir DIR"
+        )
     with contextlib.suppress(OSError):  # an unwritable directory: locked() says so
         path.mkdir(parents=True, exist_ok=True)
         mark.write_text(MARK_TEXT, encoding="utf-8")
@@ -248,8 +238,8 @@ class WarmBuild:
         self.kept = kept
         #: when reading started (``time.time_ns()``)
         self.started = 0
-        #: read and write every document (the configuration changed)
-        self.everything = False
+        #: the configuration's digest; read and write every document when it changed
+        self.config, self.everything = "", False
         #: a document was edited, added or removed (not only read again by rule)
         self.changed = False
         #: what the build read and wrote
@@ -261,20 +251,32 @@ class WarmBuild:
 
         :param app: the check's application
         """
+        self.config = config_digest(app)
+        # suppress_warnings, nitpicky...: warnings may change where no document did
+        self.everything = bool(self.kept.config) and self.config != self.kept.config
         app.connect("env-get-outdated", self._outdated)
         app.connect("env-before-read-docs", self._before_read)
         app.connect("env-get-updated", self._updated, priority=900)
         app.connect("doctree-resolved", self._resolved)
 
-    def _outdated(self, app: Sphinx, env: BuildEnvironment, added: set[str],
-                  changed: set[str], removed: set[str]) -> list[str]:
+    def _outdated(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: set[str],
+        changed: set[str],
+        removed: set[str],
+    ) -> list[str]:
         if self.everything:
             self.changed = True
             return sorted(env.found_docs)
         # Sphinx reads some documents on every build (an error in them, a toctree
         # naming a missing document): that alone changes nothing for the others
-        self.changed = bool(added or removed or any(
-            doc not in env.reread_always or _edited(env, doc) for doc in changed))
+        self.changed = bool(
+            added
+            or removed
+            or any(doc not in env.reread_always or _edited(env, doc) for doc in changed)
+        )
         return sorted(set(self.kept.reread) & env.found_docs)
 
     def _before_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -290,13 +292,12 @@ class WarmBuild:
     def _resolved(self, app: Sphinx, doctree: object, docname: str) -> None:
         self.written.add(docname)
 
-    def keep(self, env: BuildEnvironment, warnings: Iterable[BuildWarning], config: str) -> Kept:
+    def keep(self, env: BuildEnvironment, warnings: Iterable[BuildWarning]) -> Kept:
         """What the next check reads and writes again: the documents that warned,
         and those changed while this check ran.
 
         :param env: the finished build's environment
         :param warnings: every warning of the build
-        :param config: the configuration digest of this build
         :return: the state to keep
         """
         srcdir = Path(env.srcdir).resolve()
@@ -315,10 +316,11 @@ class WarmBuild:
         # Sphinx notes when it read a document after reading it: a file changed in
         # between (reverted by its author) would look read; a file changed before
         # reading started was read as it is
-        reread |= {doc for doc in self.read & env.found_docs
-                   if _edited(env, doc, since=self.started)}
-        return Kept(config, sorted(reread & env.found_docs),
-                    sorted((rewrite - reread) & env.found_docs))
+        reread |= {
+            doc for doc in self.read & env.found_docs if _edited(env, doc, since=self.started)
+        }
+        rewrite -= reread
+        return Kept(self.config, sorted(reread & env.found_docs), sorted(rewrite & env.found_docs))
 
 
 def _edited(env: BuildEnvironment, docname: str, since: int | None = None) -> bool:
@@ -334,9 +336,12 @@ def _edited(env: BuildEnvironment, docname: str, since: int | None = None) -> bo
     # in microseconds, as Sphinx compares them
     after = since // 1_000 if since is not None else env.all_docs.get(docname, 0)
     try:
-        return any(path.stat().st_mtime_ns // 1_000 > after
-                   for path in (Path(env.doc2path(docname)),
-                                *(srcdir / dep for dep in env.dependencies.get(docname, ()))))
+        return any(
+            path.stat().st_mtime_ns // 1_000 > after
+            for path in (
+                Path(env.doc2path(docname)),
+                *(srcdir / dep for dep in env.dependencies.get(docname, ())),
+            )
+        )
     except OSError:  # a dependency gone
         return True
-
