@@ -127,3 +127,39 @@ def test_a_directive_showing_its_body_shows_it_as_written(make_app, tmp_path, mo
     assert "&#39;" not in html.split('class="plan-object')[0]
     objects = {o["title"]: o for o in load_plan_json(app)["objects"]}
     assert objects["R"]["fields"]["mitigation"] == "> 90% #covered"
+
+
+@pytest.mark.parametrize("suffix", [".md", ".rst"])
+def test_odd_option_blocks_read_alike_in_both_syntaxes(make_app, tmp_path, suffix):
+    """A repeated option, an option name with spaces: one warning each at its
+    line and the same values in MyST and reST; MyST's YAML block keeps its lines."""
+    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
+    if suffix == ".md":
+        text = ("# I\n\n:::{plan} P\n:id: P\n:::\n\n"
+                ":::{plan-endpoint} GET /x\n:rate limit: 10/minute\n:summary: one\n"
+                ":summary: two\n:::\n\n"
+                ":::{plan-risk} Yaml\n---\nimpact: high\nowner: \"#ops team\"\n"
+                "likelihood: [a, b]\n---\nBody.\n:::\n")
+    else:
+        text = ("I\n=\n\n.. plan:: P\n   :id: P\n\n"
+                ".. plan-endpoint:: GET /x\n   :rate limit: 10/minute\n   :summary: one\n"
+                "   :summary: two\n\n"
+                ".. plan-risk:: Yaml\n   :impact: high\n   :owner: #ops team\n\n"
+                "   :likelihood: [a, b]\n")
+    (tmp_path / f"index{suffix}").write_text(text, encoding="utf-8")
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    found = [(w.split(":")[1], w.split(": ", 2)[2]) for w in build_warnings(app)
+             if "plan.option" in w]
+    expected = [("8", "plan-endpoint: the option name 'rate limit' has spaces; it is read as "
+                      "'rate-limit' [plan.option]"),
+                ("10", "plan-endpoint: the option 'summary' is given more than once; the last "
+                       "value is used [plan.option]")]
+    if suffix == ".md":
+        expected.append(("17", "plan-risk: the option 'likelihood' is a YAML list or mapping; "
+                               "write its value as text [plan.option]"))
+    assert found == expected
+    objects = {o["title"]: o for o in load_plan_json(app)["objects"]}
+    endpoint, risk = objects["GET /x"]["fields"], objects["Yaml"]["fields"]
+    assert (endpoint["rate-limit"], endpoint["summary"]) == ("10/minute", "two")
+    assert (risk["impact"], risk["owner"]) == ("high", "#ops team")
