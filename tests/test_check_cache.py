@@ -309,7 +309,9 @@ def test_strict_fails_exactly_when_sphinx_build_w_does(tmp_path):
     (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n',
                                  encoding="utf-8")
     (src / "index.md").write_text("# Diagram\n\n```mermaid\ngraph TD; A-->B\n```\n\n"
-                                  "```python\nprint(1)\n```\n", encoding="utf-8")
+                                  "```python\nprint(1)\n```\n\n```{only} html\nSee {ref}`nowhere`.\n"
+                                  "```\n\n```{only} latex\nSee {ref}`elsewhere`.\n```\n",
+                                  encoding="utf-8")
 
     def command(*args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
@@ -318,9 +320,14 @@ def test_strict_fails_exactly_when_sphinx_build_w_does(tmp_path):
 
     html = command("sphinx", "-b", "html", "-W", "-q", str(src), str(tmp_path / "html"))
     assert html.returncode == 1 and "Pygments lexer name 'mermaid' is not known" in html.stderr
+    # Sphinx resolves the references of every only block, whatever the builder
+    assert "'nowhere'" in html.stderr and "'elsewhere'" in html.stderr
     expected = [f"{src / 'index.md'}:3: Pygments lexer name 'mermaid' is not known "
-                "[misc.highlighting_failure]", "",
-                "No plan problems in 1 document; 1 other warning (1 misc.highlighting_failure)."]
+                "[misc.highlighting_failure]",
+                f"{src / 'index.md'}:12: undefined label: 'nowhere' [ref.ref]",
+                f"{src / 'index.md'}:16: undefined label: 'elsewhere' [ref.ref]", "",
+                "No plan problems in 1 document; 3 other warnings (1 misc.highlighting_failure, "
+                "2 ref.ref)."]
     for args in (["--no-cache"], [], []):  # fresh, cold and warm: every run reports it
         check = command("sphinxcontrib_plan", "check", str(src), "--strict", *args)
         assert (check.returncode, check.stdout.splitlines()) == (1, expected), check.stderr
@@ -328,6 +335,8 @@ def test_strict_fails_exactly_when_sphinx_build_w_does(tmp_path):
     assert (check.returncode, check.stdout.splitlines()) == (0, expected)
     # fixed: both pass
     edit(src / "index.md", "```mermaid", "```text")
+    edit(src / "index.md", "{ref}`nowhere`", "nowhere")
+    edit(src / "index.md", "{ref}`elsewhere`", "elsewhere")
     assert command("sphinx", "-b", "html", "-W", "-q", str(src), str(tmp_path / "html")) \
         .returncode == 0
     check = command("sphinxcontrib_plan", "check", str(src), "--strict")
