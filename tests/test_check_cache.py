@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import shutil
 import subprocess
 import sys
-import json
-import shutil
 from pathlib import Path
 
 import pytest
