@@ -5,6 +5,10 @@ types the presets check and the ones that cover them, with about one object
 in six left uncovered, indexes them once, then times
 :func:`~sphinxcontrib_plan.model.coverage.check_coverage` with every preset and
 two custom rules. Target: under a second for 10,000 objects.
+
+Then it writes N JUnit test cases (pytest's format, one file per 1,000) and
+times :func:`~sphinxcontrib_plan.model.junit.read_results`, which reads them
+with the hardened parser, and matching them to 100 tests' ``junit`` patterns.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 from sphinxcontrib_plan.model.coverage import check_coverage, parse_rules
+from sphinxcontrib_plan.model.junit import read_results
 from sphinxcontrib_plan.model.records import ObjectRecord
 from sphinxcontrib_plan.model.types import BUILTIN
 from sphinxcontrib_plan.resolve import build_index
@@ -68,6 +75,30 @@ def generated_records(count: int, seed: int = 26) -> list[ObjectRecord]:
     return records
 
 
+def write_junit(folder: Path, cases: int, seed: int = 26) -> None:
+    """*cases* JUnit test cases in files of 1,000, as pytest writes them.
+
+    :param folder: where to write ``results-N.xml``
+    :param cases: how many cases
+    :param seed: the random seed
+    """
+    rng = random.Random(seed)
+    for start in range(0, cases, 1000):
+        rows = []
+        for n in range(start, min(start + 1000, cases)):
+            outcome = rng.choice(["", "", "", "", '<failure message="boom">trace</failure>',
+                                  '<skipped message="later"/>'])
+            rows.append(f'<testcase classname="tests.test_module_{n // 50}.TestThing" '
+                        f'name="test_case_{n}" time="0.{n % 1000:03d}">{outcome}</testcase>')
+        (folder / f"results-{start // 1000}.xml").write_text(
+            '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">'
+            + "".join(rows) + "</testsuite></testsuites>", encoding="utf-8")
+
+
+def _median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1000
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time the rules.
 
@@ -93,6 +124,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"coverage: {len(rules)} rules over {args.objects:,} objects ({checked:,} checks, "
           f"{gaps:,} gaps): median {median * 1000:.0f} ms of {args.runs} runs "
           f"[{'PASS' if median < 1 else 'FAIL'} < 1 s]")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_junit(folder, args.objects)
+        reads, matches = [], []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            results = read_results(folder, ["*.xml"])
+            reads.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            for n in range(100):
+                results.matching([f"tests.test_module_{n}.*"])
+            matches.append(time.perf_counter() - started)
+        assert len(results.cases) == args.objects and not results.problems
+    print(f"junit: {args.objects:,} cases in {results.files} files read in "
+          f"{_median_ms(reads):.0f} ms, matched to 100 tests' patterns in "
+          f"{_median_ms(matches):.0f} ms (medians of {args.runs} runs)")
     return 0
 
 

@@ -42,6 +42,12 @@ plan_coverage_rules = {
         "objects": "endpoint", "filter": "auth != none", "link": "covers",
         "direction": "incoming", "to": "check",
         "help": "every authenticated endpoint is named in the :covers: of a security checklist"},
+    # custom: plan 001's endpoints are covered by a test that passed in the last run
+    # (the JUnit results of plan_test_results)
+    "payment-endpoints-passing": {
+        "objects": "endpoint", "filter": 'plan == "001"', "link": "covers",
+        "direction": "incoming", "to": "test", "passing": True,
+        "help": "every payment endpoint is covered by a test whose JUnit cases passed"},
     # custom: every open risk of medium severity or more names what mitigates it
     "risks-mitigated": {
         "objects": "risk", "filter": "severity >= 3 and status != closed and status != accepted",
@@ -50,6 +56,12 @@ plan_coverage_rules = {
                 "checklist or component"},
 }
 # [/plan_coverage_rules]
+
+# [plan_test_results]
+# JUnit XML of the service's contract tests (service_tests/), as pytest wrote it:
+#   python -m pytest example_project/service_tests --junitxml=example_project/test-results/pytest.xml
+plan_test_results = ["test-results/*.xml"]
+# [/plan_test_results]
 
 # -- PDF (make pdf) -----------------------------------------------------------
 # XeLaTeX reads the sources as Unicode: ≥, ✓, →, ■, ◆ and accents print as

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.domain import PlanDomain
     from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
+    from sphinxcontrib_plan.model.junit import TestResults
 
 #: bump when records or the domain data change shape, to force a re-read
 ENV_VERSION = 8
@@ -103,7 +104,9 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
 # -- resolving: the index, its findings, the pages to refresh -----------------------
 
 
-def _resolve(domain: PlanDomain) -> tuple[ResolvedIndex, list[Finding]]:
+def _resolve(
+    domain: PlanDomain, results: TestResults | None
+) -> tuple[ResolvedIndex, list[Finding]]:
     from sphinxcontrib_plan.resolve import resolve
 
     env = domain.env
@@ -114,7 +117,16 @@ def _resolve(domain: PlanDomain) -> tuple[ResolvedIndex, list[Finding]]:
         return f"{env.doc2path(record.docname, False)}:{record.lineno}"  # type: ignore[attr-defined]
 
     return resolve(domain.records(), domain.registry, domain.config, env.found_docs, where,
-                   today=domain.config.today or _today())
+                   today=domain.config.today or _today(), results=results)
+
+
+def _results(domain: PlanDomain) -> TestResults | None:
+    """The JUnit results of ``plan_test_results``, read in the main process."""
+    if not domain.config.test_results:
+        return None
+    from sphinxcontrib_plan.model.junit import read_results
+
+    return read_results(Path(domain.env.srcdir), domain.config.test_results)
 
 
 def _today() -> str:
@@ -139,7 +151,7 @@ def _index_only(domain: PlanDomain) -> ResolvedIndex:
     from sphinxcontrib_plan.resolve import build_index
 
     return build_index(domain.records(), domain.registry, domain.env.found_docs,
-                       rules=domain.config.coverage(domain.registry))[0]
+                       rules=domain.config.coverage(domain.registry), results=_results(domain))[0]
 
 
 def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[str]]]:
@@ -176,8 +188,10 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         replay(domain.warnings[docname])
     main, named = _intersphinx_names(env)
     external = {DEPENDENCY.format(name): plan.sha256 for name, plan in domain.external.items()}
+    # a results file read again and changed makes the index (its tests' results) new
+    results = _results(domain)
     key = resolve_key(env, domain, (sorted(main), sorted((k, sorted(v)) for k, v in named.items()),
-                                    sorted(external.items())))
+                                    sorted(external.items()), results and results.digest))
     # plan-changes compares with revisions of the repository, which move on their own
     kept = None if domain.baselines else domain.state.reusable(key)
     if kept is not None:
@@ -186,7 +200,7 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # only if a page written for another reason asks for it
         findings = kept
     else:
-        index, findings = _resolve(domain)
+        index, findings = _resolve(domain, results)
         domain.set_index(index)
 
         def resolvable(target: str) -> bool:

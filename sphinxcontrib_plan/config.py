@@ -172,6 +172,15 @@ class PlanConfig:
         "validator": lambda v: isinstance(v, (bool, dict)), "rebuild": "env",
         "types": "bool | dict of rule name to bool or table", "py_types": (bool, dict)})
 
+    test_results: list[str] = field(default_factory=list, metadata={
+        "help": "JUnit XML files of test runs (pytest ``--junitxml``, Maven Surefire, Gradle, "
+                "jest-junit, go-junit-report): globs relative to the source directory, "
+                "``**`` spanning folders (``[\"../reports/**/*.xml\"]``). Their cases give "
+                "each ``plan-test`` with ``junit`` patterns its ``result``; a file that "
+                "changes writes again only the pages showing results.",
+        "validator": lambda v: isinstance(v, (list, tuple)) and all(isinstance(p, str) for p in v),
+        "rebuild": "", "types": "list of str", "py_types": (list, tuple)})
+
     @classmethod
     def from_sphinx(cls, config: Config) -> PlanConfig:
         """Read the values from a Sphinx config, replacing invalid ones by defaults.

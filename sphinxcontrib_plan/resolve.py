@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.coverage import CoverageRule
+    from sphinxcontrib_plan.model.junit import TestResults
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import FieldSpec, Registry
 
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
 def build_index(
     records: Iterable[ObjectRecord], registry: Registry, docs: Set[str], today: str | None = None,
-    rules: tuple[CoverageRule, ...] = (),
+    rules: tuple[CoverageRule, ...] = (), results: TestResults | None = None,
 ) -> tuple[ResolvedIndex, list[tuple[ObjectRecord, ObjectRecord]]]:
     """Index the merged records of every document.
 
@@ -59,9 +60,10 @@ def build_index(
     :param docs: every document of the project
     :param today: the build's date, ``YYYY-MM-DD`` (review dates before it are overdue)
     :param rules: the coverage rules, run once the views are known
+    :param results: the JUnit results the tests' ``junit`` patterns match
     :return: the index, and each record repeating an id with the first holder of it
     """
-    index = ResolvedIndex(docs=frozenset(docs), today=today,
+    index = ResolvedIndex(docs=frozenset(docs), today=today, results=results,
                           named_types=tuple(t.name for t in registry if t.named))
     duplicates: list[tuple[ObjectRecord, ObjectRecord]] = []
     moved: dict[tuple[str, str], str] = {}  # (docname, derived id) -> the id given instead
@@ -139,6 +141,7 @@ def _typed_id(record: ObjectRecord) -> str:
 def resolve(
     records: Iterable[ObjectRecord], registry: Registry, config: PlanConfig, docs: Set[str],
     where: Callable[[ObjectRecord], str], today: str | None = None,
+    results: TestResults | None = None,
 ) -> tuple[ResolvedIndex, list[Finding]]:
     """The index and every cross-document finding.
 
@@ -148,9 +151,11 @@ def resolve(
     :param docs: every document of the project
     :param where: ``source:line`` of a record, as messages name other locations
     :param today: the build's date, ``YYYY-MM-DD``
+    :param results: the JUnit results of ``plan_test_results``
     :return: the index and the findings, in a deterministic order
     """
-    index, duplicates = build_index(records, registry, docs, today, config.coverage(registry))
+    index, duplicates = build_index(records, registry, docs, today, config.coverage(registry),
+                                    results)
     findings = [Finding("duplicate", f"duplicate id {record.id!r}: this {record.type} repeats "
                         f"the id of the {first.type} at {where(first)}; give one an explicit :id:",
                         record.location) for record, first in duplicates]
@@ -158,6 +163,7 @@ def resolve(
     findings += _check_cycles(index)
     findings += schema_findings(index)
     findings += _check_overdue(index)
+    findings += _check_results(index)
     for rule in index.coverage.rules:
         findings += [Finding("coverage", gap_message(rule, result, index.by_id[result.id]),
                              index.by_id[result.id].location)
@@ -238,6 +244,25 @@ def _check_cycles(index: ResolvedIndex) -> Iterator[Finding]:
             path = " → ".join([*cycle, cycle[0]])
             yield Finding("cycle", f"{typ} dependency cycle: {path}; remove one depends-on",
                           index.by_id[cycle[0]].location)
+
+
+def _check_results(index: ResolvedIndex) -> Iterator[Finding]:
+    """The results files that could not be read, and the tests whose ``junit``
+    patterns match no case of the files that could."""
+    results = index.results
+    if results is None:
+        return
+    for location, message in results.problems:
+        yield Finding("results", message, location)
+    if not results.cases:
+        return
+    for test in index.of_type("test"):
+        patterns = test.fields.get("junit")
+        if patterns and index.view(test).get("result") == "missing":
+            yield Finding("results", f"test {test.id!r}: junit {', '.join(patterns)} matches "
+                          f"none of the {len(results.cases):,} test cases of plan_test_results "
+                          f"(ids are classname.name, e.g. {next(iter(results.cases))!r})",
+                          test.location)
 
 
 def _check_overdue(index: ResolvedIndex) -> Iterator[Finding]:

@@ -86,6 +86,11 @@ class PlanWarning(enum.Enum):
     """A ``plan-changes`` baseline (a git revision or a ``plan.json`` file) cannot be read or
     built; a git revision is built only with ``plan_baseline_builds = True``."""
 
+    RESULTS = "results"
+    """A ``plan_test_results`` pattern names no file, a results file cannot be read, is not
+    JUnit XML or is refused by the hardened parser (a document type, entities, more than
+    64 MiB); or a test's ``junit`` patterns match none of the cases read."""
+
     COVERAGE = "coverage"
     """An object is not covered as a rule of ``plan_coverage_rules`` asks (an endpoint no
     test covers, a high risk no phase mitigates in time): the warning names the rule."""
@@ -160,6 +165,11 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
     PlanWarning.BASELINE: (
         ":::{plan-changes}\n:since: releases/missing-plan.json\n:::",
         ":::{plan-changes}\n:::"),
+    PlanWarning.RESULTS: (
+        "# conf.py\nplan_test_results = [\"reports/junit.xml\"]\n"
+        "# example.md\n:::{plan-test} API tests\n:junit: tests.test_api.*\n:::",
+        "# conf.py\nplan_test_results = []\n"
+        "# example.md\n:::{plan-test} API tests\n:junit: tests.test_api.*\n:::"),
     PlanWarning.COVERAGE: (
         "# conf.py\nplan_coverage_rules = {\"event-tested\": True}\n"
         "# example.md\n:::{plan-event} user.created\n:::",

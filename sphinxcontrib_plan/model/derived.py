@@ -190,6 +190,21 @@ def _covered_by(index: ResolvedIndex, record: ObjectRecord) -> list[str] | None:
     return list(dict.fromkeys(i for r in found for i in r.by if i != record.id)) if found else None
 
 
+def _test_result(name: str) -> Compute:
+    def compute(index: ResolvedIndex, test: ObjectRecord) -> Any:
+        patterns = test.fields.get("junit")
+        if not patterns:
+            return None
+        found = index.test_summaries.get(test.id)
+        if found is None:
+            from sphinxcontrib_plan.model.junit import summary
+
+            cases = index.results.matching(patterns) if index.results is not None else []
+            found = index.test_summaries[test.id] = summary(cases)
+        return found[name]
+    return compute
+
+
 def _plan_coverage(index: ResolvedIndex, plan: ObjectRecord) -> int | None:
     if index.coverage is None:
         return None
@@ -290,6 +305,20 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("covered-by", (ALL,), "array",
                  "Ids of the objects covering it under the rules checking it (tests, phases, "
                  "migrations...); none when no rule checks it.", _covered_by, volatile=True),
+    DerivedField("result", ("test",), "string",
+                 "From the JUnit cases its ``junit`` patterns match: failed (one failed or "
+                 "errored), passed, skipped (all skipped) or missing (none matched); none "
+                 "without ``junit``.", _test_result("result"), volatile=True),
+    DerivedField("passed", ("test",), "integer", "Matched JUnit cases that passed.",
+                 _test_result("passed"), volatile=True),
+    DerivedField("failed", ("test",), "integer",
+                 "Matched JUnit cases with a failure or an error.", _test_result("failed"),
+                 volatile=True),
+    DerivedField("skipped", ("test",), "integer", "Matched JUnit cases that were skipped.",
+                 _test_result("skipped"), volatile=True),
+    DerivedField("run-time", ("test",), "number",
+                 "Seconds the matched JUnit cases ran, together.", _test_result("run-time"),
+                 volatile=True),
     DerivedField("coverage", ("plan",), "integer",
                  "Objects of the plan the coverage rules check that are covered, in percent "
                  "(rounded down); none when no rule checks any.", _plan_coverage, volatile=True),

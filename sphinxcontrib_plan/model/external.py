@@ -241,7 +241,8 @@ def combine(
         children=defaultdict(list, {p: list(rs) for p, rs in local.children.items()}),
         views=dict(local.views), docs=local.docs, fingerprints=local.fingerprints,
         today=local.today, plan_fingerprints=local.plan_fingerprints, changes=local.changes,
-        backlinks=local.backlinks, coverage=local.coverage)
+        backlinks=local.backlinks, coverage=local.coverage, results=local.results,
+        test_summaries=local.test_summaries)
     added = list(external)
     for record in added:
         index.records.append(record)

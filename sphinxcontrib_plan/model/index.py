@@ -63,6 +63,10 @@ class ResolvedIndex:
     backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: what the coverage rules found (:mod:`sphinxcontrib_plan.model.coverage`)
     coverage: Any = None
+    #: the JUnit results of ``plan_test_results`` (:class:`~.model.junit.TestResults`)
+    results: Any = None
+    #: each test's summary of its matched cases, by id, on first use
+    test_summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: field views (fields plus derived values) by record position
     views: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     #: every document of the project

@@ -326,7 +326,11 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                 _f("framework", help="Framework used."),
                 _f("covers", Kind.REFS, targets=(ANY,), reverse="Covered by",
                    help="Ids of the objects the tests cover (endpoints, events, components, "
-                        "tables, risks, phases...).")),
+                        "tables, risks, phases...)."),
+                _f("junit", Kind.LIST,
+                   help="Patterns (``*``, ``?``) matching the ids of JUnit test cases "
+                        "(``classname.name``) in the plan_test_results files: "
+                        "``tests.test_api.*``.")),
         checklist=True, columns=("title", "share", "coverage", "framework", "progress"),
     ),
     ObjectType(

@@ -347,3 +347,8 @@ def _covered_by_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], v
 @draws_cell("coverage")
 def _coverage_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     return "" if value is None else f"{value}%"
+
+
+@draws_cell("result")
+def _result_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return badge("result", value) if value else ""

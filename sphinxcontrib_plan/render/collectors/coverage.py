@@ -133,5 +133,6 @@ def _cell(ctx: Context, source: str, counted: bool, excluded: str | None) -> nod
         text = result if result else COVERS
         return nodes.inline(text, text, classes=["plan-covers", f"plan-result-{result or 'none'}"])
     if excluded:
-        return nodes.inline(excluded, excluded, classes=["plan-covers-excluded"])
+        return nodes.inline(excluded, excluded, classes=[
+            "plan-covers-excluded", *([f"plan-result-{result}"] if result else [])])
     return nodes.Text("")
