@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.changes import ChangeSet
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.schedule import Schedule
+    from sphinxcontrib_plan.warnings import Where
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ class Finding:
     #: the message
     message: str
     #: ``(docname, line)``, or ``source:line`` text
-    location: Any
+    location: Where
     #: ``(location, message)`` of each detail, logged only with ``-v`` (verbosity)
-    details: tuple[tuple[Any, str], ...] = ()
+    details: tuple[tuple[Where, str], ...] = ()
 
 
 @dataclass
