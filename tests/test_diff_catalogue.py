@@ -9,14 +9,20 @@ breaking on its endpoint, each non-breaking counterpart must not.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from diff_repo import CONF
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sphinxcontrib_plan.cli import main
+from sphinxcontrib_plan.diff.classify import classify
+from sphinxcontrib_plan.diff.compare import Side, compare, index_objects
+from sphinxcontrib_plan.diff.formats import to_json, to_markdown, to_text
 
 
 @dataclass
@@ -173,8 +179,8 @@ def write_project(root: Path, markup: str, *, after: bool) -> Path:
 
 
 @pytest.fixture(scope="module", params=["myst", "rest"])
-def catalogue(request, tmp_path_factory) -> tuple[str, dict[str, list[dict]], str]:
-    """The diff of the two versions in one markup: findings by title, and the text report."""
+def catalogue(request, tmp_path_factory) -> tuple[str, dict[str, list[dict]], list[str]]:
+    """The diff of the two versions in one markup: findings by title, and the two plan.json."""
     markup = request.param
     tmp = tmp_path_factory.mktemp(markup)
     outputs = []
@@ -191,7 +197,7 @@ def catalogue(request, tmp_path_factory) -> tuple[str, dict[str, list[dict]], st
     for change in data["changes"]:
         key = change["title"] if change["type"] == "endpoint" else change["id"]
         by_title.setdefault(key, []).extend(change["findings"])
-    return markup, by_title, str(outputs)
+    return markup, by_title, outputs
 
 
 def _diff_json(outputs: list[str], report: Path) -> int:
@@ -228,3 +234,33 @@ def test_a_changed_schema_names_the_endpoints_using_it(catalogue):
     # named through C15Req's $ref: the endpoint is found behind the reference
     assert {"kind": "api", "message": "used by POST /c15"} in [
         {"kind": f["kind"], "message": f["message"]} for f in schema]
+
+
+#: odd schemas: wrong types where keywords go, references to nowhere or to the root
+ODD_SCHEMAS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3)
+    | st.sampled_from([{"$ref": "#"}, {"$ref": "#/components/schemas/C15Card"},
+                       {"$ref": "#/components/schemas/Nowhere"}, {"$ref": 3}]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["type", "properties", "required", "enum", "items", "allOf", "$ref",
+                         "additionalProperties", "a"]), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=ODD_SCHEMAS, new=ODD_SCHEMAS)
+def test_any_schema_is_classified_without_an_error(catalogue, old, new):
+    """Schemas the build would warn about still reach plan.json: the classifier
+    reads whatever they hold and never fails."""
+    _, _, outputs = catalogue
+    base = json.loads(Path(outputs[0]).read_text(encoding="utf-8"))
+    head = copy.deepcopy(base)
+    for document, schema in ((base, old), (head, new)):
+        for obj in document["objects"]:
+            if obj["type"] == "schema":
+                obj["data"]["schema"] = schema
+            elif obj["type"] in ("endpoint", "response") and obj["data"].get("body"):
+                obj["data"]["body"]["schema"] = schema
+    diff = compare(base, head, base_side=Side("a", "file"), head_side=Side("b", "file"))
+    classify(diff, index_objects(base)[0], index_objects(head)[0])
+    assert to_text(diff) and to_markdown(diff) and json.dumps(to_json(diff))

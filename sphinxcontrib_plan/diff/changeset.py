@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.diff.classify import classify
 from sphinxcontrib_plan.diff.compare import Side, compare, index_objects
-from sphinxcontrib_plan.diff.formats import value_text
+from sphinxcontrib_plan.diff.formats import field_lines
 from sphinxcontrib_plan.model.changes import ChangeRow
 
 if TYPE_CHECKING:
@@ -68,11 +68,8 @@ def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str, *,
     for change in diff.local:
         if change.type == "signoff" and not signoffs:
             continue
-        details = [f.message for f in change.findings]
-        # a status transition is a finding already
-        details += [f"{f.name}: {value_text(f.before)} → {value_text(f.after)}"
-                    for f in change.fields
-                    if not any(d.startswith(f"{f.name} ") for d in details)]
+        # each change once: the values a finding tells of are not listed again
+        details = [f.message for f in change.findings] + field_lines(change)
         if change.body_diff:
             details.append("body text changed")
         rows.append(ChangeRow(change.kind, change.type, change.id, change.plan, change.title,

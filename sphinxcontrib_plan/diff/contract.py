@@ -101,6 +101,16 @@ def _types(schema: dict[str, Any]) -> frozenset[str]:
     return frozenset()
 
 
+def _properties(schema: dict[str, Any]) -> dict[str, Any]:
+    value = schema.get("properties")
+    return value if isinstance(value, dict) else {}
+
+
+def _required(schema: dict[str, Any]) -> list[str]:
+    value = schema.get("required")
+    return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
+
+
 def _flat(schema: Any, schemas: Schemas, root: Any, seen: frozenset[str] = frozenset()
           ) -> tuple[dict[str, Any], Any]:
     """*schema* with its ``$ref`` followed and its ``allOf`` parts merged (properties,
@@ -114,12 +124,11 @@ def _flat(schema: Any, schemas: Schemas, root: Any, seen: frozenset[str] = froze
     if not isinstance(parts, list):
         return schema, root
     merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-    properties = dict(merged.get("properties") or {})
-    required = list(merged.get("required") or [])
+    properties, required = _properties(merged), _required(merged)
     for part in parts:
         flat, _ = _flat(part, schemas, root, seen)
-        properties.update(flat.get("properties") or {})
-        required += [r for r in flat.get("required") or () if r not in required]
+        properties = {**properties, **_properties(flat)}
+        required += [r for r in _required(flat) if r not in required]
         for key, value in flat.items():
             merged.setdefault(key, value)
     merged["properties"], merged["required"] = properties, required
@@ -178,12 +187,8 @@ class _Comparison:
 
     def properties(self, old: dict[str, Any], new: dict[str, Any], old_root: Any, new_root: Any,
                    path: str, depth: int) -> None:
-        before: dict[str, Any] = old.get("properties") or {}
-        after: dict[str, Any] = new.get("properties") or {}
-        if not isinstance(before, dict) or not isinstance(after, dict):
-            return
-        old_required = {str(r) for r in old.get("required") or () if isinstance(r, str)}
-        new_required = {str(r) for r in new.get("required") or () if isinstance(r, str)}
+        before, after = _properties(old), _properties(new)
+        old_required, new_required = set(_required(old)), set(_required(new))
         prefix = f"{path}." if path else ""
         removed = sorted(set(before) - set(after))
         added = sorted(set(after) - set(before))

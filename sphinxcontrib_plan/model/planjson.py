@@ -175,27 +175,39 @@ def _fields_check(otype: ObjectType) -> Check:
     return check
 
 
+#: the keys of every record with their types, as a tuple to loop over fast
+_RECORD_ITEMS = tuple((key, types, required) for key, (types, required) in _RECORD.items())
+
+
 def _check_record(item: object, where: Callable[[], str],
-                  fields_of: Mapping[str, Check],
-                  complete: bool) -> None:
+                  fields_of: Mapping[str, Check], complete: bool) -> None:
     if type(item) is not dict:
         raise _fail(where(), item, "an object")
-    for key, (types, required) in _RECORD.items():
+    for key, types, required in _RECORD_ITEMS:
         value = item.get(key, _MISSING)
-        if value is _MISSING:
-            if required or (complete and key not in _LATER_KEYS):
-                raise PlanJsonError(f"{where()} has no {key!r}")
-        elif type(value) not in types:
+        if type(value) in types:
+            continue
+        if value is not _MISSING:
             raise _fail(f"{where()}.{key}", value, _wanted(types))
+        if required or (complete and key not in _LATER_KEYS):
+            raise PlanJsonError(f"{where()} has no {key!r}")
     if not item["id"] or not item["type"]:
         raise PlanJsonError(f"{where()} has an empty id or type")
-    for key, check in (("checks", _CHECKS if item.get("checks") is not None else None),
-                       ("fields", fields_of.get(item["type"]) if "fields" in item else None),
-                       ("data", _DATA_CHECKS.get(item["type"]) if "data" in item else None)):
-        problem = check(item[key]) if check is not None else None
-        if problem is not None:
-            path, value, wanted = problem
-            raise _fail(f"{where()}.{key}{path}", value, wanted)
+    problem = None
+    if item.get("checks") is not None:
+        problem = _CHECKS(item["checks"])
+        key = "checks"
+    fields_check = fields_of.get(item["type"])
+    if problem is None and fields_check is not None and "fields" in item:
+        problem = fields_check(item["fields"])
+        key = "fields"
+    data_check = _DATA_CHECKS.get(item["type"])
+    if problem is None and data_check is not None and "data" in item:
+        problem = data_check(item["data"])
+        key = "data"
+    if problem is not None:
+        path, value, wanted = problem
+        raise _fail(f"{where()}.{key}{path}", value, wanted)
 
 
 def validate(document: object, registry: Registry = BUILTIN, *,
