@@ -92,6 +92,9 @@ def objects(after: bool) -> tuple[list[Obj], dict[str, dict]]:
             "card": {"$ref": "#/components/schemas/C15Card"}})),
         _endpoint("POST /c15", schema="C15Req"),
         _endpoint("PUT /c16" if a else "GET /c16", id="c16"),
+        Obj("plan-schema", "C17Item", schema=_schema(["id"], _props(id="string") if a
+                                                     else _props(id="string", total="integer"))),
+        _endpoint("GET /c17", Obj("plan-response", "200 OK", {"schema": "C17Item[]"})),
         # -- not breaking -------------------------------------------------------
         Obj("plan-schema", "N1Req", schema=_schema(["name"], _props(name="string", note="string")
                                                    if a else _props(name="string"))),
@@ -124,6 +127,8 @@ BREAKING = [
     ("required field in a plan-schema :file:", "POST /c14",
      "request body: field now required: kind"),
     ("method changed", "PUT /c16", "method changed: GET → PUT"),
+    ("property removed in an array (Name[])", "GET /c17",
+     "response 200: property removed: [].total"),
     ("required field behind a $ref", "POST /c15", "request body: field now required: card.cvc"),
 ]
 #: the same for the non-breaking counterparts
