@@ -174,9 +174,9 @@ def _huge_integer(data: dict) -> bytes:
 
 @pytest.mark.parametrize(("content", "problem"), [
     (lambda d: b"[" * 100_000 + b"]" * 100_000,
-     "is not JSON this build reads: its arrays or objects nest too deeply"),
-    (_huge_integer, "is not JSON this build reads: Exceeds the limit (4300 digits) for "
-                    "integer string conversion: value has 4400 digits"),
+     "is not a valid plan.json: it nests arrays and objects 100000 levels deep; at most 200 are "
+     "read"),
+    (_huge_integer, "is not a valid plan.json: it holds an integer of more than 4300 digits"),
     (lambda d: json.dumps({**d, "objects": [{**d["objects"][0], "fields": "impact"}]}).encode(),
      'is not a valid plan.json: objects[0].fields is "impact", not an object'),
 ], ids=["nested", "integer", "shape"])

@@ -193,6 +193,15 @@ def records_from_json(
     def ns(value: Any) -> Any:
         return f"{name}:{value}" if isinstance(value, str) and value else value
 
+    pages: dict[str, str] = {}
+
+    def joined(url: str) -> str:
+        # thousands of objects share a few pages: each page is joined to the base once
+        page, hash_, anchor = url.partition("#")
+        if page not in pages:
+            pages[page] = urljoin(base, page)
+        return f"{pages[page]}{hash_}{anchor}"
+
     records = []
     for order, item in enumerate([*document["plans"], *document["objects"]]):
         otype = registry.get(item["type"])
@@ -213,7 +222,7 @@ def records_from_json(
             checks=(int(checks["done"]), int(checks["total"])) if isinstance(checks, dict) else None,
             parent=ns(item.get("parent")), order=order,
             data=_data(item["type"], item.get("data") or {}), body=str(item.get("body") or ""),
-            project=name, url=urljoin(base, url) if url else None,
+            project=name, url=joined(url) if url else None,
             given={k: v for k, v in (item.get("derived") or {}).items() if v is not None},
         ))
     return records

@@ -155,8 +155,10 @@ def is_url(value: str) -> bool:
 #: put script into a page
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
-#: what a browser drops before it reads a URL's scheme
+#: what a browser drops before it reads a URL's scheme, and what it strips around it
 _URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_STRIPPED = "".join(map(chr, range(0x21)))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def link_target(value: str) -> str | None:
@@ -171,8 +173,8 @@ def link_target(value: str) -> str | None:
     :param value: a URL from data
     :return: the URL to put in ``href``, or ``None``
     """
-    url = _URL_IGNORED.sub("", value).strip("".join(map(chr, range(0x21))))
-    if not url or any(ord(c) < 0x20 or c == "\x7f" for c in url):
+    url = _URL_IGNORED.sub("", value).strip(_URL_STRIPPED)
+    if not url or _CONTROL.search(url):
         return None
     scheme = _SCHEME.match(url)
     if scheme is not None and scheme.group(1).lower() not in LINK_SCHEMES:

@@ -161,10 +161,11 @@ _DATA_CHECKS: dict[str, Check] = {
 _CHECKS = _object_of({"done": _of(int), "total": _of(int)}, required=("done", "total"))
 
 
-def _fields_check(otype: ObjectType) -> Check:
-    """The check of the ``fields`` of one type: its fields only, each of its kind."""
-    checks = {f.name: _KIND_CHECKS[f.kind] for f in otype.all_fields
-              if f.name not in ("id", "plan")}
+def _fields_check(otype: ObjectType, choices: bool = False) -> Check:
+    """The check of the ``fields`` of one type: its fields only, each of its kind
+    (with *choices*, an enum's value one of the field's choices)."""
+    checks = {f.name: _one_of(*f.choices) if choices and f.kind is Kind.ENUM and f.choices
+              else _KIND_CHECKS[f.kind] for f in otype.all_fields if f.name not in ("id", "plan")}
     known = _object_of(checks)
 
     def check(value: object) -> Problem | None:
@@ -218,8 +219,9 @@ def validate(document: object, registry: Registry = BUILTIN, *,
     :param registry: the types whose fields are checked; other types' fields
         only need to be an object (a type of another project's ``plan_types``)
     :param complete: ask for every key the current version writes
-        (``schema_version`` too), as for another project's file; without it,
-        files of older versions that lack a later key are read
+        (``schema_version`` too) and enum values among this build's choices, as
+        for another project's file; without it, files of older versions that
+        lack a later key, or hold a value since dropped, are read
     :return: the document
     :raise PlanJsonError: the first problem found
     """
@@ -229,7 +231,7 @@ def validate(document: object, registry: Registry = BUILTIN, *,
     if version != SCHEMA_VERSION:
         raise PlanJsonError(f"schema_version is {json.dumps(version, default=str)[:20]}, "
                             f"this version reads {SCHEMA_VERSION}")
-    fields_of = {t.name: _fields_check(t) for t in registry}
+    fields_of = {t.name: _fields_check(t, complete) for t in registry}
     for key in ("plans", "objects"):
         items = document.get(key, [] if key == "plans" and not complete else None)
         if not isinstance(items, list):
