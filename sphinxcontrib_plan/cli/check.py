@@ -142,6 +142,9 @@ def highlight_as_html(app: Sphinx) -> None:
     """Highlight every code block of the documents written, as the HTML builder
     does, so that the check gives the warnings ``sphinx-build -W`` gives for
     them (an unknown lexer, code that does not lex); the output is thrown away.
+    Then, the last of every ``doctree-resolved`` handler, empty the resolved
+    tree: the check's output is nothing but a mark that the document was
+    written (the builder then copies and writes nothing of it).
 
     :param app: the check's application, before it builds
     """
@@ -160,8 +163,9 @@ def highlight_as_html(app: Sphinx) -> None:
                                    linenos=node.get("linenos", False), location=node,
                                    **{**node.get("highlight_args", {}),
                                       "force": node.get("force", False)})
+        del doctree[:]
 
-    app.connect("doctree-resolved", highlight)
+    app.connect("doctree-resolved", highlight, priority=1000)
 
 
 def _fresh(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
