@@ -149,6 +149,7 @@ TOOL_PACKAGES = {
     "pdftoppm": "poppler-utils",
     "chromium": "chromium",
     "make": "make",
+    "openssl": "openssl",
 }
 #: how every skip for a missing tool starts, so the summary can find them
 TOOL_SKIP = "needs "

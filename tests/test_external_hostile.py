@@ -6,18 +6,21 @@ per module), with the search project's ``plan.json`` made hostile.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
+import ssl
+import subprocess
 import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import pytest
-from conftest import plan_warnings
+from conftest import plan_warnings, require_tool
 from test_external import build, projects, serving  # noqa: F401 - the module's fixture
 
 if TYPE_CHECKING:
@@ -200,3 +203,44 @@ def test_a_remote_plan_json_that_cannot_be_used_keeps_the_cached_copy(
                                   f"{problem}; using the copy read on "), warnings[0]
     assert "payments:RISK-7" in (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     assert elapsed < 10, elapsed
+
+
+@pytest.fixture
+def https_source(tmp_path, projects) -> Iterator[tuple[str, Path]]:  # noqa: F811
+    """The payments plan.json over HTTPS on 127.0.0.1, with a self-signed certificate."""
+    require_tool("openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(projects["payments"]))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/plan.json", cert
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_sphinx_tls_settings_are_used(make_app, rootdir, tmp_path, projects, https_source,  # noqa: F811
+                                      monkeypatch):
+    url, cert = https_source
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "https_proxy", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    external = {"payments": url, "search": (projects["search"] / "plan.json").as_posix()}
+    # the certificate is not trusted: the source cannot be read
+    app = build(make_app, rootdir, tmp_path / "untrusted", external)
+    warnings = [w for w in plan_warnings(app) if "[plan.external]" in w]
+    assert len(warnings) == 1 and "CERTIFICATE_VERIFY_FAILED" in warnings[0], warnings
+    # trusted through tls_cacerts, or not verified with tls_verify = False
+    for name, conf in (("cacerts", {"tls_cacerts": str(cert)}), ("noverify", {"tls_verify": False})):
+        app = build(make_app, rootdir, tmp_path / name, external, **conf)
+        assert [w for w in plan_warnings(app) if "[plan.external]" in w] == [], name
+        html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
+        assert "payments:RISK-7" in html, name
