@@ -108,7 +108,7 @@ def find_signoff(data: dict[str, Any], plan_id: str, role: str) -> dict[str, Any
         near = difflib.get_close_matches(plan_id, plans, n=1, cutoff=0.5)
         hint = f"; did you mean {near[0]!r}?" if near else f"; plans: {', '.join(plans) or 'none'}"
         raise ApproveError(f"no plan {plan_id!r}{hint}")
-    signoffs = [o for o in data.get("objects", ())
+    signoffs: list[dict[str, Any]] = [o for o in data.get("objects", ())
                 if o.get("type") == "signoff" and o.get("plan") == plan_id and not o.get("external")]
     found = [o for o in signoffs if _same(str(o.get("title", "")), role)]
     if not found:
