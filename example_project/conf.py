@@ -57,6 +57,20 @@ plan_coverage_rules = {
 }
 # [/plan_coverage_rules]
 
+# [plan_stages]
+# Stage gates: the template's statuses in order, each with its entry criteria; a
+# plan whose status does not meet its stage is a plan.gate warning
+# (sphinx-plan gate 001 --to completed explains what is missing)
+plan_stages = [
+    {"name": "draft"},
+    {"name": "in-review", "placeholders": False},
+    {"name": "approved", "signoffs": ["Tech Lead", "Product Manager"], "high-risks": False},
+    {"name": "in-progress", "coverage": ["endpoint-tested", "risks-mitigated"]},
+    {"name": "completed", "signoffs": ["*"], "coverage": True,
+     "filter": "total == 0 or progress == 100"},
+]
+# [/plan_stages]
+
 # [plan_test_results]
 # JUnit XML of the service's contract tests (service_tests/), as pytest wrote it:
 #   python -m pytest example_project/service_tests --junitxml=example_project/test-results/pytest.xml

@@ -151,7 +151,8 @@ def _index_only(domain: PlanDomain) -> ResolvedIndex:
     from sphinxcontrib_plan.resolve import build_index
 
     return build_index(domain.records(), domain.registry, domain.env.found_docs,
-                       rules=domain.config.coverage(domain.registry), results=_results(domain))[0]
+                       rules=domain.config.coverage(domain.registry), results=_results(domain),
+                       stages=domain.config.gates(domain.registry))[0]
 
 
 def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[str]]]:

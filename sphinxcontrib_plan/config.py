@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import PRESETS, RULE_KEYS, parse_rules
+from sphinxcontrib_plan.model.stages import STAGE_KEYS, parse_stages
 from sphinxcontrib_plan.model.external import parse_sources
 from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
 from sphinxcontrib_plan.warnings import PlanWarning, warn
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.coverage import CoverageRule
     from sphinxcontrib_plan.model.external import ExternalSource
+    from sphinxcontrib_plan.model.stages import Stage
     from sphinxcontrib_plan.model.types import Registry
 
 #: the consistency checks that ``plan_consistency_checks`` can switch, from the rules
@@ -181,6 +183,17 @@ class PlanConfig:
         "validator": lambda v: isinstance(v, (list, tuple)) and all(isinstance(p, str) for p in v),
         "rebuild": "", "types": "list of str", "py_types": (list, tuple)})
 
+    stages: bool | list[dict[str, Any]] = field(default=False, metadata={
+        "help": "Stage gates: what a plan must meet to stand at its status, each unmet "
+                "criterion listed in a ``plan.gate`` warning at the plan. ``True``: the "
+                "template's statuses in order (draft; in-review: no placeholders; approved: "
+                "every sign-off approved and fresh, no unmitigated open high risk; in-progress; "
+                "completed: every coverage rule met, all deliverables done). A list of stage "
+                "tables, in order: " + ", ".join(f"``{k}`` ({v})" for k, v in STAGE_KEYS.items())
+                + ". A stage's criteria include those of the stages before it.",
+        "validator": lambda v: isinstance(v, (bool, list, tuple)), "rebuild": "env",
+        "types": "bool | list of stage tables", "py_types": (bool, list, tuple)})
+
     @classmethod
     def from_sphinx(cls, config: Config) -> PlanConfig:
         """Read the values from a Sphinx config, replacing invalid ones by defaults.
@@ -215,6 +228,14 @@ class PlanConfig:
         :return: the rules, in configuration order
         """
         return parse_rules(self.coverage_rules, registry)[0]
+
+    def gates(self, registry: Registry) -> tuple[Stage, ...]:
+        """The stages that could be read from ``plan_stages``.
+
+        :param registry: the object types (the plan's statuses)
+        :return: the stages, in order
+        """
+        return parse_stages(self.stages, _statuses(registry))[0]
 
     def sources(self) -> dict[str, ExternalSource]:
         """The readable entries of ``plan_external``.
@@ -278,6 +299,11 @@ def _default(f: dataclasses.Field[Any]) -> Any:
     return f.default
 
 
+def _statuses(registry: Registry) -> tuple[str, ...]:
+    status = registry["plan"].field("status")
+    return status.choices if status is not None else ()
+
+
 def _validate(app: Sphinx, config: Config) -> None:
     for f in dataclasses.fields(PlanConfig):
         value = getattr(config, f"plan_{f.name}")
@@ -294,6 +320,10 @@ def _validate(app: Sphinx, config: Config) -> None:
     if isinstance(config.plan_coverage_rules, (bool, dict)):
         registry = PlanConfig.from_sphinx(config).registry()
         for problem in parse_rules(config.plan_coverage_rules, registry)[1]:
+            warn(PlanWarning.CONFIG, problem, location=None)
+    if isinstance(config.plan_stages, (bool, list, tuple)):
+        statuses = _statuses(PlanConfig.from_sphinx(config).registry())
+        for problem in parse_stages(config.plan_stages, statuses)[1]:
             warn(PlanWarning.CONFIG, problem, location=None)
 
 

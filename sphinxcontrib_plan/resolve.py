@@ -27,6 +27,7 @@ from sphinxcontrib_plan.model.approval import (
 )
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import check_coverage, gap_message
+from sphinxcontrib_plan.model.stages import stage_of, unmet
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, coverage_values, view_of
 from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.coverage import CoverageRule
     from sphinxcontrib_plan.model.junit import TestResults
+    from sphinxcontrib_plan.model.stages import Stage
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.types import FieldSpec, Registry
 
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 def build_index(
     records: Iterable[ObjectRecord], registry: Registry, docs: Set[str], today: str | None = None,
     rules: tuple[CoverageRule, ...] = (), results: TestResults | None = None,
+    stages: tuple[Stage, ...] = (),
 ) -> tuple[ResolvedIndex, list[tuple[ObjectRecord, ObjectRecord]]]:
     """Index the merged records of every document.
 
@@ -61,6 +64,7 @@ def build_index(
     :param today: the build's date, ``YYYY-MM-DD`` (review dates before it are overdue)
     :param rules: the coverage rules, run once the views are known
     :param results: the JUnit results the tests' ``junit`` patterns match
+    :param stages: the stage gates, checked once coverage is known
     :return: the index, and each record repeating an id with the first holder of it
     """
     index = ResolvedIndex(docs=frozenset(docs), today=today, results=results,
@@ -99,7 +103,11 @@ def build_index(
         index.views[record.sort_key] = view_of(index, record, registry.get(record.type))
     # the rules filter on views; what they find is a view value too (covered, covered-by)
     index.coverage = check_coverage(index, rules, registry)
-    if rules:
+    for plan in index.of_type("plan") if stages else ():
+        if index.by_id.get(plan.id) is plan and stage_of(stages, plan.fields.get("status")) \
+                is not None:
+            index.gates[plan.id] = unmet(index, registry, plan, stages, plan.fields["status"])
+    if rules or stages:
         for record in [*index.of_type("plan"), *map(index.by_id.get, index.coverage.by_object)]:
             index.views[record.sort_key].update(coverage_values(index, record))
     for otype in registry:
@@ -155,7 +163,7 @@ def resolve(
     :return: the index and the findings, in a deterministic order
     """
     index, duplicates = build_index(records, registry, docs, today, config.coverage(registry),
-                                    results)
+                                    results, config.gates(registry))
     findings = [Finding("duplicate", f"duplicate id {record.id!r}: this {record.type} repeats "
                         f"the id of the {first.type} at {where(first)}; give one an explicit :id:",
                         record.location) for record, first in duplicates]
@@ -164,6 +172,10 @@ def resolve(
     findings += schema_findings(index)
     findings += _check_overdue(index)
     findings += _check_results(index)
+    findings += [Finding("gate", f"plan {plan!r} is {index.by_id[plan].fields['status']} but "
+                         f"does not meet that stage's gate: " + "; ".join(missing)
+                         + f" (sphinx-plan gate {plan})", index.by_id[plan].location)
+                 for plan, missing in index.gates.items() if missing]
     for rule in index.coverage.rules:
         findings += [Finding("coverage", gap_message(rule, result, index.by_id[result.id]),
                              index.by_id[result.id].location)

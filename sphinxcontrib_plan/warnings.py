@@ -91,6 +91,11 @@ class PlanWarning(enum.Enum):
     JUnit XML or is refused by the hardened parser (a document type, entities, more than
     64 MiB); or a test's ``junit`` patterns match none of the cases read."""
 
+    GATE = "gate"
+    """A plan's status is a stage of ``plan_stages`` whose criteria it does not meet (a
+    sign-off pending or stale, a coverage gap, a placeholder left…): the warning lists
+    each unmet criterion; ``sphinx-plan gate PLAN`` explains them."""
+
     COVERAGE = "coverage"
     """An object is not covered as a rule of ``plan_coverage_rules`` asks (an endpoint no
     test covers, a high risk no phase mitigates in time): the warning names the rule."""
@@ -170,6 +175,12 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
         "# example.md\n:::{plan-test} API tests\n:junit: tests.test_api.*\n:::",
         "# conf.py\nplan_test_results = []\n"
         "# example.md\n:::{plan-test} API tests\n:junit: tests.test_api.*\n:::"),
+    PlanWarning.GATE: (
+        "# conf.py\nplan_stages = True\n"
+        "# example.md\n:::{plan} Payments\n:id: 001\n:status: in-review\n:owner: [Name]\n:::",
+        "# conf.py\nplan_stages = True\n"
+        "# example.md\n:::{plan} Payments\n:id: 001\n:status: in-review\n"
+        ":owner: Payments Team\n:::"),
     PlanWarning.COVERAGE: (
         "# conf.py\nplan_coverage_rules = {\"event-tested\": True}\n"
         "# example.md\n:::{plan-event} user.created\n:::",

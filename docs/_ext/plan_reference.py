@@ -439,6 +439,16 @@ class RefRuleKeysDirective(SphinxDirective):
                       ident="plan-docs-rule-presets")]
 
 
+class RefStageKeysDirective(SphinxDirective):
+    """``plan-ref-stage-keys``: the keys of a stage table of ``plan_stages``."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinxcontrib_plan.model.stages import STAGE_KEYS
+
+        keys = [[lit(name), text] for name, text in STAGE_KEYS.items()]
+        return [table(["key", "meaning"], keys, widths=[20, 80], ident="plan-docs-stage-keys")]
+
+
 class RefConsistencyDirective(SphinxDirective):
     """``plan-ref-consistency``: the checks ``plan_consistency_checks`` switches."""
 
@@ -797,6 +807,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "plan-ref-config": RefConfigDirective,
         "plan-ref-consistency": RefConsistencyDirective,
         "plan-ref-rule-keys": RefRuleKeysDirective,
+        "plan-ref-stage-keys": RefStageKeysDirective,
         "plan-ref-warnings": RefWarningsDirective,
         "plan-ref-cli": RefCliDirective,
         "plan-ref-css": RefCssDirective,

@@ -25,6 +25,7 @@ examples:
   sphinx-plan export docs --format openapi -o openapi.json
   sphinx-plan diff origin/main --format markdown --fail-on breaking
   sphinx-plan approve 001 --role "Tech Lead" --name "Priya Raman"
+  sphinx-plan gate 001 --to approved
 """
 
 
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     :return: the parser
     """
-    from sphinxcontrib_plan.cli import approve, check, diff, export, import_, init, new
+    from sphinxcontrib_plan.cli import approve, check, diff, export, gate, import_, init, new
 
     parser = argparse.ArgumentParser(
         prog="sphinx-plan", description=DESCRIPTION, epilog=EPILOG,
@@ -42,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     # each command module holds its texts, its options and what it runs
     for name, command in (("init", init), ("new", new), ("import", import_), ("check", check),
-                          ("export", export), ("diff", diff), ("approve", approve)):
+                          ("export", export), ("diff", diff), ("approve", approve),
+                          ("gate", gate)):
         sub = subparsers.add_parser(
             name, help=command.HELP, description=command.DESCRIPTION, epilog=command.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -214,6 +214,11 @@ def _plan_coverage(index: ResolvedIndex, plan: ObjectRecord) -> int | None:
                     for r in index.coverage.of_rule(rule.name, (plan.id,))])
 
 
+def _gate(index: ResolvedIndex, plan: ObjectRecord) -> str | None:
+    missing = index.gates.get(plan.id)
+    return None if missing is None else "unmet" if missing else "met"
+
+
 def coverage_values(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
     """The derived values the coverage rules give an object, once they ran.
 
@@ -222,7 +227,7 @@ def coverage_values(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any
     :return: ``coverage`` of a plan, ``covered`` and ``covered-by`` of another object
     """
     if record.type == "plan":
-        return {"coverage": _plan_coverage(index, record)}
+        return {"coverage": _plan_coverage(index, record), "gate": _gate(index, record)}
     return {"covered": _covered(index, record), "covered-by": _covered_by(index, record)}
 
 
@@ -322,6 +327,9 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("coverage", ("plan",), "integer",
                  "Objects of the plan the coverage rules check that are covered, in percent "
                  "(rounded down); none when no rule checks any.", _plan_coverage, volatile=True),
+    DerivedField("gate", ("plan",), "string",
+                 "Whether the plan meets the gate of the stage its status is (plan_stages): met "
+                 "or unmet; none without stages.", _gate, volatile=True),
     DerivedField("overdue", ("risk", "plan"), "boolean",
                  "The ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH`` when "
                  "set); never for closed risks and completed plans.", is_overdue, volatile=True),

@@ -251,7 +251,7 @@ def combine(
         views=dict(local.views), docs=local.docs, fingerprints=local.fingerprints,
         today=local.today, plan_fingerprints=local.plan_fingerprints, changes=local.changes,
         backlinks=local.backlinks, coverage=local.coverage, results=local.results,
-        test_summaries=local.test_summaries)
+        test_summaries=local.test_summaries, gates=local.gates)
     added = list(external)
     for record in added:
         index.records.append(record)

@@ -66,6 +66,9 @@ class ResolvedIndex:
     coverage: Any = None
     #: the JUnit results of ``plan_test_results`` (:class:`~.model.junit.TestResults`)
     results: Any = None
+    #: the stage gates' unmet criteria of each plan standing at a stage, by plan id
+    #: (:mod:`sphinxcontrib_plan.model.stages`)
+    gates: dict[str, list[str]] = field(default_factory=dict)
     #: each test's summary of its matched cases, by id, on first use
     test_summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: field views (fields plus derived values) by record position
