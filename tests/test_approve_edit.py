@@ -165,10 +165,12 @@ def test_several_roles_in_one_edit_and_no_note_about_its_own_edits(repo, capsys,
     assert fields["S1-signoff-pm"]["status"] == "approved"
     assert fields["S1-signoff-pm"]["fingerprint"] == fields["S1-signoff-tech-lead"]["fingerprint"]
     capsys.readouterr()
-    # approving again before committing: the only changes are approve's own, no note
-    code, _, err = _approve(capsys, "S1", "--role", "Tech Lead", "--name", "P. Raman",
-                            "--source", str(docs))
+    # approving again before committing: the only changes are approve's own, no note;
+    # a role given twice is one sign-off, approved once
+    code, out, err = _approve(capsys, "S1", "--role", "Tech Lead", "--role", "tech  lead",
+                              "--name", "P. Raman", "--source", str(docs))
     assert (code, err) == (0, "")
+    assert len(out.splitlines()) == 1 and out.startswith("approved plan S1 for Tech Lead (")
     # a change to the plan's content is one the approved commit lacks
     plan = docs / "plan.md"
     plan.write_text(plan.read_text(encoding="utf-8").replace(":owner: Ops", ":owner: Platform"),

@@ -247,7 +247,9 @@ def approve(args: argparse.Namespace) -> list[str]:
             data = loader.get(ticket)
     except DiffError as err:
         raise ApproveError(str(err)) from None
-    signoffs = [find_signoff(data, args.plan, role) for role in dict.fromkeys(args.role)]
+    # one edit per sign-off, however often its role is given
+    signoffs = list({s["id"]: s for s in (find_signoff(data, args.plan, role)
+                                          for role in args.role)}.values())
     files: dict[Path, list[dict[str, Any]]] = {}
     for signoff in signoffs:
         if not signoff.get("source") or not signoff.get("line"):
