@@ -63,7 +63,7 @@ def make_pair(count: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, int
     base = {**doc, "objects": objects[:count]}
     head_objects = copy.deepcopy(objects[100:count + 100])  # 100 removed, 100 added
     expected = {"added": 100, "removed": 100, "changed": 0, "breaking": 0, "slip": 0, "risk": 0,
-                "status": 0, "external": 0, "stale": 0}
+                "status": 0, "coverage": 0, "gate": 0, "external": 0, "stale": 0}
     by_type: dict[str, int] = {}
     kept: list[dict[str, Any]] = []
     in_base = {o["id"] for o in base["objects"]}

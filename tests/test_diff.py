@@ -136,7 +136,8 @@ def test_json_validates_and_counts(plan_files, capsys):
     data = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert data["summary"] == {"added": 0, "removed": 1, "changed": 2, "breaking": 1, "slip": 1,
-                               "risk": 1, "status": 0, "external": 0, "stale": 0}
+                               "risk": 1, "status": 0, "coverage": 0, "gate": 0,
+                               "external": 0, "stale": 0}
     by_id = {c["id"]: c for c in data["changes"]}
     assert by_id[RESPONSE]["breaking"] is True
     slip = by_id["S1-launch"]["findings"][0]

@@ -36,7 +36,8 @@ in both modes.
 
 exit status: 0 no changes that --fail-on names (always 0 without it),
 1 breaking changes (--fail-on breaking), sign-offs made stale (--fail-on
-stale) or any change (--fail-on any), 2 usage error, unreadable input or a
+stale), status moves that skip a stage or miss its gate (--fail-on gate)
+or any change (--fail-on any), 2 usage error, unreadable input or a
 build that failed."""
 EPILOG = """\
 examples:
@@ -64,9 +65,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "whichever holds conf.py)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                         help="text (default), markdown for a pull-request comment, json")
-    parser.add_argument("--fail-on", choices=("breaking", "stale", "any"),
+    parser.add_argument("--fail-on", choices=("breaking", "stale", "gate", "any"),
                         help="exit 1 on breaking changes, on sign-offs the change makes "
-                             "stale, or on any change")
+                             "stale, on status moves that skip a stage or miss its gate, or "
+                             "on any change")
     parser.add_argument("--plan", metavar="ID", action="append", dest="plans",
                         help="compare only this plan and its objects (repeatable)")
     parser.add_argument("--openapi", metavar="FILE", type=Path,
@@ -75,12 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _finish(args: argparse.Namespace, text: str | dict[str, Any], breaking: bool,
-            changed: bool, stale: bool = False) -> int:
+            changed: bool, stale: bool = False, gate: bool = False) -> int:
     """Write the report; the exit status ``--fail-on`` asks for."""
     from sphinxcontrib_plan.export.json import dumps
 
     sys.stdout.write(text if isinstance(text, str) else dumps(text))
-    failing = {"breaking": breaking, "stale": stale, "any": changed}
+    failing = {"breaking": breaking, "stale": stale, "gate": gate, "any": changed}
     return 1 if args.fail_on and failing[args.fail_on] else 0
 
 
@@ -113,7 +115,8 @@ def _run_diff(args: argparse.Namespace) -> int:
     classify(diff, index_objects(base)[0], index_objects(head)[0])
     report = to_json(diff) if args.format == "json" else \
         to_markdown(diff) if args.format == "markdown" else to_text(diff)
-    return _finish(args, report, bool(diff.breaking), bool(diff.local), bool(diff.stale))
+    gate = any(f.kind == "gate" for c in diff.local for f in c.findings)
+    return _finish(args, report, bool(diff.breaking), bool(diff.local), bool(diff.stale), gate)
 
 
 def _run_drift(args: argparse.Namespace) -> int:

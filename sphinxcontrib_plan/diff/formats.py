@@ -29,7 +29,8 @@ _SIGN = {"added": "+", "removed": "-", "changed": "~"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 #: finding kinds in report order, with their headings
 KINDS = {"breaking": "Breaking changes", "slip": "Phases slipped", "risk": "Risks rose",
-         "status": "Status transitions"}
+         "status": "Status transitions", "coverage": "Coverage lost",
+         "gate": "Stage gates not met"}
 
 
 def value_text(value: Any) -> str:
@@ -144,6 +145,8 @@ def summary_line(diff: PlanDiff) -> str:
     text = (f"{total} change{'s' * (total != 1)}: {n['added']} added, {n['removed']} removed, "
             f"{n['changed']} changed; {n['breaking']} breaking")
     text += f"; {n['stale']} sign-off{'s' * (n['stale'] != 1)} made stale" if n["stale"] else ""
+    text += f"; {n['coverage']} lost coverage" if n["coverage"] else ""
+    text += f"; {n['gate']} gate finding{'s' * (n['gate'] != 1)}" if n["gate"] else ""
     return text + (f"; {n['external']} in external projects" if n["external"] else "")
 
 
