@@ -79,7 +79,7 @@ def test_schemas_survive_as_written(make_app, tmp_path):
     assert exported["components"]["schemas"] == original["components"]["schemas"]
     find = exported["paths"]["/pets"]["get"]
     assert find["parameters"][0] == {"name": "tags", "in": "query", "required": False,
-                                     "description": "tags to filter by",
+                                     "description": "tags to filter by", "style": "form",
                                      "schema": {"type": "array", "items": {"type": "string"}}}
     assert find["responses"]["200"]["content"]["application/json"]["schema"] == {
         "type": "array", "items": {"$ref": "#/components/schemas/Pet"}}

@@ -48,7 +48,7 @@ def test_warnings_name_the_line_and_the_path(html):
          "$.payment_id: 'card_1' does not match '^pay_' [plan.schema]"),
         ("rest.rst:18", "event 'note.added': the example does not match schema 'Note': "
          "$.text: 'far too long' is too long [plan.schema]"),
-        ("rest.rst:23", "plan-endpoint: query: 'bad item' is not 'name[*][:type][=default] "
+        ("rest.rst:23", "plan-endpoint: query: 'bad item' is not 'name[*][:type][{...}][=default] "
          "[\"description\"]' [plan.field]"),
         ("rest.rst:24", "plan-endpoint: schema: cannot read the schema file "
          "'schemas/missing.json' (No such file or directory) [plan.schema]"),

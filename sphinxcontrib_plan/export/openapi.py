@@ -172,7 +172,7 @@ def _operation(
     elif method in _BODY_METHODS or data.body is not None:
         body = content(data.body, examples)
         if body:
-            op["requestBody"] = {"required": True, "content": body}
+            op["requestBody"] = {"required": not fields.get("optional-body"), "content": body}
     op["responses"] = responses(index.children.get(endpoint.id, [])) or dict(NO_RESPONSE)
     if fields.get("permissions"):
         op["x-permissions"] = list(fields["permissions"])

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.importers.openapi_model import (
     LOCATIONS,
     METHODS,
+    PARAMETER_EXTRA,
     ApiDocument,
     Body,
     Media,
@@ -268,7 +269,8 @@ class _Reader:
             required=param.get("required") is True or location == "path",
             description=self.text(param, "description"),
             schema=None if schema is None else self.schemas.read(schema, (*path, "schema")),
-            deprecated=param.get("deprecated") is True, example=param.get("example"))
+            deprecated=param.get("deprecated") is True, example=param.get("example"),
+            extra={k: param[k] for k in PARAMETER_EXTRA if k in param})
 
     def content(self, value: Any, path: tuple[Any, ...]) -> tuple[Media, ...]:
         media = []

@@ -18,6 +18,8 @@ class OpenApiError(ValueError):
 
 #: the parameter locations of OpenAPI, in the order a plan lists them
 LOCATIONS = ("path", "query", "header", "cookie")
+#: the Parameter Object fields a :class:`Parameter` keeps in ``extra``
+PARAMETER_EXTRA = ("style", "explode", "allowReserved", "allowEmptyValue", "examples")
 #: the HTTP methods of a path item, in the order a plan lists them
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -36,6 +38,9 @@ class Parameter:
     deprecated: bool = False
     #: an example value, ``None`` when none is given
     example: Any = None
+    #: the Parameter Object's other fields as written: ``style``, ``explode``,
+    #: ``allowReserved``, ``allowEmptyValue``, ``examples``
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

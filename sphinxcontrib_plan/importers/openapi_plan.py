@@ -27,8 +27,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.importers.emit import Code, Directive, Heading, Text
+from sphinxcontrib_plan.importers.openapi_schema import pointer
 from sphinxcontrib_plan.model.params import format_parameters, type_text
-from sphinxcontrib_plan.model.schema import DIALECT
+from sphinxcontrib_plan.model.schema import DIALECT, SchemaSet
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.importers.openapi_model import (
@@ -78,13 +79,17 @@ def param_dict(param: Parameter) -> dict[str, Any]:
     """An OpenAPI Parameter Object of a parameter of the neutral model.
 
     :param param: the parameter
-    :return: ``{name, in, required, schema, description}``
+    :return: ``{name, in, required, schema}`` and its other fields
     """
     out: dict[str, Any] = {"name": param.name, "in": param.location,
                            "required": param.required, "schema": param.schema or {}}
     if param.description:
         out["description"] = param.description
-    return out
+    if param.deprecated:
+        out["deprecated"] = True
+    if param.example is not None:
+        out["example"] = param.example
+    return {**out, **param.extra}
 
 
 class PlanWriter:
@@ -97,6 +102,7 @@ class PlanWriter:
         self.doc = doc
         #: what the plan cannot say about the document, one line each
         self.notes: list[str] = []
+        self.checker: SchemaSet | None = None
 
     def auth(self, operation: Operation) -> tuple[str | None, list[str]]:
         """The ``auth`` value and the permissions (scopes) of an operation."""
@@ -123,29 +129,59 @@ class PlanWriter:
             alternatives.append(" and ".join(words) if words else "none")
         return " or ".join(dict.fromkeys(alternatives)), scopes
 
-    def media(self, target: Directive, content: tuple[Media, ...], where: str) -> list[Any]:
-        """``:content-type:`` and ``:schema:`` of a body; its schema/example blocks."""
+    def media(self, target: Directive, content: tuple[Media, ...], where: tuple[Any, ...]
+              ) -> list[Any]:
+        """``:content-type:`` and ``:schema:`` of a body; its schema/example blocks.
+
+        :param where: the path of the body in the document (for the report)
+        """
         if not content:
             return []
         target.option("content-type", ", ".join(m.media_type for m in content))
-        schemas = [m.schema for m in content if m.schema is not None]
+        typed = [m for m in content if m.schema is not None]
         blocks: list[Any] = []
-        if schemas:
-            if any(s != schemas[0] for s in schemas[1:]):
-                self.notes.append(f"{where}: media types with different schemas; the first "
-                                  "one is kept")
-            name = type_text(schemas[0])  # ``Pet``, ``Pet[]``, ``string``...
+        kept = typed[0].schema if typed else None
+        if typed:
+            for other in typed[1:]:
+                if other.schema != kept:
+                    self.notes.append(f"{pointer((*where, 'content', other.media_type, 'schema'))}"
+                                      f": not carried: a body has one schema, that of "
+                                      f"{typed[0].media_type}")
+            name = type_text(kept)  # ``Pet``, ``Pet[]``, ``string``...
             if name is not None:
                 target.option("schema", name)
             else:
-                blocks.append(schema_block(schemas[0]))
+                blocks.append(schema_block(kept))
         seen: list[Any] = []
         for media in content:
-            for _, value in media.examples:
+            for label, value in media.examples:
                 if value not in seen:
                     seen.append(value)
-                    blocks.append(example_block(value))
+                    blocks.append(self.example(value, kept, (*where, "content", media.media_type),
+                                               label))
         return blocks
+
+    def example(self, value: Any, schema: Any, where: tuple[Any, ...], label: str) -> Code:
+        """An example's block; one that does not match its schema is written as text
+        (the plan would warn about it) and named in the report."""
+        if schema is None or isinstance(value, str):
+            return example_block(value)
+        if self.checker is None:
+            self.checker = SchemaSet(self.doc.schemas)
+        problems = self.checker.validate(value, schema)
+        if not problems:
+            return example_block(value)
+        at = pointer((*where, "examples", label) if label else (*where, "example"))
+        self.notes.append(f"{at}: does not match its schema ({problems[0]}); written as text, "
+                          "not checked")
+        return Code(json.dumps(value, indent=2, ensure_ascii=False), "text")
+
+    @staticmethod
+    def where(operation: Operation) -> tuple[Any, ...]:
+        """The path of an operation in the document."""
+        if operation.webhook:
+            return ("webhooks", operation.webhook, operation.method.lower())
+        return ("paths", operation.path, operation.method.lower())
 
     def response(self, operation: Operation, response: Response) -> Directive:
         """A ``plan-response`` of one response."""
@@ -160,7 +196,7 @@ class PlanWriter:
             directive.option("headers", format_parameters([param_dict(h)
                                                            for h in response.headers]))
         blocks = self.media(directive, response.content,
-                            f"{operation.signature} {response.code}")
+                            (*self.where(operation), "responses", response.code))
         if response.description:
             directive.body.append(Text(response.description))
         directive.body += blocks
@@ -190,7 +226,10 @@ class PlanWriter:
             if params:
                 directive.option(location, format_parameters(params))
         body = operation.request_body
-        blocks = self.media(directive, body.content, operation.signature) if body else []
+        blocks = self.media(directive, body.content, (*self.where(operation), "requestBody")) \
+            if body else []
+        if body and body.content and not body.required:
+            directive.option("optional-body", None)
         if operation.description:
             directive.body.append(Text(operation.description))
         if body and body.description:

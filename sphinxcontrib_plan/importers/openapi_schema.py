@@ -136,8 +136,17 @@ class SchemaReader:
 
     def _reference(self, schema: dict[str, Any], path: tuple[Any, ...]) -> Any:
         ref = schema["$ref"]
-        # 3.0 ignores the siblings of $ref; 3.1 applies them
-        siblings = {} if self.legacy else {k: v for k, v in schema.items() if k != "$ref"}
+        # 3.0 ignores the siblings of $ref (a nullable reference aside); 3.1 applies them
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        if self.legacy:
+            nullable = siblings.pop("nullable", None) is True
+            ignored = [k for k in siblings if k != "description"]
+            if ignored:
+                self.problems.append(f"{pointer(path)}: beside $ref, not carried (OpenAPI 3.0 "
+                                     f"ignores it): {', '.join(ignored)}")
+            if nullable:
+                return {"anyOf": [self._reference({"$ref": ref}, path), {"type": "null"}]}
+            siblings = {}
         if ref.startswith(COMPONENTS) and "/" not in ref[len(COMPONENTS):]:
             name = ref[len(COMPONENTS):].replace("~1", "/").replace("~0", "~")
             if name not in self.named:

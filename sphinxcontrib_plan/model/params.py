@@ -9,11 +9,20 @@ new lines::
 
 Each parameter is ``NAME[*][:TYPE][=DEFAULT]["DESCRIPTION"]``:
 
+- ``NAME`` is letters, digits and ``_.-[]$``; any other name is double-quoted
+  (``"start:gte":integer``);
 - ``*`` marks it required (path parameters always are);
 - ``TYPE`` is a JSON type (``string``, ``integer``, ``number``, ``boolean``,
   ``object``, ``array``), optionally with a format in parentheses
   (``string(date-time)``) and ``[]`` for an array of it (``string[]``);
   ``a|b|c`` is a string enum; any other word names a ``plan-schema``;
+- after the type, a JSON object adds what the type cannot say:
+  ``limit:integer{"minimum": 1, "maximum": 100}=20``. Its keys are JSON
+  Schema keywords of the parameter's schema (``pattern``, ``enum``,
+  ``minLength``...), except the Parameter Object's own ``style``, ``explode``,
+  ``allowReserved``, ``allowEmptyValue``, ``deprecated``, ``example`` and
+  ``examples`` (a mapping), which are the parameter's; with no type before
+  it, the object is the whole schema;
 - ``DEFAULT`` is a JSON value or a bare word (read as the type says; with
   no type, the default's JSON type is the parameter's: ``page=1`` is an integer);
 - the description is double-quoted; ``\\"`` is a quote inside it.
@@ -36,11 +45,15 @@ JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array", "null
 OPTIONS = {"path": "path", "query": "query", "header": "header", "cookie": "cookie"}
 
 _NAME = r"[A-Za-z0-9_.\-\[\]$]+"
-_PARAM = re.compile(
-    rf"(?P<name>{_NAME})(?P<required>\*)?"
-    r"(?::(?P<type>[^=\"\s]+))?"
+_QUOTED = r'"(?:[^"\\]|\\.)+"'
+_HEAD = re.compile(rf"(?P<name>{_NAME}|{_QUOTED})(?P<required>\*)?(?::(?P<type>[^=\"\s{{]*))?")
+_TAIL = re.compile(
     r"(?:=(?P<default>\"(?:[^\"\\]|\\.)*\"|[^\s\"]+))?"
     r"(?:\s*\"(?P<description>(?:[^\"\\]|\\.)*)\")?")
+#: Parameter Object fields a parameter's JSON object may give (the rest is its schema's)
+PARAMETER_FIELDS = ("style", "explode", "allowReserved", "allowEmptyValue", "deprecated", "example")
+#: those of them that are false unless given
+_FALSE_DEFAULT = ("allowReserved", "allowEmptyValue", "deprecated")
 _TYPE = re.compile(r"(?P<base>[A-Za-z_][\w.\-]*)(?:\((?P<format>[^()]+)\))?(?P<array>(?:\[\])*)")
 _PATH_NAMES = re.compile(r"\{([^{}/]+)\}")
 
@@ -69,9 +82,9 @@ def _split(text: str) -> list[str]:
             escaped = not escaped and char == "\\"
         elif char == '"':
             quoted = True
-        elif char in "([":
+        elif char in "([{":
             depth += 1
-        elif char in ")]":
+        elif char in ")]}":
             depth = max(depth - 1, 0)
         elif char in ",\n" and depth == 0:
             items.append("".join(current).strip())
@@ -137,18 +150,32 @@ def parse_parameters(text: str, location: str) -> list[dict[str, Any]]:
     """
     params: list[dict[str, Any]] = []
     for item in _split(text):
-        match = _PARAM.fullmatch(item)
-        if not match:
-            raise ParamError(f"{item!r} is not 'name[*][:type][=default] [\"description\"]'")
-        schema = type_schema(match["type"]) if match["type"] else {}
+        head = _HEAD.match(item)
+        extra: dict[str, Any] | None = None
+        end = head.end() if head else 0
+        if head and item[end:end + 1] == "{":
+            try:
+                extra, end = json.JSONDecoder().raw_decode(item, end)
+            except ValueError:
+                extra = None
+            if not isinstance(extra, dict):
+                raise ParamError(f"{item!r}: the JSON object after the type cannot be read")
+        match = _TAIL.fullmatch(item, end) if head else None
+        if not head or not match:
+            raise ParamError(f"{item!r} is not 'name[*][:type][{{...}}][=default] [\"description\"]'")
+        schema = type_schema(head["type"]) if head["type"] else {}
+        own = {k: v for k, v in (extra or {}).items()
+               if k in PARAMETER_FIELDS or k == "examples" and isinstance(v, dict)}
+        schema.update({k: v for k, v in (extra or {}).items() if k not in own})
         if match["default"] is not None:
             schema["default"] = _default(match["default"], schema)
-        if not match["type"]:  # ``page=1``: the default tells the type, else a string
+        if not head["type"] and extra is None:  # ``page=1``: the default tells the type
             schema = {"type": _json_type(schema.get("default", "")), **schema}
+        name = head["name"]
         param: dict[str, Any] = {
-            "name": match["name"], "in": location,
-            "required": location == "path" or bool(match["required"]),
-            "schema": schema,
+            "name": json.loads(name) if name.startswith('"') else name, "in": location,
+            "required": location == "path" or bool(head["required"]),
+            "schema": schema, **own,
         }
         if match["description"]:
             param["description"] = re.sub(r"\\(.)", r"\1", match["description"])
@@ -190,13 +217,18 @@ def format_parameter(param: dict[str, Any]) -> str:
     """
     schema = param.get("schema") or {}
     text = str(param["name"])
+    if not re.fullmatch(_NAME, text):  # ``start:gte``: quoted
+        text = json.dumps(text, ensure_ascii=False)
     if param.get("required") and param.get("in") != "path":
         text += "*"
-    kind = type_text(schema)
-    if kind and kind != "string":
+    kind, extra = _type_and_rest(schema)
+    extra.update({k: param[k] for k in (*PARAMETER_FIELDS, "examples") if k in param
+                  and param[k] is not None and not (param[k] is False and k in _FALSE_DEFAULT)})
+    if kind and (kind != "string" or extra):
         text += f":{kind}"
-    elif kind is None and isinstance(schema, dict) and schema.get("type") in JSON_TYPES:
-        text += f":{schema['type']}"
+    if extra:
+        text += (":" if not kind else "") + json.dumps(extra, ensure_ascii=False,
+                                                       separators=(", ", ": "))
     if isinstance(schema, dict) and "default" in schema:
         default = schema["default"]
         bare = isinstance(default, str) and re.fullmatch(r"[^\s\",]+", default) \
@@ -206,6 +238,28 @@ def format_parameter(param: dict[str, Any]) -> str:
     if description:
         text += ' "' + description.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
+
+
+def _type_and_rest(schema: Any) -> tuple[str | None, dict[str, Any]]:
+    """The notation's type for *schema* and the keywords it leaves out (default aside)."""
+    if not isinstance(schema, dict):
+        return None, {}
+    kind = type_text(schema)
+    if kind is not None:
+        return kind, ({"description": schema["description"]} if "description" in schema else {})
+    rest = {k: v for k, v in schema.items() if k != "default"}
+    if "example" in rest and "examples" not in rest:  # the parameter's own "example" is another
+        rest["examples"] = [rest.pop("example")]
+    core = {k: rest[k] for k in ("type", "format") if k in rest}
+    kind = type_text(core) if isinstance(core.get("type"), str) else None
+    if core.get("type") == "array":  # not ``string[]``: its items are in the rest
+        kind = "array"
+    if kind is None and "$ref" in rest:
+        core = {"$ref": rest["$ref"]}
+        kind = type_text(core)
+    if kind is None:
+        return None, rest
+    return kind, {k: v for k, v in rest.items() if k not in core}
 
 
 def _looks_like_json(text: str) -> bool:

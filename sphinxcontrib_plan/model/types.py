@@ -283,6 +283,9 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                    listed=False),
                 _f("content-type", help="Media types of the request body, comma-separated "
                                         "(default application/json)."),
+                _f("optional-body", Kind.FLAG, default=False,
+                   help="The request body may be left out (OpenAPI ``requestBody.required: "
+                        "false``); without it the body is required."),
                 _f("webhook", Kind.FLAG, default=False,
                    help="The service calls this endpoint (an OpenAPI webhook named by the "
                         "path without its leading /).")),

@@ -49,7 +49,7 @@ def test_path_parameters_are_always_required():
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("limit:integer 20", "'limit:integer 20' is not 'name[*][:type][=default] [\"description\"]'"),
+    ("limit:integer 20", "'limit:integer 20' is not 'name[*][:type][{...}][=default] [\"description\"]'"),
     ('limit "Page size', "a description's closing quote '\"' is missing"),
     ("a:str(ing", "'str(ing' is not a type: use a JSON type (string, integer, number, "
                   "boolean, object, array, null), 'type(format)', 'type[]', 'a|b|c' or a "
@@ -81,3 +81,32 @@ def test_type_text_only_when_the_notation_can_say_it():
     assert type_text({"type": "object", "properties": {"a": {}}}) is None
     assert type_text({"oneOf": [{"type": "string"}]}) is None
     assert type_text({"type": "string", "enum": ["has space", "b"]}) is None
+
+
+#: parameters the short form cannot hold, and how they are written (22.3)
+RICH = [
+    ({"name": "limit", "in": "query", "required": False, "description": "Page, size",
+      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+     'limit:integer{"minimum": 1, "maximum": 100}=20 "Page, size"'),
+    ({"name": "status", "in": "query", "required": True, "style": "form", "explode": False,
+      "deprecated": True, "schema": {"type": "string", "enum": ["a b", "c"]}},
+     'status*:string{"enum": ["a b", "c"], "style": "form", "explode": false, '
+     '"deprecated": true}'),
+    ({"name": "id", "in": "path", "required": True,
+      "schema": {"type": "string", "pattern": "^[a-z]{2,}$"}},
+     'id:string{"pattern": "^[a-z]{2,}$"}'),
+    ({"name": "x", "in": "header", "required": False, "example": False,
+      "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+     'x:{"oneOf": [{"type": "string"}, {"type": "integer"}], "example": false}'),
+    ({"name": "since", "in": "query", "required": False,
+      "schema": {"type": ["string", "null"], "format": "date-time"}},
+     'since:{"type": ["string", "null"], "format": "date-time"}'),
+    ({"name": "start:gte", "in": "query", "required": False, "schema": {"type": "integer"}},
+     '"start:gte":integer'),
+]
+
+
+@pytest.mark.parametrize(("param", "text"), RICH)
+def test_every_keyword_is_written_and_read_back(param, text):
+    assert format_parameters([param]) == text
+    assert parse_parameters(text, param["in"]) == [param]
