@@ -80,7 +80,7 @@ class OpenApiDirective(OwnOptions):
         myst = type(self.state).__module__.startswith("myst_parser")
         # the spec's text is text: its descriptions are written escaped (emit.Text), the
         # titles and fields of the objects are taken as they are, never parsed as markup
-        source = (write_myst if myst else write_rst)(Document(blocks))
+        source = (write_myst if myst else write_rst)(Document([*blocks]))
         self.env.temp_data[LITERAL_TEXT] = True
         try:
             return self.parse_text_to_nodes(source)

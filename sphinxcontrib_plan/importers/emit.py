@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 from sphinxcontrib_plan.importers import literal, mdrst
 
@@ -89,7 +88,7 @@ class Rule:
     """A thematic break (``---``)."""
 
 
-Block = Union[Directive, Heading, Prose, Text, Code, Rule]
+Block = Directive | Heading | Prose | Text | Code | Rule
 
 
 @dataclass

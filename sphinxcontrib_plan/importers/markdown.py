@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.importers import md_rules as rules
 from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
-from sphinxcontrib_plan.importers.emit import Block, Directive, Document, Heading, Option, Prose, Rule
+from sphinxcontrib_plan.importers.emit import (
+    Block,
+    Directive,
+    Document,
+    Heading,
+    Option,
+    Prose,
+    Rule,
+)
 from sphinxcontrib_plan.importers.md_code import exemption, exemption_entries, metric_objects
 from sphinxcontrib_plan.importers.md_objects import (
     Made,

@@ -14,6 +14,8 @@ from sphinxcontrib_plan.importers import md_rules as rules
 from sphinxcontrib_plan.importers.emit import Block, Code, Directive, Prose, Rule
 from sphinxcontrib_plan.importers.md_source import (
     Block as MdBlock,
+)
+from sphinxcontrib_plan.importers.md_source import (
     FieldLine,
     diagram_start,
     field_lines,

@@ -218,7 +218,9 @@ def table(block: Block) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 def _cells(line: str) -> list[str]:
     """The cells of a table row's source line (``|`` in code spans and after ``\\`` kept)."""
-    cells, current, code, escaped = [], [], False, False
+    cells: list[str] = []
+    current: list[str] = []
+    code = escaped = False
     for char in line.strip():
         if escaped:
             escaped = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+
 class OpenApiError(ValueError):
     """The document cannot be read as OpenAPI at all, or passes a limit."""
 
