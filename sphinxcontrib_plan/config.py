@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import PRESETS, RULE_KEYS, parse_rules
-from sphinxcontrib_plan.model.stages import STAGE_KEYS, parse_stages
 from sphinxcontrib_plan.model.external import parse_sources
+from sphinxcontrib_plan.model.stages import STAGE_KEYS, parse_stages
 from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 

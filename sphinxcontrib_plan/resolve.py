@@ -27,14 +27,15 @@ from sphinxcontrib_plan.model.approval import (
 )
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import check_coverage, gap_message
-from sphinxcontrib_plan.model.stages import stage_of, unmet
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, coverage_values, view_of
 from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
 from sphinxcontrib_plan.model.ids import normalise_signature
 from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
-from sphinxcontrib_plan.model.links import incoming
+from sphinxcontrib_plan.model.junit import result_findings
+from sphinxcontrib_plan.model.links import backlinks, incoming
 from sphinxcontrib_plan.model.names import did_you_mean
+from sphinxcontrib_plan.model.stages import gate_findings, stage_of, unmet
 from sphinxcontrib_plan.model.types import ANY, Kind
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.coverage import CoverageRule
     from sphinxcontrib_plan.model.junit import TestResults
-    from sphinxcontrib_plan.model.stages import Stage
     from sphinxcontrib_plan.model.records import ObjectRecord
+    from sphinxcontrib_plan.model.stages import Stage
     from sphinxcontrib_plan.model.types import FieldSpec, Registry
 
     #: ``(source, reftype, target, location)`` of one reference
@@ -98,7 +99,7 @@ def build_index(
             index.by_name.setdefault(key, record)
         if record.parent:
             index.children[record.parent].append(record)
-    index.backlinks = _backlinks(index, registry)
+    index.backlinks = backlinks(index, registry)
     for record in index.records:
         index.views[record.sort_key] = view_of(index, record, registry.get(record.type))
     # the rules filter on views; what they find is a view value too (covered, covered-by)
@@ -108,31 +109,11 @@ def build_index(
                 is not None:
             index.gates[plan.id] = unmet(index, registry, plan, stages, plan.fields["status"])
     if rules or stages:
-        for record in [*index.of_type("plan"), *map(index.by_id.get, index.coverage.by_object)]:
+        for record in [*index.of_type("plan"), *(index.by_id[o] for o in index.coverage.by_object)]:
             index.views[record.sort_key].update(coverage_values(index, record))
     for otype in registry:
         index.fingerprints[otype.name] = _fingerprint(index.by_type.get(otype.name, ()))
     return index, duplicates
-
-
-def _backlinks(index: ResolvedIndex, registry: Registry) -> dict[str, list[tuple[str, str]]]:
-    """The objects naming each object in a reference field (of any type), as
-    ``(field, source id)`` in document order; names that resolve to nothing, or
-    to a type the field does not take, are left out (they are ``plan.ref``)."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for record in index.records:
-        otype = registry.get(record.type)
-        if otype is None or index.by_id.get(record.id) is not record:
-            continue
-        for spec in otype.fields:
-            if spec.kind not in (Kind.REF, Kind.REFS) or spec.name not in record.fields:
-                continue
-            value = record.fields[spec.name]
-            for target in [value] if spec.kind is Kind.REF else value:
-                named = index.lookup(reference_key(target), None)
-                if named is not None and spec.names_type(named.type):
-                    found.setdefault(named.id, []).append((spec.name, record.id))
-    return found
 
 
 def _distinct_type(first: ObjectRecord, record: ObjectRecord) -> bool:
@@ -171,11 +152,8 @@ def resolve(
     findings += _check_cycles(index)
     findings += schema_findings(index)
     findings += _check_overdue(index)
-    findings += _check_results(index)
-    findings += [Finding("gate", f"plan {plan!r} is {index.by_id[plan].fields['status']} but "
-                         f"does not meet that stage's gate: " + "; ".join(missing)
-                         + f" (sphinx-plan gate {plan})", index.by_id[plan].location)
-                 for plan, missing in index.gates.items() if missing]
+    findings += result_findings(index)
+    findings += gate_findings(index)
     for rule in index.coverage.rules:
         findings += [Finding("coverage", gap_message(rule, result, index.by_id[result.id]),
                              index.by_id[result.id].location)
@@ -256,25 +234,6 @@ def _check_cycles(index: ResolvedIndex) -> Iterator[Finding]:
             path = " → ".join([*cycle, cycle[0]])
             yield Finding("cycle", f"{typ} dependency cycle: {path}; remove one depends-on",
                           index.by_id[cycle[0]].location)
-
-
-def _check_results(index: ResolvedIndex) -> Iterator[Finding]:
-    """The results files that could not be read, and the tests whose ``junit``
-    patterns match no case of the files that could."""
-    results = index.results
-    if results is None:
-        return
-    for location, message in results.problems:
-        yield Finding("results", message, location)
-    if not results.cases:
-        return
-    for test in index.of_type("test"):
-        patterns = test.fields.get("junit")
-        if patterns and index.view(test).get("result") == "missing":
-            yield Finding("results", f"test {test.id!r}: junit {', '.join(patterns)} matches "
-                          f"none of the {len(results.cases):,} test cases of plan_test_results "
-                          f"(ids are classname.name, e.g. {next(iter(results.cases))!r})",
-                          test.location)
 
 
 def _check_overdue(index: ResolvedIndex) -> Iterator[Finding]:

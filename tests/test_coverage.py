@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOTS, load_plan_json, plan_warnings
 from test_equivalence import _clean, _diff, _outcome
 from test_export import schema_errors

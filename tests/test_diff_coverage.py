@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOTS
+
 from sphinxcontrib_plan.cli import main
 
 

@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOTS, load_plan_json, plan_warnings
-from sphinxcontrib_plan.model.junit import MAX_BYTES, parse_junit, read_results
 from test_equivalence import _clean, _diff, _outcome
 from test_export import schema_errors
+
+from sphinxcontrib_plan.model.junit import MAX_BYTES, parse_junit, read_results
 
 FIXTURES = Path(__file__).parent / "fixtures" / "junit"
 

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOTS, load_plan_json, plan_warnings
-from sphinxcontrib_plan.cli import main
 from test_equivalence import _clean, _diff, _outcome
+
+from sphinxcontrib_plan.cli import main
 
 
 def _replace(path: Path, old: str, new: str) -> None:

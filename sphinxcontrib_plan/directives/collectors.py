@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from sphinxcontrib_plan.directives.options import OwnOptions
-from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
 from sphinxcontrib_plan.domain import CONTENT_KEY
+from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.external import DEPENDENCY, SOURCE_WORDS, parse_source_option

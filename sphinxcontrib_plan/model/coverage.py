@@ -320,7 +320,7 @@ def _check(
     index: ResolvedIndex, rule: CoverageRule, record: ObjectRecord, refs: bool
 ) -> RuleResult:
     counted: list[str] = []
-    excluded: list[str] = []
+    excluded: list[tuple[str, str, str]] = []
     limit = record.fields.get(rule.before) if rule.before else None
     for oid in dict.fromkeys(_linked(index, rule, record, refs)):
         other = index.by_id.get(oid) if oid else None

@@ -21,8 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.model.index import Finding
+
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from sphinxcontrib_plan.model.index import ResolvedIndex
 
 #: the largest results file read, in bytes (a CI run's report is a few MB at most)
 MAX_BYTES = 64 * 1024 * 1024
@@ -222,3 +226,26 @@ def parse_junit(data: bytes, name: str = "") -> list[Case]:
         cases.append(Case(f"{classname}.{title}" if classname else title, outcome,
                           max(seconds, 0.0), name))
     return cases
+
+
+def result_findings(index: ResolvedIndex) -> Iterator[Finding]:
+    """The results files that could not be read, and the tests whose ``junit``
+    patterns match no case of the files that could.
+
+    :param index: the index (its views computed)
+    :return: ``plan.results`` findings
+    """
+    results = index.results
+    if results is None:
+        return
+    for location, message in results.problems:
+        yield Finding("results", message, location)
+    if not results.cases:
+        return
+    for test in index.of_type("test"):
+        patterns = test.fields.get("junit")
+        if patterns and index.view(test).get("result") == "missing":
+            yield Finding("results", f"test {test.id!r}: junit {', '.join(patterns)} matches "
+                          f"none of the {len(results.cases):,} test cases of plan_test_results "
+                          f"(ids are classname.name, e.g. {next(iter(results.cases))!r})",
+                          test.location)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.types import Kind
+
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
@@ -50,3 +53,30 @@ def incoming(index: ResolvedIndex, registry: Registry) -> dict[str, list[object]
                 (label, [(s, index.by_id[s].title, index.by_id[s].docname, index.by_id[s].anchor)
                          for s in ids]) for label, ids in rows]))
     return shown
+
+
+def backlinks(index: ResolvedIndex, registry: Registry) -> dict[str, list[tuple[str, str]]]:
+    """The objects naming each object in a reference field (of any type), as
+    ``(field, source id)`` in document order; names that resolve to nothing, or
+    to a type the field does not take, are left out (they are ``plan.ref``).
+
+    :param index: the index (records and ids known)
+    :param registry: the object types
+    :return: ``(field, source id)`` pairs by named id
+    """
+    found: dict[str, list[tuple[str, str]]] = {}
+    for record in index.records:
+        otype = registry.get(record.type)
+        if otype is None or index.by_id.get(record.id) is not record:
+            continue
+        for spec in otype.fields:
+            if spec.kind not in (Kind.REF, Kind.REFS) or spec.name not in record.fields:
+                continue
+            value = record.fields[spec.name]
+            for target in [value] if spec.kind is Kind.REF else value:
+                text = str(target)
+                named = index.lookup(normalise_signature(text) if " " in text.strip() else text,
+                                     None)
+                if named is not None and spec.names_type(named.type):
+                    found.setdefault(named.id, []).append((spec.name, record.id))
+    return found

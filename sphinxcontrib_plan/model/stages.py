@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.approval import is_stale
+from sphinxcontrib_plan.model.index import Finding
 from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.query.evaluate import evaluate
@@ -219,8 +220,8 @@ def _criteria(index: ResolvedIndex, registry: Registry, plan: ObjectRecord,
 def _coverage(index: ResolvedIndex, plan: ObjectRecord, stage: Stage) -> list[str]:
     if not stage.coverage or index.coverage is None:
         return []
-    names = [r.name for r in index.coverage.rules] if stage.coverage is True \
-        else list(stage.coverage)
+    names = list(stage.coverage) if isinstance(stage.coverage, tuple) \
+        else [r.name for r in index.coverage.rules]
     out = []
     for name in names:
         if name not in index.coverage.results:
@@ -232,3 +233,15 @@ def _coverage(index: ResolvedIndex, plan: ObjectRecord, stage: Stage) -> list[st
             more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
             out.append(f"coverage rule {name!r}: {len(gaps)} not covered ({shown}{more})")
     return out
+
+
+def gate_findings(index: ResolvedIndex) -> list[Finding]:
+    """A ``plan.gate`` finding at each plan whose status does not meet its stage.
+
+    :param index: the index, its gates checked
+    :return: the findings, in plan order
+    """
+    return [Finding("gate", f"plan {plan!r} is {index.by_id[plan].fields['status']} but does "
+                    "not meet that stage's gate: " + "; ".join(missing)
+                    + f" (sphinx-plan gate {plan})", index.by_id[plan].location)
+            for plan, missing in index.gates.items() if missing]

@@ -1,0 +1,91 @@
+"""Findings of coverage and stage gates: an object that lost its last covering test,
+a plan status move that skips a stage or misses its gate (rules of :mod:`.classify`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sphinxcontrib_plan.diff.compare import Finding
+from sphinxcontrib_plan.model.types import BUILTIN
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sphinxcontrib_plan.diff.compare import ObjectChange
+
+Objects = dict[str, "Mapping[str, Any]"]
+
+#: the plan statuses in order, the stages a move may skip
+_STATUSES: tuple[str, ...] = BUILTIN["plan"].field("status").choices  # type: ignore[union-attr]
+
+
+def gate_rule(change: ObjectChange, old: Mapping[str, Any] | None,
+              new: Mapping[str, Any] | None, versions: object) -> list[Finding]:
+    """A plan's status move that skips a stage of the statuses' order, or lands on a
+    stage whose gate (``plan_stages``, the derived ``gate`` of the head) is not met.
+
+    :param change: the change
+    :param old: the object in the base, ``None`` when added
+    :param new: the object in the head, ``None`` when removed
+    :param versions: both versions (unused: the plan's own values tell)
+    :return: ``gate`` findings
+    """
+    if change.type != "plan" or change.kind != "changed" or old is None or new is None:
+        return []
+    before = (old.get("fields") or {}).get("status")
+    after = (new.get("fields") or {}).get("status")
+    if before == after:
+        return []
+    found = []
+    order = list(_STATUSES)
+    if before in order and after in order and order.index(after) > order.index(before) + 1:
+        skipped = order[order.index(before) + 1:order.index(after)]
+        found.append(Finding("gate", f"status {before} → {after} skips {', '.join(skipped)}"))
+    if (new.get("derived") or {}).get("gate") == "unmet":
+        found.append(Finding("gate", f"status {before} → {after}, but the plan does not meet "
+                                     f"the {after} gate (sphinx-plan gate {change.id})"))
+    return found
+
+
+def _coverers(objects: Objects) -> dict[str, list[str]]:
+    """The objects naming each object in their ``covers`` (by id or by title, as a
+    signature or a name is written), and those the derived ``covered-by`` names."""
+    by_title = {str(o.get("title")): oid for oid, o in objects.items() if o.get("title")}
+    found: dict[str, list[str]] = {}
+    for oid, obj in objects.items():
+        for target in (obj.get("fields") or {}).get("covers") or ():
+            named = str(target) if str(target) in objects else by_title.get(str(target))
+            if named is not None and oid not in found.setdefault(named, []):
+                found[named].append(oid)
+        for source in (obj.get("derived") or {}).get("covered-by") or ():
+            if source not in found.setdefault(oid, []):
+                found[oid].append(str(source))
+    return found
+
+
+def lost_coverage(base: Objects, head: Objects) -> dict[str, Finding]:
+    """The objects that were covered (named in a test's or checklist's ``covers``, or
+    covered by a rule) in *base* and are not in *head*: ``GET /users lost its last test``.
+
+    :param base: the base version's objects by id
+    :param head: the head version's
+    :return: a ``coverage`` finding by object id
+    """
+    before, after = _coverers(base), _coverers(head)
+    found = {}
+    for oid, sources in before.items():
+        if not sources or oid not in head or after.get(oid):
+            continue
+        types = {str(base[s].get("type")) for s in sources if s in base}
+        what = {"test": "test", "check": "checklist"}.get(types.pop(), "covering object") \
+            if len(types) == 1 else "covering object"
+        title = str(head[oid].get("title") or oid)
+        found[oid] = Finding("coverage", f"{title} lost its last {what} "
+                                         f"({', '.join(sorted(sources))})")
+    for oid, new in head.items():
+        old = base.get(oid)
+        if oid not in found and old is not None and (old.get("derived") or {}).get("covered") \
+                and (new.get("derived") or {}).get("covered") is False:
+            found[oid] = Finding("coverage", f"{new.get('title') or oid} is no longer covered "
+                                             "by its coverage rules")
+    return found
