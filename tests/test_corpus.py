@@ -220,3 +220,23 @@ def test_swagger2_is_read_and_its_plan_has_no_drift(tmp_path: Path, name: str,
         report = drift(tmp_path, name, planned, capsys)
         assert report["findings"] == [], planned
         assert report["summary"]["matched"] == count
+
+
+def test_the_report_names_what_the_plan_does_not_carry(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "museum.yaml"
+    text = read_source("redocly-museum.yaml")
+    source.write_text(text, encoding="utf-8")
+    assert main(["import", str(source), "--id", "m", "-o", str(tmp_path / "m.md")]) == 0
+    report = capsys.readouterr().out
+    for note in ("/info/version: not carried ('1.2.1')", "/info/license: not carried",
+                 "/servers: not carried; to export them, set plan_openapi_servers = "
+                 "['https://redocly.com/_mock/docs/openapi/museum-api'] in conf.py",
+                 "/tags/0: the description of tag 'Operations' is not carried"):
+        assert f"note: {note}" in report
+    # each response at its own line: those of GET /museum-hours
+    lines = text.split("\n")
+    start = lines.index("  /museum-hours:")
+    codes = [start + 1 + i for i, line in enumerate(lines[start:start + 30])
+             if line.strip() in ('"200":', '"400":', '"404":')]
+    assert f"plan-response      26  lines {', '.join(map(str, codes))}, " in report

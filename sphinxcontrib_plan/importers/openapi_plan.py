@@ -264,8 +264,8 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
 
     :param parsed: the document as parsed (once: its lines are read from that reading)
     :param doc: its reading
-    :return: ``("paths", path, method)``, ``("webhooks", name, method)`` and
-        ``("schemas", name)`` to their line (0 when unknown)
+    :return: ``("paths", path, method)``, ``("webhooks", name, method)``, those
+        with a response code added, and ``("schemas", name)`` to their line (0 when unknown)
     """
     lines: dict[tuple[str, ...], int] = {}
     place = "definitions" if doc.openapi.startswith("2.") else "components/schemas"
@@ -277,6 +277,10 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
             ("paths", op.path, op.method.lower())
         line = parsed.line(key)
         lines[key] = 0 if line is None else line + 1
+        for response in op.responses:  # each response at its own line
+            line = parsed.line((*key, "responses", response.code))
+            if line is not None:
+                lines[(*key, response.code)] = line + 1
     return lines
 
 
@@ -293,6 +297,7 @@ def import_openapi(text: str, *, plan_id: str | None = None, parsed: Parsed | No
     from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Report
     from sphinxcontrib_plan.importers.emit import Document
     from sphinxcontrib_plan.importers.openapi import OpenApiError, parse_document, read_openapi
+    from sphinxcontrib_plan.importers.openapi_report import not_carried
     from sphinxcontrib_plan.model.ids import slug
 
     try:
@@ -320,7 +325,7 @@ def import_openapi(text: str, *, plan_id: str | None = None, parsed: Parsed | No
         key = ("webhooks", op.webhook, op.method.lower()) if op.webhook else \
             ("paths", op.path, op.method.lower())
         report.objects.setdefault("endpoint", []).append(lines.get(key, 0))
-        if op.responses:
-            report.objects.setdefault("response", []).extend([lines.get(key, 0)] * len(op.responses))
-    report.notes += list(doc.problems) + writer.notes
+        report.objects.setdefault("response", []).extend(
+            lines.get((*key, r.code), lines.get(key, 0)) for r in op.responses)
+    report.notes += list(doc.problems) + writer.notes + not_carried(parsed.data)
     return ImportResult(Document([Heading(1, title), plan, *blocks]), report)

@@ -283,7 +283,7 @@ BUILTIN_TYPES: tuple[ObjectType, ...] = (
                    listed=False),
                 _f("content-type", help="Media types of the request body, comma-separated "
                                         "(default application/json)."),
-                _f("optional-body", Kind.FLAG, default=False,
+                _f("optional-body", Kind.FLAG, default=None,
                    help="The request body may be left out (OpenAPI ``requestBody.required: "
                         "false``); without it the body is required."),
                 _f("webhook", Kind.FLAG, default=False,
