@@ -277,6 +277,8 @@ def test_the_matrix_is_readable_without_html(make_app, tmp_path, builder):
     if builder == "latex":
         tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
         assert r"\checkmark" in tex and "too late" in tex
+        # the PDF holds every document: each object names what covers it, once
+        assert tex.count("Covered by") == 5 and tex.count("Migrated by") == 1  # 4 objects, 1 column
     else:
         text = (Path(app.outdir) / "registers.txt").read_text(encoding="utf-8")
         assert re.search(r"\| Data loss\s+\| ✓\s+\|\s+\| 1/1\s+\| covered\s+\|", text)

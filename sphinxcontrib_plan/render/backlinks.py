@@ -22,25 +22,28 @@ if TYPE_CHECKING:
 def add_reverse_rows(
     document: nodes.document, docname: str, index: ResolvedIndex, registry: Registry
 ) -> None:
-    """Add the reverse links to the field list of each object of the page.
+    """Add the reverse links to the field list of each object of the tree.
 
-    :param document: the page's tree
-    :param docname: its document
+    Objects are found by their anchor (the target the object block starts
+    with), which is unique in the project: a tree assembled from several
+    documents (LaTeX, singlehtml) gets the rows of every object it holds.
+
+    :param document: the tree being written
+    :param docname: its document (the root of an assembled tree)
     :param index: the index
     :param registry: the object types
     """
-    named = (index.by_id[t] for t in index.backlinks)
-    records = {r.order: r for r in named if r.docname == docname}
-    if not records:
-        return
-    for slot in list(document.findall(nodes.inline)):
-        record = records.get(slot.get("plan_order", -1))
-        header = slot.parent
-        container = header.parent if header is not None else None
-        if record is None or container is None:
+    by_anchor = {index.by_id[t].anchor: index.by_id[t] for t in index.backlinks}
+    for container in list(document.findall(nodes.container)):
+        if "plan-object" not in container["classes"] or not container.children:
             continue
-        rows = [(label, joined([xref(s, "ref", docname, field=True) for s in ids]))
-                for label, ids in reverse_rows(index, registry, record)]
+        target = container.children[0]
+        ids = target["ids"] if isinstance(target, nodes.target) else []
+        record = next((by_anchor[i] for i in ids if i in by_anchor), None)
+        if record is None:
+            continue
+        rows = [(label, joined([xref(s, "ref", docname, field=True) for s in sources]))
+                for label, sources in reverse_rows(index, registry, record)]
         if not rows:
             continue
         existing = next((c for c in container.children if isinstance(c, nodes.field_list)), None)
@@ -48,4 +51,5 @@ def add_reverse_rows(
         if existing is not None:
             existing.extend(added.children)
         else:
+            header = next(c for c in container.children if isinstance(c, nodes.paragraph))
             container.insert(container.index(header) + 1, added)
