@@ -114,9 +114,9 @@ BREAKING = [
     ("new required request field", "POST /c1", "request body: required field added: reason"),
     ("new required parameter", "GET /c2", "required parameter added: limit (query)"),
     ("response property removed", "GET /c3", "response 200: property removed: total"),
-    ("response property renamed", "GET /c4", "response 200: property renamed to full_name: name"),
-    ("type changed", "POST /c5", "request body: type changed: string → integer: amount"),
-    ("enum narrowed", "POST /c6", "request body: enum narrowed (csv removed): format"),
+    ("response property renamed", "GET /c4", "response 200: property of name renamed to full_name"),
+    ("type changed", "POST /c5", "request body: type of amount changed: string → integer"),
+    ("enum narrowed", "POST /c6", "request body: enum of format narrowed: csv removed"),
     ("response code removed", "C-get-c7-404", "response 404 removed from GET /c7"),
     ("media type removed", "GET /c8", "response 200: media type text/csv removed"),
     ("endpoint removed", "DELETE /c9", "endpoint removed"),
@@ -134,7 +134,7 @@ BREAKING = [
 #: the same for the non-breaking counterparts
 NOT_BREAKING = [
     ("new optional field", "POST /n1", "request body: optional field added: note"),
-    ("enum widened", "POST /n2", "request body: enum widened (jsonl added): format"),
+    ("enum widened", "POST /n2", "request body: enum of format widened: jsonl added"),
     ("new endpoint", "GET /n3", "endpoint added"),
     ("new response", "C-get-n4-404", "response added"),
 ]

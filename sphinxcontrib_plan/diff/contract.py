@@ -30,13 +30,15 @@ class SchemaChange:
 
     #: dotted place in the instance, e.g. ``card.number``; empty for the root
     path: str
-    #: what changed, e.g. ``required field added``
+    #: what changed, e.g. ``required field added``; ``{of}`` stands for `` of PATH``
     message: str
     #: whether a client written against the old schema may fail
     breaking: bool
 
     def text(self) -> str:
-        """``required field added: card.number``."""
+        """``required field added: card.number``, ``type of amount changed: string → integer``."""
+        if "{of}" in self.message:
+            return self.message.format(of=f" of {self.path}" if self.path else "")
         return f"{self.message}: {self.path}" if self.path else self.message
 
 
@@ -172,7 +174,7 @@ class _Comparison:
         if "number" in after and "integer" in before:
             after = after | {"integer"}  # a number accepts every integer
         lost = before - after if self.request else after - before
-        self.add(path, f"type changed: {_words(_types(old))} → {_words(_types(new))}", bool(lost))
+        self.add(path, f"type{{of}} changed: {_words(_types(old))} → {_words(_types(new))}", bool(lost))
 
     def enum(self, old: dict[str, Any], new: dict[str, Any], path: str) -> None:
         before, after = old.get("enum"), new.get("enum")
@@ -181,9 +183,9 @@ class _Comparison:
         removed = [v for v in before if v not in after]
         added = [v for v in after if v not in before]
         if removed:
-            self.add(path, f"enum narrowed ({_words(removed)} removed)", self.request)
+            self.add(path, f"enum{{of}} narrowed: {_words(removed)} removed", self.request)
         if added:
-            self.add(path, f"enum widened ({_words(added)} added)", False)
+            self.add(path, f"enum{{of}} widened: {_words(added)} added", False)
 
     def properties(self, old: dict[str, Any], new: dict[str, Any], old_root: Any, new_root: Any,
                    path: str, depth: int) -> None:
@@ -204,7 +206,7 @@ class _Comparison:
                          is False)
         else:
             if len(removed) == 1 and len(added) == 1:
-                self.add(f"{prefix}{removed[0]}", f"property renamed to {added[0]}", True)
+                self.add(f"{prefix}{removed[0]}", f"property{{of}} renamed to {added[0]}", True)
                 removed, added = [], []
             for name in removed:
                 self.add(f"{prefix}{name}", "property removed", True)
