@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_docs import tutorial_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +37,11 @@ _PROMPT = re.compile(r"^(?:\([^)]*\) )?\$ (.*)$")
 _INSTALL = re.compile(r"^(python3? -m venv |\. \S+/activate$|python3? -m pip install )")
 #: each make target the README names, and the test that does the same
 MAKE_TARGETS = {
-    "example": "tests/test_browser.py",   # builds example_project to HTML (site fixture)
-    "test": "tests/conftest.py",          # this run
-    "docs": "tests/test_docs.py",         # the docs with -W --keep-going
-    "pdf": "tests/test_pdf.py",           # the example project's PDF, every engine
-    "dist": "tests/test_packaging.py",    # the wheel, installed and used
+    "example": "tests/test_browser.py",  # builds example_project to HTML (site fixture)
+    "test": "tests/conftest.py",  # this run
+    "docs": "tests/test_docs.py",  # the docs with -W --keep-going
+    "pdf": "tests/test_pdf.py",  # the example project's PDF, every engine
+    "dist": "tests/test_packaging.py",  # the wheel, installed and used
 }
 
 
@@ -72,8 +71,15 @@ class Shell:
             # installed already (and installed from the wheel by test_packaging.py)
             line = f"{shlex.quote(sys.executable)} -c 'import sphinxcontrib_plan'"
         script = f"set -e\n{line}\nprintf '\\n%s' \"$PWD\"\n"
-        proc = subprocess.run(["bash", "-c", script], cwd=self.cwd, env=self.env,
-                              capture_output=True, text=True, timeout=600, check=False)
+        proc = subprocess.run(
+            ["bash", "-c", script],
+            cwd=self.cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert proc.returncode == 0, f"$ {line}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         self.cwd = Path(proc.stdout.rsplit("\n", 1)[-1])
         self.ran.append(line)
@@ -102,8 +108,9 @@ def test_readme_commands_run(tmp_path):
 
 @pytest.mark.parametrize("target", list(MAKE_TARGETS))
 def test_readme_make_targets_exist(target):
-    proc = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        ["make", "-n", target], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert (ROOT / MAKE_TARGETS[target]).is_file()
 

@@ -7,30 +7,76 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import warning_lines
+
 from sphinxcontrib_plan.cli import main
 
-FILES = ("conf.py", "index.md", "registers.md", "requirements.txt", ".gitignore",
-         ".github/workflows/plans.yml", "plans/001-first-plan.md")
+FILES = (
+    "conf.py",
+    "index.md",
+    "registers.md",
+    "requirements.txt",
+    ".gitignore",
+    ".github/workflows/plans.yml",
+    "plans/001-first-plan.md",
+)
 
 
-def sphinx_build(source: Path, out: Path, builder: str = "html") -> subprocess.CompletedProcess[str]:
+def sphinx_build(
+    source: Path, out: Path, builder: str = "html"
+) -> subprocess.CompletedProcess[str]:
     """``sphinx-build -W`` in a process of its own, as the user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", str(source),
-         str(out)], capture_output=True, text=True, timeout=600, check=False)
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            builder,
+            "-W",
+            "--keep-going",
+            str(source),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_init_writes_a_project_that_builds_with_W(tmp_path, capsys):
     demo = tmp_path / "demo"
-    assert main(["init", str(demo), "--project", "Acme Payments", "--author", "Zoë Ünal",
-                 "--plan", "Payment Methods", "--id", "PAY-1"]) == 0
+    assert (
+        main(
+            [
+                "init",
+                str(demo),
+                "--project",
+                "Acme Payments",
+                "--author",
+                "Zoë Ünal",
+                "--plan",
+                "Payment Methods",
+                "--id",
+                "PAY-1",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     written = sorted(p.relative_to(demo).as_posix() for p in demo.rglob("*") if p.is_file())
-    assert written == sorted(["conf.py", "index.md", "registers.md", "requirements.txt",
-                              ".gitignore", ".github/workflows/plans.yml",
-                              "plans/PAY-1-payment-methods.md"])
+    assert written == sorted(
+        [
+            "conf.py",
+            "index.md",
+            "registers.md",
+            "requirements.txt",
+            ".gitignore",
+            ".github/workflows/plans.yml",
+            "plans/PAY-1-payment-methods.md",
+        ]
+    )
     assert out.count("wrote ") == 7 and "next: sphinx-build -b html -W" in out
     proc = sphinx_build(demo, tmp_path / "html")
     assert proc.returncode == 0, proc.stderr
@@ -39,9 +85,18 @@ def test_init_writes_a_project_that_builds_with_W(tmp_path, capsys):
     index = (html / "index.html").read_text(encoding="utf-8")
     assert 'href="plans/PAY-1-payment-methods.html"' in index and 'href="registers.html"' in index
     registers = (html / "registers.html").read_text(encoding="utf-8")
-    for collector in ("overview", "risk-register", "risk-matrix", "api-index", "timeline",
-                      "signoff-summary", "compliance", "tech-stack", "architecture",
-                      "data-model"):
+    for collector in (
+        "overview",
+        "risk-register",
+        "risk-matrix",
+        "api-index",
+        "timeline",
+        "signoff-summary",
+        "compliance",
+        "tech-stack",
+        "architecture",
+        "data-model",
+    ):
         assert f"plan-collector-{collector}" in registers, collector
     assert "Payment Methods" in registers  # the first plan is collected
     assert (html / "plan.json").is_file() and (html / "openapi.json").is_file()
@@ -51,13 +106,13 @@ def test_conf_py_names_the_project_in_latex(tmp_path):
     demo = tmp_path / "demo"
     assert main(["init", str(demo), "--project", "Acme Payments", "--author", "Zoë Ünal"]) == 0
     conf: dict[str, object] = {}
-    exec((demo / "conf.py").read_text(encoding="utf-8"), conf)  # noqa: S102 (our own file)
+    exec((demo / "conf.py").read_text(encoding="utf-8"), conf)
     assert conf["extensions"] == ["myst_parser", "sphinxcontrib_plan", "sphinx.ext.graphviz"]
     assert "colon_fence" in conf["myst_enable_extensions"]  # type: ignore[operator]
     assert conf["project"] == "Acme Payments" and conf["author"] == "Zoë Ünal"
     assert conf["latex_documents"] == [
-        ("index", "acme-payments.tex", "Acme Payments: implementation plans", "Zoë Ünal",
-         "manual")]
+        ("index", "acme-payments.tex", "Acme Payments: implementation plans", "Zoë Ünal", "manual")
+    ]
     proc = sphinx_build(demo, tmp_path / "latex", "latex")
     assert proc.returncode == 0, proc.stderr
     tex = (tmp_path / "latex" / "acme-payments.tex").read_text(encoding="utf-8")
@@ -81,8 +136,10 @@ def test_the_workflow_checks_and_comments_the_diff_on_pull_requests(tmp_path):
     assert runs["Check the plans"] == "sphinx-plan check . --strict"
     diff = next(step for step in steps if step.get("id") == "diff")
     assert diff["if"] == "github.event_name == 'pull_request'"
-    assert diff["run"] == ('sphinx-plan diff "origin/${GITHUB_BASE_REF}" --source . '
-                           "--format markdown --fail-on breaking > plan-diff.md")
+    assert diff["run"] == (
+        'sphinx-plan diff "origin/${GITHUB_BASE_REF}" --source . '
+        "--format markdown --fail-on breaking > plan-diff.md"
+    )
     comment = steps[steps.index(diff) + 1]
     # posted even when the diff fails the job for a breaking change
     assert comment["if"].startswith("always() && github.event_name == 'pull_request'")
@@ -126,9 +183,14 @@ def test_init_into_an_empty_existing_directory_and_the_current_one(tmp_path, mon
 def test_bad_arguments_are_one_line_errors(tmp_path, capsys):
     (tmp_path / "file").write_text("", encoding="utf-8")
     assert main(["init", str(tmp_path / "file")]) == 2
-    assert capsys.readouterr().err == f"sphinx-plan init: error: '{tmp_path / 'file'}' is a file, not a directory\n"
+    assert (
+        capsys.readouterr().err
+        == f"sphinx-plan init: error: '{tmp_path / 'file'}' is a file, not a directory\n"
+    )
     assert main(["init", str(tmp_path / "x"), "--id", "no id"]) == 2
     assert "--id 'no id'" in capsys.readouterr().err
     assert main(["init", str(tmp_path / "y"), "--project", " "]) == 2
-    assert capsys.readouterr().err == "sphinx-plan init: error: --project must be one non-empty line\n"
+    assert (
+        capsys.readouterr().err == "sphinx-plan init: error: --project must be one non-empty line\n"
+    )
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import build_warnings, load_plan_json
+
 from sphinxcontrib_plan.cli import main
 
 CONF = """\
@@ -44,9 +44,11 @@ def test_plain_template_imports_to_the_directive_form_of_new(make_app, tmp_path,
     assert f"'sphinx-plan import {plain} -o SOURCEDIR/' writes its directive form" in out
     text = plain.read_text(encoding="utf-8")
     assert ":::" not in text and "{plan" not in text  # plain Markdown, no directive
-    assert text.startswith("# Technical Implementation Plan: Invoice Export\n\n"
-                           "**Feature ID**: 042\n**Status**: Draft\n**Created**: 2024-03-01\n"
-                           "**Last Updated**: 2024-03-01\n**Owner**: Billing Team\n")
+    assert text.startswith(
+        "# Technical Implementation Plan: Invoice Export\n\n"
+        "**Feature ID**: 042\n**Status**: Draft\n**Created**: 2024-03-01\n"
+        "**Last Updated**: 2024-03-01\n**Owner**: Billing Team\n"
+    )
 
     (tmp_path / "imported").mkdir()
     assert main(["import", str(plain), "-o", str(tmp_path / "imported" / "index.md"), "-q"]) == 0
@@ -61,10 +63,15 @@ def test_plain_template_imports_to_the_directive_form_of_new(make_app, tmp_path,
 
     # the same plan, with the same fields
     keys = ("id", "title", "fields")
-    assert [{k: p[k] for k in keys} for p in imported_plans] == \
-        [{k: p[k] for k in keys} for p in scaffold_plans]
-    assert imported_plans[0]["fields"] == {"status": "draft", "owner": "Billing Team",
-                                           "created": "2024-03-01", "updated": "2024-03-01"}
+    assert [{k: p[k] for k in keys} for p in imported_plans] == [
+        {k: p[k] for k in keys} for p in scaffold_plans
+    ]
+    assert imported_plans[0]["fields"] == {
+        "status": "draft",
+        "owner": "Billing Team",
+        "created": "2024-03-01",
+        "updated": "2024-03-01",
+    }
     # every kind of object of the scaffold, but those the importer does not make yet
     assert set(scaffold_objects) - set(imported_objects) <= IMPORTER_GAPS
     for kind in ("phase", "signoff"):
@@ -80,8 +87,9 @@ def test_plain_keeps_every_section_of_the_scaffold(tmp_path):
     assert main(["new", *ARGS, "--plain", "-o", str(tmp_path / "plain.md")]) == 0
     assert main(["new", *ARGS, "-o", str(tmp_path / "directives.md")]) == 0
     plain = (tmp_path / "plain.md").read_text(encoding="utf-8")
-    sections = re.findall(r"^## (.+)$", (tmp_path / "directives.md").read_text(encoding="utf-8"),
-                          re.M)
+    sections = re.findall(
+        r"^## (.+)$", (tmp_path / "directives.md").read_text(encoding="utf-8"), re.M
+    )
     assert len(sections) > 10
     assert [s for s in sections if f"\n## {s}\n" not in plain] == []
 
@@ -92,10 +100,13 @@ def test_plain_into_a_folder_is_named_from_the_id(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (["--format", "rst"], "--plain writes Markdown; it cannot be --format rst"),
-    (["-o", "plan.rst"], "--output 'plan.rst': --plain writes Markdown, give a .md file"),
-])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--format", "rst"], "--plain writes Markdown; it cannot be --format rst"),
+        (["-o", "plan.rst"], "--output 'plan.rst': --plain writes Markdown, give a .md file"),
+    ],
+)
 def test_plain_is_markdown_only(tmp_path, monkeypatch, capsys, extra, message):
     monkeypatch.chdir(tmp_path)
     assert main(["new", "Billing", "--id", "004", "--plain", *extra]) == 2

@@ -24,21 +24,32 @@ from sphinxcontrib_plan._version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 #: files the package needs at run time besides its modules
-DATA = ("sphinxcontrib_plan/py.typed", "sphinxcontrib_plan/static/plan.css",
-        "sphinxcontrib_plan/static/plan-tables.js", "sphinxcontrib_plan/static/sphinxcontribplan.sty",
-        "sphinxcontrib_plan/export/schema/plan.schema.json",
-        "sphinxcontrib_plan/export/schema/plan-diff.schema.json",
-        "sphinxcontrib_plan/templates/new/plan.md.jinja",
-        "sphinxcontrib_plan/templates/new/plan.rst.jinja",
-        "sphinxcontrib_plan/templates/new/plan.plain.md.jinja",
-        "sphinxcontrib_plan/templates/init/conf.py.jinja",
-        "sphinxcontrib_plan/templates/init/plans.yml.jinja")
+DATA = (
+    "sphinxcontrib_plan/py.typed",
+    "sphinxcontrib_plan/static/plan.css",
+    "sphinxcontrib_plan/static/plan-tables.js",
+    "sphinxcontrib_plan/static/sphinxcontribplan.sty",
+    "sphinxcontrib_plan/export/schema/plan.schema.json",
+    "sphinxcontrib_plan/export/schema/plan-diff.schema.json",
+    "sphinxcontrib_plan/templates/new/plan.md.jinja",
+    "sphinxcontrib_plan/templates/new/plan.rst.jinja",
+    "sphinxcontrib_plan/templates/new/plan.plain.md.jinja",
+    "sphinxcontrib_plan/templates/init/conf.py.jinja",
+    "sphinxcontrib_plan/templates/init/plans.yml.jinja",
+)
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    proc = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, check=False, env=env)
+    proc = subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=env,
+    )
     assert proc.returncode == 0, f"{args}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc
 
@@ -49,26 +60,46 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         import setuptools
     except ImportError:
-        pytest.skip("building the wheel without the network needs setuptools>=77 "
-                    "(pip install -e '.[test]')")
+        pytest.skip(
+            "building the wheel without the network needs setuptools>=77 (pip install -e '.[test]')"
+        )
     if int(setuptools.__version__.split(".")[0]) < 77:
-        pytest.skip(f"building the wheel without the network needs setuptools>=77, this "
-                    f"environment has {setuptools.__version__} (pip install -e '.[test]')")
+        pytest.skip(
+            f"building the wheel without the network needs setuptools>=77, this "
+            f"environment has {setuptools.__version__} (pip install -e '.[test]')"
+        )
     out = tmp_path_factory.mktemp("wheel")
     # a copy of the sources, so the build's own build/ and egg-info stay out of the checkout
     source = tmp_path_factory.mktemp("source")
     if shutil.which("git") is None:
         pytest.skip("git is not installed: the checkout's files cannot be listed")
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=False)
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if files.returncode != 0:
         pytest.skip("the checkout is not a git work tree (its files cannot be listed)")
     for name in files.stdout.splitlines():
         if (ROOT / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             (source / name).write_bytes((ROOT / name).read_bytes())
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-        "-q", "-w", out, source, cwd=source)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-q",
+        "-w",
+        out,
+        source,
+        cwd=source,
+    )
     (built,) = out.glob("sphinxcontrib_plan-*.whl")
     return built
 
@@ -79,12 +110,17 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("venv") / "fresh"
     run(getattr(sys, "_base_executable", sys.executable), "-m", "venv", home, cwd=home.parent)
     python = home / "bin" / "python"
-    purelib = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-                       cwd=home).stdout.strip())
+    purelib = Path(
+        run(
+            python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=home
+        ).stdout.strip()
+    )
     # the dependencies, as installed here (not the package itself: this environment's
     # editable install works through .pth files, which a path added this way does not run)
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (purelib / "_test_dependencies.pth").write_text("\n".join(sorted(deps)) + "\n", encoding="utf-8")
+    (purelib / "_test_dependencies.pth").write_text(
+        "\n".join(sorted(deps)) + "\n", encoding="utf-8"
+    )
     run(python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", wheel, cwd=home)
     return home / "bin"
 
@@ -97,15 +133,20 @@ def test_the_wheel_holds_the_data_files(wheel):
 
 
 def test_installed_wheel_inits_and_builds_a_project(venv, tmp_path):
-    where = run(venv / "python", "-c", "import sphinxcontrib_plan; print(sphinxcontrib_plan.__file__)",
-                cwd=tmp_path).stdout.strip()
+    where = run(
+        venv / "python",
+        "-c",
+        "import sphinxcontrib_plan; print(sphinxcontrib_plan.__file__)",
+        cwd=tmp_path,
+    ).stdout.strip()
     assert Path(where).is_relative_to(venv.parent)  # the wheel's copy, not the checkout
     version = run(venv / "sphinx-plan", "--version", cwd=tmp_path).stdout
     assert version == f"sphinx-plan {__version__}\n"
     run(venv / "sphinx-plan", "init", "demo", cwd=tmp_path)
     # sphinx-build is its dependencies' script, not in this environment: the same as a module
-    proc = run(venv / "python", "-m", "sphinx", "-b", "html", "-W", "demo", "demo/_build",
-               cwd=tmp_path)
+    proc = run(
+        venv / "python", "-m", "sphinx", "-b", "html", "-W", "demo", "demo/_build", cwd=tmp_path
+    )
     assert "build succeeded" in proc.stdout
     html = tmp_path / "demo" / "_build"
     assert (html / "_static" / "plan.css").is_file() and (html / "plan.json").is_file()

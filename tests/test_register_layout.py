@@ -13,19 +13,36 @@ import importlib.util
 import shutil
 
 import pytest
-
 from test_browser import CHROMIUM, EXAMPLE, browser, build, shots  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.tools(CHROMIUM)
 
 #: theme name → the module that provides it
-THEMES = {"alabaster": "alabaster", "furo": "furo", "rtd": "sphinx_rtd_theme",
-          "pydata": "pydata_sphinx_theme"}
+THEMES = {
+    "alabaster": "alabaster",
+    "furo": "furo",
+    "rtd": "sphinx_rtd_theme",
+    "pydata": "pydata_sphinx_theme",
+}
 #: every register of the example's plans, each with its default columns
-REGISTERS = "# Registers\n\n" + "\n".join(f":::{{plan-{kind}}}\n:::\n" for kind in (
-    "risk-register", "overview", "api-index", "event-catalog", "timeline", "signoff-summary",
-    "compliance", "tech-stack", "architecture", "data-model", "rbac-matrix", "observability",
-    "risk-matrix"))
+REGISTERS = "# Registers\n\n" + "\n".join(
+    f":::{{plan-{kind}}}\n:::\n"
+    for kind in (
+        "risk-register",
+        "overview",
+        "api-index",
+        "event-catalog",
+        "timeline",
+        "signoff-summary",
+        "compliance",
+        "tech-stack",
+        "architecture",
+        "data-model",
+        "rbac-matrix",
+        "observability",
+        "risk-matrix",
+    )
+)
 
 #: for every table of a register: its width, and how far its scrolling box (its own, or
 #: the collector) is wider than shown; the collectors' right edges and the page's overflow
@@ -75,8 +92,9 @@ def themed_registers(request, tmp_path_factory) -> tuple[str, str]:
     shutil.copytree(EXAMPLE, src, ignore=shutil.ignore_patterns("_build"))
     (src / "registers.md").write_text(REGISTERS, encoding="utf-8")
     # a short title: pydata's phone header overflows with the example's long one
-    out = build(src, src.parent / "html", "-D", f"html_theme={THEMES[theme]}",
-                "-D", "html_title=Plans")
+    out = build(
+        src, src.parent / "html", "-D", f"html_theme={THEMES[theme]}", "-D", "html_title=Plans"
+    )
     return theme, (out / "registers.html").as_uri()
 
 

@@ -73,17 +73,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     :param parser: the subcommand's parser
     """
-    parser.add_argument("directory", metavar="DIR", nargs="?", default=".", type=Path,
-                        help="the project's source directory (default: .)")
-    parser.add_argument("--project", metavar="NAME",
-                        help="the project's name (default: DIR's name, capitalised)")
-    parser.add_argument("--author", metavar="NAME", default="The authors",
-                        help="the author, for the PDF and the copyright line "
-                             "(default: 'The authors')")
-    parser.add_argument("--plan", metavar="TITLE", default="First Plan", dest="plan_title",
-                        help="the first plan's title (default: 'First Plan')")
-    parser.add_argument("--id", metavar="ID", default="001", dest="plan_id",
-                        help="the first plan's id (default: 001)")
+    parser.add_argument(
+        "directory",
+        metavar="DIR",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="the project's source directory (default: .)",
+    )
+    parser.add_argument(
+        "--project", metavar="NAME", help="the project's name (default: DIR's name, capitalised)"
+    )
+    parser.add_argument(
+        "--author",
+        metavar="NAME",
+        default="The authors",
+        help="the author, for the PDF and the copyright line (default: 'The authors')",
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="TITLE",
+        default="First Plan",
+        dest="plan_title",
+        help="the first plan's title (default: 'First Plan')",
+    )
+    parser.add_argument(
+        "--id",
+        metavar="ID",
+        default="001",
+        dest="plan_id",
+        help="the first plan's id (default: 001)",
+    )
 
 
 def repository_root(directory: Path) -> Path:
@@ -94,8 +114,14 @@ def repository_root(directory: Path) -> Path:
     """
     existing = next((d for d in (directory, *directory.parents) if d.is_dir()), directory)
     try:
-        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=existing,
-                              capture_output=True, text=True, check=False, timeout=30)
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=existing,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return directory
     top = Path(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else None
@@ -114,8 +140,13 @@ def render_files(project: Project) -> dict[Path, str]:
     import jinja2
 
     directory = project.directory
-    plan_args = argparse.Namespace(title=project.plan_title, plan_id=project.plan_id,
-                                   templates=None, date=project.today, owner=None)
+    plan_args = argparse.Namespace(
+        title=project.plan_title,
+        plan_id=project.plan_id,
+        templates=None,
+        date=project.today,
+        owner=None,
+    )
     plan_name = f"{project.plan_id}-{slug(project.plan_title) or 'plan'}"
     try:
         plan_text = new.render(plan_args, "md")
@@ -123,13 +154,20 @@ def render_files(project: Project) -> dict[Path, str]:
         raise InitError(str(err)) from None
     source = Path(os.path.relpath(directory, project.root)).as_posix()
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     env.filters["pyrepr"] = repr
     values = {
-        "project": project.project, "author": project.author, "year": project.today[:4],
-        "slug": slug(project.project) or "plans", "plan_doc": f"{PLANS}/{plan_name}",
-        "source": source, "version": __version__,
+        "project": project.project,
+        "author": project.author,
+        "year": project.today[:4],
+        "slug": slug(project.project) or "plans",
+        "plan_doc": f"{PLANS}/{plan_name}",
+        "source": source,
+        "version": __version__,
     }
     files = {
         directory / "conf.py": "conf.py.jinja",
@@ -156,8 +194,10 @@ def write_files(texts: dict[Path, str]) -> None:
     existing = [path for path in texts if path.exists() or path.is_symlink()]
     if existing:
         names = ", ".join(str(path) for path in existing)
-        raise InitError(f"{len(existing)} of its files exist, nothing was written "
-                        f"(init never overwrites a file): {names}")
+        raise InitError(
+            f"{len(existing)} of its files exist, nothing was written "
+            f"(init never overwrites a file): {names}"
+        )
     for path, text in texts.items():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -178,8 +218,7 @@ def run(args: argparse.Namespace) -> int:
         directory = args.directory.resolve()
         if directory.exists() and not directory.is_dir():
             raise InitError(f"{str(args.directory)!r} is a file, not a directory")
-        name = (args.project or directory.name.replace("-", " ").replace("_", " ").strip()
-                or "Plans")
+        name = args.project or directory.name.replace("-", " ").replace("_", " ").strip() or "Plans"
         if args.project is None:
             name = name[:1].upper() + name[1:]
         for option, value in (("--project", name), ("--author", args.author)):
@@ -189,10 +228,15 @@ def run(args: argparse.Namespace) -> int:
             plan_title = new.checked_title(args.plan_title, args.plan_id, "--plan")
         except new.NewError as err:
             raise InitError(str(err)) from None
-        project = Project(directory=directory, root=repository_root(directory),
-                          project=name.strip(), author=args.author.strip(),
-                          plan_title=plan_title, plan_id=args.plan_id,
-                          today=dt.date.today().isoformat())
+        project = Project(
+            directory=directory,
+            root=repository_root(directory),
+            project=name.strip(),
+            author=args.author.strip(),
+            plan_title=plan_title,
+            plan_id=args.plan_id,
+            today=dt.date.today().isoformat(),
+        )
         texts = render_files(project)
         write_files(texts)
     except InitError as err:
@@ -201,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
     shown = args.directory
     for path in texts:
         print(f"wrote {os.path.relpath(path)}")
-    print(f"next: sphinx-build -b html -W {shown} {shown / '_build' / 'html'}   "
-          f"(and 'sphinx-plan check {shown} --strict')")
+    print(
+        f"next: sphinx-build -b html -W {shown} {shown / '_build' / 'html'}   "
+        f"(and 'sphinx-plan check {shown} --strict')"
+    )
     return 0

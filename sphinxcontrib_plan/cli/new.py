@@ -110,9 +110,9 @@ def output_path(args: argparse.Namespace) -> tuple[Path, str]:
     :return: the file and ``md`` or ``rst``
     :raise NewError: when ``--output`` has no known suffix or disagrees with ``--format``
     """
-    text: str | None = args.output
+    text = str(args.output or "")
     output = Path(text) if text else None
-    if output is None or text.endswith(("/", "\\")) or output.is_dir():  # type: ignore[union-attr]
+    if output is None or text.endswith(("/", "\\")) or output.is_dir():
         fmt = args.format or "md"
         name = f"{args.plan_id}-{slug(args.title) or 'plan'}{FORMATS[fmt]}"
         return (output or Path()) / name, fmt

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinxcontrib_plan.model.graph import find_cycles
 from sphinxcontrib_plan.render.nodes import note
 from sphinxcontrib_plan.warnings import logger
-from sphinxcontrib_plan.model.graph import find_cycles
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
