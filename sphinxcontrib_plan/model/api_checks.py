@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.model.codedata import JSON_LANGUAGES, YAML_LANGUAGES, DataError, load_data
 from sphinxcontrib_plan.model.index import Finding as IndexFinding
 from sphinxcontrib_plan.model.params import type_text
+from sphinxcontrib_plan.model.records import Example
 from sphinxcontrib_plan.model.schema import SchemaSet, check_schema, with_lines
 
 if TYPE_CHECKING:
@@ -35,16 +36,6 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Example:
-    """An example code block: its text, language and first content line."""
-
-    text: str
-    language: str
-    #: the line of the block's first line of code
-    where: Source
-
-
-@dataclass(frozen=True)
 class SchemaUse:
     """A body that has (or names) a schema, and its examples."""
 
@@ -55,6 +46,7 @@ class SchemaUse:
     schema: Any = None
     #: the line of the inline schema's code block, when it came from one
     schema_where: Source | None = None
+    #: the examples, each at its line in the document of :attr:`where`
     examples: tuple[Example, ...] = ()
 
 
@@ -100,18 +92,18 @@ def check_project(named: Mapping[str, tuple[Any, Source]], uses: Iterable[Schema
 
 
 def _example_findings(use: SchemaUse, example: Example, schemas: SchemaSet) -> list[Finding]:
+    docname, first = use.where.docname, example.line or use.where.line
     try:
-        data = load_data(example.text, example.language)
+        data = load_data(example.code, example.language)
     except DataError as err:
-        line = example.where.line + (err.line or 0)
         return [Finding(f"{use.label}: the example is {err.message}; it cannot be checked "
-                        "against the schema", Source(example.where.docname, line))]
-    problems = with_lines(schemas.validate(data, use.schema), example.text, example.language)
+                        "against the schema", Source(docname, first + (err.line or 0)))]
+    problems = with_lines(schemas.validate(data, use.schema), example.code, example.language)
     name = type_text(use.schema)
     against = f"schema {name!r}" if name else "its schema"
     return [Finding(f"{use.label}: the example does not match {against}: {p}" if p.checked
                     else f"{use.label}: the example cannot be checked against {against}: {p}",
-                    Source(example.where.docname, example.where.line + (p.line or 0)))
+                    Source(docname, first + (p.line or 0)))
             for p in problems]
 
 
@@ -138,8 +130,7 @@ def uses_of(index: ResolvedIndex) -> list[SchemaUse]:
         uses.append(SchemaUse(
             label, Source(record.docname, record.lineno), body.schema,
             Source(record.docname, body.line or record.lineno),
-            tuple(Example(e.code, e.language, Source(record.docname, e.line or record.lineno))
-                  for e in examples if _checkable(e.language, e.code))))
+            tuple(e for e in examples if _checkable(e.language, e.code))))
     return uses
 
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from sphinxcontrib_plan.model.api_checks import (
-    Example,
-    Finding,
-    SchemaUse,
-    Source,
-    check_project,
-)
+from sphinxcontrib_plan.model.api_checks import Finding, SchemaUse, Source, check_project
+from sphinxcontrib_plan.model.records import Example
 
 MONEY = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
 
 
 def test_example_checked_against_a_named_schema_at_the_failing_line():
-    example = Example('{\n  "amount": "ten"\n}', "json", Source("api", 20))
+    example = Example("json", '{\n  "amount": "ten"\n}', 20)
     use = SchemaUse("endpoint 'POST /pay' (request body)", Source("api", 10),
                     {"$ref": "#/components/schemas/Money"}, examples=(example,))
     assert check_project({"Money": (MONEY, Source("schemas", 3))}, [use]) == [Finding(
@@ -25,7 +20,7 @@ def test_example_checked_against_a_named_schema_at_the_failing_line():
 def test_broken_schemas_are_reported_and_their_examples_not_checked():
     bad = {"type": "object", "properties": {"a": {"type": "int"}}, "requried": ["a"]}
     use = SchemaUse("response '200 OK' of 'GET /x'", Source("api", 5), bad, Source("api", 7),
-                    (Example("{}", "json", Source("api", 12)),))
+                    (Example("json", "{}", 12),))
     findings = check_project({"Gone": ({"$ref": "#/components/schemas/Nope"}, Source("s", 1))},
                              [use])
     assert [(f.message, f.where.line) for f in findings] == [
@@ -41,9 +36,9 @@ def test_broken_schemas_are_reported_and_their_examples_not_checked():
 
 def test_unreadable_example_and_yaml_example():
     use = SchemaUse("event 'paid'", Source("ev", 1), MONEY, examples=(
-        Example('{\n  "amount": 1,,\n}', "json", Source("ev", 4)),
-        Example("amount: 3\n", "yaml", Source("ev", 9)),
-        Example("amount: x\n", "yaml", Source("ev", 14)),
+        Example("json", '{\n  "amount": 1,,\n}', 4),
+        Example("yaml", "amount: 3\n", 9),
+        Example("yaml", "amount: x\n", 14),
     ))
     assert [(f.message, f.where.line) for f in check_project({}, [use])] == [
         ("event 'paid': the example is not valid JSON: Expecting property name enclosed in "
@@ -55,5 +50,5 @@ def test_unreadable_example_and_yaml_example():
 
 def test_uses_without_schema_are_not_checked():
     use = SchemaUse("endpoint 'GET /x'", Source("a", 1), None,
-                    examples=(Example("not json", "json", Source("a", 3)),))
+                    examples=(Example("json", "not json", 3),))
     assert check_project({}, [use]) == []
