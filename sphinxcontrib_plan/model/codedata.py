@@ -10,6 +10,7 @@ no Sphinx, no docutils.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -201,7 +202,7 @@ def parse(text: str, language: str | None = None) -> Parsed:
     if is_yaml(language):
         return _parse_yaml(source)
     try:
-        data = json.loads(source, parse_constant=_no_constant)
+        data = json.loads(source, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError as err:
         raise DataError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})",
                         err.lineno - 1) from None
@@ -216,6 +217,13 @@ def parse(text: str, language: str | None = None) -> Parsed:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} has no JSON form")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large for a number")
+    return value
 
 
 def _check_depth(data: Any) -> None:
@@ -233,8 +241,9 @@ def _check_depth(data: Any) -> None:
 
 
 def _parse_yaml(text: str) -> Parsed:
-    loader = JsonLoader(text)
+    loader: JsonLoader | None = None
     try:
+        loader = JsonLoader(text)  # refuses a control character at once
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
     except Refused as err:
@@ -249,7 +258,8 @@ def _parse_yaml(text: str) -> Parsed:
     except RecursionError:  # a guard: the composer refuses deep nesting before this
         raise DataError(f"nested more than {MAX_DEPTH} levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Parsed(data, text, node)
 
 
@@ -292,10 +302,7 @@ def locate(text: str, language: str, path: Sequence[str | int]) -> int | None:
     :return: the line, or ``None`` when it cannot be told
     """
     source = text if is_yaml(language) else strip_comments(text).replace("\t", " ")
-    loader = JsonLoader(source)
     try:
-        return node_line(loader.get_single_node(), path)
+        return node_line(JsonLoader(source).get_single_node(), path)
     except (yaml.YAMLError, RecursionError):
         return None
-    finally:
-        loader.dispose()

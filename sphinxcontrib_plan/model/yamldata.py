@@ -107,8 +107,10 @@ class JsonLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
         """A mapping with the keys' text as keys (merge keys ``<<`` applied)."""
-        if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise ConstructorError(None, None, f"expected a mapping, found {node.id}",
+                                   node.start_mark)
+        self.flatten_mapping(node)
         return {self.mapping_key(key): self.construct_object(value, deep=deep)
                 for key, value in node.value}
 
@@ -154,6 +156,7 @@ class JsonLoader(yaml.SafeLoader):
 
 
 for _tag, _method in (("timestamp", JsonLoader.construct_text),
+                      ("set", JsonLoader.construct_yaml_map),  # a mapping to nulls, as in YAML
                       ("binary", JsonLoader.construct_base64),
                       ("float", JsonLoader.construct_number),
                       ("int", JsonLoader.construct_integer),
