@@ -193,7 +193,7 @@ def test_diff_openapi_refuses_bombs(tmp_path, capsys, text):
     spec.write_text(text, encoding="utf-8")
     assert main(["diff", str(plan), "--openapi", str(spec)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"sphinx-plan diff: error: {str(spec)!r} ") and "too large" in err
+    assert err.startswith(f"sphinx-plan diff: error: {str(spec)!r}") and "too large" in err
     assert err.count("\n") == 1
 
 

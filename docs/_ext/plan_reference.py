@@ -426,6 +426,23 @@ class RefConfigDirective(SphinxDirective):
         return [items]
 
 
+class RefLimitsDirective(SphinxDirective):
+    """``plan-ref-limits``: the readers' limits, from ``model/limits.py`` (values and comments)."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinx.pycode import ModuleAnalyzer
+
+        from sphinxcontrib_plan.model import limits
+
+        analyzer = ModuleAnalyzer.for_module(limits.__name__)
+        rows = []
+        for (_, name), lines in analyzer.find_attr_docs().items():
+            value = getattr(limits, name)
+            shown = limits.megabytes(value) if name.endswith("_BYTES") else f"{value:,}"
+            rows.append((" ".join(lines).strip(), shown, f"``{name}``"))
+        return [table(["What", "Limit", "Name in model/limits.py"], rows, widths=[6, 2, 3])]
+
+
 class RefRuleKeysDirective(SphinxDirective):
     """``plan-ref-rule-keys``: the keys of a coverage rule, and the presets."""
 
@@ -808,6 +825,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "plan-ref-consistency": RefConsistencyDirective,
         "plan-ref-rule-keys": RefRuleKeysDirective,
         "plan-ref-stage-keys": RefStageKeysDirective,
+        "plan-ref-limits": RefLimitsDirective,
         "plan-ref-warnings": RefWarningsDirective,
         "plan-ref-cli": RefCliDirective,
         "plan-ref-css": RefCssDirective,

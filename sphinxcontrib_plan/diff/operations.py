@@ -94,8 +94,9 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[Operation]]:
         if not isinstance(data.get("paths", {}), dict):
             raise DiffError(f"{str(path)!r}: 'paths' is not a mapping")
         document = read_openapi(data)
-    except OpenApiError as err:
-        raise DiffError(f"{str(path)!r} is {err}") from None
+    except OpenApiError as err:  # "/pointer: what" or what the document is
+        joint = ":" if str(err).startswith("/") else " is"
+        raise DiffError(f"{str(path)!r}{joint} {err}") from None
     return data, [Operation(
         op.method.lower(), op.path, {p.code for p in op.responses}, {
             (p.location, p.name): p.required for p in op.parameters
