@@ -134,23 +134,13 @@ def openapi_text(value_yaml: str) -> str:
 
 
 @HOSTILE
-@given(text=yaml_texts)
-def test_code_block_reader_yaml(text):
+@given(case=st.tuples(yaml_texts, st.just("yaml")) | st.tuples(json_texts, st.just("json")))
+def test_code_block_reader(case):
+    text, language = case
     note(text[:300])
     with budget():
         try:
-            assert_json(load_data(text, "yaml"))
-        except DataError:
-            pass
-
-
-@HOSTILE
-@given(text=json_texts)
-def test_code_block_reader_json(text):
-    note(text[:300])
-    with budget():
-        try:
-            assert_json(load_data(text, "json"))
+            assert_json(load_data(text, language))
         except DataError:
             pass
 
