@@ -10,6 +10,7 @@ wheel and the sdist with ``python -m build`` and checks them with twine.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -54,23 +55,26 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return proc
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel built from the checkout."""
+def _setuptools_or_skip() -> None:
+    """Skip unless this environment can build the package without the network."""
     try:
         import setuptools
     except ImportError:
         pytest.skip(
-            "building the wheel without the network needs setuptools>=77 (pip install -e '.[test]')"
+            "building the package without the network needs setuptools>=77 "
+            "(pip install -e '.[test]')"
         )
     if int(setuptools.__version__.split(".")[0]) < 77:
         pytest.skip(
-            f"building the wheel without the network needs setuptools>=77, this "
+            f"building the package without the network needs setuptools>=77, this "
             f"environment has {setuptools.__version__} (pip install -e '.[test]')"
         )
-    out = tmp_path_factory.mktemp("wheel")
-    # a copy of the sources, so the build's own build/ and egg-info stay out of the checkout
-    source = tmp_path_factory.mktemp("source")
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the checkout's files, so that builds leave nothing in the checkout."""
+    _setuptools_or_skip()
     if shutil.which("git") is None:
         pytest.skip("git is not installed: the checkout's files cannot be listed")
     files = subprocess.run(
@@ -82,10 +86,18 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     if files.returncode != 0:
         pytest.skip("the checkout is not a git work tree (its files cannot be listed)")
+    copy = tmp_path_factory.mktemp("source")
     for name in files.stdout.splitlines():
         if (ROOT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            (source / name).write_bytes((ROOT / name).read_bytes())
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            (copy / name).write_bytes((ROOT / name).read_bytes())
+    return copy
+
+
+@pytest.fixture(scope="module")
+def wheel(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from the checkout."""
+    out = tmp_path_factory.mktemp("wheel")
     run(
         sys.executable,
         "-m",
@@ -102,6 +114,24 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (built,) = out.glob("sphinxcontrib_plan-*.whl")
     return built
+
+
+@pytest.fixture(scope="module")
+def sdist(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The source distribution, built by the backend as ``python -m build --sdist`` does."""
+    out = tmp_path_factory.mktemp("sdist")
+    name = (
+        run(
+            sys.executable,
+            "-c",
+            "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))",
+            out,
+            cwd=source,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    return out / name
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +160,34 @@ def test_the_wheel_holds_the_data_files(wheel):
     assert [name for name in DATA if name not in names] == []
     assert f"sphinxcontrib_plan-{__version__}.dist-info/licenses/LICENSE" in names
     assert not [n for n in names if n.startswith(("tests/", "docs/", "bench/"))]
+
+
+def test_the_sdist_holds_the_sources_and_data_files(sdist):
+    import tarfile
+
+    top = sdist.name.removesuffix(".tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.removeprefix(f"{top}/") for name in archive.getnames()}
+    missing = [
+        n
+        for n in (
+            *DATA,
+            "LICENSE",
+            "README.md",
+            "CHANGELOG.md",
+            "pyproject.toml",
+            "sphinxcontrib_plan/cli/init.py",
+        )
+        if n not in names
+    ]
+    assert missing == []
+
+
+def test_twine_check_passes(wheel, sdist):
+    if importlib.util.find_spec("twine") is None:
+        pytest.skip("twine is not installed (make dist installs it: pip install twine)")
+    proc = run(sys.executable, "-m", "twine", "check", "--strict", wheel, sdist, cwd=wheel.parent)
+    assert proc.stdout.count("PASSED") == 2, proc.stdout
 
 
 def test_installed_wheel_inits_and_builds_a_project(venv, tmp_path):
