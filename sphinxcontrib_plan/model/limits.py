@@ -2,8 +2,9 @@
 
 Every JSON or YAML input (a code block, a ``:file:``, ``sphinx-plan import``,
 ``plan-openapi``, ``diff --openapi``) is read by
-:mod:`sphinxcontrib_plan.model.codedata` and every OpenAPI document by
-:mod:`sphinxcontrib_plan.importers.openapi` within these limits. Past one,
+:mod:`sphinxcontrib_plan.model.codedata`, every OpenAPI document by
+:mod:`sphinxcontrib_plan.importers.openapi` and every ``plan.json`` by
+:mod:`sphinxcontrib_plan.model.planjson` within these limits. Past one,
 the input is refused with a message naming the limit (a located ``plan.*``
 warning in a build, a one-line error with exit status 2 in the CLI), so no
 input can take unbounded time or memory, nor end in a ``RecursionError``.
@@ -30,6 +31,14 @@ MAX_ALIAS_VALUES = 100_000
 #: those naming a schema of ``components.schemas``, which stay references) may
 #: copy in when they are replaced by what they point to
 MAX_REF_VALUES = 10_000
+
+#: the largest ``plan.json`` read (``sphinx-plan diff``, ``plan-changes :since:``,
+#: a ``plan_external`` source, downloaded or not), in bytes
+MAX_PLAN_JSON_BYTES = 64 * 1024 * 1024
+
+#: the deepest nesting of arrays and objects in a ``plan.json`` (it holds the
+#: plans' JSON Schemas, each at most :data:`MAX_DEPTH` deep, a few levels down)
+MAX_PLAN_JSON_DEPTH = 200
 
 
 def megabytes(size: int) -> str:

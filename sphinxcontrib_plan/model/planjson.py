@@ -27,6 +27,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.ids import METHODS
+from sphinxcontrib_plan.model.limits import MAX_PLAN_JSON_BYTES, MAX_PLAN_JSON_DEPTH
 from sphinxcontrib_plan.model.types import BUILTIN, Kind
 
 if TYPE_CHECKING:
@@ -38,11 +39,9 @@ if TYPE_CHECKING:
 #: bump on any incompatible change of the document's shape
 SCHEMA_VERSION = 1
 SCHEMA_ID = "https://sphinxcontrib-plan.readthedocs.io/schema/plan-1.json"
-#: the largest ``plan.json`` read, in bytes
-MAX_BYTES = 64 * 2**20
-#: the deepest nesting of arrays and objects accepted (a plan.json of real
-#: plans nests JSON Schemas a few dozen levels at most)
-MAX_DEPTH = 200
+#: the largest ``plan.json`` read, and its deepest nesting (see :mod:`.limits`)
+MAX_BYTES = MAX_PLAN_JSON_BYTES
+MAX_DEPTH = MAX_PLAN_JSON_DEPTH
 
 
 class PlanJsonError(ValueError):
