@@ -116,11 +116,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         text = read_source(args.source)
-        kind, source = recognise(text, args.source.name) if not args.kind else (args.kind, None)
+        kind, given = recognise(text, args.source.name) if not args.kind else (args.kind, None)
         importer = IMPORTERS[kind]
         try:
             result = importer.run(text, plan_id=args.plan_id,
-                                  parsed=source.parsed if source is not None else None)
+                                  parsed=given.parsed if given is not None else None)
         except ImporterError as err:
             raise CliError(f"{str(args.source)!r}: {err}") from None
         path, fmt = output_path(args.output, args.format, result.report.plan_id)

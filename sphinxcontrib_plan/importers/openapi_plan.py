@@ -32,6 +32,7 @@ from sphinxcontrib_plan.model.params import format_parameters, type_text
 from sphinxcontrib_plan.model.schema import DIALECT, SchemaSet
 
 if TYPE_CHECKING:
+    from sphinxcontrib_plan.importers.base import ImportResult
     from sphinxcontrib_plan.importers.openapi_model import (
         ApiDocument,
         Media,
@@ -285,7 +286,7 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
 
 
 def import_openapi(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
-                   ) -> Any:
+                   ) -> ImportResult:
     """The ``openapi`` importer of ``sphinx-plan import``.
 
     :param text: a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML

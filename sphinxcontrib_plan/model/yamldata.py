@@ -108,7 +108,8 @@ class JsonLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
         """A mapping with the keys' text as keys (merge keys ``<<`` applied)."""
         if not isinstance(node, yaml.MappingNode):
-            raise ConstructorError(None, None, f"expected a mapping, found {node.id}",
+            found = getattr(node, "id", "value")
+            raise ConstructorError(None, None, f"expected a mapping, found a {found}",
                                    node.start_mark)
         self.flatten_mapping(node)
         return {self.mapping_key(key): self.construct_object(value, deep=deep)
