@@ -39,8 +39,11 @@ if TYPE_CHECKING:
 HOSTILE = settings(
     max_examples=int(os.environ.get("PLAN_FUZZ_EXAMPLES", "25")),
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.function_scoped_fixture],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 #: each reading's budget: CPU seconds (not wall time: the machine may be busy; memory
 #: tracing slows the reading several times) and peak traced memory
@@ -49,24 +52,75 @@ MEGABYTES = 100
 
 #: YAML scalars that are not plain JSON: YAML 1.1's types, tags, oddities
 ODD_SCALARS = [
-    "2024-03-20T09:12:28Z", "2001-12-14 21:59:43.10 -5", "2024-01-01", "!!timestamp 2024-01-01",
-    "!!binary aGVsbG8=", "!!binary '!!!'", "NO", "yes", "on", "Off", "~", "null", "0o17",
-    "0x1F", "1_000", "1:20", "-.inf", ".NaN", ".inf", "!!float nan", "!!int x", "!!str 1",
-    "1" * 5000, "-" + "9" * 4400, "1e999", "!!set {a, b}", "!!omap [a: 1, b: 2]",
-    "!!pairs [a: 1, a: 2]", "!!python/object/apply:os.system ['true']", "!custom x",
-    "'quoted'", '"\\u0000\\ud800"', "|\n  block", ">-\n  folded", "&anchor x", "*undefined",
-    "{? [a, b]: c}", "{<<: {a: 1}, b: 2}", "[[[[[[[[[[", "{a: 1, a: 2}", "\t", "!!null ''",
+    "2024-03-20T09:12:28Z",
+    "2001-12-14 21:59:43.10 -5",
+    "2024-01-01",
+    "!!timestamp 2024-01-01",
+    "!!binary aGVsbG8=",
+    "!!binary '!!!'",
+    "NO",
+    "yes",
+    "on",
+    "Off",
+    "~",
+    "null",
+    "0o17",
+    "0x1F",
+    "1_000",
+    "1:20",
+    "-.inf",
+    ".NaN",
+    ".inf",
+    "!!float nan",
+    "!!int x",
+    "!!str 1",
+    "1" * 5000,
+    "-" + "9" * 4400,
+    "1e999",
+    "!!set {a, b}",
+    "!!omap [a: 1, b: 2]",
+    "!!pairs [a: 1, a: 2]",
+    "!!python/object/apply:os.system ['true']",
+    "!custom x",
+    "'quoted'",
+    '"\\u0000\\ud800"',
+    "|\n  block",
+    ">-\n  folded",
+    "&anchor x",
+    "*undefined",
+    "{? [a, b]: c}",
+    "{<<: {a: 1}, b: 2}",
+    "[[[[[[[[[[",
+    "{a: 1, a: 2}",
+    "\t",
+    "!!null ''",
 ]
 #: JSON texts that are not plain data
-ODD_JSON = ["NaN", "Infinity", "-Infinity", "1" * 5000, '"\\ud800"', "1e999", "[1,]", "{}{}",
-            '{"a": 1, "a": 2}', "\ufeff{}", "[" * 5000, "{" * 3000, "", "null"]
+ODD_JSON = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1" * 5000,
+    '"\\ud800"',
+    "1e999",
+    "[1,]",
+    "{}{}",
+    '{"a": 1, "a": 2}',
+    "\ufeff{}",
+    "[" * 5000,
+    "{" * 3000,
+    "",
+    "null",
+]
 
 
 def alias_bomb(levels: int, fan: int) -> str:
     names = string.ascii_lowercase
     lines = [f"{names[0]}: &{names[0]} [{', '.join(['lol'] * fan)}]"]
-    lines += [f"{names[i]}: &{names[i]} [{', '.join([f'*{names[i - 1]}'] * fan)}]"
-              for i in range(1, levels)]
+    lines += [
+        f"{names[i]}: &{names[i]} [{', '.join([f'*{names[i - 1]}'] * fan)}]"
+        for i in range(1, levels)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -80,29 +134,43 @@ def nested(depth: int, flow: str) -> str:
 
 def ref_graph(count: int, fan: int, place: str) -> dict[str, object]:
     prefix = "#/components/schemas/" if place == "components" else f"#/{place}/"
-    return {f"d{i}": {"type": "object", "properties": {
-        f"p{j}": {"$ref": f"{prefix}d{min(i + 1, count)}"} for j in range(fan)}}
-        for i in range(count)} | {f"d{count}": {"type": "string"}}
+    return {
+        f"d{i}": {
+            "type": "object",
+            "properties": {f"p{j}": {"$ref": f"{prefix}d{min(i + 1, count)}"} for j in range(fan)},
+        }
+        for i in range(count)
+    } | {f"d{count}": {"type": "string"}}
 
 
 yaml_texts = st.one_of(
     st.builds(alias_bomb, st.integers(1, 12), st.integers(2, 12)),
     st.builds(nested, st.integers(1, 300), st.sampled_from(["list", "map", "block"])),
     st.lists(st.sampled_from(ODD_SCALARS), min_size=1, max_size=6).map(
-        lambda values: "\n".join(f"k{i}: {v}" for i, v in enumerate(values)) + "\n"),
+        lambda values: "\n".join(f"k{i}: {v}" for i, v in enumerate(values)) + "\n"
+    ),
     st.lists(st.sampled_from(ODD_SCALARS), min_size=1, max_size=6).map(
-        lambda values: "\n".join(f"{v}: {i}" for i, v in enumerate(values)) + "\n"),
-    st.builds(lambda n, s: f"x: '{s * n}'\n", st.integers(0, 20_000), st.sampled_from("a\u00e9\U0001f600")),
+        lambda values: "\n".join(f"{v}: {i}" for i, v in enumerate(values)) + "\n"
+    ),
+    st.builds(
+        lambda n, s: f"x: '{s * n}'\n", st.integers(0, 20_000), st.sampled_from("a\u00e9\U0001f600")
+    ),
     st.text(max_size=200),
 )
 json_texts = st.one_of(
     st.sampled_from(ODD_JSON),
     st.builds(nested, st.integers(1, 3000), st.sampled_from(["list", "map"])),
-    st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-                 | st.text(max_size=20),
-                 lambda inner: st.lists(inner, max_size=4)
-                 | st.dictionaries(st.text(max_size=5), inner, max_size=4),
-                 max_leaves=30).map(json.dumps),
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        ),
+        max_leaves=30,
+    ).map(json.dumps),
 )
 
 
@@ -127,10 +195,12 @@ def assert_json(data: object) -> None:
 def openapi_text(value_yaml: str) -> str:
     """An OpenAPI document whose schema, example and extension hold *value_yaml*."""
     body = "\n".join("      " + line for line in value_yaml.splitlines())
-    return ("openapi: 3.0.0\ninfo: {title: t, version: '1'}\nx-value:\n" + body + "\n"
-            "paths:\n  /x:\n    get:\n      responses:\n        '200':\n"
-            "          description: ok\n          content:\n            application/json:\n"
-            "              schema: {$ref: '#/x-value'}\n              example: {$ref: '#/x-value'}\n")
+    return (
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\nx-value:\n" + body + "\n"
+        "paths:\n  /x:\n    get:\n      responses:\n        '200':\n"
+        "          description: ok\n          content:\n            application/json:\n"
+        "              schema: {$ref: '#/x-value'}\n              example: {$ref: '#/x-value'}\n"
+    )
 
 
 @HOSTILE
@@ -163,14 +233,30 @@ def test_openapi_reader_and_import(text):
 
 
 @HOSTILE
-@given(count=st.integers(1, 40), fan=st.integers(1, 4),
-       place=st.sampled_from(["x-defs", "components", "paths"]))
+@given(
+    count=st.integers(1, 40),
+    fan=st.integers(1, 4),
+    place=st.sampled_from(["x-defs", "components", "paths"]),
+)
 def test_openapi_reader_ref_graphs(count, fan, place):
     defs = ref_graph(count, fan, place)
     prefix = "#/components/schemas/" if place == "components" else f"#/{place}/"
-    data = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"get": {"responses": {"200": {"description": "ok", "content": {
-                "application/json": {"schema": {"$ref": f"{prefix}d0"}}}}}}}}}
+    data = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": f"{prefix}d0"}}},
+                        }
+                    }
+                }
+            }
+        },
+    }
     if place == "components":
         data["components"] = {"schemas": defs}
     elif place == "paths":
@@ -191,8 +277,12 @@ def test_openapi_reader_ref_graphs(count, fan, place):
 def test_example_checks(text):
     note(text[:300])
     schema = {"type": "object", "properties": {"a": {"type": "string", "format": "date-time"}}}
-    use = SchemaUse("event 'e'", Source("doc", 1), schema, examples=(
-        Example("yaml", text, 3), Example("json", text, 9)))
+    use = SchemaUse(
+        "event 'e'",
+        Source("doc", 1),
+        schema,
+        examples=(Example("yaml", text, 3), Example("json", text, 9)),
+    )
     with budget():
         for finding in check_project({}, [use]):
             assert finding.where.docname == "doc" and finding.where.line >= 3
@@ -216,5 +306,6 @@ def test_cli_import_and_diff_openapi(files, text, capsys):
         assert main(["import", str(spec), "-o", str(out), "-q"]) in (0, 2)
         assert main(["diff", str(plan), "--openapi", str(spec)]) in (0, 2)
     err = capsys.readouterr().err
-    assert "Traceback" not in err and all(line.startswith("sphinx-plan ") for line in
-                                          err.splitlines())
+    assert "Traceback" not in err and all(
+        line.startswith("sphinx-plan ") for line in err.splitlines()
+    )

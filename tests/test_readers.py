@@ -21,9 +21,11 @@ from sphinx.util.console import strip_colors
 from sphinxcontrib_plan.cli import main
 from sphinxcontrib_plan.model.limits import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_REF_VALUES
 
-CONF = 'extensions = ["myst_parser", "sphinxcontrib_plan"]\n' \
-       'myst_enable_extensions = ["colon_fence"]\nproject = "P"\nplan_openapi = True\n' \
-       'plan_asyncapi = True\n'
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+    'myst_enable_extensions = ["colon_fence"]\nproject = "P"\nplan_openapi = True\n'
+    "plan_asyncapi = True\n"
+)
 
 #: the plan of issue 22: an unquoted timestamp in a schema's example
 INVOICE = """\
@@ -47,27 +49,53 @@ properties:
 def alias_bomb(levels: int) -> str:
     """A "billion laughs" OpenAPI document: each level nine aliases of the one before."""
     names = string.ascii_lowercase
-    lines = ["openapi: 3.0.0", "info: {title: bomb, version: '1'}", "x-bomb:",
-             f"  {names[0]}: &{names[0]} [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
-    lines += [f"  {names[i]}: &{names[i]} [{','.join([f'*{names[i - 1]}'] * 9)}]"
-              for i in range(1, levels)]
-    lines += ["paths:", "  /x:", "    get:", "      responses:", "        '200':",
-              "          description: ok", "          content:", "            application/json:",
-              f"              example: *{names[levels - 1]}"]
+    lines = [
+        "openapi: 3.0.0",
+        "info: {title: bomb, version: '1'}",
+        "x-bomb:",
+        f"  {names[0]}: &{names[0]} [lol,lol,lol,lol,lol,lol,lol,lol,lol]",
+    ]
+    lines += [
+        f"  {names[i]}: &{names[i]} [{','.join([f'*{names[i - 1]}'] * 9)}]"
+        for i in range(1, levels)
+    ]
+    lines += [
+        "paths:",
+        "  /x:",
+        "    get:",
+        "      responses:",
+        "        '200':",
+        "          description: ok",
+        "          content:",
+        "            application/json:",
+        f"              example: *{names[levels - 1]}",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def ref_chain(pairs: int, place: str = "x-defs") -> str:
     """A document whose schema is a chain of *pairs* schemas, each referring twice to the next."""
     prefix = "#/components/schemas/" if place == "components" else f"#/{place}/"
-    lines = ["openapi: 3.0.0", "info: {title: chain, version: '1'}", "paths:", "  /x:",
-             "    get:", "      responses:", "        '200':", "          description: ok",
-             "          content:", "            application/json:",
-             f"              schema: {{$ref: '{prefix}d0'}}"]
+    lines = [
+        "openapi: 3.0.0",
+        "info: {title: chain, version: '1'}",
+        "paths:",
+        "  /x:",
+        "    get:",
+        "      responses:",
+        "        '200':",
+        "          description: ok",
+        "          content:",
+        "            application/json:",
+        f"              schema: {{$ref: '{prefix}d0'}}",
+    ]
     lines += ["components:", "  schemas:"] if place == "components" else [f"{place}:"]
     indent = "    " if place == "components" else "  "
-    lines += [f"{indent}d{i}: {{type: object, properties: {{a: {{$ref: '{prefix}d{i + 1}'}}, "
-              f"b: {{$ref: '{prefix}d{i + 1}'}}}}}}" for i in range(pairs)]
+    lines += [
+        f"{indent}d{i}: {{type: object, properties: {{a: {{$ref: '{prefix}d{i + 1}'}}, "
+        f"b: {{$ref: '{prefix}d{i + 1}'}}}}}}"
+        for i in range(pairs)
+    ]
     lines.append(f"{indent}d{pairs}: {{type: string}}")
     return "\n".join(lines) + "\n"
 
@@ -129,14 +157,23 @@ paths:
     assert ":query: since:string(date)=2024-01-01" in text
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths: {}\nx-n: .nan\n",
-     "not JSON data: '.nan' has no JSON form (line 4, column 6)"),
-    ("openapi: 3.0.0\nx: &a [*a]\n", "not JSON data: the alias *a is inside the value it names "
-     "(a cycle) (line 2, column 8)"),
-    ("openapi: 3.0.0\n" + "x: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
-     f"nested more than {MAX_DEPTH} levels deep (line 2, column {MAX_DEPTH + 3})"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths: {}\nx-n: .nan\n",
+            "not JSON data: '.nan' has no JSON form (line 4, column 6)",
+        ),
+        (
+            "openapi: 3.0.0\nx: &a [*a]\n",
+            "not JSON data: the alias *a is inside the value it names (a cycle) (line 2, column 8)",
+        ),
+        (
+            "openapi: 3.0.0\n" + "x: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
+            f"nested more than {MAX_DEPTH} levels deep (line 2, column {MAX_DEPTH + 3})",
+        ),
+    ],
+)
 def test_values_without_json_form_are_one_line_errors(tmp_path, capsys, text, message):
     code, _, err = run_import(tmp_path, capsys, text)
     assert code == 2
@@ -199,18 +236,39 @@ def test_diff_openapi_refuses_bombs(tmp_path, capsys, text):
 
 def test_swagger_2_is_read_by_import_and_diff(tmp_path, capsys):
     spec = {
-        "swagger": "2.0", "info": {"title": "Old", "version": "1"}, "basePath": "/v1",
-        "consumes": ["application/json"], "produces": ["application/json"],
+        "swagger": "2.0",
+        "info": {"title": "Old", "version": "1"},
+        "basePath": "/v1",
+        "consumes": ["application/json"],
+        "produces": ["application/json"],
         "securityDefinitions": {"key": {"type": "apiKey", "name": "X-Key", "in": "header"}},
-        "definitions": {"Pet": {"type": "object", "required": ["name"],
-                                "properties": {"name": {"type": "string"}}}},
-        "paths": {"/pets": {"post": {
-            "operationId": "addPet", "security": [{"key": []}],
-            "parameters": [{"name": "body", "in": "body", "required": True,
-                            "schema": {"$ref": "#/definitions/Pet"}},
-                           {"name": "dry", "in": "query", "type": "boolean"}],
-            "responses": {"201": {"description": "made", "schema": {"$ref": "#/definitions/Pet"}}},
-        }}},
+        "definitions": {
+            "Pet": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}},
+            }
+        },
+        "paths": {
+            "/pets": {
+                "post": {
+                    "operationId": "addPet",
+                    "security": [{"key": []}],
+                    "parameters": [
+                        {
+                            "name": "body",
+                            "in": "body",
+                            "required": True,
+                            "schema": {"$ref": "#/definitions/Pet"},
+                        },
+                        {"name": "dry", "in": "query", "type": "boolean"},
+                    ],
+                    "responses": {
+                        "201": {"description": "made", "schema": {"$ref": "#/definitions/Pet"}}
+                    },
+                }
+            }
+        },
     }
     code, _, err = run_import(tmp_path, capsys, json.dumps(spec), "old.json")
     assert (code, err) == (0, "")
@@ -220,8 +278,9 @@ def test_swagger_2_is_read_by_import_and_diff(tmp_path, capsys):
     assert ":::{plan-schema} Pet" in text
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps({"objects": []}), encoding="utf-8")
-    assert main(["diff", str(plan), "--openapi", str(tmp_path / "old.json"),
-                 "--format", "json"]) == 0
+    assert (
+        main(["diff", str(plan), "--openapi", str(tmp_path / "old.json"), "--format", "json"]) == 0
+    )
     found = json.loads(capsys.readouterr().out)["findings"]
     assert [f["signature"] for f in found] == ["POST /pets"]
 
@@ -235,18 +294,21 @@ def test_schema_file_that_is_not_a_regular_file_is_a_located_warning(make_app, t
     assert [strip_colors(w) for w in plan_warnings(app)] == [
         f"{Path(app.srcdir) / 'index.md'}:8: WARNING: plan-schema: file: cannot read the "
         f"schema file {zero!r} (not a regular file (a device, pipe or directory is not "
-        "read)) [plan.schema]"]
+        "read)) [plan.schema]"
+    ]
 
 
 def test_plan_openapi_refuses_a_bomb_with_a_located_warning(make_app, tmp_path):
     index = "# T\n\n:::{plan} T\n:id: T\n:::\n\n:::{plan-openapi} bomb.yaml\n:::\n"
-    app = make_app("html", srcdir=project(tmp_path, index, **{"bomb.yaml": alias_bomb(9)}),
-                   freshenv=True)
+    app = make_app(
+        "html", srcdir=project(tmp_path, index, **{"bomb.yaml": alias_bomb(9)}), freshenv=True
+    )
     app.build()
     assert [strip_colors(w) for w in plan_warnings(app)] == [
         f"{Path(app.srcdir) / 'index.md'}:7: WARNING: plan-openapi: 'bomb.yaml': too large: "
         f"its aliases expand to more than {MAX_ALIAS_VALUES:,} values (the limit) (line 9, "
-        "column 10) [plan.schema]"]
+        "column 10) [plan.schema]"
+    ]
 
 
 def test_an_export_that_cannot_be_written_is_a_warning_not_a_crash(make_app, tmp_path):
@@ -258,17 +320,22 @@ def test_an_export_that_cannot_be_written_is_a_warning_not_a_crash(make_app, tmp
     app.build()
     assert [strip_colors(w) for w in plan_warnings(app)] == [
         "WARNING: the export openapi.json could not be written (Is a directory); the rest of "
-        "the build is complete [plan.config]"]
+        "the build is complete [plan.config]"
+    ]
     assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["objects"]
     assert (out / "asyncapi.json").is_file() and (out / "index.html").is_file()
 
 
 def test_import_recognises_openapi_from_the_whole_document(tmp_path, capsys):
     """Sorted keys put 'openapi' after 'components', past the first 4 KB: still OpenAPI."""
-    schemas = "\n".join(f"    S{i}: {{type: object, description: '{'x' * 60}'}}" for i in range(100))
-    spec = f"components:\n  schemas:\n{schemas}\ninfo: {{title: Sorted, version: '1'}}\n" \
-           "openapi: 3.1.0\npaths:\n  /ping:\n    get:\n      responses:\n" \
-           "        '204': {description: pong}\n"
+    schemas = "\n".join(
+        f"    S{i}: {{type: object, description: '{'x' * 60}'}}" for i in range(100)
+    )
+    spec = (
+        f"components:\n  schemas:\n{schemas}\ninfo: {{title: Sorted, version: '1'}}\n"
+        "openapi: 3.1.0\npaths:\n  /ping:\n    get:\n      responses:\n"
+        "        '204': {description: pong}\n"
+    )
     assert spec.index("openapi:") > 4096
     code, _, err = run_import(tmp_path, capsys, spec, "sorted.txt")
     assert (code, err) == (0, "")
@@ -281,11 +348,16 @@ def test_import_reads_json_once_and_never_as_yaml(tmp_path, capsys, monkeypatch)
 
     made = []
     compose = yaml.composer.Composer.get_single_node
-    monkeypatch.setattr(yaml.composer.Composer, "get_single_node",
-                        lambda self: made.append(1) or compose(self))
-    spec = {"openapi": "3.1.0", "info": {"title": "J", "version": "1"},
-            "paths": {f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}}
-                      for i in range(50)}}
+    monkeypatch.setattr(
+        yaml.composer.Composer, "get_single_node", lambda self: made.append(1) or compose(self)
+    )
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "J", "version": "1"},
+        "paths": {
+            f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(50)
+        },
+    }
     spec_path = tmp_path / "api.json"
     spec_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     assert main(["import", str(spec_path), "-o", str(tmp_path / "out.md")]) == 0
@@ -297,5 +369,7 @@ def test_import_reads_json_once_and_never_as_yaml(tmp_path, capsys, monkeypatch)
 
 def test_import_refuses_what_is_not_a_regular_file(tmp_path, capsys):
     assert main(["import", "/dev/zero", "-o", str(tmp_path / "out.md")]) == 2
-    assert capsys.readouterr().err == ("sphinx-plan import: error: '/dev/zero' is not a regular "
-                                       "file (a device, pipe or directory is not read)\n")
+    assert capsys.readouterr().err == (
+        "sphinx-plan import: error: '/dev/zero' is not a regular "
+        "file (a device, pipe or directory is not read)\n"
+    )

@@ -32,8 +32,7 @@ YAML_LANGUAGES = frozenset({"yaml", "yml"})
 class DataError(ValueError):
     """A text is not valid JSON or YAML, or passes a limit."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None
-                 ) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         super().__init__(message)
         #: what the parser said
         self.message = message
@@ -204,8 +203,9 @@ def parse(text: str, language: str | None = None) -> Parsed:
     try:
         data = json.loads(source, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError as err:
-        raise DataError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})",
-                        err.lineno - 1) from None
+        raise DataError(
+            f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})", err.lineno - 1
+        ) from None
     except RecursionError:
         raise DataError(f"nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as err:  # NaN, or an integer Python will not read
@@ -231,8 +231,9 @@ def _check_depth(data: Any) -> None:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
-        children = value.values() if isinstance(value, dict) else value \
-            if isinstance(value, list) else ()
+        children = (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        )
         for child in children:
             if isinstance(child, (dict, list)):
                 if depth >= MAX_DEPTH:
@@ -248,13 +249,15 @@ def _parse_yaml(text: str) -> Parsed:
         data = None if node is None else loader.construct_document(node)
     except Refused as err:
         mark = err.problem_mark
-        raise DataError(str(err.problem), mark.line if mark else None,
-                        mark.column if mark else None) from None
+        raise DataError(
+            str(err.problem), mark.line if mark else None, mark.column if mark else None
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise DataError(f"not valid YAML: {problem}", mark.line if mark else None,
-                        mark.column if mark else None) from None
+        raise DataError(
+            f"not valid YAML: {problem}", mark.line if mark else None, mark.column if mark else None
+        ) from None
     except RecursionError:  # a guard: the composer refuses deep nesting before this
         raise DataError(f"nested more than {MAX_DEPTH} levels deep") from None
     finally:
@@ -286,8 +289,10 @@ def read_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> s
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise FileError(f"not UTF-8 text (byte {err.start}: {data[err.start:err.start + 1]!r}); "
-                        "convert it to UTF-8 first") from None
+        raise FileError(
+            f"not UTF-8 text (byte {err.start}: {data[err.start : err.start + 1]!r}); "
+            "convert it to UTF-8 first"
+        ) from None
 
 
 def locate(text: str, language: str, path: Sequence[str | int]) -> int | None:

@@ -52,26 +52,33 @@ class JsonLoader(yaml.SafeLoader):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self._open:
-                raise refused(f"not JSON data: the alias *{event.anchor} is inside "
-                              "the value it names (a cycle)", event.start_mark)
+                raise refused(
+                    f"not JSON data: the alias *{event.anchor} is inside "
+                    "the value it names (a cycle)",
+                    event.start_mark,
+                )
             node = self.anchors.get(event.anchor)
             if node is not None:
                 values, depth = self._measure(node)
                 self._added += values
                 if self._added > MAX_ALIAS_VALUES:
-                    raise refused(f"too large: its aliases expand to more than "
-                                  f"{MAX_ALIAS_VALUES:,} values (the limit)", event.start_mark)
+                    raise refused(
+                        f"too large: its aliases expand to more than "
+                        f"{MAX_ALIAS_VALUES:,} values (the limit)",
+                        event.start_mark,
+                    )
                 if self._depth + depth > MAX_DEPTH:
-                    raise refused(f"nested more than {MAX_DEPTH} levels deep "
-                                  "(with its aliases)", event.start_mark)
+                    raise refused(
+                        f"nested more than {MAX_DEPTH} levels deep (with its aliases)",
+                        event.start_mark,
+                    )
             return super().compose_node(parent, index)
         container = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
         anchor = getattr(event, "anchor", None)
         if container:
             self._depth += 1
             if self._depth > MAX_DEPTH:
-                raise refused(f"nested more than {MAX_DEPTH} levels deep",
-                              event.start_mark)
+                raise refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         if anchor:
             self._open.add(anchor)
         try:
@@ -90,9 +97,12 @@ class JsonLoader(yaml.SafeLoader):
                 continue
             children = _children(node)
             if done or not children:
-                memo[id(node)] = (1 + sum(memo[id(c)][0] for c in children),
-                                  (1 + max((memo[id(c)][1] for c in children), default=0))
-                                  if not isinstance(node, yaml.ScalarNode) else 0)
+                memo[id(node)] = (
+                    1 + sum(memo[id(c)][0] for c in children),
+                    (1 + max((memo[id(c)][1] for c in children), default=0))
+                    if not isinstance(node, yaml.ScalarNode)
+                    else 0,
+                )
             else:
                 stack.append((node, True))
                 stack += [(c, False) for c in children if id(c) not in memo]
@@ -102,18 +112,20 @@ class JsonLoader(yaml.SafeLoader):
         """A mapping key as JSON has it: the text of a scalar."""
         if isinstance(node, yaml.ScalarNode):
             return str(node.value)
-        raise refused("not JSON data: a mapping key is a list or a mapping",
-                      node.start_mark)
+        raise refused("not JSON data: a mapping key is a list or a mapping", node.start_mark)
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
         """A mapping with the keys' text as keys (merge keys ``<<`` applied)."""
         if not isinstance(node, yaml.MappingNode):
             found = getattr(node, "id", "value")
-            raise ConstructorError(None, None, f"expected a mapping, found a {found}",
-                                   node.start_mark)
+            raise ConstructorError(
+                None, None, f"expected a mapping, found a {found}", node.start_mark
+            )
         self.flatten_mapping(node)
-        return {self.mapping_key(key): self.construct_object(value, deep=deep)
-                for key, value in node.value}
+        return {
+            self.mapping_key(key): self.construct_object(value, deep=deep)
+            for key, value in node.value
+        }
 
     def construct_text(self, node: yaml.ScalarNode) -> str:
         """A timestamp or a date: the text as written."""
@@ -128,8 +140,7 @@ class JsonLoader(yaml.SafeLoader):
         """A float that JSON can hold (not ``.nan`` nor ``.inf``)."""
         value = float(self.construct_yaml_float(node))
         if not math.isfinite(value):
-            raise refused(f"not JSON data: {node.value!r} has no JSON form",
-                          node.start_mark)
+            raise refused(f"not JSON data: {node.value!r} has no JSON form", node.start_mark)
         return value
 
     def construct_integer(self, node: yaml.ScalarNode) -> int:
@@ -137,8 +148,11 @@ class JsonLoader(yaml.SafeLoader):
         try:
             return int(self.construct_yaml_int(node))
         except ValueError:
-            raise refused(f"not JSON data: {len(str(node.value)):,} digits is more "
-                          "than Python reads in an integer", node.start_mark) from None
+            raise refused(
+                f"not JSON data: {len(str(node.value)):,} digits is more "
+                "than Python reads in an integer",
+                node.start_mark,
+            ) from None
 
     def construct_ordered(self, node: yaml.Node) -> Iterator[Any]:
         """``!!omap`` as a mapping, ``!!pairs`` as a list of ``[key, value]`` lists."""
@@ -147,8 +161,7 @@ class JsonLoader(yaml.SafeLoader):
         yield data
         for sub in node.value if isinstance(node, yaml.SequenceNode) else ():
             if not isinstance(sub, yaml.MappingNode) or len(sub.value) != 1:
-                raise ConstructorError(None, None, "expected a mapping of one key",
-                                       sub.start_mark)
+                raise ConstructorError(None, None, "expected a mapping of one key", sub.start_mark)
             key, value = self.mapping_key(sub.value[0][0]), self.construct_object(sub.value[0][1])
             if pairs:
                 data.append([key, value])
@@ -156,13 +169,15 @@ class JsonLoader(yaml.SafeLoader):
                 data[key] = value
 
 
-for _tag, _method in (("timestamp", JsonLoader.construct_text),
-                      ("set", JsonLoader.construct_yaml_map),  # a mapping to nulls, as in YAML
-                      ("binary", JsonLoader.construct_base64),
-                      ("float", JsonLoader.construct_number),
-                      ("int", JsonLoader.construct_integer),
-                      ("omap", JsonLoader.construct_ordered),
-                      ("pairs", JsonLoader.construct_ordered)):
+for _tag, _method in (
+    ("timestamp", JsonLoader.construct_text),
+    ("set", JsonLoader.construct_yaml_map),  # a mapping to nulls, as in YAML
+    ("binary", JsonLoader.construct_base64),
+    ("float", JsonLoader.construct_number),
+    ("int", JsonLoader.construct_integer),
+    ("omap", JsonLoader.construct_ordered),
+    ("pairs", JsonLoader.construct_ordered),
+):
     JsonLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _method)
 
 
@@ -172,8 +187,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def node_line(node: yaml.Node | None, path: Sequence[str | int], *, key: bool = False
-              ) -> int | None:
+def node_line(
+    node: yaml.Node | None, path: Sequence[str | int], *, key: bool = False
+) -> int | None:
     """The 0-based line of the node at *path* below a composed *node*.
 
     :param node: the root
@@ -185,8 +201,11 @@ def node_line(node: yaml.Node | None, path: Sequence[str | int], *, key: bool = 
         if isinstance(node, yaml.MappingNode):
             pair = next((p for p in node.value if str(p[0].value) == str(step)), None)
             node = None if pair is None else pair[0] if key and i == len(path) - 1 else pair[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-                and 0 <= step < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
             node = node.value[step]
         else:
             node = None
