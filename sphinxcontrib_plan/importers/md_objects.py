@@ -23,7 +23,7 @@ from sphinxcontrib_plan.importers.md_source import (
     link_target,
     strip_emphasis,
 )
-from sphinxcontrib_plan.model.fields import parse_options
+from sphinxcontrib_plan.model.fields import is_url, parse_options
 from sphinxcontrib_plan.model.ids import METHODS, parse_signature
 from sphinxcontrib_plan.model.placeholders import find_placeholder
 from sphinxcontrib_plan.model.types import BUILTIN, Kind
@@ -71,6 +71,8 @@ def add_field(made: Made, name: str, value: str) -> bool:
     text = value.strip() if kind is Kind.TEXT else strip_emphasis(link_target(value))
     if kind is Kind.WEEKS:
         text = re.sub(r"\s*[–—-]\s*", "-", text)
+    if kind is Kind.DOC and not (is_url(text) or "/" in text or text.endswith((".md", ".rst"))):
+        return False  # a ticket or runbook number (RB-12) names no document: prose
     if kind is not Kind.TEXT and find_placeholder(text) is None \
             and any(p.subtype != "placeholder"
                     for p in parse_options(BUILTIN[made.type], {name: text}, made.type)[1]):
