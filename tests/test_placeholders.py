@@ -104,7 +104,8 @@ def test_placeholders_warn_once_the_plan_is_in_review(make_app, tmp_path, name, 
     app = _build(make_app, tmp_path, name, source.format(status="in-review"))
     found = set()
     for line in _warnings(app):
-        match = re.fullmatch(r".*/index\.(?:md|rst):(\d+): WARNING: (.*) \[plan\.placeholder\]",
+        # (Sphinx before 8 shows no warning type)
+        match = re.fullmatch(r".*/index\.(?:md|rst):(\d+): WARNING: (.*?)(?: \[plan\.placeholder\])?",
                              line)
         assert match, line  # every warning of the build is a placeholder warning, one per object
         found.add((int(match[1]) - shift, re.sub(r"\(line (\d+)\)",
