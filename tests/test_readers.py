@@ -373,3 +373,23 @@ def test_import_refuses_what_is_not_a_regular_file(tmp_path, capsys):
         "sphinx-plan import: error: '/dev/zero' is not a regular "
         "file (a device, pipe or directory is not read)\n"
     )
+
+
+@pytest.mark.parametrize("suffix", ["json", "yaml"])
+def test_import_indexes_the_lines_once(tmp_path, capsys, monkeypatch, suffix):
+    """Each operation's line is looked up in one index of the document: linear, not n²."""
+    import yaml
+
+    from sphinxcontrib_plan.model import codedata
+
+    scans = []
+    for name in ("json_key_lines", "node_key_lines"):
+        real = getattr(codedata, name)
+        monkeypatch.setattr(codedata, name,
+                            lambda *a, real=real: scans.append(1) or real(*a))
+    spec = {"openapi": "3.1.0", "info": {"title": "J", "version": "1"},
+            "paths": {f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}}
+                      for i in range(200)}}
+    text = json.dumps(spec, indent=1) if suffix == "json" else yaml.safe_dump(spec)
+    code, _, err = run_import(tmp_path, capsys, text, f"api.{suffix}")
+    assert (code, err) == (0, "") and len(scans) <= 3  # one per depth looked up, not per path

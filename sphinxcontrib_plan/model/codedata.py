@@ -14,13 +14,13 @@ import math
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from sphinxcontrib_plan.model.limits import MAX_DEPTH, MAX_FILE_BYTES, megabytes
-from sphinxcontrib_plan.model.yamldata import JsonLoader, Refused, node_line
+from sphinxcontrib_plan.model.yamldata import JsonLoader, Refused, node_key_lines, node_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,16 +56,28 @@ class Parsed:
     text: str
     #: the composed YAML node, when the text was YAML
     node: yaml.Node | None = None
+    #: the lines of the keys found so far, by depth (each depth is indexed once)
+    _lines: dict[int, dict[tuple[str | int, ...], int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def line(self, path: Sequence[str | int]) -> int | None:
-        """The 0-based line of the value (or the key) at *path*.
+        """The 0-based line of the key (or array item) at *path*.
 
-        :param path: keys and indices; a mapping key's own line when it is last
+        The keys down to the depth of *path* are indexed in one pass on the
+        first call, so looking up every operation of a document is linear.
+
+        :param path: keys and indices
         :return: the line, ``None`` when it cannot be told
         """
-        if self.node is None:
-            return json_key_lines(self.text, len(path)).get(tuple(path))
-        return node_line(self.node, path, key=True)
+        depth = len(path)
+        if depth not in self._lines:
+            self._lines[depth] = (
+                json_key_lines(self.text, depth)
+                if self.node is None
+                else node_key_lines(self.node, depth)
+            )
+        return self._lines[depth].get(tuple(path))
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[][{},]')

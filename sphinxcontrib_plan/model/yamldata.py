@@ -187,20 +187,17 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def node_line(
-    node: yaml.Node | None, path: Sequence[str | int], *, key: bool = False
-) -> int | None:
-    """The 0-based line of the node at *path* below a composed *node*.
+def node_line(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
+    """The 0-based line of the value at *path* below a composed *node*.
 
     :param node: the root
     :param path: keys and indices
-    :param key: give a mapping key's own line when it is the last step
     :return: the line, ``None`` when nothing is there
     """
-    for i, step in enumerate(path):
+    for step in path:
         if isinstance(node, yaml.MappingNode):
             pair = next((p for p in node.value if str(p[0].value) == str(step)), None)
-            node = None if pair is None else pair[0] if key and i == len(path) - 1 else pair[1]
+            node = None if pair is None else pair[1]
         elif (
             isinstance(node, yaml.SequenceNode)
             and isinstance(step, int)
@@ -212,3 +209,28 @@ def node_line(
         if node is None:
             return None
     return node.start_mark.line if node is not None else None
+
+
+def node_key_lines(root: yaml.Node, depth: int) -> dict[tuple[str | int, ...], int]:
+    """The 0-based line of every mapping key and list item below *root*, *depth* levels down.
+
+    :param root: a composed node
+    :param depth: how many levels to index
+    :return: path of keys (their text) and indices → line
+    """
+    lines: dict[tuple[str | int, ...], int] = {}
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) >= depth:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                step = (*path, str(key.value))
+                lines.setdefault(step, key.start_mark.line)
+                stack.append((value, step))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[(*path, i)] = item.start_mark.line
+                stack.append((item, (*path, i)))
+    return lines
