@@ -393,3 +393,38 @@ def test_import_indexes_the_lines_once(tmp_path, capsys, monkeypatch, suffix):
     text = json.dumps(spec, indent=1) if suffix == "json" else yaml.safe_dump(spec)
     code, _, err = run_import(tmp_path, capsys, text, f"api.{suffix}")
     assert (code, err) == (0, "") and len(scans) <= 3  # one per depth looked up, not per path
+
+
+def test_values_without_json_form_are_located_warnings_in_a_build(make_app, tmp_path):
+    index = """\
+# T
+
+:::{plan} T
+:id: T
+:::
+
+::::{plan-schema} Odd
+```yaml
+type: object
+properties:
+  n: {type: number, default: .nan}
+```
+::::
+
+::::{plan-event} odd.event
+:schema: Odd
+
+```yaml
+n: .inf
+```
+::::
+"""
+    app = make_app("html", srcdir=project(tmp_path, index), freshenv=True)
+    app.build()
+    doc = Path(app.srcdir) / "index.md"
+    assert [strip_colors(w) for w in plan_warnings(app)] == [
+        f"{doc}:11: WARNING: plan-schema: the schema is not JSON data: '.nan' has no JSON "
+        "form [plan.schema]",
+        f"{doc}:19: WARNING: event 'odd.event': the example is not JSON data: '.inf' has no "
+        "JSON form; it cannot be checked against the schema [plan.schema]"]
+    assert json.loads((Path(app.outdir) / "plan.json").read_text(encoding="utf-8"))

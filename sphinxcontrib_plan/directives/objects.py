@@ -24,7 +24,7 @@ from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.render.nodes import badge
 from sphinxcontrib_plan.render.objects import severity_badge
 from sphinxcontrib_plan.render.schema import columns_table, schema_notes
-from sphinxcontrib_plan.warnings import PlanWarning
+from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -142,8 +142,9 @@ class SchemaDirective(PlanObjectDirective):
                 line = block_line(self, block)
                 try:
                     schema = load_data(block.astext(), str(block.get("language", "json")))
-                except DataError as err:
-                    self.warn(PlanWarning.SCHEMA, f"{self.name}: the schema is {err.message}")
+                except DataError as err:  # at the failing value's line
+                    warn(PlanWarning.SCHEMA, f"{self.name}: the schema is {err.message}",
+                         location=(self.env.docname, line + (err.line or 0)), env=self.env)
         if schema is not None:
             reader.show(body, (), BodySchema(schema, line), "Properties")
         return SchemaData(schema if schema is not None else {}, line)
