@@ -33,7 +33,7 @@ def test_petstore_expanded_operations_parameters_and_all_of():
     find = doc.operations[0]
     assert find.parameters == (
         Parameter("tags", "query", False, "tags to filter by",
-                  {"type": "array", "items": {"type": "string"}}),
+                  {"type": "array", "items": {"type": "string"}}, extra={"style": "form"}),
         Parameter("limit", "query", False, "maximum number of results to return",
                   {"type": "integer", "format": "int32"}))
     assert [r.code for r in find.responses] == ["200", "default"]
