@@ -10,6 +10,7 @@ from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
 HELP = "write plan.json, an OpenAPI 3.1 or an AsyncAPI 3.0 document"
 DESCRIPTION = """\
@@ -28,7 +29,9 @@ examples:
   sphinx-plan export docs --format json -o plan.json
   sphinx-plan export docs --format openapi > openapi.json
   sphinx-plan export docs --format openapi --validate -o api/openapi.json
-  sphinx-plan export docs --format asyncapi -o api/asyncapi.json"""
+  sphinx-plan export docs --format asyncapi -o api/asyncapi.json
+  sphinx-plan export docs --format xlsx --type risk -o risks.xlsx
+  sphinx-plan export docs --format csv --plan checkout -o checkout-csv"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,11 +40,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     add_build_arguments(parser)
-    parser.add_argument("--format", required=True, choices=("json", "openapi", "asyncapi"),
+    parser.add_argument("--format", required=True,
+                        choices=("json", "openapi", "asyncapi", "xlsx", "csv"),
                         help="json: plan.json; openapi: OpenAPI 3.1 of the endpoints; "
-                             "asyncapi: AsyncAPI 3.0 of the events and WebSocket endpoints")
+                             "asyncapi: AsyncAPI 3.0 of the events and WebSocket endpoints; "
+                             "xlsx: a workbook, one sheet per type (needs "
+                             "sphinxcontrib-plan[sheets]); csv: a directory, one file per type")
     parser.add_argument("-o", "--output", metavar="FILE", type=Path,
-                        help="file to write (replaced atomically); default or '-': stdout")
+                        help="file to write (replaced atomically); default or '-': stdout; "
+                             "xlsx: default plan.xlsx; csv: the directory, default plan-csv")
+    parser.add_argument("--type", dest="types", action="append", default=[], metavar="T",
+                        help="xlsx and csv: export objects of type T only (repeatable)")
+    parser.add_argument("--plan", dest="plans", action="append", default=[], metavar="ID",
+                        help="xlsx and csv: export objects of plan ID only (repeatable)")
     parser.add_argument("--validate", action="store_true",
                         help="check the output against its schema first (json and openapi; "
                              "openapi needs sphinxcontrib-plan[openapi])")
@@ -98,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     exporters = {"json": json_export, "openapi": openapi_export, "asyncapi": asyncapi_export}
+    if args.format in ("xlsx", "csv"):
+        return _sheets(args)
 
     try:
         with dummy_build(args) as result:
@@ -117,11 +130,47 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None or str(args.output) == "-":
         sys.stdout.write(text)
         return 0
+    return _written(args.output, lambda: write_text(args.output, text))
+
+
+def _written(output: Path, write: Callable[[], object]) -> int:
+    """Run *write*, then say what was written, or that it could not be.
+
+    :param output: the file or directory written
+    :param write: the writing
+    :return: the exit status
+    """
     try:
-        write_text(args.output, text)
+        write()
     except OSError as err:
-        print(f"sphinx-plan export: error: cannot write {str(args.output)!r}: "
+        print(f"sphinx-plan export: error: cannot write {str(output)!r}: "
               f"{err.strerror or err}", file=sys.stderr)
         return 2
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(f"wrote {output}", file=sys.stderr)
     return 0
+
+
+def _sheets(args: argparse.Namespace) -> int:
+    """``--format xlsx|csv``: the registers as a workbook or a directory of CSV files.
+
+    :param args: parsed arguments
+    :return: the exit status
+    """
+    from sphinxcontrib_plan.export import sheets
+    from sphinxcontrib_plan.export.writer import json_export
+
+    default = "plan.xlsx" if args.format == "xlsx" else "plan-csv"
+    output = Path(default) if args.output is None or str(args.output) == "-" else args.output
+    try:
+        with dummy_build(args) as result:
+            data = json_export(result.app)
+            registry = result.app.env.get_domain("plan").registry  # type: ignore[attr-defined]
+            warnings = result.plan_warnings
+        for warning in warnings:
+            print(warning.format(), file=sys.stderr)
+        selected = sheets.select(data, registry, args.types, args.plans)
+        writer = sheets.write_xlsx if args.format == "xlsx" else sheets.write_csv
+        return _written(output, lambda: writer(output, selected, registry, args.sourcedir))
+    except (BuildError, sheets.SheetsError) as err:
+        print(f"sphinx-plan export: error: {err}", file=sys.stderr)
+        return 2

@@ -111,6 +111,15 @@ def _digest(data: Any) -> str:
     return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGITS]
 
 
+def object_digest(obj: Mapping[str, Any]) -> str:
+    """The digest of one object's canonical content (a spreadsheet row's fingerprint).
+
+    :param obj: one object (or plan) of ``plan.json``
+    :return: ``sha256:`` followed by 16 hexadecimal digits
+    """
+    return _digest(canonical(obj))
+
+
 def plan_objects(plan_id: str, objects: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The objects a plan's fingerprint covers: the plan and its own local, non-sign-off objects.
 
@@ -131,7 +140,7 @@ def object_digests(plan_id: str, objects: Iterable[Mapping[str, Any]]) -> dict[s
     :param objects: plans and objects of ``plan.json``
     :return: object id to digest
     """
-    return {str(o.get("id")): _digest(canonical(o)) for o in plan_objects(plan_id, objects)}
+    return {str(o.get("id")): object_digest(o) for o in plan_objects(plan_id, objects)}
 
 
 def plan_fingerprint(plan_id: str, objects: Iterable[Mapping[str, Any]]) -> str:
