@@ -5,8 +5,9 @@ accepts less or an enum that lost a value refuse requests that were valid, so
 they break the client. A response schema is what a client reads: a property
 removed (or renamed), no longer required, or of another type breaks the
 client; a new property or a new enum value does not. ``$ref`` s are followed
-to the version's ``plan-schema`` objects (``#/components/schemas/Name``) and
-inside the schema (``#/$defs/X``), each pair of references compared once, so
+(by :class:`~sphinxcontrib_plan.model.references.References`, the package's
+one resolver) to the version's ``plan-schema`` objects
+(``#/components/schemas/Name``) and inside the schema (``#/$defs/X``), each pair of references compared once, so
 a recursive schema ends and the work stays linear in the schemas' size.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.model.references import References
 from sphinxcontrib_plan.model.schema import COMPONENTS
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ class Schemas:
 
     def __init__(self, named: Mapping[str, Any]) -> None:
         self.named = dict(named)
+        self._documents: dict[int, tuple[Any, References]] = {}
 
     @classmethod
     def of(cls, objects: Mapping[str, Mapping[str, Any]]) -> Schemas:
@@ -76,22 +79,22 @@ class Schemas:
         if ref.startswith(COMPONENTS):
             name, _, rest = ref[len(COMPONENTS):].partition("/")
             target = self.named.get(name)
-            return _pointer(target, rest), target, ref
+            return self._lookup(target, f"#/{rest}" if rest else "#"), target, ref
         if ref.startswith("#"):
-            return _pointer(root, ref[1:].lstrip("/")), root, ref
+            return self._lookup(root, ref), root, ref
         return {}, root, ref
 
-
-def _pointer(document: Any, pointer: str) -> Any:
-    node = document
-    for part in (p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p):
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
+    def _lookup(self, document: Any, ref: str) -> Any:
+        """What *ref* points to in *document* (``None`` when nowhere), through the
+        package's one resolver, :class:`~sphinxcontrib_plan.model.references.References`."""
+        if document is None:
             return None
-    return node
+        # documents stay alive through the comparison: their id is a stable key
+        kept = self._documents.get(id(document))
+        if kept is None:
+            kept = self._documents[id(document)] = (document, References(document))
+        found = kept[1].lookup(ref)
+        return None if found is None else found[0]
 
 
 def _types(schema: dict[str, Any]) -> frozenset[str]:

@@ -36,12 +36,9 @@ from sphinxcontrib_plan.importers.openapi_model import (
     Response,
     Server,
 )
-from sphinxcontrib_plan.importers.openapi_schema import (
-    References,
-    SchemaReader,
-    pointer,
-)
+from sphinxcontrib_plan.importers.openapi_schema import SchemaReader, pointer
 from sphinxcontrib_plan.model.codedata import DataError, parse, read_file
+from sphinxcontrib_plan.model.references import References
 
 if TYPE_CHECKING:
     import os

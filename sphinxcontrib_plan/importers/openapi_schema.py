@@ -11,10 +11,10 @@ becomes the number, and ``example`` becomes ``examples``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 from sphinxcontrib_plan.importers.openapi_model import OpenApiError
 from sphinxcontrib_plan.model.limits import MAX_DEPTH, MAX_REF_VALUES
+from sphinxcontrib_plan.model.references import References
 from sphinxcontrib_plan.model.schema import (
     COMPONENTS,
     ONE_SCHEMA,
@@ -31,43 +31,6 @@ def pointer(path: tuple[Any, ...]) -> str:
     """
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path) \
         if path else "/"
-
-
-class References:
-    """The internal references (``#/a/b``) of one document, resolved with ``referencing``.
-
-    :param data: the whole document
-    """
-
-    def __init__(self, data: Any) -> None:
-        from referencing import Registry, Resource
-
-        uri = "urn:sphinxcontrib-plan:document"
-        # opaque: a schema's $id inside the document does not move its references
-        self._resolver = Registry().with_resource(uri, Resource.opaque(data)).resolver(uri)
-        self._found: dict[str, tuple[Any, tuple[Any, ...]] | None] = {}
-
-    def lookup(self, ref: str) -> tuple[Any, tuple[Any, ...]] | None:
-        """What an internal reference points to.
-
-        :param ref: the reference
-        :return: ``(value, path)``, or ``None`` when it points nowhere or outside
-        """
-        if ref not in self._found:
-            self._found[ref] = self._lookup(ref)
-        return self._found[ref]
-
-    def _lookup(self, ref: str) -> tuple[Any, tuple[Any, ...]] | None:
-        from referencing.exceptions import Unresolvable
-
-        if not ref.startswith("#/") and ref != "#":
-            return None
-        try:
-            found = self._resolver.lookup(ref).contents
-        except (Unresolvable, LookupError, ValueError, TypeError):
-            return None
-        steps = unquote(ref[2:]).split("/") if len(ref) > 1 else []
-        return found, tuple(s.replace("~1", "/").replace("~0", "~") for s in steps)
 
 
 class SchemaReader:
