@@ -20,8 +20,8 @@ from sphinxcontrib_plan.importers.md_source import (
     diagram_start,
     field_lines,
     items,
-    link_target,
     strip_emphasis,
+    unwrap_link,
 )
 from sphinxcontrib_plan.model.fields import is_url, parse_options
 from sphinxcontrib_plan.model.ids import METHODS, parse_signature
@@ -68,7 +68,7 @@ def add_field(made: Made, name: str, value: str) -> bool:
     if kind in (Kind.REF, Kind.REFS):
         made.refs.append((name, value))
         return False  # the text stays in the body: it says more than the ids
-    text = value.strip() if kind is Kind.TEXT else strip_emphasis(link_target(value))
+    text = value.strip() if kind is Kind.TEXT else strip_emphasis(unwrap_link(value))
     if kind is Kind.WEEKS:
         text = re.sub(r"\s*[–—-]\s*", "-", text)
     if kind is Kind.DOC and not (is_url(text) or "/" in text or text.endswith((".md", ".rst"))):

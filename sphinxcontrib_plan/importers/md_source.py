@@ -256,7 +256,7 @@ def extra_cells(block: Block, width: int) -> list[tuple[int, list[str]]]:
     return out
 
 
-def link_target(value: str) -> str:
+def unwrap_link(value: str) -> str:
     """The target of a value that is one Markdown link, else the value.
 
     :param value: inline Markdown
