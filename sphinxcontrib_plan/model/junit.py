@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.index import Finding
+from sphinxcontrib_plan.model.limits import MAX_RESULTS_BYTES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
 
-#: the largest results file read, in bytes (a CI run's report is a few MB at most)
-MAX_BYTES = 64 * 1024 * 1024
+#: the largest results file read, in bytes: :data:`~sphinxcontrib_plan.model.limits.MAX_RESULTS_BYTES`
+MAX_BYTES = MAX_RESULTS_BYTES
 #: outcomes of one test case
 OUTCOMES = ("passed", "failed", "skipped")
 

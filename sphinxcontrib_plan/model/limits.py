@@ -4,7 +4,8 @@ Every JSON or YAML input (a code block, a ``:file:``, ``sphinx-plan import``,
 ``plan-openapi``, ``diff --openapi``) is read by
 :mod:`sphinxcontrib_plan.model.codedata`, every OpenAPI document by
 :mod:`sphinxcontrib_plan.importers.openapi` and every ``plan.json`` by
-:mod:`sphinxcontrib_plan.model.planjson` within these limits. Past one,
+:mod:`sphinxcontrib_plan.model.planjson` and every JUnit results file by
+:mod:`sphinxcontrib_plan.model.junit` within these limits. Past one,
 the input is refused with a message naming the limit (a located ``plan.*``
 warning in a build, a one-line error with exit status 2 in the CLI), so no
 input can take unbounded time or memory, nor end in a ``RecursionError``.
@@ -37,8 +38,12 @@ MAX_REF_VALUES = 10_000
 MAX_PLAN_JSON_BYTES = 64 * 1024 * 1024
 
 #: the deepest nesting of arrays and objects in a ``plan.json`` (it holds the
-#: plans' JSON Schemas, each at most :data:`MAX_DEPTH` deep, a few levels down)
+#: plans' JSON Schemas, each at most ``MAX_DEPTH`` deep, a few levels down)
 MAX_PLAN_JSON_DEPTH = 200
+
+#: the largest JUnit XML results file read (``plan_test_results``), in bytes
+#: (a CI run's report is a few MB at most)
+MAX_RESULTS_BYTES = 64 * 1024 * 1024
 
 
 def megabytes(size: int) -> str:
