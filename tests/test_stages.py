@@ -86,6 +86,8 @@ def test_a_plan_walks_through_every_stage(make_app, tmp_path):
                    + "; ".join(expected) + " (sphinx-plan gate W)" in warnings[0], (step, warnings)
         else:
             assert (gate, warnings) == ("met", []), step
+        register = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
+        assert f'plan-gate plan-gate-{gate}">{gate.capitalize()}<' in register, step
         problems += _diff(f"{step} (incremental)",
                           _clean(make_app, src, tmp_path / "clean", 1, pages=pages),
                           _outcome(app, src, *pages))

@@ -352,3 +352,8 @@ def _coverage_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], val
 @draws_cell("result")
 def _result_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     return badge("result", value) if value else ""
+
+
+@draws_cell("gate")
+def _gate_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
+    return badge("gate", value) if value else ""
