@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.diff.compare import Finding, MadeStale, ObjectChange
+from sphinxcontrib_plan.diff.compare import ChangeFinding, MadeStale, ObjectChange
 from sphinxcontrib_plan.diff.contract import Schemas, compare_schemas
 from sphinxcontrib_plan.diff.gates import gate_rule, lost_coverage
 from sphinxcontrib_plan.export.openapi import auth_schemes
@@ -40,7 +40,7 @@ Objects = dict[str, "Mapping[str, Any]"]
 #: a rule: the findings of one change, given the base and head versions of its
 #: object (``None`` where it does not exist) and both versions
 Rule = Callable[[ObjectChange, "Mapping[str, Any] | None", "Mapping[str, Any] | None",
-                 "Versions"], list[Finding]]
+                 "Versions"], list[ChangeFinding]]
 #: fields whose change is a status transition
 _STATUS_FIELDS = ("status", "approval")
 
@@ -128,13 +128,13 @@ def responses(objects: Objects) -> dict[str, dict[str, Mapping[str, Any]]]:
     return found
 
 
-def _finding(breaking: bool, message: str, covers: tuple[str, ...]) -> Finding:
-    return Finding("breaking" if breaking else "api", message, covers=covers)
+def _finding(breaking: bool, message: str, covers: tuple[str, ...]) -> ChangeFinding:
+    return ChangeFinding("breaking" if breaking else "api", message, covers=covers)
 
 
 def _body_findings(where: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
                    versions: Versions, *, request: bool, covers: tuple[str, ...]
-                   ) -> list[Finding]:
+                   ) -> list[ChangeFinding]:
     if old is None or new is None:
         return []
     found = [_finding(True, f"{where}: media type {media} removed", covers)
@@ -148,7 +148,7 @@ def _body_findings(where: str, old: Mapping[str, Any] | None, new: Mapping[str, 
 
 
 def endpoint_contract(old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
-                      ) -> list[Finding]:
+                      ) -> list[ChangeFinding]:
     """What changed in an endpoint's request, parameters and responses' bodies.
 
     :param old: the base version of the endpoint
@@ -162,7 +162,7 @@ def endpoint_contract(old: Mapping[str, Any], new: Mapping[str, Any], versions: 
     added = sorted(k for k, p in after.items() if p.get("required")
                    and not (before.get(k) or {}).get("required"))
     if added:
-        found.append(Finding("breaking", "required parameter added: " + ", ".join(
+        found.append(ChangeFinding("breaking", "required parameter added: " + ", ".join(
             f"{name} ({where})" for where, name in added), covers=("data.parameters",)))
     for key in sorted(before.keys() & after.keys()):
         schema_old, schema_new = before[key].get("schema"), after[key].get("schema")
@@ -180,13 +180,13 @@ def endpoint_contract(old: Mapping[str, Any], new: Mapping[str, Any], versions: 
 
 
 def _endpoint(change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, Any],
-              versions: Versions) -> list[Finding]:
-    found: list[Finding] = []
+              versions: Versions) -> list[ChangeFinding]:
+    found: list[ChangeFinding] = []
     (m1, p1), (m2, p2) = signature(str(old.get("title", ""))), signature(str(new.get("title", "")))
     if m1 != m2:
-        found.append(Finding("breaking", f"method changed: {m1} → {m2}", covers=("title",)))
+        found.append(ChangeFinding("breaking", f"method changed: {m1} → {m2}", covers=("title",)))
     if p1 != p2:
-        found.append(Finding("breaking", f"path changed: {p1} → {p2}", covers=("title",)))
+        found.append(ChangeFinding("breaking", f"path changed: {p1} → {p2}", covers=("title",)))
     f1, f2 = old.get("fields") or {}, new.get("fields") or {}
     if f1.get("auth") != f2.get("auth"):
         tightened = auth_tightened(f1.get("auth"), f2.get("auth"))
@@ -195,10 +195,11 @@ def _endpoint(change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, An
                               ("auth",)))
     added = [p for p in f2.get("permissions") or () if p not in (f1.get("permissions") or ())]
     if added:
-        found.append(Finding("breaking", f"permissions tightened: {', '.join(added)} now required",
-                             covers=("permissions",)))
+        found.append(ChangeFinding("breaking",
+                                   f"permissions tightened: {', '.join(added)} now required",
+                                   covers=("permissions",)))
     if f2.get("deprecated") and not f1.get("deprecated"):
-        found.append(Finding("api", "deprecated", covers=("deprecated",)))
+        found.append(ChangeFinding("api", "deprecated", covers=("deprecated",)))
     return found + endpoint_contract(old, new, versions)
 
 
@@ -232,7 +233,7 @@ def weeks_text(weeks: float) -> str:
     return f"{number} week{'s' * (number != '1')}"
 
 
-def _slip(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
+def _slip(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[ChangeFinding]:
     a, b = _span(old), _span(new)
     if a is None or b is None or a[0] != b[0]:
         return []
@@ -243,39 +244,40 @@ def _slip(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
              if value]
     sep = "-" if a[0] == "weeks" else " – "
     span = f"{a[1]}{sep}{a[2]} → {b[1]}{sep}{b[2]}"
-    return [Finding("slip", f"slipped: {', '.join(parts)} ({a[0]} {span})", start, end,
+    return [ChangeFinding("slip", f"slipped: {', '.join(parts)} ({a[0]} {span})", start, end,
                     covers=("weeks", "start", "end"))]
 
 
-def _risk(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
+def _risk(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[ChangeFinding]:
     f1, f2 = old.get("fields") or {}, new.get("fields") or {}
     s1, s2 = Severity.of(f1), Severity.of(f2)
     if s1 is None or s2 is None or s2.score <= s1.score:
         return []
     detail = ", ".join(f"{k} {f1.get(k)} → {f2.get(k)}" for k in ("impact", "likelihood")
                        if f1.get(k) != f2.get(k))
-    return [Finding("risk", f"severity rose {s1.score} → {s2.score} ({detail})",
+    return [ChangeFinding("risk", f"severity rose {s1.score} → {s2.score} ({detail})",
                     covers=("impact", "likelihood"))]
 
 
 def _lifecycle(change: ObjectChange, old: Mapping[str, Any] | None,
-               new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
+               new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
     if change.kind == "removed" and change.type == "endpoint":
-        return [Finding("breaking", "endpoint removed")]
+        return [ChangeFinding("breaking", "endpoint removed")]
     if change.kind == "removed" and change.type == "response" and old is not None:
         parent = versions.head.get(str(old.get("parent")))
         if parent is not None:
             code = _data(old).get("code") or change.title
-            return [Finding("breaking", f"response {code} removed from {parent.get('title')}")]
+            return [ChangeFinding("breaking",
+                                  f"response {code} removed from {parent.get('title')}")]
     if change.kind == "added" and change.type in ("endpoint", "response"):
-        return [Finding("api", f"{change.type} added")]
+        return [ChangeFinding("api", f"{change.type} added")]
     return []
 
 
 def _changed(kind: str) -> Rule:
     """A rule for changed objects of one type."""
     def rule(change: ObjectChange, old: Mapping[str, Any] | None,
-             new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
+             new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
         if change.kind != "changed" or old is None or new is None or change.type != kind:
             return []
         if kind == "endpoint":
@@ -285,20 +287,20 @@ def _changed(kind: str) -> Rule:
 
 
 def _status(change: ObjectChange, old: Mapping[str, Any] | None,
-            new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
+            new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
     if change.kind != "changed" or old is None or new is None:
         return []
     found = []
     for name in _STATUS_FIELDS:
         before, after = (old.get("fields") or {}).get(name), (new.get("fields") or {}).get(name)
         if before != after:
-            found.append(Finding("status", f"{name} {before or 'none'} → {after or 'none'}",
+            found.append(ChangeFinding("status", f"{name} {before or 'none'} → {after or 'none'}",
                                  covers=(name,)))
     return found
 
 
 def _schema_users(change: ObjectChange, old: Mapping[str, Any] | None,
-                  new: Mapping[str, Any] | None, versions: Versions) -> list[Finding]:
+                  new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
     if change.type != "schema" or change.kind != "changed":
         return []
     if versions.schema_users is None:  # once per diff, on the first changed schema
@@ -309,7 +311,7 @@ def _schema_users(change: ObjectChange, old: Mapping[str, Any] | None,
                     versions.schema_users.setdefault(name, set()).add(str(endpoint.get("title")))
     users = sorted(versions.schema_users.get(change.title, set())
                    | versions.schema_users.get(change.id, set()))
-    return [Finding("api", f"used by {', '.join(users)}")] if users else []
+    return [ChangeFinding("api", f"used by {', '.join(users)}")] if users else []
 
 
 #: every rule, in report order (breaking findings are listed first anyway)
@@ -338,7 +340,7 @@ def _affected_by(endpoint: Mapping[str, Any], versions: Versions) -> set[str]:
     return found
 
 
-def findings(change: ObjectChange, versions: Versions) -> list[Finding]:
+def findings(change: ObjectChange, versions: Versions) -> list[ChangeFinding]:
     """Classify one change with every rule.
 
     :param change: the change

@@ -41,7 +41,7 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class Finding:
+class ChangeFinding:
     """A classified change: breaking API change, slipped phase, risen risk, status transition."""
 
     #: ``breaking``, ``api`` (non-breaking API change), ``slip``, ``risk`` or ``status``
@@ -71,7 +71,7 @@ class ObjectChange:
     fields: list[FieldChange] = field(default_factory=list)
     #: unified diff of the body text, without headers, at most :data:`BODY_DIFF_LINES` lines
     body_diff: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[ChangeFinding] = field(default_factory=list)
 
     @property
     def breaking(self) -> bool:

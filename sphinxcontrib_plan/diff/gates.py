@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.diff.compare import Finding
+from sphinxcontrib_plan.diff.compare import ChangeFinding
 from sphinxcontrib_plan.model.types import BUILTIN
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ _STATUSES: tuple[str, ...] = BUILTIN["plan"].field("status").choices  # type: ig
 
 
 def gate_rule(change: ObjectChange, old: Mapping[str, Any] | None,
-              new: Mapping[str, Any] | None, versions: object) -> list[Finding]:
+              new: Mapping[str, Any] | None, versions: object) -> list[ChangeFinding]:
     """A plan's status move that skips a stage of the statuses' order, or lands on a
     stage whose gate (``plan_stages``, the derived ``gate`` of the head) is not met.
 
@@ -40,10 +40,11 @@ def gate_rule(change: ObjectChange, old: Mapping[str, Any] | None,
     order = list(_STATUSES)
     if before in order and after in order and order.index(after) > order.index(before) + 1:
         skipped = order[order.index(before) + 1:order.index(after)]
-        found.append(Finding("gate", f"status {before} → {after} skips {', '.join(skipped)}"))
+        found.append(ChangeFinding("gate",
+                                   f"status {before} → {after} skips {', '.join(skipped)}"))
     if (new.get("derived") or {}).get("gate") == "unmet":
-        found.append(Finding("gate", f"status {before} → {after}, but the plan does not meet "
-                                     f"the {after} gate (sphinx-plan gate {change.id})"))
+        found.append(ChangeFinding("gate", f"status {before} → {after}, but the plan does not "
+                                           f"meet the {after} gate (sphinx-plan gate {change.id})"))
     return found
 
 
@@ -63,7 +64,7 @@ def _coverers(objects: Objects) -> dict[str, list[str]]:
     return found
 
 
-def lost_coverage(base: Objects, head: Objects) -> dict[str, Finding]:
+def lost_coverage(base: Objects, head: Objects) -> dict[str, ChangeFinding]:
     """The objects that were covered (named in a test's or checklist's ``covers``, or
     covered by a rule) in *base* and are not in *head*: ``GET /users lost its last test``.
 
@@ -80,12 +81,12 @@ def lost_coverage(base: Objects, head: Objects) -> dict[str, Finding]:
         what = {"test": "test", "check": "checklist"}.get(types.pop(), "covering object") \
             if len(types) == 1 else "covering object"
         title = str(head[oid].get("title") or oid)
-        found[oid] = Finding("coverage", f"{title} lost its last {what} "
-                                         f"({', '.join(sorted(sources))})")
+        found[oid] = ChangeFinding("coverage", f"{title} lost its last {what} "
+                                               f"({', '.join(sorted(sources))})")
     for oid, new in head.items():
         old = base.get(oid)
         if oid not in found and old is not None and (old.get("derived") or {}).get("covered") \
                 and (new.get("derived") or {}).get("covered") is False:
-            found[oid] = Finding("coverage", f"{new.get('title') or oid} is no longer covered "
-                                             "by its coverage rules")
+            found[oid] = ChangeFinding("coverage", f"{new.get('title') or oid} is no longer "
+                                                   "covered by its coverage rules")
     return found
