@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.codedata import JSON_LANGUAGES, YAML_LANGUAGES, DataError, load_data
-from sphinxcontrib_plan.model.index import Finding as IndexFinding
+from sphinxcontrib_plan.model.index import Finding
 from sphinxcontrib_plan.model.params import type_text
 from sphinxcontrib_plan.model.records import Example
 from sphinxcontrib_plan.model.schema import SchemaSet, check_schema, with_lines
@@ -51,7 +51,7 @@ class SchemaUse:
 
 
 @dataclass(frozen=True)
-class Finding:
+class SchemaFinding:
     """One ``plan.schema`` warning."""
 
     message: str
@@ -59,15 +59,17 @@ class Finding:
 
 
 def _schema_findings(label: str, schema: Any, where: Source, schemas: SchemaSet
-                     ) -> list[Finding]:
-    found = [Finding(f"{label}: the schema is not valid JSON Schema 2020-12: {p}", where)
+                     ) -> list[SchemaFinding]:
+    found = [SchemaFinding(f"{label}: the schema is not valid JSON Schema 2020-12: {p}",
+                           where)
              for p in check_schema(schema)]
-    found += [Finding(f"{label}: {p}", where) for p in schemas.unknown_references(schema)]
+    found += [SchemaFinding(f"{label}: {p}", where)
+              for p in schemas.unknown_references(schema)]
     return found
 
 
 def check_project(named: Mapping[str, tuple[Any, Source]], uses: Iterable[SchemaUse]
-                  ) -> list[Finding]:
+                  ) -> list[SchemaFinding]:
     """Every schema problem and every example that does not match its schema.
 
     :param named: schema name → ``(schema, where it is written)``
@@ -75,7 +77,7 @@ def check_project(named: Mapping[str, tuple[Any, Source]], uses: Iterable[Schema
     :return: findings in input order
     """
     schemas = SchemaSet({name: schema for name, (schema, _) in named.items()})
-    findings: list[Finding] = []
+    findings: list[SchemaFinding] = []
     for name, (schema, where) in named.items():
         findings += _schema_findings(f"schema {name!r}", schema, where, schemas)
     for use in uses:
@@ -91,19 +93,20 @@ def check_project(named: Mapping[str, tuple[Any, Source]], uses: Iterable[Schema
     return findings
 
 
-def _example_findings(use: SchemaUse, example: Example, schemas: SchemaSet) -> list[Finding]:
+def _example_findings(use: SchemaUse, example: Example, schemas: SchemaSet) -> list[SchemaFinding]:
     docname, first = use.where.docname, example.line or use.where.line
     try:
         data = load_data(example.code, example.language)
     except DataError as err:
-        return [Finding(f"{use.label}: the example is {err.message}; it cannot be checked "
-                        "against the schema", Source(docname, first + (err.line or 0)))]
+        return [SchemaFinding(f"{use.label}: the example is {err.message}; it cannot be "
+                              "checked against the schema",
+                              Source(docname, first + (err.line or 0)))]
     problems = with_lines(schemas.validate(data, use.schema), example.code, example.language)
     name = type_text(use.schema)
     against = f"schema {name!r}" if name else "its schema"
-    return [Finding(f"{use.label}: the example does not match {against}: {p}" if p.checked
-                    else f"{use.label}: the example cannot be checked against {against}: {p}",
-                    Source(docname, first + (p.line or 0)))
+    return [SchemaFinding(f"{use.label}: the example does not match {against}: {p}" if p.checked
+                          else f"{use.label}: the example cannot be checked against {against}: {p}",
+                          Source(docname, first + (p.line or 0)))
             for p in problems]
 
 
@@ -142,7 +145,7 @@ def _checkable(language: str, code: str) -> bool:
     return not language and code.lstrip()[:1] in ("{", "[")
 
 
-def schema_findings(index: ResolvedIndex) -> list[IndexFinding]:
+def schema_findings(index: ResolvedIndex) -> list[Finding]:
     """The ``plan.schema`` findings of a project.
 
     :param index: the resolved index
@@ -153,5 +156,5 @@ def schema_findings(index: ResolvedIndex) -> list[IndexFinding]:
         if record.title and record.title not in named:
             named[record.title] = (record.json_schema, Source(record.docname,
                                                               record.data.line or record.lineno))
-    return [IndexFinding("schema", f.message, (f.where.docname, f.where.line))
+    return [Finding("schema", f.message, (f.where.docname, f.where.line))
             for f in check_project(named, uses_of(index))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sphinxcontrib_plan.model.api_checks import Finding, SchemaUse, Source, check_project
+from sphinxcontrib_plan.model.api_checks import SchemaFinding, SchemaUse, Source, check_project
 from sphinxcontrib_plan.model.records import Example
 
 MONEY = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer"}}}
@@ -12,7 +12,7 @@ def test_example_checked_against_a_named_schema_at_the_failing_line():
     example = Example("json", '{\n  "amount": "ten"\n}', 20)
     use = SchemaUse("endpoint 'POST /pay' (request body)", Source("api", 10),
                     {"$ref": "#/components/schemas/Money"}, examples=(example,))
-    assert check_project({"Money": (MONEY, Source("schemas", 3))}, [use]) == [Finding(
+    assert check_project({"Money": (MONEY, Source("schemas", 3))}, [use]) == [SchemaFinding(
         "endpoint 'POST /pay' (request body): the example does not match schema 'Money': "
         "$.amount: 'ten' is not of type 'integer'", Source("api", 21))]
 
