@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.diff.formats import json_head, md_escape
-from sphinxcontrib_plan.diff.operations import Operation, normalise_path, server_prefix
+from sphinxcontrib_plan.diff.operations import (
+    ComparedOperation,
+    normalise_path,
+    server_prefix,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -74,7 +78,7 @@ def _code_covers(code: str, codes: set[str]) -> bool:
             or (upper.endswith("XX") and any(c[:1] == upper[:1] for c in codes)))
 
 
-def _compare(planned: Operation, built: Operation) -> list[DriftFinding]:
+def _compare(planned: ComparedOperation, built: ComparedOperation) -> list[DriftFinding]:
     found: list[DriftFinding] = []
 
     def add(kind: str, message: str) -> None:
@@ -104,13 +108,15 @@ def _compare(planned: Operation, built: Operation) -> list[DriftFinding]:
     return found
 
 
-def _matches(planned: list[Operation], built: list[Operation], prefix: str) -> int:
+def _matches(planned: list[ComparedOperation], built: list[ComparedOperation],
+             prefix: str) -> int:
     keys = {(o.method.upper(), normalise_path(prefix + o.path)) for o in built}
     return sum(p.key in keys for p in planned)
 
 
-def compare_api(planned: list[Operation], built: list[Operation], document: Mapping[str, Any], *,
-                plan_label: str, implemented_label: str) -> Drift:
+def compare_api(planned: list[ComparedOperation], built: list[ComparedOperation],
+                document: Mapping[str, Any], *, plan_label: str,
+                implemented_label: str) -> Drift:
     """Compare planned and implemented operations.
 
     :param planned: from :func:`~.operations.planned_operations`
@@ -124,7 +130,7 @@ def compare_api(planned: list[Operation], built: list[Operation], document: Mapp
     # a service mounted below /api/v1 lists /users; the plan may write /api/v1/users
     if not prefix or _matches(planned, built, prefix) <= _matches(planned, built, ""):
         prefix = ""
-    by_key: dict[tuple[str, str], Operation] = {}
+    by_key: dict[tuple[str, str], ComparedOperation] = {}
     for op in built:
         by_key.setdefault((op.method.upper(), normalise_path(prefix + op.path)), op)
     drift = Drift(plan_label, implemented_label, prefix=prefix)

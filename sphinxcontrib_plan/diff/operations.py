@@ -38,7 +38,7 @@ def normalise_path(path: str) -> str:
 
 
 @dataclass
-class Operation:
+class ComparedOperation:
     """One method on one path, planned or implemented."""
 
     method: str
@@ -64,7 +64,7 @@ class Operation:
         return f"{self.method.upper()} {self.path}"
 
 
-def read_document(path: Path) -> tuple[dict[str, Any], list[Operation]]:
+def read_document(path: Path) -> tuple[dict[str, Any], list[ComparedOperation]]:
     """Read an implemented OpenAPI document with the package's one OpenAPI reader.
 
     :param path: the file (JSON or YAML; Swagger 2.0, OpenAPI 3.0 or 3.1)
@@ -97,7 +97,7 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[Operation]]:
     except OpenApiError as err:  # "/pointer: what" or what the document is
         joint = ":" if str(err).startswith("/") else " is"
         raise DiffError(f"{str(path)!r}{joint} {err}") from None
-    return data, [Operation(
+    return data, [ComparedOperation(
         op.method.lower(), op.path, {p.code for p in op.responses}, {
             (p.location, p.name): p.required for p in op.parameters
             if p.location in ("query", "header", "cookie")},
@@ -136,7 +136,7 @@ def server_prefix(document: Mapping[str, Any]) -> str:
     return path.rstrip("/") if path.startswith("/") else ""
 
 
-def planned_operations(plan: Mapping[str, Any]) -> list[Operation]:
+def planned_operations(plan: Mapping[str, Any]) -> list[ComparedOperation]:
     """The HTTP endpoints of a ``plan.json`` document (WebSocket and external ones left out).
 
     :param plan: the plan.json data
@@ -163,6 +163,7 @@ def planned_operations(plan: Mapping[str, Any]) -> list[Operation]:
         auth = (obj.get("fields") or {}).get("auth")
         schemes = auth_schemes(str(auth)) if auth else None
         needs_auth = None if not auth else not (schemes and ["none"] in schemes)
-        operations.append(Operation(method, path.partition("?")[0], codes.get(obj["id"], set()),
-                                    params, needs_auth, str(obj["id"])))
+        operations.append(ComparedOperation(method, path.partition("?")[0],
+                                            codes.get(obj["id"], set()), params, needs_auth,
+                                            str(obj["id"])))
     return operations
