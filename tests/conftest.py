@@ -150,6 +150,7 @@ TOOL_PACKAGES = {
     "chromium": "chromium",
     "make": "make",
     "openssl": "openssl",
+    "soffice": "libreoffice-calc-nogui",
 }
 #: how every skip for a missing tool starts, so the summary can find them
 TOOL_SKIP = "needs "

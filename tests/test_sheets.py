@@ -78,3 +78,180 @@ def test_unknown_type_or_plan_is_one_line_exit_2(project: Path, tmp_path: Path,
     assert export(project, tmp_path / "x.xlsx", "xlsx", "--plan", "999") == 2
     assert "unknown plan '999'" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+# --- import: edits of a workbook or CSV directory applied to the sources -------------
+
+RST = ROOTS / "test-basic-rst"
+
+
+def snapshot(src: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(src)): p.read_bytes() for p in sorted(src.rglob("*"))
+            if p.is_file() and "_build" not in p.parts}
+
+
+def edit(book_path: Path, out: Path, sheet: str, cells: dict[str, object]) -> Path:
+    """Set *cells* (by header name of row 2 or a coordinate) in a copy of the workbook."""
+    book = openpyxl.load_workbook(book_path)
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    for key, value in cells.items():
+        coordinate = key if key[-1].isdigit() else f"{ws.cell(1, header.index(key) + 1).column_letter}2"
+        ws[coordinate] = value
+    book.save(out)
+    return out
+
+
+def imp(path: Path, *extra: str) -> int:
+    return main(["import", str(path), *extra])
+
+
+@pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_round_trip_without_edit_changes_nothing(root: Path, fmt: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(root, src, ignore=shutil.ignore_patterns("_build"))
+    before = snapshot(src)
+    out = tmp_path / ("plan.xlsx" if fmt == "xlsx" else "csv")
+    assert export(src, out, fmt) == 0
+    assert imp(out) == 0
+    assert "0 object(s) to change; nothing written" in capsys.readouterr().out
+    assert snapshot(src) == before
+
+
+@pytest.mark.tools("soffice")
+def test_round_trip_after_libreoffice_saved_it(project: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    before = snapshot(project)
+    book = tmp_path / "plan.xlsx"
+    assert export(project, book, "xlsx") == 0
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(book)],
+                   check=True, capture_output=True, timeout=180)
+    assert (out / "plan.xlsx").read_bytes() != book.read_bytes()
+    assert imp(out / "plan.xlsx") == 0
+    assert snapshot(project) == before
+    # an edit made after LibreOffice rewrote the file still lands on its line only
+    assert imp(edit(out / "plan.xlsx", tmp_path / "e.xlsx", "risk", {"impact": "medium"})) == 0
+    text = (project / "plans/001-payment-methods.md").read_text(encoding="utf-8")
+    assert ":::{plan-risk} Stripe API downtime\n:impact: medium\n:likelihood: low\n" in text
+
+
+def test_rst_edit_changes_that_line_only_and_keeps_crlf(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(RST, src, ignore=shutil.ignore_patterns("_build"))
+    index = src / "index.rst"
+    index.write_bytes(index.read_bytes().replace(b"\n", b"\r\n"))
+    before = index.read_bytes()
+    book = tmp_path / "plan.xlsx"
+    assert export(src, book, "xlsx", "--type", "risk") == 0
+    assert imp(edit(book, tmp_path / "e.xlsx", "risk",
+                    {"likelihood": "high", "owner": "Payments team"})) == 0
+    after = index.read_bytes()
+    assert after == before.replace(b"   :likelihood: low\r\n   :mitigation: Retry",
+                                   b"   :likelihood: high\r\n   :mitigation: Retry", 1).replace(
+        b"   :owner: Backend Lead\r\n", b"   :owner: Payments team\r\n", 1)
+    assert after != before
+
+
+def test_bad_cells_name_sheet_cell_and_allowed_values(project: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project)
+    book = tmp_path / "plan.xlsx"
+    assert export(project, book, "xlsx", "--type", "risk") == 0
+    capsys.readouterr()
+    bad = edit(book, tmp_path / "bad.xlsx", "risk",
+               {"impact": "huge", "review": "2024-13-01", "mitigated-by": "no-such-phase",
+                "owner": "Someone"})
+    assert imp(bad) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "sheet 'risk', cell F2: impact: 'huge' is not a valid value (did you mean 'high'?); " \
+           "allowed: one of low, medium, high" in err[0]
+    assert err[1].startswith("sphinx-plan import: error: sheet 'risk', cell L2: review: "
+                             "'2024-13-01' is not a date")
+    assert "cell M2: mitigated-by: no object 'no-such-phase'" in err[2]
+    assert err[-1] == "sphinx-plan import: error: 3 bad cell(s); nothing written"
+    assert snapshot(project) == before  # the good edit (owner) was not written either
+
+
+def test_conflict_on_same_field_and_merge_of_different_fields(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "plan.xlsx"
+    assert export(project, book, "xlsx", "--type", "risk") == 0
+    plan_md = project / "plans/001-payment-methods.md"
+    source_edit = plan_md.read_text(encoding="utf-8").replace(
+        ":owner: Backend Lead", ":owner: Platform Lead", 1)
+    plan_md.write_text(source_edit, encoding="utf-8")
+    capsys.readouterr()
+    same = edit(book, tmp_path / "same.xlsx", "risk", {"owner": "Payments Lead"})
+    assert imp(same) == 1
+    err = capsys.readouterr().err
+    assert ("conflict: sheet 'risk', cell I2: 001-stripe-api-downtime owner: exported "
+            "'Backend Lead', source now 'Platform Lead', sheet 'Payments Lead'") in err
+    assert plan_md.read_text(encoding="utf-8") == source_edit
+    other = edit(book, tmp_path / "other.xlsx", "risk", {"impact": "low"})
+    assert imp(other) == 0
+    text = plan_md.read_text(encoding="utf-8")
+    assert text == source_edit.replace(
+        ":::{plan-risk} Stripe API downtime\n:impact: high\n",
+        ":::{plan-risk} Stripe API downtime\n:impact: low\n", 1)
+
+
+def test_columns_matched_by_header_not_position(project: Path, tmp_path: Path) -> None:
+    book_path = tmp_path / "plan.xlsx"
+    assert export(project, book_path, "xlsx", "--type", "risk") == 0
+    book = openpyxl.load_workbook(book_path)
+    ws = book["risk"]
+    ws.move_range("F1:F100", cols=30)  # impact moved to the far right
+    ws.delete_cols(6)
+    ws.cell(2, ws.max_column).value = "low"
+    book.save(tmp_path / "moved.xlsx")
+    assert imp(tmp_path / "moved.xlsx") == 0
+    text = (project / "plans/001-payment-methods.md").read_text(encoding="utf-8")
+    assert ":::{plan-risk} Stripe API downtime\n:impact: low\n" in text
+
+
+def _bad_books(tmp_path: Path, book_path: Path) -> dict[str, tuple[Path, str]]:
+    import zipfile
+
+    cases: dict[str, tuple[Path, str]] = {}
+    (tmp_path / "text.xlsx").write_text("id,title\n", encoding="utf-8")
+    cases["not a zip"] = (tmp_path / "text.xlsx", "is not an .xlsx workbook (not a zip file)")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sheet.xml", b"\0" * (300 * 1024 * 1024))
+    cases["zip bomb"] = (bomb, "refusing a zip bomb")
+    foreign = openpyxl.Workbook()
+    foreign.active.append(["Risk", "Owner"])
+    foreign.save(tmp_path / "foreign.xlsx")
+    cases["another tool"] = (tmp_path / "foreign.xlsx", "has no '_plan' sheet")
+    book = openpyxl.load_workbook(book_path)
+    book["risk"].title = "Risks"
+    book.save(tmp_path / "renamed.xlsx")
+    cases["renamed"] = (tmp_path / "renamed.xlsx", "sheet 'Risks' is not an object type")
+    book = openpyxl.load_workbook(book_path)
+    book["risk"].merge_cells("F2:G2")
+    book.save(tmp_path / "merged.xlsx")
+    cases["merged"] = (tmp_path / "merged.xlsx", "sheet 'risk': merged cells F2:G2")
+    book = openpyxl.load_workbook(book_path)
+    book["risk"]["I2"] = '=UPPER("x")'
+    book.save(tmp_path / "formula.xlsx")
+    cases["formula"] = (tmp_path / "formula.xlsx", "cell I2: a formula; write the value instead")
+    return cases
+
+
+def test_bad_workbooks_one_line_exit_2_nothing_written(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "plan.xlsx"
+    assert export(project, book, "xlsx", "--type", "risk") == 0
+    before = snapshot(project)
+    for name, (path, message) in _bad_books(tmp_path, book).items():
+        capsys.readouterr()
+        assert imp(path) == 2, name
+        err = capsys.readouterr().err
+        assert message in err, (name, err)
+        assert "Traceback" not in err
+        assert snapshot(project) == before, name

@@ -170,7 +170,8 @@ def _sheets(args: argparse.Namespace) -> int:
             print(warning.format(), file=sys.stderr)
         selected = sheets.select(data, registry, args.types, args.plans)
         writer = sheets.write_xlsx if args.format == "xlsx" else sheets.write_csv
-        return _written(output, lambda: writer(output, selected, registry, args.sourcedir))
+        return _written(output, lambda: writer(output, selected, registry, args.sourcedir,
+                                                      args.plans))
     except (BuildError, sheets.SheetsError) as err:
         print(f"sphinx-plan export: error: {err}", file=sys.stderr)
         return 2

@@ -22,13 +22,23 @@ The kind of input is recognised from its content; --from forces it. The
 output is MyST Markdown (default) or reStructuredText; an existing file is
 never overwritten.
 
+A workbook (.xlsx) or CSV directory written by 'sphinx-plan export --format
+xlsx|csv' is different: its edited cells are applied to the sources of the
+project it was exported from, one option line each, after every cell was
+checked; a field edited in the source since the export and in the sheet is a
+conflict (exit 1, nothing written).
+
 exit status: 0 written, 1 the output exists, 2 unreadable or unusable input."""
 EPILOG = """\
 examples:
   sphinx-plan import plan.md
       writes <plan id>.md in the current directory
   sphinx-plan import legacy/payments.md -o docs/plans/ --id 001
-  sphinx-plan import plan.md --format rst -o docs/plans/payments.rst"""
+  sphinx-plan import plan.md --format rst -o docs/plans/payments.rst
+  sphinx-plan import risks.xlsx --dry-run
+      lists the edits made in a workbook of 'sphinx-plan export --format xlsx'
+  sphinx-plan import risks.xlsx
+      applies them to the MyST and reST sources (exit 1: conflicts, nothing written)"""
 
 SUFFIXES = {"myst": ".md", "rst": ".rst"}
 
@@ -58,6 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="kind", choices=tuple(IMPORTERS),
                         help="the kind of input (default: recognised from the content)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print no report")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="workbook or CSV directory: list the edits, write nothing")
 
 
 def read_source(path: Path) -> str:
@@ -114,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
     from sphinxcontrib_plan.importers.emit import WRITERS
 
     started = time.perf_counter()
+    claimed = [i for i in IMPORTERS.values() if i.claims is not None and i.claims(args.source)]
+    if args.kind == "sheets" or (not args.kind and claimed):
+        return _import_sheets(args)
     try:
         text = read_source(args.source)
         kind, given = recognise(text, args.source.name) if not args.kind else (args.kind, None)
@@ -147,3 +162,58 @@ def _write(path: Path, text: str) -> None:
                        "(choose another -o)", status=1) from None
     except OSError as err:
         raise CliError(f"cannot write {str(path)!r}: {err.strerror or err}") from None
+
+
+def _import_sheets(args: argparse.Namespace) -> int:
+    """Apply the edits of a workbook or CSV directory to its project's sources.
+
+    :param args: parsed arguments
+    :return: 0 applied (or nothing to apply), 1 conflicts, 2 bad input
+    """
+    import argparse as argparse_
+
+    from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_build
+    from sphinxcontrib_plan.export.writer import json_export
+    from sphinxcontrib_plan.importers import sheets
+
+    def fail(message: str, status: int = 2) -> int:
+        print(f"sphinx-plan import: error: {message}", file=sys.stderr)
+        return status
+
+    try:
+        meta, tables = sheets.read_tables(args.source)
+        sourcedir = Path(meta.get("sourcedir", ""))
+        parser = argparse_.ArgumentParser()
+        add_build_arguments(parser)
+        with dummy_build(parser.parse_args([str(sourcedir)])) as result:
+            data = json_export(result.app)
+            registry = result.app.env.get_domain("plan").registry  # type: ignore[attr-defined]
+        plans = tuple(p for p in meta.get("plans", "").split(",") if p)
+        plan = sheets.compare(tables, data, registry, plans)
+    except (sheets.SheetInputError, BuildError, OSError) as err:
+        return fail(str(err))
+    if plan.errors:
+        for error in plan.errors:
+            print(f"sphinx-plan import: error: {error}", file=sys.stderr)
+        return fail(f"{len(plan.errors)} bad cell(s); nothing written")
+    if plan.conflicts:
+        for conflict in plan.conflicts:
+            print(f"sphinx-plan import: conflict: {conflict}", file=sys.stderr)
+        return fail(f"{len(plan.conflicts)} conflict(s): edited in the source since the "
+                    "export and in the sheet; nothing written", 1)
+    for change in plan.changes:
+        for cell in change.cells:
+            print(f"{change.obj.get('source')}:{change.obj.get('line')}: "
+                  f"{change.obj.get('id')}: {cell}")
+    for deleted in plan.deleted:
+        print(f"not in the sheet (kept; remove it in the source): {deleted}")
+    if args.dry_run or not plan.changes:
+        print(f"{len(plan.changes)} object(s) to change; nothing written"
+              + (" (--dry-run)" if args.dry_run else ""))
+        return 0
+    try:
+        written = sheets.apply(plan, sourcedir)
+    except (sheets.SheetInputError, OSError, UnicodeDecodeError) as err:
+        return fail(str(err))
+    print(f"changed {len(plan.changes)} object(s) in {len(written)} file(s)")
+    return 0

@@ -172,24 +172,26 @@ def select(data: Mapping[str, Any], registry: Registry, types: Iterable[str] = (
     return out if types else {t: objs for t, objs in out.items() if objs}
 
 
-def meta(sourcedir: Path) -> list[list[str]]:
+def meta(sourcedir: Path, plans: Iterable[str] = ()) -> list[list[str]]:
     """The rows of the hidden ``_plan`` sheet.
 
     :param sourcedir: the exported project's source directory
+    :param plans: the plans the export was limited to (``--plan``)
     :return: key/value rows
     """
     return [["key", "value"], ["format", "sphinxcontrib-plan sheets 1"],
-            ["sourcedir", str(sourcedir.resolve())]]
+            ["sourcedir", str(sourcedir.resolve())], ["plans", ",".join(plans)]]
 
 
 def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
-               registry: Registry, sourcedir: Path) -> None:
+               registry: Registry, sourcedir: Path, plans: Iterable[str] = ()) -> None:
     """Write the workbook, streaming (openpyxl's write-only mode).
 
     :param path: the ``.xlsx`` to write
     :param selected: type name to objects (:func:`select`)
     :param registry: the project's types
     :param sourcedir: the project's source directory
+    :param plans: the plans the export was limited to
     :raise SheetsError: when openpyxl is not installed
     """
     try:
@@ -226,6 +228,8 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
 
         def styled(value: Any, col: Column, header: bool = False) -> WriteOnlyCell:
             cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
             if header:
                 cell.font = bold
             if col.readonly:
@@ -239,19 +243,20 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
             sheet.append([styled(v, c) for v, c in zip(row, cols, strict=True)])
     info = book.create_sheet(META_SHEET)
     info.sheet_state = "hidden"
-    for line in meta(sourcedir):
+    for line in meta(sourcedir, plans):
         info.append(line)
     book.save(path)
 
 
 def write_csv(directory: Path, selected: Mapping[str, list[Mapping[str, Any]]],
-              registry: Registry, sourcedir: Path) -> list[Path]:
+              registry: Registry, sourcedir: Path, plans: Iterable[str] = ()) -> list[Path]:
     """Write one ``TYPE.csv`` per type and ``_plan.csv`` into *directory*.
 
     :param directory: the directory (created when missing)
     :param selected: type name to objects (:func:`select`)
     :param registry: the project's types
     :param sourcedir: the project's source directory
+    :param plans: the plans the export was limited to
     :return: the files written
     """
     directory.mkdir(parents=True, exist_ok=True)
@@ -269,5 +274,5 @@ def write_csv(directory: Path, selected: Mapping[str, list[Mapping[str, Any]]],
         written.append(path)
     path = directory / f"{META_SHEET}.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows(meta(sourcedir))
+        csv.writer(out).writerows(meta(sourcedir, plans))
     return [*written, path]

@@ -14,6 +14,7 @@ from sphinxcontrib_plan.importers.base import ImporterError, ImportResult, Input
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from sphinxcontrib_plan.model.codedata import Parsed
 
@@ -34,6 +35,10 @@ class Importer:
     #: the import itself: ``(text, plan_id=..., parsed=...) -> ImportResult``, where
     #: *parsed* is the text's reading as data when :func:`recognise` made one
     run: Callable[..., ImportResult]
+    #: for kinds that are not one text file (a workbook, a directory): whether a path
+    #: is of this kind, seen before any text is read; such a kind edits the sources
+    #: of an existing project instead of writing a new document
+    claims: Callable[[Path], bool] | None = None
 
 
 #: the registered importers, by name: the kinds ``--from`` names
@@ -103,6 +108,20 @@ def _openapi_run(text: str, *, plan_id: str | None = None, parsed: Parsed | None
     return import_openapi(text, plan_id=plan_id, parsed=parsed)
 
 
+def _sheets_claims(path: Path) -> bool:
+    from sphinxcontrib_plan.export.sheets import META_SHEET
+
+    return path.suffix.lower() == ".xlsx" or (path / f"{META_SHEET}.csv").is_file()
+
+
+def _sheets_run(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+                ) -> ImportResult:
+    raise ImporterError("a workbook is imported from its path: sphinx-plan import BOOK.xlsx")
+
+
+register(Importer("sheets", "a workbook or CSV directory of 'export --format xlsx|csv', "
+                  "its edits applied to the sources", lambda source: False, _sheets_run,
+                  _sheets_claims))
 register(Importer("markdown", "a plain-Markdown plan in the shape of the plan template",
                   _markdown_detect, _markdown_run))
 register(Importer("openapi", "a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML",

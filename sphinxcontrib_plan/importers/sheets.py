@@ -1,0 +1,316 @@
+"""Edits made in a workbook (or CSV directory) of ``export --format xlsx|csv``, applied to the sources.
+
+The project named by the hidden ``_plan`` sheet is built afresh; each row is
+matched to its object by id, and each cell by its column's header (never its
+position). A cell differs from the row's ``base`` (its value at export) when
+the reviewer edited it; the source differs from ``base`` when someone edited
+the source since. Both on the same field, to different values, is a conflict.
+Every cell is read with the field's converter (:data:`CONVERTERS`) before
+anything is written; an edit becomes one option line, set with
+:func:`~sphinxcontrib_plan.cli.source_edit.set_options`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinxcontrib_plan.errors import PlanError
+from sphinxcontrib_plan.export.sheets import BASE, DOCUMENT, META_SHEET, cell_value, columns
+from sphinxcontrib_plan.model.fields import CONVERTERS, FieldProblem, allowed
+from sphinxcontrib_plan.model.types import Kind
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sphinxcontrib_plan.model.types import FieldSpec, Registry
+
+#: the largest uncompressed workbook read (a zip bomb claims far more)
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+#: the largest compression ratio of one member holding more than a megabyte
+MAX_RATIO = 200
+
+
+#: formulas that are only a boolean, as spreadsheet applications save one
+_BOOLEAN_FORMULAS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
+
+
+class SheetInputError(PlanError):
+    """The workbook cannot be read or is not one of ours; one line, exit 2."""
+
+
+#: one sheet: its name, header, and rows as (row number, cells by header)
+Table = tuple[str, list[str], list[tuple[int, dict[str, Any]]]]
+
+
+def _check_zip(path: Path) -> None:
+    if not zipfile.is_zipfile(path):
+        raise SheetInputError(f"{str(path)!r} is not an .xlsx workbook (not a zip file)")
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    bomb = total > MAX_UNCOMPRESSED or any(
+        i.file_size > 1 << 20 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
+    if bomb:
+        raise SheetInputError(f"{str(path)!r} unpacks to {total} bytes (limit "
+                              f"{MAX_UNCOMPRESSED}, ratio {MAX_RATIO}); refusing a zip bomb")
+
+
+def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
+    """The ``_plan`` sheet and every other sheet of a workbook or CSV directory.
+
+    :param path: an ``.xlsx`` or a directory of ``TYPE.csv`` files
+    :return: the meta values and the tables
+    :raise SheetInputError: when it cannot be read, or holds merged cells or formulas
+    """
+    tables: list[Table] = []
+    if path.is_dir():
+        for file in sorted(path.glob("*.csv")):
+            with file.open(encoding="utf-8-sig", newline="") as stream:
+                data = list(csv.reader(stream))
+            tables.append(_table(file.stem, data))
+    else:
+        _check_zip(path)
+        try:
+            from openpyxl import load_workbook
+        except ImportError:
+            raise SheetInputError("reading workbooks needs openpyxl: "
+                                  "pip install 'sphinxcontrib-plan[sheets]'") from None
+        try:
+            book = load_workbook(path, data_only=False)
+        except Exception as err:  # openpyxl raises many kinds for a foreign file
+            raise SheetInputError(f"{str(path)!r} is not a readable workbook: "
+                                  f"{' '.join(str(err).split())[:200]}") from None
+        for sheet in book.worksheets:
+            if sheet.merged_cells.ranges:
+                first = sorted(str(r) for r in sheet.merged_cells.ranges)[0]
+                raise SheetInputError(f"sheet {sheet.title!r}: merged cells {first}; "
+                                      "unmerge them (one value per cell)")
+            data = []
+            for row in sheet.iter_rows():
+                values = []
+                for cell in row:
+                    value = cell.value
+                    if cell.data_type == "f":
+                        # LibreOffice saves a boolean as the formula TRUE() or FALSE()
+                        value = _BOOLEAN_FORMULAS.get(str(value).upper().replace(" ", ""))
+                        if value is None:
+                            raise SheetInputError(f"sheet {sheet.title!r}, cell "
+                                                  f"{cell.coordinate}: a formula; write the "
+                                                  "value instead")
+                    values.append(value)
+                data.append(values)
+            tables.append(_table(sheet.title, data))
+    meta = next((t for t in tables if t[0] == META_SHEET), None)
+    if meta is None:
+        raise SheetInputError(f"{str(path)!r} has no {META_SHEET!r} sheet: not written by "
+                              "'sphinx-plan export --format xlsx|csv'")
+    values = {str(cells.get("key")): str(cells.get("value")) for _, cells in meta[2]}
+    return values, [t for t in tables if t[0] != META_SHEET]
+
+
+def _coordinate(row: int, column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+def _table(name: str, data: list[list[Any]]) -> Table:
+    header = [str(v).strip() if v is not None else "" for v in (data[0] if data else [])]
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for number, values in enumerate(data[1:], start=2):
+        cells = {h: values[i] if i < len(values) else None for i, h in enumerate(header) if h}
+        if any(v not in (None, "") for v in cells.values()):
+            rows.append((number, cells))
+    return name, header, rows
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the option text a directive would hold.
+
+    :param value: the cell's value (openpyxl or CSV)
+    :return: the text, ``""`` for an empty cell
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def option_text(spec: FieldSpec, value: Any) -> str:
+    """A typed value written back as an option line's value.
+
+    :param spec: the field
+    :param value: the value as the converter returns it
+    :return: the text
+    """
+    return cell_text(cell_value(spec, value))
+
+
+@dataclass
+class Change:
+    """The edits of one object: option name to new text."""
+
+    obj: Mapping[str, Any]
+    values: dict[str, str] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What an import found: the changes to write, or why not."""
+
+    changes: list[Change] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _read(spec: FieldSpec, text: str) -> Any:
+    value = CONVERTERS[spec.kind](spec, text) if text else None
+    return None if value == [] else value
+
+
+def _check_refs(spec: FieldSpec, value: Any, names: set[str]) -> None:
+    """An edited reference must name an object (by id, or by title/signature)."""
+    if spec.kind in (Kind.REF, Kind.REFS) and spec.role == "ref" and value:
+        for ref in value if isinstance(value, list) else [value]:
+            if ref not in names:
+                raise FieldProblem(f"no object {ref!r}")
+
+
+def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
+            plans: tuple[str, ...] = ()) -> Plan:
+    """Match the rows to the current objects, read every cell, find edits and conflicts.
+
+    :param tables: the sheets (:func:`read_tables`)
+    :param data: ``plan.json`` data of a fresh build
+    :param registry: the project's types
+    :param plans: the plans the export was limited to (all when empty): an object of
+        theirs without a row was deleted in the sheet
+    :return: the plan of the import
+    """
+    objects = {str(o.get("id")): o for o in [*data.get("plans", ()), *data.get("objects", ())]}
+    names = set(objects) | {str(o.get("title")) for o in objects.values()}
+    plan = Plan()
+    for name, header, rows in tables:
+        otype = registry.get(name)
+        if otype is None:
+            plan.errors.append(f"sheet {name!r} is not an object type (renamed?); types: "
+                               + ", ".join(t.name for t in registry))
+            continue
+        known = {c.name: c for c in columns(otype)}
+        unknown = [h for h in header if h and h not in known]
+        if unknown or "id" not in header or BASE not in header:
+            plan.errors.append(f"sheet {name!r}: unknown or missing columns "
+                               f"({', '.join(unknown) or 'id, base'}); allowed: {', '.join(known)}")
+            continue
+        seen: set[str] = set()
+        for number, cells in rows:
+            oid = cell_text(cells.get("id"))
+            obj = objects.get(oid)
+            if obj is None or obj.get("type") != name:
+                plan.errors.append(f"sheet {name!r}, row {number}: no {name} {oid!r} in the "
+                                   "sources; new rows are not supported yet")
+                continue
+            seen.add(oid)
+            try:
+                base = json.loads(cells.get(BASE) or "{}")
+            except ValueError:
+                base = None
+            if not isinstance(base, dict):
+                plan.errors.append(f"sheet {name!r}, row {number}: the hidden base column "
+                                   "was changed; export again")
+                continue
+            change = Change(obj)
+            current = obj.get("fields") or {}
+            for col in known.values():
+                if col.spec is None or col.name not in header:
+                    continue
+                spec = col.spec
+                cell = _coordinate(number, header.index(col.name) + 1)
+                was = base.get(col.name)
+                now = current.get(col.name)
+                now = None if now == [] else now
+                try:
+                    value = _read(spec, cell_text(cells.get(col.name)))
+                    if value == was or value == now:
+                        continue  # not edited, or edited to what the source says already
+                    _check_refs(spec, value, names)
+                except FieldProblem as err:
+                    plan.errors.append(f"sheet {name!r}, cell {cell}: {col.name}: {err}; "
+                                       f"allowed: {allowed(spec)}")
+                    continue
+                if now != was:
+                    plan.conflicts.append(f"sheet {name!r}, cell {cell}: {oid} {col.name}: "
+                                          f"exported {was!r}, source now {now!r}, sheet {value!r}")
+                elif value is None:
+                    plan.errors.append(f"sheet {name!r}, cell {cell}: {col.name}: clearing "
+                                       "an option is not supported; remove it in the source")
+                else:
+                    change.values[col.name] = option_text(spec, value)
+                    change.cells.append(f"{cell} {col.name}: {option_text(spec, now)!r} -> "
+                                        f"{change.values[col.name]!r}")
+            if change.values:
+                plan.changes.append(change)
+        plan.deleted += [f"{name} {oid} ({o.get('source')}:{o.get('line')})"
+                         for oid, o in objects.items()
+                         if o.get("type") == name and oid not in seen and o.get("source")
+                         and (not plans or o.get("plan") in plans)]
+    return plan
+
+
+def apply(plan: Plan, sourcedir: Path) -> list[Path]:
+    """Write the changes, each file once, bottom up (an added line moves the ones below).
+
+    :param plan: the import's plan, free of errors and conflicts
+    :param sourcedir: the project's source directory
+    :return: the files changed
+    :raise SheetInputError: when a directive is not where the build saw it
+    """
+    from sphinxcontrib_plan.cli.source_edit import EditError, set_options
+
+    by_file: dict[str, list[Change]] = {}
+    for change in plan.changes:
+        by_file.setdefault(str(change.obj.get("source")), []).append(change)
+    texts: dict[Path, tuple[bytes, str]] = {}
+    for source, changes in by_file.items():
+        path = sourcedir / source
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        for change in sorted(changes, key=lambda c: -int(c.obj.get("line") or 0)):
+            typ = str(change.obj.get("type"))
+            try:
+                text = set_options(text, int(change.obj.get("line") or 0),
+                                   (f"plan-{typ}", f"plan:{typ}"),
+                                   str(change.obj.get("title") or ""), change.values)
+            except EditError as err:
+                raise SheetInputError(f"{path}:{change.obj.get('line')}: {err}") from None
+        texts[path] = (raw, text)
+    for path, (raw, text) in texts.items():  # all edits made before the first write
+        if path.read_bytes() != raw:
+            raise SheetInputError(f"{path} changed during the import; run it again")
+        with path.open("r+b") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.truncate()
+    return list(texts)
+
+
+__all__ = ["DOCUMENT", "Plan", "SheetInputError", "apply", "compare", "read_tables"]
