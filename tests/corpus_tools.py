@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,25 @@ import yaml
 CORPUS = Path(__file__).parent / "corpus" / "openapi"
 #: one row per document: file, repository, path, commit, licence, version, bytes
 SOURCES: list[dict[str, Any]] = json.loads((CORPUS / "SOURCES.json").read_text(encoding="utf-8"))
+#: where the documents may stand: they are third-party files, so the repository
+#: holds only their list (``SOURCES.json``); the documents themselves are data
+#: kept beside it, in the shared folder next to the checkout, or where
+#: ``PLAN_OPENAPI_CORPUS`` says
+PLACES = tuple(Path(p) for p in (os.environ.get("PLAN_OPENAPI_CORPUS", ""),) if p) + (
+    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "openapi",
+    CORPUS,
+)
+
+
+def documents() -> Path | None:
+    """The first place holding every document of :data:`SOURCES`, or ``None``."""
+    for place in PLACES:
+        if all((place / row["file"]).is_file() for row in SOURCES):
+            return place
+    return None
+
+
+DOCUMENTS = documents()
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: the schema keywords counted (the plan language can hold each)
@@ -51,7 +71,9 @@ def load(text: str) -> Any:
 
 def read_source(name: str) -> str:
     """A corpus document's text (``.gz`` files decompressed)."""
-    raw = (CORPUS / name).read_bytes()
+    if DOCUMENTS is None:
+        raise FileNotFoundError(f"{name}: the corpus documents are in none of {PLACES}")
+    raw = (DOCUMENTS / name).read_bytes()
     return (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8")
 
 
