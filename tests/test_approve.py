@@ -10,7 +10,7 @@ import pytest
 from diff_repo import CONF, git, make_repo
 
 from sphinxcontrib_plan.cli import main
-from sphinxcontrib_plan.cli.source_edit import EditError, set_options
+from sphinxcontrib_plan.importers.source_edit import EditError, set_options
 from sphinxcontrib_plan.model.fingerprint import object_digests, plan_fingerprint
 
 EPOCH = "1718000000"  # 2024-06-10 UTC

@@ -205,7 +205,7 @@ def _check_writable(path: Path) -> None:
 
 
 def _edit_file(path: Path, signoffs: list[dict[str, Any]], values: dict[str, str]) -> None:
-    from sphinxcontrib_plan.cli.source_edit import EditError, set_options
+    from sphinxcontrib_plan.importers.source_edit import EditError, set_options
 
     raw = path.read_bytes()
     try:

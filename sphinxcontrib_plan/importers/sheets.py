@@ -7,7 +7,7 @@ the reviewer edited it; the source differs from ``base`` when someone edited
 the source since. Both on the same field, to different values, is a conflict.
 Every cell is read with the field's converter (:data:`CONVERTERS`) before
 anything is written; an edit becomes one option line, set with
-:func:`~sphinxcontrib_plan.cli.source_edit.set_options`.
+:func:`~sphinxcontrib_plan.importers.source_edit.set_options`.
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ def apply(plan: Plan, sourcedir: Path) -> list[Path]:
     :return: the files changed
     :raise SheetInputError: when a directive is not where the build saw it
     """
-    from sphinxcontrib_plan.cli.source_edit import EditError, set_options
+    from sphinxcontrib_plan.importers.source_edit import EditError, set_options
 
     by_file: dict[str, list[Change]] = {}
     for change in plan.changes:
