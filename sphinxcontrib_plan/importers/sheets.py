@@ -23,17 +23,13 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.errors import PlanError
 from sphinxcontrib_plan.export.sheets import BASE, DOCUMENT, META_SHEET, cell_value, columns
 from sphinxcontrib_plan.model.fields import CONVERTERS, FieldProblem, allowed
+from sphinxcontrib_plan.model.limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_RATIO
 from sphinxcontrib_plan.model.types import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from sphinxcontrib_plan.model.types import FieldSpec, Registry
-
-#: the largest uncompressed workbook read (a zip bomb claims far more)
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-#: the largest compression ratio of one member holding more than a megabyte
-MAX_RATIO = 200
 
 
 #: formulas that are only a boolean, as spreadsheet applications save one
@@ -54,11 +50,13 @@ def _check_zip(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
     total = sum(i.file_size for i in infos)
-    bomb = total > MAX_UNCOMPRESSED or any(
-        i.file_size > 1 << 20 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
+    bomb = total > MAX_WORKBOOK_BYTES or any(
+        i.file_size > 1 << 20 and i.file_size > MAX_WORKBOOK_RATIO * max(i.compress_size, 1)
+        for i in infos)
     if bomb:
         raise SheetInputError(f"{str(path)!r} unpacks to {total} bytes (limit "
-                              f"{MAX_UNCOMPRESSED}, ratio {MAX_RATIO}); refusing a zip bomb")
+                              f"{MAX_WORKBOOK_BYTES}, ratio {MAX_WORKBOOK_RATIO}); refusing a "
+                              "zip bomb")
 
 
 def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:

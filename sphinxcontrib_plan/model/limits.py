@@ -4,8 +4,9 @@ Every JSON or YAML input (a code block, a ``:file:``, ``sphinx-plan import``,
 ``plan-openapi``, ``diff --openapi``) is read by
 :mod:`sphinxcontrib_plan.model.codedata`, every OpenAPI document by
 :mod:`sphinxcontrib_plan.importers.openapi` and every ``plan.json`` by
-:mod:`sphinxcontrib_plan.model.planjson` and every JUnit results file by
-:mod:`sphinxcontrib_plan.model.junit` within these limits. Past one,
+:mod:`sphinxcontrib_plan.model.planjson`, every JUnit results file by
+:mod:`sphinxcontrib_plan.model.junit` and every workbook by
+:mod:`sphinxcontrib_plan.importers.sheets` within these limits. Past one,
 the input is refused with a message naming the limit (a located ``plan.*``
 warning in a build, a one-line error with exit status 2 in the CLI), so no
 input can take unbounded time or memory, nor end in a ``RecursionError``.
@@ -44,6 +45,14 @@ MAX_PLAN_JSON_DEPTH = 200
 #: the largest JUnit XML results file read (``plan_test_results``), in bytes
 #: (a CI run's report is a few MB at most)
 MAX_RESULTS_BYTES = 64 * 1024 * 1024
+
+#: the largest uncompressed ``.xlsx`` workbook read (``sphinx-plan import
+#: BOOK.xlsx``), in bytes: a zip bomb claims far more
+MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
+
+#: the largest compression ratio of one member of an ``.xlsx`` workbook
+#: holding more than a megabyte
+MAX_WORKBOOK_RATIO = 200
 
 
 def megabytes(size: int) -> str:
