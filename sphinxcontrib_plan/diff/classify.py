@@ -62,8 +62,8 @@ class Versions:
     def __post_init__(self) -> None:
         self.base_schemas = Schemas.of(self.base)
         self.head_schemas = Schemas.of(self.head)
-        self.base_responses = responses(self.base)
-        self.head_responses = responses(self.head)
+        self.base_responses = responses_by_endpoint(self.base)
+        self.head_responses = responses_by_endpoint(self.head)
 
 
 def signature(title: str) -> tuple[str, str]:
@@ -114,7 +114,7 @@ def _parameters(obj: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, An
             for p in _data(obj).get("parameters") or () if isinstance(p, dict)}
 
 
-def responses(objects: Objects) -> dict[str, dict[str, Mapping[str, Any]]]:
+def responses_by_endpoint(objects: Objects) -> dict[str, dict[str, Mapping[str, Any]]]:
     """The responses of each endpoint by status code.
 
     :param objects: a version's objects by id
