@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.diff.classify import classify
 from sphinxcontrib_plan.diff.compare import Side, compare, index_objects
-from sphinxcontrib_plan.diff.formats import field_lines
+from sphinxcontrib_plan.diff.formats import change_lines
 from sphinxcontrib_plan.model.changes import ChangeRow
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str, *,
         if change.type == "signoff" and not signoffs:
             continue
         # each change once: the values a finding tells of are not listed again
-        details = [f.message for f in change.findings] + field_lines(change)
+        details = [f.message for f in change.findings] + change_lines(change)
         if change.body_diff:
             details.append("body text changed")
         rows.append(ChangeRow(change.kind, change.type, change.id, change.plan, change.title,

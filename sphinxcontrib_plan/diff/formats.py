@@ -203,7 +203,7 @@ def _short(name: str, value: Any) -> Any:
     return value
 
 
-def field_lines(change: ObjectChange) -> list[str]:
+def change_lines(change: ObjectChange) -> list[str]:
     """One line per changed value not told by a finding; a sign-off's approval
     record (name, date, fingerprint, revision) on one line."""
     covered = {name for f in change.findings for name in f.covers}
@@ -236,7 +236,7 @@ def _text_change(change: ObjectChange) -> list[str]:
     lines = [head]
     lines += [f"        {f.kind.upper()}: {f.message}" if f.kind == "breaking"
               else f"        {f.message}" for f in change.findings]
-    lines += [f"        {line}" for line in field_lines(change)]
+    lines += [f"        {line}" for line in change_lines(change)]
     if change.body_diff:
         lines.append("        body:")
         lines += [f"          {ln}" for ln in change.body_diff]
@@ -281,7 +281,7 @@ def _md_change(change: ObjectChange) -> list[str]:
     lines = [head + (" (breaking: see above)" if change.breaking else "")]
     # breaking findings are listed once, in the comment's first section
     lines += [f"  - {md_escape(f.message)}" for f in change.findings if f.kind != "breaking"]
-    lines += [f"  - {md_escape(line)}" for line in field_lines(change)]
+    lines += [f"  - {md_escape(line)}" for line in change_lines(change)]
     if change.body_diff:
         lines += ["", "  <details><summary>body</summary>", ""]
         lines += [f"  {ln}" for ln in fence(change.body_diff)]
