@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--coverage", action="store_true",
                         help="time the coverage rules over a generated index of 10,000 "
                              "objects instead (see bench/coverage.py; --quick 1,000)")
+    parser.add_argument("--sheets", action="store_true",
+                        help="time 'export --format xlsx' and a 100-cell 'import' of the "
+                             "workbook instead (see bench/sheets.py; 250x20 = 5,000 risks)")
     parser.add_argument("--commands", action="store_true",
                         help="the three command modes one after the other: --check, --import, "
                              "--diff (each with its defaults, or --quick)")
@@ -117,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return coverage_main(["--objects", "1000" if args.quick else "10000",
                               "--runs", "1" if args.quick else str(args.runs)])
+    if args.sheets:
+        from bench.sheets import main as sheets_main
+
+        return sheets_main(["--docs", str(20 if args.quick else args.docs or 250),
+                            "--objects", str(args.objects)])
     if args.diffing:
         from bench.diff import main as diff_main
 
