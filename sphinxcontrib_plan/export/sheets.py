@@ -42,6 +42,8 @@ BASE = "base"
 _NOT_FIELDS = frozenset({"id", "plan"})
 #: fill of read-only columns
 _SHADE = "DDDDDD"
+#: column widths (characters) other than the default 12
+_WIDTHS = {"id": 30, "title": 34, "mitigation": 40, "description": 40, DOCUMENT: 28, BASE: 40}
 
 
 class SheetsError(Exception):
@@ -214,7 +216,7 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
         for i, col in enumerate(cols, start=1):
             letter = get_column_letter(i)
             dims = sheet.column_dimensions[letter]
-            dims.width = 12 if col.name not in ("title", BASE) else 40
+            dims.width = _WIDTHS.get(col.name, 12)
             dims.hidden = col.hidden
             if col.spec is not None and col.spec.kind is Kind.ENUM:
                 # rows added below the exported ones get the list too
@@ -225,6 +227,11 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
                 rule.add(f"{letter}2:{letter}{last + 1000}")
                 sheet.data_validations.append(rule)
         sheet.freeze_panes = "B2"
+        # printed (or converted to PDF): landscape, every column on one page's width
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
         def styled(value: Any, col: Column, header: bool = False) -> WriteOnlyCell:
             cell = WriteOnlyCell(sheet, value=value)
