@@ -39,8 +39,8 @@ class SchemaChange:
 
     def text(self) -> str:
         """``required field added: card.number``, ``type of amount changed: string → integer``."""
-        if "{of}" in self.message:
-            return self.message.format(of=f" of {self.path}" if self.path else "")
+        if "{of}" in self.message:  # replaced, not format(): values may hold braces
+            return self.message.replace("{of}", f" of {self.path}" if self.path else "", 1)
         return f"{self.message}: {self.path}" if self.path else self.message
 
 
