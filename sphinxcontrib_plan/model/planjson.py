@@ -276,7 +276,7 @@ def _reject_constant(name: str) -> object:
     raise ValueError(msg)
 
 
-def parse(data: bytes | str) -> object:
+def decode(data: bytes | str) -> object:
     """Parse JSON text within the limits (size, nesting, integer digits).
 
     :param data: the text, or its UTF-8 bytes
@@ -318,7 +318,7 @@ def loads(data: bytes | str, registry: Registry = BUILTIN, *, complete: bool = F
     :return: the document
     :raise PlanJsonError: the problem, one line
     """
-    return validate(parse(data), registry, complete=complete)
+    return validate(decode(data), registry, complete=complete)
 
 
 def read(path: Path, registry: Registry = BUILTIN, *, complete: bool = False) -> dict[str, Any]:
