@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOTS
 
 from sphinxcontrib_plan.cli import main
+from sphinxcontrib_plan.export.sheets import DOCUMENT as DOCUMENT_COLUMN
 from sphinxcontrib_plan.export.sheets import columns
 from sphinxcontrib_plan.model.types import build_registry
 
@@ -116,7 +117,7 @@ def test_round_trip_without_edit_changes_nothing(root: Path, fmt: str, tmp_path:
     out = tmp_path / ("plan.xlsx" if fmt == "xlsx" else "csv")
     assert export(src, out, fmt) == 0
     assert imp(out) == 0
-    assert "0 object(s) to change; nothing written" in capsys.readouterr().out
+    assert "0 object(s) to change, 0 to add; nothing written" in capsys.readouterr().out
     assert snapshot(src) == before
 
 
@@ -255,3 +256,67 @@ def test_bad_workbooks_one_line_exit_2_nothing_written(
         assert message in err, (name, err)
         assert "Traceback" not in err
         assert snapshot(project) == before, name
+
+
+def _append_row(book_path: Path, out: Path, sheet: str, values: dict[str, object]) -> Path:
+    book = openpyxl.load_workbook(book_path)
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    row = ws.max_row + 1
+    for key, value in values.items():
+        ws.cell(row, header.index(key) + 1).value = value
+    book.save(out)
+    return out
+
+
+@pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
+def test_new_row_becomes_object_at_end_of_its_plans_document(
+        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(root, src, ignore=shutil.ignore_patterns("_build"))
+    book = tmp_path / "plan.xlsx"
+    assert export(src, book, "xlsx", "--type", "risk") == 0
+    first = openpyxl.load_workbook(book)["risk"]
+    header = [c.value for c in first[1]]
+    plan_id = first.cell(2, header.index("plan") + 1).value
+    document = first.cell(2, header.index(DOCUMENT_COLUMN) + 1).value
+    before = (src / document).read_bytes()
+    new = _append_row(book, tmp_path / "new.xlsx", "risk",
+                      {"id": "R-NEW", "title": "Vendor goes out of business", "plan": plan_id,
+                       "impact": "high", "likelihood": "low", "owner": "Procurement"})
+    assert imp(new) == 0
+    after = (src / document).read_bytes()
+    assert after.startswith(before)
+    added = after[len(before):].decode("utf-8")
+    if root == RST:
+        assert added.endswith(".. plan-risk:: Vendor goes out of business\n   :id: R-NEW\n"
+                              "   :impact: high\n   :likelihood: low\n   :owner: Procurement\n")
+    else:
+        assert added.endswith(":::{plan-risk} Vendor goes out of business\n:id: R-NEW\n"
+                              ":impact: high\n:likelihood: low\n:owner: Procurement\n:::\n")
+    # the new object is built where it was put, and a second import changes nothing
+    out = tmp_path / "again.xlsx"
+    assert export(src, out, "xlsx", "--type", "risk") == 0
+    ids = [c.value for c in openpyxl.load_workbook(out)["risk"]["A"]]
+    assert "R-NEW" in ids
+    snap = snapshot(src)
+    assert imp(out) == 0
+    assert snapshot(src) == snap
+
+
+def test_bad_new_row_is_an_error_and_nothing_is_written(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "plan.xlsx"
+    assert export(project, book, "xlsx", "--type", "risk") == 0
+    before = snapshot(project)
+    bad = _append_row(book, tmp_path / "bad.xlsx", "risk",
+                      {"title": "No such plan", "plan": "999", "impact": "high"})
+    capsys.readouterr()
+    assert imp(bad) == 2
+    assert "a new risk needs the id of its plan in 'plan' (plans: 001, 002" in capsys.readouterr().err
+    bad = _append_row(book, tmp_path / "bad2.xlsx", "risk",
+                      {"title": "Bad impact", "plan": "001", "impact": "extreme"})
+    assert imp(bad) == 2
+    err = capsys.readouterr().err
+    assert "sheet 'risk', cell F12: plan-risk: impact: 'extreme' is not a valid value" in err
+    assert snapshot(project) == before

@@ -205,15 +205,18 @@ def _import_sheets(args: argparse.Namespace) -> int:
         for cell in change.cells:
             print(f"{change.obj.get('source')}:{change.obj.get('line')}: "
                   f"{change.obj.get('id')}: {cell}")
+    for new in plan.new:
+        print(f"{new.document}: new {new.type} {new.title!r}")
     for deleted in plan.deleted:
         print(f"not in the sheet (kept; remove it in the source): {deleted}")
-    if args.dry_run or not plan.changes:
-        print(f"{len(plan.changes)} object(s) to change; nothing written"
+    if args.dry_run or not (plan.changes or plan.new):
+        print(f"{len(plan.changes)} object(s) to change, {len(plan.new)} to add; nothing written"
               + (" (--dry-run)" if args.dry_run else ""))
         return 0
     try:
         written = sheets.apply(plan, sourcedir)
     except (sheets.SheetInputError, OSError, UnicodeDecodeError) as err:
         return fail(str(err))
-    print(f"changed {len(plan.changes)} object(s) in {len(written)} file(s)")
+    print(f"changed {len(plan.changes)} object(s), added {len(plan.new)}, "
+          f"in {len(written)} file(s)")
     return 0

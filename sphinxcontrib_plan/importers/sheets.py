@@ -171,10 +171,23 @@ class Change:
 
 
 @dataclass
+class NewObject:
+    """A row with an id no object has: a directive added at the end of a document."""
+
+    #: the source file, relative to the source directory
+    document: str
+    type: str
+    title: str
+    #: option name to text, in column order
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Plan:
     """What an import found: the changes to write, or why not."""
 
     changes: list[Change] = field(default_factory=list)
+    new: list[NewObject] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
@@ -224,9 +237,12 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
         for number, cells in rows:
             oid = cell_text(cells.get("id"))
             obj = objects.get(oid)
-            if obj is None or obj.get("type") != name:
-                plan.errors.append(f"sheet {name!r}, row {number}: no {name} {oid!r} in the "
-                                   "sources; new rows are not supported yet")
+            if obj is None:
+                _new_row(plan, name, header, number, cells, objects, names, registry)
+                continue
+            if obj.get("type") != name:
+                plan.errors.append(f"sheet {name!r}, row {number}: {oid!r} is a "
+                                   f"{obj.get('type')}, not a {name}")
                 continue
             seen.add(oid)
             try:
@@ -275,6 +291,73 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
     return plan
 
 
+def _new_row(plan: Plan, name: str, header: list[str], number: int, cells: dict[str, Any],
+             objects: Mapping[str, Mapping[str, Any]], names: set[str],
+             registry: Registry) -> None:
+    """Check a row with an id no object has, and plan its directive."""
+    from sphinxcontrib_plan.model.fields import parse_options
+
+    otype = registry[name]
+    where = f"sheet {name!r}, row {number}"
+    title = cell_text(cells.get("title"))
+    plan_id = cell_text(cells.get("plan"))
+    document = cell_text(cells.get(DOCUMENT))
+    parent = objects.get(plan_id)
+    if not title:
+        plan.errors.append(f"{where}: a new {name} needs a title")
+        return
+    if not document and (parent is None or parent.get("type") != "plan"):
+        plan.errors.append(f"{where}: a new {name} needs the id of its plan in 'plan' "
+                           f"(plans: {', '.join(sorted(i for i, o in objects.items() if o.get('type') == 'plan'))}) "
+                           "or a source file in 'document'")
+        return
+    document = document or str(parent.get("source") if parent else "")
+    if Path(document).is_absolute() or ".." in Path(document).parts or \
+            Path(document).suffix not in (".md", ".rst"):
+        plan.errors.append(f"{where}: document {document!r} is not a .md or .rst file "
+                           "inside the source directory")
+        return
+    raw = {"id": cell_text(cells.get("id"))} if cell_text(cells.get("id")) else {}
+    raw.update({c.name: cell_text(cells.get(c.name)) for c in columns(otype)
+                if c.spec is not None and c.name in header and cell_text(cells.get(c.name))})
+    if plan_id and (parent is None or parent.get("source") != document):
+        raw["plan"] = plan_id
+    _, problems = parse_options(otype, raw, f"plan-{name}")
+    for problem in problems:
+        column = header.index(problem.name) + 1 if problem.name in header else 0
+        at = f"cell {_coordinate(number, column)}" if column else f"row {number}"
+        plan.errors.append(f"sheet {name!r}, {at}: {problem.message}")
+    for key, text in raw.items():
+        spec = otype.field(key)
+        try:
+            if spec is not None and key != "plan":
+                _check_refs(spec, _read(spec, text), names)
+        except FieldProblem as err:
+            plan.errors.append(f"sheet {name!r}, cell {_coordinate(number, header.index(key) + 1)}"
+                               f": {key}: {err}; allowed: {allowed(spec)}")  # type: ignore[arg-type]
+    if not problems:
+        plan.new.append(NewObject(document, name, title, raw))
+
+
+def directive(new: NewObject, text: str, suffix: str, eol: str) -> str:
+    """The source of a new object, in the syntax of the file it ends.
+
+    :param new: the object
+    :param text: the file's text (MyST: its fences are reused)
+    :param suffix: ``.md`` or ``.rst``
+    :param eol: the file's line ending
+    :return: the lines to append, starting with a blank line
+    """
+    if suffix == ".rst":
+        lines = [f".. plan-{new.type}:: {new.title}",
+                 *(f"   :{k}: {v}" for k, v in new.values.items())]
+    else:
+        fence = ":::" if ":::{plan" in text or "```{plan" not in text else "```"
+        lines = [f"{fence}{{plan-{new.type}}} {new.title}",
+                 *(f":{k}: {v}" for k, v in new.values.items()), fence]
+    return eol + eol.join(lines) + eol
+
+
 def apply(plan: Plan, sourcedir: Path) -> list[Path]:
     """Write the changes, each file once, bottom up (an added line moves the ones below).
 
@@ -302,6 +385,20 @@ def apply(plan: Plan, sourcedir: Path) -> list[Path]:
             except EditError as err:
                 raise SheetInputError(f"{path}:{change.obj.get('line')}: {err}") from None
         texts[path] = (raw, text)
+    for new in plan.new:
+        path = sourcedir / new.document
+        if path not in texts:
+            try:
+                raw = path.read_bytes()
+            except OSError as err:
+                raise SheetInputError(f"cannot read {new.document!r}: "
+                                      f"{err.strerror or err}") from None
+            texts[path] = (raw, raw.decode("utf-8"))
+        raw, text = texts[path]
+        eol = "\r\n" if "\r\n" in text else "\n"
+        if text and not text.endswith(("\n", "\r")):
+            text += eol
+        texts[path] = (raw, text + directive(new, text, path.suffix, eol))
     for path, (raw, text) in texts.items():  # all edits made before the first write
         if path.read_bytes() != raw:
             raise SheetInputError(f"{path} changed during the import; run it again")
