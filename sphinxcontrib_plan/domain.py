@@ -21,7 +21,7 @@ from sphinx.util.nodes import make_refnode
 from sphinxcontrib_plan.build_state import BuildState
 from sphinxcontrib_plan.config import PlanConfig
 from sphinxcontrib_plan.model.external import ExternalRecord, combine, external_key
-from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.ids import normalise_signature, reference_key
 from sphinxcontrib_plan.model.records import TableData
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class PlanXRefRole(XRefRole):
     ) -> tuple[str, str]:
         env.temp_data[CONTENT_KEY] = True
         # endpoint signatures are looked up in one canonical spelling
-        return title, normalise_signature(target) if " " in target.strip() else target.strip()
+        return title, reference_key(target)
 
 
 #: what a document's tree may hold that a write-time transform looks for:

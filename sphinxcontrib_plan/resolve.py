@@ -30,7 +30,7 @@ from sphinxcontrib_plan.model.coverage import check_coverage, gap_message
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, coverage_values, view_of
 from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
-from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.ids import reference_key
 from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
 from sphinxcontrib_plan.model.junit import result_findings
 from sphinxcontrib_plan.model.links import backlinks, incoming
@@ -283,15 +283,6 @@ def approved_digests(index: ResolvedIndex) -> dict[str, dict[str, str]]:
                 and given == current_fingerprint(index, signoff.plan):
             found[given] = current_digests(index, signoff.plan)
     return found
-
-
-def reference_key(target: str) -> str:
-    """The lookup form of a reference target: endpoint signatures canonical.
-
-    :param target: the target as written
-    :return: the key
-    """
-    return normalise_signature(target) if " " in target.strip() else target.strip()
 
 
 def check_references(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.ids import reference_key
 from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.query.evaluate import evaluate
@@ -310,8 +310,7 @@ def _linked(
         if not refs:
             yield ""  # a document or URL counts as it is; a broken one is plan.ref
             continue
-        text = str(target)
-        named = index.lookup(normalise_signature(text) if " " in text.strip() else text, None)
+        named = index.lookup(reference_key(str(target)), None)
         if named is not None:
             yield named.id
 

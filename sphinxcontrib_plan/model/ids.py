@@ -53,3 +53,15 @@ def normalise_signature(text: str) -> str:
     """
     parts = parse_signature(text)
     return f"{parts[0]} {parts[1]}" if parts else text.strip()
+
+
+def reference_key(target: str) -> str:
+    """The lookup form of a reference target: endpoint signatures canonical.
+
+    The one spelling roles, reference fields, coverage rules and reverse links
+    look objects up in.
+
+    :param target: the target as written
+    :return: the key
+    """
+    return normalise_signature(target) if " " in target.strip() else target.strip()

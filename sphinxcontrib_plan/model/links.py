@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.ids import reference_key
 from sphinxcontrib_plan.model.types import Kind
 
 if TYPE_CHECKING:
@@ -74,9 +74,7 @@ def backlinks(index: ResolvedIndex, registry: Registry) -> dict[str, list[tuple[
                 continue
             value = record.fields[spec.name]
             for target in [value] if spec.kind is Kind.REF else value:
-                text = str(target)
-                named = index.lookup(normalise_signature(text) if " " in text.strip() else text,
-                                     None)
+                named = index.lookup(reference_key(str(target)), None)
                 if named is not None and spec.names_type(named.type):
                     found.setdefault(named.id, []).append((spec.name, record.id))
     return found

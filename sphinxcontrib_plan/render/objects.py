@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinxcontrib_plan.model.fields import is_url, link_target
-from sphinxcontrib_plan.model.ids import normalise_signature
+from sphinxcontrib_plan.model.ids import reference_key
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.render.nodes import badge, field_list, joined, xref
 
@@ -57,11 +57,6 @@ def body_text(body: Sequence[nodes.Node]) -> str:
     return "\n\n".join(blocks)
 
 
-def _key(target: str) -> str:
-    """An endpoint signature in the one spelling the domain looks up (as roles write it)."""
-    return normalise_signature(target) if " " in target.strip() else target
-
-
 def value_nodes(
     spec: FieldSpec, value: object, fromdoc: str, parse_inline: InlineParser
 ) -> list[nodes.Node]:
@@ -77,9 +72,9 @@ def value_nodes(
     if kind is Kind.ENUM:
         return [badge(spec.name, str(value))]
     if kind is Kind.REF:
-        return [xref(_key(str(value)), spec.role, fromdoc, field=True)]
+        return [xref(reference_key(str(value)), spec.role, fromdoc, field=True)]
     if kind is Kind.REFS:
-        return joined([xref(_key(v), spec.role, fromdoc, field=True) for v in value])  # type: ignore[union-attr]
+        return joined([xref(reference_key(v), spec.role, fromdoc, field=True) for v in value])  # type: ignore[union-attr]
     if kind is Kind.FLAG:
         return [nodes.Text("yes" if value else "")]
     if kind is Kind.WEEKS:
