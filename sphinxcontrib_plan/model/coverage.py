@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.ids import reference_key
-from sphinxcontrib_plan.model.names import did_you_mean
+from sphinxcontrib_plan.model.names import did_you_mean, unknown_key
 from sphinxcontrib_plan.model.types import Kind
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
@@ -212,8 +212,7 @@ def _rule(name: str, spec: Mapping[str, Any], registry: Registry,
     before = len(problems)
     for key in spec:
         if key not in RULE_KEYS:
-            problems.append(f"{where}: unknown key {key!r}" + (did_you_mean(key, RULE_KEYS) or
-                            f"; keys: {', '.join(RULE_KEYS)}"))
+            problems.append(unknown_key(where, key, RULE_KEYS))
     objects, link = spec.get("objects"), spec.get("link")
     direction, to = spec.get("direction", "incoming"), spec.get("to")
     otype = registry.get(objects) if isinstance(objects, str) else None

@@ -7,7 +7,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable
 
 
 def nearest(name: str, known: Iterable[str], *, cutoff: float = 0.6) -> str | None:
@@ -32,3 +32,16 @@ def did_you_mean(name: str, known: Iterable[str], *, cutoff: float = 0.6) -> str
     """
     found = nearest(name, known, cutoff=cutoff)
     return f"; did you mean {found!r}?" if found else ""
+
+
+def unknown_key(where: str, key: str, known: Collection[str]) -> str:
+    """``WHERE: unknown key 'x'; did you mean 'y'?``, or the keys when none is near,
+    for a table of the configuration (``plan_stages``, ``plan_coverage_rules``).
+
+    :param where: the table, e.g. ``plan_stages[0]``
+    :param key: the key as written
+    :param known: the keys the table takes, in their documented order
+    :return: the problem
+    """
+    return f"{where}: unknown key {key!r}" + (did_you_mean(key, known)
+                                               or f"; keys: {', '.join(known)}")

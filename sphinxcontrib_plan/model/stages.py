@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.approval import is_stale
 from sphinxcontrib_plan.model.index import Finding
-from sphinxcontrib_plan.model.names import did_you_mean
+from sphinxcontrib_plan.model.names import did_you_mean, unknown_key
 from sphinxcontrib_plan.model.severity import Severity
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
@@ -94,8 +94,7 @@ def parse_stages(value: object, statuses: Sequence[str]) -> tuple[tuple[Stage, .
         name = names[i]
         for key in table:
             if key not in STAGE_KEYS:
-                problems.append(f"{where}: unknown key {key!r}" + (did_you_mean(key, STAGE_KEYS)
-                                or f"; keys: {', '.join(STAGE_KEYS)}"))
+                problems.append(unknown_key(where, key, STAGE_KEYS))
         if name not in statuses:
             problems.append(f"{where}: name {name!r} is not a plan status; statuses: "
                             f"{', '.join(statuses)}" + did_you_mean(name, statuses))
