@@ -153,12 +153,7 @@ def render_files(project: Project) -> dict[Path, str]:
     except new.NewError as err:
         raise InitError(str(err)) from None
     source = Path(os.path.relpath(directory, project.root)).as_posix()
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    env = new.environment(TEMPLATES)
     env.filters["pyrepr"] = repr
     values = {
         "project": project.project,

@@ -13,6 +13,8 @@ from sphinxcontrib_plan.model.ids import slug
 if TYPE_CHECKING:
     import argparse
 
+    import jinja2
+
 #: the package's own templates, one per format
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "new"
 FORMATS = {"md": ".md", "rst": ".rst"}
@@ -128,6 +130,21 @@ def output_path(args: argparse.Namespace) -> tuple[Path, str]:
     return output, suffix_format
 
 
+def environment(directory: Path) -> jinja2.Environment:
+    """The Jinja environment of the templates in *directory* (``new``'s, ``init``'s
+    or a ``--templates`` directory): text, not HTML, so nothing is escaped; a
+    value the template names but is not given is an error; the last newline kept.
+
+    :param directory: where the templates are
+    :return: the environment
+    """
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory), autoescape=False,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
 def render(args: argparse.Namespace, fmt: str) -> str:
     """The new document's text.
 
@@ -143,9 +160,7 @@ def render(args: argparse.Namespace, fmt: str) -> str:
     if not (directory / name).is_file():
         where = "--templates directory" if args.templates is not None else "package"
         raise NewError(f"the {where} {str(directory)!r} has no {name}")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory), autoescape=False,
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = environment(directory)
     try:
         return env.get_template(name).render(
             title=args.title, id=args.plan_id, today=args.date, owner=args.owner)
