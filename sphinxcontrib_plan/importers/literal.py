@@ -14,13 +14,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.model.fields import link_target
+from sphinxcontrib_plan.model.fields import SCHEME, link_target
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-#: an address with a scheme
-_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 #: a Markdown link ``[label](target "title")``, an autolink ``<scheme:...>``, a bare web URL
 _LINK = re.compile(
     r"\[(?P<label>(?:[^\[\]\\]|\\.){1,500})\]\(\s*<?(?P<target>[^\s()<>]*(?:\([^\s()<>]*\)"
@@ -43,7 +41,7 @@ def safe_link(target: str) -> bool:
     :param target: a link target
     :return: whether it is a web link
     """
-    return link_target(target) is not None and bool(_ABSOLUTE.match(target)) \
+    return link_target(target) is not None and bool(SCHEME.match(target)) \
         and "\\" not in target
 
 

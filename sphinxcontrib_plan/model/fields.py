@@ -154,7 +154,8 @@ def is_url(value: str) -> bool:
 #: elsewhere (another project's ``plan.json``, an imported document) cannot
 #: put script into a page
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: a URL's scheme (``SCHEME.match(url)``): a URL without one is relative
+SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 #: what a browser drops before it reads a URL's scheme, and what it strips around it
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 _URL_STRIPPED = "".join(map(chr, range(0x21)))
@@ -176,7 +177,7 @@ def link_target(value: str) -> str | None:
     url = _URL_IGNORED.sub("", value).strip(_URL_STRIPPED)
     if not url or _CONTROL.search(url):
         return None
-    scheme = _SCHEME.match(url)
+    scheme = SCHEME.match(url)
     if scheme is not None and scheme.group(1).lower() not in LINK_SCHEMES:
         return None
     return url
