@@ -197,10 +197,10 @@ def _test_result(name: str) -> Compute:
             return None
         found = index.test_summaries.get(test.id)
         if found is None:
-            from sphinxcontrib_plan.model.junit import summary
+            from sphinxcontrib_plan.model.junit import case_summary
 
             cases = index.results.matching(patterns) if index.results is not None else []
-            found = index.test_summaries[test.id] = summary(cases)
+            found = index.test_summaries[test.id] = case_summary(cases)
         return found[name]
     return compute
 

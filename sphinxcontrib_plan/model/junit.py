@@ -111,7 +111,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(fnmatch.translate(pattern))
 
 
-def summary(cases: Sequence[Case]) -> dict[str, Any]:
+def case_summary(cases: Sequence[Case]) -> dict[str, Any]:
     """The derived values of a test from its matched cases.
 
     :param cases: the cases its patterns match
