@@ -66,7 +66,7 @@ class Schemas:
                 named.setdefault(str(obj.get("id")), schema)
         return cls(named)
 
-    def resolve(self, schema: Any, root: Any) -> tuple[Any, Any, str | None]:
+    def follow_ref(self, schema: Any, root: Any) -> tuple[Any, Any, str | None]:
         """Follow the ``$ref`` of *schema*, if it has one.
 
         :param schema: a (sub)schema
@@ -120,7 +120,7 @@ def _flat(schema: Any, schemas: Schemas, root: Any, seen: frozenset[str] = froze
           ) -> tuple[dict[str, Any], Any]:
     """*schema* with its ``$ref`` followed and its ``allOf`` parts merged (properties,
     required), and the document it belongs to."""
-    schema, root, ref = schemas.resolve(schema, root)
+    schema, root, ref = schemas.follow_ref(schema, root)
     if ref is not None and ref in seen or not isinstance(schema, dict):
         return {}, root
     if ref is not None:

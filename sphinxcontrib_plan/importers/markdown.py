@@ -275,9 +275,9 @@ class _Run:
                 made.directive.options.insert(0, _opt("id", ident))
         for made in self.made:
             for name, text in made.refs:
-                self.resolve(made, name, text)
+                self.link_references(made, name, text)
 
-    def resolve(self, made: Made, name: str, text: str) -> None:
+    def link_references(self, made: Made, name: str, text: str) -> None:
         from sphinxcontrib_plan.model.types import BUILTIN
 
         spec = BUILTIN[made.type].field(name)

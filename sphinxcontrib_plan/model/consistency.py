@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
 
     #: where (``(docname, line)``) and what
-    Finding = tuple[tuple[str, int], str]
+    Breach = tuple[tuple[str, int], str]
     #: a finding with its details: where and what, each shown with ``-v`` only
-    DetailedFinding = tuple[tuple[str, int], str, tuple[Finding, ...]]
+    DetailedBreach = tuple[tuple[str, int], str, tuple[Breach, ...]]
 
 #: plan statuses from which every sign-off is expected to be given
 _APPROVED = ("approved", "in-progress", "completed")
@@ -34,7 +34,7 @@ def _approved_signoffs(index: ResolvedIndex) -> Iterator[tuple[ObjectRecord, str
                 yield plan, status, s
 
 
-def _signoff(index: ResolvedIndex) -> Iterator[Finding]:
+def _signoff(index: ResolvedIndex) -> Iterator[Breach]:
     for plan, status, s in _approved_signoffs(index):
         state = s.fields.get("status")
         if state in ("pending", "rejected"):
@@ -42,7 +42,7 @@ def _signoff(index: ResolvedIndex) -> Iterator[Finding]:
                                f"{state}; approve it, or set the plan's status back to in-review")
 
 
-def _stale_signoff(index: ResolvedIndex) -> Iterator[Finding]:
+def _stale_signoff(index: ResolvedIndex) -> Iterator[Breach]:
     for plan, status, s in _approved_signoffs(index):
         if is_stale(index, s):
             yield s.location, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} "
@@ -50,7 +50,7 @@ def _stale_signoff(index: ResolvedIndex) -> Iterator[Finding]:
                       "approve it again, or set the plan's status back to in-review")
 
 
-def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
+def _deliverables(index: ResolvedIndex) -> Iterator[Breach]:
     for plan in index.of_type("plan"):
         view = index.view(plan)
         if plan.fields.get("status") == "completed" and view["total"] > view["done"]:
@@ -64,7 +64,7 @@ def _deliverables(index: ResolvedIndex) -> Iterator[Finding]:
                           "deliverables are open; tick them or set status: in-progress")
 
 
-def _risk_owner(index: ResolvedIndex) -> Iterator[Finding]:
+def _risk_owner(index: ResolvedIndex) -> Iterator[Breach]:
     for risk in index.of_type("risk"):
         severity = Severity.of(risk.fields)
         if severity is not None and severity.high:
@@ -74,7 +74,7 @@ def _risk_owner(index: ResolvedIndex) -> Iterator[Finding]:
                              "add :owner: and :mitigation:")
 
 
-def _responses(index: ResolvedIndex) -> Iterator[Finding]:
+def _responses(index: ResolvedIndex) -> Iterator[Breach]:
     for endpoint in index.of_type("endpoint"):
         if endpoint.endpoint is not None and endpoint.endpoint.websocket:
             continue
@@ -83,7 +83,7 @@ def _responses(index: ResolvedIndex) -> Iterator[Finding]:
                              "one plan-response in it")
 
 
-def _phase_order(index: ResolvedIndex) -> Iterator[Finding]:
+def _phase_order(index: ResolvedIndex) -> Iterator[Breach]:
     for phase in index.of_type("phase"):
         start = _span(phase)[0]
         for dep_id in phase.fields.get("depends-on", ()):
@@ -107,7 +107,7 @@ def _span(phase: ObjectRecord) -> tuple[Any, Any]:
     return phase.fields.get("start"), phase.fields.get("end")
 
 
-def _dependency(index: ResolvedIndex) -> Iterator[Finding]:
+def _dependency(index: ResolvedIndex) -> Iterator[Breach]:
     for dep in index.of_type("dependency"):
         plan = index.by_id.get(dep.plan or "")
         if plan is not None and plan.fields.get("status") in _APPROVED \
@@ -121,7 +121,7 @@ def _dependency(index: ResolvedIndex) -> Iterator[Finding]:
 _REVIEWED = ("in-review", *_APPROVED)
 
 
-def _placeholders(index: ResolvedIndex) -> Iterator[DetailedFinding]:
+def _placeholders(index: ResolvedIndex) -> Iterator[DetailedBreach]:
     """One finding per object, at the object, listing its placeholders and their lines;
     each placeholder at its own line is a detail (shown with ``-v``)."""
     for record in index.records:
@@ -156,7 +156,7 @@ class Rule:
     #: what it reports, for the configuration reference
     help: str
     #: the check: findings over the index (with details, shown with ``-v`` only)
-    check: Callable[[ResolvedIndex], Iterator[Finding | DetailedFinding]]
+    check: Callable[[ResolvedIndex], Iterator[Breach | DetailedBreach]]
     #: the warning subtype of its findings
     subtype: str = "consistency"
 

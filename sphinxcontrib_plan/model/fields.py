@@ -28,7 +28,7 @@ class FieldProblem(PlanError):
 
 
 @dataclass(frozen=True)
-class Problem:
+class OptionProblem:
     """A problem found while reading options, reported as a warning."""
 
     #: ``field`` (bad value), ``option`` (unknown option) or ``placeholder`` (a
@@ -210,7 +210,7 @@ def allowed(spec: FieldSpec) -> str:
 
 def parse_options(
     otype: ObjectType, raw: Mapping[str, str | None], directive: str
-) -> tuple[dict[str, object], list[Problem]]:
+) -> tuple[dict[str, object], list[OptionProblem]]:
     """Read raw directive options into typed field values.
 
     Unknown options and bad values become problems; the fields that could be
@@ -222,21 +222,21 @@ def parse_options(
     :return: the values by field name and the problems found
     """
     values: dict[str, object] = {}
-    problems: list[Problem] = []
+    problems: list[OptionProblem] = []
     names = otype.option_names
     for name, text in raw.items():
         key = name.lower()
         spec = otype.field(key)
         if spec is None:
             hint = did_you_mean(key, names) or "."
-            problems.append(Problem(
+            problems.append(OptionProblem(
                 "option", name,
                 f"{directive}: unknown option {name!r}{hint} Allowed: {', '.join(names)}",
             ))
             continue
         placeholder = find_placeholder(text) if text else None
         if placeholder is not None:
-            problems.append(Problem("placeholder", key, placeholder))
+            problems.append(OptionProblem("placeholder", key, placeholder))
             if spec.kind is not Kind.TEXT:
                 continue  # a date or enum still to fill in reads as unset, not as a bad value
         try:
@@ -246,14 +246,14 @@ def parse_options(
         except FieldProblem as err:
             # enum messages list the choices; the other converters say what fits
             hint = f"; allowed: {allowed(spec)}" if spec.kind is Kind.ENUM else ""
-            problems.append(Problem("field", key, f"{directive}: {key}: {err}{hint}"))
+            problems.append(OptionProblem("field", key, f"{directive}: {key}: {err}{hint}"))
             continue
         if value is not None and value != []:
             values[key] = value
     for spec in otype.all_fields:
         if spec.name not in values:
             if spec.required:
-                problems.append(Problem(
+                problems.append(OptionProblem(
                     "field", spec.name,
                     f"{directive}: the option {spec.name!r} is required ({allowed(spec)})",
                 ))

@@ -25,7 +25,7 @@ SCALES = (("week", 1), ("month", 4), ("quarter", 13), ("year", 52))
 
 
 @dataclass(frozen=True)
-class Column:
+class TimeColumn:
     """One time column: a label and the days it covers."""
 
     #: header text
@@ -55,16 +55,16 @@ class Scale:
     #: ``week``, ``month``, ``quarter`` or ``year``
     name: str
     #: the columns, in order
-    columns: tuple[Column, ...]
+    columns: tuple[TimeColumn, ...]
     #: days after this one are not drawn (``None``: everything is drawn)
     cut: int | None = None
 
 
-def _blocks(weeks: int, size: int) -> Iterator[Column]:
+def _blocks(weeks: int, size: int) -> Iterator[TimeColumn]:
     for first in range(1, weeks + 1, size):
         last = first + size - 1
         label = f"W{first}" if size == 1 else f"W{first}–{last}"
-        yield Column(label, (first - 1) * WEEK, last * WEEK)
+        yield TimeColumn(label, (first - 1) * WEEK, last * WEEK)
 
 
 def _month_start(day: dt.date, months: int) -> dt.date:
@@ -78,7 +78,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + total // 12, total % 12 + 1, 1)
 
 
-def _calendar(origin: dt.date, last: int, months: int, name: str) -> Iterator[Column]:
+def _calendar(origin: dt.date, last: int, months: int, name: str) -> Iterator[TimeColumn]:
     start = _month_start(origin, months)
     stop = date_of(origin, last)
     while start <= stop:
@@ -89,7 +89,7 @@ def _calendar(origin: dt.date, last: int, months: int, name: str) -> Iterator[Co
             label = f"{start.year} Q{(start.month - 1) // 3 + 1}"
         else:
             label = str(start.year)
-        yield Column(label, workday(origin, start), workday(origin, following))
+        yield TimeColumn(label, workday(origin, start), workday(origin, following))
         start = following
 
 
@@ -102,7 +102,7 @@ def choose(last_day: int, origin: dt.date | None = None) -> Scale:
     :return: the scale
     """
     weeks = max(0, last_day) // WEEK + 1
-    columns: list[Column] = []
+    columns: list[TimeColumn] = []
     for name, size in SCALES:
         if name == "week" or origin is None:
             columns = list(_blocks(weeks, size))

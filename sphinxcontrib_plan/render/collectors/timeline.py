@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.schedule import Schedule
     from sphinxcontrib_plan.render.collectors import Context
-    from sphinxcontrib_plan.render.timescale import Column, Scale
+    from sphinxcontrib_plan.render.timescale import Scale, TimeColumn
 
 #: the glyphs of a bar cell and of a milestone (LaTeX swaps them for macros
 #: that every engine can set)
@@ -31,7 +31,7 @@ BAR, MILESTONE = "■", "◆"
 
 
 def _time_entry(phase: ObjectRecord, span: tuple[int, int] | None,
-                float_: tuple[int, int] | None, column: Column) -> nodes.entry:
+                float_: tuple[int, int] | None, column: TimeColumn) -> nodes.entry:
     entry = nodes.entry(classes=["plan-time"])
     if span is not None and column.holds(*span):
         status = phase.fields.get("status", "planned")
