@@ -51,7 +51,7 @@ class SheetsError(Exception):
 
 
 @dataclass(frozen=True)
-class Column:
+class SheetColumn:
     """One column of a type's sheet."""
 
     #: header text: the option, derived value or key name
@@ -64,18 +64,18 @@ class Column:
     hidden: bool = False
 
 
-def columns(otype: ObjectType) -> tuple[Column, ...]:
+def columns(otype: ObjectType) -> tuple[SheetColumn, ...]:
     """The columns of *otype*'s sheet, in order.
 
     :param otype: the object type
     :return: the columns
     """
-    fields = [Column(f.name, f) for f in otype.all_fields if f.name not in _NOT_FIELDS]
-    derived = [Column(d.name, readonly=True) for d in derived_for(otype)
+    fields = [SheetColumn(f.name, f) for f in otype.all_fields if f.name not in _NOT_FIELDS]
+    derived = [SheetColumn(d.name, readonly=True) for d in derived_for(otype)
                if not d.top_level and otype.field(d.name) is None]
-    return (Column("id"), Column("title"), Column("plan"), *fields, *derived,
-            Column(DOCUMENT), Column(FINGERPRINT, readonly=True, hidden=True),
-            Column(BASE, readonly=True, hidden=True))
+    return (SheetColumn("id"), SheetColumn("title"), SheetColumn("plan"), *fields, *derived,
+            SheetColumn(DOCUMENT), SheetColumn(FINGERPRINT, readonly=True, hidden=True),
+            SheetColumn(BASE, readonly=True, hidden=True))
 
 
 def cell_value(spec: FieldSpec | None, value: Any) -> Any:
@@ -233,7 +233,7 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
-        def styled(value: Any, col: Column, header: bool = False) -> WriteOnlyCell:
+        def styled(value: Any, col: SheetColumn, header: bool = False) -> WriteOnlyCell:
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
