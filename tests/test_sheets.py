@@ -269,13 +269,19 @@ def _append_row(book_path: Path, out: Path, sheet: str, values: dict[str, object
     return out
 
 
-@pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
-def test_new_row_becomes_object_at_end_of_its_plans_document(
-        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def exported_risks(root: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of *root* and the workbook of its risks."""
     src = tmp_path / "src"
     shutil.copytree(root, src, ignore=shutil.ignore_patterns("_build"))
     book = tmp_path / "plan.xlsx"
     assert export(src, book, "xlsx", "--type", "risk") == 0
+    return src, book
+
+
+@pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
+def test_new_row_becomes_object_at_end_of_its_plans_document(
+        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src, book = exported_risks(root, tmp_path)
     first = openpyxl.load_workbook(book)["risk"]
     header = [c.value for c in first[1]]
     plan_id = first.cell(2, header.index("plan") + 1).value
@@ -320,3 +326,39 @@ def test_bad_new_row_is_an_error_and_nothing_is_written(
     err = capsys.readouterr().err
     assert "sheet 'risk', cell F12: plan-risk: impact: 'extreme' is not a valid value" in err
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
+def test_deleted_row_is_reported_and_removed_only_with_allow_delete(
+        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src, book_path = exported_risks(root, tmp_path)
+    book = openpyxl.load_workbook(book_path)
+    ws = book["risk"]
+    header = [c.value for c in ws[1]]
+    gone = ws.cell(2, 1).value
+    document = ws.cell(2, header.index(DOCUMENT_COLUMN) + 1).value
+    ws.delete_rows(2)
+    book.save(tmp_path / "deleted.xlsx")
+    before = snapshot(src)
+    capsys.readouterr()
+    assert imp(tmp_path / "deleted.xlsx") == 0
+    out = capsys.readouterr().out
+    assert f"risk {gone}: row deleted: kept (--allow-delete removes it)" in out
+    assert snapshot(src) == before
+    assert imp(tmp_path / "deleted.xlsx", "--allow-delete") == 0
+    assert f"risk {gone}: row deleted: removed" in capsys.readouterr().out
+    text = (src / document).read_text(encoding="utf-8")
+    old = before[document].decode("utf-8")
+    if root == RST:
+        block = (".. plan-risk:: Stripe API downtime\n   :impact: high\n   :likelihood: low\n"
+                 "   :mitigation: Retry with exponential backoff\n   :owner: Backend Lead\n\n"
+                 "   RISK-BODY-MARKER body.\n\n")
+    else:
+        start = old.index(":::{plan-risk} Stripe API downtime\n")
+        block = old[start:old.index(":::\n", start + 4) + 4] + "\n"
+    assert block in old
+    assert text == old.replace(block, "", 1)
+    # the rest builds: the next export lists every other risk, not the removed one
+    assert export(src, tmp_path / "after.xlsx", "xlsx", "--type", "risk") == 0
+    ids = [c.value for c in openpyxl.load_workbook(tmp_path / "after.xlsx")["risk"]["A"]][1:]
+    assert gone not in ids and len(ids) == ws.max_row - 1

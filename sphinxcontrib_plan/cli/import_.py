@@ -70,6 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print no report")
     parser.add_argument("--dry-run", action="store_true",
                         help="workbook or CSV directory: list the edits, write nothing")
+    parser.add_argument("--allow-delete", action="store_true",
+                        help="workbook or CSV directory: remove from the sources the objects "
+                             "whose rows were deleted (default: report them only)")
 
 
 def read_source(path: Path) -> str:
@@ -207,16 +210,19 @@ def _import_sheets(args: argparse.Namespace) -> int:
                   f"{change.obj.get('id')}: {cell}")
     for new in plan.new:
         print(f"{new.document}: new {new.type} {new.title!r}")
-    for deleted in plan.deleted:
-        print(f"not in the sheet (kept; remove it in the source): {deleted}")
-    if args.dry_run or not (plan.changes or plan.new):
+    delete = args.allow_delete and bool(plan.deleted)
+    for obj in plan.deleted:
+        print(f"{obj.get('source')}:{obj.get('line')}: {obj.get('type')} {obj.get('id')}: "
+              + ("row deleted: removed" if args.allow_delete
+                 else "row deleted: kept (--allow-delete removes it)"))
+    if args.dry_run or not (plan.changes or plan.new or delete):
         print(f"{len(plan.changes)} object(s) to change, {len(plan.new)} to add; nothing written"
               + (" (--dry-run)" if args.dry_run else ""))
         return 0
     try:
-        written = sheets.apply(plan, sourcedir)
+        written = sheets.apply(plan, sourcedir, delete=args.allow_delete)
     except (sheets.SheetInputError, OSError, UnicodeDecodeError) as err:
         return fail(str(err))
-    print(f"changed {len(plan.changes)} object(s), added {len(plan.new)}, "
-          f"in {len(written)} file(s)")
+    print(f"changed {len(plan.changes)} object(s), added {len(plan.new)}, removed "
+          f"{len(plan.deleted) if delete else 0}, in {len(written)} file(s)")
     return 0

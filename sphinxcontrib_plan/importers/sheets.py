@@ -1,4 +1,4 @@
-"""Edits made in a workbook (or CSV directory) of ``export --format xlsx|csv``, applied to the sources.
+"""Edits made in a workbook or CSV directory of ``export --format xlsx|csv``, applied to sources.
 
 The project named by the hidden ``_plan`` sheet is built afresh; each row is
 matched to its object by id, and each cell by its column's header (never its
@@ -108,7 +108,8 @@ def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
     if meta is None:
         raise SheetInputError(f"{str(path)!r} has no {META_SHEET!r} sheet: not written by "
                               "'sphinx-plan export --format xlsx|csv'")
-    values = {str(cells.get("key")): str(cells.get("value")) for _, cells in meta[2]}
+    values = {cell_text(cells.get("key")): cell_text(cells.get("value"))
+              for _, cells in meta[2]}
     return values, [t for t in tables if t[0] != META_SHEET]
 
 
@@ -190,7 +191,8 @@ class Plan:
     new: list[NewObject] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
+    #: objects without a row, though the export listed their type and plan
+    deleted: list[Mapping[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -284,8 +286,7 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
                                         f"{change.values[col.name]!r}")
             if change.values:
                 plan.changes.append(change)
-        plan.deleted += [f"{name} {oid} ({o.get('source')}:{o.get('line')})"
-                         for oid, o in objects.items()
+        plan.deleted += [o for oid, o in objects.items()
                          if o.get("type") == name and oid not in seen and o.get("source")
                          and (not plans or o.get("plan") in plans)]
     return plan
@@ -307,9 +308,9 @@ def _new_row(plan: Plan, name: str, header: list[str], number: int, cells: dict[
         plan.errors.append(f"{where}: a new {name} needs a title")
         return
     if not document and (parent is None or parent.get("type") != "plan"):
+        known = sorted(i for i, o in objects.items() if o.get("type") == "plan")
         plan.errors.append(f"{where}: a new {name} needs the id of its plan in 'plan' "
-                           f"(plans: {', '.join(sorted(i for i, o in objects.items() if o.get('type') == 'plan'))}) "
-                           "or a source file in 'document'")
+                           f"(plans: {', '.join(known)}) or a source file in 'document'")
         return
     document = document or str(parent.get("source") if parent else "")
     if Path(document).is_absolute() or ".." in Path(document).parts or \
@@ -333,8 +334,9 @@ def _new_row(plan: Plan, name: str, header: list[str], number: int, cells: dict[
             if spec is not None and key != "plan":
                 _check_refs(spec, _read(spec, text), names)
         except FieldProblem as err:
-            plan.errors.append(f"sheet {name!r}, cell {_coordinate(number, header.index(key) + 1)}"
-                               f": {key}: {err}; allowed: {allowed(spec)}")  # type: ignore[arg-type]
+            cell = _coordinate(number, header.index(key) + 1)
+            plan.errors.append(f"sheet {name!r}, cell {cell}: {key}: {err}; "
+                               f"allowed: {allowed(spec)}")  # type: ignore[arg-type]
     if not problems:
         plan.new.append(NewObject(document, name, title, raw))
 
@@ -358,18 +360,23 @@ def directive(new: NewObject, text: str, suffix: str, eol: str) -> str:
     return eol + eol.join(lines) + eol
 
 
-def apply(plan: Plan, sourcedir: Path) -> list[Path]:
+def apply(plan: Plan, sourcedir: Path, *, delete: bool = False) -> list[Path]:
     """Write the changes, each file once, bottom up (an added line moves the ones below).
 
     :param plan: the import's plan, free of errors and conflicts
     :param sourcedir: the project's source directory
+    :param delete: whether to remove the objects whose rows were deleted
     :return: the files changed
     :raise SheetInputError: when a directive is not where the build saw it
     """
-    from sphinxcontrib_plan.importers.source_edit import EditError, set_options
+    from sphinxcontrib_plan.importers.source_edit import (
+        EditError,
+        remove_directive,
+        set_options,
+    )
 
     by_file: dict[str, list[Change]] = {}
-    for change in plan.changes:
+    for change in [*plan.changes, *(Change(o) for o in plan.deleted if delete)]:
         by_file.setdefault(str(change.obj.get("source")), []).append(change)
     texts: dict[Path, tuple[bytes, str]] = {}
     for source, changes in by_file.items():
@@ -378,10 +385,11 @@ def apply(plan: Plan, sourcedir: Path) -> list[Path]:
         text = raw.decode("utf-8")
         for change in sorted(changes, key=lambda c: -int(c.obj.get("line") or 0)):
             typ = str(change.obj.get("type"))
+            where = (int(change.obj.get("line") or 0), (f"plan-{typ}", f"plan:{typ}"),
+                     str(change.obj.get("title") or ""))
             try:
-                text = set_options(text, int(change.obj.get("line") or 0),
-                                   (f"plan-{typ}", f"plan:{typ}"),
-                                   str(change.obj.get("title") or ""), change.values)
+                text = (set_options(text, *where, change.values) if change.values
+                        else remove_directive(text, *where))
             except EditError as err:
                 raise SheetInputError(f"{path}:{change.obj.get('line')}: {err}") from None
         texts[path] = (raw, text)

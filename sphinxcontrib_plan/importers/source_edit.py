@@ -197,3 +197,34 @@ def set_options(text: str, lineno: int, names: tuple[str, ...], argument: str,
     if missing_eol and out and out[-1] is lines[-1]:
         out[-1] = out[-1][: -len(eol)]  # the untouched last line keeps having no newline
     return "".join(out)
+
+
+def remove_directive(text: str, lineno: int, names: tuple[str, ...], argument: str) -> str:
+    """Remove the directive at *lineno*, its options and body, and one blank line around it.
+
+    :param text: the whole source file
+    :param lineno: the directive's line (1-based) as the build recorded it
+    :param names: the directive's accepted names
+    :param argument: the directive's argument, to check the right directive is removed
+    :return: the new text
+    :raise EditError: when the directive is not found or its MyST fence is not closed
+    """
+    lines, start, syntax = _find(text, lineno, names, argument)
+    if syntax == "myst":
+        fence = _MYST.match(_text(lines[start])).group("fence")  # type: ignore[union-attr]
+        end = next((i + 1 for i in range(start + 1, len(lines))
+                    if _text(lines[i]).strip() == fence), None)
+        if end is None:
+            raise EditError(f"the fence {fence} opened at line {start + 1} is not closed")
+    else:
+        indent = len(lines[start]) - len(lines[start].lstrip())
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip() or
+                                    len(lines[end]) - len(lines[end].lstrip()) > indent):
+            end += 1
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1  # the blank lines after the body separate what follows
+    if end < len(lines) and not lines[end].strip() and (
+            start == 0 or not lines[start - 1].strip()):
+        end += 1  # one blank line, not two, where the directive was
+    return "".join(lines[:start] + lines[end:])
