@@ -362,3 +362,25 @@ def test_deleted_row_is_reported_and_removed_only_with_allow_delete(
     assert export(src, tmp_path / "after.xlsx", "xlsx", "--type", "risk") == 0
     ids = [c.value for c in openpyxl.load_workbook(tmp_path / "after.xlsx")["risk"]["A"]][1:]
     assert gone not in ids and len(ids) == ws.max_row - 1
+
+
+def test_deeply_nested_base_cell_is_an_error_not_a_traceback(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The hidden base cell is read by the house's JSON reader, within its nesting limit."""
+    out = tmp_path / "csv"
+    assert export(project, out, "csv", "--type", "risk") == 0
+    path = out / "risk.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["base"] = "[" * 20000  # past Python's recursion limit for json.loads
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = snapshot(project)
+    capsys.readouterr()
+    assert imp(out) == 2
+    err = capsys.readouterr().err
+    assert "the hidden base column was changed; export again" in err
+    assert "Traceback" not in err
+    assert snapshot(project) == before

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.errors import PlanError
 from sphinxcontrib_plan.export.sheets import BASE, DOCUMENT, META_SHEET, cell_value, columns
+from sphinxcontrib_plan.model.codedata import DataError, load_data
 from sphinxcontrib_plan.model.fields import CONVERTERS, FieldProblem, allowed
 from sphinxcontrib_plan.model.limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_RATIO
 from sphinxcontrib_plan.model.types import Kind
@@ -248,8 +248,8 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
                 continue
             seen.add(oid)
             try:
-                base = json.loads(cells.get(BASE) or "{}")
-            except ValueError:
+                base = load_data(cells.get(BASE) or "{}")
+            except DataError:
                 base = None
             if not isinstance(base, dict):
                 plan.errors.append(f"sheet {name!r}, row {number}: the hidden base column "
