@@ -384,3 +384,46 @@ def test_deeply_nested_base_cell_is_an_error_not_a_traceback(
     assert "the hidden base column was changed; export again" in err
     assert "Traceback" not in err
     assert snapshot(project) == before
+
+
+DOC_EXAMPLES = ROOTS.parent.parent / "docs" / "examples"
+
+
+def test_round_trip_on_the_docs_examples(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                         ) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(DOC_EXAMPLES, src)
+    shutil.copy(EXAMPLE / "conf.py", src / "conf.py")
+    (src / "index.md").write_text("# Examples\n\n```{toctree}\n:glob:\n\n*\n```\n",
+                                  encoding="utf-8")
+    before = snapshot(src)
+    for fmt, out in (("xlsx", tmp_path / "plan.xlsx"), ("csv", tmp_path / "csv")):
+        assert export(src, out, fmt) == 0
+        capsys.readouterr()
+        assert imp(out) == 0
+        assert "0 object(s) to change, 0 to add; nothing written" in capsys.readouterr().out
+    assert snapshot(src) == before
+    assert len(openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames) > 10
+
+
+def test_csv_edit_and_text_starting_with_equals_stays_text(project: Path, tmp_path: Path
+                                                           ) -> None:
+    out = tmp_path / "csv"
+    assert export(project, out, "csv", "--type", "risk") == 0
+    risk = out / "risk.csv"
+    with risk.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    owner = rows[0].index("owner")
+    rows[1][owner] = "=Payments"  # a spreadsheet would read this as a formula
+    with risk.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    assert imp(out) == 0
+    plan_md = project / "plans/001-payment-methods.md"
+    assert ":::{plan-risk} Stripe API downtime\n:impact: high\n:likelihood: low\n" in \
+        plan_md.read_text(encoding="utf-8")
+    assert "\n:owner: =Payments\n" in plan_md.read_text(encoding="utf-8")
+    book = tmp_path / "plan.xlsx"
+    assert export(project, book, "xlsx", "--type", "risk") == 0
+    cell = openpyxl.load_workbook(book)["risk"].cell(2, owner + 1)
+    assert (cell.value, cell.data_type) == ("=Payments", "s")
+    assert imp(book) == 0  # read back as text, not refused as a formula
