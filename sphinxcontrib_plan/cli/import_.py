@@ -210,6 +210,8 @@ def _import_sheets(args: argparse.Namespace) -> int:
                   f"{change.obj.get('id')}: {cell}")
     for new in plan.new:
         print(f"{new.document}: new {new.type} {new.title!r}")
+    for note in plan.notes:
+        print(f"note: {note}")
     delete = args.allow_delete and bool(plan.deleted)
     for obj in plan.deleted:
         print(f"{obj.get('source')}:{obj.get('line')}: {obj.get('type')} {obj.get('id')}: "

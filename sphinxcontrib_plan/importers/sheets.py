@@ -257,6 +257,12 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
                 continue
             change = Change(obj)
             current = obj.get("fields") or {}
+            title = cell_text(cells.get("title"))
+            if "title" in header and title and title != cell_text(base.get("title")):
+                at = _coordinate(number, header.index("title") + 1)
+                plan.notes.append(f"sheet {name!r}, cell {at}: "
+                                  f"{oid}: the title is not changed by an import (it is the "
+                                  "directive's argument); edit it in the source")
             for col in known.values():
                 if col.spec is None or col.name not in header:
                     continue
