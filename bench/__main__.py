@@ -26,47 +26,94 @@ def _size(text: str) -> tuple[int, int]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bench", description="Benchmark sphinxcontrib-plan against plain Sphinx.")
-    parser.add_argument("--sizes", type=lambda t: [_size(s) for s in t.split(",") if s],
-                        default=[(50, 20), (250, 20)],
-                        help="sizes DxK measured in every mode (default 50x20,250x20: "
-                             "1,000 and 5,000 objects)")
-    parser.add_argument("--full-sizes", type=lambda t: [_size(s) for s in t.split(",") if s],
-                        default=[(500, 20)],
-                        help="sizes measured with full builds only (default 500x20: 10,000 "
-                             "objects; '' for none)")
-    parser.add_argument("--docs", type=int, default=None,
-                        help="measure D documents only (with --objects), instead of --sizes")
-    parser.add_argument("--objects", type=int, default=20, help="objects per document K (default 20)")
+        prog="python -m bench", description="Benchmark sphinxcontrib-plan against plain Sphinx."
+    )
+    parser.add_argument(
+        "--sizes",
+        type=lambda t: [_size(s) for s in t.split(",") if s],
+        default=[(50, 20), (250, 20)],
+        help="sizes DxK measured in every mode (default 50x20,250x20: 1,000 and 5,000 objects)",
+    )
+    parser.add_argument(
+        "--full-sizes",
+        type=lambda t: [_size(s) for s in t.split(",") if s],
+        default=[(500, 20)],
+        help="sizes measured with full builds only (default 500x20: 10,000 objects; '' for none)",
+    )
+    parser.add_argument(
+        "--docs",
+        type=int,
+        default=None,
+        help="measure D documents only (with --objects), instead of --sizes",
+    )
+    parser.add_argument(
+        "--objects", type=int, default=20, help="objects per document K (default 20)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs of every measurement (default 3)")
-    parser.add_argument("--scale", type=int, default=1,
-                        help="with --docs: also measure D×SCALE documents, full builds only")
-    parser.add_argument("--runs-large", type=int, default=None,
-                        help="runs at the full-build-only sizes (default: --runs)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a small smoke run: 20×10 and 40×10, one run each")
-    parser.add_argument("--report", action="store_true",
-                        help="print the report of the last measurement of these sizes again")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile one full plan build instead (see bench/profile.py)")
-    parser.add_argument("--import", dest="importing", action="store_true",
-                        help="time 'sphinx-plan import' over generated Markdown plans instead "
-                             "(see bench/importing.py; --docs plans, --objects rows per table)")
-    parser.add_argument("--check", dest="checking", action="store_true",
-                        help="time a cold and warm 'sphinx-plan check' against the no-change "
-                             "HTML rebuild instead (see bench/checking.py; default 250x20)")
-    parser.add_argument("--diff", dest="diffing", action="store_true",
-                        help="time 'sphinx-plan diff' of two generated plan.json files instead "
-                             "(see bench/diff.py; 10,000 objects, --quick 1,000)")
-    parser.add_argument("--coverage", action="store_true",
-                        help="time the coverage rules over a generated index of 10,000 "
-                             "objects instead (see bench/coverage.py; --quick 1,000)")
-    parser.add_argument("--sheets", action="store_true",
-                        help="time 'export --format xlsx' and a 100-cell 'import' of the "
-                             "workbook instead (see bench/sheets.py; 250x20 = 5,000 risks)")
-    parser.add_argument("--commands", action="store_true",
-                        help="the three command modes one after the other: --check, --import, "
-                             "--diff (each with its defaults, or --quick)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="with --docs: also measure D×SCALE documents, full builds only",
+    )
+    parser.add_argument(
+        "--runs-large",
+        type=int,
+        default=None,
+        help="runs at the full-build-only sizes (default: --runs)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a small smoke run: 20×10 and 40×10, one run each"
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="print the report of the last measurement of these sizes again",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile one full plan build instead (see bench/profile.py)",
+    )
+    parser.add_argument(
+        "--import",
+        dest="importing",
+        action="store_true",
+        help="time 'sphinx-plan import' over generated Markdown plans instead "
+        "(see bench/importing.py; --docs plans, --objects rows per table)",
+    )
+    parser.add_argument(
+        "--check",
+        dest="checking",
+        action="store_true",
+        help="time a cold and warm 'sphinx-plan check' against the no-change "
+        "HTML rebuild instead (see bench/checking.py; default 250x20)",
+    )
+    parser.add_argument(
+        "--diff",
+        dest="diffing",
+        action="store_true",
+        help="time 'sphinx-plan diff' of two generated plan.json files instead "
+        "(see bench/diff.py; 10,000 objects, --quick 1,000)",
+    )
+    parser.add_argument(
+        "--coverage",
+        action="store_true",
+        help="time the coverage rules over a generated index of 10,000 "
+        "objects instead (see bench/coverage.py; --quick 1,000)",
+    )
+    parser.add_argument(
+        "--sheets",
+        action="store_true",
+        help="time 'export --format xlsx' and a 100-cell 'import' of the "
+        "workbook instead (see bench/sheets.py; 250x20 = 5,000 risks)",
+    )
+    parser.add_argument(
+        "--commands",
+        action="store_true",
+        help="the three command modes one after the other: --check, --import, "
+        "--diff (each with its defaults, or --quick)",
+    )
     return parser
 
 
@@ -79,8 +126,9 @@ def _sizes(args: argparse.Namespace) -> list[tuple[int, int, int, bool]]:
         if args.scale > 1:
             sizes.append((args.docs * args.scale, args.objects, args.runs_large or args.runs, True))
         return sizes
-    return ([(d, k, args.runs, False) for d, k in args.sizes]
-            + [(d, k, args.runs_large or args.runs, True) for d, k in args.full_sizes])
+    return [(d, k, args.runs, False) for d, k in args.sizes] + [
+        (d, k, args.runs_large or args.runs, True) for d, k in args.full_sizes
+    ]
 
 
 def _meta() -> dict[str, str]:
@@ -88,14 +136,18 @@ def _meta() -> dict[str, str]:
     import sphinx
 
     def git(*args: str) -> str:
-        run = subprocess.run(["git", *args], capture_output=True, text=True, check=False,
-                             cwd=Path(__file__).parent)
+        run = subprocess.run(
+            ["git", *args], capture_output=True, text=True, check=False, cwd=Path(__file__).parent
+        )
         return run.stdout.strip()
 
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "package_edited": git("status", "--short", "sphinxcontrib_plan"),
-            "sphinx": sphinx.__version__, "python": platform.python_version(),
-            "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "package_edited": git("status", "--short", "sphinxcontrib_plan"),
+        "sphinx": sphinx.__version__,
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,53 +170,95 @@ def main(argv: list[str] | None = None) -> int:
     if args.coverage:
         from bench.coverage import main as coverage_main
 
-        return coverage_main(["--objects", "1000" if args.quick else "10000",
-                              "--runs", "1" if args.quick else str(args.runs)])
+        return coverage_main(
+            [
+                "--objects",
+                "1000" if args.quick else "10000",
+                "--runs",
+                "1" if args.quick else str(args.runs),
+            ]
+        )
     if args.sheets:
         from bench.sheets import main as sheets_main
 
-        return sheets_main(["--docs", str(20 if args.quick else args.docs or 250),
-                            "--objects", str(args.objects)])
+        return sheets_main(
+            ["--docs", str(20 if args.quick else args.docs or 250), "--objects", str(args.objects)]
+        )
     if args.diffing:
         from bench.diff import main as diff_main
 
-        return diff_main(["--objects", "1000" if args.quick else "10000",
-                          "--runs", "1" if args.quick else str(args.runs)])
+        return diff_main(
+            [
+                "--objects",
+                "1000" if args.quick else "10000",
+                "--runs",
+                "1" if args.quick else str(args.runs),
+            ]
+        )
     if args.importing:
         from bench.importing import main as import_main
 
         quick = ["--plans", "20", "--rows", "12", "--runs", "1"] if args.quick else []
-        return import_main(quick or ["--plans", str(args.docs or 250), "--rows",
-                                     str(args.objects), "--runs", str(args.runs)])
+        return import_main(
+            quick
+            or [
+                "--plans",
+                str(args.docs or 250),
+                "--rows",
+                str(args.objects),
+                "--runs",
+                str(args.runs),
+            ]
+        )
     if args.checking:
         from bench.checking import main as check_main
 
         quick = ["--docs", "20", "--objects", "10", "--runs", "1"] if args.quick else []
-        return check_main(quick or ["--docs", str(args.docs or 250), "--objects",
-                                    str(args.objects), "--runs", str(args.runs)])
+        return check_main(
+            quick
+            or [
+                "--docs",
+                str(args.docs or 250),
+                "--objects",
+                str(args.objects),
+                "--runs",
+                str(args.runs),
+            ]
+        )
     sizes = _sizes(args)
     if args.report:
-        results = [SizeResult.from_json(json.loads((OUT / f"{d}x{k}" / "results.json").read_text()))
-                   for d, k, _, _ in sizes]
+        results = [
+            SizeResult.from_json(json.loads((OUT / f"{d}x{k}" / "results.json").read_text()))
+            for d, k, _, _ in sizes
+        ]
         return _print(results)
     results = []
     meta = _meta()
-    print(f"commit {meta['commit']}" + (" (sphinxcontrib_plan has uncommitted changes)"
-                                        if meta["package_edited"] else "")
-          + f", Sphinx {meta['sphinx']}, Python {meta['python']}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
-    print(f"byte-compiled the {byte_compile()} modules of sphinxcontrib_plan, as an install does",
-          flush=True)
+    print(
+        f"commit {meta['commit']}"
+        + (" (sphinxcontrib_plan has uncommitted changes)" if meta["package_edited"] else "")
+        + f", Sphinx {meta['sphinx']}, Python {meta['python']}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    print(
+        f"byte-compiled the {byte_compile()} modules of sphinxcontrib_plan, as an install does",
+        flush=True,
+    )
     started = time.perf_counter()
     for docs, objects, runs, full_only in sizes:
         root = OUT / f"{docs}x{objects}"
-        result = measure(docs, objects, runs, root, log=lambda s: print(s, flush=True),
-                         full_only=full_only)
+        result = measure(
+            docs, objects, runs, root, log=lambda s: print(s, flush=True), full_only=full_only
+        )
         results.append(result)
         (root / "results.json").write_text(
-            json.dumps({"meta": meta, **result.to_json()}, indent=2) + "\n")
-    print(f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min, load average "
-          f"{os.getloadavg()[0]:.1f} at the end\n")
+            json.dumps({"meta": meta, **result.to_json()}, indent=2) + "\n"
+        )
+    print(
+        f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min, load average "
+        f"{os.getloadavg()[0]:.1f} at the end\n"
+    )
     return _print(results)
 
 

@@ -40,8 +40,9 @@ def subprocess_env() -> dict[str, str]:
     return {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200"}
 
 
-def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1,
-                 define: dict[str, str] | None = None) -> Build:
+def sphinx_build(
+    srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1, define: dict[str, str] | None = None
+) -> Build:
     """Run ``python -m sphinx -b html -q`` in a subprocess of the venv's interpreter.
 
     Peak memory comes from ``os.wait4`` on that very process: its rusage
@@ -71,17 +72,29 @@ def sphinx_build(srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1,
     load = os.getloadavg()[0]
     with open(log, "w+", encoding="utf-8") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env,
-                                cwd=srcdir.parent)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=srcdir.parent
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         # reaped by wait4: tell Popen so it does not wait again
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read()
-    warnings = tuple(line for line in stderr.splitlines()
-                     if "WARNING" in line or "ERROR" in line or "CRITICAL" in line)
-    return Build(seconds, usage.ru_utime + usage.ru_stime, load, usage.ru_maxrss, proc.returncode, warnings, stderr)
+    warnings = tuple(
+        line
+        for line in stderr.splitlines()
+        if "WARNING" in line or "ERROR" in line or "CRITICAL" in line
+    )
+    return Build(
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        load,
+        usage.ru_maxrss,
+        proc.returncode,
+        warnings,
+        stderr,
+    )
 
 
 def html_mtimes(outdir: Path) -> dict[str, int]:
@@ -90,8 +103,11 @@ def html_mtimes(outdir: Path) -> dict[str, int]:
     :param outdir: the HTML output directory
     :return: relative path to ``st_mtime_ns``
     """
-    return {p.relative_to(outdir).as_posix(): p.stat().st_mtime_ns
-            for p in outdir.rglob("*.html") if ".doctrees" not in p.parts}
+    return {
+        p.relative_to(outdir).as_posix(): p.stat().st_mtime_ns
+        for p in outdir.rglob("*.html")
+        if ".doctrees" not in p.parts
+    }
 
 
 def output_mtimes(outdir: Path) -> dict[str, int]:
@@ -101,8 +117,11 @@ def output_mtimes(outdir: Path) -> dict[str, int]:
     :param outdir: the HTML output directory
     :return: relative path to ``st_mtime_ns``
     """
-    return {p.relative_to(outdir).as_posix(): p.stat().st_mtime_ns
-            for p in outdir.rglob("*") if p.is_file() and ".doctrees" not in p.parts}
+    return {
+        p.relative_to(outdir).as_posix(): p.stat().st_mtime_ns
+        for p in outdir.rglob("*")
+        if p.is_file() and ".doctrees" not in p.parts
+    }
 
 
 def rewritten(before: dict[str, int], after: dict[str, int]) -> list[str]:

@@ -30,9 +30,21 @@ def _check(srcdir: Path, cache: Path) -> tuple[float, int, str]:
     """One ``sphinx-plan check`` in a subprocess: seconds, exit status, report."""
     env = subprocess_env()
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "sphinxcontrib_plan", "check", str(srcdir),
-                          "--cache-dir", str(cache)], capture_output=True, text=True,
-                         env=env, check=False)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinxcontrib_plan",
+            "check",
+            str(srcdir),
+            "--cache-dir",
+            str(cache),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     return time.perf_counter() - start, run.returncode, run.stdout
 
 
@@ -52,8 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     corpus = generate(args.docs, args.objects)
     write(sources(corpus, "plan"), srcdir, clean=True)
     shutil.rmtree(cache, ignore_errors=True)
-    print(f"corpus {args.docs}×{args.objects}: {len(corpus.all_objects())} objects, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"corpus {args.docs}×{args.objects}: {len(corpus.all_objects())} objects, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     cold, status, report = _check(srcdir, cache)
     failed = status != 0 or not report.startswith("No plan problems")
     warm = []
@@ -70,11 +85,18 @@ def main(argv: list[str] | None = None) -> int:
     failed |= build.returncode != 0
     ratio = statistics.median(warm) / statistics.median(rebuilds)
     print(f"  check, cold (new cache)     {cold:7.2f} s")
-    print(f"  check, warm (median of {args.runs})   {statistics.median(warm):7.2f} s  "
-          f"(runs: {', '.join(f'{s:.2f}' for s in warm)})")
-    print(f"  html no-change rebuild      {statistics.median(rebuilds):7.2f} s  "
-          f"(runs: {', '.join(f'{s:.2f}' for s in rebuilds)})")
+    print(
+        f"  check, warm (median of {args.runs})   {statistics.median(warm):7.2f} s  "
+        f"(runs: {', '.join(f'{s:.2f}' for s in warm)})"
+    )
+    print(
+        f"  html no-change rebuild      {statistics.median(rebuilds):7.2f} s  "
+        f"(runs: {', '.join(f'{s:.2f}' for s in rebuilds)})"
+    )
     print(f"  warm check / no-change build: {ratio:.2f}")
-    print("PASS every check reports the corpus clean, the warm ones as the cold one"
-          if not failed else f"FAIL a check or build was not clean; report:\n{report}")
+    print(
+        "PASS every check reports the corpus clean, the warm ones as the cold one"
+        if not failed
+        else f"FAIL a check or build was not clean; report:\n{report}"
+    )
     return 1 if failed else 0

@@ -20,54 +20,166 @@ DOCS_PER_PLAN = 25
 
 #: share of each object type among the K objects of a document (sums to 20)
 WEIGHTS: dict[str, int] = {
-    "risk": 4, "endpoint": 3, "phase": 2, "signoff": 1, "check": 2,
-    "component": 2, "tech": 2, "table": 1, "metric": 2, "alert": 1,
+    "risk": 4,
+    "endpoint": 3,
+    "phase": 2,
+    "signoff": 1,
+    "check": 2,
+    "component": 2,
+    "tech": 2,
+    "table": 1,
+    "metric": 2,
+    "alert": 1,
 }
 
 LABELS = {
-    "plan": "Plan", "risk": "Risk", "endpoint": "Endpoint", "response": "Response",
-    "phase": "Phase", "signoff": "Sign-off", "check": "Checklist", "component": "Component",
-    "tech": "Technology", "table": "Table", "metric": "Metric", "alert": "Alert",
+    "plan": "Plan",
+    "risk": "Risk",
+    "endpoint": "Endpoint",
+    "response": "Response",
+    "phase": "Phase",
+    "signoff": "Sign-off",
+    "check": "Checklist",
+    "component": "Component",
+    "tech": "Technology",
+    "table": "Table",
+    "metric": "Metric",
+    "alert": "Alert",
 }
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
-_SUBJECTS = ("Stripe API", "Database", "Cache cluster", "Search index", "Message queue",
-             "Auth provider", "CDN", "Payment gateway", "Email relay", "Object store",
-             "Feature flags", "Billing job", "Mobile client", "Data warehouse", "DNS")
-_PROBLEMS = ("downtime", "performance degradation", "schema drift", "data loss",
-             "rate limiting", "cost overrun", "vendor lock-in", "security breach",
-             "capacity shortfall", "latency spikes", "configuration error")
-_PEOPLE = ("Alice Martin", "Bob Chen", "Carla Diaz", "Dev Patel", "Eva Novak", "Femi Ade",
-           "Greta Holm", "Hiro Sato", "Ines Costa", "Jon Berg", "Kai Wong", "Lena Fischer")
+_SUBJECTS = (
+    "Stripe API",
+    "Database",
+    "Cache cluster",
+    "Search index",
+    "Message queue",
+    "Auth provider",
+    "CDN",
+    "Payment gateway",
+    "Email relay",
+    "Object store",
+    "Feature flags",
+    "Billing job",
+    "Mobile client",
+    "Data warehouse",
+    "DNS",
+)
+_PROBLEMS = (
+    "downtime",
+    "performance degradation",
+    "schema drift",
+    "data loss",
+    "rate limiting",
+    "cost overrun",
+    "vendor lock-in",
+    "security breach",
+    "capacity shortfall",
+    "latency spikes",
+    "configuration error",
+)
+_PEOPLE = (
+    "Alice Martin",
+    "Bob Chen",
+    "Carla Diaz",
+    "Dev Patel",
+    "Eva Novak",
+    "Femi Ade",
+    "Greta Holm",
+    "Hiro Sato",
+    "Ines Costa",
+    "Jon Berg",
+    "Kai Wong",
+    "Lena Fischer",
+)
 _TEAMS = ("Payments Team", "Platform Team", "Data Team", "Mobile Team", "Security Team")
-_MITIGATIONS = ("Retry with exponential backoff", "Add indexes and read replicas",
-                "Run a chaos drill each quarter", "Cache responses for `60s`",
-                "Negotiate a higher quota", "Keep a second provider warm",
-                "Alert on error budget burn", "Encrypt at rest and rotate keys")
-_RESOURCES = ("orders", "invoices", "customers", "payment-methods", "refunds", "webhooks",
-              "subscriptions", "coupons", "reports", "sessions", "accounts", "carts")
-_PHASES = ("Foundation", "Core functionality", "Integration", "Hardening", "Rollout",
-           "Migration", "Beta", "Performance work", "Launch readiness")
-_DELIVERABLES = ("Database schema created", "CI pipeline configured", "CRUD APIs done",
-                 "Provider integration", "Error handling", "Load test passed",
-                 "Runbook written", "Dashboards live", "Security review done")
+_MITIGATIONS = (
+    "Retry with exponential backoff",
+    "Add indexes and read replicas",
+    "Run a chaos drill each quarter",
+    "Cache responses for `60s`",
+    "Negotiate a higher quota",
+    "Keep a second provider warm",
+    "Alert on error budget burn",
+    "Encrypt at rest and rotate keys",
+)
+_RESOURCES = (
+    "orders",
+    "invoices",
+    "customers",
+    "payment-methods",
+    "refunds",
+    "webhooks",
+    "subscriptions",
+    "coupons",
+    "reports",
+    "sessions",
+    "accounts",
+    "carts",
+)
+_PHASES = (
+    "Foundation",
+    "Core functionality",
+    "Integration",
+    "Hardening",
+    "Rollout",
+    "Migration",
+    "Beta",
+    "Performance work",
+    "Launch readiness",
+)
+_DELIVERABLES = (
+    "Database schema created",
+    "CI pipeline configured",
+    "CRUD APIs done",
+    "Provider integration",
+    "Error handling",
+    "Load test passed",
+    "Runbook written",
+    "Dashboards live",
+    "Security review done",
+)
 _ROLES = ("Tech Lead", "Product Manager", "Security", "QA Lead", "Architect", "SRE")
-_AREAS = ("architecture", "testing", "security", "tech-stack", "quality-gates",
-          "documentation", "rollback")
-_COMPONENTS = ("Gateway", "Ledger", "Notifier", "Scheduler", "Importer", "Exporter",
-               "Tokenizer", "Reconciler", "Dispatcher", "Auditor")
-_TECH = (("Frontend", "Framework", "React", "18.2"), ("Backend", "Framework", "FastAPI", "0.110"),
-         ("Data", "Database", "PostgreSQL", "16"), ("Data", "Cache", "Redis", "7.2"),
-         ("Infrastructure", "Orchestration", "Kubernetes", "1.29"),
-         ("Backend", "Queue", "RabbitMQ", "3.13"), ("Frontend", "Build", "Vite", "5.1"))
+_AREAS = (
+    "architecture",
+    "testing",
+    "security",
+    "tech-stack",
+    "quality-gates",
+    "documentation",
+    "rollback",
+)
+_COMPONENTS = (
+    "Gateway",
+    "Ledger",
+    "Notifier",
+    "Scheduler",
+    "Importer",
+    "Exporter",
+    "Tokenizer",
+    "Reconciler",
+    "Dispatcher",
+    "Auditor",
+)
+_TECH = (
+    ("Frontend", "Framework", "React", "18.2"),
+    ("Backend", "Framework", "FastAPI", "0.110"),
+    ("Data", "Database", "PostgreSQL", "16"),
+    ("Data", "Cache", "Redis", "7.2"),
+    ("Infrastructure", "Orchestration", "Kubernetes", "1.29"),
+    ("Backend", "Queue", "RabbitMQ", "3.13"),
+    ("Frontend", "Build", "Vite", "5.1"),
+)
 _METRIC_KINDS = ("counter", "gauge", "histogram", "summary")
-_SENTENCES = ("This part of the plan was reviewed with the owning team.",
-              "The numbers below come from last quarter's production traffic.",
-              "Keep the public contract stable while the internals change.",
-              "Any deviation is recorded in the decision log before merging.",
-              "Rollback is a configuration change and needs no deploy.",
-              "See the runbook for the operational steps.")
+_SENTENCES = (
+    "This part of the plan was reviewed with the owning team.",
+    "The numbers below come from last quarter's production traffic.",
+    "Keep the public contract stable while the internals change.",
+    "Any deviation is recorded in the decision log before merging.",
+    "Rollback is a configuration change and needs no deploy.",
+    "See the runbook for the operational steps.",
+)
 
 
 def slug(text: str) -> str:
@@ -198,7 +310,7 @@ class _Gen:
                 doc.objects.append(getattr(self, typ)(self.plans[plan_id], doc.name))
             docs.append(doc)
         self.link(docs)
-        risks = [o for d in docs[len(docs) // 2:] + docs for o in d.objects if o.type == "risk"]
+        risks = [o for d in docs[len(docs) // 2 :] + docs for o in d.objects if o.type == "risk"]
         return Corpus(docs, self.plans, risks[0])
 
     def link(self, docs: list[Doc]) -> None:
@@ -223,11 +335,21 @@ class _Gen:
     def plan(self, plan_id: str, doc: str) -> Obj:
         n = int(plan_id[1:])
         status = self.rng.choice(("draft", "in-review", "approved", "in-progress"))
-        obj = Obj("plan", f"Platform initiative {n:02d}", plan_id, plan_id, doc, True, [
-            ("status", status), ("created", f"2024-{n % 12 + 1:02d}-10"),
-            ("updated", f"2024-{n % 12 + 1:02d}-{self.rng.randint(11, 28)}"),
-            ("owner", self.rng.choice(_TEAMS)),
-        ], [("p", self.text(2))])
+        obj = Obj(
+            "plan",
+            f"Platform initiative {n:02d}",
+            plan_id,
+            plan_id,
+            doc,
+            True,
+            [
+                ("status", status),
+                ("created", f"2024-{n % 12 + 1:02d}-10"),
+                ("updated", f"2024-{n % 12 + 1:02d}-{self.rng.randint(11, 28)}"),
+                ("owner", self.rng.choice(_TEAMS)),
+            ],
+            [("p", self.text(2))],
+        )
         self.plans[plan_id] = obj
         return obj
 
@@ -245,7 +367,9 @@ class _Gen:
         if self.rng.random() < 0.5:
             fields.append(("residual", self.rng.choice(("low", "medium"))))
         if self.rng.random() < 0.5:
-            fields.append(("review", f"2024-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}"))
+            fields.append(
+                ("review", f"2024-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}")
+            )
         body = [("p", self.text(2))]
         if explicit:
             return Obj("risk", title, f"R-{n:05d}", plan.id, doc, True, fields, body)
@@ -255,24 +379,52 @@ class _Gen:
         n = self.next()
         method = self.rng.choice(("GET", "POST", "PUT", "PATCH", "DELETE"))
         resource = self.rng.choice(_RESOURCES)
-        path = f"/api/v1/{resource}-{n}" + ("/{id}" if method in ("GET", "PUT", "PATCH", "DELETE")
-                                            and self.rng.random() < 0.7 else "")
-        obj = self.derived(plan.id, "endpoint", f"{method} {path}", doc, fields=[
-            ("summary", f"{method.capitalize()} {resource} {n}"),
-            ("auth", self.rng.choice(("bearer", "api-key", "session"))),
-            ("permissions", f"write:{resource}, read:{resource}"),
-            ("rate-limit", f"{self.rng.choice((10, 60, 100))}/minute per user"),
-        ], body=[("p", self.text(1)), ("code", "json",
-                                       f'{{"resource": "{resource}", "serial": {n}, "dry_run": false}}')])
-        codes = [("201 Created" if method == "POST" else "200 OK"), "400 Bad Request",
-                 "404 Not Found"][: self.rng.randint(2, 3)]
+        path = f"/api/v1/{resource}-{n}" + (
+            "/{id}"
+            if method in ("GET", "PUT", "PATCH", "DELETE") and self.rng.random() < 0.7
+            else ""
+        )
+        obj = self.derived(
+            plan.id,
+            "endpoint",
+            f"{method} {path}",
+            doc,
+            fields=[
+                ("summary", f"{method.capitalize()} {resource} {n}"),
+                ("auth", self.rng.choice(("bearer", "api-key", "session"))),
+                ("permissions", f"write:{resource}, read:{resource}"),
+                ("rate-limit", f"{self.rng.choice((10, 60, 100))}/minute per user"),
+            ],
+            body=[
+                ("p", self.text(1)),
+                ("code", "json", f'{{"resource": "{resource}", "serial": {n}, "dry_run": false}}'),
+            ],
+        )
+        codes = [
+            ("201 Created" if method == "POST" else "200 OK"),
+            "400 Bad Request",
+            "404 Not Found",
+        ][: self.rng.randint(2, 3)]
         for code in codes:
             ok = code[0] == "2"
-            resp = Obj("response", code, f"{obj.id}-{code.split()[0]}", plan.id, doc, fields=[
-                ("content-type", "application/json")],
-                body=[("p", "The stored object." if ok else "The error, with a reason.")] + [
-                    ("code", "json", f'{{"id": "{resource[:3]}_{n:06d}", "status": "ok"}}'
-                     if ok else '{"error": "invalid_request", "detail": "see the field errors"}')])
+            resp = Obj(
+                "response",
+                code,
+                f"{obj.id}-{code.split()[0]}",
+                plan.id,
+                doc,
+                fields=[("content-type", "application/json")],
+                body=[("p", "The stored object." if ok else "The error, with a reason.")]
+                + [
+                    (
+                        "code",
+                        "json",
+                        f'{{"id": "{resource[:3]}_{n:06d}", "status": "ok"}}'
+                        if ok
+                        else '{"error": "invalid_request", "detail": "see the field errors"}',
+                    )
+                ],
+            )
             obj.responses.append(resp)
         return obj
 
@@ -297,30 +449,52 @@ class _Gen:
         for text in self.rng.sample(_DELIVERABLES, self.rng.randint(2, 4)):
             done = status == "done" or (status == "in-progress" and self.rng.random() < 0.5)
             items.append((done, text))
-        obj = self.derived(plan.id, "phase", title, doc, fields=fields,
-                           body=[("p", self.text(1)), ("checks", items)])
+        obj = self.derived(
+            plan.id,
+            "phase",
+            title,
+            doc,
+            fields=fields,
+            body=[("p", self.text(1)), ("checks", items)],
+        )
         self.last_phase[plan.id] = obj
         return obj
 
     def signoff(self, plan: Obj, doc: str) -> Obj:
         n = self.next()
         approved_plan = plan.get("status") in ("approved", "in-progress")
-        status = "approved" if approved_plan else self.rng.choice(("pending", "approved", "rejected"))
-        fields: list[tuple[str, FieldValue]] = [("name", self.rng.choice(_PEOPLE)),
-                                                ("status", status)]
+        status = (
+            "approved" if approved_plan else self.rng.choice(("pending", "approved", "rejected"))
+        )
+        fields: list[tuple[str, FieldValue]] = [
+            ("name", self.rng.choice(_PEOPLE)),
+            ("status", status),
+        ]
         if status != "pending":
-            fields.insert(1, ("date", f"2024-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}"))
+            fields.insert(
+                1, ("date", f"2024-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}")
+            )
         if self.rng.random() < 0.3:
             fields.append(("conditions", "After the penetration test"))
-        return self.derived(plan.id, "signoff", f"{self.rng.choice(_ROLES)} {n}", doc, fields=fields)
+        return self.derived(
+            plan.id, "signoff", f"{self.rng.choice(_ROLES)} {n}", doc, fields=fields
+        )
 
     def check(self, plan: Obj, doc: str) -> Obj:
         n = self.next()
         area = self.rng.choice(_AREAS)
-        items = [(self.rng.random() < 0.6, f"{area.capitalize()} rule {i} holds")
-                 for i in range(1, self.rng.randint(3, 5))]
-        return self.derived(plan.id, "check", f"{area.capitalize()} gate {n}", doc,
-                            fields=[("area", area)], body=[("checks", items)])
+        items = [
+            (self.rng.random() < 0.6, f"{area.capitalize()} rule {i} holds")
+            for i in range(1, self.rng.randint(3, 5))
+        ]
+        return self.derived(
+            plan.id,
+            "check",
+            f"{area.capitalize()} gate {n}",
+            doc,
+            fields=[("area", area)],
+            body=[("checks", items)],
+        )
 
     def component(self, plan: Obj, doc: str) -> Obj:
         n = self.next()
@@ -333,33 +507,50 @@ class _Gen:
         deps = self.rng.sample(earlier[-10:], min(len(earlier), self.rng.randint(0, 2)))
         if deps:
             fields.append(("depends-on", deps))
-        obj = self.derived(plan.id, "component", f"{self.rng.choice(_COMPONENTS)} {n}", doc,
-                           fields=fields, body=[("p", self.text(1))])
+        obj = self.derived(
+            plan.id,
+            "component",
+            f"{self.rng.choice(_COMPONENTS)} {n}",
+            doc,
+            fields=fields,
+            body=[("p", self.text(1))],
+        )
         earlier.append(obj)
         return obj
 
     def tech(self, plan: Obj, doc: str) -> Obj:
         n = self.next()
         layer, category, name, version = self.rng.choice(_TECH)
-        return self.derived(plan.id, "tech", f"{name} {n}", doc, fields=[
-            ("layer", layer), ("category", category), ("version", version),
-            ("rationale", "Team experience and a mature ecosystem"),
-            ("alternatives", "Two others were evaluated"),
-        ])
+        return self.derived(
+            plan.id,
+            "tech",
+            f"{name} {n}",
+            doc,
+            fields=[
+                ("layer", layer),
+                ("category", category),
+                ("version", version),
+                ("rationale", "Team experience and a mature ecosystem"),
+                ("alternatives", "Two others were evaluated"),
+            ],
+        )
 
     def table(self, plan: Obj, doc: str) -> Obj:
         n = self.next()
         name = f"{self.rng.choice(_RESOURCES).replace('-', '_')}_{n}"
-        sql = (f"CREATE TABLE {name} (\n"
-               "    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),\n"
-               "    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
-               "    amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),\n"
-               "    status VARCHAR(20) NOT NULL DEFAULT 'pending',\n"
-               "    created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW()\n"
-               ");\n"
-               f"CREATE INDEX idx_{name}_user ON {name}(user_id);")
-        return self.derived(plan.id, "table", name, doc,
-                            body=[("p", self.text(1)), ("code", "sql", sql)])
+        sql = (
+            f"CREATE TABLE {name} (\n"
+            "    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),\n"
+            "    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+            "    amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),\n"
+            "    status VARCHAR(20) NOT NULL DEFAULT 'pending',\n"
+            "    created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW()\n"
+            ");\n"
+            f"CREATE INDEX idx_{name}_user ON {name}(user_id);"
+        )
+        return self.derived(
+            plan.id, "table", name, doc, body=[("p", self.text(1)), ("code", "sql", sql)]
+        )
 
     def metric(self, plan: Obj, doc: str) -> Obj:
         n = self.next()
@@ -368,17 +559,24 @@ class _Gen:
         if kind == "histogram":
             fields.append(("buckets", "0.1, 0.5, 1, 5"))
         fields.append(("unit", "seconds" if kind in ("histogram", "summary") else "requests"))
-        return self.derived(plan.id, "metric", f"{self.rng.choice(_RESOURCES)} requests {n}",
-                            doc, fields=fields)
+        return self.derived(
+            plan.id, "metric", f"{self.rng.choice(_RESOURCES)} requests {n}", doc, fields=fields
+        )
 
     def alert(self, plan: Obj, doc: str) -> Obj:
         n = self.next()
-        return self.derived(plan.id, "alert", f"{self.rng.choice(_SUBJECTS)} errors {n}", doc, fields=[
-            ("condition", f"error rate above {self.rng.randint(1, 9)} percent for 5 minutes"),
-            ("severity", self.rng.choice(("critical", "warning", "info"))),
-            ("notify", self.rng.choice(_TEAMS)),
-            ("action", "Page the on-call engineer and follow the runbook"),
-        ])
+        return self.derived(
+            plan.id,
+            "alert",
+            f"{self.rng.choice(_SUBJECTS)} errors {n}",
+            doc,
+            fields=[
+                ("condition", f"error rate above {self.rng.randint(1, 9)} percent for 5 minutes"),
+                ("severity", self.rng.choice(("critical", "warning", "info"))),
+                ("notify", self.rng.choice(_TEAMS)),
+                ("action", "Page the on-call engineer and follow the runbook"),
+            ],
+        )
 
 
 def generate(docs: int, objects: int, seed: int = 20240115) -> Corpus:

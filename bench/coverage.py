@@ -29,10 +29,20 @@ from sphinxcontrib_plan.resolve import build_index
 #: a rule table as a project writes it: every preset, two custom rules
 RULES = {
     "presets": True,
-    "components-checked": {"objects": "component", "link": "covers", "direction": "incoming",
-                           "to": "check"},
-    "get-twice": {"objects": "endpoint", "filter": "method == GET and deprecated != true",
-                  "link": "covers", "direction": "incoming", "to": "test", "min": 2},
+    "components-checked": {
+        "objects": "component",
+        "link": "covers",
+        "direction": "incoming",
+        "to": "check",
+    },
+    "get-twice": {
+        "objects": "endpoint",
+        "filter": "method == GET and deprecated != true",
+        "link": "covers",
+        "direction": "incoming",
+        "to": "test",
+        "min": 2,
+    },
 }
 
 
@@ -44,8 +54,18 @@ def generated_records(count: int, seed: int = 26) -> list[ObjectRecord]:
     :return: the records, in document order
     """
     rng = random.Random(seed)
-    kinds = ["endpoint"] * 6 + ["event"] * 2 + ["test"] * 4 + ["risk"] * 3 + ["phase"] * 2 \
-        + ["alert"] + ["table"] + ["migration"] + ["component"] + ["check"]
+    kinds = (
+        ["endpoint"] * 6
+        + ["event"] * 2
+        + ["test"] * 4
+        + ["risk"] * 3
+        + ["phase"] * 2
+        + ["alert"]
+        + ["table"]
+        + ["migration"]
+        + ["component"]
+        + ["check"]
+    )
     made: dict[str, list[str]] = {}
     records = []
     for n in range(count):
@@ -59,8 +79,12 @@ def generated_records(count: int, seed: int = 26) -> list[ObjectRecord]:
             pool = made.get("endpoint", []) + made.get("event", []) + made.get("component", [])
             fields["covers"] = rng.sample(pool, min(len(pool), 3)) if pool else []
         elif typ == "risk":
-            fields.update(impact=rng.choice(["high", "medium"]), likelihood="high",
-                          status="open", review="2024-06-01")
+            fields.update(
+                impact=rng.choice(["high", "medium"]),
+                likelihood="high",
+                status="open",
+                review="2024-06-01",
+            )
             if made.get("phase") and rng.random() > 0.15:
                 fields["mitigated-by"] = [rng.choice(made["phase"])]
         elif typ == "phase":
@@ -70,8 +94,19 @@ def generated_records(count: int, seed: int = 26) -> list[ObjectRecord]:
         elif typ == "migration" and made.get("table"):
             fields["tables"] = [made["table"][-1]]
         made.setdefault(typ, []).append(oid)
-        records.append(ObjectRecord(type=typ, id=oid, title=title, plan="P", docname=f"d{n // 20:05d}",
-                                    lineno=n % 20, anchor=oid, fields=fields, order=n % 20))
+        records.append(
+            ObjectRecord(
+                type=typ,
+                id=oid,
+                title=title,
+                plan="P",
+                docname=f"d{n // 20:05d}",
+                lineno=n % 20,
+                anchor=oid,
+                fields=fields,
+                order=n % 20,
+            )
+        )
     return records
 
 
@@ -86,13 +121,26 @@ def write_junit(folder: Path, cases: int, seed: int = 26) -> None:
     for start in range(0, cases, 1000):
         rows = []
         for n in range(start, min(start + 1000, cases)):
-            outcome = rng.choice(["", "", "", "", '<failure message="boom">trace</failure>',
-                                  '<skipped message="later"/>'])
-            rows.append(f'<testcase classname="tests.test_module_{n // 50}.TestThing" '
-                        f'name="test_case_{n}" time="0.{n % 1000:03d}">{outcome}</testcase>')
+            outcome = rng.choice(
+                [
+                    "",
+                    "",
+                    "",
+                    "",
+                    '<failure message="boom">trace</failure>',
+                    '<skipped message="later"/>',
+                ]
+            )
+            rows.append(
+                f'<testcase classname="tests.test_module_{n // 50}.TestThing" '
+                f'name="test_case_{n}" time="0.{n % 1000:03d}">{outcome}</testcase>'
+            )
         (folder / f"results-{start // 1000}.xml").write_text(
             '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">'
-            + "".join(rows) + "</testsuite></testsuites>", encoding="utf-8")
+            + "".join(rows)
+            + "</testsuite></testsuites>",
+            encoding="utf-8",
+        )
 
 
 def _median_ms(times: list[float]) -> float:
@@ -121,9 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     checked = sum(len(r) for r in found.results.values())
     gaps = sum(not r.covered for rs in found.results.values() for r in rs)
     median = statistics.median(times)
-    print(f"coverage: {len(rules)} rules over {args.objects:,} objects ({checked:,} checks, "
-          f"{gaps:,} gaps): median {median * 1000:.0f} ms of {args.runs} runs "
-          f"[{'PASS' if median < 1 else 'FAIL'} < 1 s]")
+    print(
+        f"coverage: {len(rules)} rules over {args.objects:,} objects ({checked:,} checks, "
+        f"{gaps:,} gaps): median {median * 1000:.0f} ms of {args.runs} runs "
+        f"[{'PASS' if median < 1 else 'FAIL'} < 1 s]"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_junit(folder, args.objects)
@@ -137,9 +187,11 @@ def main(argv: list[str] | None = None) -> int:
                 results.matching([f"tests.test_module_{n}.*"])
             matches.append(time.perf_counter() - started)
         assert len(results.cases) == args.objects and not results.problems
-    print(f"junit: {args.objects:,} cases in {results.files} files read in "
-          f"{_median_ms(reads):.0f} ms, matched to 100 tests' patterns in "
-          f"{_median_ms(matches):.0f} ms (medians of {args.runs} runs)")
+    print(
+        f"junit: {args.objects:,} cases in {results.files} files read in "
+        f"{_median_ms(reads):.0f} ms, matched to 100 tests' patterns in "
+        f"{_median_ms(matches):.0f} ms (medians of {args.runs} runs)"
+    )
     return 0
 
 

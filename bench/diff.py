@@ -28,24 +28,59 @@ def _objects(count: int) -> list[dict[str, Any]]:
         plan = f"P{i // 500 + 1:02d}"
         kind = KINDS[i % len(KINDS)]
         oid = f"{plan}-{kind}-{i}"
-        base = {"type": kind, "id": oid, "plan": plan, "parent": None, "checks": None,
-                "derived": {}, "data": {}, "body": f"Body of {oid}.\nSecond line of text.",
-                "docname": f"d{i // 20}", "line": i, "anchor": oid, "url": None}
+        base = {
+            "type": kind,
+            "id": oid,
+            "plan": plan,
+            "parent": None,
+            "checks": None,
+            "derived": {},
+            "data": {},
+            "body": f"Body of {oid}.\nSecond line of text.",
+            "docname": f"d{i // 20}",
+            "line": i,
+            "anchor": oid,
+            "url": None,
+        }
         if kind == "risk":
-            objects.append({**base, "title": f"Risk {i}", "fields": {
-                "impact": "medium", "likelihood": "low", "owner": "Ops", "status": "open"}})
+            objects.append(
+                {
+                    **base,
+                    "title": f"Risk {i}",
+                    "fields": {
+                        "impact": "medium",
+                        "likelihood": "low",
+                        "owner": "Ops",
+                        "status": "open",
+                    },
+                }
+            )
         elif kind == "phase":
             objects.append({**base, "title": f"Phase {i}", "fields": {"weeks": [3, 4]}})
         elif kind == "component":
             objects.append({**base, "title": f"Component {i}", "fields": {"technology": "Go"}})
         else:
             path = f"/api/things{i}/{{id}}"
-            objects.append({**base, "title": f"GET {path}", "fields": {"auth": "bearer"},
-                            "data": {"method": "GET", "path": path}})
+            objects.append(
+                {
+                    **base,
+                    "title": f"GET {path}",
+                    "fields": {"auth": "bearer"},
+                    "data": {"method": "GET", "path": path},
+                }
+            )
             for code in ("200", "404"):
-                objects.append({**base, "type": "response", "id": f"{oid}-{code}",
-                                "title": code, "parent": oid, "fields": {},
-                                "data": {"code": code}})
+                objects.append(
+                    {
+                        **base,
+                        "type": "response",
+                        "id": f"{oid}-{code}",
+                        "title": code,
+                        "parent": oid,
+                        "fields": {},
+                        "data": {"code": code},
+                    }
+                )
         i += 1
     return objects[:count]
 
@@ -58,12 +93,26 @@ def make_pair(count: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, int
     """
     objects = _objects(count + 100)
     plans = sorted({o["plan"] for o in objects})
-    doc = {"plans": [{"type": "plan", "id": p, "title": f"Plan {p}", "plan": p, "fields": {}}
-                     for p in plans]}
+    doc = {
+        "plans": [
+            {"type": "plan", "id": p, "title": f"Plan {p}", "plan": p, "fields": {}} for p in plans
+        ]
+    }
     base = {**doc, "objects": objects[:count]}
-    head_objects = copy.deepcopy(objects[100:count + 100])  # 100 removed, 100 added
-    expected = {"added": 100, "removed": 100, "changed": 0, "breaking": 0, "slip": 0, "risk": 0,
-                "status": 0, "coverage": 0, "gate": 0, "external": 0, "stale": 0}
+    head_objects = copy.deepcopy(objects[100 : count + 100])  # 100 removed, 100 added
+    expected = {
+        "added": 100,
+        "removed": 100,
+        "changed": 0,
+        "breaking": 0,
+        "slip": 0,
+        "risk": 0,
+        "status": 0,
+        "coverage": 0,
+        "gate": 0,
+        "external": 0,
+        "stale": 0,
+    }
     by_type: dict[str, int] = {}
     kept: list[dict[str, Any]] = []
     in_base = {o["id"] for o in base["objects"]}
@@ -83,8 +132,12 @@ def make_pair(count: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, int
         elif obj["type"] == "component" and n % 20 == 0:
             obj["body"] += " Edited."
             expected["changed"] += 1
-        elif obj["type"] == "response" and obj["id"].endswith("-404") and n % 25 == 0 \
-                and obj["parent"] in in_base:
+        elif (
+            obj["type"] == "response"
+            and obj["id"].endswith("-404")
+            and n % 25 == 0
+            and obj["parent"] in in_base
+        ):
             expected["removed"] += 1
             expected["breaking"] += 1
             continue
@@ -93,8 +146,10 @@ def make_pair(count: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, int
     # response cut off from an endpoint that stays
     head_ids = {o["id"] for o in kept}
     expected["breaking"] += sum(
-        1 for o in base["objects"][:100]
-        if o["type"] == "endpoint" or (o["type"] == "response" and o["parent"] in head_ids))
+        1
+        for o in base["objects"][:100]
+        if o["type"] == "endpoint" or (o["type"] == "response" and o["parent"] in head_ids)
+    )
     return base, {**doc, "objects": kept}, expected
 
 
@@ -127,17 +182,31 @@ def main(argv: list[str] | None = None) -> int:
         times, summary = [], None
         for _ in range(args.runs):
             started = time.perf_counter()
-            run = subprocess.run([sys.executable, "-m", "sphinxcontrib_plan", "diff", str(base),
-                                  str(head), "--format", "json"], capture_output=True, text=True,
-                                 check=False)
+            run = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "sphinxcontrib_plan",
+                    "diff",
+                    str(base),
+                    str(head),
+                    "--format",
+                    "json",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             times.append(time.perf_counter() - started)
             if run.returncode != 0:
                 print(run.stderr, file=sys.stderr)
                 return 1
             summary = json.loads(run.stdout)["summary"]
     times.sort()
-    print(f"sphinx-plan diff of two {args.objects}-object plan.json files: best {times[0]:.2f} s, "
-          f"median {times[len(times) // 2]:.2f} s ({args.runs} runs, whole command)")
+    print(
+        f"sphinx-plan diff of two {args.objects}-object plan.json files: best {times[0]:.2f} s, "
+        f"median {times[len(times) // 2]:.2f} s ({args.runs} runs, whole command)"
+    )
     if summary != expected:
         print(f"FAIL: summary {summary}, expected {expected}")
         return 1

@@ -26,9 +26,12 @@ exclude_patterns = ["_build"]
 
 #: collectors of the plan flavour's register page, with their section heading
 COLLECTORS = (
-    ("Overview", "plan-overview"), ("Risk register", "plan-risk-register"),
-    ("Risk matrix", "plan-risk-matrix"), ("API index", "plan-api-index"),
-    ("Timeline", "plan-timeline"), ("Sign-offs", "plan-signoff-summary"),
+    ("Overview", "plan-overview"),
+    ("Risk register", "plan-risk-register"),
+    ("Risk matrix", "plan-risk-matrix"),
+    ("API index", "plan-api-index"),
+    ("Timeline", "plan-timeline"),
+    ("Sign-offs", "plan-signoff-summary"),
 )
 #: the page holding the collectors (both flavours)
 REGISTERS = "registers"
@@ -91,10 +94,18 @@ def _plan_object(obj: Obj, depth: int = 3) -> list[str]:
 
 def plan_doc(corpus: Corpus, doc: Doc) -> str:
     """The plan-flavour source of one document."""
-    refs = ", ".join(f"{{plan:{role}}}`{o.title if role == 'endpoint' else o.id}`"
-                     for role, o in doc.xrefs)
-    lines = ["---", f'plan: "{doc.plan}"', "---", f"# {doc.title}", "",
-             f"Related elsewhere: {refs}.", ""]
+    refs = ", ".join(
+        f"{{plan:{role}}}`{o.title if role == 'endpoint' else o.id}`" for role, o in doc.xrefs
+    )
+    lines = [
+        "---",
+        f'plan: "{doc.plan}"',
+        "---",
+        f"# {doc.title}",
+        "",
+        f"Related elsewhere: {refs}.",
+        "",
+    ]
     for obj in doc.objects:
         lines += _plan_object(obj)
     return "\n".join(lines)
@@ -174,47 +185,106 @@ def _overview(corpus: Corpus) -> list[str]:
         members = [o for o in corpus.all_objects() if o.plan == plan.id]
         checks = [o.checks for o in members if o.type == "phase" and o.checks]
         states = {str(o.get("status")) for o in members if o.type == "signoff"}
-        high = sum(1 for o in members if o.type == "risk" and (severity(o) or 0) >= 6
-                   and o.get("status") not in ("closed", "accepted"))
-        signoff = ("none" if not states else "rejected" if "rejected" in states
-                   else "pending" if "pending" in states else "approved")
-        rows.append([_ref(plan, plan.id), _ref(plan), display(str(plan.get("status"))),
-                     str(plan.get("owner")), str(plan.get("updated")),
-                     _progress(sum(c[0] for c in checks), sum(c[1] for c in checks)), str(high),
-                     str(sum(1 for o in members if o.type == "endpoint")), display(signoff)])
-    return _table(["ID", "Title", "Status", "Owner", "Updated", "Progress", "Open high risks",
-                   "Endpoints", "Sign-off"], rows)
+        high = sum(
+            1
+            for o in members
+            if o.type == "risk"
+            and (severity(o) or 0) >= 6
+            and o.get("status") not in ("closed", "accepted")
+        )
+        signoff = (
+            "none"
+            if not states
+            else "rejected"
+            if "rejected" in states
+            else "pending"
+            if "pending" in states
+            else "approved"
+        )
+        rows.append(
+            [
+                _ref(plan, plan.id),
+                _ref(plan),
+                display(str(plan.get("status"))),
+                str(plan.get("owner")),
+                str(plan.get("updated")),
+                _progress(sum(c[0] for c in checks), sum(c[1] for c in checks)),
+                str(high),
+                str(sum(1 for o in members if o.type == "endpoint")),
+                display(signoff),
+            ]
+        )
+    return _table(
+        [
+            "ID",
+            "Title",
+            "Status",
+            "Owner",
+            "Updated",
+            "Progress",
+            "Open high risks",
+            "Endpoints",
+            "Sign-off",
+        ],
+        rows,
+    )
 
 
 def _register(corpus: Corpus) -> list[str]:
     risks = sorted(corpus.of_type("risk"), key=lambda r: (-(severity(r) or 0), r.id))
-    rows = [[_ref(r, r.id), _ref(r), display(str(r.get("impact"))),
-             display(str(r.get("likelihood"))), f"{_level(severity(r) or 0)} ({severity(r)})",
-             display(str(r.get("status"))), str(r.get("owner")), str(r.get("mitigation"))]
-            for r in risks]
-    return _table(["ID", "Title", "Impact", "Likelihood", "Severity", "Status", "Owner",
-                   "Mitigation"], rows)
+    rows = [
+        [
+            _ref(r, r.id),
+            _ref(r),
+            display(str(r.get("impact"))),
+            display(str(r.get("likelihood"))),
+            f"{_level(severity(r) or 0)} ({severity(r)})",
+            display(str(r.get("status"))),
+            str(r.get("owner")),
+            str(r.get("mitigation")),
+        ]
+        for r in risks
+    ]
+    return _table(
+        ["ID", "Title", "Impact", "Likelihood", "Severity", "Status", "Owner", "Mitigation"], rows
+    )
 
 
 def _matrix(corpus: Corpus) -> list[str]:
     levels = ("low", "medium", "high")
     rows = []
     for li in reversed(levels):
-        cells = [", ".join(_ref(r, r.id) for r in corpus.of_type("risk")
-                           if r.get("likelihood") == li and r.get("impact") == im)
-                 for im in levels]
+        cells = [
+            ", ".join(
+                _ref(r, r.id)
+                for r in corpus.of_type("risk")
+                if r.get("likelihood") == li and r.get("impact") == im
+            )
+            for im in levels
+        ]
         rows.append([f"**{display(li)}**", *cells])
     return _table(["Likelihood \\ Impact", "Low", "Medium", "High"], rows) + [
-        "Severity = impact × likelihood: Low (1–2), Medium (3–4), High (6–9)", ""]
+        "Severity = impact × likelihood: Low (1–2), Medium (3–4), High (6–9)",
+        "",
+    ]
 
 
 def _api(corpus: Corpus) -> list[str]:
-    eps = sorted(corpus.of_type("endpoint"), key=lambda e: (
-        e.title.split(" ", 1)[1], _METHODS.index(e.title.split(" ", 1)[0])))
-    rows = [[f"`{e.title.split(' ', 1)[1]}`", _ref(e, e.title.split(" ", 1)[0]),
-             str(e.get("summary")), str(e.get("auth")),
-             " ".join(r.title.split()[0] for r in e.responses), _ref(corpus.plans[e.plan], e.plan)]
-            for e in eps]
+    eps = sorted(
+        corpus.of_type("endpoint"),
+        key=lambda e: (e.title.split(" ", 1)[1], _METHODS.index(e.title.split(" ", 1)[0])),
+    )
+    rows = [
+        [
+            f"`{e.title.split(' ', 1)[1]}`",
+            _ref(e, e.title.split(" ", 1)[0]),
+            str(e.get("summary")),
+            str(e.get("auth")),
+            " ".join(r.title.split()[0] for r in e.responses),
+            _ref(corpus.plans[e.plan], e.plan),
+        ]
+        for e in eps
+    ]
     return _table(["Path", "Method", "Summary", "Auth", "Responses", "Plan"], rows)
 
 
@@ -222,9 +292,16 @@ def _timeline(corpus: Corpus) -> list[str]:
     out: list[str] = []
     for plan in corpus.plans.values():
         phases = [p for p in corpus.of_type("phase") if p.plan == plan.id]
-        rows = [[_ref(p), _plain_value("weeks", str(p.get("weeks"))),
-                 display(str(p.get("status"))), _plain_value("depends-on", p.get("depends-on") or []),
-                 _progress(*(p.checks or (0, 0)))] for p in phases]
+        rows = [
+            [
+                _ref(p),
+                _plain_value("weeks", str(p.get("weeks"))),
+                display(str(p.get("status"))),
+                _plain_value("depends-on", p.get("depends-on") or []),
+                _progress(*(p.checks or (0, 0))),
+            ]
+            for p in phases
+        ]
         out += [f"**Timeline of plan {plan.id}: {plan.title}**", ""]
         out += _table(["Phase", "Weeks", "Status", "Depends on", "Progress"], rows)
     return out
@@ -232,21 +309,39 @@ def _timeline(corpus: Corpus) -> list[str]:
 
 def _signoffs(corpus: Corpus) -> list[str]:
     signoffs = corpus.of_type("signoff")
-    rows = [[_ref(corpus.plans[s.plan], s.plan), _ref(s), str(s.get("name")),
-             display(str(s.get("status"))), str(s.get("date") or ""),
-             str(s.get("conditions") or "")] for s in signoffs]
-    outstanding = [f"{_ref(s, f'{s.plan} / {s.title}')} {display(str(s.get('status')))}"
-                   for s in signoffs if s.get("status") != "approved"]
+    rows = [
+        [
+            _ref(corpus.plans[s.plan], s.plan),
+            _ref(s),
+            str(s.get("name")),
+            display(str(s.get("status"))),
+            str(s.get("date") or ""),
+            str(s.get("conditions") or ""),
+        ]
+        for s in signoffs
+    ]
+    outstanding = [
+        f"{_ref(s, f'{s.plan} / {s.title}')} {display(str(s.get('status')))}"
+        for s in signoffs
+        if s.get("status") != "approved"
+    ]
     return _table(["Plan", "Title", "Name", "Status", "Date", "Conditions"], rows) + [
-        "**Outstanding approvals:** " + ", ".join(outstanding) if outstanding
-        else "No approval outstanding.", ""]
+        "**Outstanding approvals:** " + ", ".join(outstanding)
+        if outstanding
+        else "No approval outstanding.",
+        "",
+    ]
 
 
 def plain_registers(corpus: Corpus) -> str:
     """The plain-flavour register page: hand-written tables of every object."""
     parts: dict[str, Callable[[Corpus], list[str]]] = {
-        "Overview": _overview, "Risk register": _register, "Risk matrix": _matrix,
-        "API index": _api, "Timeline": _timeline, "Sign-offs": _signoffs,
+        "Overview": _overview,
+        "Risk register": _register,
+        "Risk matrix": _matrix,
+        "API index": _api,
+        "Timeline": _timeline,
+        "Sign-offs": _signoffs,
     }
     lines = ["# Registers", ""]
     for heading, make in parts.items():
@@ -270,8 +365,11 @@ def sources(corpus: Corpus, flavour: str) -> dict[str, str]:
     :return: relative path to text
     """
     doc, registers, extensions = FLAVOURS[flavour]
-    files = {"conf.py": CONF.format(flavour=flavour, extensions=extensions),
-             "index.md": _index(corpus), f"{REGISTERS}.md": registers(corpus)}
+    files = {
+        "conf.py": CONF.format(flavour=flavour, extensions=extensions),
+        "index.md": _index(corpus),
+        f"{REGISTERS}.md": registers(corpus),
+    }
     files.update({f"{d.name}.md": doc(corpus, d) for d in corpus.docs})
     return files
 

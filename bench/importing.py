@@ -30,44 +30,103 @@ def plan_markdown(n: int, rows: int, rng: random.Random) -> tuple[str, int]:
     :param rng: the seeded random source
     :return: the Markdown and its object count
     """
-    out = [f"# Technical Implementation Plan: Feature {n}", "", f"**Feature ID**: F{n:04d}",
-           "**Status**: Draft", "**Created**: 2024-01-10", "**Owner**: Team Zürich", "",
-           "A generated plan, with non-ASCII text: naïve café, 数据.", "", "## Technology Choices", "",
-           "| Layer | Technology | Version | Rationale | Alternatives Considered |",
-           "|---|---|---|---|---|"]
+    out = [
+        f"# Technical Implementation Plan: Feature {n}",
+        "",
+        f"**Feature ID**: F{n:04d}",
+        "**Status**: Draft",
+        "**Created**: 2024-01-10",
+        "**Owner**: Team Zürich",
+        "",
+        "A generated plan, with non-ASCII text: naïve café, 数据.",
+        "",
+        "## Technology Choices",
+        "",
+        "| Layer | Technology | Version | Rationale | Alternatives Considered |",
+        "|---|---|---|---|---|",
+    ]
     count = 1
     for layer in ("Frontend", "Backend", "Data"):
         out.append(f"| **{layer}** | | | | |")
         for k in range(rows // 3):
-            out.append(f"| Part {k} | Tool {n}-{layer}-{k} | {k}.{rng.randint(0, 9)} | "
-                       f"Fits > {rng.randint(50, 99)}% of cases | Other {k} |")
+            out.append(
+                f"| Part {k} | Tool {n}-{layer}-{k} | {k}.{rng.randint(0, 9)} | "
+                f"Fits > {rng.randint(50, 99)}% of cases | Other {k} |"
+            )
             count += 1
-    out += ["", "## Risks & Mitigation", "", "| Risk | Impact | Likelihood | Mitigation | Owner |",
-            "|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Risks & Mitigation",
+        "",
+        "| Risk | Impact | Likelihood | Mitigation | Owner |",
+        "|---|---|---|---|---|",
+    ]
     for k in range(rows):
-        out.append(f"| **Risk {k} of plan {n}** | {rng.choice(_IMPACT)} | {rng.choice(_IMPACT)} | "
-                   f"Retry with backoff #{k} | Lead {k % 5} |")
+        out.append(
+            f"| **Risk {k} of plan {n}** | {rng.choice(_IMPACT)} | {rng.choice(_IMPACT)} | "
+            f"Retry with backoff #{k} | Lead {k % 5} |"
+        )
         count += 1
-    out += ["", "## Monitoring", "", "### Alerts", "",
-            "| Alert | Condition | Severity | Notification | Action |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Monitoring",
+        "",
+        "### Alerts",
+        "",
+        "| Alert | Condition | Severity | Notification | Action |",
+        "|---|---|---|---|---|",
+    ]
     for k in range(rows):
         out.append(f"| Alert {k} | p95 > {k}00ms | Warning | Slack #team-{k} | Investigate |")
         count += 1
     out += ["", "## API Contracts", ""]
     for k in range(max(1, rows // 4)):
-        out += [f"#### Endpoint: Operation {k}", "", "```", f"POST /api/v1/f{n}/items{k}", "```", "",
-                "**Authentication**: bearer", "", "**Response (201 Created)**:", "```json",
-                '{"id": "x"}', "```", "", "**Error Responses**:", "- `400 Bad Request`: Invalid input",
-                "", "---", ""]
+        out += [
+            f"#### Endpoint: Operation {k}",
+            "",
+            "```",
+            f"POST /api/v1/f{n}/items{k}",
+            "```",
+            "",
+            "**Authentication**: bearer",
+            "",
+            "**Response (201 Created)**:",
+            "```json",
+            '{"id": "x"}',
+            "```",
+            "",
+            "**Error Responses**:",
+            "- `400 Bad Request`: Invalid input",
+            "",
+            "---",
+            "",
+        ]
         count += 3
     out += ["## Implementation Phases", ""]
     for k in range(1, max(2, rows // 4) + 1):
-        out += [f"### Phase {k}: Step {k} (Week {k})", "", "**Deliverables**:",
-                "- [x] Done thing", "- [ ] Open thing", "",
-                f"**Dependencies**: {'None' if k == 1 else f'Phase {k - 1} complete'}", ""]
+        out += [
+            f"### Phase {k}: Step {k} (Week {k})",
+            "",
+            "**Deliverables**:",
+            "- [x] Done thing",
+            "- [ ] Open thing",
+            "",
+            f"**Dependencies**: {'None' if k == 1 else f'Phase {k - 1} complete'}",
+            "",
+        ]
         count += 1
-    out += ["## Documentation", "", "- [ ] API reference", "- [x] Runbook", "", "## Sign-off", "",
-            "- [x] Tech Lead: Ana Lima - 2024-01-12", "- [ ] Security: Jörg Müller", ""]
+    out += [
+        "## Documentation",
+        "",
+        "- [ ] API reference",
+        "- [x] Runbook",
+        "",
+        "## Sign-off",
+        "",
+        "- [x] Tech Lead: Ana Lima - 2024-01-12",
+        "- [ ] Security: Jörg Müller",
+        "",
+    ]
     return "\n".join(out), count + 3
 
 
@@ -108,10 +167,16 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"FAIL {path.name} ({fmt}): {report.getvalue().splitlines()[:1]}")
             samples.append((fmt, time.perf_counter() - started))
     objects = sum(expected.values())
-    print(f"{args.plans} plans, {objects} objects, {size / 1e6:.1f} MB of Markdown, {args.runs} runs")
+    print(
+        f"{args.plans} plans, {objects} objects, {size / 1e6:.1f} MB of Markdown, {args.runs} runs"
+    )
     for fmt in ("myst", "rst"):
         median = statistics.median(s for f, s in samples if f == fmt)
-        print(f"  {fmt:<5} median {median:6.2f} s  {args.plans / median:7.1f} plans/s  "
-              f"{objects / median:8.0f} objects/s  {size / 1e6 / median:5.2f} MB/s")
-    print("PASS every report counts the objects generated" if not failed else f"FAIL {failed} imports")
+        print(
+            f"  {fmt:<5} median {median:6.2f} s  {args.plans / median:7.1f} plans/s  "
+            f"{objects / median:8.0f} objects/s  {size / 1e6 / median:5.2f} MB/s"
+        )
+    print(
+        "PASS every report counts the objects generated" if not failed else f"FAIL {failed} imports"
+    )
     return 1 if failed else 0

@@ -29,8 +29,13 @@ def pdf_text(pdf: Path) -> str:
     :param pdf: a PDF file
     :return: its text
     """
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          check=True, text=True, encoding="utf-8").stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+        encoding="utf-8",
+    ).stdout
 
 
 def words(text: str) -> Counter[str]:

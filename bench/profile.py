@@ -43,8 +43,10 @@ def profile_build(docs: int, objects: int, *, rebuild: bool = False) -> Path:
     cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), *sphinx]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=root)
-    print(f"profiled {'no-change rebuild' if rebuild else 'build'} of {docs}×{objects} took "
-          f"{time.perf_counter() - start:.1f} s (profiling overhead included); profile: {prof}")
+    print(
+        f"profiled {'no-change rebuild' if rebuild else 'build'} of {docs}×{objects} took "
+        f"{time.perf_counter() - start:.1f} s (profiling overhead included); profile: {prof}"
+    )
     return prof
 
 
@@ -60,20 +62,25 @@ def report(prof: Path, top: int = 30) -> None:
     ours = {k: v for k, v in raw.items() if PACKAGE in k[0]}
     own = sum(v[2] for v in ours.values())
     calls = sum(v[1] for v in raw.values())
-    print(f"total {total:.1f} s, {calls:,} function calls; own time (tottime) inside "
-          f"{PACKAGE}: {own:.1f} s ({100 * own / total:.1f} %), "
-          f"{sum(v[1] for v in ours.values()):,} calls")
-    nodes = sum(v[1] for k, v in raw.items() if k[0].endswith("docutils/nodes.py")
-                and k[2] == "__init__")
-    print(f"docutils node __init__ calls: {nodes:,} (deterministic: compare these "
-          "counts between two profiles; times include the garbage collector's pauses)")
+    print(
+        f"total {total:.1f} s, {calls:,} function calls; own time (tottime) inside "
+        f"{PACKAGE}: {own:.1f} s ({100 * own / total:.1f} %), "
+        f"{sum(v[1] for v in ours.values()):,} calls"
+    )
+    nodes = sum(
+        v[1] for k, v in raw.items() if k[0].endswith("docutils/nodes.py") and k[2] == "__init__"
+    )
+    print(
+        f"docutils node __init__ calls: {nodes:,} (deterministic: compare these "
+        "counts between two profiles; times include the garbage collector's pauses)"
+    )
 
     def show(title: str, index: int, count: int) -> None:
         print(f"\n{title}")
         print(f"{'ncalls':>10} {'tottime':>9} {'cumtime':>9}  function")
         rows = sorted(ours.items(), key=lambda kv: kv[1][index], reverse=True)[:count]
         for (path, line, func), (_, ncalls, tt, ct, _) in rows:
-            name = path[path.rfind(PACKAGE):]
+            name = path[path.rfind(PACKAGE) :]
             print(f"{ncalls:>10} {tt:9.3f} {ct:9.3f}  {name}:{line}({func})")
 
     show(f"top {top} by cumulative time, filtered to {PACKAGE}", 3, top)
@@ -90,16 +97,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=250)
     parser.add_argument("--objects", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
-    parser.add_argument("--rebuild", action="store_true",
-                        help="profile a rebuild with no change (after a full build)")
-    parser.add_argument("--report-only", type=Path, metavar="PROF",
-                        help="only print the report of an existing profile file")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="profile a rebuild with no change (after a full build)",
+    )
+    parser.add_argument(
+        "--report-only",
+        type=Path,
+        metavar="PROF",
+        help="only print the report of an existing profile file",
+    )
     args = parser.parse_args(argv)
     from bench.build import byte_compile
 
     byte_compile()  # as installed: the profile must not show the package being compiled
-    report(args.report_only or profile_build(args.docs, args.objects, rebuild=args.rebuild),
-           args.top)
+    report(
+        args.report_only or profile_build(args.docs, args.objects, rebuild=args.rebuild), args.top
+    )
     return 0
 
 

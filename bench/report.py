@@ -49,21 +49,31 @@ def ratio(result: SizeResult, metric: str, plain_metric: str | None = None) -> f
     :param plain_metric: plain's metric to compare with, when it is not *metric*
     :return: the ratio
     """
-    pairs = [p / q for p, q in zip(result.samples["plan"][metric],
-                                   result.samples["plain"][plain_metric or metric]) if q]
+    pairs = [
+        p / q
+        for p, q in zip(
+            result.samples["plan"][metric], result.samples["plain"][plain_metric or metric]
+        )
+        if q
+    ]
     return median(pairs) if pairs else float("inf")
 
 
 def speedup(result: SizeResult, flavour: str, parallel: str = "full_j2") -> float:
     """Serial over ``-j 2`` wall time of one flavour, median of the runs."""
-    return median(s / p for s, p in zip(result.samples[flavour]["full"],
-                                        result.samples[flavour][parallel]) if p)
+    return median(
+        s / p
+        for s, p in zip(result.samples[flavour]["full"], result.samples[flavour][parallel])
+        if p
+    )
 
 
 #: plan's -j 2 build with ``plan_parallel_freeze = False`` (its workers as Sphinx
 #: starts them), against plain's -j 2 build: the extension's own cost in parallel
-UNFROZEN = (("full_j2_nofreeze", "full_j2", "-j 2, workers not frozen", "s"),
-            ("memory_j2_nofreeze", "memory_j2", "  peak memory of it", "MiB"))
+UNFROZEN = (
+    ("full_j2_nofreeze", "full_j2", "-j 2, workers not frozen", "s"),
+    ("memory_j2_nofreeze", "memory_j2", "  peak memory of it", "MiB"),
+)
 
 
 def unfrozen(result: SizeResult) -> bool:
@@ -83,27 +93,42 @@ def table(result: SizeResult) -> str:
     :return: printable text
     """
     n = result.docs * result.objects
-    lines = [f"== {result.docs} documents × {result.objects} objects = {n:,} objects, "
-             f"median of {result.runs} run(s) ==",
-             f"{'measure':38} {'plan':>10} {'plain':>10} {'plan/plain':>11}"]
+    lines = [
+        f"== {result.docs} documents × {result.objects} objects = {n:,} objects, "
+        f"median of {result.runs} run(s) ==",
+        f"{'measure':38} {'plan':>10} {'plain':>10} {'plan/plain':>11}",
+    ]
     for metric, label, unit in metrics(result):
         plan, plain = med(result, "plan", metric), med(result, "plain", metric)
-        lines.append(f"{label + ' (' + unit + ')':38} {plan:10.2f} {plain:10.2f} "
-                     f"{ratio(result, metric):11.3f}")
+        lines.append(
+            f"{label + ' (' + unit + ')':38} {plan:10.2f} {plain:10.2f} "
+            f"{ratio(result, metric):11.3f}"
+        )
     if not result.full_only:
-        lines.append(f"{'-j 2 speed-up over serial (×)':38} {speedup(result, 'plan'):10.2f} "
-                     f"{speedup(result, 'plain'):10.2f}")
+        lines.append(
+            f"{'-j 2 speed-up over serial (×)':38} {speedup(result, 'plan'):10.2f} "
+            f"{speedup(result, 'plain'):10.2f}"
+        )
     if unfrozen(result):
         lines.append("plan with plan_parallel_freeze = False, against plain's -j 2 build:")
         for metric, theirs, label, unit in UNFROZEN:
             plan, plain = med(result, "plan", metric), med(result, "plain", theirs)
-            lines.append(f"{label + ' (' + unit + ')':38} {plan:10.2f} {plain:10.2f} "
-                         f"{ratio(result, metric, theirs):11.3f}")
-        lines.append(f"{'  -j 2 speed-up over serial (×)':38} "
-                     f"{speedup(result, 'plan', 'full_j2_nofreeze'):10.2f} "
-                     f"{speedup(result, 'plain'):10.2f}")
-    loads = [v for f in ("plan", "plain") for k, vs in result.samples[f].items()
-             if k.endswith("_load") for v in vs]
+            lines.append(
+                f"{label + ' (' + unit + ')':38} {plan:10.2f} {plain:10.2f} "
+                f"{ratio(result, metric, theirs):11.3f}"
+            )
+        lines.append(
+            f"{'  -j 2 speed-up over serial (×)':38} "
+            f"{speedup(result, 'plan', 'full_j2_nofreeze'):10.2f} "
+            f"{speedup(result, 'plain'):10.2f}"
+        )
+    loads = [
+        v
+        for f in ("plan", "plain")
+        for k, vs in result.samples[f].items()
+        if k.endswith("_load")
+        for v in vs
+    ]
     if loads:
         lines.append(f"load average at the builds' start: {min(loads):.1f} to {max(loads):.1f}")
     return "\n".join(lines)
@@ -120,44 +145,71 @@ def targets(result: SizeResult) -> list[tuple[str, bool, str]]:
     :param result: the samples of one size
     :return: the verdicts
     """
+
     def under(metric: str, limit: float) -> tuple[bool, str]:
         r = ratio(result, metric)
         return r <= limit, f"ratio {r:.3f} (limit {limit})"
 
     limit = full_limit(result)
     rows: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
-        (f"full HTML build ≤ {limit:.2f} × plain", lambda: under("full", limit))]
+        (f"full HTML build ≤ {limit:.2f} × plain", lambda: under("full", limit))
+    ]
     if not result.full_only:
         quiet = [c for c in result.checks if "no-change rebuild writes" in c.name]
         # what the no-change rebuilds wrote, Sphinx's own files included
         seen = sorted({c.detail for c in quiet if c.name.startswith("plan")})
         rows += [
-            ("-j 2: plan's speed-up over serial ≥ plain's",
-             lambda: (speedup(result, "plan") >= speedup(result, "plain"),
-                      f"{speedup(result, 'plan'):.2f}× vs {speedup(result, 'plain'):.2f}×")),
-            ("no-change rebuild writes no page, no export, and ≤ 1.05 × plain",
-             lambda: (all(c.ok for c in quiet) and under("nochange", 1.05)[0],
-                      ("nothing of ours written (Sphinx wrote: " if all(c.ok for c in quiet)
-                       else "PAGES OR EXPORTS WRITTEN: ") + "; ".join(seen) + "), "
-                      + under("nochange", 1.05)[1])),
+            (
+                "-j 2: plan's speed-up over serial ≥ plain's",
+                lambda: (
+                    speedup(result, "plan") >= speedup(result, "plain"),
+                    f"{speedup(result, 'plan'):.2f}× vs {speedup(result, 'plain'):.2f}×",
+                ),
+            ),
+            (
+                "no-change rebuild writes no page, no export, and ≤ 1.05 × plain",
+                lambda: (
+                    all(c.ok for c in quiet) and under("nochange", 1.05)[0],
+                    (
+                        "nothing of ours written (Sphinx wrote: "
+                        if all(c.ok for c in quiet)
+                        else "PAGES OR EXPORTS WRITTEN: "
+                    )
+                    + "; ".join(seen)
+                    + "), "
+                    + under("nochange", 1.05)[1],
+                ),
+            ),
             ("one-object edit ≤ 1.10 × plain's incremental", lambda: under("edit", 1.10)),
         ]
-    rows += [(f"peak memory ({m.removeprefix('memory').strip('_') or 'full'}) ≤ 1.1 × plain",
-              lambda m=m: under(m, 1.1))
-             for m in MEMORY if m in result.samples.get("plan", {})]
+    rows += [
+        (
+            f"peak memory ({m.removeprefix('memory').strip('_') or 'full'}) ≤ 1.1 × plain",
+            lambda m=m: under(m, 1.1),
+        )
+        for m in MEMORY
+        if m in result.samples.get("plan", {})
+    ]
     rows.append(("environment.pickle ≤ 1.3 × plain", lambda: under("pickle", 1.3)))
     if unfrozen(result):
         # the same two targets without the worker freeze, which speeds up a project
         # without plan content as much: what the extension's own work costs
         rows += [
-            ("-j 2, workers not frozen: plan's speed-up over serial ≥ plain's",
-             lambda: (speedup(result, "plan", "full_j2_nofreeze") >= speedup(result, "plain"),
-                      f"{speedup(result, 'plan', 'full_j2_nofreeze'):.2f}× vs "
-                      f"{speedup(result, 'plain'):.2f}×")),
-            ("-j 2, workers not frozen: peak memory ≤ 1.1 × plain's -j 2",
-             lambda: (ratio(result, "memory_j2_nofreeze", "memory_j2") <= 1.1,
-                      f"ratio {ratio(result, 'memory_j2_nofreeze', 'memory_j2'):.3f} "
-                      "(limit 1.1)")),
+            (
+                "-j 2, workers not frozen: plan's speed-up over serial ≥ plain's",
+                lambda: (
+                    speedup(result, "plan", "full_j2_nofreeze") >= speedup(result, "plain"),
+                    f"{speedup(result, 'plan', 'full_j2_nofreeze'):.2f}× vs "
+                    f"{speedup(result, 'plain'):.2f}×",
+                ),
+            ),
+            (
+                "-j 2, workers not frozen: peak memory ≤ 1.1 × plain's -j 2",
+                lambda: (
+                    ratio(result, "memory_j2_nofreeze", "memory_j2") <= 1.1,
+                    f"ratio {ratio(result, 'memory_j2_nofreeze', 'memory_j2'):.3f} (limit 1.1)",
+                ),
+            ),
         ]
     return [(name, *fn()) for name, fn in rows]
 
@@ -171,14 +223,27 @@ def scaling(small: SizeResult, large: SizeResult) -> list[tuple[str, bool, str]]
         is the issue's target; CPU times are steadier on a shared machine)
     """
     out = []
-    for metric in ("full", "full_cpu", "full_j2", "full_j2_cpu", "edit", "edit_cpu",
-                   "memory", "pickle"):
+    for metric in (
+        "full",
+        "full_cpu",
+        "full_j2",
+        "full_j2_cpu",
+        "edit",
+        "edit_cpu",
+        "memory",
+        "pickle",
+    ):
         if metric not in large.samples["plan"] or metric not in small.samples["plan"]:
             continue
         a, b = ratio(small, metric), ratio(large, metric)
-        out.append((f"{metric} ratio at {large.docs * large.objects:,} objects ≤ at "
-                    f"{small.docs * small.objects:,} (+{SCALING_TOLERANCE})",
-                    b <= a + SCALING_TOLERANCE, f"{b:.3f} vs {a:.3f}"))
+        out.append(
+            (
+                f"{metric} ratio at {large.docs * large.objects:,} objects ≤ at "
+                f"{small.docs * small.objects:,} (+{SCALING_TOLERANCE})",
+                b <= a + SCALING_TOLERANCE,
+                f"{b:.3f} vs {a:.3f}",
+            )
+        )
     return out
 
 

@@ -75,16 +75,29 @@ class SizeResult:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SizeResult:
         """Read back what :meth:`to_json` wrote."""
-        return cls(data["docs"], data["objects"], data["runs"], data["samples"],
-                   [Check(**c) for c in data["checks"]], data["edit_pages"],
-                   data["edit_expected"], data.get("full_only", False))
+        return cls(
+            data["docs"],
+            data["objects"],
+            data["runs"],
+            data["samples"],
+            [Check(**c) for c in data["checks"]],
+            data["edit_pages"],
+            data["edit_expected"],
+            data.get("full_only", False),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able form."""
-        return {"docs": self.docs, "objects": self.objects, "runs": self.runs,
-                "samples": self.samples, "edit_pages": self.edit_pages,
-                "edit_expected": self.edit_expected, "full_only": self.full_only,
-                "checks": [c.__dict__ for c in self.checks]}
+        return {
+            "docs": self.docs,
+            "objects": self.objects,
+            "runs": self.runs,
+            "samples": self.samples,
+            "edit_pages": self.edit_pages,
+            "edit_expected": self.edit_expected,
+            "full_only": self.full_only,
+            "checks": [c.__dict__ for c in self.checks],
+        }
 
 
 def _check_build(result: SizeResult, what: str, flavour: str, build: Build) -> None:
@@ -97,8 +110,9 @@ def _check_build(result: SizeResult, what: str, flavour: str, build: Build) -> N
     result.checks.append(Check(f"{flavour}: {what} builds with zero warnings", ok, detail))
 
 
-def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print,
-            *, full_only: bool = False) -> SizeResult:
+def measure(
+    docs: int, objects: int, runs: int, root: Path, log: Any = print, *, full_only: bool = False
+) -> SizeResult:
     """Build both flavours *runs* times and check the incremental behaviour.
 
     Each measurement alternates the flavours (plan, plain, plan, plain...), so
@@ -118,9 +132,11 @@ def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print,
     out = {f: root / f / "_build" for f in FLAVOURS}
     for f in FLAVOURS:
         write(sources(corpus, f), src[f], clean=True)
-    log(f"corpus {docs}×{objects}: {len(corpus.all_objects())} objects "
+    log(
+        f"corpus {docs}×{objects}: {len(corpus.all_objects())} objects "
         f"(+{sum(len(o.responses) for o in corpus.of_type('endpoint'))} responses), "
-        f"{len(corpus.plans)} plans, under {root}" + (" (full builds only)" if full_only else ""))
+        f"{len(corpus.plans)} plans, under {root}" + (" (full builds only)" if full_only else "")
+    )
     for run in range(1, runs + 1):
         for f in FLAVOURS:
             b = sphinx_build(src[f], out[f], fresh=True)
@@ -128,15 +144,25 @@ def measure(docs: int, objects: int, runs: int, root: Path, log: Any = print,
             result.add_build(f, "full", b)
             result.add(f, "memory", b.maxrss_kib / 1024)
             result.add(f, "pickle", pickle_size(out[f]) / 2**20)
-            log(f"  run {run} {f:5} full       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
-                f"{b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}")
+            log(
+                f"  run {run} {f:5} full       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+                f"{b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}"
+            )
         if not full_only:
             _rebuilds(result, corpus, run, src, out, root, log)
     return result
 
 
-def _rebuild(result: SizeResult, what: str, metric: str, run: int, flavour: str, src: Path,
-             out: Path, snapshot: Any) -> tuple[Build, list[str]]:
+def _rebuild(
+    result: SizeResult,
+    what: str,
+    metric: str,
+    run: int,
+    flavour: str,
+    src: Path,
+    out: Path,
+    snapshot: Any,
+) -> tuple[Build, list[str]]:
     """One incremental build: timed, checked for warnings, its peak memory and the
     files it wrote (by *snapshot*, before and after) recorded."""
     before = snapshot(out)
@@ -148,56 +174,90 @@ def _rebuild(result: SizeResult, what: str, metric: str, run: int, flavour: str,
     return b, written
 
 
-def _rebuilds(result: SizeResult, corpus: Any, run: int, src: dict[str, Path],
-              out: dict[str, Path], root: Path, log: Any) -> None:
+def _rebuilds(
+    result: SizeResult,
+    corpus: Any,
+    run: int,
+    src: dict[str, Path],
+    out: dict[str, Path],
+    root: Path,
+    log: Any,
+) -> None:
     """One run of the no-change rebuild, the one-object edit and the ``-j 2`` build."""
     target = corpus.edit_target
     original = str(target.get("owner"))
     result.edit_expected = sorted({f"{target.doc}.html", f"{REGISTERS}.html"})
     for f in FLAVOURS:
-        b, written = _rebuild(result, "no-change rebuild", "nochange", run, f, src[f], out[f],
-                              output_mtimes)
-        result.checks.append(Check(
-            f"{f}: no-change rebuild writes no page, no export and none of the extension's "
-            f"static files, besides Sphinx's own (run {run})",
-            all(sphinx_own(p) for p in written), ", ".join(written) or "none written"))
-        log(f"  run {run} {f:5} no change  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
-            f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} file(s) written: {', '.join(written)}")
+        b, written = _rebuild(
+            result, "no-change rebuild", "nochange", run, f, src[f], out[f], output_mtimes
+        )
+        result.checks.append(
+            Check(
+                f"{f}: no-change rebuild writes no page, no export and none of the extension's "
+                f"static files, besides Sphinx's own (run {run})",
+                all(sphinx_own(p) for p in written),
+                ", ".join(written) or "none written",
+            )
+        )
+        log(
+            f"  run {run} {f:5} no change  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+            f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} file(s) written: {', '.join(written)}"
+        )
     for f in FLAVOURS:
         value = f"{original} edited in run {run}"
         write(edited_sources(corpus, f, target, value), src[f])
-        b, written = _rebuild(result, "one-object edit rebuild", "edit", run, f, src[f], out[f],
-                              html_mtimes)
+        b, written = _rebuild(
+            result, "one-object edit rebuild", "edit", run, f, src[f], out[f], html_mtimes
+        )
         result.edit_pages[f] = written
         page = out[f] / f"{REGISTERS}.html"
         shown = page.exists() and value in page.read_text(encoding="utf-8")
-        result.checks.append(Check(f"{f}: edited value shown in {REGISTERS}.html (run {run})",
-                                   shown, repr(value)))
+        result.checks.append(
+            Check(f"{f}: edited value shown in {REGISTERS}.html (run {run})", shown, repr(value))
+        )
         if f == "plan":
             exported = (out[f] / "plan.json").read_text(encoding="utf-8")
-            result.checks.append(Check(f"plan: edited value in plan.json (run {run})",
-                                       value in exported, repr(value)))
+            result.checks.append(
+                Check(
+                    f"plan: edited value in plan.json (run {run})", value in exported, repr(value)
+                )
+            )
         pages = sorted(set(written) - ALWAYS - {ROOT})
-        result.checks.append(Check(
-            f"{f}: edit rewrote the edited page and the register page, nothing else "
-            f"besides Sphinx's own {sorted(ALWAYS | {ROOT})} (run {run})",
-            pages == result.edit_expected, ", ".join(written)))
+        result.checks.append(
+            Check(
+                f"{f}: edit rewrote the edited page and the register page, nothing else "
+                f"besides Sphinx's own {sorted(ALWAYS | {ROOT})} (run {run})",
+                pages == result.edit_expected,
+                ", ".join(written),
+            )
+        )
         write(edited_sources(corpus, f, target, original), src[f])
-        log(f"  run {run} {f:5} edit       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
-            f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} page(s) written: {', '.join(written)}")
+        log(
+            f"  run {run} {f:5} edit       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+            f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} page(s) written: {', '.join(written)}"
+        )
     for f in FLAVOURS:
         b = sphinx_build(src[f], root / f / "_build_j2", fresh=True, jobs=2)
         _check_build(result, f"-j 2 full build (run {run})", f, b)
         result.add_build(f, "full_j2", b)
         result.add(f, "memory_j2", b.maxrss_kib / 1024)
-        log(f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
-            f"load {b.load:.1f}")
+        log(
+            f"  run {run} {f:5} full -j 2  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
+            f"load {b.load:.1f}"
+        )
     # the extension's own cost under -j 2: its workers as Sphinx starts them, not frozen
     # (sphinxcontrib_plan/workers.py), compared below with plain's -j 2 build
-    b = sphinx_build(src["plan"], root / "plan" / "_build_j2_nofreeze", fresh=True, jobs=2,
-                     define={"plan_parallel_freeze": "0"})
+    b = sphinx_build(
+        src["plan"],
+        root / "plan" / "_build_j2_nofreeze",
+        fresh=True,
+        jobs=2,
+        define={"plan_parallel_freeze": "0"},
+    )
     _check_build(result, f"-j 2 full build, workers not frozen (run {run})", "plan", b)
     result.add_build("plan", "full_j2_nofreeze", b)
     result.add("plan", "memory_j2_nofreeze", b.maxrss_kib / 1024)
-    log(f"  run {run} plan  -j 2, plan_parallel_freeze = False  {b.seconds:7.1f} s  "
-        f"cpu {b.cpu_seconds:6.1f} s  {b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}")
+    log(
+        f"  run {run} plan  -j 2, plan_parallel_freeze = False  {b.seconds:7.1f} s  "
+        f"cpu {b.cpu_seconds:6.1f} s  {b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}"
+    )

@@ -27,18 +27,38 @@ def write_project(src: Path, docs: int, risks: int) -> None:
     """
     shutil.rmtree(src, ignore_errors=True)
     (src / "plans").mkdir(parents=True)
-    (src / "conf.py").write_text('project = "bench"\nextensions = ["myst_parser", '
-                                 '"sphinxcontrib_plan"]\nmyst_enable_extensions = '
-                                 '["colon_fence"]\n', encoding="utf-8")
-    (src / "index.md").write_text("# Bench\n\n```{toctree}\n:glob:\n\nplans/*\n```\n",
-                                  encoding="utf-8")
+    (src / "conf.py").write_text(
+        'project = "bench"\nextensions = ["myst_parser", '
+        '"sphinxcontrib_plan"]\nmyst_enable_extensions = '
+        '["colon_fence"]\n',
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text(
+        "# Bench\n\n```{toctree}\n:glob:\n\nplans/*\n```\n", encoding="utf-8"
+    )
     for d in range(docs):
-        out = [f"# Plan {d}", "", ":::{plan} Plan {d}".replace("{d}", str(d)),
-               f":id: P{d:04d}", ":status: draft", ":::", ""]
+        out = [
+            f"# Plan {d}",
+            "",
+            ":::{plan} Plan {d}".replace("{d}", str(d)),
+            f":id: P{d:04d}",
+            ":status: draft",
+            ":::",
+            "",
+        ]
         for k in range(risks):
-            out += [f":::{{plan-risk}} Risk {d}-{k}", f":id: R{d:04d}-{k:03d}",
-                    f":impact: {_LEVELS[k % 3]}", f":likelihood: {_LEVELS[(k + d) % 3]}",
-                    f":owner: Team {k % 7}", ":review: 2024-02-09", "", "Body text.", ":::", ""]
+            out += [
+                f":::{{plan-risk}} Risk {d}-{k}",
+                f":id: R{d:04d}-{k:03d}",
+                f":impact: {_LEVELS[k % 3]}",
+                f":likelihood: {_LEVELS[(k + d) % 3]}",
+                f":owner: Team {k % 7}",
+                ":review: 2024-02-09",
+                "",
+                "Body text.",
+                ":::",
+                "",
+            ]
         (src / "plans" / f"p{d:04d}.md").write_text("\n".join(out), encoding="utf-8")
 
 
@@ -74,11 +94,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     status = cli(["import", str(OUT / "edited.xlsx")])
     imported = time.perf_counter() - started
-    changed = sum(sum(a != b for a, b in zip(before[p].splitlines(),
-                                             p.read_text(encoding="utf-8").splitlines(),
-                                             strict=True)) for p in before)
+    changed = sum(
+        sum(
+            a != b
+            for a, b in zip(
+                before[p].splitlines(), p.read_text(encoding="utf-8").splitlines(), strict=True
+            )
+        )
+        for p in before
+    )
     objects = args.docs * args.objects
-    print(f"{objects} risks in {args.docs} documents: export {exported:.2f} s "
-          f"({book.stat().st_size // 1024} KiB), import of {len(rows)} edited cells "
-          f"{imported:.2f} s, {changed} lines changed")
+    print(
+        f"{objects} risks in {args.docs} documents: export {exported:.2f} s "
+        f"({book.stat().st_size // 1024} KiB), import of {len(rows)} edited cells "
+        f"{imported:.2f} s, {changed} lines changed"
+    )
     return 0 if status == 0 and changed == len(rows) else 1

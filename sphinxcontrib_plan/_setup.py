@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 #: bump when records or the domain data change shape, to force a re-read
 ENV_VERSION = 8
 
+
 def _register_user_types(app: Sphinx, config: Config) -> None:
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.directives.base import PlanObjectDirective
@@ -54,9 +55,15 @@ def _builder_inited(app: Sphinx) -> None:
     domain.add_user_types()
     # once, in the main process, before any document is read (never in a worker)
     config = domain.config
-    update_external(domain.external, config.sources(), confdir=Path(app.confdir),
-                    registry=domain.registry, cache_days=config.external_cache_days,
-                    timeout=config.external_timeout, http=Http.from_config(app.config))
+    update_external(
+        domain.external,
+        config.sources(),
+        confdir=Path(app.confdir),
+        registry=domain.registry,
+        cache_days=config.external_cache_days,
+        timeout=config.external_timeout,
+        http=Http.from_config(app.config),
+    )
     # the project's own files of the names the extension writes are kept
     warn_shipped(app)
     warn_shipped_exports(app)
@@ -76,7 +83,7 @@ def _before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
     """
     if app.parallel <= 1 or len(docnames) < 2:
         return
-    import sphinxcontrib_plan.directives.finish  # noqa: F401 (every document is finished)
+    import sphinxcontrib_plan.directives.finish
 
     for docname in docnames:
         try:
@@ -96,9 +103,17 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
     env = app.env
     found = finish_document(env, env.docname, document)
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
-    domain.note_document(env.docname, found.records, found.collectors, found.xrefs, found.refs,
-                         env.temp_data.pop(RECORDED, []), found.baselines,
-                         content=found.content, holds=found.holds)
+    domain.note_document(
+        env.docname,
+        found.records,
+        found.collectors,
+        found.xrefs,
+        found.refs,
+        env.temp_data.pop(RECORDED, []),
+        found.baselines,
+        content=found.content,
+        holds=found.holds,
+    )
 
 
 # -- resolving: the index, its findings, the pages to refresh -----------------------
@@ -116,8 +131,15 @@ def _resolve(
         # the project is checked out, and short
         return f"{env.doc2path(record.docname, False)}:{record.lineno}"  # type: ignore[attr-defined]
 
-    return resolve(domain.records(), domain.registry, domain.config, env.found_docs, where,
-                   today=domain.config.today or _today(), results=results)
+    return resolve(
+        domain.records(),
+        domain.registry,
+        domain.config,
+        env.found_docs,
+        where,
+        today=domain.config.today or _today(),
+        results=results,
+    )
 
 
 def _results(domain: PlanDomain) -> TestResults | None:
@@ -150,9 +172,14 @@ def _index_only(domain: PlanDomain) -> ResolvedIndex:
     record changed but writes a page (or an export) that reads the index."""
     from sphinxcontrib_plan.resolve import build_index
 
-    return build_index(domain.records(), domain.registry, domain.env.found_docs,
-                       rules=domain.config.coverage(domain.registry), results=_results(domain),
-                       stages=domain.config.gates(domain.registry))[0]
+    return build_index(
+        domain.records(),
+        domain.registry,
+        domain.env.found_docs,
+        rules=domain.config.coverage(domain.registry),
+        results=_results(domain),
+        stages=domain.config.gates(domain.registry),
+    )[0]
 
 
 def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[str]]]:
@@ -191,8 +218,16 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     external = {DEPENDENCY.format(name): plan.sha256 for name, plan in domain.external.items()}
     # a results file read again and changed makes the index (its tests' results) new
     results = _results(domain)
-    key = resolve_key(env, domain, (sorted(main), sorted((k, sorted(v)) for k, v in named.items()),
-                                    sorted(external.items()), results and results.digest))
+    key = resolve_key(
+        env,
+        domain,
+        (
+            sorted(main),
+            sorted((k, sorted(v)) for k, v in named.items()),
+            sorted(external.items()),
+            results and results.digest,
+        ),
+    )
     # plan-changes compares with revisions of the repository, which move on their own
     kept = None if domain.baselines else domain.state.reusable(key)
     if kept is not None:
@@ -209,17 +244,23 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
             return target in main or rest in named.get(project, ())  # intersphinx takes it
 
         # references to other projects' objects are checked against the portfolio
-        refs, findings_external = check_external_refs(domain.refs, domain.portfolio,
-                                                      list(domain.config.sources()))
+        refs, findings_external = check_external_refs(
+            domain.refs, domain.portfolio, list(domain.config.sources())
+        )
         findings += check_references(refs, index, domain.registry, resolvable) + findings_external
         findings += _approvals(domain, index)
         # each project's data has a fingerprint of its own: a changed plan.json
         # refreshes the pages showing that project, and links into it
         prints = {**index.fingerprints, **external}
-        refresh, pages = pages_to_refresh(domain.state.pages,
-                                          replace(domain.portfolio, fingerprints=prints),
-                                          domain.collectors, domain.xrefs, domain.baselines,
-                                          domain.registry, domain.state.approved)
+        refresh, pages = pages_to_refresh(
+            domain.state.pages,
+            replace(domain.portfolio, fingerprints=prints),
+            domain.collectors,
+            domain.xrefs,
+            domain.baselines,
+            domain.registry,
+            domain.state.approved,
+        )
         domain.state.resolved(key, findings, pages, refresh)
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
@@ -267,8 +308,13 @@ def _missing_reference(
         from sphinxcontrib_plan.warnings import PlanWarning, warn
 
         domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
-        warn(PlanWarning.REF, reference_message("role", node["reftype"], node["reftarget"],
-                                                domain.index, domain.registry), location=node)
+        warn(
+            PlanWarning.REF,
+            reference_message(
+                "role", node["reftype"], node["reftarget"], domain.index, domain.registry
+            ),
+            location=node,
+        )
     return contnode
 
 

@@ -49,9 +49,12 @@ def _check_servers(value: object) -> bool:
         return False
     for server in value:
         if isinstance(server, dict):
-            if not isinstance(server.get("url"), str) or not server["url"].strip() \
-                    or not set(server) <= {"url", "description"} \
-                    or not isinstance(server.get("description", ""), str):
+            if (
+                not isinstance(server.get("url"), str)
+                or not server["url"].strip()
+                or not set(server) <= {"url", "description"}
+                or not isinstance(server.get("description", ""), str)
+            ):
                 return False
         elif not isinstance(server, str) or not server.strip():
             return False
@@ -86,113 +89,216 @@ def _check_number(value: object) -> bool:
 class PlanConfig:
     """Validated ``plan_*`` configuration of one build."""
 
-    openapi: bool | str = field(default=False, metadata={
-        "help": "Write an OpenAPI 3.1 document of the endpoints: ``True`` writes "
-                "``openapi.json``; a string names the file (``.yaml`` is not supported, "
-                "JSON is written).",
-        "validator": _check_openapi, "rebuild": "", "types": "bool | str", "py_types": (bool, str)})
-    openapi_servers: list[str | dict[str, str]] = field(default_factory=list, metadata={
-        "help": "The ``servers`` of the OpenAPI document: a list of URLs, or of "
-                "``{url, description}`` mappings (``[\"https://api.example.com/v1\"]``).",
-        "validator": _check_servers, "rebuild": "", "types": "list of str | {url, description}",
-        "py_types": (list, tuple)})
-    asyncapi: bool | str = field(default=False, metadata={
-        "help": "Write an AsyncAPI 3.0 document of the events and WebSocket endpoints: "
-                "``True`` writes ``asyncapi.json``; a string names the file (JSON is written).",
-        "validator": _check_openapi, "rebuild": "", "types": "bool | str", "py_types": (bool, str)})
-    today: str | None = field(default=None, metadata={
-        "help": "The date ``review`` dates are measured against, ``YYYY-MM-DD``: plans kept "
-                "as a snapshot of that day. Default: the build's date, or "
-                "``SOURCE_DATE_EPOCH``'s when it is set.",
-        "validator": _check_date, "rebuild": "env", "types": "str (YYYY-MM-DD)",
-        "py_types": (str,)})
-    json: bool | str = field(default="auto", metadata={
-        "help": "Write ``plan.json`` (every plan and object) to the output directory: "
-                "``\"auto\"`` when the project holds plan objects, ``True`` always (an "
-                "empty document without), ``False`` never.",
-        "validator": lambda v: isinstance(v, bool) or v == "auto", "rebuild": "",
-        "types": "bool | \"auto\"", "py_types": (bool, str)})
-    types: dict[str, Any] = field(default_factory=dict, metadata={
-        "help": "User-defined object types: ``{name: {label, fields: {field: kind or "
-                "{kind, choices, required, target, help}}, argument, checklist}}``.",
-        "validator": _check_types, "rebuild": "env", "types": "dict", "py_types": (dict,)})
-    consistency_checks: bool | list[str] | dict[str, bool] = field(default=True, metadata={
-        "help": "Consistency checks to run: ``True`` (all), ``False`` (none), a list of "
-                "check names to run, or ``{name: bool}`` to switch single checks. Names: "
-                + ", ".join(f"``{k}``" for k in CONSISTENCY_CHECKS) + ".",
-        "validator": _check_checks, "rebuild": "env", "types": "bool | list | dict",
-        "py_types": (bool, list, tuple, dict)})
-    interactive: bool | list[str] = field(default=True, metadata={
-        "help": "Sortable, filterable collector tables in HTML, their view kept in the "
-                "URL: ``True`` (every collector), ``False`` (static tables, no script), "
-                "or a list of collector names, e.g. ``[\"risk-register\", \"query\"]``.",
-        "validator": _check_interactive, "rebuild": "html",
-        "types": "bool | list of collector names",
-        "py_types": (bool, list, tuple)})
-    parallel_freeze: bool = field(default=True, metadata={
-        "help": "In a ``-j N`` build, each worker process Sphinx forks freezes the objects "
-                "it inherits from the main process (``gc.freeze()``), so that the garbage "
-                "collector never walks them again: the parallel build is faster and its "
-                "workers smaller. ``False`` leaves the workers as Sphinx starts them.",
-        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool",
-        "py_types": (bool,)})
-    external: dict[str, Any] = field(default_factory=dict, metadata={
-        "help": "Other projects whose plans collectors show (``:source:``) and roles link "
-                "to (``{plan:risk}`payments:RISK-7```): ``{name: location}`` or ``{name: "
-                "{\"json\": location, \"base\": url}}``. The location of the project's "
-                "``plan.json`` is a URL or a path (relative to the configuration directory); "
-                "``base`` is the URL its objects' ``url`` values are relative to (default: the "
-                "folder of the ``plan.json``). Names are letters, digits, ``-`` and ``_``.",
-        "validator": _check_types, "rebuild": "env",
-        "types": "dict of name to location or {json, base}", "py_types": (dict,)})
-    external_cache_days: float = field(default=5, metadata={
-        "help": "Days a fetched ``plan.json`` (a URL) is used before it is fetched again; "
-                "negative: never fetched again while cached. Paths are read on every build.",
-        "validator": _check_number, "rebuild": "", "types": "int | float",
-        "py_types": (int, float)})
-    external_timeout: float = field(default=10, metadata={
-        "help": "Seconds the download of a ``plan_external`` URL may take, all of it (a "
-                "deadline, not a wait per read).",
-        "validator": lambda v: _check_number(v) and v > 0, "rebuild": "",
-        "types": "a positive number of seconds", "py_types": (int, float)})
-    baseline_builds: bool = field(default=False, metadata={
-        "help": "Let ``plan-changes`` compare with git revisions (``:since: v1``, or each "
-                "plan's approved revision when ``:since:`` is left out): each revision is "
-                "exported with ``git archive`` and built, which runs that revision's "
-                "``conf.py``. Off by default: such a collector then gets a ``plan.baseline`` "
-                "warning, and a ``:since:`` naming a ``plan.json`` file needs no builds.",
-        "validator": lambda v: isinstance(v, bool), "rebuild": "", "types": "bool",
-        "py_types": (bool,)})
+    openapi: bool | str = field(
+        default=False,
+        metadata={
+            "help": "Write an OpenAPI 3.1 document of the endpoints: ``True`` writes "
+            "``openapi.json``; a string names the file (``.yaml`` is not supported, "
+            "JSON is written).",
+            "validator": _check_openapi,
+            "rebuild": "",
+            "types": "bool | str",
+            "py_types": (bool, str),
+        },
+    )
+    openapi_servers: list[str | dict[str, str]] = field(
+        default_factory=list,
+        metadata={
+            "help": "The ``servers`` of the OpenAPI document: a list of URLs, or of "
+            '``{url, description}`` mappings (``["https://api.example.com/v1"]``).',
+            "validator": _check_servers,
+            "rebuild": "",
+            "types": "list of str | {url, description}",
+            "py_types": (list, tuple),
+        },
+    )
+    asyncapi: bool | str = field(
+        default=False,
+        metadata={
+            "help": "Write an AsyncAPI 3.0 document of the events and WebSocket endpoints: "
+            "``True`` writes ``asyncapi.json``; a string names the file (JSON is written).",
+            "validator": _check_openapi,
+            "rebuild": "",
+            "types": "bool | str",
+            "py_types": (bool, str),
+        },
+    )
+    today: str | None = field(
+        default=None,
+        metadata={
+            "help": "The date ``review`` dates are measured against, ``YYYY-MM-DD``: plans kept "
+            "as a snapshot of that day. Default: the build's date, or "
+            "``SOURCE_DATE_EPOCH``'s when it is set.",
+            "validator": _check_date,
+            "rebuild": "env",
+            "types": "str (YYYY-MM-DD)",
+            "py_types": (str,),
+        },
+    )
+    json: bool | str = field(
+        default="auto",
+        metadata={
+            "help": "Write ``plan.json`` (every plan and object) to the output directory: "
+            '``"auto"`` when the project holds plan objects, ``True`` always (an '
+            "empty document without), ``False`` never.",
+            "validator": lambda v: isinstance(v, bool) or v == "auto",
+            "rebuild": "",
+            "types": 'bool | "auto"',
+            "py_types": (bool, str),
+        },
+    )
+    types: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={
+            "help": "User-defined object types: ``{name: {label, fields: {field: kind or "
+            "{kind, choices, required, target, help}}, argument, checklist}}``.",
+            "validator": _check_types,
+            "rebuild": "env",
+            "types": "dict",
+            "py_types": (dict,),
+        },
+    )
+    consistency_checks: bool | list[str] | dict[str, bool] = field(
+        default=True,
+        metadata={
+            "help": "Consistency checks to run: ``True`` (all), ``False`` (none), a list of "
+            "check names to run, or ``{name: bool}`` to switch single checks. Names: "
+            + ", ".join(f"``{k}``" for k in CONSISTENCY_CHECKS)
+            + ".",
+            "validator": _check_checks,
+            "rebuild": "env",
+            "types": "bool | list | dict",
+            "py_types": (bool, list, tuple, dict),
+        },
+    )
+    interactive: bool | list[str] = field(
+        default=True,
+        metadata={
+            "help": "Sortable, filterable collector tables in HTML, their view kept in the "
+            "URL: ``True`` (every collector), ``False`` (static tables, no script), "
+            'or a list of collector names, e.g. ``["risk-register", "query"]``.',
+            "validator": _check_interactive,
+            "rebuild": "html",
+            "types": "bool | list of collector names",
+            "py_types": (bool, list, tuple),
+        },
+    )
+    parallel_freeze: bool = field(
+        default=True,
+        metadata={
+            "help": "In a ``-j N`` build, each worker process Sphinx forks freezes the objects "
+            "it inherits from the main process (``gc.freeze()``), so that the garbage "
+            "collector never walks them again: the parallel build is faster and its "
+            "workers smaller. ``False`` leaves the workers as Sphinx starts them.",
+            "validator": lambda v: isinstance(v, bool),
+            "rebuild": "",
+            "types": "bool",
+            "py_types": (bool,),
+        },
+    )
+    external: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={
+            "help": "Other projects whose plans collectors show (``:source:``) and roles link "
+            "to (``{plan:risk}`payments:RISK-7```): ``{name: location}`` or ``{name: "
+            '{"json": location, "base": url}}``. The location of the project\'s '
+            "``plan.json`` is a URL or a path (relative to the configuration directory); "
+            "``base`` is the URL its objects' ``url`` values are relative to (default: the "
+            "folder of the ``plan.json``). Names are letters, digits, ``-`` and ``_``.",
+            "validator": _check_types,
+            "rebuild": "env",
+            "types": "dict of name to location or {json, base}",
+            "py_types": (dict,),
+        },
+    )
+    external_cache_days: float = field(
+        default=5,
+        metadata={
+            "help": "Days a fetched ``plan.json`` (a URL) is used before it is fetched again; "
+            "negative: never fetched again while cached. Paths are read on every build.",
+            "validator": _check_number,
+            "rebuild": "",
+            "types": "int | float",
+            "py_types": (int, float),
+        },
+    )
+    external_timeout: float = field(
+        default=10,
+        metadata={
+            "help": "Seconds the download of a ``plan_external`` URL may take, all of it (a "
+            "deadline, not a wait per read).",
+            "validator": lambda v: _check_number(v) and v > 0,
+            "rebuild": "",
+            "types": "a positive number of seconds",
+            "py_types": (int, float),
+        },
+    )
+    baseline_builds: bool = field(
+        default=False,
+        metadata={
+            "help": "Let ``plan-changes`` compare with git revisions (``:since: v1``, or each "
+            "plan's approved revision when ``:since:`` is left out): each revision is "
+            "exported with ``git archive`` and built, which runs that revision's "
+            "``conf.py``. Off by default: such a collector then gets a ``plan.baseline`` "
+            "warning, and a ``:since:`` naming a ``plan.json`` file needs no builds.",
+            "validator": lambda v: isinstance(v, bool),
+            "rebuild": "",
+            "types": "bool",
+            "py_types": (bool,),
+        },
+    )
 
-    coverage_rules: bool | dict[str, Any] = field(default_factory=dict, metadata={
-        "help": "Coverage rules, each gap a ``plan.coverage`` warning at the uncovered "
-                "object: ``True`` (every preset), or ``{name: True | False | table}``. "
-                "Presets: " + ", ".join(f"``{k}``" for k in PRESETS) + "; ``\"presets\": "
-                "True`` switches them all on and ``name: False`` one off. A table is a custom "
-                "rule (or changes a preset's keys): " + ", ".join(
-                    f"``{k}`` ({v})" for k, v in RULE_KEYS.items()) + ".",
-        "validator": lambda v: isinstance(v, (bool, dict)), "rebuild": "env",
-        "types": "bool | dict of rule name to bool or table", "py_types": (bool, dict)})
+    coverage_rules: bool | dict[str, Any] = field(
+        default_factory=dict,
+        metadata={
+            "help": "Coverage rules, each gap a ``plan.coverage`` warning at the uncovered "
+            "object: ``True`` (every preset), or ``{name: True | False | table}``. "
+            "Presets: " + ", ".join(f"``{k}``" for k in PRESETS) + '; ``"presets": '
+            "True`` switches them all on and ``name: False`` one off. A table is a custom "
+            "rule (or changes a preset's keys): "
+            + ", ".join(f"``{k}`` ({v})" for k, v in RULE_KEYS.items())
+            + ".",
+            "validator": lambda v: isinstance(v, (bool, dict)),
+            "rebuild": "env",
+            "types": "bool | dict of rule name to bool or table",
+            "py_types": (bool, dict),
+        },
+    )
 
-    test_results: list[str] = field(default_factory=list, metadata={
-        "help": "JUnit XML files of test runs (pytest ``--junitxml``, Maven Surefire, Gradle, "
-                "jest-junit, go-junit-report): globs relative to the source directory, "
-                "``**`` spanning folders (``[\"../reports/**/*.xml\"]``). Their cases give "
-                "each ``plan-test`` with ``junit`` patterns its ``result``; a file that "
-                "changes writes again only the pages showing results.",
-        "validator": lambda v: isinstance(v, (list, tuple)) and all(isinstance(p, str) for p in v),
-        "rebuild": "", "types": "list of str", "py_types": (list, tuple)})
+    test_results: list[str] = field(
+        default_factory=list,
+        metadata={
+            "help": "JUnit XML files of test runs (pytest ``--junitxml``, Maven Surefire, Gradle, "
+            "jest-junit, go-junit-report): globs relative to the source directory, "
+            '``**`` spanning folders (``["../reports/**/*.xml"]``). Their cases give '
+            "each ``plan-test`` with ``junit`` patterns its ``result``; a file that "
+            "changes writes again only the pages showing results.",
+            "validator": lambda v: (
+                isinstance(v, (list, tuple)) and all(isinstance(p, str) for p in v)
+            ),
+            "rebuild": "",
+            "types": "list of str",
+            "py_types": (list, tuple),
+        },
+    )
 
-    stages: bool | list[dict[str, Any]] = field(default=False, metadata={
-        "help": "Stage gates: what a plan must meet to stand at its status, each unmet "
-                "criterion listed in a ``plan.gate`` warning at the plan. ``True``: the "
-                "template's statuses in order (draft; in-review: no placeholders; approved: "
-                "every sign-off approved and fresh, no unmitigated open high risk; in-progress; "
-                "completed: every coverage rule met, all deliverables done). A list of stage "
-                "tables, in order: " + ", ".join(f"``{k}`` ({v})" for k, v in STAGE_KEYS.items())
-                + ". A stage's criteria include those of the stages before it.",
-        "validator": lambda v: isinstance(v, (bool, list, tuple)), "rebuild": "env",
-        "types": "bool | list of stage tables", "py_types": (bool, list, tuple)})
+    stages: bool | list[dict[str, Any]] = field(
+        default=False,
+        metadata={
+            "help": "Stage gates: what a plan must meet to stand at its status, each unmet "
+            "criterion listed in a ``plan.gate`` warning at the plan. ``True``: the "
+            "template's statuses in order (draft; in-review: no placeholders; approved: "
+            "every sign-off approved and fresh, no unmitigated open high risk; in-progress; "
+            "completed: every coverage rule met, all deliverables done). A list of stage "
+            "tables, in order: "
+            + ", ".join(f"``{k}`` ({v})" for k, v in STAGE_KEYS.items())
+            + ". A stage's criteria include those of the stages before it.",
+            "validator": lambda v: isinstance(v, (bool, list, tuple)),
+            "rebuild": "env",
+            "types": "bool | list of stage tables",
+            "py_types": (bool, list, tuple),
+        },
+    )
 
     @classmethod
     def from_sphinx(cls, config: Config) -> PlanConfig:
@@ -264,8 +370,10 @@ def user_types_from_config(spec: dict[str, Any]) -> tuple[tuple[ObjectType, ...]
     builtin = {t.name for t in build_registry()}
     for name, decl in sorted(spec.items()):
         if not isinstance(name, str) or not name.isidentifier() or name in builtin:
-            problems.append(f"plan_types: {name!r} is not a valid new type name "
-                            "(letters, digits, _; not a built-in type)")
+            problems.append(
+                f"plan_types: {name!r} is not a valid new type name "
+                "(letters, digits, _; not a built-in type)"
+            )
             continue
         decl = decl if isinstance(decl, dict) else {}
         fields: list[FieldSpec] = []
@@ -273,22 +381,37 @@ def user_types_from_config(spec: dict[str, Any]) -> tuple[tuple[ObjectType, ...]
             fdecl = {"kind": fdecl} if isinstance(fdecl, str) else dict(fdecl or {})
             kind = kinds.get(str(fdecl.get("kind", "text")))
             if kind is None:
-                problems.append(f"plan_types: {name}.{fname}: kind {fdecl.get('kind')!r} is not "
-                                f"one of {', '.join(kinds)}")
+                problems.append(
+                    f"plan_types: {name}.{fname}: kind {fdecl.get('kind')!r} is not "
+                    f"one of {', '.join(kinds)}"
+                )
                 kind = Kind.TEXT
-            fields.append(FieldSpec(
-                str(fname), kind, tuple(str(c).lower() for c in fdecl.get("choices", ())),
-                default=fdecl.get("default"), required=bool(fdecl.get("required", False)),
-                target=fdecl.get("target"), help=str(fdecl.get("help", "")),
-            ))
+            fields.append(
+                FieldSpec(
+                    str(fname),
+                    kind,
+                    tuple(str(c).lower() for c in fdecl.get("choices", ())),
+                    default=fdecl.get("default"),
+                    required=bool(fdecl.get("required", False)),
+                    target=fdecl.get("target"),
+                    help=str(fdecl.get("help", "")),
+                )
+            )
         label = str(decl.get("label", name.replace("_", " ").capitalize()))
-        types.append(ObjectType(
-            name, label, str(decl.get("section", "user-defined")), tuple(fields),
-            argument="optional" if decl.get("argument") == "optional" else "title",
-            checklist=bool(decl.get("checklist", False)),
-            columns=tuple(decl.get("columns", ("id", "title", *[f.name for f in fields][:4]))),
-            plural=str(decl.get("plural", "")), builtin=False, sort="plan, id",
-        ))
+        types.append(
+            ObjectType(
+                name,
+                label,
+                str(decl.get("section", "user-defined")),
+                tuple(fields),
+                argument="optional" if decl.get("argument") == "optional" else "title",
+                checklist=bool(decl.get("checklist", False)),
+                columns=tuple(decl.get("columns", ("id", "title", *[f.name for f in fields][:4]))),
+                plural=str(decl.get("plural", "")),
+                builtin=False,
+                sort="plan, id",
+            )
+        )
     return tuple(types), problems
 
 
@@ -308,9 +431,12 @@ def _validate(app: Sphinx, config: Config) -> None:
     for f in dataclasses.fields(PlanConfig):
         value = getattr(config, f"plan_{f.name}")
         if not f.metadata["validator"](value):
-            warn(PlanWarning.CONFIG,
-                 f"plan_{f.name} = {value!r} is invalid ({f.metadata['types']}); "
-                 f"using {_default(f)!r}", location=None)
+            warn(
+                PlanWarning.CONFIG,
+                f"plan_{f.name} = {value!r} is invalid ({f.metadata['types']}); "
+                f"using {_default(f)!r}",
+                location=None,
+            )
     if isinstance(config.plan_external, dict):
         for problem in parse_sources(config.plan_external)[1]:
             warn(PlanWarning.CONFIG, problem, location=None)
@@ -333,6 +459,7 @@ def setup_config(app: Sphinx) -> None:
     :param app: the Sphinx application
     """
     for f in dataclasses.fields(PlanConfig):
-        app.add_config_value(f"plan_{f.name}", _default(f), f.metadata["rebuild"],
-                             types=f.metadata["py_types"])
+        app.add_config_value(
+            f"plan_{f.name}", _default(f), f.metadata["rebuild"], types=f.metadata["py_types"]
+        )
     app.connect("config-inited", _validate, priority=400)

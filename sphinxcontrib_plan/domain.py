@@ -53,8 +53,12 @@ class PlanXRefRole(XRefRole):
         super().__init__(**kwargs)
 
     def process_link(
-        self, env: BuildEnvironment, refnode: nodes.Element, has_explicit_title: bool,
-        title: str, target: str,
+        self,
+        env: BuildEnvironment,
+        refnode: nodes.Element,
+        has_explicit_title: bool,
+        title: str,
+        target: str,
     ) -> tuple[str, str]:
         env.temp_data[CONTENT_KEY] = True
         # endpoint signatures are looked up in one canonical spelling
@@ -86,8 +90,16 @@ class PlanDomain(Domain):
         "external": {},  # main process only: project name -> ExternalPlan (the cache)
     }
     #: the stores keyed by document
-    _DOC_STORES = ("objects", "collectors", "xrefs", "refs", "warnings", "baselines",
-                   "digests", "holds")
+    _DOC_STORES = (
+        "objects",
+        "collectors",
+        "xrefs",
+        "refs",
+        "warnings",
+        "baselines",
+        "digests",
+        "holds",
+    )
     #: builds the index from the domain when it is needed before ``env-updated``
     #: installed it (set by the extension's setup, which knows the resolver)
     index_factory: Callable[[PlanDomain], ResolvedIndex] | None = None
@@ -173,10 +185,17 @@ class PlanDomain(Domain):
             yield from self.objects[docname]
 
     def note_document(
-        self, docname: str, records: list[ObjectRecord], collectors: Set[str], xrefs: Set[str],
-        refs: list[tuple[str, str, str, Any]] = (), warnings: list[tuple[str, str, Any]] = (),
+        self,
+        docname: str,
+        records: list[ObjectRecord],
+        collectors: Set[str],
+        xrefs: Set[str],
+        refs: list[tuple[str, str, str, Any]] = (),
+        warnings: list[tuple[str, str, Any]] = (),
         baselines: list[tuple[str, Any]] = (),
-        *, content: bool = False, holds: Set[str] = frozenset(),
+        *,
+        content: bool = False,
+        holds: Set[str] = frozenset(),
     ) -> None:
         """Store what one document declares (replacing what it declared before).
 
@@ -194,10 +213,15 @@ class PlanDomain(Domain):
         """
         self._forget(docname)
         self.read_docs.add(docname)
-        for key, value in (("objects", records), ("refs", list(refs)),
-                           ("warnings", list(warnings)), ("collectors", sorted(collectors)),
-                           ("baselines", list(baselines)),
-                           ("xrefs", sorted(xrefs)), ("holds", sorted(holds))):
+        for key, value in (
+            ("objects", records),
+            ("refs", list(refs)),
+            ("warnings", list(warnings)),
+            ("collectors", sorted(collectors)),
+            ("baselines", list(baselines)),
+            ("xrefs", sorted(xrefs)),
+            ("holds", sorted(holds)),
+        ):
             if value:
                 self.data[key][docname] = value
         if records or refs or collectors or content:
@@ -227,8 +251,11 @@ class PlanDomain(Domain):
         :param kinds: some of :data:`HOLDS`
         :return: ``True`` when it does
         """
-        held = (self.data["holds"].values() if docname is None
-                else [self.data["holds"].get(docname, ())])
+        held = (
+            self.data["holds"].values()
+            if docname is None
+            else [self.data["holds"].get(docname, ())]
+        )
         return any(kind in doc_kinds for doc_kinds in held for kind in kinds)
 
     def fingerprint(self) -> str:
@@ -287,27 +314,45 @@ class PlanDomain(Domain):
     def portfolio(self) -> ResolvedIndex:
         """The index plus the objects of the ``plan_external`` projects."""
         if self._portfolio is None:
-            records = [r for name in sorted(self.external)
-                       for r in self.external[name].records(self.registry)]
-            self._portfolio = combine(self.index, records, self.registry) if records \
-                else self.index
+            records = [
+                r
+                for name in sorted(self.external)
+                for r in self.external[name].records(self.registry)
+            ]
+            self._portfolio = combine(self.index, records, self.registry) if records else self.index
         return self._portfolio
 
     # -- references ------------------------------------------------------------
 
     def _refnode(
-        self, builder: Builder, fromdocname: str, record: ObjectRecord, node: Element,
+        self,
+        builder: Builder,
+        fromdocname: str,
+        record: ObjectRecord,
+        node: Element,
         contnode: Element,
     ) -> Element:
         if not node.get("refexplicit"):
             text = record.title or record.id
             contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, record.docname, record.anchor, contnode,
-                            f"{self.registry[record.type].label}: {record.title}")
+        return make_refnode(
+            builder,
+            fromdocname,
+            record.docname,
+            record.anchor,
+            contnode,
+            f"{self.registry[record.type].label}: {record.title}",
+        )
 
     def resolve_xref(
-        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
-        target: str, node: addnodes.pending_xref, contnode: Element,
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: Element,
     ) -> Element | None:
         """Resolve ``{plan:<typ>}`` to the object's anchor."""
         if typ == "doc":
@@ -334,9 +379,14 @@ class PlanDomain(Domain):
         if record.url is None:  # a plan.json without pages, or a url that is not a link
             return contnode
         label = self.registry[record.type].label if record.type in self.registry else record.type
-        ref = nodes.reference("", "", internal=False, refuri=record.url,
-                              reftitle=f"{record.project}: {label}: {record.title}",
-                              classes=["plan-external", f"plan-external-{record.project}"])
+        ref = nodes.reference(
+            "",
+            "",
+            internal=False,
+            refuri=record.url,
+            reftitle=f"{record.project}: {label}: {record.title}",
+            classes=["plan-external", f"plan-external-{record.project}"],
+        )
         ref += contnode
         return ref
 
@@ -353,8 +403,13 @@ class PlanDomain(Domain):
         return make_refnode(builder, fromdocname, docname, "", contnode)
 
     def resolve_any_xref(
-        self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
-        node: addnodes.pending_xref, contnode: Element,
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: Element,
     ) -> list[tuple[str, Element]]:
         """Resolve ``{any}`` against every plan object."""
         if external_key(target, self.external):

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.external import ExternalSource
     from sphinxcontrib_plan.model.types import Registry
 
+
 def base_url(source: ExternalSource, confdir: Path) -> str:
     """The URL a project's object ``url`` values are relative to, ending with ``/``.
 
@@ -70,9 +71,11 @@ class Http:
         :param config: ``app.config``
         :return: the settings
         """
-        return cls(str(getattr(config, "user_agent", "") or ""),
-                   bool(getattr(config, "tls_verify", True)),
-                   getattr(config, "tls_cacerts", None) or None)
+        return cls(
+            str(getattr(config, "user_agent", "") or ""),
+            bool(getattr(config, "tls_verify", True)),
+            getattr(config, "tls_cacerts", None) or None,
+        )
 
 
 def _download(url: str, timeout: float, http: Http) -> bytes:
@@ -88,8 +91,13 @@ def _download(url: str, timeout: float, http: Http) -> bytes:
 
     def fetch() -> None:
         try:
-            with requests.get(url, stream=True, timeout=timeout, _user_agent=http.user_agent,
-                              _tls_info=(http.tls_verify, http.tls_cacerts)) as response:
+            with requests.get(
+                url,
+                stream=True,
+                timeout=timeout,
+                _user_agent=http.user_agent,
+                _tls_info=(http.tls_verify, http.tls_cacerts),
+            ) as response:
                 response.raise_for_status()
                 body = bytearray()
                 for chunk in response.iter_content(2**16):
@@ -114,8 +122,9 @@ def _download(url: str, timeout: float, http: Http) -> bytes:
     return data
 
 
-def read_bytes(source: ExternalSource, confdir: Path, timeout: float, http: Http | None = None
-               ) -> bytes:
+def read_bytes(
+    source: ExternalSource, confdir: Path, timeout: float, http: Http | None = None
+) -> bytes:
     """The bytes of a project's ``plan.json``.
 
     :param source: the configuration entry
@@ -137,8 +146,9 @@ def read_bytes(source: ExternalSource, confdir: Path, timeout: float, http: Http
     return data
 
 
-def problem_of(data: bytes, registry: Registry = BUILTIN) -> tuple[dict[str, Any] | None,
-                                                                  str | None]:
+def problem_of(
+    data: bytes, registry: Registry = BUILTIN
+) -> tuple[dict[str, Any] | None, str | None]:
     """Parse and validate the bytes of another project's ``plan.json``.
 
     :param data: the content
@@ -161,13 +171,22 @@ def _report(source: ExternalSource, what: str, cached: ExternalPlan | None) -> N
         kept = f"using the copy read on {when} UTC"
     else:
         kept = "no copy was read before, so its objects are missing from this build"
-    warn(PlanWarning.EXTERNAL, f"plan_external[{source.name!r}]: {source.location} {what}; "
-         f"{kept}", location=None)
+    warn(
+        PlanWarning.EXTERNAL,
+        f"plan_external[{source.name!r}]: {source.location} {what}; {kept}",
+        location=None,
+    )
 
 
 def update_external(
-    store: dict[str, ExternalPlan], sources: Mapping[str, ExternalSource], *, confdir: Path,
-    registry: Registry, cache_days: float, timeout: float, now: float | None = None,
+    store: dict[str, ExternalPlan],
+    sources: Mapping[str, ExternalSource],
+    *,
+    confdir: Path,
+    registry: Registry,
+    cache_days: float,
+    timeout: float,
+    now: float | None = None,
     http: Http | None = None,
 ) -> None:
     """Bring the cached plans of *store* up to date with their sources.

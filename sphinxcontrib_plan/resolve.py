@@ -53,8 +53,12 @@ if TYPE_CHECKING:
 
 
 def build_index(
-    records: Iterable[ObjectRecord], registry: Registry, docs: Set[str], today: str | None = None,
-    rules: tuple[CoverageRule, ...] = (), results: TestResults | None = None,
+    records: Iterable[ObjectRecord],
+    registry: Registry,
+    docs: Set[str],
+    today: str | None = None,
+    rules: tuple[CoverageRule, ...] = (),
+    results: TestResults | None = None,
     stages: tuple[Stage, ...] = (),
 ) -> tuple[ResolvedIndex, list[tuple[ObjectRecord, ObjectRecord]]]:
     """Index the merged records of every document.
@@ -68,8 +72,12 @@ def build_index(
     :param stages: the stage gates, checked once coverage is known
     :return: the index, and each record repeating an id with the first holder of it
     """
-    index = ResolvedIndex(docs=frozenset(docs), today=today, results=results,
-                          named_types=tuple(t.name for t in registry if t.named))
+    index = ResolvedIndex(
+        docs=frozenset(docs),
+        today=today,
+        results=results,
+        named_types=tuple(t.name for t in registry if t.named),
+    )
     duplicates: list[tuple[ObjectRecord, ObjectRecord]] = []
     moved: dict[tuple[str, str], str] = {}  # (docname, derived id) -> the id given instead
     for record in records:
@@ -105,8 +113,10 @@ def build_index(
     # the rules filter on views; what they find is a view value too (covered, covered-by)
     index.coverage = check_coverage(index, rules, registry)
     for plan in index.of_type("plan") if stages else ():
-        if index.by_id.get(plan.id) is plan and stage_of(stages, plan.fields.get("status")) \
-                is not None:
+        if (
+            index.by_id.get(plan.id) is plan
+            and stage_of(stages, plan.fields.get("status")) is not None
+        ):
             index.gates[plan.id] = unmet(index, registry, plan, stages, plan.fields["status"])
     if rules or stages:
         for record in [*index.of_type("plan"), *(index.by_id[o] for o in index.coverage.by_object)]:
@@ -128,8 +138,12 @@ def _typed_id(record: ObjectRecord) -> str:
 
 
 def resolve(
-    records: Iterable[ObjectRecord], registry: Registry, config: PlanConfig, docs: Set[str],
-    where: Callable[[ObjectRecord], str], today: str | None = None,
+    records: Iterable[ObjectRecord],
+    registry: Registry,
+    config: PlanConfig,
+    docs: Set[str],
+    where: Callable[[ObjectRecord], str],
+    today: str | None = None,
     results: TestResults | None = None,
 ) -> tuple[ResolvedIndex, list[Finding]]:
     """The index and every cross-document finding.
@@ -143,11 +157,18 @@ def resolve(
     :param results: the JUnit results of ``plan_test_results``
     :return: the index and the findings, in a deterministic order
     """
-    index, duplicates = build_index(records, registry, docs, today, config.coverage(registry),
-                                    results, config.gates(registry))
-    findings = [Finding("duplicate", f"duplicate id {record.id!r}: this {record.type} repeats "
-                        f"the id of the {first.type} at {where(first)}; give one an explicit :id:",
-                        record.location) for record, first in duplicates]
+    index, duplicates = build_index(
+        records, registry, docs, today, config.coverage(registry), results, config.gates(registry)
+    )
+    findings = [
+        Finding(
+            "duplicate",
+            f"duplicate id {record.id!r}: this {record.type} repeats "
+            f"the id of the {first.type} at {where(first)}; give one an explicit :id:",
+            record.location,
+        )
+        for record, first in duplicates
+    ]
     findings += _check_links(index, registry)
     findings += _check_cycles(index)
     findings += schema_findings(index)
@@ -155,15 +176,23 @@ def resolve(
     findings += result_findings(index)
     findings += gate_findings(index)
     for rule in index.coverage.rules:
-        findings += [Finding("coverage", gap_message(rule, result, index.by_id[result.id]),
-                             index.by_id[result.id].location)
-                     for result in index.coverage.results[rule.name] if not result.covered]
+        findings += [
+            Finding(
+                "coverage",
+                gap_message(rule, result, index.by_id[result.id]),
+                index.by_id[result.id].location,
+            )
+            for result in index.coverage.results[rule.name]
+            if not result.covered
+        ]
     for rule in RULES:
         if config.check_enabled(rule.name):
             # consistency findings name their rule: the key plan_consistency_checks takes
             suffix = f" [{rule.name}]" if rule.subtype == "consistency" else ""
-            findings += [Finding(rule.subtype, message + suffix, location, *details)
-                         for location, message, *details in rule.check(index)]
+            findings += [
+                Finding(rule.subtype, message + suffix, location, *details)
+                for location, message, *details in rule.check(index)
+            ]
     return index, findings
 
 
@@ -172,23 +201,43 @@ def _fingerprint(records: Iterable[ObjectRecord]) -> str:
     for r in records:
         # the line number is left out: moving an object within its document
         # changes no collector page, and must not rewrite them all
-        digest.update(repr((r.id, r.title, r.plan, r.docname, r.anchor, sorted(r.fields.items()),
-                            r.checks, r.parent, r.data, sorted(r.markup.items()))).encode())
+        digest.update(
+            repr(
+                (
+                    r.id,
+                    r.title,
+                    r.plan,
+                    r.docname,
+                    r.anchor,
+                    sorted(r.fields.items()),
+                    r.checks,
+                    r.parent,
+                    r.data,
+                    sorted(r.markup.items()),
+                )
+            ).encode()
+        )
     return digest.hexdigest()
 
 
 def _check_links(index: ResolvedIndex, registry: Registry) -> Iterator[Finding]:
     plans = sorted(r.id for r in index.by_type.get("plan", ()))
-    granted = {p for role in index.by_type.get("role", ()) for p in role.fields.get("permissions", ())}
+    granted = {
+        p for role in index.by_type.get("role", ()) for p in role.fields.get("permissions", ())
+    }
     for record in index.records:
         otype = registry.get(record.type)
         if otype is None:
             continue
         label = otype.label.lower()
         if record.plan and record.type != "plan" and record.plan not in index.by_id:
-            yield Finding("ref", f"{label} {record.id!r} belongs to plan {record.plan!r}, which no "
-                          f"plan directive declares; plans: {', '.join(plans) or 'none'}"
-                          + did_you_mean(record.plan, plans), record.location)
+            yield Finding(
+                "ref",
+                f"{label} {record.id!r} belongs to plan {record.plan!r}, which no "
+                f"plan directive declares; plans: {', '.join(plans) or 'none'}"
+                + did_you_mean(record.plan, plans),
+                record.location,
+            )
         for spec in otype.fields:
             value = record.fields.get(spec.name)
             if value is None:
@@ -197,24 +246,41 @@ def _check_links(index: ResolvedIndex, registry: Registry) -> Iterator[Finding]:
                 for target in [value] if spec.kind is Kind.REF else value:
                     found = index.lookup(reference_key(target), None)
                     if found is None or not spec.names_type(found.type):
-                        yield Finding("ref", _field_ref_message(index, label, record.id, spec,
-                                                                target, found), record.location)
-            elif spec.kind is Kind.DOC and not is_url(value) \
-                    and index.doc_target(record.docname, value) is None:
-                yield Finding("ref", f"{label} {record.id!r}: {spec.name} names the document "
-                              f"{value!r}, which does not exist (give a path like {{doc}} does, "
-                              "or a URL)", record.location)
+                        yield Finding(
+                            "ref",
+                            _field_ref_message(index, label, record.id, spec, target, found),
+                            record.location,
+                        )
+            elif (
+                spec.kind is Kind.DOC
+                and not is_url(value)
+                and index.doc_target(record.docname, value) is None
+            ):
+                yield Finding(
+                    "ref",
+                    f"{label} {record.id!r}: {spec.name} names the document "
+                    f"{value!r}, which does not exist (give a path like {{doc}} does, "
+                    "or a URL)",
+                    record.location,
+                )
         if record.type == "endpoint" and granted:
             for permission in record.fields.get("permissions", ()):
                 if permission not in granted:
-                    yield Finding("ref", f"endpoint {record.title!r} needs permission "
-                                  f"{permission!r}, which no plan-role grants; granted: "
-                                  f"{', '.join(sorted(granted))}" + did_you_mean(permission, granted),
-                                  record.location)
+                    yield Finding(
+                        "ref",
+                        f"endpoint {record.title!r} needs permission "
+                        f"{permission!r}, which no plan-role grants; granted: "
+                        f"{', '.join(sorted(granted))}" + did_you_mean(permission, granted),
+                        record.location,
+                    )
 
 
 def _field_ref_message(
-    index: ResolvedIndex, label: str, oid: str, spec: FieldSpec, target: str,
+    index: ResolvedIndex,
+    label: str,
+    oid: str,
+    spec: FieldSpec,
+    target: str,
     found: ObjectRecord | None,
 ) -> str:
     """What is wrong with a reference field's value, with the ids it could name."""
@@ -222,18 +288,25 @@ def _field_ref_message(
     wanted = " or ".join(types) if ANY not in types else "object"
     same = [r.id for r in index.records if ANY in types or r.type in types]
     what = "no object" if found is None else f"a {found.type}, not a {wanted}"
-    return (f"{label} {oid!r}: {spec.name} names {target!r}, which is {what}; known {wanted} "
-            f"ids: {', '.join(same[:10]) or 'none'}" + did_you_mean(target, same))
+    return (
+        f"{label} {oid!r}: {spec.name} names {target!r}, which is {what}; known {wanted} "
+        f"ids: {', '.join(same[:10]) or 'none'}" + did_you_mean(target, same)
+    )
 
 
 def _check_cycles(index: ResolvedIndex) -> Iterator[Finding]:
     for typ in ("phase", "component"):
-        graph = {r.id: [d for d in r.fields.get("depends-on", ()) if d in index.by_id]
-                 for r in index.by_type.get(typ, ())}
+        graph = {
+            r.id: [d for d in r.fields.get("depends-on", ()) if d in index.by_id]
+            for r in index.by_type.get(typ, ())
+        }
         for cycle in find_cycles(graph):
             path = " → ".join([*cycle, cycle[0]])
-            yield Finding("cycle", f"{typ} dependency cycle: {path}; remove one depends-on",
-                          index.by_id[cycle[0]].location)
+            yield Finding(
+                "cycle",
+                f"{typ} dependency cycle: {path}; remove one depends-on",
+                index.by_id[cycle[0]].location,
+            )
 
 
 def _check_overdue(index: ResolvedIndex) -> Iterator[Finding]:
@@ -241,11 +314,17 @@ def _check_overdue(index: ResolvedIndex) -> Iterator[Finding]:
         for record in index.of_type(typ):
             if is_overdue(index, record):
                 review = record.fields["review"]
-                days = (dt.date.fromisoformat(str(index.today)) - dt.date.fromisoformat(review)).days
+                days = (
+                    dt.date.fromisoformat(str(index.today)) - dt.date.fromisoformat(review)
+                ).days
                 what = "close the risk" if typ == "risk" else "complete the plan"
-                yield Finding("overdue", f"{typ} {record.id!r} was due for review on {review} "
-                              f"({days} day{'s' * (days != 1)} before {index.today}); review it "
-                              f"and set the next :review: date, or {what}", record.location)
+                yield Finding(
+                    "overdue",
+                    f"{typ} {record.id!r} was due for review on {review} "
+                    f"({days} day{'s' * (days != 1)} before {index.today}); review it "
+                    f"and set the next :review: date, or {what}",
+                    record.location,
+                )
 
 
 def stale_findings(
@@ -262,10 +341,15 @@ def stale_findings(
     for stale in stale_signoffs(index, approved):
         at = f" at {stale.revision[:12]}" if stale.revision else ""
         see = f"see sphinx-plan diff {stale.revision[:12]}, then " if stale.revision else ""
-        findings.append(Finding(
-            "stale", f"the sign-off of {stale.signoff.title!r} is stale: it approved plan "
-            f"{stale.signoff.plan!r} as {stale.approved}{at}, and the plan's {stale.what}; "
-            f"{see}approve it again", stale.signoff.location))
+        findings.append(
+            Finding(
+                "stale",
+                f"the sign-off of {stale.signoff.title!r} is stale: it approved plan "
+                f"{stale.signoff.plan!r} as {stale.approved}{at}, and the plan's {stale.what}; "
+                f"{see}approve it again",
+                stale.signoff.location,
+            )
+        )
     return findings
 
 
@@ -279,14 +363,20 @@ def approved_digests(index: ResolvedIndex) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for signoff in index.of_type("signoff"):
         given = str(signoff.fields.get("fingerprint") or "").strip()
-        if given and signoff.plan and given not in found \
-                and given == current_fingerprint(index, signoff.plan):
+        if (
+            given
+            and signoff.plan
+            and given not in found
+            and given == current_fingerprint(index, signoff.plan)
+        ):
             found[given] = current_digests(index, signoff.plan)
     return found
 
 
 def check_references(
-    refs: Mapping[str, list[Reference]], index: ResolvedIndex, registry: Registry,
+    refs: Mapping[str, list[Reference]],
+    index: ResolvedIndex,
+    registry: Registry,
     resolvable: Callable[[str], bool],
 ) -> list[Finding]:
     """Every plan reference and collector ``:plan:`` that names nothing, or names
@@ -306,15 +396,20 @@ def check_references(
             if index.lookup(key, role_type) is not None:
                 same = index.ambiguity(key, role_type) if source == "role" else []
                 if same:
-                    findings.append(Finding(
-                        "ref", f"{{plan:{typ}}} {target!r} names several objects "
-                        f"({', '.join(same)}); linking to {same[0]!r}: link by id instead",
-                        location))
+                    findings.append(
+                        Finding(
+                            "ref",
+                            f"{{plan:{typ}}} {target!r} names several objects "
+                            f"({', '.join(same)}); linking to {same[0]!r}: link by id instead",
+                            location,
+                        )
+                    )
                 continue
             if resolvable(target) or resolvable(key):
                 continue
-            findings.append(Finding("ref", reference_message(source, typ, target, index, registry),
-                                    location))
+            findings.append(
+                Finding("ref", reference_message(source, typ, target, index, registry), location)
+            )
     return findings
 
 
@@ -332,25 +427,36 @@ def reference_message(
     """
     if source != "role":
         plans = sorted(r.id for r in index.by_type.get("plan", ()))
-        return (f"{source}: :plan: names {target!r}, which no plan directive declares; "
-                f"plans: {', '.join(plans) or 'none'}" + did_you_mean(target, plans))
+        return (
+            f"{source}: :plan: names {target!r}, which no plan directive declares; "
+            f"plans: {', '.join(plans) or 'none'}" + did_you_mean(target, plans)
+        )
     what = "object" if typ == "ref" else typ
     found = index.lookup(target, None)
     if found is not None:
         otype = registry.get(found.type)
         role = found.type if otype is not None and otype.role else "ref"
-        return (f"{{plan:{typ}}} names {target!r}, which is a {found.type}, not a {typ}; "
-                f"write {{plan:{role}}} instead")
+        return (
+            f"{{plan:{typ}}} names {target!r}, which is a {found.type}, not a {typ}; "
+            f"write {{plan:{role}}} instead"
+        )
     known = [r.id for r in index.records if typ == "ref" or r.type == typ]
     named = typ in index.named_types or typ == "ref"
-    return (f"{{plan:{typ}}} names {target!r}, but no {what} has that id"
-            + (" or name" if named else "") + did_you_mean(target, known))
+    return (
+        f"{{plan:{typ}}} names {target!r}, but no {what} has that id"
+        + (" or name" if named else "")
+        + did_you_mean(target, known)
+    )
 
 
 def pages_to_refresh(
-    last: PageInputs, index: ResolvedIndex, collectors: Mapping[str, list[str]],
-    xrefs: Mapping[str, list[str]], baselines: Mapping[str, list[tuple[str, Any]]] | None = None,
-    registry: Registry | None = None, approved: Mapping[str, Mapping[str, str]] | None = None,
+    last: PageInputs,
+    index: ResolvedIndex,
+    collectors: Mapping[str, list[str]],
+    xrefs: Mapping[str, list[str]],
+    baselines: Mapping[str, list[tuple[str, Any]]] | None = None,
+    registry: Registry | None = None,
+    approved: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[set[str], PageInputs]:
     """The documents whose pages show data that changed elsewhere.
 
@@ -367,41 +473,71 @@ def pages_to_refresh(
     # values that depend on other types or on the date (stale, overdue) change
     # without a change of their own type's records
     volatile = _volatile_prints(index)
-    changed |= {t for t in set(volatile) | set(last.volatile)
-                if volatile.get(t) != last.volatile.get(t)}
+    changed |= {
+        t for t in set(volatile) | set(last.volatile) if volatile.get(t) != last.volatile.get(t)
+    }
     # a link shows the object's title and points at its page and anchor: a page
     # linking to an object that was retitled, moved or removed is written again
     old_links = last.links
     links = {r.id: (r.title, r.docname, r.anchor) for r in index.by_id.values()}
     relinked = {i for i in set(old_links) | set(links) if old_links.get(i) != links.get(i)}
     # endpoints (and named types) are also referenced by their title
-    relinked |= {link[0] for i in list(relinked)
-                 for link in (old_links.get(i), links.get(i)) if link}
+    relinked |= {
+        link[0] for i in list(relinked) for link in (old_links.get(i), links.get(i)) if link
+    }
     refresh = {doc for doc, deps in collectors.items() if changed.intersection(deps)}
     refresh |= {doc for doc, targets in xrefs.items() if relinked.intersection(targets)}
     if last.docs is not None and last.docs != index.docs:
         # document paths in fields (spec, constitution) resolve to a document now
         # added or removed; they are the targets that name no object
-        refresh |= {doc for doc, targets in xrefs.items()
-                    if any(t not in links and t not in old_links for t in targets)}
+        refresh |= {
+            doc
+            for doc, targets in xrefs.items()
+            if any(t not in links and t not in old_links for t in targets)
+        }
     # a page whose object took another id (or got its derived one back) shows the new one
-    refresh |= {doc for doc in set(last.renamed) | set(index.renamed)
-                if last.renamed.get(doc) != index.renamed.get(doc)}
+    refresh |= {
+        doc
+        for doc in set(last.renamed) | set(index.renamed)
+        if last.renamed.get(doc) != index.renamed.get(doc)
+    }
     # a plan-changes page shows rows computed from a baseline and the whole plan
     changes = {spec: found.digest for spec, found in index.changes.items()}
-    refresh |= {doc for doc, entries in (baselines or {}).items()
-                if any(last.changes.get(spec) != changes.get(spec) for spec, _ in entries)}
+    refresh |= {
+        doc
+        for doc, entries in (baselines or {}).items()
+        if any(last.changes.get(spec) != changes.get(spec) for spec, _ in entries)
+    }
     # a page lists the objects naming its objects (covered by...): written again when they change
-    shown = {doc: hashlib.sha256(repr(rows).encode()).hexdigest()
-             for doc, rows in incoming(index, registry).items()} if registry else {}
-    refresh |= {doc for doc in set(shown) | set(last.incoming)
-                if shown.get(doc) != last.incoming.get(doc)}
+    shown = (
+        {
+            doc: hashlib.sha256(repr(rows).encode()).hexdigest()
+            for doc, rows in incoming(index, registry).items()
+        }
+        if registry
+        else {}
+    )
+    refresh |= {
+        doc for doc in set(shown) | set(last.incoming) if shown.get(doc) != last.incoming.get(doc)
+    }
     # a page says which of its sign-offs are stale and what changed since their approval
-    stale = {doc: hashlib.sha256(repr(lines).encode()).hexdigest() for doc, lines in
-             stale_pages(index, stale_signoffs(index, approved or {})).items()}
-    refresh |= {doc for doc in set(stale) | set(last.stale) if stale.get(doc) != last.stale.get(doc)}
-    return refresh, PageInputs(dict(index.fingerprints), links, index.docs, dict(index.renamed),
-                               volatile, changes, shown, stale)
+    stale = {
+        doc: hashlib.sha256(repr(lines).encode()).hexdigest()
+        for doc, lines in stale_pages(index, stale_signoffs(index, approved or {})).items()
+    }
+    refresh |= {
+        doc for doc in set(stale) | set(last.stale) if stale.get(doc) != last.stale.get(doc)
+    }
+    return refresh, PageInputs(
+        dict(index.fingerprints),
+        links,
+        index.docs,
+        dict(index.renamed),
+        volatile,
+        changes,
+        shown,
+        stale,
+    )
 
 
 def _volatile_prints(index: ResolvedIndex) -> dict[str, str]:

@@ -31,6 +31,8 @@ from sphinxcontrib_plan.model import planjson
 #: ``plan-changes`` baseline (its plan.json does not depend on one), so a baseline's
 #: own collectors never start builds of older revisions in turn
 NO_BASELINES = "SPHINXCONTRIB_PLAN_NO_BASELINES"
+
+
 def read_plan_json(path: Path) -> dict[str, Any]:
     """Read and check a ``plan.json`` file (:func:`~sphinxcontrib_plan.model.planjson.read`).
 
@@ -60,8 +62,9 @@ def git_toplevel(source: Path) -> Path:
     """
     run = _git(source, "rev-parse", "--show-toplevel")
     if run.returncode != 0:
-        raise DiffError(f"{str(source)!r} is not in a git repository; "
-                        "compare plan.json files instead")
+        raise DiffError(
+            f"{str(source)!r} is not in a git repository; compare plan.json files instead"
+        )
     return Path(run.stdout.decode().strip())
 
 
@@ -75,10 +78,14 @@ def resolve_revision(top: Path, revision: str) -> str:
     """
     if revision.startswith("-"):
         raise DiffError(f"unknown revision {revision!r}")
-    run = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    run = _git(
+        top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+    )
     if run.returncode != 0:
-        raise DiffError(f"unknown revision {revision!r}: not a commit, branch or tag of "
-                        f"the repository at {str(top)!r}, and no such plan.json file")
+        raise DiffError(
+            f"unknown revision {revision!r}: not a commit, branch or tag of "
+            f"the repository at {str(top)!r}, and no such plan.json file"
+        )
     return run.stdout.decode().strip()
 
 
@@ -89,8 +96,12 @@ def head_revision(source: Path) -> str | None:
     :return: the full commit id
     """
     try:
-        run = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=source,
-                             capture_output=True, check=False)
+        run = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
+            cwd=source,
+            capture_output=True,
+            check=False,
+        )
     except OSError:
         return None
     if run.returncode != 0:
@@ -108,8 +119,13 @@ def export_revision(top: Path, commit: str, target: Path) -> None:
     """
     with tempfile.TemporaryFile() as archive:
         try:
-            run = subprocess.run(["git", "archive", "--format=tar", commit], cwd=top,
-                                 stdout=archive, stderr=subprocess.PIPE, check=False)
+            run = subprocess.run(
+                ["git", "archive", "--format=tar", commit],
+                cwd=top,
+                stdout=archive,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
         except OSError as err:
             raise DiffError(f"cannot run git: {err.strerror or err}") from None
         if run.returncode != 0:
@@ -157,10 +173,25 @@ def start_build(side: Side, source: Path, workdir: Path) -> PendingBuild:
     output = workdir / "plan.json"
     # -P: the interpreter does not put the checkout's directory first on sys.path,
     # so a revision's own copy of a package never replaces the installed one
-    command = [sys.executable, "-P", "-m", "sphinxcontrib_plan", "export", str(source),
-               "--format", "json", "-o", str(output)]
-    process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env={**os.environ, NO_BASELINES: "1"})
+    command = [
+        sys.executable,
+        "-P",
+        "-m",
+        "sphinxcontrib_plan",
+        "export",
+        str(source),
+        "--format",
+        "json",
+        "-o",
+        str(output),
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, NO_BASELINES: "1"},
+    )
     return PendingBuild(side, process, output)
 
 

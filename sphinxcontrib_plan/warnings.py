@@ -110,83 +110,99 @@ class PlanWarning(enum.Enum):
 EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
     PlanWarning.FIELD: (
         ":::{plan-risk} Card data leak\n:impact: hgh\n:::",
-        ":::{plan-risk} Card data leak\n:impact: high\n:::"),
+        ":::{plan-risk} Card data leak\n:impact: high\n:::",
+    ),
     PlanWarning.OPTION: (
         ":::{plan-risk} Card data leak\n:likelyhood: low\n:::",
-        ":::{plan-risk} Card data leak\n:likelihood: low\n:::"),
+        ":::{plan-risk} Card data leak\n:likelihood: low\n:::",
+    ),
     PlanWarning.DUPLICATE: (
         ":::{plan-risk} Outage\n:id: R-1\n:::\n\n:::{plan-risk} Fraud\n:id: R-1\n:::",
-        ":::{plan-risk} Outage\n:id: R-1\n:::\n\n:::{plan-risk} Fraud\n:id: R-2\n:::"),
+        ":::{plan-risk} Outage\n:id: R-1\n:::\n\n:::{plan-risk} Fraud\n:id: R-2\n:::",
+    ),
     PlanWarning.REF: (
         ":::{plan-phase} Launch\n:depends-on: P-BUILD\n:::",
         ":::{plan-phase} Build\n:id: P-BUILD\n:::\n\n"
-        ":::{plan-phase} Launch\n:depends-on: P-BUILD\n:::"),
+        ":::{plan-phase} Launch\n:depends-on: P-BUILD\n:::",
+    ),
     PlanWarning.ORPHAN: (
         "# Risks\n\n:::{plan-risk} Outage\n:::",
-        "---\nplan: \"001\"\n---\n# Risks\n\n:::{plan-risk} Outage\n:::"),
+        '---\nplan: "001"\n---\n# Risks\n\n:::{plan-risk} Outage\n:::',
+    ),
     PlanWarning.CYCLE: (
         ":::{plan-phase} A\n:id: PA\n:depends-on: PB\n:::\n\n"
         ":::{plan-phase} B\n:id: PB\n:depends-on: PA\n:::",
-        ":::{plan-phase} A\n:id: PA\n:::\n\n"
-        ":::{plan-phase} B\n:id: PB\n:depends-on: PA\n:::"),
+        ":::{plan-phase} A\n:id: PA\n:::\n\n:::{plan-phase} B\n:id: PB\n:depends-on: PA\n:::",
+    ),
     PlanWarning.SQL: (
         ":::{plan-table} users\n```sql\nCREATE TABLE users (id SERIAL PRIMARY KEY,\n```\n:::",
-        ":::{plan-table} users\n```sql\nCREATE TABLE users (id SERIAL PRIMARY KEY);\n```\n:::"),
+        ":::{plan-table} users\n```sql\nCREATE TABLE users (id SERIAL PRIMARY KEY);\n```\n:::",
+    ),
     PlanWarning.FILTER: (
         ":::{plan-risk-register}\n:filter: impact >= \n:::",
-        ":::{plan-risk-register}\n:filter: impact >= medium\n:::"),
+        ":::{plan-risk-register}\n:filter: impact >= medium\n:::",
+    ),
     PlanWarning.PLACEHOLDER: (
         ":::{plan} Payments\n:id: 001\n:status: in-review\n:owner: [Name]\n:::",
-        ":::{plan} Payments\n:id: 001\n:status: in-review\n:owner: Payments Team\n:::"),
+        ":::{plan} Payments\n:id: 001\n:status: in-review\n:owner: Payments Team\n:::",
+    ),
     PlanWarning.CONSISTENCY: (
         ":::{plan} Payments\n:id: 001\n:status: approved\n:::\n\n"
         ":::{plan-signoff} Tech Lead\n:status: pending\n:::",
         ":::{plan} Payments\n:id: 001\n:status: approved\n:::\n\n"
-        ":::{plan-signoff} Tech Lead\n:status: approved\n:::"),
+        ":::{plan-signoff} Tech Lead\n:status: approved\n:::",
+    ),
     PlanWarning.NESTING: (
         ":::{plan-response} 200 OK\n:::",
-        "::::{plan-endpoint} GET /items\n:::{plan-response} 200 OK\n:::\n::::"),
-    PlanWarning.CONFIG: (
-        "# conf.py\nplan_json = \"yes\"",
-        "# conf.py\nplan_json = True"),
+        "::::{plan-endpoint} GET /items\n:::{plan-response} 200 OK\n:::\n::::",
+    ),
+    PlanWarning.CONFIG: ('# conf.py\nplan_json = "yes"', "# conf.py\nplan_json = True"),
     PlanWarning.EXTERNAL: (
-        "# conf.py\nplan_external = {\"payments\": \"payments/plan.jsn\"}",
-        "# conf.py\nplan_external = {\"payments\": \"payments/plan.json\"}"),
+        '# conf.py\nplan_external = {"payments": "payments/plan.jsn"}',
+        '# conf.py\nplan_external = {"payments": "payments/plan.json"}',
+    ),
     PlanWarning.SCHEMA: (
-        ":::{plan-event} invoice.paid\n```json\n{\"$schema\": \"https://json-schema.org/"
-        "draft/2020-12/schema\",\n \"type\": \"object\",\n \"properties\": "
-        "{\"amount\": {\"type\": \"integer\"}}}\n```\n\n```json\n{\"amount\": \"ten\"}\n```\n:::",
-        ":::{plan-event} invoice.paid\n```json\n{\"$schema\": \"https://json-schema.org/"
-        "draft/2020-12/schema\",\n \"type\": \"object\",\n \"properties\": "
-        "{\"amount\": {\"type\": \"integer\"}}}\n```\n\n```json\n{\"amount\": 10}\n```\n:::"),
+        ':::{plan-event} invoice.paid\n```json\n{"$schema": "https://json-schema.org/'
+        'draft/2020-12/schema",\n "type": "object",\n "properties": '
+        '{"amount": {"type": "integer"}}}\n```\n\n```json\n{"amount": "ten"}\n```\n:::',
+        ':::{plan-event} invoice.paid\n```json\n{"$schema": "https://json-schema.org/'
+        'draft/2020-12/schema",\n "type": "object",\n "properties": '
+        '{"amount": {"type": "integer"}}}\n```\n\n```json\n{"amount": 10}\n```\n:::',
+    ),
     PlanWarning.STALE: (
         ":::{plan} Payments\n:id: 001\n:::\n\n:::{plan-risk} Outage\n:impact: high\n:::\n\n"
         ":::{plan-signoff} Tech Lead\n:status: approved\n:fingerprint: sha256:0123456789abcdef\n:::",
         ":::{plan} Payments\n:id: 001\n:::\n\n:::{plan-risk} Outage\n:impact: high\n:::\n\n"
-        ":::{plan-signoff} Tech Lead\n:status: approved\n:fingerprint: sha256:7aadb17908a4a1a4\n:::"),
+        ":::{plan-signoff} Tech Lead\n:status: approved\n:fingerprint: sha256:7aadb17908a4a1a4\n:::",
+    ),
     PlanWarning.OVERDUE: (
         ":::{plan-risk} Outage\n:review: 2020-01-31\n:::",
-        ":::{plan-risk} Outage\n:review: 2020-01-31\n:status: closed\n:::"),
+        ":::{plan-risk} Outage\n:review: 2020-01-31\n:status: closed\n:::",
+    ),
     PlanWarning.BASELINE: (
         ":::{plan-changes}\n:since: releases/missing-plan.json\n:::",
-        ":::{plan-changes}\n:::"),
+        ":::{plan-changes}\n:::",
+    ),
     PlanWarning.RESULTS: (
-        "# conf.py\nplan_test_results = [\"reports/junit.xml\"]\n"
+        '# conf.py\nplan_test_results = ["reports/junit.xml"]\n'
         "# example.md\n:::{plan-test} API tests\n:junit: tests.test_api.*\n:::",
         "# conf.py\nplan_test_results = []\n"
-        "# example.md\n:::{plan-test} API tests\n:junit: tests.test_api.*\n:::"),
+        "# example.md\n:::{plan-test} API tests\n:junit: tests.test_api.*\n:::",
+    ),
     PlanWarning.GATE: (
         "# conf.py\nplan_stages = True\n"
         "# example.md\n:::{plan} Payments\n:id: 001\n:status: in-review\n:owner: [Name]\n:::",
         "# conf.py\nplan_stages = True\n"
         "# example.md\n:::{plan} Payments\n:id: 001\n:status: in-review\n"
-        ":owner: Payments Team\n:::"),
+        ":owner: Payments Team\n:::",
+    ),
     PlanWarning.COVERAGE: (
-        "# conf.py\nplan_coverage_rules = {\"event-tested\": True}\n"
+        '# conf.py\nplan_coverage_rules = {"event-tested": True}\n'
         "# example.md\n:::{plan-event} user.created\n:::",
-        "# conf.py\nplan_coverage_rules = {\"event-tested\": True}\n"
+        '# conf.py\nplan_coverage_rules = {"event-tested": True}\n'
         "# example.md\n:::{plan-event} user.created\n:::\n\n"
-        ":::{plan-test} Event tests\n:covers: user.created\n:::"),
+        ":::{plan-test} Event tests\n:covers: user.created\n:::",
+    ),
 }
 
 

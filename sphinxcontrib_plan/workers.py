@@ -55,8 +55,11 @@ def _start(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """At the start of a parallel build, freeze in the workers it will fork."""
     global _REGISTERED
     domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
-    if app.parallel <= 1 or not domain.config.parallel_freeze \
-            or not hasattr(os, "register_at_fork"):
+    if (
+        app.parallel <= 1
+        or not domain.config.parallel_freeze
+        or not hasattr(os, "register_at_fork")
+    ):
         return
     if not _REGISTERED:
         # once per process: a registration cannot be undone, so it asks _BUILDS

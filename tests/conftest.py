@@ -28,10 +28,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "filterwarnings",
         "ignore:'myst_parser.sphinx_ext.myst_refs.MystReferenceResolver.app' is deprecated"
-        ":sphinx.deprecation.RemovedInSphinx11Warning")
+        ":sphinx.deprecation.RemovedInSphinx11Warning",
+    )
     config.addinivalue_line(
-        "markers", "tools(*names): the test runs system programs (require_tool skips or, "
-        "with CI=true, fails it when one is missing)")
+        "markers",
+        "tools(*names): the test runs system programs (require_tool skips or, "
+        "with CI=true, fails it when one is missing)",
+    )
+
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -124,8 +128,11 @@ def plan_warnings(app, *, expected: tuple[str, ...] = ()) -> list[str]:
     lines = build_warnings(app)
     for fragment in expected:
         assert any(fragment in line for line in lines), f"no warning with {fragment!r}"
-    unexpected = [line for line in lines if "[plan." not in line
-                  and not any(fragment in line for fragment in expected)]
+    unexpected = [
+        line
+        for line in lines
+        if "[plan." not in line and not any(fragment in line for fragment in expected)
+    ]
     assert not unexpected, "warnings other than plan.*:\n" + "\n".join(unexpected)
     return [line for line in lines if "[plan." in line]
 

@@ -43,14 +43,39 @@ DOCUMENTS = documents()
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: the schema keywords counted (the plan language can hold each)
-SCHEMA_KEYWORDS = frozenset({
-    "type", "enum", "const", "default", "pattern", "format", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
-    "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "required",
-    "nullable", "deprecated", "readOnly", "writeOnly", "example", "examples"})
+SCHEMA_KEYWORDS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "default",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "required",
+        "nullable",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "example",
+        "examples",
+    }
+)
 #: the Parameter Object keywords counted
-PARAMETER_KEYWORDS = frozenset({"required", "deprecated", "style", "explode", "allowReserved",
-                                "allowEmptyValue", "example"})
+PARAMETER_KEYWORDS = frozenset(
+    {"required", "deprecated", "style", "explode", "allowReserved", "allowEmptyValue", "example"}
+)
 #: keywords whose value is data, not a schema (not walked into)
 _DATA = frozenset({"enum", "const", "default", "example", "examples", "required"})
 
@@ -61,7 +86,8 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load(text: str) -> Any:
@@ -90,8 +116,12 @@ def pointer(parts: tuple[Any, ...]) -> str:
 def resolve(doc: Any, value: Any, parts: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
     """Follow local ``$ref`` s of a (non-schema) object: the object and where it is written."""
     seen = 0
-    while isinstance(value, dict) and isinstance(value.get("$ref"), str) \
-            and value["$ref"].startswith("#/") and seen < 20:
+    while (
+        isinstance(value, dict)
+        and isinstance(value.get("$ref"), str)
+        and value["$ref"].startswith("#/")
+        and seen < 20
+    ):
         tokens = [t.replace("~1", "/").replace("~0", "~") for t in value["$ref"][2:].split("/")]
         target = doc
         for token in tokens:
@@ -124,7 +154,9 @@ class Tally:
     lost: list[str] = field(default_factory=list)
 
 
-def operations(doc: dict[str, Any]) -> dict[tuple[str, str, str], tuple[dict[str, Any], tuple[Any, ...]]]:
+def operations(
+    doc: dict[str, Any],
+) -> dict[tuple[str, str, str], tuple[dict[str, Any], tuple[Any, ...]]]:
     """Every operation: ``(group, path, method)`` → (operation, its pointer parts)."""
     out = {}
     for group in ("paths", "webhooks"):
@@ -136,12 +168,15 @@ def operations(doc: dict[str, Any]) -> dict[tuple[str, str, str], tuple[dict[str
     return out
 
 
-def parameters(doc: dict[str, Any], op: dict[str, Any], where: tuple[Any, ...],
-               item: dict[str, Any]) -> dict[tuple[str, str], tuple[dict[str, Any], tuple[Any, ...]]]:
+def parameters(
+    doc: dict[str, Any], op: dict[str, Any], where: tuple[Any, ...], item: dict[str, Any]
+) -> dict[tuple[str, str], tuple[dict[str, Any], tuple[Any, ...]]]:
     """An operation's parameters (path-level ones included, the operation's win)."""
     found: dict[tuple[str, str], tuple[dict[str, Any], tuple[Any, ...]]] = {}
-    for base, params in (((*where[:-1], "parameters"), item.get("parameters") or ()),
-                         ((*where, "parameters"), op.get("parameters") or ())):
+    for base, params in (
+        ((*where[:-1], "parameters"), item.get("parameters") or ()),
+        ((*where, "parameters"), op.get("parameters") or ()),
+    ):
         for i, raw in enumerate(params):
             param, at = resolve(doc, raw, (*base, i))
             found[param["name"], param["in"]] = (param, at)
@@ -188,16 +223,26 @@ def places(source: dict[str, Any], export: dict[str, Any]) -> list[Place]:
         mine = (target.get("requestBody") or {}).get("content") or {}
         for media, entry in (body.get("content") or {}).items():
             if isinstance(entry, dict) and "schema" in entry:
-                out.append(Place((*at, "content", media, "schema"), entry["schema"],
-                                 (mine.get(media) or {}).get("schema")))
+                out.append(
+                    Place(
+                        (*at, "content", media, "schema"),
+                        entry["schema"],
+                        (mine.get(media) or {}).get("schema"),
+                    )
+                )
         for code, raw in (op.get("responses") or {}).items():
             response, _ = resolve(source, raw, ())
             at = (*where, "responses", code)
             mine = (target.get("responses") or {}).get(str(code)) or {}
             for media, entry in ((response or {}).get("content") or {}).items():
                 if isinstance(entry, dict) and "schema" in entry:
-                    out.append(Place((*at, "content", media, "schema"), entry["schema"],
-                                     ((mine.get("content") or {}).get(media) or {}).get("schema")))
+                    out.append(
+                        Place(
+                            (*at, "content", media, "schema"),
+                            entry["schema"],
+                            ((mine.get("content") or {}).get(media) or {}).get("schema"),
+                        )
+                    )
             for header, raw_header in ((response or {}).get("headers") or {}).items():
                 value, h_at = resolve(source, raw_header, (*at, "headers", header))
                 if isinstance(value, dict) and "schema" in value:
@@ -224,17 +269,26 @@ def _kept(key: str, value: Any, node: Any, siblings: dict[str, Any]) -> bool:
             continue
         if key == "nullable":
             kinds = candidate.get("type")
-            if value is False or candidate.get("nullable") == value or "type" not in siblings and "enum" not in siblings \
-                    or (isinstance(kinds, list) and "null" in kinds) \
-                    or {"type": "null"} in (node.get("anyOf") or node.get("oneOf") or ()) \
-                    or (isinstance(candidate.get("enum"), list) and None in candidate["enum"]):
+            if (
+                value is False
+                or candidate.get("nullable") == value
+                or "type" not in siblings
+                and "enum" not in siblings
+                or (isinstance(kinds, list) and "null" in kinds)
+                or {"type": "null"} in (node.get("anyOf") or node.get("oneOf") or ())
+                or (isinstance(candidate.get("enum"), list) and None in candidate["enum"])
+            ):
                 return True
             continue
         if key == "type":
             kinds = candidate.get("type")
-            if kinds == value or (isinstance(kinds, list) and value in kinds) \
-                    or (isinstance(value, list) and isinstance(kinds, list)
-                        and set(value) <= set(kinds)):
+            if (
+                kinds == value
+                or (isinstance(kinds, list) and value in kinds)
+                or (
+                    isinstance(value, list) and isinstance(kinds, list) and set(value) <= set(kinds)
+                )
+            ):
                 return True
             continue
         if key == "example":
@@ -246,13 +300,21 @@ def _kept(key: str, value: Any, node: Any, siblings: dict[str, Any]) -> bool:
             if not value or candidate.get(key) == bound:
                 return True
             continue
-        if key in ("minimum", "maximum") and siblings.get(
-                "exclusiveMinimum" if key == "minimum" else "exclusiveMaximum") is True:
-            if candidate.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum") == value:
+        if (
+            key in ("minimum", "maximum")
+            and siblings.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum") is True
+        ):
+            if (
+                candidate.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum")
+                == value
+            ):
                 return True
             continue
-        if key == "enum" and isinstance(candidate.get(key), list) and \
-                [v for v in candidate[key] if v is not None] == [v for v in value if v is not None]:
+        if (
+            key == "enum"
+            and isinstance(candidate.get(key), list)
+            and [v for v in candidate[key] if v is not None] == [v for v in value if v is not None]
+        ):
             return True
         if key in candidate and candidate[key] == value:
             return True
@@ -277,8 +339,9 @@ def tally_schema(value: Any, exported: Any, at: tuple[Any, ...], tally: Tally) -
     if not isinstance(value, dict) or "$ref" in value and len(value) == 1:
         return
     for key, item in value.items():
-        if key in SCHEMA_KEYWORDS and not (key in ("required", "deprecated") and
-                                           not isinstance(item, (list, bool))):
+        if key in SCHEMA_KEYWORDS and not (
+            key in ("required", "deprecated") and not isinstance(item, (list, bool))
+        ):
             tally.total += 1
             if _kept(key, item, exported, value):
                 tally.kept += 1
@@ -295,8 +358,11 @@ def tally_schema(value: Any, exported: Any, at: tuple[Any, ...], tally: Tally) -
 
 def reported(lost: str, report: str) -> bool:
     """Whether the import report names *lost*, or a part of the document holding it."""
-    return any(f"{lost[:i]}:" in report or f"{lost[:i]} " in report
-               for i in range(len(lost), 1, -1) if i == len(lost) or lost[i] == "/")
+    return any(
+        f"{lost[:i]}:" in report or f"{lost[:i]} " in report
+        for i in range(len(lost), 1, -1)
+        if i == len(lost) or lost[i] == "/"
+    )
 
 
 def tally(source: dict[str, Any], export: dict[str, Any]) -> Tally:
@@ -309,8 +375,12 @@ def tally(source: dict[str, Any], export: dict[str, Any]) -> Tally:
                     continue
                 result.total += 1
                 mine = place.exported or {}
-                default = {"required": False, "deprecated": False, "allowReserved": False,
-                           "allowEmptyValue": False}.get(key)
+                default = {
+                    "required": False,
+                    "deprecated": False,
+                    "allowReserved": False,
+                    "allowEmptyValue": False,
+                }.get(key)
                 if mine.get(key, default) == place.value[key]:
                     result.kept += 1
                 else:

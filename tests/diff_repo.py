@@ -72,38 +72,59 @@ RESPONSE_404
 :::
 """
 
-DESCRIPTION = ("Returns one order of the caller, with its lines and the\n"
-               "payment state as the provider last reported it.")
-REFLOWED = ("Returns one order of the caller, with its lines\n"
-            "and the payment state as the provider last\nreported it.")
+DESCRIPTION = (
+    "Returns one order of the caller, with its lines and the\n"
+    "payment state as the provider last reported it."
+)
+REFLOWED = (
+    "Returns one order of the caller, with its lines\n"
+    "and the payment state as the provider last\nreported it."
+)
 RESPONSE_404 = ":::{plan-response} 404 Not Found\nNo such order.\n:::\n"
 
 
-def plan_text(*, description: str = DESCRIPTION, with_404: bool = True, launch: str = "3-4",
-              impact: str = "medium", likelihood: str = "low") -> str:
+def plan_text(
+    *,
+    description: str = DESCRIPTION,
+    with_404: bool = True,
+    launch: str = "3-4",
+    impact: str = "medium",
+    likelihood: str = "low",
+) -> str:
     """The plan document of one version."""
-    return (PLAN.replace("DESCRIPTION", description)
-            .replace("RESPONSE_404\n", RESPONSE_404 if with_404 else "")
-            .replace("LAUNCH", launch).replace("IMPACT", impact)
-            .replace("LIKELIHOOD", likelihood))
+    return (
+        PLAN.replace("DESCRIPTION", description)
+        .replace("RESPONSE_404\n", RESPONSE_404 if with_404 else "")
+        .replace("LAUNCH", launch)
+        .replace("IMPACT", impact)
+        .replace("LIKELIHOOD", likelihood)
+    )
 
 
 #: the three commits' plan texts
 VERSIONS = (
     plan_text(),
     plan_text(with_404=False, launch="5-6", impact="high", likelihood="medium"),
-    plan_text(description=REFLOWED, with_404=False, launch="5-6", impact="high",
-              likelihood="medium"),
+    plan_text(
+        description=REFLOWED, with_404=False, launch="5-6", impact="high", likelihood="medium"
+    ),
 )
 
 
 def git(root: Path, *args: str) -> str:
     """Run git in *root* with a fixed identity and dates; its stdout."""
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z"}
-    run = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
-                         check=True)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
+        "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
+    }
+    run = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
     return run.stdout.strip()
 
 

@@ -83,34 +83,38 @@ def _approve(capsys, *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize(("name", "template", "filler"), [
-    # neither parser breaks lines at a form feed (docutils makes it a space)
-    ("index.md", MYST, "Page one\f\f\f\f\fpage two."),
-    ("index.rst", RST, "Page one\f\f\f\f\fpage two."),
-    # MyST breaks only at \n, \r\n and \r
-    ("index.md", MYST, "One\u2028two\x85three\x1cfour\u2029five\x1dsix."),
-    # docutils also breaks at the Unicode separators: approve counts them there
-    ("index.rst", RST, "One\u2028two\x85three\rfour\r\nfive."),
-])
-def test_lines_are_counted_as_the_parser_counts_them(tmp_path, capsys, monkeypatch, name,
-                                                     template, filler):
+@pytest.mark.parametrize(
+    ("name", "template", "filler"),
+    [
+        # neither parser breaks lines at a form feed (docutils makes it a space)
+        ("index.md", MYST, "Page one\f\f\f\f\fpage two."),
+        ("index.rst", RST, "Page one\f\f\f\f\fpage two."),
+        # MyST breaks only at \n, \r\n and \r
+        ("index.md", MYST, "One\u2028two\x85three\x1cfour\u2029five\x1dsix."),
+        # docutils also breaks at the Unicode separators: approve counts them there
+        ("index.rst", RST, "One\u2028two\x85three\rfour\r\nfive."),
+    ],
+)
+def test_lines_are_counted_as_the_parser_counts_them(
+    tmp_path, capsys, monkeypatch, name, template, filler
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     path = _project(tmp_path / "src", name, template.replace("FILLER", filler))
     before = path.read_bytes().decode("utf-8")
-    code, out, err = _approve(capsys, "B", "--role", "Tech Lead", "--name", "Ann",
-                              "--source", str(path.parent))
+    code, out, err = _approve(
+        capsys, "B", "--role", "Tech Lead", "--name", "Ann", "--source", str(path.parent)
+    )
     assert (code, err) == (0, ""), err
     assert out.startswith("approved plan B for Tech Lead (")
     fields = _signoffs(path.parent, tmp_path)
     assert fields["B-lead"]["status"] == "approved" and fields["B-lead"]["name"] == "Ann"
     assert fields["A-lead"] == {"status": "pending"}  # plan A's sign-off is left alone
     after = path.read_bytes().decode("utf-8")
-    assert after.startswith(before[:before.index("Beta")])  # nothing above plan B changed
+    assert after.startswith(before[: before.index("Beta")])  # nothing above plan B changed
     assert filler in after
 
 
-def test_the_same_file_is_edited_permissions_links_and_symlinks_kept(tmp_path, capsys,
-                                                                     monkeypatch):
+def test_the_same_file_is_edited_permissions_links_and_symlinks_kept(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     real = _project(tmp_path / "elsewhere", "plans.md", MYST.replace("FILLER", "Text."))
     (real.parent / "conf.py").unlink()
@@ -122,8 +126,9 @@ def test_the_same_file_is_edited_permissions_links_and_symlinks_kept(tmp_path, c
     os.link(real, other_link)
     real.chmod(0o640)
     inode = real.stat().st_ino
-    code, _, err = _approve(capsys, "A", "--role", "Tech Lead", "--name", "Ann",
-                            "--source", str(source))
+    code, _, err = _approve(
+        capsys, "A", "--role", "Tech Lead", "--name", "Ann", "--source", str(source)
+    )
     assert (code, err) == (0, "")
     assert (source / "index.md").is_symlink()  # still a link, its target approved
     assert real.stat().st_ino == inode and stat.S_IMODE(real.stat().st_mode) == 0o640
@@ -137,11 +142,14 @@ def test_a_read_only_file_is_refused(tmp_path, capsys, monkeypatch):
     path = _project(tmp_path / "src", "index.md", MYST.replace("FILLER", "Text."))
     before = path.read_bytes()
     path.chmod(0o444)
-    code, out, err = _approve(capsys, "A", "--role", "Tech Lead", "--name", "Ann",
-                              "--source", str(path.parent))
+    code, out, err = _approve(
+        capsys, "A", "--role", "Tech Lead", "--name", "Ann", "--source", str(path.parent)
+    )
     assert (code, out) == (2, "")
-    assert err == (f"sphinx-plan approve: error: {path} is read-only; make it writable to "
-                   f"approve (chmod u+w {path})\n")
+    assert err == (
+        f"sphinx-plan approve: error: {path} is read-only; make it writable to "
+        f"approve (chmod u+w {path})\n"
+    )
     assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
 
 
@@ -155,11 +163,23 @@ def repo(tmp_path, monkeypatch) -> Path:
 
 def test_several_roles_in_one_edit_and_no_note_about_its_own_edits(repo, capsys, tmp_path):
     docs = repo / "docs"
-    code, out, err = _approve(capsys, "S1", "--role", "Tech Lead", "--role", "product manager",
-                              "--name", "Priya Raman", "--source", str(docs))
+    code, out, err = _approve(
+        capsys,
+        "S1",
+        "--role",
+        "Tech Lead",
+        "--role",
+        "product manager",
+        "--name",
+        "Priya Raman",
+        "--source",
+        str(docs),
+    )
     assert (code, err) == (0, "")
     assert [line.split(" (")[0] for line in out.splitlines()] == [
-        "approved plan S1 for Tech Lead", "approved plan S1 for Product Manager"]
+        "approved plan S1 for Tech Lead",
+        "approved plan S1 for Product Manager",
+    ]
     fields = _signoffs(docs, tmp_path)
     assert fields["S1-signoff-tech-lead"]["status"] == "approved"
     assert fields["S1-signoff-pm"]["status"] == "approved"
@@ -167,16 +187,29 @@ def test_several_roles_in_one_edit_and_no_note_about_its_own_edits(repo, capsys,
     capsys.readouterr()
     # approving again before committing: the only changes are approve's own, no note;
     # a role given twice is one sign-off, approved once
-    code, out, err = _approve(capsys, "S1", "--role", "Tech Lead", "--role", "tech  lead",
-                              "--name", "P. Raman", "--source", str(docs))
+    code, out, err = _approve(
+        capsys,
+        "S1",
+        "--role",
+        "Tech Lead",
+        "--role",
+        "tech  lead",
+        "--name",
+        "P. Raman",
+        "--source",
+        str(docs),
+    )
     assert (code, err) == (0, "")
     assert len(out.splitlines()) == 1 and out.startswith("approved plan S1 for Tech Lead (")
     # a change to the plan's content is one the approved commit lacks
     plan = docs / "plan.md"
-    plan.write_text(plan.read_text(encoding="utf-8").replace(":owner: Ops", ":owner: Platform"),
-                    encoding="utf-8")
-    code, _, err = _approve(capsys, "S1", "--role", "Tech Lead", "--name", "P. Raman",
-                            "--source", str(docs))
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(":owner: Ops", ":owner: Platform"),
+        encoding="utf-8",
+    )
+    code, _, err = _approve(
+        capsys, "S1", "--role", "Tech Lead", "--name", "P. Raman", "--source", str(docs)
+    )
     assert code == 0
     assert err.startswith(f"sphinx-plan approve: note: {str(docs)!r} has uncommitted changes; ")
 
@@ -198,6 +231,8 @@ def test_no_name_anywhere_is_an_error(tmp_path, capsys, monkeypatch):
     before = path.read_bytes()
     code, out, err = _approve(capsys, "A", "--role", "Tech Lead", "--source", str(path.parent))
     assert (code, out) == (2, "")
-    assert err == ("sphinx-plan approve: error: no --name given and git's user.name is not "
-                   "set; give --name \"Your Name\"\n")
+    assert err == (
+        "sphinx-plan approve: error: no --name given and git's user.name is not "
+        'set; give --name "Your Name"\n'
+    )
     assert path.read_bytes() == before

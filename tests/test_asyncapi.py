@@ -33,7 +33,8 @@ def test_example_project_exports_validate(make_app, tmp_path):
     assert list(jsonschema.Draft7Validator(schema).iter_errors(doc)) == []
     created = doc["channels"]["001-payment-method-created"]
     assert created["messages"]["payment_method.created"]["payload"] == {
-        "$ref": "#/components/schemas/PaymentMethodEvent"}
+        "$ref": "#/components/schemas/PaymentMethodEvent"
+    }
     assert "001-analytics-service.receive.001-payment-method-created" in doc["operations"]
     stream = doc["channels"]["001-wss-api-v1-transactions-stream"]
     assert stream["address"] == "/api/v1/transactions/stream"
@@ -42,14 +43,16 @@ def test_example_project_exports_validate(make_app, tmp_path):
     validator = pytest.importorskip("openapi_spec_validator")
     openapi = json.loads((out / "openapi.json").read_text(encoding="utf-8"))
     validator.validate(openapi)
-    assert openapi["servers"] == [{"url": "https://api.acme.example",
-                                   "description": "Production"}]
+    assert openapi["servers"] == [{"url": "https://api.acme.example", "description": "Production"}]
     assert {"PaymentMethod", "PaymentMethodCreate", "Error"} <= set(
-        openapi["components"]["schemas"])
+        openapi["components"]["schemas"]
+    )
     create = openapi["paths"]["/api/v1/payment-methods"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/PaymentMethodCreate"}
+        "$ref": "#/components/schemas/PaymentMethodCreate"
+    }
 
     parallel = build(make_app, tmp_path, parallel=2)
-    assert (out / "asyncapi.json").read_bytes() == \
-        (Path(parallel.outdir) / "asyncapi.json").read_bytes()
+    assert (out / "asyncapi.json").read_bytes() == (
+        Path(parallel.outdir) / "asyncapi.json"
+    ).read_bytes()

@@ -10,8 +10,8 @@ import pytest
 # bench/ is a top-level package of the repository, not of the installed project
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpus import generate  # noqa: E402
-from bench.flavours import REGISTERS, sources, write  # noqa: E402
+from bench.corpus import generate
+from bench.flavours import REGISTERS, sources, write
 
 
 @pytest.fixture(scope="module")

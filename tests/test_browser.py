@@ -18,20 +18,31 @@ from pathlib import Path
 import pytest
 
 sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
+)
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "example_project"
 #: the browser: PLAN_CHROMIUM, else the ``chromium`` on PATH
 CHROMIUM = os.environ.get("PLAN_CHROMIUM") or shutil.which("chromium") or "chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.tools(CHROMIUM)
 
 #: the collectors that must be seen whole, or scroll inside their own box
-COLLECTORS = (".plan-collector-risk-register", ".plan-collector-risk-matrix",
-              ".plan-collector-timeline")
+COLLECTORS = (
+    ".plan-collector-risk-register",
+    ".plan-collector-risk-matrix",
+    ".plan-collector-timeline",
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +51,11 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("example-html")
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(EXAMPLE), str(out)],
-        capture_output=True, text=True, timeout=600, check=False)
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return out
 
@@ -140,11 +155,12 @@ def test_endpoint_link_from_the_guide(site, browser, shots):
     assert page.url.endswith("#" + anchor), page.url
     in_view = page.evaluate(
         """id => { const r = document.getElementById(id).getBoundingClientRect();
-                   return r.top >= -1 && r.top < window.innerHeight; }""", anchor)
+                   return r.top >= -1 && r.top < window.innerHeight; }""",
+        anchor,
+    )
     assert in_view, f"#{anchor} is not in the viewport"
     # the anchor belongs to an endpoint object
-    assert page.evaluate(
-        "id => !!document.getElementById(id).closest('.plan-endpoint')", anchor)
+    assert page.evaluate("id => !!document.getElementById(id).closest('.plan-endpoint')", anchor)
     page.screenshot(path=str(shots / "endpoint-anchor.png"))
     page.close()
 
@@ -155,8 +171,10 @@ def test_register_screenshot(site, browser, shots):
     page.screenshot(path=str(shots / "registers-full.png"), full_page=True)
     # the picture shows the whole register, not the part the theme's column shows
     page.set_viewport_size({"width": 1600, "height": 900})
-    page.add_style_tag(content=".plan-scroll { overflow: visible !important; }"
-                       " table.plan-risk-register { min-width: 1150px; }")
+    page.add_style_tag(
+        content=".plan-scroll { overflow: visible !important; }"
+        " table.plan-risk-register { min-width: 1150px; }"
+    )
     register = page.locator("table.plan-risk-register").first
     target = shots / "register.png"
     register.screenshot(path=str(target))
@@ -177,7 +195,11 @@ def build(source: Path, out: Path, *options: str) -> Path:
     """Build *source* to HTML in *out*; the build must be clean."""
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-q", *options, str(source), str(out)],
-        capture_output=True, text=True, timeout=600, check=False)
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "WARNING" not in proc.stderr, proc.stderr[-4000:]
     return out
@@ -203,9 +225,12 @@ def header(page, key: str, label: str):
 
 
 def aria_sort(page, key: str) -> dict[str, str]:
-    return page.evaluate("""key => Object.fromEntries(
+    return page.evaluate(
+        """key => Object.fromEntries(
         [...document.querySelectorAll(`#plan-view-${key} th[aria-sort]`)]
-        .map(th => [th.textContent.trim(), th.getAttribute('aria-sort')]))""", key)
+        .map(th => [th.textContent.trim(), th.getAttribute('aria-sort')]))""",
+        key,
+    )
 
 
 def status(page, key: str) -> str:
@@ -288,8 +313,10 @@ def test_filter_narrows_and_announces(registers, page):
     box.fill("ann  HIGH")  # every word, in any case
     assert page.evaluate(IDS, "risk-register") == ["RISK-2"]
     assert status(page, "risk-register") == "1 of 4 rows"
-    assert page.locator("#plan-view-risk-register [role=status]").get_attribute("aria-live") \
+    assert (
+        page.locator("#plan-view-risk-register [role=status]").get_attribute("aria-live")
         == "polite"
+    )
     page.wait_for_url("**registers.html?risk-register.filter=ann++HIGH")
     box.fill("no such risk")
     assert page.evaluate(IDS, "risk-register") == []
@@ -300,8 +327,10 @@ def test_filter_narrows_and_announces(registers, page):
 
 
 def test_deep_link_restores_the_view(registers, page):
-    page.goto(registers + "?risk-register.sort=-severity&open-risks.filter=tenth"
-              "&api-index.sort=nonsense#api-index")
+    page.goto(
+        registers + "?risk-register.sort=-severity&open-risks.filter=tenth"
+        "&api-index.sort=nonsense#api-index"
+    )
     assert page.evaluate(IDS, "risk-register") == ["RISK-2", "RISK-1", "RISK-3", "RISK-10"]
     assert aria_sort(page, "risk-register") == {"Severity": "descending"}
     assert page.locator("#plan-view-open-risks input[type=search]").input_value() == "tenth"
@@ -449,8 +478,7 @@ CONTRAST = """selector => {
 
 #: what must read at WCAG AA for text: badges, the heat map's risk ids, the
 #: filter's label and count, and the sort buttons
-TEXT = (".plan-badge, td.plan-heat a, .plan-view-controls label, .plan-view-status, "
-        "button.plan-sort")
+TEXT = ".plan-badge, td.plan-heat a, .plan-view-controls label, .plan-view-status, button.plan-sort"
 
 
 @pytest.fixture(scope="module", params=list(THEMES))
@@ -458,16 +486,19 @@ def themed(request, tmp_path_factory) -> tuple[str, str]:
     """The example project's registers page built with furo and with pydata."""
     if importlib.util.find_spec(THEMES[request.param]) is None:
         pytest.skip(f"{THEMES[request.param]} is not installed (pip install -e '.[test]')")
-    out = build(EXAMPLE, tmp_path_factory.mktemp(f"example-{request.param}"),
-                "-D", f"html_theme={THEMES[request.param]}")
+    out = build(
+        EXAMPLE,
+        tmp_path_factory.mktemp(f"example-{request.param}"),
+        "-D",
+        f"html_theme={THEMES[request.param]}",
+    )
     return request.param, (out / "registers.html").as_uri()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_themes_contrast_and_screenshots(themed, browser, shots, scheme):
     theme, url = themed
-    context = browser.new_context(viewport={"width": 1200, "height": 1200},
-                                  color_scheme=scheme)
+    context = browser.new_context(viewport={"width": 1200, "height": 1200}, color_scheme=scheme)
     page = context.new_page()
     page.goto(url + "?open-and-mitigating-risks-of.sort=-severity")
     # the theme really is in that mode: its page background is dark or light
@@ -482,7 +513,9 @@ def test_themes_contrast_and_screenshots(themed, browser, shots, scheme):
     # themes' sticky headers out of the way
     register = page.locator("#plan-view-open-and-mitigating-risks-of")
     register.locator("input[type=search]").fill("high")
-    page.add_style_tag(content="header, .bd-header, .mobile-header { position: static !important; }")
+    page.add_style_tag(
+        content="header, .bd-header, .mobile-header { position: static !important; }"
+    )
     target = shots / f"interactive-{theme}-{scheme}.png"
     register.screenshot(path=str(target))
     assert target.stat().st_size > 5_000

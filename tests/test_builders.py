@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import EPUB_CONF, load_plan_json, plan_warnings
 
 BUILDERS = ["html", "dirhtml", "singlehtml", "latex", "text", "epub", "man", "dummy"]
@@ -13,8 +12,9 @@ BUILDERS = ["html", "dirhtml", "singlehtml", "latex", "text", "epub", "man", "du
 
 @pytest.mark.parametrize("builder", BUILDERS)
 def test_builder(make_app, rootdir, tmp_path, builder):
-    app = make_app(builder, srcdir=rootdir / "test-basic", builddir=tmp_path,
-                   confoverrides=EPUB_CONF)
+    app = make_app(
+        builder, srcdir=rootdir / "test-basic", builddir=tmp_path, confoverrides=EPUB_CONF
+    )
     app.build()
     assert plan_warnings(app) == []
     assert "Exception" not in app.warning.getvalue()

@@ -63,8 +63,10 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(root.rglob("*"))}
+    return {
+        str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(root.rglob("*"))
+    }
 
 
 def test_every_edit_gives_the_report_of_a_fresh_check(root, cache, capsys):
@@ -76,12 +78,20 @@ def test_every_edit_gives_the_report_of_a_fresh_check(root, cache, capsys):
     # Sphinx's consistency check: every phase a warning is kept for
     assert kinds(lines).startswith(
         "2 plan problems in 2 documents (1 plan.field, 1 plan.ref); 8 other warnings "
-        "(2 docutils, 1 myst.role_unknown, 1 myst.xref_missing, 1 ref.doc, 1 ref.ref, ")
+        "(2 docutils, 1 myst.role_unknown, 1 myst.xref_missing, 1 ref.doc, 1 ref.ref, "
+    )
     # Sphinx's consistency check (typed toc.not_included from Sphinx 8 on)
-    assert any(line.endswith("orphan.md: document isn't included in any toctree")
-               or line.endswith("[toc.not_included]") for line in lines)
-    assert any(line.endswith("shared.txt:1: ERROR: Unknown interpreted text role "
-                             '"unknown-role". [docutils]') for line in lines)
+    assert any(
+        line.endswith("orphan.md: document isn't included in any toctree")
+        or line.endswith("[toc.not_included]")
+        for line in lines
+    )
+    assert any(
+        line.endswith(
+            'shared.txt:1: ERROR: Unknown interpreted text role "unknown-role". [docutils]'
+        )
+        for line in lines
+    )
 
     # unchanged: every document gave a warning Sphinx gives only when it reads or
     # writes it, so each is read again
@@ -96,8 +106,9 @@ def test_every_edit_gives_the_report_of_a_fresh_check(root, cache, capsys):
     assert progress(err).endswith("4 documents read, 4 resolved")
 
     # the document the toctree named is added: index is read again, its warning gone
-    (root / "added.md").write_text("# Added\n\nSee {ref}`risks-label` and {ref}`gone`.\n",
-                                   encoding="utf-8")
+    (root / "added.md").write_text(
+        "# Added\n\nSee {ref}`risks-label` and {ref}`gone`.\n", encoding="utf-8"
+    )
     lines, _ = same(capsys, root, cache)
     assert not any("nonexisting document 'added'" in line for line in lines)
     assert any("undefined label: 'gone'" in line for line in lines)
@@ -173,8 +184,9 @@ def test_an_unchanged_check_reads_only_the_documents_that_warned(root, cache, ca
     assert (cache / "doctrees" / "environment.pickle").stat().st_mtime_ns == pickle
 
 
-def test_the_default_cache_is_per_project_under_the_user_cache_dir(root, tmp_path, monkeypatch,
-                                                                  capsys):
+def test_the_default_cache_is_per_project_under_the_user_cache_dir(
+    root, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     other = tmp_path / "other"
     shutil.copytree(root, other)
@@ -194,8 +206,10 @@ def test_a_locked_cache_is_left_alone(root, cache, capsys):
     with open(cache / "lock", "a+b") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         lines, err = same(capsys, root, cache)
-    assert f"sphinx-plan check: {str(cache.resolve())!r} is in use by another check: " \
-           "building in a temporary directory" in err
+    assert (
+        f"sphinx-plan check: {str(cache.resolve())!r} is in use by another check: "
+        "building in a temporary directory" in err
+    )
     assert lines != first
     # the run did not touch the cache: the next one sees the edit itself
     assert (cache / "check.json").read_bytes() == state
@@ -250,9 +264,11 @@ def test_a_directory_the_check_did_not_make_is_refused(root, tmp_path, capsys):
     (given / "out" / "f").write_text("precious\n", encoding="utf-8")
     status, lines, err = run(capsys, str(root), "--cache-dir", str(given))
     assert (status, lines) == (2, [])
-    assert err == (f"sphinx-plan check: error: the cache directory {str(given.resolve())!r} "
-                   "holds files the check did not write (it has no CACHEDIR.TAG of sphinx-plan "
-                   "check): give a new or empty directory with --cache-dir DIR\n")
+    assert err == (
+        f"sphinx-plan check: error: the cache directory {str(given.resolve())!r} "
+        "holds files the check did not write (it has no CACHEDIR.TAG of sphinx-plan "
+        "check): give a new or empty directory with --cache-dir DIR\n"
+    )
     assert (given / "out" / "f").read_text(encoding="utf-8") == "precious\n"
     assert sorted(p.name for p in given.rglob("*")) == ["f", "out"]  # nothing written either
     # a new or empty directory is marked as the check's, and used from then on
@@ -261,8 +277,11 @@ def test_a_directory_the_check_did_not_make_is_refused(root, tmp_path, capsys):
     for _ in range(2):
         status, _, err = run(capsys, str(root), "--cache-dir", str(empty), "--fresh")
         assert status == 1 and "error" not in err
-    assert (empty / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith(
-        "Signature: 8a477f597d28d172789f06886806bc55\n")
+    assert (
+        (empty / "CACHEDIR.TAG")
+        .read_text(encoding="utf-8")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+    )
     assert (empty / "check.json").is_file()
 
 
@@ -284,11 +303,12 @@ def setup(app):
 """
 
 
-def test_a_file_reverted_while_the_check_reads_it_is_read_again(root, cache, capsys,
-                                                                 monkeypatch):
+def test_a_file_reverted_while_the_check_reads_it_is_read_again(root, cache, capsys, monkeypatch):
     without_errors(root)
-    (root / "conf.py").write_text("import os\nimport time\n" + (root / "conf.py").read_text("utf-8") + REVERT,
-                                  encoding="utf-8")
+    (root / "conf.py").write_text(
+        "import os\nimport time\n" + (root / "conf.py").read_text("utf-8") + REVERT,
+        encoding="utf-8",
+    )
     edit(root / "risks.md", ":impact: huge", ":impact: high")
     same(capsys, root, cache)
     edit(root / "risks.md", ":impact: high", ":impact: huge")
@@ -306,28 +326,35 @@ def test_a_file_reverted_while_the_check_reads_it_is_read_again(root, cache, cap
 def test_strict_fails_exactly_when_sphinx_build_w_does(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n',
-                                 encoding="utf-8")
-    (src / "index.md").write_text("# Diagram\n\n```mermaid\ngraph TD; A-->B\n```\n\n"
-                                  "```python\nprint(1)\n```\n\n```{only} html\nSee {ref}`nowhere`.\n"
-                                  "```\n\n```{only} latex\nSee {ref}`elsewhere`.\n```\n",
-                                  encoding="utf-8")
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n', encoding="utf-8"
+    )
+    (src / "index.md").write_text(
+        "# Diagram\n\n```mermaid\ngraph TD; A-->B\n```\n\n"
+        "```python\nprint(1)\n```\n\n```{only} html\nSee {ref}`nowhere`.\n"
+        "```\n\n```{only} latex\nSee {ref}`elsewhere`.\n```\n",
+        encoding="utf-8",
+    )
 
     def command(*args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-        return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
-                              env=env, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", *args], capture_output=True, text=True, env=env, check=False
+        )
 
     html = command("sphinx", "-b", "html", "-W", "-q", str(src), str(tmp_path / "html"))
     assert html.returncode == 1 and "Pygments lexer name 'mermaid' is not known" in html.stderr
     # Sphinx resolves the references of every only block, whatever the builder
     assert "'nowhere'" in html.stderr and "'elsewhere'" in html.stderr
-    expected = [f"{src / 'index.md'}:3: Pygments lexer name 'mermaid' is not known "
-                "[misc.highlighting_failure]",
-                f"{src / 'index.md'}:12: undefined label: 'nowhere' [ref.ref]",
-                f"{src / 'index.md'}:16: undefined label: 'elsewhere' [ref.ref]", "",
-                "No plan problems in 1 document; 3 other warnings (1 misc.highlighting_failure, "
-                "2 ref.ref)."]
+    expected = [
+        f"{src / 'index.md'}:3: Pygments lexer name 'mermaid' is not known "
+        "[misc.highlighting_failure]",
+        f"{src / 'index.md'}:12: undefined label: 'nowhere' [ref.ref]",
+        f"{src / 'index.md'}:16: undefined label: 'elsewhere' [ref.ref]",
+        "",
+        "No plan problems in 1 document; 3 other warnings (1 misc.highlighting_failure, "
+        "2 ref.ref).",
+    ]
     for args in (["--no-cache"], [], []):  # fresh, cold and warm: every run reports it
         check = command("sphinxcontrib_plan", "check", str(src), "--strict", *args)
         assert (check.returncode, check.stdout.splitlines()) == (1, expected), check.stderr
@@ -337,7 +364,9 @@ def test_strict_fails_exactly_when_sphinx_build_w_does(tmp_path):
     edit(src / "index.md", "```mermaid", "```text")
     edit(src / "index.md", "{ref}`nowhere`", "nowhere")
     edit(src / "index.md", "{ref}`elsewhere`", "elsewhere")
-    assert command("sphinx", "-b", "html", "-W", "-q", str(src), str(tmp_path / "html")) \
-        .returncode == 0
+    assert (
+        command("sphinx", "-b", "html", "-W", "-q", str(src), str(tmp_path / "html")).returncode
+        == 0
+    )
     check = command("sphinxcontrib_plan", "check", str(src), "--strict")
     assert (check.returncode, check.stdout) == (0, "No plan problems in 1 document.\n")

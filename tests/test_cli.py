@@ -87,8 +87,18 @@ def test_python_m_runs_main(monkeypatch, capsys):
 @pytest.mark.parametrize("fmt", ["md", "rst"])
 def test_new_writes_once_and_never_overwrites(tmp_path, monkeypatch, capsys, fmt):
     monkeypatch.chdir(tmp_path)
-    args = ["new", "Payment Methods", "--id", "001", "--format", fmt, "--owner", "Payments Team",
-            "--date", "2024-01-10"]
+    args = [
+        "new",
+        "Payment Methods",
+        "--id",
+        "001",
+        "--format",
+        fmt,
+        "--owner",
+        "Payments Team",
+        "--date",
+        "2024-01-10",
+    ]
     assert main(args) == 0
     path = tmp_path / f"001-payment-methods.{fmt}"
     text = path.read_text(encoding="utf-8")
@@ -121,7 +131,8 @@ def test_new_output_folder_is_created_and_named_from_the_plan(tmp_path, monkeypa
     assert main(args) == 0
     assert capsys.readouterr().out.splitlines() == [
         "wrote plans/042-mfa-rollout.md (plan 042: MFA rollout)",
-        "next: add it to a toctree, then run 'sphinx-plan check SOURCEDIR'"]
+        "next: add it to a toctree, then run 'sphinx-plan check SOURCEDIR'",
+    ]
     assert [p.name for p in (tmp_path / "plans").iterdir()] == ["042-mfa-rollout.md"]
     # written once: the same command again leaves the file as it is
     (tmp_path / "plans" / "042-mfa-rollout.md").write_text("MINE\n", encoding="utf-8")
@@ -129,7 +140,8 @@ def test_new_output_folder_is_created_and_named_from_the_plan(tmp_path, monkeypa
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == (
         "sphinx-plan new: 'plans/042-mfa-rollout.md' exists; a plan is never overwritten "
-        "(choose another --output or --id)\n")
+        "(choose another --output or --id)\n"
+    )
     assert (tmp_path / "plans" / "042-mfa-rollout.md").read_text(encoding="utf-8") == "MINE\n"
     # nested folders are created too, and an existing folder needs no '/'
     assert main(["new", "Audit", "--id", "7", "-o", "a/b/", "--format", "rst"]) == 0
@@ -139,11 +151,17 @@ def test_new_output_folder_is_created_and_named_from_the_plan(tmp_path, monkeypa
     capsys.readouterr()
 
 
-@pytest.mark.parametrize(("output", "message"), [
-    ("plans", "--output 'plans' is neither a .md or .rst file nor a folder; "
-              "write plans/ for a folder, or plans.md"),
-    ("taken/", "cannot create the folder 'taken': a file of that name exists"),
-])
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (
+            "plans",
+            "--output 'plans' is neither a .md or .rst file nor a folder; "
+            "write plans/ for a folder, or plans.md",
+        ),
+        ("taken/", "cannot create the folder 'taken': a file of that name exists"),
+    ],
+)
 def test_new_output_that_is_no_file_nor_folder(tmp_path, monkeypatch, capsys, output, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "taken").write_text("a file\n", encoding="utf-8")
@@ -164,23 +182,60 @@ def test_new_with_own_templates(tmp_path, capsys):
     templates.mkdir()
     (templates / "plan.md.jinja").write_text(
         "# {{ title }}\n\n:::{plan} {{ title }}\n:id: {{ id }}\n:created: {{ today }}\n"
-        ":owner: {{ owner or 'nobody' }}\n:::\n", encoding="utf-8")
+        ":owner: {{ owner or 'nobody' }}\n:::\n",
+        encoding="utf-8",
+    )
     target = tmp_path / "mine.md"
-    assert main(["new", "Mine", "--id", "007", "--templates", str(templates),
-                 "--date", "2024-02-03", "-o", str(target)]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "Mine",
+                "--id",
+                "007",
+                "--templates",
+                str(templates),
+                "--date",
+                "2024-02-03",
+                "-o",
+                str(target),
+            ]
+        )
+        == 0
+    )
     assert target.read_text(encoding="utf-8") == (
-        "# Mine\n\n:::{plan} Mine\n:id: 007\n:created: 2024-02-03\n:owner: nobody\n:::\n")
+        "# Mine\n\n:::{plan} Mine\n:id: 007\n:created: 2024-02-03\n:owner: nobody\n:::\n"
+    )
     # no rst template in the directory, an undefined variable, a syntax error: exit 2, no file
-    assert main(["new", "Mine", "--id", "8", "--templates", str(templates), "--format", "rst",
-                 "-o", str(tmp_path / "a.rst")]) == 2
+    assert (
+        main(
+            [
+                "new",
+                "Mine",
+                "--id",
+                "8",
+                "--templates",
+                str(templates),
+                "--format",
+                "rst",
+                "-o",
+                str(tmp_path / "a.rst"),
+            ]
+        )
+        == 2
+    )
     assert "plan.rst.jinja" in capsys.readouterr().err
     (templates / "plan.md.jinja").write_text("{{ nope }}\n", encoding="utf-8")
-    assert main(["new", "M", "--id", "9", "--templates", str(templates),
-                 "-o", str(tmp_path / "b.md")]) == 2
+    assert (
+        main(["new", "M", "--id", "9", "--templates", str(templates), "-o", str(tmp_path / "b.md")])
+        == 2
+    )
     assert "nope" in capsys.readouterr().err
     (templates / "plan.md.jinja").write_text("{% if %}\n", encoding="utf-8")
-    assert main(["new", "M", "--id", "9", "--templates", str(templates),
-                 "-o", str(tmp_path / "b.md")]) == 2
+    assert (
+        main(["new", "M", "--id", "9", "--templates", str(templates), "-o", str(tmp_path / "b.md")])
+        == 2
+    )
     assert "plan.md.jinja:1" in capsys.readouterr().err
     assert not (tmp_path / "a.rst").exists() and not (tmp_path / "b.md").exists()
 
@@ -202,9 +257,27 @@ def test_new_plans_build_without_warnings(make_app, tmp_path, capsys):
     for plan in ("001", "002"):
         types = {o["type"] for o in data["objects"] if o["plan"] == plan}
         # every section of the template has its directive
-        assert types >= {"check", "exemption", "component", "pattern", "tech", "service",
-                         "dependency", "table", "migration", "endpoint", "response", "event",
-                         "role", "test", "metric", "alert", "risk", "phase", "signoff"}, types
+        assert types >= {
+            "check",
+            "exemption",
+            "component",
+            "pattern",
+            "tech",
+            "service",
+            "dependency",
+            "table",
+            "migration",
+            "endpoint",
+            "response",
+            "event",
+            "role",
+            "test",
+            "metric",
+            "alert",
+            "risk",
+            "phase",
+            "signoff",
+        }, types
 
 
 # -- check ----------------------------------------------------------------------------
@@ -219,14 +292,18 @@ def test_check_clean_project(tmp_path, capsys):
 
 
 def test_check_reports_plan_problems_by_document(tmp_path, capsys):
-    root = project(tmp_path, {
-        "index.md": "# Index\n\n```{toctree}\nbad\n```\n\nSee {plan:risk}`nowhere`.\n",
-        "bad.md": BAD,
-    })
+    root = project(
+        tmp_path,
+        {
+            "index.md": "# Index\n\n```{toctree}\nbad\n```\n\nSee {plan:risk}`nowhere`.\n",
+            "bad.md": BAD,
+        },
+    )
     assert main(["check", str(root), "-j", "2"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == ("4 plan problems in 2 documents (2 plan.field, 1 plan.option, "
-                         "1 plan.ref).")
+    assert lines[-1] == (
+        "4 plan problems in 2 documents (2 plan.field, 1 plan.option, 1 plan.ref)."
+    )
     bad = [ln for ln in lines if "bad.md:" in ln]
     index = [ln for ln in lines if "index.md:" in ln]
     numbers = [int(ln.split(": ", 1)[0].rsplit(":", 1)[1]) for ln in bad]
@@ -236,17 +313,22 @@ def test_check_reports_plan_problems_by_document(tmp_path, capsys):
     assert "'colour'" in bad[2] and bad[2].endswith("[plan.option]")
     assert len(index) == 1 and index[0].endswith("[plan.ref]")
     # one group per document, separated by a blank line
-    assert lines.index(index[0]) == lines.index(bad[-1]) + 2 and lines[lines.index(bad[-1]) + 1] == ""
+    assert (
+        lines.index(index[0]) == lines.index(bad[-1]) + 2 and lines[lines.index(bad[-1]) + 1] == ""
+    )
 
 
 def test_check_prints_every_warning_and_counts_them_with_strict(tmp_path, monkeypatch, capsys):
     """Sphinx's, docutils' and MyST's warnings are shown and counted by kind; only
     --strict (or -W) makes them fail the check. The project does not show warning
     types (Sphinx < 8's default), and the report still has them."""
-    root = project(tmp_path, {
-        "index.md": "# Index\n\n```{toctree}\nmissing-doc\nother\n```\n\nSee [there](#nowhere).\n",
-        "other.rst": "Other\n=====\n\n.. note::\n   :class: a\n   :class: b\n\n   Text.\n",
-    })
+    root = project(
+        tmp_path,
+        {
+            "index.md": "# Index\n\n```{toctree}\nmissing-doc\nother\n```\n\nSee [there](#nowhere).\n",
+            "other.rst": "Other\n=====\n\n.. note::\n   :class: a\n   :class: b\n\n   Text.\n",
+        },
+    )
     (root / "conf.py").write_text(CONF + "show_warning_types = False\n", encoding="utf-8")
     monkeypatch.chdir(root)
     expected = [
@@ -268,8 +350,13 @@ def test_check_prints_every_warning_and_counts_them_with_strict(tmp_path, monkey
 
 
 def test_check_plan_problems_fail_without_strict(tmp_path, monkeypatch, capsys):
-    root = project(tmp_path, {"index.md": "# Index\n\n```{toctree}\nmissing-doc\n```\n\n"
-                                          ":::{plan} P\n:id: 1\n:status: drafty\n:::\n"})
+    root = project(
+        tmp_path,
+        {
+            "index.md": "# Index\n\n```{toctree}\nmissing-doc\n```\n\n"
+            ":::{plan} P\n:id: 1\n:status: drafty\n:::\n"
+        },
+    )
     monkeypatch.chdir(root)
     assert main(["check", "."]) == 1
     assert capsys.readouterr().out.splitlines() == [
@@ -282,20 +369,26 @@ def test_check_plan_problems_fail_without_strict(tmp_path, monkeypatch, capsys):
     ]
 
 
-@pytest.mark.parametrize(("setup", "message"), [
-    ("missing", "is not a directory"),
-    ("no-conf", "no conf.py"),
-    ("raising", "ZeroDivisionError: division by zero"),
-    ("syntax", "syntax error"),
-    ("extension", "nonexistent_extension"),
-    ("define", "name=value"),
-])
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("missing", "is not a directory"),
+        ("no-conf", "no conf.py"),
+        ("raising", "ZeroDivisionError: division by zero"),
+        ("syntax", "syntax error"),
+        ("extension", "nonexistent_extension"),
+        ("define", "name=value"),
+    ],
+)
 def test_check_usage_and_build_errors_exit_2(tmp_path, capsys, setup, message):
     root = tmp_path / "src"
     root.mkdir()
     (root / "index.rst").write_text("Index\n=====\n", encoding="utf-8")
-    conf = {"raising": "x = 1 / 0\n", "syntax": "extensions = [\n",
-            "extension": "extensions = ['nonexistent_extension']\n"}.get(setup, "")
+    conf = {
+        "raising": "x = 1 / 0\n",
+        "syntax": "extensions = [\n",
+        "extension": "extensions = ['nonexistent_extension']\n",
+    }.get(setup, "")
     if setup != "no-conf":
         (root / "conf.py").write_text(conf, encoding="utf-8")
     args = ["check", str(root if setup != "missing" else tmp_path / "nowhere")]
@@ -315,8 +408,19 @@ def test_check_with_confdir_and_overrides(tmp_path, capsys):
     (root / "conf.py").rename(confdir / "conf.py")
     assert main(["check", str(root)]) == 2
     assert "-c CONFDIR" in capsys.readouterr().err
-    assert main(["check", str(root), "-c", str(confdir),
-                 "-D", "suppress_warnings=plan.field,plan.option"]) == 0
+    assert (
+        main(
+            [
+                "check",
+                str(root),
+                "-c",
+                str(confdir),
+                "-D",
+                "suppress_warnings=plan.field,plan.option",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.startswith("No plan problems")
 
 
@@ -363,8 +467,13 @@ def test_export_stdout_and_file_agree(tmp_path, capsys):
 
 
 #: the plan template's plain Markdown, as the package hands it out (``new --plain``)
-TEMPLATE = Path(__file__).resolve().parents[1] / "sphinxcontrib_plan" / "templates" / "new" / \
-    "plan.plain.md.jinja"
+TEMPLATE = (
+    Path(__file__).resolve().parents[1]
+    / "sphinxcontrib_plan"
+    / "templates"
+    / "new"
+    / "plan.plain.md.jinja"
+)
 
 
 @pytest.mark.parametrize("fmt", ["md", "rst"])

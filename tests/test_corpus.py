@@ -35,14 +35,17 @@ from sphinxcontrib_plan.cli import main
 pytestmark = pytest.mark.skipif(
     DOCUMENTS is None,
     reason="the OpenAPI corpus documents (third-party files listed with their sources in "
-           "tests/corpus/openapi/SOURCES.json) are not in the repository: put them in "
-           "../shared/corpus/openapi or name their folder in PLAN_OPENAPI_CORPUS")
+    "tests/corpus/openapi/SOURCES.json) are not in the repository: put them in "
+    "../shared/corpus/openapi or name their folder in PLAN_OPENAPI_CORPUS",
+)
 
 OPENAPI3 = [row["file"] for row in SOURCES if not row["version"].startswith("2")]
 SWAGGER2 = [row["file"] for row in SOURCES if row["version"].startswith("2")]
-CONF = ('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-        'myst_enable_extensions = ["colon_fence"]\n'
-        'plan_openapi = True\nproject = "corpus"\n')
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+    'myst_enable_extensions = ["colon_fence"]\n'
+    'plan_openapi = True\nproject = "corpus"\n'
+)
 #: the most source text one project builds (bytes): two builds run at a time
 GROUP_SIZE = 700_000
 
@@ -67,8 +70,9 @@ def plan_id(name: str) -> str:
 
 def keys(doc: dict[str, Any]) -> set[tuple[str, ...]]:
     """What two plans in one project must not share: schema names, operations, operation ids."""
-    out: set[tuple[str, ...]] = {("schema", n) for n in
-                                 ((doc.get("components") or {}).get("schemas") or {})}
+    out: set[tuple[str, ...]] = {
+        ("schema", n) for n in ((doc.get("components") or {}).get("schemas") or {})
+    }
     for (group, path, method), (op, _, _) in operations(doc).items():
         out.add((group, path, method))
         if op.get("operationId"):
@@ -86,8 +90,16 @@ def import_all(tmp: Path) -> dict[str, Imported]:
         item = Imported(name, plan_id(name), load(text), len(text))
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            code = main(["import", str(source_file), "--id", item.plan,
-                         "-o", str(tmp / "imported" / f"{item.plan}.md")])
+            code = main(
+                [
+                    "import",
+                    str(source_file),
+                    "--id",
+                    item.plan,
+                    "-o",
+                    str(tmp / "imported" / f"{item.plan}.md"),
+                ]
+            )
         assert code == 0, f"{name}: sphinx-plan import exited {code}: {out.getvalue()}"
         item.report = out.getvalue()
         results[name] = item
@@ -117,13 +129,29 @@ def build(tmp: Path, number: int, members: list[Imported]) -> tuple[int, str]:
     for item in members:
         item.group = number
         (src / f"{item.plan}.md").write_text(
-            (tmp / "imported" / f"{item.plan}.md").read_text(encoding="utf-8"), encoding="utf-8")
+            (tmp / "imported" / f"{item.plan}.md").read_text(encoding="utf-8"), encoding="utf-8"
+        )
         names.append(item.plan)
-    (src / "index.md").write_text("# Corpus\n\n```{toctree}\n" + "\n".join(names) + "\n```\n",
-                                  encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-                          str(src), str(src / "_build")], capture_output=True, text=True,
-                         check=False)
+    (src / "index.md").write_text(
+        "# Corpus\n\n```{toctree}\n" + "\n".join(names) + "\n```\n", encoding="utf-8"
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            str(src),
+            str(src / "_build"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return run.returncode, run.stderr
 
 
@@ -138,9 +166,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
         exported = tmp / f"project-{number}" / "_build" / "openapi.json"
         document = json.loads(exported.read_text(encoding="utf-8")) if exported.is_file() else None
         for item in members:
-            item.warnings = [line for line in stderr.splitlines()
-                             if f"{item.plan}.md" in line or "index.md" in line
-                             or ".md" not in line and line.strip()]
+            item.warnings = [
+                line
+                for line in stderr.splitlines()
+                if f"{item.plan}.md" in line
+                or "index.md" in line
+                or ".md" not in line
+                and line.strip()
+            ]
             if document is not None:
                 item.export = of_plan(document, item.plan, item.source)
     return results
@@ -188,17 +221,22 @@ def record(name: str, operations: int, kept: int, total: int) -> None:
     if target:
         row = next(r for r in SOURCES if r["file"] == name)
         with open(target, "a", encoding="utf-8") as stream:
-            stream.write(f"| {name} | {row['licence']} | {row['version']} | {operations} | "
-                         f"{kept}/{total} |\n")
+            stream.write(
+                f"| {name} | {row['licence']} | {row['version']} | {operations} | "
+                f"{kept}/{total} |\n"
+            )
 
 
 #: Swagger 2.0 documents with an OpenAPI 3.0 version of the same API in the corpus
-EQUIVALENT = {"oai-v2.0-petstore-expanded.yaml": "oai-v3.0-petstore-expanded.yaml",
-              "oai-v2.0-api-with-examples.yaml": "oai-v3.0-api-with-examples.yaml"}
+EQUIVALENT = {
+    "oai-v2.0-petstore-expanded.yaml": "oai-v3.0-petstore-expanded.yaml",
+    "oai-v2.0-api-with-examples.yaml": "oai-v3.0-api-with-examples.yaml",
+}
 
 
-def drift(tmp_path: Path, implemented: str, planned: str, capsys: pytest.CaptureFixture[str]
-          ) -> dict[str, Any]:
+def drift(
+    tmp_path: Path, implemented: str, planned: str, capsys: pytest.CaptureFixture[str]
+) -> dict[str, Any]:
     """``diff --openapi`` of *implemented* against a plan imported from *planned*."""
     source = tmp_path / implemented
     source.write_text(read_source(implemented), encoding="utf-8")
@@ -216,11 +254,16 @@ def drift(tmp_path: Path, implemented: str, planned: str, capsys: pytest.Capture
 
 
 @pytest.mark.parametrize("name", SWAGGER2)
-def test_swagger2_is_read_and_its_plan_has_no_drift(tmp_path: Path, name: str,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_swagger2_is_read_and_its_plan_has_no_drift(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = load(read_source(name))
-    count = sum(1 for item in spec["paths"].values() for m in item if m in
-                ("get", "put", "post", "delete", "patch", "head", "options"))
+    count = sum(
+        1
+        for item in spec["paths"].values()
+        for m in item
+        if m in ("get", "put", "post", "delete", "patch", "head", "options")
+    )
     for planned in (name, EQUIVALENT.get(name)):
         if planned is None:
             continue
@@ -229,21 +272,28 @@ def test_swagger2_is_read_and_its_plan_has_no_drift(tmp_path: Path, name: str,
         assert report["summary"]["matched"] == count
 
 
-def test_the_report_names_what_the_plan_does_not_carry(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_report_names_what_the_plan_does_not_carry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "museum.yaml"
     text = read_source("redocly-museum.yaml")
     source.write_text(text, encoding="utf-8")
     assert main(["import", str(source), "--id", "m", "-o", str(tmp_path / "m.md")]) == 0
     report = capsys.readouterr().out
-    for note in ("/info/version: not carried ('1.2.1')", "/info/license: not carried",
-                 "/servers: not carried; to export them, set plan_openapi_servers = "
-                 "['https://redocly.com/_mock/docs/openapi/museum-api'] in conf.py",
-                 "/tags/0: the description of tag 'Operations' is not carried"):
+    for note in (
+        "/info/version: not carried ('1.2.1')",
+        "/info/license: not carried",
+        "/servers: not carried; to export them, set plan_openapi_servers = "
+        "['https://redocly.com/_mock/docs/openapi/museum-api'] in conf.py",
+        "/tags/0: the description of tag 'Operations' is not carried",
+    ):
         assert f"note: {note}" in report
     # each response at its own line: those of GET /museum-hours
     lines = text.split("\n")
     start = lines.index("  /museum-hours:")
-    codes = [start + 1 + i for i, line in enumerate(lines[start:start + 30])
-             if line.strip() in ('"200":', '"400":', '"404":')]
+    codes = [
+        start + 1 + i
+        for i, line in enumerate(lines[start : start + 30])
+        if line.strip() in ('"200":', '"400":', '"404":')
+    ]
     assert f"plan-response      26  lines {', '.join(map(str, codes))}, " in report

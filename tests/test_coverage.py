@@ -16,7 +16,7 @@ from test_export import schema_errors
 def _object_text(html: str, anchor: str) -> str:
     """The text of the object block holding *anchor*, tags removed."""
     start = html.index(f'id="{anchor}"')
-    block = html[start:html.index("</div>", html.index("plan-object-header", start))]
+    block = html[start : html.index("</div>", html.index("plan-object-header", start))]
     return " ".join(re.sub(r"<[^>]+>", " ", block).split())
 
 
@@ -55,7 +55,8 @@ def test_trace_links_resolve_and_show_on_both_ends(app):
 def test_a_link_to_a_type_the_field_does_not_take(app):
     text = (Path(app.srcdir) / "index.md").read_text(encoding="utf-8")
     (Path(app.srcdir) / "index.md").write_text(
-        text.replace(":mitigated-by: late-fix", ":mitigated-by: users-list"), encoding="utf-8")
+        text.replace(":mitigated-by: late-fix", ":mitigated-by: users-list"), encoding="utf-8"
+    )
     app.build()
     warnings = plan_warnings(app)
     wrong = [w for w in warnings if "mitigated-by names" in w]
@@ -69,14 +70,20 @@ def test_a_new_test_rewrites_the_page_of_what_it_covers(make_app, tmp_path):
     app = make_app("html", srcdir=srcdir, freshenv=True)
     app.build()
     page = Path(app.outdir) / "api.html"
-    assert "Covered by" not in _object_text(page.read_text(encoding="utf-8"), "table-sessions-table")
+    assert "Covered by" not in _object_text(
+        page.read_text(encoding="utf-8"), "table-sessions-table"
+    )
     tests = srcdir / "tests.rst"
-    tests.write_text(tests.read_text(encoding="utf-8") + "\n.. plan-test:: Schema tests\n"
-                     "   :covers: sessions-table\n", encoding="utf-8")
+    tests.write_text(
+        tests.read_text(encoding="utf-8") + "\n.. plan-test:: Schema tests\n"
+        "   :covers: sessions-table\n",
+        encoding="utf-8",
+    )
     app2 = make_app("html", srcdir=srcdir)
     app2.build()
-    assert "Covered by : Schema tests" in _object_text(page.read_text(encoding="utf-8"),
-                                                       "table-sessions-table")
+    assert "Covered by : Schema tests" in _object_text(
+        page.read_text(encoding="utf-8"), "table-sessions-table"
+    )
 
 
 #: the gaps of test-coverage: (location, rule) of each plan.coverage warning
@@ -106,8 +113,9 @@ def test_each_gap_is_a_warning_at_the_uncovered_object_naming_its_rule(app):
     app.build()
     assert _gaps(app) == GAPS
     warnings = app.warning.getvalue()
-    assert "found 0 of 1; not counted: late-fix (ends 2024-05-01, after review 2024-03-01)" \
-        in warnings
+    assert (
+        "found 0 of 1; not counted: late-fix (ends 2024-05-01, after review 2024-03-01)" in warnings
+    )
     objects = {o["id"]: o for o in load_plan_json(app)["objects"]}
     assert objects["users-list"]["derived"]["covered"] is True
     assert objects["users-list"]["derived"]["covered-by"] == ["api-tests"]
@@ -118,32 +126,58 @@ def test_each_gap_is_a_warning_at_the_uncovered_object_naming_its_rule(app):
     assert objects["api-tests"]["derived"]["covered"] is None
 
 
-@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-off", confoverrides={
-    "plan_coverage_rules": {"presets": True, "alert-runbook": False, "table-migrated": False,
-                            "endpoint-tested": {"to": None}}})
+@pytest.mark.sphinx(
+    "html",
+    testroot="coverage",
+    srcdir="coverage-off",
+    confoverrides={
+        "plan_coverage_rules": {
+            "presets": True,
+            "alert-runbook": False,
+            "table-migrated": False,
+            "endpoint-tested": {"to": None},
+        }
+    },
+)
 def test_rules_switch_off_one_by_one_and_presets_take_changes(app):
     app.build()
     # the endpoint rule now counts the checklist; the two presets switched off are silent
     assert _gaps(app) == [("index.md:46", "high-risk-mitigated")]
 
 
-@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-suppressed",
-                    confoverrides={"suppress_warnings": ["plan.coverage"]})
+@pytest.mark.sphinx(
+    "html",
+    testroot="coverage",
+    srcdir="coverage-suppressed",
+    confoverrides={"suppress_warnings": ["plan.coverage"]},
+)
 def test_gaps_are_suppressed_with_suppress_warnings(app):
     app.build()
     assert _gaps(app) == []
     assert load_plan_json(app)["objects"]
 
 
-@pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-bad-rules", confoverrides={
-    "plan_coverage_rules": {
-        "endpoint-tsted": True,
-        "typo": {"objects": "endpont", "link": "covers"},
-        "badfilter": {"objects": "endpoint", "link": "covers", "filter": "method == "},
-        "badkey": {"objects": "endpoint", "link": "covers", "minimum": 2},
-        "badlink": {"objects": "risk", "link": "mitigated", "direction": "outgoing"},
-        "ok": {"objects": "endpoint", "link": "covers", "to": "test", "min": 2,
-               "filter": "method == GET"}}})
+@pytest.mark.sphinx(
+    "html",
+    testroot="coverage",
+    srcdir="coverage-bad-rules",
+    confoverrides={
+        "plan_coverage_rules": {
+            "endpoint-tsted": True,
+            "typo": {"objects": "endpont", "link": "covers"},
+            "badfilter": {"objects": "endpoint", "link": "covers", "filter": "method == "},
+            "badkey": {"objects": "endpoint", "link": "covers", "minimum": 2},
+            "badlink": {"objects": "risk", "link": "mitigated", "direction": "outgoing"},
+            "ok": {
+                "objects": "endpoint",
+                "link": "covers",
+                "to": "test",
+                "min": 2,
+                "filter": "method == GET",
+            },
+        }
+    },
+)
 def test_bad_rules_are_config_warnings_and_the_good_ones_run(app):
     app.build()
     config = [w for w in app.warning.getvalue().splitlines() if "[plan.config]" in w]
@@ -152,8 +186,9 @@ def test_bad_rules_are_config_warnings_and_the_good_ones_run(app):
     assert "typo: objects 'endpont' is no object type; did you mean 'endpoint'?" in text
     assert "badfilter: filter 'method == '" in text and "column" in text
     assert "badkey: unknown key 'minimum'; did you mean 'min'?" in text
-    assert "badlink: link 'mitigated' is no field of plan-risk; did you mean 'mitigated-by'?" \
-        in text
+    assert (
+        "badlink: link 'mitigated' is no field of plan-risk; did you mean 'mitigated-by'?" in text
+    )
     assert len(config) == 5, config
     # the one good rule: GET endpoints need two tests; GET /users has one
     assert _gaps(app) == [("index.md:14", "ok")]
@@ -161,22 +196,31 @@ def test_bad_rules_are_config_warnings_and_the_good_ones_run(app):
 
 def _add_test(src: Path) -> None:
     tests = src / "tests.rst"
-    tests.write_text(tests.read_text(encoding="utf-8") + "\n.. plan-test:: Create tests\n"
-                     "   :covers: POST /users, sessions-table\n", encoding="utf-8")
+    tests.write_text(
+        tests.read_text(encoding="utf-8") + "\n.. plan-test:: Create tests\n"
+        "   :covers: POST /users, sessions-table\n",
+        encoding="utf-8",
+    )
 
 
 def _uncover(src: Path) -> None:
     tests = src / "tests.rst"
-    tests.write_text(tests.read_text(encoding="utf-8").replace(
-        ":covers: users-list, GET /users, users-delete", ":covers: users-delete"),
-        encoding="utf-8")
+    tests.write_text(
+        tests.read_text(encoding="utf-8").replace(
+            ":covers: users-list, GET /users, users-delete", ":covers: users-delete"
+        ),
+        encoding="utf-8",
+    )
 
 
 def _mitigate_in_time(src: Path) -> None:
     index = src / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace(
-        ":start: 2024-03-01\n:end: 2024-05-01", ":start: 2024-02-10\n:end: 2024-02-25"),
-        encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace(
+            ":start: 2024-03-01\n:end: 2024-05-01", ":start: 2024-02-10\n:end: 2024-02-25"
+        ),
+        encoding="utf-8",
+    )
 
 
 def test_serial_parallel_and_incremental_builds_agree_on_coverage(make_app, tmp_path):
@@ -187,16 +231,20 @@ def test_serial_parallel_and_incremental_builds_agree_on_coverage(make_app, tmp_
     make_app("html", srcdir=src, builddir=out).build()
     problems = []
     seen = []
-    for name, edit in (("a test covers more", _add_test), ("a test covers less", _uncover),
-                       ("a phase ends earlier", _mitigate_in_time)):
+    for name, edit in (
+        ("a test covers more", _add_test),
+        ("a test covers less", _uncover),
+        ("a phase ends earlier", _mitigate_in_time),
+    ):
         edit(src)
         incremental = make_app("html", srcdir=src, builddir=out)
         incremental.build()
         got = _outcome(incremental, src, *pages)
         serial = _clean(make_app, src, tmp_path / "clean", 1, pages=pages)
         problems += _diff(f"{name} (incremental)", serial, got)
-        problems += _diff(f"{name} (-j 2)", serial,
-                          _clean(make_app, src, tmp_path / "j2", 2, pages=pages))
+        problems += _diff(
+            f"{name} (-j 2)", serial, _clean(make_app, src, tmp_path / "j2", 2, pages=pages)
+        )
         seen.append(_gaps(incremental))
     assert problems == []
     # each edit moved the gaps
@@ -214,8 +262,12 @@ def _tables(html: str) -> list[list[list[str]]]:
         if caption:
             rows.append([" ".join(re.sub(r"<[^>]+>|¶", " ", caption.group(1)).split())])
         for row in re.findall(r"<tr.*?</tr>", tbl, re.S):
-            rows.append([" ".join(re.sub(r"<[^>]+>", " ", c).split())
-                         for c in re.findall(r"<t[hd].*?</t[hd]>", row, re.S)])
+            rows.append(
+                [
+                    " ".join(re.sub(r"<[^>]+>", " ", c).split())
+                    for c in re.findall(r"<t[hd].*?</t[hd]>", row, re.S)
+                ]
+            )
         found.append(rows)
     return found
 
@@ -226,9 +278,14 @@ def test_coverage_collector_matrix_gaps_and_percentages(app):
     html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     tables = _tables(html)
     summary = next(t for t in tables if t[0] == ["Coverage"])
-    assert [r[0] for r in summary[2:]] == ["endpoint-tested", "event-tested",
-                                           "high-risk-mitigated", "alert-runbook",
-                                           "table-migrated", "phases-checked"]
+    assert [r[0] for r in summary[2:]] == [
+        "endpoint-tested",
+        "event-tested",
+        "high-risk-mitigated",
+        "alert-runbook",
+        "table-migrated",
+        "phases-checked",
+    ]
     assert summary[2][2:] == ["3", "2", "66%"] and summary[3][4] == "100%"
     risks = next(t for t in tables if t[0][0].startswith("high-risk-mitigated:"))
     assert risks[0][0].endswith("— 1 of 2 covered (50%)")
@@ -252,16 +309,26 @@ def test_coverage_collector_matrix_gaps_and_percentages(app):
     assert schema_errors(data) == []
     by_rule = {r["rule"]: r for r in data["coverage"]}
     assert by_rule["endpoint-tested"] == {
-        "rule": "endpoint-tested", "objects": "endpoint", "checked": 3, "covered": 2,
-        "percent": 66, "gaps": ["users-create"], "help": by_rule["endpoint-tested"]["help"]}
+        "rule": "endpoint-tested",
+        "objects": "endpoint",
+        "checked": 3,
+        "covered": 2,
+        "percent": 66,
+        "gaps": ["users-create"],
+        "help": by_rule["endpoint-tested"]["help"],
+    }
     assert data["plans"][0]["derived"]["coverage"] == 50
 
 
 @pytest.mark.sphinx("html", testroot="coverage", srcdir="coverage-bad-rule-option")
 def test_an_unknown_rule_in_the_collector_warns_at_its_line(app):
     registers = Path(app.srcdir) / "registers.md"
-    registers.write_text(registers.read_text(encoding="utf-8").replace(
-        ":rule: endpoint-tested", ":rule: endpoint-test"), encoding="utf-8")
+    registers.write_text(
+        registers.read_text(encoding="utf-8").replace(
+            ":rule: endpoint-tested", ":rule: endpoint-test"
+        ),
+        encoding="utf-8",
+    )
     app.build()
     bad = [w for w in plan_warnings(app) if ":rule:" in w]
     assert len(bad) == 1 and "registers.md:12:" in bad[0] and "[plan.field]" in bad[0], bad

@@ -34,8 +34,9 @@ def plan_files(repo) -> list[Path]:
     for i, commit in enumerate(commits):
         checkout = root.parent / f"checkout{i}"
         checkout.mkdir(exist_ok=True)
-        archive = subprocess.run(["git", "archive", commit], cwd=root, capture_output=True,
-                                 check=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", commit], cwd=root, capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x"], cwd=checkout, input=archive, check=True)
         target = root.parent / f"plan{i}.json"
         assert main(["export", str(checkout / "docs"), "--format", "json", "-o", str(target)]) == 0
@@ -59,22 +60,31 @@ def test_revisions_text_names_every_change(repo, capsys, monkeypatch):
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"Plan changes: v1 ({commits[0][:7]}) → {commits[1][:7]}"
     assert "3 changes: 0 added, 1 removed, 2 changed; 1 breaking" in out
-    assert f"    - {RESPONSE}  404 Not Found\n" \
-           "        BREAKING: response 404 removed from GET /api/orders/{id}\n" in out
+    assert (
+        f"    - {RESPONSE}  404 Not Found\n"
+        "        BREAKING: response 404 removed from GET /api/orders/{id}\n" in out
+    )
     # each change once: the slip tells of the weeks, which are not listed again
-    assert "    ~ S1-launch  Launch\n        slipped: start 2 weeks later, end 2 weeks later " \
-           "(weeks 3-4 → 5-6)\n" in out
+    assert (
+        "    ~ S1-launch  Launch\n        slipped: start 2 weeks later, end 2 weeks later "
+        "(weeks 3-4 → 5-6)\n" in out
+    )
     assert "weeks: 3-4 → 5-6" not in out and out.count("severity rose") == 1
     assert "severity rose 2 → 6 (impact medium → high, likelihood low → medium)" in out
     # grouped by plan, then by type in registry order
-    assert out.index("Plan S1: Shop") < out.index("  Responses") < out.index("  Risks") \
+    assert (
+        out.index("Plan S1: Shop")
+        < out.index("  Responses")
+        < out.index("  Risks")
         < out.index("  Phases")
+    )
 
 
 def test_reflow_only_is_no_change(repo, capsys):
     root, commits = repo
-    code, out, _ = run(capsys, commits[1], commits[2], "--source", str(root / "docs"),
-                       "--fail-on", "any")
+    code, out, _ = run(
+        capsys, commits[1], commits[2], "--source", str(root / "docs"), "--fail-on", "any"
+    )
     assert code == 0
     assert "No plan changes." in out
 
@@ -122,9 +132,13 @@ def test_markdown(plan_files, capsys):
     code, out, _ = run(capsys, str(plan_files[0]), str(plan_files[2]), "--format", "markdown")
     assert code == 0
     assert out.startswith(f"## Plan changes: {md_escape(str(plan_files[0]))} → ")
-    assert "### Breaking changes\n\n" \
-           f"- `{RESPONSE}` 404 Not Found: response 404 removed from GET /api/orders/{{id}}\n" in out
-    assert "#### Phases\n\n- **changed** `S1-launch` Launch\n  - slipped: start 2 weeks later" in out
+    assert (
+        "### Breaking changes\n\n"
+        f"- `{RESPONSE}` 404 Not Found: response 404 removed from GET /api/orders/{{id}}\n" in out
+    )
+    assert (
+        "#### Phases\n\n- **changed** `S1-launch` Launch\n  - slipped: start 2 weeks later" in out
+    )
     assert "- **changed** `S1-outage` Payment provider outage\n  - severity rose 2 → 6" in out
     assert "### Plan S1: Shop\n\n#### Responses\n\n- **removed** `S1-get-api-orders-id-404`" in out
     # each change once: the breaking one in the first section only
@@ -135,15 +149,26 @@ def test_json_validates_and_counts(plan_files, capsys):
     code, out, _ = run(capsys, str(plan_files[0]), str(plan_files[2]), "--format", "json")
     data = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
-    assert data["summary"] == {"added": 0, "removed": 1, "changed": 2, "breaking": 1, "slip": 1,
-                               "risk": 1, "status": 0, "coverage": 0, "gate": 0,
-                               "external": 0, "stale": 0}
+    assert data["summary"] == {
+        "added": 0,
+        "removed": 1,
+        "changed": 2,
+        "breaking": 1,
+        "slip": 1,
+        "risk": 1,
+        "status": 0,
+        "coverage": 0,
+        "gate": 0,
+        "external": 0,
+        "stale": 0,
+    }
     by_id = {c["id"]: c for c in data["changes"]}
     assert by_id[RESPONSE]["breaking"] is True
     slip = by_id["S1-launch"]["findings"][0]
     assert (slip["kind"], slip["start_weeks"], slip["end_weeks"]) == ("slip", 2.0, 2.0)
-    assert by_id["S1-launch"]["fields"] == [{"name": "weeks", "label": "weeks", "before": [3, 4],
-                                             "after": [5, 6]}]
+    assert by_id["S1-launch"]["fields"] == [
+        {"name": "weeks", "label": "weeks", "before": [3, 4], "after": [5, 6]}
+    ]
 
 
 def test_bodies_are_diffed_and_user_text_escaped(plan_files, tmp_path, capsys):
@@ -157,8 +182,12 @@ def test_bodies_are_diffed_and_user_text_escaped(plan_files, tmp_path, capsys):
             obj["title"] = "Outage | <script>"
     diff = compare(data, new, base_side=Side("a", "file"), head_side=Side("b", "file"))
     change = diff.changes[0]
-    assert change.body_diff == ["@@ -1,2 +1,2 @@", " First line.", "-Second line.",
-                                "+Second line, ```changed``` | <b>x</b>."]
+    assert change.body_diff == [
+        "@@ -1,2 +1,2 @@",
+        " First line.",
+        "-Second line.",
+        "+Second line, ```changed``` | <b>x</b>.",
+    ]
     markdown = to_markdown(diff)
     assert "Outage \\| \\<script\\>" in markdown and "<script>" not in markdown
     assert "  ````diff\n" in markdown  # a fence longer than the backticks inside
@@ -172,8 +201,15 @@ def test_bodies_are_diffed_and_user_text_escaped(plan_files, tmp_path, capsys):
 
 def test_external_objects_are_not_local_changes(plan_files, tmp_path, capsys):
     data = json.loads(plan_files[2].read_text(encoding="utf-8"))
-    ext = {"type": "endpoint", "id": "other-get-x", "title": "GET /x", "plan": "O1",
-           "external": "billing", "fields": {}, "data": {}}
+    ext = {
+        "type": "endpoint",
+        "id": "other-get-x",
+        "title": "GET /x",
+        "plan": "O1",
+        "external": "billing",
+        "fields": {},
+        "data": {},
+    }
     base = tmp_path / "base.json"
     base.write_text(json.dumps({**data, "objects": [*data["objects"], ext]}), encoding="utf-8")
     code, out, _ = run(capsys, str(base), str(plan_files[2]), "--fail-on", "any")
@@ -186,14 +222,35 @@ def test_external_sources_that_changed_are_listed_apart(plan_files, tmp_path, ca
     """plan.json keeps no external objects, only a summary of each source: the diff
     lists a source that came, went or changed, never as a change of this project."""
     data = json.loads(plan_files[2].read_text(encoding="utf-8"))
-    source = {"name": "billing", "project": "Billing", "version": "1.0", "plans": ["B1"],
-              "objects": 12, "sha256": "a" * 64}
+    source = {
+        "name": "billing",
+        "project": "Billing",
+        "version": "1.0",
+        "plans": ["B1"],
+        "objects": 12,
+        "sha256": "a" * 64,
+    }
     base, head = tmp_path / "base.json", tmp_path / "head.json"
     base.write_text(json.dumps({**data, "external": [source]}), encoding="utf-8")
-    head.write_text(json.dumps({**data, "external": [
-        {**source, "version": "1.1", "objects": 14, "sha256": "b" * 64},
-        {"name": "search", "project": "Search", "version": None, "plans": ["S1"],
-         "objects": 3, "sha256": "c" * 64}]}), encoding="utf-8")
+    head.write_text(
+        json.dumps(
+            {
+                **data,
+                "external": [
+                    {**source, "version": "1.1", "objects": 14, "sha256": "b" * 64},
+                    {
+                        "name": "search",
+                        "project": "Search",
+                        "version": None,
+                        "plans": ["S1"],
+                        "objects": 3,
+                        "sha256": "c" * 64,
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, str(base), str(head), "--fail-on", "any")
     assert code == 0  # other projects' changes never fail this project's CI
     assert "External project billing (not changes of this project):" in out
@@ -202,17 +259,26 @@ def test_external_sources_that_changed_are_listed_apart(plan_files, tmp_path, ca
     code, out, _ = run(capsys, str(base), str(head), "--format", "json")
     changes = json.loads(out)["changes"]
     assert {(c["kind"], c["id"], c["external"]) for c in changes} == {
-        ("changed", "billing", "billing"), ("added", "search", "search")}
+        ("changed", "billing", "billing"),
+        ("added", "search", "search"),
+    }
 
 
 # -- classification units --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("before", "after", "tightened"), [
-    (None, "bearer", True), ("none", "bearer", True), ("bearer or api-key", "bearer", True),
-    ("bearer", "bearer or api-key", False), ("bearer", None, False), ("bearer", "Bearer", False),
-    ("custom scheme", "other scheme", True),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "tightened"),
+    [
+        (None, "bearer", True),
+        ("none", "bearer", True),
+        ("bearer or api-key", "bearer", True),
+        ("bearer", "bearer or api-key", False),
+        ("bearer", None, False),
+        ("bearer", "Bearer", False),
+        ("custom scheme", "other scheme", True),
+    ],
+)
 def test_auth_tightened(before, after, tightened):
     assert auth_tightened(before, after) is tightened
 
@@ -224,8 +290,10 @@ def test_not_a_git_repository(tmp_path, capsys):
     (tmp_path / "conf.py").write_text("", encoding="utf-8")
     code, out, err = run(capsys, "main", "--source", str(tmp_path))
     assert (code, out) == (2, "")
-    assert err == (f"sphinx-plan diff: error: {str(tmp_path)!r} is not in a git repository; "
-                   "compare plan.json files instead\n")
+    assert err == (
+        f"sphinx-plan diff: error: {str(tmp_path)!r} is not in a git repository; "
+        "compare plan.json files instead\n"
+    )
 
 
 def test_unknown_revision(repo, capsys):
@@ -235,11 +303,20 @@ def test_unknown_revision(repo, capsys):
     assert err.startswith("sphinx-plan diff: error: unknown revision 'no-such-branch'")
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("{not json", "is not a plan.json: it is not valid JSON: Expecting property name enclosed in double quotes"),
-    ('{"plans": []}', "is not a plan.json: it has no 'objects' array"),
-    ('{"objects": [{"type": "risk", "id": 3}]}', "is not a plan.json: objects[0].id is 3, not a string"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "{not json",
+            "is not a plan.json: it is not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+        ('{"plans": []}', "is not a plan.json: it has no 'objects' array"),
+        (
+            '{"objects": [{"type": "risk", "id": 3}]}',
+            "is not a plan.json: objects[0].id is 3, not a string",
+        ),
+    ],
+)
 def test_invalid_plan_json(plan_files, tmp_path, capsys, text, problem):
     bad = tmp_path / "bad.json"
     bad.write_text(text, encoding="utf-8")
@@ -258,8 +335,10 @@ def test_build_that_fails_and_missing_base(repo, tmp_path, capsys):
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("sphinx-plan diff: error: cannot build HEAD: ")
     assert "broken conf" in err
-    assert run(capsys, "--source", str(clone / "docs"))[2] == \
-        "sphinx-plan diff: error: give BASE: a git revision or a plan.json (or --openapi FILE)\n"
+    assert (
+        run(capsys, "--source", str(clone / "docs"))[2]
+        == "sphinx-plan diff: error: give BASE: a git revision or a plan.json (or --openapi FILE)\n"
+    )
 
 
 # -- performance -----------------------------------------------------------------------
@@ -270,8 +349,20 @@ def test_ten_thousand_objects_under_two_seconds(tmp_path):
 
     base, head, expected = write_pair(tmp_path, 10_000)
     started = time.perf_counter()
-    out = subprocess.run([__import__("sys").executable, "-m", "sphinxcontrib_plan", "diff",
-                          str(base), str(head), "--format", "json"], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            __import__("sys").executable,
+            "-m",
+            "sphinxcontrib_plan",
+            "diff",
+            str(base),
+            str(head),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["summary"] == expected

@@ -45,40 +45,82 @@ def _schema(required: list[str], properties: dict, **extra: object) -> dict:
 
 
 def _endpoint(signature: str, *responses: Obj, **options: str) -> Obj:
-    return Obj("plan-endpoint", signature, options, None,
-               list(responses) or [Obj("plan-response", "200 OK")])
+    return Obj(
+        "plan-endpoint",
+        signature,
+        options,
+        None,
+        list(responses) or [Obj("plan-response", "200 OK")],
+    )
 
 
 def objects(after: bool) -> tuple[list[Obj], dict[str, dict]]:
     """The plan's objects and the schema files of one version."""
     a = after
     files = {
-        "c13.json": _schema(["name", "size"], _props(name="string", size="integer")) if a
+        "c13.json": _schema(["name", "size"], _props(name="string", size="integer"))
+        if a
         else _schema(["name"], _props(name="string")),
         "c14.json": _schema(["id", "kind"] if a else ["id"], _props(id="string", kind="string")),
     }
     objs = [
         # -- breaking -----------------------------------------------------------
-        Obj("plan-schema", "C1Req", schema=_schema(["name", "reason"], _props(
-            name="string", reason="string")) if a else _schema(["name"], _props(name="string"))),
+        Obj(
+            "plan-schema",
+            "C1Req",
+            schema=_schema(["name", "reason"], _props(name="string", reason="string"))
+            if a
+            else _schema(["name"], _props(name="string")),
+        ),
         _endpoint("POST /c1", schema="C1Req"),
         _endpoint("GET /c2", query='q:string, limit*:integer "Page size"' if a else "q:string"),
-        Obj("plan-schema", "C3Resp", schema=_schema(["id"], _props(id="string") if a
-                                                    else _props(id="string", total="integer"))),
+        Obj(
+            "plan-schema",
+            "C3Resp",
+            schema=_schema(
+                ["id"], _props(id="string") if a else _props(id="string", total="integer")
+            ),
+        ),
         _endpoint("GET /c3", Obj("plan-response", "200 OK", {"schema": "C3Resp"})),
-        Obj("plan-schema", "C4Resp", schema=_schema(["id"], _props(id="string", full_name="string")
-                                                    if a else _props(id="string", name="string"))),
+        Obj(
+            "plan-schema",
+            "C4Resp",
+            schema=_schema(
+                ["id"],
+                _props(id="string", full_name="string")
+                if a
+                else _props(id="string", name="string"),
+            ),
+        ),
         _endpoint("GET /c4", Obj("plan-response", "200 OK", {"schema": "C4Resp"})),
-        Obj("plan-schema", "C5Req", schema=_schema(["amount"], _props(
-            amount="integer" if a else "string"))),
+        Obj(
+            "plan-schema",
+            "C5Req",
+            schema=_schema(["amount"], _props(amount="integer" if a else "string")),
+        ),
         _endpoint("POST /c5", schema="C5Req"),
-        Obj("plan-schema", "C6Req", schema=_schema(["format"], {"format": {
-            "type": "string", "enum": ["jsonl"] if a else ["csv", "jsonl"]}})),
+        Obj(
+            "plan-schema",
+            "C6Req",
+            schema=_schema(
+                ["format"],
+                {"format": {"type": "string", "enum": ["jsonl"] if a else ["csv", "jsonl"]}},
+            ),
+        ),
         _endpoint("POST /c6", schema="C6Req"),
-        _endpoint("GET /c7", Obj("plan-response", "200 OK"),
-                  *([] if a else [Obj("plan-response", "404 Not Found")])),
-        _endpoint("GET /c8", Obj("plan-response", "200 OK", {
-            "content-type": "application/json" if a else "application/json, text/csv"})),
+        _endpoint(
+            "GET /c7",
+            Obj("plan-response", "200 OK"),
+            *([] if a else [Obj("plan-response", "404 Not Found")]),
+        ),
+        _endpoint(
+            "GET /c8",
+            Obj(
+                "plan-response",
+                "200 OK",
+                {"content-type": "application/json" if a else "application/json, text/csv"},
+            ),
+        ),
         *([] if a else [_endpoint("DELETE /c9")]),
         _endpoint("GET /c10", auth="bearer" if a else "none"),
         _endpoint("GET /c11", permissions="orders:read, orders:admin" if a else "orders:read"),
@@ -86,25 +128,52 @@ def objects(after: bool) -> tuple[list[Obj], dict[str, dict]]:
         _endpoint("POST /c13", schema="c13.json"),
         Obj("plan-schema", "C14Req", {"file": "c14.json"}),
         _endpoint("POST /c14", schema="C14Req"),
-        Obj("plan-schema", "C15Card", schema=_schema(["number", "cvc"] if a else ["number"],
-                                                     _props(number="string", cvc="string"))),
-        Obj("plan-schema", "C15Req", schema=_schema(["card"], {
-            "card": {"$ref": "#/components/schemas/C15Card"}})),
+        Obj(
+            "plan-schema",
+            "C15Card",
+            schema=_schema(
+                ["number", "cvc"] if a else ["number"], _props(number="string", cvc="string")
+            ),
+        ),
+        Obj(
+            "plan-schema",
+            "C15Req",
+            schema=_schema(["card"], {"card": {"$ref": "#/components/schemas/C15Card"}}),
+        ),
         _endpoint("POST /c15", schema="C15Req"),
         _endpoint("PUT /c16" if a else "GET /c16", id="c16"),
-        Obj("plan-schema", "C17Item", schema=_schema(["id"], _props(id="string") if a
-                                                     else _props(id="string", total="integer"))),
+        Obj(
+            "plan-schema",
+            "C17Item",
+            schema=_schema(
+                ["id"], _props(id="string") if a else _props(id="string", total="integer")
+            ),
+        ),
         _endpoint("GET /c17", Obj("plan-response", "200 OK", {"schema": "C17Item[]"})),
         # -- not breaking -------------------------------------------------------
-        Obj("plan-schema", "N1Req", schema=_schema(["name"], _props(name="string", note="string")
-                                                   if a else _props(name="string"))),
+        Obj(
+            "plan-schema",
+            "N1Req",
+            schema=_schema(
+                ["name"], _props(name="string", note="string") if a else _props(name="string")
+            ),
+        ),
         _endpoint("POST /n1", schema="N1Req"),
-        Obj("plan-schema", "N2Req", schema=_schema(["format"], {"format": {
-            "type": "string", "enum": ["csv", "jsonl"] if a else ["csv"]}})),
+        Obj(
+            "plan-schema",
+            "N2Req",
+            schema=_schema(
+                ["format"],
+                {"format": {"type": "string", "enum": ["csv", "jsonl"] if a else ["csv"]}},
+            ),
+        ),
         _endpoint("POST /n2", schema="N2Req"),
         *([_endpoint("GET /n3")] if a else []),
-        _endpoint("GET /n4", Obj("plan-response", "200 OK"),
-                  *([Obj("plan-response", "404 Not Found")] if a else [])),
+        _endpoint(
+            "GET /n4",
+            Obj("plan-response", "200 OK"),
+            *([Obj("plan-response", "404 Not Found")] if a else []),
+        ),
     ]
     return objs, files
 
@@ -124,11 +193,17 @@ BREAKING = [
     ("permissions tightened", "GET /c11", "permissions tightened: orders:admin now required"),
     ("path changed", "GET /c12/v2", "path changed: /c12 → /c12/v2"),
     ("required field in a :schema: file", "POST /c13", "request body: required field added: size"),
-    ("required field in a plan-schema :file:", "POST /c14",
-     "request body: field now required: kind"),
+    (
+        "required field in a plan-schema :file:",
+        "POST /c14",
+        "request body: field now required: kind",
+    ),
     ("method changed", "PUT /c16", "method changed: GET → PUT"),
-    ("property removed in an array (Name[])", "GET /c17",
-     "response 200: property removed: [].total"),
+    (
+        "property removed in an array (Name[])",
+        "GET /c17",
+        "response 200: property removed: [].total",
+    ),
     ("required field behind a $ref", "POST /c15", "request body: field now required: card.cvc"),
 ]
 #: the same for the non-breaking counterparts
@@ -155,7 +230,12 @@ def _rest(obj: Obj, indent: str = "") -> list[str]:
     lines = [f"{indent}.. {obj.directive}:: {obj.argument}"]
     lines += [f"{indent}   :{k}: {v}" for k, v in obj.options.items()]
     if obj.schema is not None:
-        lines += ["", f"{indent}   .. code-block:: json", "", f"{indent}      {json.dumps(obj.schema)}"]
+        lines += [
+            "",
+            f"{indent}   .. code-block:: json",
+            "",
+            f"{indent}      {json.dumps(obj.schema)}",
+        ]
     for child in obj.children:
         lines += ["", *_rest(child, indent + "   ")]
     return [*lines, ""]
@@ -221,11 +301,13 @@ def test_breaking_case_is_breaking(catalogue, case, title, message):
     _, by_title, _ = catalogue
     found = by_title.get(title, [])
     assert {"kind": "breaking", "message": message} in [
-        {"kind": f["kind"], "message": f["message"]} for f in found], (case, found)
+        {"kind": f["kind"], "message": f["message"]} for f in found
+    ], (case, found)
 
 
-@pytest.mark.parametrize(("case", "title", "message"), NOT_BREAKING,
-                         ids=[c[0] for c in NOT_BREAKING])
+@pytest.mark.parametrize(
+    ("case", "title", "message"), NOT_BREAKING, ids=[c[0] for c in NOT_BREAKING]
+)
 def test_non_breaking_counterpart_is_not_flagged(catalogue, case, title, message):
     _, by_title, _ = catalogue
     found = by_title.get(title, [])
@@ -238,21 +320,51 @@ def test_a_changed_schema_names_the_endpoints_using_it(catalogue):
     schema = next(found for key, found in by_title.items() if key.lower().endswith("c15card"))
     # named through C15Req's $ref: the endpoint is found behind the reference
     assert {"kind": "api", "message": "used by POST /c15"} in [
-        {"kind": f["kind"], "message": f["message"]} for f in schema]
+        {"kind": f["kind"], "message": f["message"]} for f in schema
+    ]
 
 
 #: odd schemas: wrong types where keywords go, references to nowhere or to the root
 ODD_SCHEMAS = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=3)
-    | st.sampled_from([{"$ref": "#"}, {"$ref": "#/components/schemas/C15Card"},
-                       {"$ref": "#/components/schemas/Nowhere"}, {"$ref": 3}]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["type", "properties", "required", "enum", "items", "allOf", "$ref",
-                         "additionalProperties", "a"]), inner, max_size=4),
-    max_leaves=12)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=3)
+    | st.sampled_from(
+        [
+            {"$ref": "#"},
+            {"$ref": "#/components/schemas/C15Card"},
+            {"$ref": "#/components/schemas/Nowhere"},
+            {"$ref": 3},
+        ]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "properties",
+                    "required",
+                    "enum",
+                    "items",
+                    "allOf",
+                    "$ref",
+                    "additionalProperties",
+                    "a",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(old=ODD_SCHEMAS, new=ODD_SCHEMAS)
 def test_any_schema_is_classified_without_an_error(catalogue, old, new):
     """Schemas the build would warn about still reach plan.json: the classifier

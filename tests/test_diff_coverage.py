@@ -28,8 +28,9 @@ def test_lost_coverage_is_a_finding_in_text_markdown_and_json(tmp_path, capsys):
     shutil.copytree(ROOTS / "test-coverage", src)
     base = _export(src, tmp_path / "base.json")
     # the API tests no longer cover GET /users: its last test is gone
-    _replace(src / "tests.rst", ":covers: users-list, GET /users, users-delete",
-             ":covers: users-delete")
+    _replace(
+        src / "tests.rst", ":covers: users-list, GET /users, users-delete", ":covers: users-delete"
+    )
     head = _export(src, tmp_path / "head.json")
     capsys.readouterr()
     assert main(["diff", str(base), str(head)]) == 0
@@ -42,12 +43,21 @@ def test_lost_coverage_is_a_finding_in_text_markdown_and_json(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["coverage"] == 1 and data["summary"]["gate"] == 0
     change = next(c for c in data["changes"] if c["id"] == "users-list")
-    assert {"kind": "coverage", "message": "GET /users lost its last test (api-tests)"}.items() \
-        <= change["findings"][0].items()
+    assert {
+        "kind": "coverage",
+        "message": "GET /users lost its last test (api-tests)",
+    }.items() <= change["findings"][0].items()
     # the published schema of the JSON report takes the new counts
     jsonschema = __import__("jsonschema")
-    schema = json.loads((Path(__file__).parent.parent / "sphinxcontrib_plan" / "export" / "schema"
-                         / "plan-diff.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        (
+            Path(__file__).parent.parent
+            / "sphinxcontrib_plan"
+            / "export"
+            / "schema"
+            / "plan-diff.schema.json"
+        ).read_text(encoding="utf-8")
+    )
     jsonschema.validate(data, schema)
 
 
@@ -61,8 +71,10 @@ def test_a_status_move_that_skips_a_stage_or_misses_its_gate(tmp_path, capsys):
     assert main(["diff", str(base), str(head), "--fail-on", "breaking"]) == 0
     text = capsys.readouterr().out
     assert "status draft → approved skips in-review" in text
-    assert "status draft → approved, but the plan does not meet the approved gate " \
-           "(sphinx-plan gate W)" in text
+    assert (
+        "status draft → approved, but the plan does not meet the approved gate "
+        "(sphinx-plan gate W)" in text
+    )
     assert main(["diff", str(base), str(head), "--fail-on", "gate"]) == 1
     capsys.readouterr()
     # a move one stage on whose gate is met is no finding

@@ -46,15 +46,45 @@ def approvals(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("approvals") / "repo"
     make_repo(root)
     docs, out = root / "docs", root.parent
-    assert main(["approve", "S1", "--role", "Tech Lead", "--name", "Priya Raman",
-                 "--date", "2024-02-01", "--source", str(docs)]) == 0
+    assert (
+        main(
+            [
+                "approve",
+                "S1",
+                "--role",
+                "Tech Lead",
+                "--name",
+                "Priya Raman",
+                "--date",
+                "2024-02-01",
+                "--source",
+                str(docs),
+            ]
+        )
+        == 0
+    )
     git(root, "commit", "-qam", "approved")
     files = {"approved": export(docs, out / "approved.json")}
     edit(docs / "plan.md", ":mitigation: Retry with backoff", ":mitigation: Queue and replay")
     git(root, "commit", "-qam", "edited")
     files["edited"] = export(docs, out / "edited.json")
-    assert main(["approve", "S1", "--role", "Tech Lead", "--name", "Priya Raman",
-                 "--date", "2024-03-01", "--source", str(docs)]) == 0
+    assert (
+        main(
+            [
+                "approve",
+                "S1",
+                "--role",
+                "Tech Lead",
+                "--name",
+                "Priya Raman",
+                "--date",
+                "2024-03-01",
+                "--source",
+                str(docs),
+            ]
+        )
+        == 0
+    )
     git(root, "commit", "-qam", "approved again")
     files["reapproved"] = export(docs, out / "reapproved.json")
     return files
@@ -65,26 +95,39 @@ def test_an_edit_lists_the_signoffs_it_makes_stale(approvals, capsys):
     code, out, _ = diff(capsys, before, after)
     assert code == 0
     assert "; 1 sign-off made stale" in out.splitlines()[1]
-    assert out.endswith("Sign-offs made stale (approved content changed):\n"
-                        "  S1-signoff-tech-lead (Tech Lead, approved by Priya Raman on "
-                        "2024-02-01), plan S1\n")
+    assert out.endswith(
+        "Sign-offs made stale (approved content changed):\n"
+        "  S1-signoff-tech-lead (Tech Lead, approved by Priya Raman on "
+        "2024-02-01), plan S1\n"
+    )
     code, out, _ = diff(capsys, before, after, "--format", "markdown")
     assert "### Sign-offs made stale\n\n" in out
-    assert "- S1-signoff-tech-lead (Tech Lead, approved by Priya Raman on 2024-02-01), plan S1" \
-        in out
+    assert (
+        "- S1-signoff-tech-lead (Tech Lead, approved by Priya Raman on 2024-02-01), plan S1" in out
+    )
     code, out, _ = diff(capsys, before, after, "--format", "json")
     data = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert data["summary"]["stale"] == 1
-    assert data["stale"] == [{"id": "S1-signoff-tech-lead", "plan": "S1", "title": "Tech Lead",
-                              "name": "Priya Raman", "date": "2024-02-01"}]
+    assert data["stale"] == [
+        {
+            "id": "S1-signoff-tech-lead",
+            "plan": "S1",
+            "title": "Tech Lead",
+            "name": "Priya Raman",
+            "date": "2024-02-01",
+        }
+    ]
 
 
-@pytest.mark.parametrize(("sides", "expected"), [
-    (("approved", "edited"), 1),  # the edit invalidates the approval
-    (("edited", "reapproved"), 0),  # approving again makes nothing stale
-    (("approved", "approved"), 0),
-])
+@pytest.mark.parametrize(
+    ("sides", "expected"),
+    [
+        (("approved", "edited"), 1),  # the edit invalidates the approval
+        (("edited", "reapproved"), 0),  # approving again makes nothing stale
+        (("approved", "approved"), 0),
+    ],
+)
 def test_fail_on_stale(approvals, capsys, sides, expected):
     code, _, _ = diff(capsys, *(str(approvals[s]) for s in sides), "--fail-on", "stale")
     assert code == expected
@@ -96,12 +139,14 @@ def test_a_reapproval_is_one_line_of_bookkeeping(approvals, capsys):
     code, out, _ = diff(capsys, str(approvals["edited"]), str(approvals["reapproved"]))
     lines = out.splitlines()
     start = lines.index("    ~ S1-signoff-tech-lead  Tech Lead")
-    block = lines[start + 1:]
-    block = block[:next((i for i, ln in enumerate(block) if not ln.startswith("        ")),
-                        len(block))]
+    block = lines[start + 1 :]
+    block = block[
+        : next((i for i, ln in enumerate(block) if not ln.startswith("        ")), len(block))
+    ]
     assert len(block) == 1, block
-    assert block[0].startswith("        approval record: date 2024-02-01 → 2024-03-01; "
-                               "fingerprint sha256:")
+    assert block[0].startswith(
+        "        approval record: date 2024-02-01 → 2024-03-01; fingerprint sha256:"
+    )
     assert "approved-at" in block[0]
 
 
@@ -145,7 +190,8 @@ PLANS = """\
 """
 #: the service of plan B, as built
 IMPLEMENTED = {
-    "openapi": "3.1.0", "info": {"title": "Billing", "version": "1"},
+    "openapi": "3.1.0",
+    "info": {"title": "Billing", "version": "1"},
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "security": [{"bearer": []}],
     "paths": {"/invoices": {"get": {"responses": {"200": {"description": "OK"}}}}},
@@ -173,8 +219,9 @@ def test_openapi_drift_of_one_plan_does_not_report_the_others(three_plans, capsy
     base, _, implemented = three_plans
     code, out, _ = diff(capsys, "--openapi", str(implemented), str(base), "--fail-on", "breaking")
     assert code == 1 and "GET /orders" in out and "GET /search" in out  # unscoped: the others
-    code, out, err = diff(capsys, "--openapi", str(implemented), str(base), "--plan", "B",
-                          "--fail-on", "breaking")
+    code, out, err = diff(
+        capsys, "--openapi", str(implemented), str(base), "--plan", "B", "--fail-on", "breaking"
+    )
     assert (code, err) == (0, "")
     assert "No drift: 1 endpoints match." in out
     assert "GET /orders" not in out and "GET /search" not in out
@@ -186,8 +233,7 @@ def test_plan_scopes_the_diff_and_repeats(three_plans, capsys):
     assert {c["plan"] for c in json.loads(out)["changes"]} == {"A", "C"}
     _, out, _ = diff(capsys, str(base), str(head), "--format", "json", "--plan", "A")
     assert {c["id"] for c in json.loads(out)["changes"]} == {"A-get-orders"}
-    _, out, _ = diff(capsys, str(base), str(head), "--format", "json", "--plan", "A",
-                     "--plan", "B")
+    _, out, _ = diff(capsys, str(base), str(head), "--format", "json", "--plan", "A", "--plan", "B")
     assert {c["plan"] for c in json.loads(out)["changes"]} == {"A"}
     assert diff(capsys, str(base), str(head), "--plan", "B", "--fail-on", "any")[0] == 0
 
@@ -202,8 +248,10 @@ def test_unknown_plan_is_one_line(three_plans, capsys):
 
 # -- readable values ------------------------------------------------------------------------
 
-LONG = ("Returns the invoices of the caller's organisation, newest first, with their lines, "
-        "taxes and payment state as the provider last reported them, paged by")
+LONG = (
+    "Returns the invoices of the caller's organisation, newest first, with their lines, "
+    "taxes and payment state as the provider last reported them, paged by"
+)
 
 
 def test_long_values_show_where_they_differ_and_labels_are_human(tmp_path, capsys):
@@ -211,13 +259,22 @@ def test_long_values_show_where_they_differ_and_labels_are_human(tmp_path, capsy
     docs.mkdir()
     (docs / "conf.py").write_text(CONF, encoding="utf-8")
     (docs / "index.md").write_text("# Docs\n\n```{toctree}\nplans\n```\n", encoding="utf-8")
-    (docs / "body.json").write_text(json.dumps(
-        {"type": "object", "description": "An invoice", "properties": {"id": {"type": "string"}}}),
-        encoding="utf-8")
+    (docs / "body.json").write_text(
+        json.dumps(
+            {
+                "type": "object",
+                "description": "An invoice",
+                "properties": {"id": {"type": "string"}},
+            }
+        ),
+        encoding="utf-8",
+    )
     (docs / "plans.md").write_text(
         f"# Billing\n\n:::{{plan}} Billing\n:id: B\n:::\n\n"
         f"::::{{plan-endpoint}} GET /invoices\n:summary: {LONG} cursor\n\n"
-        ":::{plan-response} 200 OK\n:schema: body.json\n:::\n::::\n", encoding="utf-8")
+        ":::{plan-response} 200 OK\n:schema: body.json\n:::\n::::\n",
+        encoding="utf-8",
+    )
     base = export(docs, tmp_path / "base.json")
     edit(docs / "plans.md", f"{LONG} cursor", f"{LONG} page number")
     edit(docs / "body.json", "An invoice", "One invoice")

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import load_plan_json, plan_warnings
 
 
@@ -33,9 +32,15 @@ def test_ids_plans_and_checklists(app):
     data = load_plan_json(app)
     objects = {o["id"]: o for o in data["objects"]}
     # derived ids: plan id + slug of the title (signature for endpoints)
-    assert {"001-stripe-api-downtime", "001-insufficient-test-coverage", "R-DB",
-            "001-post-api-v1-payment-methods", "001-get-api-v1-payment-methods-id",
-            "001-post-api-v1-payment-methods-201", "001-tech-lead"} <= set(objects)
+    assert {
+        "001-stripe-api-downtime",
+        "001-insufficient-test-coverage",
+        "R-DB",
+        "001-post-api-v1-payment-methods",
+        "001-get-api-v1-payment-methods-id",
+        "001-post-api-v1-payment-methods-201",
+        "001-tech-lead",
+    } <= set(objects)
     # plan membership: the plan directive above (index) and front matter (api)
     assert objects["001-post-api-v1-payment-methods"]["plan"] == "001"
     assert objects["R-DB"]["plan"] == "001"
@@ -43,8 +48,10 @@ def test_ids_plans_and_checklists(app):
     assert objects["001-foundation"]["checks"] == {"done": 2, "total": 2}
     assert objects["001-core"]["checks"] == {"done": 1, "total": 3}
     # responses hang under their endpoint
-    assert objects["001-post-api-v1-payment-methods-400"]["parent"] == \
-        "001-post-api-v1-payment-methods"
+    assert (
+        objects["001-post-api-v1-payment-methods-400"]["parent"]
+        == "001-post-api-v1-payment-methods"
+    )
     assert objects["001-stripe-api-downtime"]["fields"]["status"] == "open"  # the default
     assert objects["001-insufficient-test-coverage"]["fields"]["tags"] == ["testing", "quality"]
 
@@ -69,14 +76,17 @@ def test_myst_and_rst_give_the_same_output(make_app, rootdir, tmp_path):
     """The same plan written in MyST and in reST renders identically."""
     outputs = {}
     for name in ("basic", "basic-rst"):
-        app = make_app("text", srcdir=rootdir / f"test-{name}",
-                       builddir=tmp_path / name)
+        app = make_app("text", srcdir=rootdir / f"test-{name}", builddir=tmp_path / name)
         app.build()
-        outputs[name] = {doc: _normalise((Path(app.outdir) / f"{doc}.txt").read_text())
-                         for doc in ("index", "api", "registers", "guide")}
+        outputs[name] = {
+            doc: _normalise((Path(app.outdir) / f"{doc}.txt").read_text())
+            for doc in ("index", "api", "registers", "guide")
+        }
         data = load_plan_json(app)
         outputs[name]["json"] = [
-            {k: v for k, v in o.items() if k not in ("line", "data", "source")} for o in data["objects"]]
+            {k: v for k, v in o.items() if k not in ("line", "data", "source")}
+            for o in data["objects"]
+        ]
     assert outputs["basic"] == outputs["basic-rst"]
 
 
@@ -88,19 +98,22 @@ def test_myst_option_values_are_kept_as_written(app):
         "# Registers\n\n:::{plan-risk} Paged\n:plan: 001\n:mitigation: escalate #ops now\n"
         ':owner: "Ops" team\n:impact: low\n:likelihood: low\n:::\n\n'
         ':::{plan-risk-register}\n:filter: "ops" in mitigation\n:columns: title, mitigation, owner\n'
-        ":::\n", encoding="utf-8")
+        ":::\n",
+        encoding="utf-8",
+    )
     app.build()
     assert plan_warnings(app) == []
     text = (Path(app.outdir) / "registers.txt").read_text(encoding="utf-8")
-    assert "| Paged | escalate #ops now | \"Ops\" team |" in text
+    assert '| Paged | escalate #ops now | "Ops" team |' in text
 
 
 @pytest.mark.sphinx("html", testroot="basic", srcdir="basic-unquoted-plan")
 def test_unquoted_front_matter_plan_id_keeps_its_zeros(app):
     """YAML reads ``plan: 001`` as the number 1; the id is the text as written."""
     api = Path(app.srcdir) / "api.md"
-    api.write_text(api.read_text().replace('plan: "001"', "plan: 001  # payments"),
-                   encoding="utf-8")
+    api.write_text(
+        api.read_text().replace('plan: "001"', "plan: 001  # payments"), encoding="utf-8"
+    )
     app.build()
     assert plan_warnings(app) == []
     objects = {o["id"]: o for o in load_plan_json(app)["objects"]}

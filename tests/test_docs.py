@@ -13,14 +13,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sphinx.cmd.build import build_main
-
 from conftest import require_tool
+from sphinx.cmd.build import build_main
 
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS, PlanConfig
 from sphinxcontrib_plan.model.collectors import COLLECTORS, COMMON_OPTIONS
-from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS
+from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS
 from sphinxcontrib_plan.warnings import PlanWarning
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -89,8 +88,14 @@ def directive(name: str) -> str:
 
 
 def test_docs_build_without_warnings(built: Path) -> None:
-    for name in ("index", "tutorial", "reference/objects", "reference/collectors",
-                 "examples/payment-methods", "examples/registers"):
+    for name in (
+        "index",
+        "tutorial",
+        "reference/objects",
+        "reference/collectors",
+        "examples/payment-methods",
+        "examples/registers",
+    ):
         assert (built / f"{name}.html").is_file()
     assert (built / "plan.json").is_file()
     assert (built / "openapi.json").is_file()
@@ -139,10 +144,12 @@ def test_every_role_resolves_in_the_roles_table(built: Path) -> None:
     roles = [t.name for t in BUILTIN_TYPES if t.role] + ["ref"]
     for role in roles:
         assert literal(f"plan:{role}") in html, role
-    table = html[html.index('id="plan-docs-roles"'):]
-    table = table[:table.index("</table>")]
+    table = html[html.index('id="plan-docs-roles"') :]
+    table = table[: table.index("</table>")]
     # one link per role, resolved by this build into the reference pages
-    assert len(re.findall(r'<a class="reference internal" href="objects\.html#', table)) == len(roles)
+    assert len(re.findall(r'<a class="reference internal" href="objects\.html#', table)) == len(
+        roles
+    )
 
 
 def test_every_config_value_and_consistency_check(built: Path) -> None:
@@ -182,7 +189,8 @@ def tutorial_project(root: Path) -> Path:
     assert conf and index
     files: dict[str, list[str]] = {}
     for _, caption, body in re.findall(
-            r"^(`{4,})\{plan-example\}\n:caption: (.*?)\n(.*?)^\1$", src, re.S | re.M):
+        r"^(`{4,})\{plan-example\}\n:caption: (.*?)\n(.*?)^\1$", src, re.S | re.M
+    ):
         files.setdefault(caption.split()[0], []).append(body.strip("\n"))
     root.mkdir()
     (root / "conf.py").write_text(conf.group(1), encoding="utf-8")
@@ -194,7 +202,9 @@ def tutorial_project(root: Path) -> Path:
     return root
 
 
-def test_tutorial_builds_and_warns_as_it_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tutorial_builds_and_warns_as_it_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tutorial_project(tmp_path / "plans")
     out = tmp_path / "html"
     assert build_main(["-b", "html", "-W", "--keep-going", "-q", str(root), str(out)]) == 0
@@ -202,12 +212,15 @@ def test_tutorial_builds_and_warns_as_it_says(tmp_path: Path, capsys: pytest.Cap
     assert "Large exports time out" in registers and "/api/v1/invoice-exports" in registers
 
     # step 8: the deliberate mistake gives exactly the warning the tutorial shows
-    promised = re.search(r"^(invoice-export\.md:\d+: WARNING: .*)$",
-                         TUTORIAL.read_text(encoding="utf-8"), re.M)
+    promised = re.search(
+        r"^(invoice-export\.md:\d+: WARNING: .*)$", TUTORIAL.read_text(encoding="utf-8"), re.M
+    )
     assert promised
     plan = root / "invoice-export.md"
-    plan.write_text(plan.read_text(encoding="utf-8").replace(
-        ":likelihood: medium", ":likelihood: often", 1), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(":likelihood: medium", ":likelihood: often", 1),
+        encoding="utf-8",
+    )
     shutil.rmtree(out)
     capsys.readouterr()
     build_main(["-b", "html", "-q", str(root), str(out)])

@@ -6,16 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
-from sphinx.util.inventory import InventoryFile
-
 from conftest import plan_warnings
+from sphinx.util.inventory import InventoryFile
 
 
 def _links(html: str) -> dict[str, str]:
     """Link text → href of the internal references of a page."""
     found = {}
-    for href, body in re.findall(r'<a class="reference internal" href="([^"]*)"[^>]*>(.*?)</a>',
-                                 html, re.S):
+    for href, body in re.findall(
+        r'<a class="reference internal" href="([^"]*)"[^>]*>(.*?)</a>', html, re.S
+    ):
         found[re.sub(r"<[^>]+>", "", body).strip()] = href
     return found
 
@@ -25,9 +25,13 @@ def test_roles_resolve_with_titles(app):
     app.build()
     assert plan_warnings(app) == []
     links = _links((Path(app.outdir) / "guide.html").read_text(encoding="utf-8"))
-    assert links["POST /api/v1/payment-methods"] == "api.html#endpoint-001-post-api-v1-payment-methods"
-    assert links["GET /api/v1/payment-methods/{id}"] == \
-        "api.html#endpoint-001-get-api-v1-payment-methods-id"
+    assert (
+        links["POST /api/v1/payment-methods"] == "api.html#endpoint-001-post-api-v1-payment-methods"
+    )
+    assert (
+        links["GET /api/v1/payment-methods/{id}"]
+        == "api.html#endpoint-001-get-api-v1-payment-methods-id"
+    )
     assert links["Database performance degradation"] == "index.html#risk-r-db"
     assert links["the Stripe risk"] == "index.html#risk-001-stripe-api-downtime"
     assert links["Core functionality"] == "index.html#phase-001-core"
@@ -63,12 +67,15 @@ def test_any_role_and_domain_api(app):
     assert html.count('href="index.html#risk-r-db"') == 2  # {plan:risk} and {any}
 
 
-@pytest.mark.sphinx("html", testroot="basic", srcdir="basic-missing-ref",
-                    confoverrides={"nitpicky": True})
+@pytest.mark.sphinx(
+    "html", testroot="basic", srcdir="basic-missing-ref", confoverrides={"nitpicky": True}
+)
 def test_missing_reference_warns_once_at_its_location(app):
     (Path(app.srcdir) / "guide.md").write_text(
         "# Guide\n\nSee {plan:risk}`no-such-risk` and {plan:endpoint}`DELETE /nowhere`,\n"
-        "and {plan:phase}`R-DB` (a risk, not a phase).\n", encoding="utf-8")
+        "and {plan:phase}`R-DB` (a risk, not a phase).\n",
+        encoding="utf-8",
+    )
     app.build()
     warnings = plan_warnings(app)
     assert len(warnings) == 3, warnings
@@ -81,13 +88,20 @@ def test_missing_reference_warns_once_at_its_location(app):
 @pytest.mark.sphinx("html", testroot="basic", srcdir="basic-twin-responses")
 def test_one_code_documented_twice_gives_two_responses(app):
     api = Path(app.srcdir) / "api.md"
-    api.write_text(api.read_text().replace(
-        ":::{plan-response} 400 Bad Request\nInvalid token or input.\n:::",
-        ":::{plan-response} 400 Bad Request\nInvalid token.\n:::\n\n"
-        ":::{plan-response} 400 Bad Request\nInvalid input.\n:::"), encoding="utf-8")
+    api.write_text(
+        api.read_text().replace(
+            ":::{plan-response} 400 Bad Request\nInvalid token or input.\n:::",
+            ":::{plan-response} 400 Bad Request\nInvalid token.\n:::\n\n"
+            ":::{plan-response} 400 Bad Request\nInvalid input.\n:::",
+        ),
+        encoding="utf-8",
+    )
     app.build()
     assert plan_warnings(app) == []
     index = app.env.get_domain("plan").index
     codes = [r.id for r in index.children["001-post-api-v1-payment-methods"]]
-    assert codes == ["001-post-api-v1-payment-methods-201", "001-post-api-v1-payment-methods-400",
-                     "001-post-api-v1-payment-methods-400-2"]
+    assert codes == [
+        "001-post-api-v1-payment-methods-201",
+        "001-post-api-v1-payment-methods-400",
+        "001-post-api-v1-payment-methods-400-2",
+    ]

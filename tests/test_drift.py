@@ -74,15 +74,30 @@ EXPECTED = [
     ("response-missing", "GET /api/v1/users/{id}", "response 404 planned, not implemented"),
     ("response-unplanned", "GET /api/v1/users/{id}", "response 422 implemented, not planned"),
     ("response-unplanned", "POST /api/v1/users", "response 422 implemented, not planned"),
-    ("parameter-required", "POST /api/v1/users",
-     "header parameter 'X-Request-Id' required by the service, not in the plan"),
+    (
+        "parameter-required",
+        "POST /api/v1/users",
+        "header parameter 'X-Request-Id' required by the service, not in the plan",
+    ),
     # a path-level parameter applies to every method of the path
-    ("parameter-unplanned", "POST /api/v1/users", "query parameter 'limit' implemented, not planned"),
+    (
+        "parameter-unplanned",
+        "POST /api/v1/users",
+        "query parameter 'limit' implemented, not planned",
+    ),
     ("response-unplanned", "GET /api/v1/users", "response 422 implemented, not planned"),
     ("parameter-missing", "GET /api/v1/users", "query parameter 'cursor' planned, not implemented"),
-    ("parameter-unplanned", "GET /api/v1/users", "query parameter 'offset' implemented, not planned"),
+    (
+        "parameter-unplanned",
+        "GET /api/v1/users",
+        "query parameter 'offset' implemented, not planned",
+    ),
     ("not-implemented", "DELETE /api/v1/users/{id}", "planned, not implemented"),
-    ("auth-added", "GET /api/v1/status", "the plan says no authentication; the service requires it"),
+    (
+        "auth-added",
+        "GET /api/v1/status",
+        "the plan says no authentication; the service requires it",
+    ),
     ("not-planned", "GET /api/v1/health", "implemented, not planned"),
 ]
 
@@ -104,16 +119,26 @@ def drift(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_reports_exactly_the_known_differences(plan_json, capsys):
-    code, out, err = drift(capsys, str(plan_json), "--openapi", str(FIXTURES / "service.json"),
-                           "--format", "json", "--fail-on", "breaking")
+    code, out, err = drift(
+        capsys,
+        str(plan_json),
+        "--openapi",
+        str(FIXTURES / "service.json"),
+        "--format",
+        "json",
+        "--fail-on",
+        "breaking",
+    )
     assert (code, err) == (1, "")
     data = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert [(f["kind"], f["signature"], f["message"]) for f in data["findings"]] == EXPECTED
     assert data["summary"] == {"matched": 4, "findings": 11, "breaking": 5}
     first = data["findings"][0]
-    assert (first["endpoint"], first["implemented_path"]) == \
-        ("U1-get-api-v1-users-id", "/api/v1/users/{user_id}")
+    assert (first["endpoint"], first["implemented_path"]) == (
+        "U1-get-api-v1-users-id",
+        "/api/v1/users/{user_id}",
+    )
 
 
 def test_text_and_markdown(plan_json, capsys):
@@ -121,48 +146,72 @@ def test_text_and_markdown(plan_json, capsys):
     code, out, _ = drift(capsys, str(plan_json), "--openapi", service)
     assert code == 0
     assert f"against {service} (Users service 0.3.0)" in out.splitlines()[0]
-    assert out.splitlines()[1] == ("1 planned but not implemented, 1 implemented but not "
-                                   "planned, 9 other differences in 4 matched endpoints; 5 breaking")
-    assert "Planned but not implemented:\n  DELETE /api/v1/users/{id}  " \
-           "(U1-delete-api-v1-users-id)  BREAKING\n" in out
-    assert "  GET /api/v1/users/{id}  (U1-get-api-v1-users-id)\n" \
-           "    BREAKING: response 404 planned, not implemented\n" \
-           "    response 422 implemented, not planned\n" in out
-    code, out, _ = drift(capsys, str(plan_json), "--openapi", service, "--format", "markdown",
-                         "--fail-on", "any")
+    assert out.splitlines()[1] == (
+        "1 planned but not implemented, 1 implemented but not "
+        "planned, 9 other differences in 4 matched endpoints; 5 breaking"
+    )
+    assert (
+        "Planned but not implemented:\n  DELETE /api/v1/users/{id}  "
+        "(U1-delete-api-v1-users-id)  BREAKING\n" in out
+    )
+    assert (
+        "  GET /api/v1/users/{id}  (U1-get-api-v1-users-id)\n"
+        "    BREAKING: response 404 planned, not implemented\n"
+        "    response 422 implemented, not planned\n" in out
+    )
+    code, out, _ = drift(
+        capsys, str(plan_json), "--openapi", service, "--format", "markdown", "--fail-on", "any"
+    )
     assert code == 1
     assert "### Implemented but not planned\n\n- `GET /api/v1/health`\n" in out
 
 
 def test_server_path_prefix_and_no_drift(tmp_path, capsys):
     # the petstore's server is http://petstore.swagger.io/v1; its paths are /pets...
-    plan = {"plans": [], "objects": [
-        {"type": "endpoint", "id": "a", "title": "GET /v1/pets?limit", "fields": {}},
-        {"type": "response", "id": "a-200", "title": "200 OK", "parent": "a", "data": {"code": "200"}},
-        {"type": "endpoint", "id": "b", "title": "POST /v1/pets", "fields": {}},
-        {"type": "response", "id": "b-201", "title": "201", "parent": "b", "fields": {}},
-        {"type": "endpoint", "id": "c", "title": "GET /v1/pets/:id", "fields": {}},
-        {"type": "response", "id": "c-200", "title": "200", "parent": "c", "fields": {}},
-    ]}
+    plan = {
+        "plans": [],
+        "objects": [
+            {"type": "endpoint", "id": "a", "title": "GET /v1/pets?limit", "fields": {}},
+            {
+                "type": "response",
+                "id": "a-200",
+                "title": "200 OK",
+                "parent": "a",
+                "data": {"code": "200"},
+            },
+            {"type": "endpoint", "id": "b", "title": "POST /v1/pets", "fields": {}},
+            {"type": "response", "id": "b-201", "title": "201", "parent": "b", "fields": {}},
+            {"type": "endpoint", "id": "c", "title": "GET /v1/pets/:id", "fields": {}},
+            {"type": "response", "id": "c-200", "title": "200", "parent": "c", "fields": {}},
+        ],
+    }
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan), encoding="utf-8")
-    code, out, _ = drift(capsys, str(path), "--openapi", str(FIXTURES / "petstore.yaml"),
-                         "--fail-on", "any")
+    code, out, _ = drift(
+        capsys, str(path), "--openapi", str(FIXTURES / "petstore.yaml"), "--fail-on", "any"
+    )
     assert code == 0
     assert "No drift: 3 endpoints match." in out
     assert "(implemented paths read below the server path /v1)" in out
 
 
-@pytest.mark.parametrize(("name", "operations"), [
-    ("petstore.yaml", ["GET /pets", "POST /pets", "GET /pets/{petId}"]),
-    ("uspto.yaml", ["GET /", "GET /{dataset}/{version}/fields", "POST /{dataset}/{version}/records"]),
-    ("webhook-example.yaml", ["GET /pets"]),  # webhooks are calls the service makes: not read
-])
+@pytest.mark.parametrize(
+    ("name", "operations"),
+    [
+        ("petstore.yaml", ["GET /pets", "POST /pets", "GET /pets/{petId}"]),
+        (
+            "uspto.yaml",
+            ["GET /", "GET /{dataset}/{version}/fields", "POST /{dataset}/{version}/records"],
+        ),
+        ("webhook-example.yaml", ["GET /pets"]),  # webhooks are calls the service makes: not read
+    ],
+)
 def test_public_documents(plan_json, capsys, name, operations):
     _, implemented = read_document(FIXTURES / name)
     assert [op.signature for op in implemented] == operations
-    code, out, err = drift(capsys, str(plan_json), "--openapi", str(FIXTURES / name),
-                           "--format", "json")
+    code, out, err = drift(
+        capsys, str(plan_json), "--openapi", str(FIXTURES / name), "--format", "json"
+    )
     assert (code, err) == (0, "")
     data = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
@@ -177,12 +226,17 @@ def test_refs_resolved_and_cycles_kept():
     assert normalise_path("/users/{user_id}/") == normalise_path("/users/:id") == "/users/{}"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{}", "is not an OpenAPI document: it has no 'openapi' key"),
-    ("openapi: 4.0.0\npaths: {}\n", "is OpenAPI 4.0.0; 2.0, 3.0 and 3.1 are read"),
-    ("openapi: [unclosed\n", "is not valid YAML: expected ',' or ']', but got '<stream end>' "
-                             "(line 2, column 1)"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{}", "is not an OpenAPI document: it has no 'openapi' key"),
+        ("openapi: 4.0.0\npaths: {}\n", "is OpenAPI 4.0.0; 2.0, 3.0 and 3.1 are read"),
+        (
+            "openapi: [unclosed\n",
+            "is not valid YAML: expected ',' or ']', but got '<stream end>' (line 2, column 1)",
+        ),
+    ],
+)
 def test_bad_openapi_documents(plan_json, tmp_path, capsys, text, message):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
@@ -192,8 +246,11 @@ def test_bad_openapi_documents(plan_json, tmp_path, capsys, text, message):
 
 
 def test_openapi_takes_one_plan(plan_json, capsys):
-    code, _, err = drift(capsys, str(plan_json), str(plan_json), "--openapi",
-                         str(FIXTURES / "service.json"))
+    code, _, err = drift(
+        capsys, str(plan_json), str(plan_json), "--openapi", str(FIXTURES / "service.json")
+    )
     assert code == 2
-    assert err == "sphinx-plan diff: error: --openapi compares one plan with the service: " \
-                  "give at most BASE\n"
+    assert (
+        err == "sphinx-plan diff: error: --openapi compares one plan with the service: "
+        "give at most BASE\n"
+    )

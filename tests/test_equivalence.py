@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
 from conftest import plan_warnings
+
 from sphinxcontrib_plan.cli import main
 from sphinxcontrib_plan.model.fingerprint import plan_fingerprint
 
@@ -79,7 +79,8 @@ def add_document_repeating_an_id(src: Path) -> None:
         '---\nplan: "002"\n---\n# Late additions\n\n'
         ":::{plan-risk} Same id, other risk\n:id: R-2\n:impact: low\n:likelihood: low\n:::\n\n"
         ":::{plan-risk} Fresh risk\n:id: R-30\n:impact: medium\n:likelihood: low\n:::\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     _replace(src / "index.md", "registers\n", "p3\nregisters\n")
 
 
@@ -87,9 +88,12 @@ def add_endpoint_with_a_taken_signature(src: Path) -> None:
     # the guide's {plan:endpoint}`GET /api/v1/search` now names two endpoints: the
     # warning is found with the index, so builds that do not write the guide give it too
     api = src / "p1-api.md"
-    api.write_text(api.read_text(encoding="utf-8")
-                   + "\n::::{plan-endpoint} GET /api/v1/search\n:id: P1-SEARCH\n"
-                     ":::{plan-response} 200 OK\n:::\n::::\n", encoding="utf-8")
+    api.write_text(
+        api.read_text(encoding="utf-8")
+        + "\n::::{plan-endpoint} GET /api/v1/search\n:id: P1-SEARCH\n"
+        ":::{plan-response} 200 OK\n:::\n::::\n",
+        encoding="utf-8",
+    )
 
 
 def approve_the_plan(src: Path) -> None:
@@ -99,8 +103,11 @@ def approve_the_plan(src: Path) -> None:
     data = json.loads(target.read_text(encoding="utf-8"))
     target.unlink()
     fingerprint = plan_fingerprint("001", [*data["plans"], *data["objects"]])
-    _replace(src / "p1-risks.md", ":name: Carol\n",
-             f":name: Carol\n:date: 2023-12-20\n:fingerprint: {fingerprint}\n")
+    _replace(
+        src / "p1-risks.md",
+        ":name: Carol\n",
+        f":name: Carol\n:date: 2023-12-20\n:fingerprint: {fingerprint}\n",
+    )
 
 
 def edit_makes_the_signoff_stale(src: Path) -> None:
@@ -137,12 +144,20 @@ def _known_changes(warning: str) -> str:
     """A ``plan.stale`` warning without the objects it names: by design, an incremental
     build names them from the approved version an earlier build of the same environment
     saw, where a clean build can only say that the content changed."""
-    return re.sub(r"and the plan's (changed since: .*?|content changed since approval "
-                  r"\(now sha256:\w+\)); ", "and the plan's content changed; ", warning)
+    return re.sub(
+        r"and the plan's (changed since: .*?|content changed since approval "
+        r"\(now sha256:\w+\)); ",
+        "and the plan's content changed; ",
+        warning,
+    )
 
 
-def _outcome(app, src: Path, collector_pages: tuple[str, ...] = COLLECTOR_PAGES,
-             linking_pages: tuple[str, ...] = LINKING_PAGES) -> dict[str, object]:
+def _outcome(
+    app,
+    src: Path,
+    collector_pages: tuple[str, ...] = COLLECTOR_PAGES,
+    linking_pages: tuple[str, ...] = LINKING_PAGES,
+) -> dict[str, object]:
     """What must be equal: collector pages, linking page bodies, plan.json, plan warnings."""
     out = Path(app.outdir)
     # absolute paths are the only thing allowed to differ between the builds
@@ -158,13 +173,24 @@ def _outcome(app, src: Path, collector_pages: tuple[str, ...] = COLLECTOR_PAGES,
     return result
 
 
-def _clean(make_app, src: Path, dest: Path, parallel: int, conf: dict | None = None,
-           pages: tuple[tuple[str, ...], ...] = ()) -> dict[str, object]:
+def _clean(
+    make_app,
+    src: Path,
+    dest: Path,
+    parallel: int,
+    conf: dict | None = None,
+    pages: tuple[tuple[str, ...], ...] = (),
+) -> dict[str, object]:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(src, dest / "src")
-    app = make_app("html", srcdir=dest / "src", builddir=dest / "out", parallel=parallel,
-                   confoverrides=conf or {})
+    app = make_app(
+        "html",
+        srcdir=dest / "src",
+        builddir=dest / "out",
+        parallel=parallel,
+        confoverrides=conf or {},
+    )
     app.build()
     return _outcome(app, dest / "src", *pages)
 
@@ -235,10 +261,13 @@ def _edit_plan_json(path: Path, oid: str, change: Callable[[dict], None] | None)
 
 
 PORTFOLIO_STEPS: list[tuple[str, str, str, Callable[[dict], None] | None]] = [
-    ("change an external field", "search", "RISK-9",
-     lambda o: o["fields"].update(impact="high")),
-    ("retitle an external object a page links to", "payments", "RISK-7",
-     lambda o: o.update(title="Provider down")),
+    ("change an external field", "search", "RISK-9", lambda o: o["fields"].update(impact="high")),
+    (
+        "retitle an external object a page links to",
+        "payments",
+        "RISK-7",
+        lambda o: o.update(title="Provider down"),
+    ),
     ("remove an external object a page links to", "search", "RISK-7", None),
 ]
 
@@ -247,12 +276,16 @@ def test_portfolio_builds_are_equivalent_after_every_source_change(make_app, roo
     sources = tmp_path / "external"
     sources.mkdir()
     for name in ("payments", "search"):
-        app = make_app("html", srcdir=rootdir / f"test-external-{name}",
-                       builddir=tmp_path / f"{name}-out")
+        app = make_app(
+            "html", srcdir=rootdir / f"test-external-{name}", builddir=tmp_path / f"{name}-out"
+        )
         app.build()
         shutil.copyfile(Path(app.outdir) / "plan.json", sources / f"{name}.json")
-    conf = {"plan_external": {name: (sources / f"{name}.json").as_posix()
-                              for name in ("payments", "search")}}
+    conf = {
+        "plan_external": {
+            name: (sources / f"{name}.json").as_posix() for name in ("payments", "search")
+        }
+    }
     pages = (("registers", "local"), ("links",))
     src = tmp_path / "work" / "src"
     shutil.copytree(rootdir / "test-portfolio", src)
@@ -261,7 +294,9 @@ def test_portfolio_builds_are_equivalent_after_every_source_change(make_app, roo
     first.build()
     baseline = _outcome(first, src, *pages)
     assert baseline["warnings"] == []
-    problems = _diff("initial -j 2", baseline, _clean(make_app, src, tmp_path / "j2", 2, conf, pages))
+    problems = _diff(
+        "initial -j 2", baseline, _clean(make_app, src, tmp_path / "j2", 2, conf, pages)
+    )
     for name, project, oid, change in PORTFOLIO_STEPS:
         _edit_plan_json(sources / f"{project}.json", oid, change)
         incremental = make_app("html", srcdir=src, builddir=out, confoverrides=conf)
@@ -269,13 +304,16 @@ def test_portfolio_builds_are_equivalent_after_every_source_change(make_app, roo
         got = _outcome(incremental, src, *pages)
         serial = _clean(make_app, src, tmp_path / "clean", 1, conf, pages)
         problems += _diff(f"{name} (incremental)", serial, got)
-        problems += _diff(f"{name} (-j 2)", serial,
-                          _clean(make_app, src, tmp_path / "j2", 2, conf, pages))
+        problems += _diff(
+            f"{name} (-j 2)", serial, _clean(make_app, src, tmp_path / "j2", 2, conf, pages)
+        )
         assert got != baseline, name  # the change shows
         baseline = got
     # the removed object's role now names nothing, in every kind of build
-    assert [re.sub(r"\x1b\[[0-9;]*m", "", w.split("WARNING: ")[1])
-            for w in baseline["warnings"]] == [  # type: ignore[union-attr]
+    assert [
+        re.sub(r"\x1b\[[0-9;]*m", "", w.split("WARNING: ")[1]) for w in baseline["warnings"]
+    ] == [  # type: ignore[union-attr]
         "{plan:risk} names 'search:RISK-7', but the external project search has no risk with "
-        "that id; did you mean 'search:RISK-9'? [plan.ref]"]
+        "that id; did you mean 'search:RISK-9'? [plan.ref]"
+    ]
     assert problems == []

@@ -13,23 +13,23 @@ from conftest import ROOTS, load_plan_json, plan_warnings
 
 from sphinxcontrib_plan.export.json import SCHEMA_ID, SCHEMA_PATH, dumps
 from sphinxcontrib_plan.export.openapi import auth_schemes, example_value
-from sphinxcontrib_plan.model.records import Example
 from sphinxcontrib_plan.export.plan_schema import build_schema
 from sphinxcontrib_plan.export.writer import write_text
+from sphinxcontrib_plan.model.records import Example
 
 jsonschema = pytest.importorskip("jsonschema")
 
 EXAMPLE = ROOTS.parent.parent / "example_project"
 
 
-def build(make_app, tmp_path: Path, root: Path | str, buildername: str = "html",
-          parallel: int = 0, **conf):
+def build(
+    make_app, tmp_path: Path, root: Path | str, buildername: str = "html", parallel: int = 0, **conf
+):
     """Build a copy of *root* (a test root name or a directory) in *tmp_path*."""
     source = root if isinstance(root, Path) else ROOTS / root
     srcdir = tmp_path / f"{source.name}-{buildername}-{parallel}"
     shutil.copytree(source, srcdir, ignore=shutil.ignore_patterns("_build"))
-    app = make_app(buildername, srcdir=srcdir, freshenv=True, parallel=parallel,
-                   confoverrides=conf)
+    app = make_app(buildername, srcdir=srcdir, freshenv=True, parallel=parallel, confoverrides=conf)
     app.build()
     return app
 
@@ -38,7 +38,8 @@ def schema_errors(data: dict) -> list[str]:
     """Messages of every error of *data* against the published schema."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
 
 
@@ -71,8 +72,11 @@ def test_plan_json_of_basic_root(make_app, tmp_path):
     [plan] = data["plans"]
     assert plan["id"] == "001" and plan["fields"]["status"] == "in-review"
     assert plan["derived"]["endpoints"] == 2 and plan["derived"]["progress"] == 60
-    assert (plan["source"], plan["docname"], plan["url"]) == ("index.md", "index",
-                                                              "index.html#plan-001")
+    assert (plan["source"], plan["docname"], plan["url"]) == (
+        "index.md",
+        "index",
+        "index.html#plan-001",
+    )
     by_id = {o["id"]: o for o in data["objects"]}
     risk = by_id["R-DB"]
     assert risk["type"] == "risk" and risk["plan"] == "001"
@@ -97,8 +101,12 @@ def test_plan_json_of_basic_rst_root(make_app, tmp_path):
     app = build(make_app, tmp_path, "test-basic-rst", "text")
     data = load_plan_json(app)
     assert schema_errors(data) == []
-    assert {o["source"] for o in data["objects"]} <= {"index.rst", "api.rst", "guide.rst",
-                                                       "registers.rst"}
+    assert {o["source"] for o in data["objects"]} <= {
+        "index.rst",
+        "api.rst",
+        "guide.rst",
+        "registers.rst",
+    }
     assert all(o["url"] is None for o in [*data["plans"], *data["objects"]])
 
 
@@ -124,12 +132,15 @@ def test_schema_rejects_what_is_wrong(make_app, tmp_path):
 # -- URLs per builder ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("builder", "index_url", "api_url", "api_page"), [
-    ("html", "index.html", "api.html", "api.html"),
-    ("dirhtml", "", "api/", "api/index.html"),
-    ("singlehtml", "index.html", "index.html", "index.html"),
-    ("text", None, None, None),
-])
+@pytest.mark.parametrize(
+    ("builder", "index_url", "api_url", "api_page"),
+    [
+        ("html", "index.html", "api.html", "api.html"),
+        ("dirhtml", "", "api/", "api/index.html"),
+        ("singlehtml", "index.html", "index.html", "index.html"),
+        ("text", None, None, None),
+    ],
+)
 def test_urls_per_builder(make_app, tmp_path, builder, index_url, api_url, api_page):
     app = build(make_app, tmp_path, "test-basic", builder)
     data = load_plan_json(app)
@@ -166,8 +177,9 @@ def test_example_project(make_app, tmp_path):
     assert len(data["plans"]) >= 1 and len(data["objects"]) > 10
     validate_openapi(json.loads((Path(serial.outdir) / "openapi.json").read_text("utf-8")))
     for name in ("plan.json", "openapi.json"):
-        assert (Path(serial.outdir) / name).read_bytes() == \
-            (Path(parallel.outdir) / name).read_bytes(), name
+        assert (Path(serial.outdir) / name).read_bytes() == (
+            Path(parallel.outdir) / name
+        ).read_bytes(), name
 
 
 # -- OpenAPI ---------------------------------------------------------------------
@@ -177,7 +189,10 @@ def test_example_project(make_app, tmp_path):
 def spec(make_app, tmp_path) -> dict:
     app = build(make_app, tmp_path, "test-export-api")
     # an example that is no JSON (kept as a string) is one Pygments cannot read either
-    assert plan_warnings(app, expected=("""Lexing literal_block '{"error": "not_found", oops""",)) == []
+    assert (
+        plan_warnings(app, expected=("""Lexing literal_block '{"error": "not_found", oops""",))
+        == []
+    )
     assert not (Path(app.outdir) / "openapi.json").exists()  # plan_openapi names the file
     data = json.loads((Path(app.outdir) / "spec.json").read_text(encoding="utf-8"))
     assert schema_errors(load_plan_json(app)) == []
@@ -202,20 +217,26 @@ def test_openapi_operation(spec):
     assert post["x-rate-limit"] == "10/minute per user"
     assert post["x-plan"] == "900" and post["x-phase"] == "900-build"
     assert post["requestBody"]["content"]["application/json"]["example"] == {
-        "cart": "c_1", "note": "leave at the door"}
+        "cart": "c_1",
+        "note": "leave at the door",
+    }
     assert "deprecated" not in post
 
 
 def test_openapi_responses(spec):
     responses = spec["paths"]["/orders"]["post"]["responses"]
     assert set(responses) == {"201", "400", "5XX"}
-    assert responses["201"] == {"description": "The order was created.", "content": {
-        "application/json": {"example": {"id": "o_1", "status": "new"}}}}
+    assert responses["201"] == {
+        "description": "The order was created.",
+        "content": {"application/json": {"example": {"id": "o_1", "status": "new"}}},
+    }
     # one code documented twice keeps both descriptions and both examples
     assert responses["400"]["description"] == "The cart is empty.\n\nThe currency is not supported."
     named = responses["400"]["content"]["application/json"]["examples"]
-    assert [v["value"] for v in named.values()] == [{"error": "empty_cart"},
-                                                   {"error": "bad_currency"}]
+    assert [v["value"] for v in named.values()] == [
+        {"error": "empty_cart"},
+        {"error": "bad_currency"},
+    ]
     assert responses["5XX"] == {"description": "Something failed on our side."}
     item = spec["paths"]["/orders/{order_id}/items/{item_id}"]["get"]["responses"]
     assert item["200"]["content"] == {"text/plain": {"example": "1 x Widget\n"}}
@@ -226,15 +247,22 @@ def test_openapi_responses(spec):
 def test_openapi_parameters_tags_and_deprecation(spec):
     item = spec["paths"]["/orders/{order_id}/items/{item_id}"]["get"]
     assert [(p["name"], p["in"], p["required"]) for p in item["parameters"]] == [
-        ("order_id", "path", True), ("item_id", "path", True),
-        ("expand", "query", False), ("lang", "query", False)]
+        ("order_id", "path", True),
+        ("item_id", "path", True),
+        ("expand", "query", False),
+        ("lang", "query", False),
+    ]
     assert all(p["schema"] == {"type": "string"} for p in item["parameters"])
     assert item["tags"] == ["items", "read"]
     put = spec["paths"]["/orders/{order_id}"]["put"]
     assert put["deprecated"] is True
     assert put["requestBody"]["content"]["application/json"]["example"] == '{"cart": "c_2",\n'
     assert {t["name"]: t.get("description") for t in spec["tags"]} == {
-        "900": "Plan 900: Orders", "901": "Plan 901: Billing", "items": None, "read": None}
+        "900": "Plan 900: Orders",
+        "901": "Plan 901: Billing",
+        "items": None,
+        "read": None,
+    }
 
 
 def test_openapi_security(spec):
@@ -242,9 +270,12 @@ def test_openapi_security(spec):
     assert paths["/health"]["get"]["security"] == []
     assert paths["/orders/{order_id}"]["delete"]["security"] == [{"basicAuth": []}]
     assert paths["/orders/{order_id}/items/{item_id}"]["get"]["security"] == [
-        {"apiKeyAuth": []}, {"bearerAuth": []}]
+        {"apiKeyAuth": []},
+        {"bearerAuth": []},
+    ]
     assert paths["/orders/{order_id}"]["put"]["security"] == [
-        {"oauth2": ["admin:orders", "write:orders"]}]
+        {"oauth2": ["admin:orders", "write:orders"]}
+    ]
     note = paths["/orders/{order_id}/note"]["patch"]
     assert "security" not in note and note["x-auth"] == "magic link"
     schemes = spec["components"]["securitySchemes"]
@@ -252,7 +283,9 @@ def test_openapi_security(spec):
     assert schemes["apiKeyAuth"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
     assert schemes["basicAuth"] == {"type": "http", "scheme": "basic"}
     assert set(schemes["oauth2"]["flows"]["authorizationCode"]["scopes"]) == {
-        "admin:orders", "write:orders"}
+        "admin:orders",
+        "write:orders",
+    }
 
 
 def test_openapi_websockets(spec):
@@ -260,8 +293,9 @@ def test_openapi_websockets(spec):
     stream = spec["x-websockets"]["/orders/{order_id}/events"]["wss"]
     assert stream["operationId"] == "900-wss-orders-order-id-events"
     assert stream["security"] == [{"bearerAuth": ["read:orders"]}]
-    assert stream["messages"] == [{"language": "json",
-                                   "example": {"order": "o_1", "status": "shipped"}}]
+    assert stream["messages"] == [
+        {"language": "json", "example": {"order": "o_1", "status": "shipped"}}
+    ]
     assert stream["responses"]["101"]["description"] == "The stream is open."
 
 
@@ -269,34 +303,40 @@ def test_exports_follow_the_configuration(make_app, tmp_path):
     app = build(make_app, tmp_path / "a", "test-basic", "dummy")
     assert (Path(app.outdir) / "plan.json").exists()
     assert not (Path(app.outdir) / "openapi.json").exists()
-    app = build(make_app, tmp_path / "b", "test-basic", "dummy", plan_openapi=True,
-                plan_json=False)
+    app = build(make_app, tmp_path / "b", "test-basic", "dummy", plan_openapi=True, plan_json=False)
     assert not (Path(app.outdir) / "plan.json").exists()
     spec = json.loads((Path(app.outdir) / "openapi.json").read_text(encoding="utf-8"))
     validate_openapi(spec)
     assert spec["info"] == {"title": "Basic", "version": "0.0.0"}
     get = spec["paths"]["/api/v1/payment-methods/{id}"]["get"]
-    assert get["parameters"][0] == {"name": "id", "in": "path", "required": True,
-                                    "schema": {"type": "string"}}
+    assert get["parameters"][0] == {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
     assert "requestBody" not in get
 
 
 # -- pure helpers ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("auth", "expected"), [
-    ("bearer", [["bearer"]]),
-    ("Bearer JWT", [["bearer"]]),
-    ("API_KEY", [["api-key"]]),
-    ("api-key or bearer", [["api-key"], ["bearer"]]),
-    ("bearer + api-key", [["bearer", "api-key"]]),
-    ("OAuth2", [["oauth2"]]),
-    ("none", [["none"]]),
-    ("public", [["none"]]),
-    ("bearer, none", [["bearer"], ["none"]]),
-    ("magic link", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("auth", "expected"),
+    [
+        ("bearer", [["bearer"]]),
+        ("Bearer JWT", [["bearer"]]),
+        ("API_KEY", [["api-key"]]),
+        ("api-key or bearer", [["api-key"], ["bearer"]]),
+        ("bearer + api-key", [["bearer", "api-key"]]),
+        ("OAuth2", [["oauth2"]]),
+        ("none", [["none"]]),
+        ("public", [["none"]]),
+        ("bearer, none", [["bearer"], ["none"]]),
+        ("magic link", None),
+        ("", None),
+    ],
+)
 def test_auth_schemes(auth, expected):
     assert auth_schemes(auth) == expected
 

@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sphinx.cmd.build import build_main
-
 from conftest import load_plan_json, plan_warnings
+from sphinx.cmd.build import build_main
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,7 +32,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     requests: list[str]
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         type(self).requests.append(self.path)
 
 
@@ -44,8 +43,9 @@ def serving(directory: Path) -> Iterator[tuple[str, list[str]]]:
     :return: the base URL and the list of request paths served
     """
     handler = type("Handler", (_Handler,), {"requests": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(handler, directory=str(directory)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -68,28 +68,35 @@ def projects(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return out
 
 
-def build(make_app, rootdir: Path, tmp_path: Path, external: dict, builder: str = "html",
-          **conf: object):
+def build(
+    make_app, rootdir: Path, tmp_path: Path, external: dict, builder: str = "html", **conf: object
+):
     """Build the portfolio (the same sources and output for every call of a test)."""
     src = tmp_path / "portfolio"
     if not src.exists():
         shutil.copytree(rootdir / "test-portfolio", src)
-    app = make_app(builder, srcdir=src, builddir=tmp_path / "out",
-                   confoverrides={"plan_external": external, **conf})
+    app = make_app(
+        builder,
+        srcdir=src,
+        builddir=tmp_path / "out",
+        confoverrides={"plan_external": external, **conf},
+    )
     app.build()
     return app
 
 
 def _table(html: str, caption: str) -> str:
     start = html.index(f'<span class="caption-text">{caption}</span>')
-    return html[start:html.index("</table>", start)]
+    return html[start : html.index("</table>", start)]
 
 
 def _ids(table: str) -> list[str]:
     """The ID column: the first link text of each body row."""
     body = table.split("<tbody>", 1)[1]
-    return [re.search(r'<span class="plan-xref">([^<]*)</span>', row).group(1)
-            for row in body.split("<tr")[1:]]
+    return [
+        re.search(r'<span class="plan-xref">([^<]*)</span>', row).group(1)
+        for row in body.split("<tr")[1:]
+    ]
 
 
 def _target(url: str, served: str, projects: dict[str, Path]) -> tuple[Path, str]:
@@ -104,8 +111,10 @@ def _target(url: str, served: str, projects: dict[str, Path]) -> tuple[Path, str
 
 def test_portfolio_over_two_projects(make_app, rootdir, tmp_path, projects):
     with serving(projects["payments"]) as (url, requests):
-        external = {"payments": f"{url}plan.json",
-                    "search": (projects["search"] / "plan.json").as_posix()}
+        external = {
+            "payments": f"{url}plan.json",
+            "search": (projects["search"] / "plan.json").as_posix(),
+        }
         app = build(make_app, rootdir, tmp_path, external)
     assert plan_warnings(app) == []
     assert requests == ["/plan.json"]
@@ -115,26 +124,40 @@ def test_portfolio_over_two_projects(make_app, rootdir, tmp_path, projects):
     assert _ids(_table(html, "Every plan")) == ["P0", "payments:001", "search:S1"]
     # severity first (the risk register's default sort), all sources mixed
     assert _ids(_table(html, "Combined risk register")) == [
-        "payments:RISK-7", "search:RISK-7", "R-1", "payments:RISK-8", "search:RISK-9"]
+        "payments:RISK-7",
+        "search:RISK-7",
+        "R-1",
+        "payments:RISK-8",
+        "search:RISK-9",
+    ]
     # the filter reads the external objects' fields and derived severity
     assert _ids(_table(html, "Open high risks elsewhere")) == ["payments:RISK-7", "search:RISK-7"]
     api = _table(html, "Combined API index")
     assert re.findall(r'<span class="pre">([^<]*)</span>', api) == [
-        "/payments", "/payments/{id}", "/search"]
+        "/payments",
+        "/payments/{id}",
+        "/search",
+    ]
     # derived values recomputed over each project: the payments plan
     overview = _table(html, "Every plan")
     payments_row = overview.split("payments:001", 1)[1].split("</tr>", 1)[0]
     assert "1/2 (50%)" in payments_row and "plan-signoff-pending" in payments_row
 
     # rows of other projects are marked with their project, local rows are not
-    assert html.count('<tr class="plan-external plan-external-payments') == 1 + 2 + 1 + 2  # overview, register, filtered, API
+    assert (
+        html.count('<tr class="plan-external plan-external-payments') == 1 + 2 + 1 + 2
+    )  # overview, register, filtered, API
     assert '<span class="plan-badge plan-project plan-project-search">search</span>' in html
     local_row = _table(html, "Combined risk register").split("R-1</span>", 1)[0]
     assert local_row.rsplit("<tr", 1)[1].startswith(' class="row-')
 
     # every link into another project names a page and anchor that exist there
-    links = set(re.findall(r'class="plan-external[^"]*reference external" href="([^"]+)"',
-                           html + (out / "links.html").read_text(encoding="utf-8")))
+    links = set(
+        re.findall(
+            r'class="plan-external[^"]*reference external" href="([^"]+)"',
+            html + (out / "links.html").read_text(encoding="utf-8"),
+        )
+    )
     assert len(links) == 5 + 4
     for link in links:
         page, anchor = _target(link, url, projects)
@@ -145,12 +168,15 @@ def test_portfolio_over_two_projects(make_app, rootdir, tmp_path, projects):
 
     # roles with the project prefix, endpoint signatures in any spelling
     links_html = (out / "links.html").read_text(encoding="utf-8")
-    for href, text in ((f"{url}risks.html#risk-risk-7", "Provider outage"),
-                       (f"{search}#risk-risk-7", "Index lag"),
-                       (f"{url}api.html#endpoint-pay-create", "POST /payments"),
-                       ((projects["search"] / "index.html").as_uri() + "#plan-s1", "Search plan")):
-        assert re.search(rf'href="{re.escape(href)}"[^>]*><span[^>]*>{re.escape(text)}</span>',
-                         links_html), text
+    for href, text in (
+        (f"{url}risks.html#risk-risk-7", "Provider outage"),
+        (f"{search}#risk-risk-7", "Index lag"),
+        (f"{url}api.html#endpoint-pay-create", "POST /payments"),
+        ((projects["search"] / "index.html").as_uri() + "#plan-s1", "Search plan"),
+    ):
+        assert re.search(
+            rf'href="{re.escape(href)}"[^>]*><span[^>]*>{re.escape(text)}</span>', links_html
+        ), text
 
     # a collector without :source: is as before: local objects only
     local = (out / "local.html").read_text(encoding="utf-8")
@@ -161,7 +187,8 @@ def test_portfolio_over_two_projects(make_app, rootdir, tmp_path, projects):
     assert [o["id"] for o in data["objects"]] == ["R-1"]
     assert [(e["name"], e["project"], e["plans"], e["objects"]) for e in data["external"]] == [
         ("payments", "Payments service", ["payments:001"], 9),
-        ("search", "Search", ["search:S1"], 5)]
+        ("search", "Search", ["search:S1"], 5),
+    ]
 
 
 def test_references_and_sources_that_name_nothing(make_app, rootdir, tmp_path, projects):
@@ -170,9 +197,12 @@ def test_references_and_sources_that_name_nothing(make_app, rootdir, tmp_path, p
     (src / "links.md").write_text(
         "# Links\n\nSee {plan:risk}`payments:RISK-77` and {plan:endpoint}`search:GET /serch`.\n\n"
         ":::{plan-risk-register}\n:source: paymnts, local\n:plan: payments:002\n:::\n",
-        encoding="utf-8")
-    external = {"payments": (projects["payments"] / "plan.json").as_posix(),
-                "search": (projects["search"] / "plan.json").as_posix()}
+        encoding="utf-8",
+    )
+    external = {
+        "payments": (projects["payments"] / "plan.json").as_posix(),
+        "search": (projects["search"] / "plan.json").as_posix(),
+    }
     app = build(make_app, rootdir, tmp_path, external)
     warnings = sorted(w.split("portfolio/", 1)[1] for w in plan_warnings(app))
     assert warnings == [
@@ -192,8 +222,10 @@ def test_references_and_sources_that_name_nothing(make_app, rootdir, tmp_path, p
 
 def test_unreachable_source_uses_the_cached_copy(make_app, rootdir, tmp_path, projects):
     with serving(projects["payments"]) as (url, requests):
-        external = {"payments": f"{url}plan.json",
-                    "search": (projects["search"] / "plan.json").as_posix()}
+        external = {
+            "payments": f"{url}plan.json",
+            "search": (projects["search"] / "plan.json").as_posix(),
+        }
         first = build(make_app, rootdir, tmp_path, external)
         assert plan_warnings(first) == [] and requests == ["/plan.json"]
         # within the cache lifetime nothing is fetched, and nothing written again
@@ -211,7 +243,8 @@ def test_unreachable_source_uses_the_cached_copy(make_app, rootdir, tmp_path, pr
     assert re.fullmatch(
         rf"WARNING: plan_external\['payments'\]: {re.escape(url)}plan.json cannot be read "
         r"\(.+\); using the copy read on \d{4}-\d\d-\d\d \d\d:\d\d UTC \[plan.external\]",
-        warnings[0]), warnings[0]
+        warnings[0],
+    ), warnings[0]
     assert "payments:RISK-7" in register.read_text(encoding="utf-8")
     # without any copy, the objects are missing, and the register says so by omission
     fresh = tmp_path / "fresh"
@@ -219,14 +252,16 @@ def test_unreachable_source_uses_the_cached_copy(make_app, rootdir, tmp_path, pr
     app = build(make_app, rootdir, fresh, external, plan_external_timeout=2)
     warnings = plan_warnings(app)
     assert [w.split("; ")[-1] for w in warnings if "[plan.external]" in w] == [
-        "no copy was read before, so its objects are missing from this build [plan.external]"]
+        "no copy was read before, so its objects are missing from this build [plan.external]"
+    ]
     # the roles naming its objects say why they name nothing
     assert [w.split("WARNING: ")[1] for w in warnings if "[plan.ref]" in w] == [
         "{plan:risk} names 'payments:RISK-7', but the external project payments has no risk "
         "with that id; it has no risk at all (was its plan.json read?) [plan.ref]",
         "{plan:endpoint} names 'payments:post /payments', but the external project payments "
         "has no endpoint with that id or name; it has no endpoint at all (was its plan.json "
-        "read?) [plan.ref]"]
+        "read?) [plan.ref]",
+    ]
     assert "payments:" not in (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
 
 
@@ -234,27 +269,49 @@ def _valid(projects: dict[str, Path]) -> dict:
     return json.loads((projects["search"] / "plan.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("name", "content", "problem"), [
-    ("not-json", "{\"plans\": [", r"is not a valid plan.json: it is not valid JSON: Expecting value: "
-     r"line 1 column 12 \(char 11\)"),
-    ("not-utf8", b"\xff\xfe{}", r"is not a valid plan.json: it is not UTF-8 text \(byte 0\)"),
-    ("array", "[]", r"is not a valid plan.json: the top level is not a JSON object"),
-    ("wrong-id", lambda d: d["objects"][1].update(id=7),
-     r"is not a valid plan.json: objects\[1\].id is 7, not a string"),
-    ("no-anchor", lambda d: d["plans"][0].pop("anchor"),
-     r"is not a valid plan.json: plans\[0\] has no 'anchor'"),
-    ("bad-field", lambda d: d["objects"][0]["fields"].update(impact="huge"),
-     r"is not a valid plan.json: objects\[0\].fields.impact is \"huge\", not one of low, medium, "
-     r"high"),
-    ("other-version", lambda d: d.update(schema_version=2),
-     r"is not a valid plan.json: schema_version is 2, this version reads 1"),
-])
-def test_invalid_source_warns_and_keeps_the_copy(make_app, rootdir, tmp_path, projects,
-                                                 name, content, problem):
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        (
+            "not-json",
+            '{"plans": [',
+            r"is not a valid plan.json: it is not valid JSON: Expecting value: "
+            r"line 1 column 12 \(char 11\)",
+        ),
+        ("not-utf8", b"\xff\xfe{}", r"is not a valid plan.json: it is not UTF-8 text \(byte 0\)"),
+        ("array", "[]", r"is not a valid plan.json: the top level is not a JSON object"),
+        (
+            "wrong-id",
+            lambda d: d["objects"][1].update(id=7),
+            r"is not a valid plan.json: objects\[1\].id is 7, not a string",
+        ),
+        (
+            "no-anchor",
+            lambda d: d["plans"][0].pop("anchor"),
+            r"is not a valid plan.json: plans\[0\] has no 'anchor'",
+        ),
+        (
+            "bad-field",
+            lambda d: d["objects"][0]["fields"].update(impact="huge"),
+            r"is not a valid plan.json: objects\[0\].fields.impact is \"huge\", not one of low, medium, "
+            r"high",
+        ),
+        (
+            "other-version",
+            lambda d: d.update(schema_version=2),
+            r"is not a valid plan.json: schema_version is 2, this version reads 1",
+        ),
+    ],
+)
+def test_invalid_source_warns_and_keeps_the_copy(
+    make_app, rootdir, tmp_path, projects, name, content, problem
+):
     source = tmp_path / "search.json"
     shutil.copyfile(projects["search"] / "plan.json", source)
-    external = {"search": source.as_posix(),
-                "payments": (projects["payments"] / "plan.json").as_posix()}
+    external = {
+        "search": source.as_posix(),
+        "payments": (projects["payments"] / "plan.json").as_posix(),
+    }
     assert plan_warnings(build(make_app, rootdir, tmp_path, external)) == []
     if callable(content):
         data = _valid(projects)
@@ -264,20 +321,29 @@ def test_invalid_source_warns_and_keeps_the_copy(make_app, rootdir, tmp_path, pr
     app = build(make_app, rootdir, tmp_path, external)
     warnings = plan_warnings(app)
     assert len(warnings) == 1, warnings
-    assert re.fullmatch(rf"WARNING: plan_external\['search'\]: {re.escape(source.as_posix())} "
-                        rf"{problem}; using the copy read on .* UTC \[plan.external\]",
-                        warnings[0]), warnings[0]
+    assert re.fullmatch(
+        rf"WARNING: plan_external\['search'\]: {re.escape(source.as_posix())} "
+        rf"{problem}; using the copy read on .* UTC \[plan.external\]",
+        warnings[0],
+    ), warnings[0]
     html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     assert "search:RISK-9" in html
 
 
 def test_bad_configuration_values(make_app, rootdir, tmp_path, projects):
-    app = build(make_app, rootdir, tmp_path, {
-        "search": {"jsn": "x.json"}, "bad name": "x.json", "all": "x.json",
-        "payments": {"json": (projects["payments"] / "plan.json").as_posix(), "base": 3}},
-        plan_external_timeout=0)
-    assert [w.removeprefix("WARNING: ") for w in plan_warnings(app)
-            if "[plan.config]" in w] == [
+    app = build(
+        make_app,
+        rootdir,
+        tmp_path,
+        {
+            "search": {"jsn": "x.json"},
+            "bad name": "x.json",
+            "all": "x.json",
+            "payments": {"json": (projects["payments"] / "plan.json").as_posix(), "base": 3},
+        },
+        plan_external_timeout=0,
+    )
+    assert [w.removeprefix("WARNING: ") for w in plan_warnings(app) if "[plan.config]" in w] == [
         "plan_external_timeout = 0 is invalid (a positive number of seconds); using 10 "
         "[plan.config]",
         "plan_external['search']: unknown key 'jsn'; did you mean 'json'? Allowed: json, base "
@@ -294,9 +360,13 @@ def test_bad_configuration_values(make_app, rootdir, tmp_path, projects):
 
 def test_latex_and_text_builders(make_app, rootdir, tmp_path, projects):
     with serving(projects["payments"]) as (url, _requests):
-        external = {"payments": f"{url}plan.json",
-                    "search": {"json": (projects["search"] / "plan.json").as_posix(),
-                               "base": "https://search.example.org/docs"}}
+        external = {
+            "payments": f"{url}plan.json",
+            "search": {
+                "json": (projects["search"] / "plan.json").as_posix(),
+                "base": "https://search.example.org/docs",
+            },
+        }
         latex = build(make_app, rootdir, tmp_path / "latex", external, "latex")
         text = build(make_app, rootdir, tmp_path / "text", external, "text")
     assert plan_warnings(latex) == [] and plan_warnings(text) == []
@@ -308,8 +378,9 @@ def test_latex_and_text_builders(make_app, rootdir, tmp_path, projects):
         assert row in registers
 
 
-def test_changed_source_refreshes_exactly_the_pages_showing_it(make_app, rootdir, tmp_path,
-                                                               projects):
+def test_changed_source_refreshes_exactly_the_pages_showing_it(
+    make_app, rootdir, tmp_path, projects
+):
     def _written(app) -> set[str]:
         """The pages the build wrote, from Sphinx's status output; Sphinx itself
         writes the toctree parent (index) of every page it writes."""
@@ -318,11 +389,15 @@ def test_changed_source_refreshes_exactly_the_pages_showing_it(make_app, rootdir
 
     source = tmp_path / "search.json"
     shutil.copyfile(projects["search"] / "plan.json", source)
-    external = {"search": source.as_posix(),
-                "payments": (projects["payments"] / "plan.json").as_posix()}
+    external = {
+        "search": source.as_posix(),
+        "payments": (projects["payments"] / "plan.json").as_posix(),
+    }
     build(make_app, rootdir, tmp_path, external)
-    assert "no targets are out of date" in build(make_app, rootdir, tmp_path,
-                                                 external).status.getvalue()
+    assert (
+        "no targets are out of date"
+        in build(make_app, rootdir, tmp_path, external).status.getvalue()
+    )
 
     def edit(oid: str, **changes: object) -> None:
         data = json.loads(source.read_text(encoding="utf-8"))
@@ -341,8 +416,10 @@ def test_changed_source_refreshes_exactly_the_pages_showing_it(make_app, rootdir
     assert "Indexing lag" in (Path(app.outdir) / "links.html").read_text("utf-8")
     # the same bytes again: nothing
     source.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    assert "no targets are out of date" in build(make_app, rootdir, tmp_path,
-                                                 external).status.getvalue()
+    assert (
+        "no targets are out of date"
+        in build(make_app, rootdir, tmp_path, external).status.getvalue()
+    )
 
 
 @pytest.mark.parametrize("name", ["payments", "search"])

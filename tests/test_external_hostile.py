@@ -26,6 +26,7 @@ from test_external import build, projects, serving  # noqa: F401 - the module's 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+
 def _search(projects: dict[str, Path]) -> dict:  # noqa: F811
     return json.loads((projects["search"] / "plan.json").read_text(encoding="utf-8"))
 
@@ -47,12 +48,15 @@ The plan {plan:ref}`search:S1`, the risks {plan:risk}`search:RISK-7`,
 def _links(html: str) -> dict[str, str]:
     """Link text → href of every link in *html*'s body."""
     body = html.split('role="main"', 1)[1] if 'role="main"' in html else html
-    return {re.sub(r"<[^>]+>", "", text).strip(): href for href, text in re.findall(
-        r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', body, re.S)}
+    return {
+        re.sub(r"<[^>]+>", "", text).strip(): href
+        for href, text in re.findall(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', body, re.S)
+    }
 
 
 def test_urls_from_data_are_links_only_for_http_https_mailto_and_relative(
-        make_app, rootdir, tmp_path, projects):  # noqa: F811
+    make_app, rootdir, tmp_path, projects
+):  # noqa: F811
     data = _search(projects)
     by_id = {o["id"]: o for o in [*data["plans"], *data["objects"]]}
     by_id["S1"]["url"] = "data:text/html,<script>alert(2)</script>"
@@ -64,13 +68,23 @@ def test_urls_from_data_are_links_only_for_http_https_mailto_and_relative(
     src = tmp_path / "portfolio"
     shutil.copytree(rootdir / "test-portfolio", src)
     index = src / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace("local\n```", "local\nhostile\n```")
-                     .replace(":owner: Platform Team\n", ":owner: Platform Team\n"
-                              ":spec: vbscript://msgbox(6)\n:constitution: https://example.org/local\n"),
-                     encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8")
+        .replace("local\n```", "local\nhostile\n```")
+        .replace(
+            ":owner: Platform Team\n",
+            ":owner: Platform Team\n"
+            ":spec: vbscript://msgbox(6)\n:constitution: https://example.org/local\n",
+        ),
+        encoding="utf-8",
+    )
     (src / "hostile.md").write_text(PAGE, encoding="utf-8")
-    app = build(make_app, rootdir, tmp_path, {
-        "search": source.as_posix(), "payments": (projects["payments"] / "plan.json").as_posix()})
+    app = build(
+        make_app,
+        rootdir,
+        tmp_path,
+        {"search": source.as_posix(), "payments": (projects["payments"] / "plan.json").as_posix()},
+    )
     assert plan_warnings(app) == []
     html = (Path(app.outdir) / "hostile.html").read_text(encoding="utf-8")
     links = _links(html)
@@ -82,8 +96,11 @@ def test_urls_from_data_are_links_only_for_http_https_mailto_and_relative(
     # the others are text where the link would have been
     for text in ("Search relaunch", "Index lag", "javascript://alert(5)", "vbscript://msgbox(6)"):
         assert text in html and text not in links, text
-    assert not [h for h in re.findall(r'href="([^"]*)"', html)
-                if re.match(r"\s*(javascript|data|vbscript):", h, re.I)]
+    assert not [
+        h
+        for h in re.findall(r'href="([^"]*)"', html)
+        if re.match(r"\s*(javascript|data|vbscript):", h, re.I)
+    ]
 
 
 class _Slow(BaseHTTPRequestHandler):
@@ -118,20 +135,26 @@ def _server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.server_close()
 
 
-def test_the_timeout_is_a_deadline_for_the_whole_download(make_app, rootdir, tmp_path,
-                                                          projects):  # noqa: F811
+def test_the_timeout_is_a_deadline_for_the_whole_download(make_app, rootdir, tmp_path, projects):  # noqa: F811
     with _server(_Slow) as url:
         start = time.monotonic()
-        app = build(make_app, rootdir, tmp_path, {
-            "payments": f"{url}plan.json",
-            "search": (projects["search"] / "plan.json").as_posix()},
-            plan_external_timeout=2)
+        app = build(
+            make_app,
+            rootdir,
+            tmp_path,
+            {
+                "payments": f"{url}plan.json",
+                "search": (projects["search"] / "plan.json").as_posix(),
+            },
+            plan_external_timeout=2,
+        )
         elapsed = time.monotonic() - start
     warnings = [w for w in plan_warnings(app) if "[plan.external]" in w]
     assert warnings == [
         f"WARNING: plan_external['payments']: {url}plan.json cannot be read (no complete answer "
         "within plan_external_timeout (2 s)); no copy was read before, so its objects are "
-        "missing from this build [plan.external]"]
+        "missing from this build [plan.external]"
+    ]
     assert elapsed < 9, elapsed  # the build itself takes a few seconds; the server, a minute
 
 
@@ -152,46 +175,71 @@ def _recording(body: bytes) -> type[BaseHTTPRequestHandler]:
     return Recording
 
 
-def test_sphinx_user_agent_and_proxy_settings_are_used(make_app, rootdir, tmp_path, projects,  # noqa: F811
-                                                       monkeypatch):
+def test_sphinx_user_agent_and_proxy_settings_are_used(
+    make_app,
+    rootdir,
+    tmp_path,
+    projects,  # noqa: F811
+    monkeypatch,
+):
     handler = _recording((projects["payments"] / "plan.json").read_bytes())
     with _server(handler) as proxy:
         for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("http_proxy", proxy)
-        app = build(make_app, rootdir, tmp_path, {
-            "payments": "http://plans.example.invalid/payments/plan.json",
-            "search": (projects["search"] / "plan.json").as_posix()},
-            user_agent="PlanTest/1.0 (+https://example.org)")
+        app = build(
+            make_app,
+            rootdir,
+            tmp_path,
+            {
+                "payments": "http://plans.example.invalid/payments/plan.json",
+                "search": (projects["search"] / "plan.json").as_posix(),
+            },
+            user_agent="PlanTest/1.0 (+https://example.org)",
+        )
     assert [w for w in plan_warnings(app) if "[plan.external]" in w] == []
     # asked through the proxy (an absolute URL), with the configured user agent
-    assert handler.seen == [("http://plans.example.invalid/payments/plan.json",
-                             "PlanTest/1.0 (+https://example.org)")]
+    assert handler.seen == [
+        ("http://plans.example.invalid/payments/plan.json", "PlanTest/1.0 (+https://example.org)")
+    ]
     assert "payments:RISK-7" in (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
 
 
 def _huge_integer(data: dict) -> bytes:
     text = json.dumps(data)
-    return text.replace('"line": ', '"line": ' + "9" * 4400 + ", \"x\": ", 1).encode()
+    return text.replace('"line": ', '"line": ' + "9" * 4400 + ', "x": ', 1).encode()
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    (lambda d: b"[" * 100_000 + b"]" * 100_000,
-     "is not a valid plan.json: it nests arrays and objects 100000 levels deep; at most 200 are "
-     "read"),
-    (_huge_integer, "is not a valid plan.json: it holds an integer of more than 4300 digits"),
-    (lambda d: json.dumps({**d, "objects": [{**d["objects"][0], "fields": "impact"}]}).encode(),
-     'is not a valid plan.json: objects[0].fields is "impact", not an object'),
-], ids=["nested", "integer", "shape"])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            lambda d: b"[" * 100_000 + b"]" * 100_000,
+            "is not a valid plan.json: it nests arrays and objects 100000 levels deep; at most 200 are "
+            "read",
+        ),
+        (_huge_integer, "is not a valid plan.json: it holds an integer of more than 4300 digits"),
+        (
+            lambda d: json.dumps(
+                {**d, "objects": [{**d["objects"][0], "fields": "impact"}]}
+            ).encode(),
+            'is not a valid plan.json: objects[0].fields is "impact", not an object',
+        ),
+    ],
+    ids=["nested", "integer", "shape"],
+)
 def test_a_remote_plan_json_that_cannot_be_used_keeps_the_cached_copy(
-        make_app, rootdir, tmp_path, projects, content, problem):  # noqa: F811
+    make_app, rootdir, tmp_path, projects, content, problem
+):  # noqa: F811
     served = tmp_path / "served"
     served.mkdir()
     good = (projects["payments"] / "plan.json").read_bytes()
     (served / "plan.json").write_bytes(good)
     with serving(served) as (url, _):
-        external = {"payments": f"{url}plan.json",
-                    "search": (projects["search"] / "plan.json").as_posix()}
+        external = {
+            "payments": f"{url}plan.json",
+            "search": (projects["search"] / "plan.json").as_posix(),
+        }
         assert plan_warnings(build(make_app, rootdir, tmp_path, external)) == []
         (served / "plan.json").write_bytes(content(json.loads(good)))
         start = time.monotonic()
@@ -199,8 +247,9 @@ def test_a_remote_plan_json_that_cannot_be_used_keeps_the_cached_copy(
         elapsed = time.monotonic() - start
     warnings = plan_warnings(app)
     assert len(warnings) == 1, warnings
-    assert warnings[0].startswith(f"WARNING: plan_external['payments']: {url}plan.json "
-                                  f"{problem}; using the copy read on "), warnings[0]
+    assert warnings[0].startswith(
+        f"WARNING: plan_external['payments']: {url}plan.json {problem}; using the copy read on "
+    ), warnings[0]
     assert "payments:RISK-7" in (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     assert elapsed < 10, elapsed
 
@@ -210,9 +259,28 @@ def https_source(tmp_path, projects) -> Iterator[tuple[str, Path]]:  # noqa: F81
     """The payments plan.json over HTTPS on 127.0.0.1, with a self-signed certificate."""
     require_tool("openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(projects["payments"]))
@@ -228,8 +296,14 @@ def https_source(tmp_path, projects) -> Iterator[tuple[str, Path]]:  # noqa: F81
         server.server_close()
 
 
-def test_sphinx_tls_settings_are_used(make_app, rootdir, tmp_path, projects, https_source,  # noqa: F811
-                                      monkeypatch):
+def test_sphinx_tls_settings_are_used(
+    make_app,
+    rootdir,
+    tmp_path,
+    projects,
+    https_source,  # noqa: F811
+    monkeypatch,
+):
     url, cert = https_source
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "https_proxy", "HTTPS_PROXY"):
         monkeypatch.delenv(name, raising=False)
@@ -239,7 +313,10 @@ def test_sphinx_tls_settings_are_used(make_app, rootdir, tmp_path, projects, htt
     warnings = [w for w in plan_warnings(app) if "[plan.external]" in w]
     assert len(warnings) == 1 and "CERTIFICATE_VERIFY_FAILED" in warnings[0], warnings
     # trusted through tls_cacerts, or not verified with tls_verify = False
-    for name, conf in (("cacerts", {"tls_cacerts": str(cert)}), ("noverify", {"tls_verify": False})):
+    for name, conf in (
+        ("cacerts", {"tls_cacerts": str(cert)}),
+        ("noverify", {"tls_verify": False}),
+    ):
         app = build(make_app, rootdir, tmp_path / name, external, **conf)
         assert [w for w in plan_warnings(app) if "[plan.external]" in w] == [], name
         html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")

@@ -25,8 +25,11 @@ from sphinxcontrib_plan.model.types import BUILTIN_TYPES, Kind
 FUZZ = settings(
     max_examples=int(os.environ.get("PLAN_FUZZ_EXAMPLES", "25")),
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.function_scoped_fixture],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 
 TYPES = {t.name: t for t in BUILTIN_TYPES}
@@ -36,13 +39,83 @@ IDS = ["001", "002", "R-1", "R-2", "P-1", "P-2", "C-1", "E-1", "x y", "é-1", "R
 
 #: pieces of text that mean something to one of the parsers or to us
 TRICKY = [
-    "", " ", "*", "**", "`", "``", "_", "__", "|", "\\", "\\\\", "[", "]", "{", "}", "<", ">",
-    "&", "#", " #", "%", "$", "~", "^", "'", '"', ":", "::", ":x:", "-", "--", "- x", "* x",
-    "1. x", "#. x", ".. x", "..", "é", "中文", "🚀", "a, b", ",", "high", "HIGH", "Medium",
-    "In Review", "in_progress", "2024-01-15", "2024-13-45", "3-4", "4-2", "week 2", "0", "50%",
-    "150", "-1", "1e3", "true", "no", "maybe", "GET /x", "post /items/{id}", "FETCH",
-    "{plan:risk}`R-1`", ":plan:risk:`R-1`", "<script>alert(1)</script>", "&amp;", "R-1",
-    "001", "x <R-1>", "http://example.com", "./other", "/b", "b.rst", "---", ":::", "```",
+    "",
+    " ",
+    "*",
+    "**",
+    "`",
+    "``",
+    "_",
+    "__",
+    "|",
+    "\\",
+    "\\\\",
+    "[",
+    "]",
+    "{",
+    "}",
+    "<",
+    ">",
+    "&",
+    "#",
+    " #",
+    "%",
+    "$",
+    "~",
+    "^",
+    "'",
+    '"',
+    ":",
+    "::",
+    ":x:",
+    "-",
+    "--",
+    "- x",
+    "* x",
+    "1. x",
+    "#. x",
+    ".. x",
+    "..",
+    "é",
+    "中文",
+    "🚀",
+    "a, b",
+    ",",
+    "high",
+    "HIGH",
+    "Medium",
+    "In Review",
+    "in_progress",
+    "2024-01-15",
+    "2024-13-45",
+    "3-4",
+    "4-2",
+    "week 2",
+    "0",
+    "50%",
+    "150",
+    "-1",
+    "1e3",
+    "true",
+    "no",
+    "maybe",
+    "GET /x",
+    "post /items/{id}",
+    "FETCH",
+    "{plan:risk}`R-1`",
+    ":plan:risk:`R-1`",
+    "<script>alert(1)</script>",
+    "&amp;",
+    "R-1",
+    "001",
+    "x <R-1>",
+    "http://example.com",
+    "./other",
+    "/b",
+    "b.rst",
+    "---",
+    ":::",
+    "```",
 ]
 _chars = st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"))
 word = st.one_of(st.sampled_from(TRICKY), st.text(_chars, max_size=10))
@@ -51,9 +124,14 @@ line = st.lists(word, max_size=4).map(" ".join)
 ident = st.one_of(st.sampled_from(IDS), line)
 
 SAMPLES = {
-    Kind.TEXT: ["Some text"], Kind.DATE: ["2024-01-15", "2024-02-30"], Kind.WEEKS: ["2", "3-4"],
-    Kind.LIST: ["a, b"], Kind.FLAG: ["", "true", "yes"], Kind.PERCENT: ["40", "40%"],
-    Kind.NUMBER: ["3"], Kind.DOC: ["b", "index.md", "https://example.com/spec"],
+    Kind.TEXT: ["Some text"],
+    Kind.DATE: ["2024-01-15", "2024-02-30"],
+    Kind.WEEKS: ["2", "3-4"],
+    Kind.LIST: ["a, b"],
+    Kind.FLAG: ["", "true", "yes"],
+    Kind.PERCENT: ["40", "40%"],
+    Kind.NUMBER: ["3"],
+    Kind.DOC: ["b", "index.md", "https://example.com/spec"],
 }
 
 
@@ -70,11 +148,16 @@ def _value(spec) -> st.SearchStrategy[str]:
 @st.composite
 def options(draw, names: list[str], specs: dict) -> list[tuple[str, str]]:
     """Known options with good or random values, misspelled and random ones, repeats."""
-    chosen = draw(st.lists(st.one_of(
-        st.sampled_from(names),
-        st.sampled_from(names).map(lambda n: n[:-1] or "x"),  # a typo
-        st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
-    ), max_size=5))
+    chosen = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(names),
+                st.sampled_from(names).map(lambda n: n[:-1] or "x"),  # a typo
+                st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
+            ),
+            max_size=5,
+        )
+    )
     out = []
     for name in chosen:
         value = draw(_value(specs[name])) if name in specs else draw(line)
@@ -115,9 +198,13 @@ def body(draw, markers: Markers, nested: list[Block] | None = None) -> list[str 
         # random inline text after a word, so it cannot open a block construct
         parts.append("Note " + draw(line))
     if draw(st.booleans()):
-        parts.append("\n".join(f"- [{draw(st.sampled_from([' ', 'x']))}] "
-                               f"{draw(st.sampled_from(['item', 'done', 'open']))}"
-                               for _ in range(draw(st.integers(1, 3)))))
+        parts.append(
+            "\n".join(
+                f"- [{draw(st.sampled_from([' ', 'x']))}] "
+                f"{draw(st.sampled_from(['item', 'done', 'open']))}"
+                for _ in range(draw(st.integers(1, 3)))
+            )
+        )
     parts.extend(nested or [])
     return parts
 
@@ -128,9 +215,14 @@ def plan_object(draw, markers: Markers, depth: int = 0) -> Block:
     otype = TYPES[typ]
     specs = {f.name: f for f in otype.all_fields}
     if typ == "endpoint":
-        title = draw(st.one_of(
-            st.sampled_from(["GET /items", "POST /items/{id}", "ws /live", "DELETE /x/{a}/{b}"]),
-            line))
+        title = draw(
+            st.one_of(
+                st.sampled_from(
+                    ["GET /items", "POST /items/{id}", "ws /live", "DELETE /x/{a}/{b}"]
+                ),
+                line,
+            )
+        )
     elif typ == "response":
         title = draw(st.one_of(st.sampled_from(["200 OK", "404", "5XX", "default"]), line))
     else:
@@ -146,15 +238,53 @@ def plan_object(draw, markers: Markers, depth: int = 0) -> Block:
             response.title = draw(st.sampled_from(["200 OK", "201 Created", "404", "bad"]))
             nested.append(response)
     if typ == "table" and draw(st.booleans()):
-        nested.append("```sql\n" + draw(st.sampled_from([
-            "CREATE TABLE t (id INT PRIMARY KEY, b TEXT REFERENCES u(id));",
-            "CREATE TABLE t (id INT,", "DROP TABLE t;", "SELECT 1;", ""])) + "\n```")
+        nested.append(
+            "```sql\n"
+            + draw(
+                st.sampled_from(
+                    [
+                        "CREATE TABLE t (id INT PRIMARY KEY, b TEXT REFERENCES u(id));",
+                        "CREATE TABLE t (id INT,",
+                        "DROP TABLE t;",
+                        "SELECT 1;",
+                        "",
+                    ]
+                )
+            )
+            + "\n```"
+        )
     return Block(f"plan-{typ}", title, opts, draw(body(markers, nested)), draw(st.booleans()))
 
 
-FILTER_WORDS = ["impact", "status", "owner", "title", "id", "severity", "==", "!=", ">=", "<",
-                "in", "and", "or", "not", "(", ")", "[", "]", ",", "'high'", '"x"', "high", "3",
-                "__import__('os')", ";", "=", "&&"]
+FILTER_WORDS = [
+    "impact",
+    "status",
+    "owner",
+    "title",
+    "id",
+    "severity",
+    "==",
+    "!=",
+    ">=",
+    "<",
+    "in",
+    "and",
+    "or",
+    "not",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "'high'",
+    '"x"',
+    "high",
+    "3",
+    "__import__('os')",
+    ";",
+    "=",
+    "&&",
+]
 
 
 @st.composite
@@ -166,14 +296,24 @@ def collector(draw) -> Block:
     if draw(st.booleans()):
         opts.append(("plan", draw(st.lists(st.sampled_from(IDS), max_size=3).map(", ".join))))
     if draw(st.booleans()):
-        opts.append(("filter", draw(st.one_of(
-            st.lists(st.sampled_from(FILTER_WORDS), max_size=7).map(" ".join), line))))
+        opts.append(
+            (
+                "filter",
+                draw(
+                    st.one_of(
+                        st.lists(st.sampled_from(FILTER_WORDS), max_size=7).map(" ".join), line
+                    )
+                ),
+            )
+        )
     if draw(st.booleans()):
-        opts.append(("sort", draw(st.one_of(st.sampled_from(["-severity, id", "title", "-x"]),
-                                            line))))
+        opts.append(
+            ("sort", draw(st.one_of(st.sampled_from(["-severity, id", "title", "-x"]), line)))
+        )
     if draw(st.booleans()):
-        opts.append(("columns", draw(st.one_of(st.sampled_from(["id, title", "status, nope"]),
-                                               line))))
+        opts.append(
+            ("columns", draw(st.one_of(st.sampled_from(["id, title", "status, nope"]), line)))
+        )
     if draw(st.booleans()):
         opts.append(("caption", draw(line)))
     if draw(st.booleans()):
@@ -192,11 +332,25 @@ def plan_block(draw, markers: Markers) -> Block:
 
 @st.composite
 def paragraph(draw) -> Block:
-    refs = draw(st.lists(st.tuples(st.sampled_from(ROLE_TYPES), st.one_of(
-        st.sampled_from(IDS + ["GET /items", "post  /items/{id}", "Title <R-1>"]),
-        st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"),
-                              exclude_characters="`<>\\"), min_size=1, max_size=8)
-        .filter(str.strip))), min_size=1, max_size=3))
+    refs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ROLE_TYPES),
+                st.one_of(
+                    st.sampled_from(IDS + ["GET /items", "post  /items/{id}", "Title <R-1>"]),
+                    st.text(
+                        st.characters(
+                            exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters="`<>\\"
+                        ),
+                        min_size=1,
+                        max_size=8,
+                    ).filter(str.strip),
+                ),
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
     return Block("", body=[("ref", r) for r in refs])  # type: ignore[misc]
 
 
@@ -210,9 +364,20 @@ def wrapped(draw, markers: Markers) -> Block:
 @st.composite
 def document(draw, markers: Markers) -> tuple[str | None, list[Block]]:
     meta = draw(st.one_of(st.none(), st.sampled_from(IDS[:3])))
-    blocks = draw(st.lists(st.one_of(
-        plan_block(markers), plan_object(markers), plan_object(markers), collector(),
-        paragraph(), wrapped(markers)), min_size=1, max_size=6))
+    blocks = draw(
+        st.lists(
+            st.one_of(
+                plan_block(markers),
+                plan_object(markers),
+                plan_object(markers),
+                collector(),
+                paragraph(),
+                wrapped(markers),
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
     return meta, blocks
 
 
@@ -275,7 +440,7 @@ def warning_records(text: str) -> list[tuple[str, str, str]]:
     out = []
     for i, match in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        out.append((match["location"] or "", match["level"], text[match.end():end].strip()))
+        out.append((match["location"] or "", match["level"], text[match.end() : end].strip()))
     return out
 
 
@@ -289,12 +454,12 @@ def check_build(files: dict[str, str], markers: list[str]) -> None:
         for name, text in files.items():
             (src / name).write_text(text, encoding="utf-8")
         status, warning = io.StringIO(), io.StringIO()
-        app = SphinxTestApp("html", srcdir=src, builddir=Path(tmp) / "_build",
-                            status=status, warning=warning)
+        app = SphinxTestApp(
+            "html", srcdir=src, builddir=Path(tmp) / "_build", status=status, warning=warning
+        )
         try:
             app.build()  # (1) never raises
-            html = "".join(p.read_text(encoding="utf-8")
-                           for p in Path(app.outdir).glob("*.html"))
+            html = "".join(p.read_text(encoding="utf-8") for p in Path(app.outdir).glob("*.html"))
             # plan.json is written when the project has objects (plan_json = "auto")
             exported = Path(app.outdir) / "plan.json"
             assert exported.exists() == any(app.env.get_domain("plan").objects.values())
@@ -326,9 +491,11 @@ def test_random_projects_build_cleanly(data):
 
 def project_files(md, rst) -> dict[str, str]:
     """The project's files as texts (written by :func:`check_build`)."""
-    conf = ('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-            'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
-            'exclude_patterns = ["_build"]\n')
+    conf = (
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+        'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
+        'exclude_patterns = ["_build"]\n'
+    )
     meta, blocks = md
     index = (f'---\nplan: "{meta}"\n---\n' if meta else "") + "# Index\n\n```{toctree}\nb\n```\n"
     index += "".join("\n" + render_md(b) for b in blocks)

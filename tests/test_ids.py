@@ -6,7 +6,9 @@ import json
 import re
 from pathlib import Path
 
-CONF = 'extensions = ["myst_parser", "sphinxcontrib_plan"]\nmyst_enable_extensions = ["colon_fence"]\n'
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\nmyst_enable_extensions = ["colon_fence"]\n'
+)
 INDEX = """\
 # R
 
@@ -33,7 +35,7 @@ plan: "042"
 :::{plan-tech-stack}
 :::
 """
-COMPONENT = '\n:::{plan-component} Redis\n:plan: 042\n:responsibility: cache\n:::\n'
+COMPONENT = "\n:::{plan-component} Redis\n:plan: 042\n:responsibility: cache\n:::\n"
 
 
 def _project(tmp_path: Path) -> Path:
@@ -83,8 +85,9 @@ def test_a_component_and_a_technology_of_one_name_keep_their_own_ids(make_app, t
 
 def test_duplicate_ids_stay_in_the_data_and_registers(make_app, tmp_path):
     root = _project(tmp_path)
-    (root / "tech.md").write_text(TECH + '\n:::{plan-tech} Cache\n:id: 042-redis\n:layer: Data\n:::\n',
-                                  encoding="utf-8")
+    (root / "tech.md").write_text(
+        TECH + "\n:::{plan-tech} Cache\n:id: 042-redis\n:layer: Data\n:::\n", encoding="utf-8"
+    )
     app = make_app("html", srcdir=root)
     app.build()
     warnings = app.warning.getvalue()
@@ -142,8 +145,12 @@ def test_names_written_in_code_resolve_like_signatures(make_app, tmp_path):
     assert 'href="#table-042-payment-methods"' in page
     warnings = _warnings(app)
     assert len(warnings) == 1, warnings
-    assert "index.md:31:" in warnings[0] and "{plan:event} 'order.placed' names several " \
-        "objects (E-1, E-2); linking to 'E-1': link by id instead [plan.ref]" in warnings[0]
+    assert (
+        "index.md:31:" in warnings[0]
+        and "{plan:event} 'order.placed' names several "
+        "objects (E-1, E-2); linking to 'E-1': link by id instead [plan.ref]"
+        in warnings[0]
+    )
     # the inventory lists names too, so other projects link by them
     names = {entry[0] for entry in app.env.get_domain("plan").get_objects()}
     assert {"payment_method.created", "payment_method_created_total", "payment_methods"} <= names

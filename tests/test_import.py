@@ -10,7 +10,14 @@ import pytest
 from conftest import load_plan_json
 
 from sphinxcontrib_plan.cli import main
-from sphinxcontrib_plan.importers.emit import Directive, Document, Heading, Prose, write_myst, write_rst
+from sphinxcontrib_plan.importers.emit import (
+    Directive,
+    Document,
+    Heading,
+    Prose,
+    write_myst,
+    write_rst,
+)
 from sphinxcontrib_plan.importers.mdrst import parser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -27,18 +34,48 @@ show_warning_types = True
 
 #: objects per type in saved-carts.md, counted by hand from the source
 FILLED_COUNTS = {
-    "plan": 1, "check": 8, "tech": 4, "service": 2, "dependency": 2, "pattern": 2, "component": 2,
-    "table": 2, "migration": 1, "endpoint": 2, "response": 5, "event": 1, "role": 2, "test": 2,
-    "alert": 2, "risk": 2, "phase": 3, "signoff": 3,
+    "plan": 1,
+    "check": 8,
+    "tech": 4,
+    "service": 2,
+    "dependency": 2,
+    "pattern": 2,
+    "component": 2,
+    "table": 2,
+    "migration": 1,
+    "endpoint": 2,
+    "response": 5,
+    "event": 1,
+    "role": 2,
+    "test": 2,
+    "alert": 2,
+    "risk": 2,
+    "phase": 3,
+    "signoff": 3,
 }
 #: objects per type in the shared template, counted by hand: 5 compliance, "What to Log",
 #: "Testing Rollback" and 3 documentation checklists; 9 technology rows (group rows aside);
 #: the "Custom Metrics" code declares a Counter and a Histogram…
 TEMPLATE_COUNTS = {
     "metric": 2,
-    "plan": 1, "check": 10, "tech": 9, "service": 2, "dependency": 1, "pattern": 3, "component": 2,
-    "table": 2, "migration": 1, "endpoint": 2, "response": 6, "event": 1, "role": 3, "test": 5,
-    "alert": 4, "risk": 6, "phase": 4, "signoff": 4,
+    "plan": 1,
+    "check": 10,
+    "tech": 9,
+    "service": 2,
+    "dependency": 1,
+    "pattern": 3,
+    "component": 2,
+    "table": 2,
+    "migration": 1,
+    "endpoint": 2,
+    "response": 6,
+    "event": 1,
+    "role": 3,
+    "test": 5,
+    "alert": 4,
+    "risk": 6,
+    "phase": 4,
+    "signoff": 4,
 }
 
 
@@ -49,15 +86,19 @@ def run_import(*args: str | Path) -> int:
 def build(make_app, srcdir: Path, source: Path, warningiserror: bool):
     srcdir.mkdir(parents=True, exist_ok=True)
     (srcdir / "conf.py").write_text(CONF, encoding="utf-8")
-    (srcdir / f"index{source.suffix}").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (srcdir / f"index{source.suffix}").write_text(
+        source.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     app = make_app("text", srcdir=srcdir, freshenv=True, warningiserror=warningiserror)
     app.build()
     return app
 
 
 def type_counts(app) -> dict[str, int]:
-    return dict(Counter(o["type"] for o in load_plan_json(app)["objects"]) + Counter(
-        plan=len(load_plan_json(app)["plans"])))
+    return dict(
+        Counter(o["type"] for o in load_plan_json(app)["objects"])
+        + Counter(plan=len(load_plan_json(app)["plans"]))
+    )
 
 
 def words(text: str) -> Counter[str]:
@@ -75,7 +116,9 @@ def source_words(markdown: str) -> Counter[str]:
         if tok.type in ("fence", "code_block"):
             out.append(tok.content)
         elif tok.type == "inline" and not in_head:
-            text = re.sub(r"\*\*[^*\n]+?\*\*\s*(\([^)]*\))?\s*:|\*\*[^*\n]+?:\*\*", " ", tok.content)
+            text = re.sub(
+                r"\*\*[^*\n]+?\*\*\s*(\([^)]*\))?\s*:|\*\*[^*\n]+?:\*\*", " ", tok.content
+            )
             # task markers become counts or a sign-off status; the header's
             # "Specification: [link](url)" items become the plan's spec and constitution
             out.append(re.sub(r"^\[[ xX]\]|^(?:Specification|Constitution): \[[^]]*\]", " ", text))
@@ -83,6 +126,7 @@ def source_words(markdown: str) -> Counter[str]:
 
 
 # ------------------------------------------------------------------ filled-in plan
+
 
 @pytest.mark.parametrize("fmt", ["myst", "rst"])
 def test_filled_plan_builds_clean_with_every_object(make_app, tmp_path, capsys, fmt):
@@ -127,6 +171,7 @@ def test_filled_plan_report_says_what_stayed_prose(tmp_path, capsys):
 
 # ------------------------------------------------------------------ the shared template
 
+
 def test_template_imports_and_builds(make_app, tmp_path, capsys):
     out = tmp_path / "plan.md"
     assert run_import(TEMPLATE, "-o", out, "--id", "001") == 0
@@ -144,8 +189,12 @@ def test_template_imports_and_builds(make_app, tmp_path, capsys):
 
 # ------------------------------------------------------------------ values, ids, output
 
-VALUES = {"condition": "> 90% of auth/mfa", "notify": "Slack #identity", "action": '"Quoted" then more',
-          "labels": "a: b, c"}
+VALUES = {
+    "condition": "> 90% of auth/mfa",
+    "notify": "Slack #identity",
+    "action": '"Quoted" then more',
+    "labels": "a: b, c",
+}
 
 
 @pytest.mark.parametrize("writer,suffix", [(write_myst, ".md"), (write_rst, ".rst")])
@@ -176,7 +225,8 @@ def test_same_titles_get_distinct_ids(make_app, tmp_path, capsys):
         "# Plan: Cache\n\n**Feature ID**: C1\n**Status**: Draft\n\n## Tech Stack\n\n"
         "| Technology | Version |\n|---|---|\n| Redis | 7 |\n| Redis | 6 |\n\n"
         "## Architecture\n\n#### Component 1: Redis\n- **Responsibility**: caching\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert run_import(source, "-o", tmp_path / "out.md") == 0
     app = build(make_app, tmp_path / "src", tmp_path / "out.md", warningiserror=True)
     ids = [o["id"] for o in load_plan_json(app)["objects"]]
@@ -184,7 +234,9 @@ def test_same_titles_get_distinct_ids(make_app, tmp_path, capsys):
 
 
 def test_output_folder_is_created_and_id_names_the_file(tmp_path, capsys):
-    assert run_import(FILLED, "-o", f"{tmp_path}/plans/", "--id", "042", "--format", "rst", "-q") == 0
+    assert (
+        run_import(FILLED, "-o", f"{tmp_path}/plans/", "--id", "042", "--format", "rst", "-q") == 0
+    )
     written = (tmp_path / "plans" / "042.rst").read_text(encoding="utf-8")
     assert ".. plan:: Saved Carts for Zürich Checkout\n   :id: 042" in written
     assert capsys.readouterr().out == ""
@@ -192,11 +244,15 @@ def test_output_folder_is_created_and_id_names_the_file(tmp_path, capsys):
 
 # ------------------------------------------------------------------ bad input
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "the file is empty"),
-    (b"Just some notes.\n\n- milk\n- eggs\n", "no plan found"),
-    (b"# Plan\n\n**Status**: \xff\xfe draft\n", "is not UTF-8 text"),
-])
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "the file is empty"),
+        (b"Just some notes.\n\n- milk\n- eggs\n", "no plan found"),
+        (b"# Plan\n\n**Status**: \xff\xfe draft\n", "is not UTF-8 text"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
     source = tmp_path / "in.md"
     source.write_bytes(content)

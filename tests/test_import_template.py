@@ -18,8 +18,9 @@ from conftest import build_warnings, load_plan_json
 
 from sphinxcontrib_plan.cli import main
 
-CONF = ('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-        'myst_enable_extensions = ["colon_fence"]\n')
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\nmyst_enable_extensions = ["colon_fence"]\n'
+)
 PLAN = """\
 # Technical Implementation Plan: Saved Carts
 
@@ -133,8 +134,9 @@ def test_template_parts_become_objects(make_app, tmp_path, fmt, capsys):
     assert "Browser" not in component.get("body", "")
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     diagram = html.index("Browser")
-    assert html.rindex('class="plan-object plan-component', 0, diagram) < \
-        html.rindex("</div>", 0, diagram)  # the component's box closed before the diagram
+    assert html.rindex('class="plan-object plan-component', 0, diagram) < html.rindex(
+        "</div>", 0, diagram
+    )  # the component's box closed before the diagram
 
 
 def test_each_object_is_reported_at_its_own_line(tmp_path, capsys):
@@ -142,11 +144,15 @@ def test_each_object_is_reported_at_its_own_line(tmp_path, capsys):
     lines = dict(re.findall(r"plan-(\w+)\s+\d+\s+lines? ([\d, ]+)", report))
     lines = {k: [int(n) for n in v.split(", ")] for k, v in lines.items()}
     text = PLAN.split("\n")
-    assert lines["response"] == [text.index("**Response (201 Created)**:") + 1,
-                                 text.index("- `400 Bad Request`: Invalid input") + 1,
-                                 text.index("- `409 Conflict`: The cart exists") + 1]
-    assert lines["metric"] == [text.index("cart_saved_total = Counter(") + 1,
-                               text.index("cart_restore_seconds = Histogram(") + 1,
-                               text.index("open_carts = Gauge('open_carts', 'Carts open now')") + 1,
-                               text.index(next(t for t in text if t.startswith("restore_size"))) + 1]
+    assert lines["response"] == [
+        text.index("**Response (201 Created)**:") + 1,
+        text.index("- `400 Bad Request`: Invalid input") + 1,
+        text.index("- `409 Conflict`: The cart exists") + 1,
+    ]
+    assert lines["metric"] == [
+        text.index("cart_saved_total = Counter(") + 1,
+        text.index("cart_restore_seconds = Histogram(") + 1,
+        text.index("open_carts = Gauge('open_carts', 'Carts open now')") + 1,
+        text.index(next(t for t in text if t.startswith("restore_size"))) + 1,
+    ]
     assert lines["exemption"] == [text.index(next(t for t in text if t.startswith("Redis"))) + 1]

@@ -15,8 +15,9 @@ from conftest import build_warnings
 
 from sphinxcontrib_plan.cli import main
 
-CONF = ('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-        'myst_enable_extensions = ["colon_fence"]\n')
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\nmyst_enable_extensions = ["colon_fence"]\n'
+)
 PLAN = """\
 # Plan: Links
 
@@ -50,10 +51,17 @@ def test_rst_import_makes_only_web_and_relative_links(make_app, tmp_path, capsys
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     hrefs = re.findall(r'<a class="reference external" href="([^"]*)"', html)
     assert [unescape(h).replace("%40", "@") for h in hrefs] == [
-        "https://example.com/docs", "other.html#part", "mailto:team@example.com"]
+        "https://example.com/docs",
+        "other.html#part",
+        "mailto:team@example.com",
+    ]
     text = re.sub(r"<[^>]+>", "", html)
-    for shown in ("[this](javascript:alert(1))", "javascript:alert(3)", "ftp (ftp://example.com/f)",
-                  "[data](data:text/html,hi)"):
+    for shown in (
+        "[this](javascript:alert(1))",
+        "javascript:alert(3)",
+        "ftp (ftp://example.com/f)",
+        "[data](data:text/html,hi)",
+    ):
         assert shown in text
 
 
@@ -62,6 +70,8 @@ def test_extra_table_cells_are_named_in_the_report(tmp_path, capsys):
     source.write_text(PLAN, encoding="utf-8")
     assert main(["import", str(source), "--id", "links", "-o", str(tmp_path / "out.md")]) == 0
     report = capsys.readouterr().out
-    assert ("note: line 15: 2 cell(s) beyond the table's 4 columns, not kept: on call | "
-            "pager \\| phone (add a column to keep them)") in report
+    assert (
+        "note: line 15: 2 cell(s) beyond the table's 4 columns, not kept: on call | "
+        "pager \\| phone (add a column to keep them)"
+    ) in report
     assert "line 16" not in report

@@ -24,8 +24,12 @@ def test_edit_elsewhere_refreshes_register(make_app, rootdir, tmp_path):
 
     # change a risk's field in index.md; the register lives in registers.md
     index = src / "index.md"
-    index.write_text(index.read_text().replace(
-        "Retry with exponential backoff", "Queue and replay failed calls"), encoding="utf-8")
+    index.write_text(
+        index.read_text().replace(
+            "Retry with exponential backoff", "Queue and replay failed calls"
+        ),
+        encoding="utf-8",
+    )
     app3 = make_app("html", srcdir=src, builddir=out)
     app3.build()
     assert plan_warnings(app3) == []
@@ -42,8 +46,10 @@ def test_title_change_refreshes_linking_pages(make_app, rootdir, tmp_path):
     out = tmp_path / "out"
     make_app("html", srcdir=src, builddir=out).build()
     index = src / "index.md"
-    index.write_text(index.read_text().replace(
-        "Database performance degradation", "Database overload"), encoding="utf-8")
+    index.write_text(
+        index.read_text().replace("Database performance degradation", "Database overload"),
+        encoding="utf-8",
+    )
     app = make_app("html", srcdir=src, builddir=out)
     app.build()
     guide = (Path(app.outdir) / "guide.html").read_text(encoding="utf-8")

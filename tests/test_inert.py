@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.util.console import strip_colors
-
 from conftest import plan_warnings
+from sphinx.util.console import strip_colors
 
 #: the extension's entry in the environment versions Sphinx writes into the search index
 PLAN_ENV_VERSION = re.compile(rb',"sphinxcontrib_plan":\d+')
@@ -21,22 +20,30 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
     """Every file the build wrote, but Sphinx's caches: the doctrees, and ``.buildinfo``
     (a digest of the configuration values pages depend on; the extension adds
     ``plan_interactive`` to them)."""
-    return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*"))
-            if p.is_file() and ".doctrees" not in p.parts and p.name != ".buildinfo"}
+    return {
+        p.relative_to(outdir).as_posix(): p.read_bytes()
+        for p in sorted(outdir.rglob("*"))
+        if p.is_file() and ".doctrees" not in p.parts and p.name != ".buildinfo"
+    }
 
 
 def _warnings(app, tmp: Path) -> list[str]:
     """The warnings about the project (not the test harness's second application)."""
-    return [line.replace(str(tmp), "") for line in app.warning.getvalue().splitlines()
-            if "[app.add_node]" not in line and "[app.add_directive]" not in line
-            and "[app.add_role]" not in line]
+    return [
+        line.replace(str(tmp), "")
+        for line in app.warning.getvalue().splitlines()
+        if "[app.add_node]" not in line
+        and "[app.add_directive]" not in line
+        and "[app.add_role]" not in line
+    ]
 
 
 def _build(make_app, rootdir: Path, tmp: Path, builder: str, extensions: list[str], **conf):
     src = tmp / "src"
     shutil.copytree(rootdir / "test-inert", src)
-    app = make_app(builder, srcdir=src, builddir=tmp / "out",
-                   confoverrides={"extensions": extensions, **conf})
+    app = make_app(
+        builder, srcdir=src, builddir=tmp / "out", confoverrides={"extensions": extensions, **conf}
+    )
     app.build()
     return app
 
@@ -44,8 +51,9 @@ def _build(make_app, rootdir: Path, tmp: Path, builder: str, extensions: list[st
 @pytest.mark.parametrize("builder", ["html", "text", "latex"])
 def test_no_plan_content_same_output(make_app, rootdir, tmp_path, builder):
     without = _build(make_app, rootdir, tmp_path / "without", builder, ["myst_parser"])
-    with_ = _build(make_app, rootdir, tmp_path / "with", builder,
-                   ["myst_parser", "sphinxcontrib_plan"])
+    with_ = _build(
+        make_app, rootdir, tmp_path / "with", builder, ["myst_parser", "sphinxcontrib_plan"]
+    )
     assert plan_warnings(with_) == []
     assert _warnings(with_, tmp_path / "with") == _warnings(without, tmp_path / "without")
     before, after = _outputs(Path(without.outdir)), _outputs(Path(with_.outdir))
@@ -60,8 +68,9 @@ def test_no_plan_content_same_output(make_app, rootdir, tmp_path, builder):
 
 
 def test_plan_json_when_asked(make_app, rootdir, tmp_path):
-    app = _build(make_app, rootdir, tmp_path, "html", ["myst_parser", "sphinxcontrib_plan"],
-                 plan_json=True)
+    app = _build(
+        make_app, rootdir, tmp_path, "html", ["myst_parser", "sphinxcontrib_plan"], plan_json=True
+    )
     data = (Path(app.outdir) / "plan.json").read_text(encoding="utf-8")
     assert '"objects": []' in data and '"plans": []' in data
 
@@ -75,8 +84,12 @@ def test_project_files_are_kept(make_app, rootdir, tmp_path):
     (src / "extra").mkdir()
     own_json = b'{"floors": 3}\n'
     (src / "extra" / "plan.json").write_bytes(own_json)
-    app = make_app("html", srcdir=src, builddir=tmp_path / "out", confoverrides={
-        "html_static_path": ["_static"], "html_extra_path": ["extra"]})
+    app = make_app(
+        "html",
+        srcdir=src,
+        builddir=tmp_path / "out",
+        confoverrides={"html_static_path": ["_static"], "html_extra_path": ["extra"]},
+    )
     app.build()
     out = Path(app.outdir)
     css, json_ = src / "_static" / "plan.css", src / "extra" / "plan.json"
@@ -95,11 +108,15 @@ def test_project_files_are_kept(make_app, rootdir, tmp_path):
     ours = Path(__file__).parent.parent / "sphinxcontrib_plan" / "static" / "plan.css"
     assert (out / "_static" / "sphinxcontrib-plan.css").read_bytes() == ours.read_bytes()
     page = (out / "registers.html").read_text(encoding="utf-8")
-    assert '_static/sphinxcontrib-plan.css' in page
+    assert "_static/sphinxcontrib-plan.css" in page
     assert 'href="_static/plan.css' not in page
     # a second build keeps them too, and warns again
-    again = make_app("html", srcdir=src, builddir=tmp_path / "out", confoverrides={
-        "html_static_path": ["_static"], "html_extra_path": ["extra"]})
+    again = make_app(
+        "html",
+        srcdir=src,
+        builddir=tmp_path / "out",
+        confoverrides={"html_static_path": ["_static"], "html_extra_path": ["extra"]},
+    )
     again.build()
     assert len(plan_warnings(again)) == 2
     assert (out / "_static" / "plan.css").read_bytes() == own_css
@@ -111,8 +128,9 @@ def test_stylesheet_only_on_plan_pages(make_app, rootdir, tmp_path):
     shutil.copytree(rootdir / "test-basic", src)
     (src / "about.md").write_text("# About\n\nNo plan here.\n", encoding="utf-8")
     index = src / "index.md"
-    index.write_text(index.read_text(encoding="utf-8") + "\n```{toctree}\nabout\n```\n",
-                     encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8") + "\n```{toctree}\nabout\n```\n", encoding="utf-8"
+    )
     app = make_app("html", srcdir=src, builddir=tmp_path / "out")
     app.build()
     out = Path(app.outdir)

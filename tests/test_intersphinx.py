@@ -77,8 +77,9 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_second_project_links_to_the_first(make_app, tmp_path):
-    first_src = write(tmp_path / "first", {
-        "conf.py": CONF.format(project="First", extra="", more=""), **FIRST})
+    first_src = write(
+        tmp_path / "first", {"conf.py": CONF.format(project="First", extra="", more=""), **FIRST}
+    )
     first = make_app("html", srcdir=first_src, freshenv=True)
     first.build()
     assert plan_warnings(first) == []
@@ -86,11 +87,17 @@ def test_second_project_links_to_the_first(make_app, tmp_path):
     assert (first_out / "objects.inv").exists()
 
     mapping = {"first": (str(first_out), str(first_out / "objects.inv"))}
-    second_src = write(tmp_path / "second", {
-        "conf.py": CONF.format(project="Second", extra=', "sphinx.ext.intersphinx"',
-                               more=f"intersphinx_mapping = {mapping!r}"),
-        "index.md": SECOND,
-    })
+    second_src = write(
+        tmp_path / "second",
+        {
+            "conf.py": CONF.format(
+                project="Second",
+                extra=', "sphinx.ext.intersphinx"',
+                more=f"intersphinx_mapping = {mapping!r}",
+            ),
+            "index.md": SECOND,
+        },
+    )
     second = make_app("html", srcdir=second_src, freshenv=True)
     second.build()
     html = (Path(second.outdir) / "index.html").read_text(encoding="utf-8")
@@ -105,8 +112,13 @@ def test_second_project_links_to_the_first(make_app, tmp_path):
         f"{base}/index.html#plan-001",
     ]
     # the link text is the object's title (the signature for endpoints) or the one given
-    for text in ("POST /api/v1/payment-methods", ">create<", "Stripe API downtime",
-                 "Core functionality", ">plan<"):
+    for text in (
+        "POST /api/v1/payment-methods",
+        ">create<",
+        "Stripe API downtime",
+        "Core functionality",
+        ">plan<",
+    ):
         assert text in html
     # what neither project knows is one plan.ref warning at the reference
     [warning] = plan_warnings(second)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import build_warnings, load_plan_json
 
-CONF = ('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-        'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n')
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+    'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
+)
 
 PLAN = """\
 # Plan
@@ -69,7 +70,8 @@ def test_plan_values_are_read_as_written_without_warnings(built):
     # the only warning is MyST's, about its own note's option
     assert [w.split(": ", 1)[1] for w in build_warnings(built)] == [
         "WARNING: 'note': Invalid options format: expected a comment or a line break, "
-        "but found 'w' [myst.directive_option]"]
+        "but found 'w' [myst.directive_option]"
+    ]
     objects = {o["title"]: o for o in load_plan_json(built)["objects"]}
     risk, alert = objects["MFA bypass"], objects["Login failures"]
     assert risk["fields"]["mitigation"] == "> 90% of auth/mfa covered"
@@ -110,15 +112,17 @@ def setup(app):
 def test_a_directive_showing_its_body_shows_it_as_written(make_app, tmp_path, monkeypatch):
     """A directive that shows its body's source (the docs' "Source" boxes) gets
     the plan options as the author wrote them, with no quote added."""
-    (tmp_path / "conf.py").write_text(CONF.replace('"sphinxcontrib_plan"]',
-                                                   '"sphinxcontrib_plan", "show"]'),
-                                      encoding="utf-8")
+    (tmp_path / "conf.py").write_text(
+        CONF.replace('"sphinxcontrib_plan"]', '"sphinxcontrib_plan", "show"]'), encoding="utf-8"
+    )
     (tmp_path / "show.py").write_text(SHOW, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     (tmp_path / "index.md").write_text(
         "# Show\n\n:::{plan} P\n:id: P\n:::\n\n"
         "::::{show}\n:::{plan-risk} R\n:impact: high\n:likelihood: low\n"
-        ":mitigation: > 90% #covered\n:::\n::::\n", encoding="utf-8")
+        ":mitigation: > 90% #covered\n:::\n::::\n",
+        encoding="utf-8",
+    )
     app = make_app("html", srcdir=tmp_path)
     app.build()
     assert build_warnings(app) == []
@@ -135,29 +139,47 @@ def test_odd_option_blocks_read_alike_in_both_syntaxes(make_app, tmp_path, suffi
     line and the same values in MyST and reST; MyST's YAML block keeps its lines."""
     (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
     if suffix == ".md":
-        text = ("# I\n\n:::{plan} P\n:id: P\n:::\n\n"
-                ":::{plan-endpoint} GET /x\n:rate limit: 10/minute\n:summary: one\n"
-                ":summary: two\n:::\n\n"
-                ":::{plan-risk} Yaml\n---\nimpact: high\nowner: \"#ops team\"\n"
-                "likelihood: [a, b]\n---\nBody.\n:::\n")
+        text = (
+            "# I\n\n:::{plan} P\n:id: P\n:::\n\n"
+            ":::{plan-endpoint} GET /x\n:rate limit: 10/minute\n:summary: one\n"
+            ":summary: two\n:::\n\n"
+            ':::{plan-risk} Yaml\n---\nimpact: high\nowner: "#ops team"\n'
+            "likelihood: [a, b]\n---\nBody.\n:::\n"
+        )
     else:
-        text = ("I\n=\n\n.. plan:: P\n   :id: P\n\n"
-                ".. plan-endpoint:: GET /x\n   :rate limit: 10/minute\n   :summary: one\n"
-                "   :summary: two\n\n"
-                ".. plan-risk:: Yaml\n   :impact: high\n   :owner: #ops team\n\n"
-                "   :likelihood: [a, b]\n")
+        text = (
+            "I\n=\n\n.. plan:: P\n   :id: P\n\n"
+            ".. plan-endpoint:: GET /x\n   :rate limit: 10/minute\n   :summary: one\n"
+            "   :summary: two\n\n"
+            ".. plan-risk:: Yaml\n   :impact: high\n   :owner: #ops team\n\n"
+            "   :likelihood: [a, b]\n"
+        )
     (tmp_path / f"index{suffix}").write_text(text, encoding="utf-8")
     app = make_app("html", srcdir=tmp_path)
     app.build()
-    found = [(w.split(":")[1], w.split(": ", 2)[2]) for w in build_warnings(app)
-             if "plan.option" in w]
-    expected = [("8", "plan-endpoint: the option name 'rate limit' has spaces; it is read as "
-                      "'rate-limit' [plan.option]"),
-                ("10", "plan-endpoint: the option 'summary' is given more than once; the last "
-                       "value is used [plan.option]")]
+    found = [
+        (w.split(":")[1], w.split(": ", 2)[2]) for w in build_warnings(app) if "plan.option" in w
+    ]
+    expected = [
+        (
+            "8",
+            "plan-endpoint: the option name 'rate limit' has spaces; it is read as "
+            "'rate-limit' [plan.option]",
+        ),
+        (
+            "10",
+            "plan-endpoint: the option 'summary' is given more than once; the last "
+            "value is used [plan.option]",
+        ),
+    ]
     if suffix == ".md":
-        expected.append(("17", "plan-risk: the option 'likelihood' is a YAML list or mapping; "
-                               "write its value as text [plan.option]"))
+        expected.append(
+            (
+                "17",
+                "plan-risk: the option 'likelihood' is a YAML list or mapping; "
+                "write its value as text [plan.option]",
+            )
+        )
     assert found == expected
     objects = {o["title"]: o for o in load_plan_json(app)["objects"]}
     endpoint, risk = objects["GET /x"]["fields"], objects["Yaml"]["fields"]

@@ -18,9 +18,11 @@ from sphinxcontrib_plan.importers.openapi import load_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "openapi"
 SPECS = sorted(p.name for p in FIXTURES.glob("*.yaml"))
-CONF = 'extensions = ["myst_parser", "sphinxcontrib_plan"]\n' \
-       'myst_enable_extensions = ["colon_fence"]\n' \
-       'plan_openapi = True\nplan_asyncapi = True\n'
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+    'myst_enable_extensions = ["colon_fence"]\n'
+    "plan_openapi = True\nplan_asyncapi = True\n"
+)
 
 
 def summary(doc: dict) -> dict:
@@ -31,8 +33,10 @@ def summary(doc: dict) -> dict:
             for method, op in item.items():
                 if method == "parameters":
                     continue
-                params = {(p["name"], p["in"], bool(p.get("required"))) for p in
-                          [*item.get("parameters", ()), *op.get("parameters", ())]}
+                params = {
+                    (p["name"], p["in"], bool(p.get("required")))
+                    for p in [*item.get("parameters", ()), *op.get("parameters", ())]
+                }
                 body = op.get("requestBody", {}).get("content", {})
                 out[group, path, method] = {
                     "operationId": op.get("operationId"),
@@ -69,8 +73,10 @@ def test_import_build_export_gives_back_the_same_api(make_app, tmp_path, spec, f
         if op["operationId"] is None and key in found:  # the export names every operation
             found[key]["operationId"] = None
     assert found == expected
-    assert exported["components"].get("schemas", {}).keys() == \
-        (original.get("components") or {}).get("schemas", {}).keys()
+    assert (
+        exported["components"].get("schemas", {}).keys()
+        == (original.get("components") or {}).get("schemas", {}).keys()
+    )
 
 
 def test_schemas_survive_as_written(make_app, tmp_path):
@@ -78,8 +84,15 @@ def test_schemas_survive_as_written(make_app, tmp_path):
     exported = json.loads((Path(app.outdir) / "openapi.json").read_text(encoding="utf-8"))
     assert exported["components"]["schemas"] == original["components"]["schemas"]
     find = exported["paths"]["/pets"]["get"]
-    assert find["parameters"][0] == {"name": "tags", "in": "query", "required": False,
-                                     "description": "tags to filter by", "style": "form",
-                                     "schema": {"type": "array", "items": {"type": "string"}}}
+    assert find["parameters"][0] == {
+        "name": "tags",
+        "in": "query",
+        "required": False,
+        "description": "tags to filter by",
+        "style": "form",
+        "schema": {"type": "array", "items": {"type": "string"}},
+    }
     assert find["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "type": "array", "items": {"$ref": "#/components/schemas/Pet"}}
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Pet"},
+    }

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from conftest import load_plan_json, plan_warnings
 
-CONF = ('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-        'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n')
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+    'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
+)
 PLAN = """\
 # Plan
 
@@ -43,7 +45,9 @@ def _project(tmp_path: Path) -> Path:
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(CONF, encoding="utf-8")
-    (src / "index.md").write_text("# Index\n\n```{toctree}\nplan\nregister\n```\n", encoding="utf-8")
+    (src / "index.md").write_text(
+        "# Index\n\n```{toctree}\nplan\nregister\n```\n", encoding="utf-8"
+    )
     (src / "plan.md").write_text(PLAN, encoding="utf-8")
     (src / "register.md").write_text(REGISTER, encoding="utf-8")
     return src
@@ -70,13 +74,20 @@ def test_overdue_before_and_after_the_date(make_app, tmp_path, monkeypatch):
     app = _build(make_app, src, "text")
     warnings = _overdue(app)
     assert len(warnings) == 2, warnings
-    assert "plan.md:3: WARNING: plan 'P1' was due for review on 2024-03-01 (93 days before " \
-        "2024-06-02); review it and set the next :review: date, or complete the plan " \
+    assert (
+        "plan.md:3: WARNING: plan 'P1' was due for review on 2024-03-01 (93 days before "
+        "2024-06-02); review it and set the next :review: date, or complete the plan "
         "[plan.overdue]" in warnings[0]
-    assert "plan.md:8: WARNING: risk 'R-1' was due for review on 2024-06-01 (1 day before " \
+    )
+    assert (
+        "plan.md:8: WARNING: risk 'R-1' was due for review on 2024-06-01 (1 day before "
         "2024-06-02)" in warnings[1]
+    )
     data = load_plan_json(app)
-    assert {o["id"]: o["derived"]["overdue"] for o in data["objects"]} == {"R-1": True, "R-2": False}
+    assert {o["id"]: o["derived"]["overdue"] for o in data["objects"]} == {
+        "R-1": True,
+        "R-2": False,
+    }
     text = (Path(app.outdir) / "register.txt").read_text(encoding="utf-8")
     assert "Outage Overdue" in text and "Fraud Overdue" not in text
     assert "Payments Overdue" in text

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import plan_warnings
 
 
@@ -15,17 +14,25 @@ def _project(root: Path, dest: Path) -> Path:
     # enough documents that the parallel reader really splits them across workers
     for i in range(12):
         (dest / f"extra{i}.md").write_text(
-            f"---\nplan: \"001\"\n---\n# Extra {i}\n\n"
+            f'---\nplan: "001"\n---\n# Extra {i}\n\n'
             f":::{{plan-risk}} Extra risk {i}\n:impact: {['low', 'medium', 'high'][i % 3]}\n"
             f":likelihood: medium\n:owner: Team {i}\n:mitigation: Watch it\n:::\n\n"
             # the same id in two documents: the duplicate warning must not depend
             # on how documents were split across workers
-            + (":::{plan-risk} Twin\n:id: TWIN\n:impact: low\n:likelihood: low\n:::\n"
-               if i in (3, 9) else ""),
-            encoding="utf-8")
+            + (
+                ":::{plan-risk} Twin\n:id: TWIN\n:impact: low\n:likelihood: low\n:::\n"
+                if i in (3, 9)
+                else ""
+            ),
+            encoding="utf-8",
+        )
     toc = dest / "index.md"
-    toc.write_text(toc.read_text().replace("guide\n```", "guide\n" + "\n".join(
-        f"extra{i}" for i in range(12)) + "\n```"), encoding="utf-8")
+    toc.write_text(
+        toc.read_text().replace(
+            "guide\n```", "guide\n" + "\n".join(f"extra{i}" for i in range(12)) + "\n```"
+        ),
+        encoding="utf-8",
+    )
     return dest
 
 
@@ -56,7 +63,7 @@ def test_parallel_equals_serial(make_app, rootdir, tmp_path, builder):
 #: conf.py lines recording, in every process other than the main one, how many
 #: objects the garbage collector holds frozen when a worker reads a document
 #: (source-read) and writes a page (html-page-context)
-_RECORDER = '''
+_RECORDER = """
 import gc as _gc, os as _os
 _MAIN = _os.getpid()
 def _note(phase):
@@ -68,7 +75,7 @@ def _note(phase):
 def setup(app):
     app.connect("source-read", _note("read"))
     app.connect("html-page-context", _note("write"))
-'''
+"""
 
 
 def _workers(out: Path) -> dict[str, list[int]]:
@@ -84,8 +91,9 @@ def test_workers_freeze_what_they_inherit(make_app, rootdir, tmp_path, freeze):
     with (src / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write(_RECORDER)
     overrides = {} if freeze else {"plan_parallel_freeze": False}
-    app = make_app("html", srcdir=src, builddir=tmp_path / "out", parallel=2,
-                   confoverrides=overrides)
+    app = make_app(
+        "html", srcdir=src, builddir=tmp_path / "out", parallel=2, confoverrides=overrides
+    )
     app.build()
     # the project's one warning (the twin id), nothing about workers
     assert [w for w in plan_warnings(app) if "[plan.duplicate]" not in w] == []
@@ -103,6 +111,7 @@ def test_workers_freeze_what_they_inherit(make_app, rootdir, tmp_path, freeze):
     import os
 
     from sphinxcontrib_plan import workers
+
     assert gc.get_freeze_count() == 0 and id(app) not in workers._BUILDS
     pid = os.fork()
     if pid == 0:
@@ -117,4 +126,5 @@ def test_serial_build_freezes_nothing(make_app, rootdir, tmp_path):
     import gc
 
     from sphinxcontrib_plan import workers
+
     assert gc.get_freeze_count() == 0 and id(app) not in workers._BUILDS

@@ -44,33 +44,65 @@ def build_pdf(srcdir: Path, builddir: Path, engine: str, *options: str) -> tuple
     """
     latex = builddir / engine
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "latex", "-q", "-d", str(builddir / "doctrees"),
-         "-D", f"latex_engine={engine}", *options, str(srcdir), str(latex)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "latex",
+            "-q",
+            "-d",
+            str(builddir / "doctrees"),
+            "-D",
+            f"latex_engine={engine}",
+            *options,
+            str(srcdir),
+            str(latex),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, f"sphinx failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    make = subprocess.run(["make", "-C", str(latex), "all-pdf"], capture_output=True, text=True,
-                          timeout=900, check=False)
+    make = subprocess.run(
+        ["make", "-C", str(latex), "all-pdf"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     pdfs = [p for p in latex.glob("*.pdf") if not p.name.startswith(("graphviz-", "plantuml-"))]
     log = pdfs[0].with_suffix(".log") if pdfs else next(latex.glob("*.log"), None)
     assert make.returncode == 0 and len(pdfs) == 1, (
         f"{engine} failed:\n{make.stdout[-3000:]}\n"
-        + "\n".join(line for line in (log.read_text(errors="replace") if log else "").splitlines()
-                    if line.startswith("!"))[:3000])
+        + "\n".join(
+            line
+            for line in (log.read_text(errors="replace") if log else "").splitlines()
+            if line.startswith("!")
+        )[:3000]
+    )
     tex = pdfs[0].with_suffix(".tex").read_text(encoding="utf-8")
     return pdfs[0], pdfs[0].with_suffix(".log").read_text(encoding="utf-8", errors="replace"), tex
 
 
 def pdf_text(pdf: Path) -> str:
     """The text of *pdf*, as pdftotext reads it (reading order, no layout)."""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          text=True, check=True, encoding="utf-8").stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    ).stdout
 
 
 def overfull(log: str) -> list[float]:
     """The widths of the overfull boxes LaTeX reported, largest first."""
-    return sorted((float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)),
-                  reverse=True)
+    return sorted(
+        (float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)),
+        reverse=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,11 +118,19 @@ def test_example_project_pdf(example_builds, engine):
     assert pdf.stat().st_size > 50_000
     text = " ".join(pdf_text(pdf).split())
     # the registers: overview, risk register and heat map, API index, timeline
-    for fragment in ("All implementation plans", "Risk heat map", "Endpoints of all plans",
-                     "Payment Methods timeline", "Severity = impact × likelihood",
-                     "/api/v1/payment-methods", "Database performance degradation",
-                     "Roles and permissions", "Database tables", "Planned end: week 7",
-                     "2/3 done (67%)"):
+    for fragment in (
+        "All implementation plans",
+        "Risk heat map",
+        "Endpoints of all plans",
+        "Payment Methods timeline",
+        "Severity = impact × likelihood",
+        "/api/v1/payment-methods",
+        "Database performance degradation",
+        "Roles and permissions",
+        "Database tables",
+        "Planned end: week 7",
+        "2/3 done (67%)",
+    ):
         assert fragment in text, fragment
     # the timeline's marks are macros the package sets in every engine, never the glyphs
     assert "\\sphinxplanbar{}" in tex and "\\sphinxplanmilestone{}" in tex
@@ -179,10 +219,20 @@ def test_specials_and_non_ascii(tmp_path, engine):
     (src / "index.md").write_text(SPECIALS_INDEX, encoding="utf-8")
     pdf, log, _ = build_pdf(src, tmp_path / "build", engine)
     text = " ".join(pdf_text(pdf).split())
-    for fragment in ("Paiements & façades #1", "≥ 99.9%", "a → b", "100$ & 5^2",
-                     "back_slash", "Équipe Zoë_Ünal ~50% {core}", "José Núñez",
-                     "Suivi hebdo", "→ escalade (#ops) {budget} ~ $ ^ _",
-                     "Dépassement de coût ≥ 10% & délai", "/api/v1/façades/{id}", "W18"):
+    for fragment in (
+        "Paiements & façades #1",
+        "≥ 99.9%",
+        "a → b",
+        "100$ & 5^2",
+        "back_slash",
+        "Équipe Zoë_Ünal ~50% {core}",
+        "José Núñez",
+        "Suivi hebdo",
+        "→ escalade (#ops) {budget} ~ $ ^ _",
+        "Dépassement de coût ≥ 10% & délai",
+        "/api/v1/façades/{id}",
+        "W18",
+    ):
         assert fragment in text, fragment
     if engine == "xelatex":
         # Sphinx sets ✓ as amssymb's \checkmark; only xelatex's PDF maps it back to text
@@ -232,8 +282,22 @@ def checklist_project(tmp_path: Path) -> Path:
 
 def test_checklists_are_boxes_in_the_latex(tmp_path):
     src = checklist_project(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "latex", "-W", "-q", str(src),
-                           str(tmp_path / "latex")], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "latex",
+            "-W",
+            "-q",
+            str(src),
+            str(tmp_path / "latex"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     (tex_file,) = (tmp_path / "latex").glob("*.tex")
     tex = tex_file.read_text(encoding="utf-8")
@@ -242,8 +306,12 @@ def test_checklists_are_boxes_in_the_latex(tmp_path):
     assert tex.count(r"\DUrole{plan-checkbox-open}") == 2
     assert tex.count(r"\DUrole{plan-checkbox-done}") == 2
     sty = (tmp_path / "latex" / "sphinxcontribplan.sty").read_text(encoding="utf-8")
-    for macro in (r"\@namedef{DUroleplan-checkbox-open}", r"\@namedef{DUroleplan-checkbox-done}",
-                  r"\newenvironment{sphinxclassplan-checklist}", "ActualText"):
+    for macro in (
+        r"\@namedef{DUroleplan-checkbox-open}",
+        r"\@namedef{DUroleplan-checkbox-done}",
+        r"\newenvironment{sphinxclassplan-checklist}",
+        "ActualText",
+    ):
         assert macro in sty, macro
 
 
@@ -253,8 +321,12 @@ def test_checklists_print_as_boxes(tmp_path, engine):
     pdf, log, _ = build_pdf(checklist_project(tmp_path), tmp_path / "build", engine)
     text = " ".join(pdf_text(pdf).split())
     # a box, read back as its character whether drawn (pdflatex) or set from the font
-    for item in ("☐ invoice_exports table", "☑ Migration reviewed", "☐ Feature flag on",
-                 "☑ Runbook written"):
+    for item in (
+        "☐ invoice_exports table",
+        "☑ Migration reviewed",
+        "☐ Feature flag on",
+        "☑ Runbook written",
+    ):
         assert item in text, (item, text)
     assert "[ ]" not in text and "[x]" not in text and "•" not in text
     assert "Missing character" not in log
@@ -267,8 +339,10 @@ def test_104_week_timeline_keeps_every_label_on_the_page(tmp_path, engine):
     # upright labels come out of pdftotext one per line
     lines = {line.strip() for line in pdf_text(pdf).splitlines()}
     blocks = [f"W{n}–{n + 3}" for n in range(1, 105, 4)]
-    months = [f"{y}-{m:02d}" for y, m in [(2024, m) for m in range(1, 13)]
-              + [(2025, m) for m in range(1, 7)]]
+    months = [
+        f"{y}-{m:02d}"
+        for y, m in [(2024, m) for m in range(1, 13)] + [(2025, m) for m in range(1, 7)]
+    ]
     weeks = [f"W{n}" for n in range(1, 13)]
     for label in (*blocks, *months, *weeks):
         assert label in lines, label
@@ -277,11 +351,14 @@ def test_104_week_timeline_keeps_every_label_on_the_page(tmp_path, engine):
 
 def _long_code_project(src: Path, lines: int) -> None:
     src.mkdir()
-    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-                                 'myst_enable_extensions = ["colon_fence"]\nproject = "Long"\n',
-                                 encoding="utf-8")
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+        'myst_enable_extensions = ["colon_fence"]\nproject = "Long"\n',
+        encoding="utf-8",
+    )
     body = "\n".join(f'  "field_{i}": "value {i}",' for i in range(lines))
-    (src / "index.md").write_text(f"""# Long code
+    (src / "index.md").write_text(
+        f"""# Long code
 
 :::{{plan}} P
 :id: p
@@ -296,7 +373,9 @@ def _long_code_project(src: Path, lines: int) -> None:
 ```
 :::
 ::::
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 @needs_tex

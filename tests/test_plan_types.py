@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import load_plan_json, plan_warnings
 
 
@@ -32,8 +31,12 @@ def test_user_type_directive_role_query_and_export(app):
     assert "plan:decision" in {f"plan:{t}" for t in app.env.get_domain("plan").object_types}
 
 
-@pytest.mark.sphinx("html", testroot="plan-types", srcdir="plan-types-bad",
-                    confoverrides={"plan_types": {"risk": {}, "ok": {"fields": {"x": "colour"}}}})
+@pytest.mark.sphinx(
+    "html",
+    testroot="plan-types",
+    srcdir="plan-types-bad",
+    confoverrides={"plan_types": {"risk": {}, "ok": {"fields": {"x": "colour"}}}},
+)
 def test_invalid_plan_types_warn(app):
     app.build()
     warnings = [w for w in app.warning.getvalue().splitlines() if "[plan.config]" in w]

@@ -40,30 +40,43 @@ def _first(document: dict, typ: str) -> dict:
 
 def _set(path: str, value: object):
     """A change of *document*: the first object of a type gets *value* at *path*."""
+
     def change(document: dict) -> None:
         typ, *keys = path.split(".")
         target = _first(document, typ)
         for key in keys[:-1]:
             target = target[key]
         target[keys[-1]] = value
+
     return change
 
 
 #: edits that make a plan.json of the wrong shape, and the problem reported
 WRONG_SHAPES = [
-    (_set("risk.fields", "impact high"), "objects[{i}].fields is \"impact high\", not an object"),
-    (_set("risk.title", ["a", "b"]), "objects[{i}].title is [\"a\", \"b\"], not a string"),
-    (_set("risk.fields.impact", ["high"]), "objects[{i}].fields.impact is [\"high\"], not a string"),
-    (_set("phase.fields.weeks", "3-4"), "objects[{i}].fields.weeks is \"3-4\", not [first week, "
-                                        "last week]"),
-    (_set("endpoint.data.parameters", [{"name": 1, "in": "query"}]),
-     "objects[{i}].data.parameters[0].name is 1, not a string"),
-    (_set("endpoint.data.method", "FETCH"), "objects[{i}].data.method is \"FETCH\", not one of "
-                                            "GET, POST, PUT, PATCH, DELETE"),
-    (_set("response.checks", {"done": "1", "total": 2}), "objects[{i}].checks.done is \"1\", not an integer"),
+    (_set("risk.fields", "impact high"), 'objects[{i}].fields is "impact high", not an object'),
+    (_set("risk.title", ["a", "b"]), 'objects[{i}].title is ["a", "b"], not a string'),
+    (_set("risk.fields.impact", ["high"]), 'objects[{i}].fields.impact is ["high"], not a string'),
+    (
+        _set("phase.fields.weeks", "3-4"),
+        'objects[{i}].fields.weeks is "3-4", not [first week, last week]',
+    ),
+    (
+        _set("endpoint.data.parameters", [{"name": 1, "in": "query"}]),
+        "objects[{i}].data.parameters[0].name is 1, not a string",
+    ),
+    (
+        _set("endpoint.data.method", "FETCH"),
+        'objects[{i}].data.method is "FETCH", not one of GET, POST, PUT, PATCH, DELETE',
+    ),
+    (
+        _set("response.checks", {"done": "1", "total": 2}),
+        'objects[{i}].checks.done is "1", not an integer',
+    ),
     (lambda d: d.update(objects={"a": 1}), "it has no 'objects' array"),
-    (lambda d: d["objects"].append(d["plans"][0]), "objects[{n}].type is \"plan\", not another "
-                                                   "type than plan"),
+    (
+        lambda d: d["objects"].append(d["plans"][0]),
+        'objects[{n}].type is "plan", not another type than plan',
+    ),
 ]
 
 
@@ -72,14 +85,22 @@ def test_wrong_shape_is_one_line_and_exit_2(example, tmp_path, capsys, edit, pro
     document = copy.deepcopy(example)
     before = copy.deepcopy(document)
     edit(document)
-    changed = next((i for i, (a, b) in enumerate(zip(before["objects"], document["objects"],
-                                                     strict=False)) if a != b), None)
+    changed = next(
+        (
+            i
+            for i, (a, b) in enumerate(zip(before["objects"], document["objects"], strict=False))
+            if a != b
+        ),
+        None,
+    )
     problem = problem.format(i=changed, n=len(before["objects"]))
     bad, good = tmp_path / "bad.json", tmp_path / "good.json"
     bad.write_text(json.dumps(document), encoding="utf-8")
     good.write_text(json.dumps(example), encoding="utf-8")
-    for argv in (["diff", str(good), str(bad), "--fail-on", "breaking"],
-                 ["diff", "--openapi", str(OPENAPI / "petstore3.yaml"), str(bad)]):
+    for argv in (
+        ["diff", str(good), str(bad), "--fail-on", "breaking"],
+        ["diff", "--openapi", str(OPENAPI / "petstore3.yaml"), str(bad)],
+    ):
         assert main(argv) == 2
         out, err = capsys.readouterr()
         assert out == ""
@@ -96,15 +117,22 @@ def test_what_the_published_schema_accepts_is_read(example):
     assert planjson.validate(example, complete=True) is example
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("[" * 100_000 + "]" * 100_000, "it nests arrays and objects 100000 levels deep; at most 200 "
-                                    "are read"),
-    ('{"objects": [{"type": "risk", "id": "R", "line": ' + "9" * 5000 + "}]}",
-     "it holds an integer of more than 4300 digits"),
-    ('{"objects": [], "project": NaN}', "it is not valid JSON: NaN is not a JSON value"),
-    ('{"objects": [], "s": "' + "[" * 1000 + '"}', None),  # brackets in a string are text
-    (b"\xff\xfe{}", "it is not UTF-8 text (byte 0)"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "[" * 100_000 + "]" * 100_000,
+            "it nests arrays and objects 100000 levels deep; at most 200 are read",
+        ),
+        (
+            '{"objects": [{"type": "risk", "id": "R", "line": ' + "9" * 5000 + "}]}",
+            "it holds an integer of more than 4300 digits",
+        ),
+        ('{"objects": [], "project": NaN}', "it is not valid JSON: NaN is not a JSON value"),
+        ('{"objects": [], "s": "' + "[" * 1000 + '"}', None),  # brackets in a string are text
+        (b"\xff\xfe{}", "it is not UTF-8 text (byte 0)"),
+    ],
+)
 def test_hostile_text_is_one_line_and_exit_2(example, tmp_path, text, problem):
     bad, good = tmp_path / "bad.json", tmp_path / "good.json"
     if isinstance(text, bytes):
@@ -112,8 +140,21 @@ def test_hostile_text_is_one_line_and_exit_2(example, tmp_path, text, problem):
     else:
         bad.write_text(text, encoding="utf-8")
     good.write_text(json.dumps(example), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "sphinxcontrib_plan", "diff", str(bad), str(good),
-                          "--fail-on", "any"], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinxcontrib_plan",
+            "diff",
+            str(bad),
+            str(good),
+            "--fail-on",
+            "any",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if problem is None:
         assert run.returncode == 1 and run.stderr == ""  # read: every object is new
         return
@@ -125,7 +166,9 @@ def test_unreadable_file_is_one_line(tmp_path):
     with pytest.raises(planjson.PlanJsonError, match=r"^cannot read '.*missing.json': No such"):
         planjson.read(tmp_path / "missing.json")
     (tmp_path / "huge.json").write_bytes(b" " * (planjson.MAX_BYTES + 1))
-    with pytest.raises(planjson.PlanJsonError, match="is not a plan.json: it is larger than 64 MiB"):
+    with pytest.raises(
+        planjson.PlanJsonError, match="is not a plan.json: it is larger than 64 MiB"
+    ):
         planjson.read(tmp_path / "huge.json")
 
 
@@ -133,11 +176,20 @@ def test_two_hundred_thousand_objects_in_a_few_seconds(example):
     """Linear: 200,000 objects (about 60 MB) are parsed and checked in a few seconds
     (a JSON Schema run over the published schema takes minutes)."""
     risk = _first(example, "risk")
-    risk = {**risk, "fields": {k: risk["fields"][k] for k in ("impact", "likelihood", "owner")},
-            "body": "", "derived": {}, "data": {}, "title": "Outage", "docname": "risks",
-            "source": "risks.md"}
-    document = {**example, "objects": [{**risk, "id": f"R-{i}", "anchor": f"r-{i}"}
-                                       for i in range(200_000)]}
+    risk = {
+        **risk,
+        "fields": {k: risk["fields"][k] for k in ("impact", "likelihood", "owner")},
+        "body": "",
+        "derived": {},
+        "data": {},
+        "title": "Outage",
+        "docname": "risks",
+        "source": "risks.md",
+    }
+    document = {
+        **example,
+        "objects": [{**risk, "id": f"R-{i}", "anchor": f"r-{i}"} for i in range(200_000)],
+    }
     text = json.dumps(document)
     assert len(text) < planjson.MAX_BYTES
     started = time.perf_counter()

@@ -385,11 +385,14 @@ def test_import_indexes_the_lines_once(tmp_path, capsys, monkeypatch, suffix):
     scans = []
     for name in ("json_key_lines", "node_key_lines"):
         real = getattr(codedata, name)
-        monkeypatch.setattr(codedata, name,
-                            lambda *a, real=real: scans.append(1) or real(*a))
-    spec = {"openapi": "3.1.0", "info": {"title": "J", "version": "1"},
-            "paths": {f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}}
-                      for i in range(200)}}
+        monkeypatch.setattr(codedata, name, lambda *a, real=real: scans.append(1) or real(*a))
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "J", "version": "1"},
+        "paths": {
+            f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(200)
+        },
+    }
     text = json.dumps(spec, indent=1) if suffix == "json" else yaml.safe_dump(spec)
     code, _, err = run_import(tmp_path, capsys, text, f"api.{suffix}")
     assert (code, err) == (0, "") and len(scans) <= 3  # one per depth looked up, not per path
@@ -426,5 +429,6 @@ n: .inf
         f"{doc}:11: WARNING: plan-schema: the schema is not JSON data: '.nan' has no JSON "
         "form [plan.schema]",
         f"{doc}:19: WARNING: event 'odd.event': the example is not JSON data: '.inf' has no "
-        "JSON form; it cannot be checked against the schema [plan.schema]"]
+        "JSON form; it cannot be checked against the schema [plan.schema]",
+    ]
     assert json.loads((Path(app.outdir) / "plan.json").read_text(encoding="utf-8"))

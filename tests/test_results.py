@@ -48,8 +48,12 @@ def test_each_tool_s_cases_are_read():
     outcomes = {name: [c.outcome for c in cases] for name, cases in by_tool.items()}
     assert outcomes == {
         "pytest.xml": ["passed", "passed", "failed", "skipped", "failed"],
-        "TEST-com.acme.payments.PaymentMethodsApiTest.xml": ["passed", "passed", "failed",
-                                                             "skipped"],
+        "TEST-com.acme.payments.PaymentMethodsApiTest.xml": [
+            "passed",
+            "passed",
+            "failed",
+            "skipped",
+        ],
         "jest-junit.xml": ["passed", "passed", "failed", "skipped"],
     }
     ids = [c.id for cases in by_tool.values() for c in cases]
@@ -91,14 +95,22 @@ EXTERNAL = b"""<?xml version="1.0"?>
 
 
 def test_hostile_and_broken_files_are_warnings_and_the_others_are_read(make_app, tmp_path):
-    srcdir = _project(tmp_path, ("bomb.xml", BOMB), ("external.xml", EXTERNAL),
-                      ("broken.xml", b"<testsuite><testcase name='x'>\n</testsuite>"),
-                      ("other.xml", b"<coverage line-rate='0.9'/>"))
+    srcdir = _project(
+        tmp_path,
+        ("bomb.xml", BOMB),
+        ("external.xml", EXTERNAL),
+        ("broken.xml", b"<testsuite><testcase name='x'>\n</testsuite>"),
+        ("other.xml", b"<coverage line-rate='0.9'/>"),
+    )
     # a file past the limit is refused before it is read (sparse: no disk used)
     with open(srcdir / "reports" / "huge.xml", "wb") as huge:
         huge.truncate(MAX_BYTES + 1)
-    app = make_app("html", srcdir=srcdir, freshenv=True,
-                   confoverrides={"plan_test_results": ["reports/*.xml", "nowhere/*.xml"]})
+    app = make_app(
+        "html",
+        srcdir=srcdir,
+        freshenv=True,
+        confoverrides={"plan_test_results": ["reports/*.xml", "nowhere/*.xml"]},
+    )
     app.build()
     results = [w for w in plan_warnings(app) if "[plan.results]" in w]
     text = "\n".join(results)
@@ -119,8 +131,12 @@ def test_a_changed_results_file_rewrites_only_the_pages_showing_results(make_app
     make_app("html", srcdir=srcdir, freshenv=True).build()
     report = srcdir / "reports" / "TEST-com.acme.payments.PaymentMethodsApiTest.xml"
     text = report.read_text(encoding="utf-8")
-    fixed = re.sub(r'(<testcase name="deleteOfTheDefaultCardIsRefused"[^>]*)>.*?</testcase>',
-                   r"\1/>", text, flags=re.S)
+    fixed = re.sub(
+        r'(<testcase name="deleteOfTheDefaultCardIsRefused"[^>]*)>.*?</testcase>',
+        r"\1/>",
+        text,
+        flags=re.S,
+    )
     assert fixed != text
     report.write_text(fixed, encoding="utf-8")
     app = make_app("html", srcdir=srcdir)

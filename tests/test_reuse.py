@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import plan_warnings
 from sphinx.util.console import strip_colors
 
 import sphinxcontrib_plan.resolve
-from conftest import plan_warnings
 
 EXPORTS = ("plan.json", "spec.json")
 
@@ -26,8 +26,11 @@ def project(rootdir, tmp_path, monkeypatch):
         stream.write("\n:::{plan-phase} Launch\n:depends-on: P-NOPE\n:::\n")
     calls = []
     real = sphinxcontrib_plan.resolve.resolve
-    monkeypatch.setattr(sphinxcontrib_plan.resolve, "resolve",
-                        lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    monkeypatch.setattr(
+        sphinxcontrib_plan.resolve,
+        "resolve",
+        lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs),
+    )
     return src, tmp_path / "out", calls
 
 
@@ -38,8 +41,10 @@ def _mtimes(outdir: Path) -> dict[str, int]:
 def _warnings(app, written: bool = False) -> list[str]:
     # the root's deliberately broken JSON example gives Sphinx's own warning
     # when its page is written
-    return sorted(strip_colors(w) for w in plan_warnings(
-        app, expected=("misc.highlighting_failure",) if written else ()))
+    return sorted(
+        strip_colors(w)
+        for w in plan_warnings(app, expected=("misc.highlighting_failure",) if written else ())
+    )
 
 
 def test_no_change_rebuild_reuses_index_and_exports(make_app, project):
@@ -73,8 +78,9 @@ def test_edit_rewrites_what_changed(make_app, project):
     outdir = Path(out) / "html"
     written = _mtimes(outdir)
     risks = src / "risks.md"
-    risks.write_text(risks.read_text(encoding="utf-8").replace(":owner: SRE", ":owner: Ops"),
-                     encoding="utf-8")
+    risks.write_text(
+        risks.read_text(encoding="utf-8").replace(":owner: SRE", ":owner: Ops"), encoding="utf-8"
+    )
     app = make_app("html", srcdir=src, builddir=out)
     app.build()
     assert len(calls) == 2
@@ -99,11 +105,16 @@ def test_a_document_read_again_reuses_its_unchanged_sql(make_app, tmp_path, monk
 
     root = tmp_path / "src"
     root.mkdir()
-    (root / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-                                  'myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8")
-    page = ("# T\n\n:::{plan} X\n:id: 042\n:::\n\n:::{plan-table} users\n```sql\n"
-            "CREATE TABLE users (id UUID PRIMARY KEY, email TEXT NOT NULL);\n```\n:::\n\n"
-            ":::{plan-risk} Outage\n:impact: low\n:likelihood: low\n:::\n")
+    (root / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n',
+        encoding="utf-8",
+    )
+    page = (
+        "# T\n\n:::{plan} X\n:id: 042\n:::\n\n:::{plan-table} users\n```sql\n"
+        "CREATE TABLE users (id UUID PRIMARY KEY, email TEXT NOT NULL);\n```\n:::\n\n"
+        ":::{plan-risk} Outage\n:impact: low\n:likelihood: low\n:::\n"
+    )
     (root / "index.md").write_text(page, encoding="utf-8")
     make_app("html", srcdir=root).build()
     calls: list[str] = []

@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import load_plan_json, plan_warnings
 
 PACKAGE = Path(__file__).parent.parent / "sphinxcontrib_plan"
@@ -19,18 +18,14 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 #: the LaTeX specials of the titles and fields of the safety root, as written
 #: (after inline markup: ``\\`` is one backslash) and as LaTeX must spell them
 TEX = {
-    r"Specials 100% \ {x} $5 R&D #1 ^2 a_b ~3":
-        r"Specials 100\% \textbackslash{} \{x\} \$5 R\&D \#1 \textasciicircum{}2 a\_b "
-        r"\textasciitilde{}3",
-    r"Owner 50% \ {y} $6 R&D#2 ^3 c_d ~4":
-        r"Owner 50\% \textbackslash{} \{y\} \$6 R\&D\#2 \textasciicircum{}3 c\_d "
-        r"\textasciitilde{}4",
-    r"rST 100% \ {z} $7 R&D #3 ^4 e_f ~5":
-        r"rST 100\% \textbackslash{} \{z\} \$7 R\&D \#3 \textasciicircum{}4 e\_f "
-        r"\textasciitilde{}5",
+    r"Specials 100% \ {x} $5 R&D #1 ^2 a_b ~3": r"Specials 100\% \textbackslash{} \{x\} \$5 R\&D \#1 \textasciicircum{}2 a\_b "
+    r"\textasciitilde{}3",
+    r"Owner 50% \ {y} $6 R&D#2 ^3 c_d ~4": r"Owner 50\% \textbackslash{} \{y\} \$6 R\&D\#2 \textasciicircum{}3 c\_d "
+    r"\textasciitilde{}4",
+    r"rST 100% \ {z} $7 R&D #3 ^4 e_f ~5": r"rST 100\% \textbackslash{} \{z\} \$7 R\&D \#3 \textasciicircum{}4 e\_f "
+    r"\textasciitilde{}5",
 }
-BODIES = ["PLANBODY kept", "RISKBODY kept", "RSTBODY kept", "Response body kept",
-          "Drop everything"]
+BODIES = ["PLANBODY kept", "RISKBODY kept", "RSTBODY kept", "Response body kept", "Drop everything"]
 
 
 def _pages(app, suffix: str) -> dict[str, str]:
@@ -90,7 +85,7 @@ def test_plan_json_is_valid_and_strings_intact(app):
     xss = objects["R-XSS"]
     assert xss["title"] == f"Script {SCRIPT} in title"
     assert xss["fields"]["owner"] == SCRIPT
-    assert xss["fields"]["mitigation"] == "x\" onmouseover=\"alert(2)\" & 'y'"
+    assert xss["fields"]["mitigation"] == 'x" onmouseover="alert(2)" & \'y\''
     assert xss["fields"]["tags"] == ["<img src=x onerror=alert(3)>"]
     # fields keep the text as written (markup is a rendering matter)
     assert objects["R-TEX"]["fields"]["owner"] == r"Owner 50% \\ {y} $6 R&D#2 ^3 c_d ~4"
@@ -109,6 +104,7 @@ def no_processes(monkeypatch):
         def call(*args, **kwargs):
             calls.append(name)
             raise AssertionError(f"{name} called during the build")
+
         return call
 
     monkeypatch.setattr(os, "system", forbidden("os.system"))
@@ -128,10 +124,12 @@ def test_filters_are_never_evaluated(app, no_processes, monkeypatch):
     assert not Path("PWNED").exists()
     warnings = plan_warnings(app)
     # Python is not the filter language: a positioned error, an empty collector with a note
-    assert any("registers.md:9" in w and "[plan.filter]" in w and "column 17" in w
-               for w in warnings), warnings
-    assert any("registers.md:14" in w and "[plan.filter]" in w and "column 13" in w
-               for w in warnings), warnings
+    assert any(
+        "registers.md:9" in w and "[plan.filter]" in w and "column 17" in w for w in warnings
+    ), warnings
+    assert any(
+        "registers.md:14" in w and "[plan.filter]" in w and "column 13" in w for w in warnings
+    ), warnings
     html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     assert html.count('class="plan-note"') >= 2
     # a string that looks like code is only compared: the first register matches by title
@@ -166,20 +164,35 @@ def _imports_and_calls(path: Path) -> tuple[set[str], set[str]]:
 
 def test_package_has_no_eval_database_or_network_code():
     """What the build-time tests show for our inputs holds for every input."""
-    forbidden_imports = {"sqlite3", "psycopg", "psycopg2", "pymysql", "socket", "requests",
-                         "urllib.request", "http.client", "httpx", "subprocess", "pickle",
-                         "sphinx.util.requests"}
+    forbidden_imports = {
+        "sqlite3",
+        "psycopg",
+        "psycopg2",
+        "pymysql",
+        "socket",
+        "requests",
+        "urllib.request",
+        "http.client",
+        "httpx",
+        "subprocess",
+        "pickle",
+        "sphinx.util.requests",
+    }
     for path in PACKAGE.rglob("*.py"):
         if "cli" in path.relative_to(PACKAGE).parts:
             continue  # the command line may start processes of its own
         imports, calls = _imports_and_calls(path)
         # plan_external reads other projects' plan.json: one module, through Sphinx's
         # request helper (its TLS, proxy and user-agent settings), nothing else of the network
-        allowed = ({"sphinx.util.requests"} if path.relative_to(PACKAGE).as_posix() == "fetch.py"
-                   else set())
+        allowed = (
+            {"sphinx.util.requests"}
+            if path.relative_to(PACKAGE).as_posix() == "fetch.py"
+            else set()
+        )
         # git and builds of other revisions: for the commands, and for a build only when
         # the project sets plan_baseline_builds (test_stale: no process starts without it)
-        allowed |= {"subprocess"} if path.relative_to(PACKAGE).as_posix() == "revisions.py" \
-            else set()
+        allowed |= (
+            {"subprocess"} if path.relative_to(PACKAGE).as_posix() == "revisions.py" else set()
+        )
         assert not (imports & forbidden_imports - allowed), (path, imports & forbidden_imports)
         assert not (calls & {"eval", "exec", "compile", "__import__"}), path

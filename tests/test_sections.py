@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import build_warnings, has_tool
+
 from sphinxcontrib_plan.render.diagrams import escape, missing_graphviz
 
 needs_dot = pytest.mark.tools("dot")
@@ -125,7 +125,9 @@ def tables(app, page: str) -> list[Table]:
 def table(app, page: str, caption: str, nth: int = 0) -> Table:
     """The *nth* table of *page* with this caption."""
     found = [t for t in tables(app, page) if t.caption == caption]
-    assert len(found) > nth, f"no table {caption!r} in {page}: {[t.caption for t in tables(app, page)]}"
+    assert len(found) > nth, (
+        f"no table {caption!r} in {page}: {[t.caption for t in tables(app, page)]}"
+    )
     return found[nth]
 
 
@@ -150,11 +152,31 @@ def test_every_section_type_renders_with_its_body(app):
     assert warnings(app) == []
     pages = {p: html(app, p) for p in ("compliance", "architecture", "data", "api", "operations")}
     every = "".join(pages.values())
-    for typ in ("check", "exemption", "component", "pattern", "tech", "service", "dependency",
-                "table", "migration", "endpoint", "event", "role", "test", "metric", "alert"):
+    for typ in (
+        "check",
+        "exemption",
+        "component",
+        "pattern",
+        "tech",
+        "service",
+        "dependency",
+        "table",
+        "migration",
+        "endpoint",
+        "event",
+        "role",
+        "test",
+        "metric",
+        "alert",
+    ):
         assert re.search(rf'class="[^"]*\bplan-object plan-{typ}\b', every), typ
-    for marker in ("EXEMPTION-BODY-MARKER", "COMPONENT-BODY-MARKER", "TABLE-PROSE-MARKER",
-                   "MIGRATION-BODY-MARKER", "pm_abc123"):
+    for marker in (
+        "EXEMPTION-BODY-MARKER",
+        "COMPONENT-BODY-MARKER",
+        "TABLE-PROSE-MARKER",
+        "MIGRATION-BODY-MARKER",
+        "pm_abc123",
+    ):
         assert marker in every, marker
     # checklists count MyST task-list items and plain "[x]" items alike
     compliance = pages["compliance"]
@@ -171,8 +193,11 @@ def test_plan_table_shows_its_columns_below_the_sql(app):
     columns = page.index("Columns of users")
     assert sql < columns < page.index("Columns of payment_methods")
     # the schema sits between the SQL block and the prose that follows it
-    assert page.index("idx_user_last_four") < page.index("Columns of payment_methods") \
+    assert (
+        page.index("idx_user_last_four")
+        < page.index("Columns of payment_methods")
         < page.index("TABLE-PROSE-MARKER")
+    )
     pm = table(app, "data", "Columns of payment_methods")
     assert [c.text for c in pm.head] == ["Column", "Type", "Nullable", "Default", "Key"]
     rows = {r[0]: r for r in pm.texts()}
@@ -197,13 +222,18 @@ def test_compliance_groups_checks_by_area(app):
     main = table(app, "collectors", "Compliance by area")
     assert [c.text for c in main.head] == ["Area", "Area done", "Checklist", "Progress"]
     areas = [(r[0].text, r[1].text) for r in main.rows if r[0].text]
-    assert areas == [("Architecture", "2/3 done (67%)"), ("Quality Gates", "2/2 done (100%)"),
-                     ("Security", "1/3 done (33%)"), ("Testing", "2/3 done (67%)"),
-                     ("All areas", "7/11 done (64%)")]
+    assert areas == [
+        ("Architecture", "2/3 done (67%)"),
+        ("Quality Gates", "2/2 done (100%)"),
+        ("Security", "1/3 done (33%)"),
+        ("Testing", "2/3 done (67%)"),
+        ("All areas", "7/11 done (64%)"),
+    ]
     # the HTML polish drew a meter from the percentage kept on the figure's node
     assert "plan-area-progress" in main.rows[0][1].classes
-    assert re.search(r'2/3 done \(67%\)</span><span class="plan-meter plan-meter-70">',
-                     html(app, "collectors"))
+    assert re.search(
+        r'2/3 done \(67%\)</span><span class="plan-meter plan-meter-70">', html(app, "collectors")
+    )
     assert "plan-area-complete" in main.rows[1][0].classes
     checklists = main.column("Checklist")
     assert checklists[0].text == "Architecture principles"
@@ -212,8 +242,14 @@ def test_compliance_groups_checks_by_area(app):
     security = table(app, "collectors", "Security only")
     assert [r[2].text for r in security.rows] == ["Data protection", "Security requirements"]
     exemptions = table(app, "collectors", "Exemptions")
-    assert exemptions.texts() == [["Redis streams instead of Kafka",
-                                   "Volume below 100 events per second", "CTO", "2024-01-12"]]
+    assert exemptions.texts() == [
+        [
+            "Redis streams instead of Kafka",
+            "Volume below 100 events per second",
+            "CTO",
+            "2024-01-12",
+        ]
+    ]
 
 
 @pytest.mark.sphinx("html", testroot="sections")
@@ -225,12 +261,22 @@ def test_tech_stack_groups_by_layer_with_services_and_dependencies(app):
     assert [r[1].text for r in stack.rows][:3] == ["", "React", "Redux Toolkit"]
     react = stack.rows[1]
     assert react[1].hrefs == ["architecture.html#tech-042-react"]
-    assert [c.text for c in react] == ["Framework", "React", "18.2", "Team expertise", "Vue, Angular"]
-    assert [r[0].text for r in table(app, "collectors", "Third-party services").rows] == \
-        ["SendGrid", "Stripe"]
+    assert [c.text for c in react] == [
+        "Framework",
+        "React",
+        "18.2",
+        "Team expertise",
+        "Vue, Angular",
+    ]
+    assert [r[0].text for r in table(app, "collectors", "Third-party services").rows] == [
+        "SendGrid",
+        "Stripe",
+    ]
     deps = table(app, "collectors", "New dependencies")
-    assert [(r[0].text, r[3].text) for r in deps.rows] == [("stripe-python", "Approved"),
-                                                           ("tenacity", "Pending")]
+    assert [(r[0].text, r[3].text) for r in deps.rows] == [
+        ("stripe-python", "Approved"),
+        ("tenacity", "Pending"),
+    ]
     page = html(app, "collectors")
     assert "plan-approval-approved" in page and "plan-approval-pending" in page
 
@@ -240,20 +286,30 @@ def test_tech_stack_groups_by_layer_with_services_and_dependencies(app):
 def test_architecture_links_both_ways_and_draws_the_graph(app):
     app.build()
     comps = table(app, "collectors", "Components")
-    assert [c.text for c in comps.head] == ["Component", "Responsibility", "Technology",
-                                            "Depends on", "Used by"]
+    assert [c.text for c in comps.head] == [
+        "Component",
+        "Responsibility",
+        "Technology",
+        "Depends on",
+        "Used by",
+    ]
     rows = {r[0].text: r for r in comps.rows}
     assert rows["API Gateway"][3].text == "Payment Service, Auth Service"
-    assert rows["API Gateway"][3].hrefs == ["architecture.html#component-payments",
-                                            "architecture.html#component-auth"]
+    assert rows["API Gateway"][3].hrefs == [
+        "architecture.html#component-payments",
+        "architecture.html#component-auth",
+    ]
     assert rows["Payment Service"][4].text == "API Gateway"
     assert rows["Stripe Adapter"][4].hrefs == ["architecture.html#component-payments"]
     assert rows["Analytics Service"][4].text == ""
     custom = table(app, "collectors", "Who uses whom")
     assert [c.text for c in custom.head] == ["Component", "Depends on", "Used by"]
     assert custom.rows[0][0].text == "Stripe Adapter"  # :sort: -title
-    assert [r[0].text for r in table(app, "collectors", "Design patterns").rows] == \
-        ["Factory", "Observer", "Repository"]
+    assert [r[0].text for r in table(app, "collectors", "Design patterns").rows] == [
+        "Factory",
+        "Observer",
+        "Repository",
+    ]
     page = html(app, "collectors")
     images = re.findall(r'<object data="(_images/graphviz-[0-9a-f]+\.svg)"', page)
     assert len(images) == 3  # two architecture graphs, one ER diagram
@@ -270,8 +326,10 @@ def test_data_model_relationships_link_declared_tables(app):
     assert summary.texts() == [["payment_methods", "7"], ["transactions", "5"], ["users", "3"]]
     page = html(app, "collectors")
     items = re.findall(r'<ul class="[^"]*plan-relationships[^"]*">(.*?)</ul>', page, re.S)[0]
-    relations = [" ".join(re.sub(r"<[^>]+>", "", li).split())
-                 for li in re.findall(r"<li>(.*?)</li>", items, re.S)]
+    relations = [
+        " ".join(re.sub(r"<[^>]+>", "", li).split())
+        for li in re.findall(r"<li>(.*?)</li>", items, re.S)
+    ]
     assert relations == [
         "payment_methods.user_id → users.id (ON DELETE CASCADE)",
         "transactions.user_id → users.id",
@@ -279,13 +337,21 @@ def test_data_model_relationships_link_declared_tables(app):
         "transactions.tenant_id → tenants.id",
     ]
     first = re.findall(r"<li>(.*?)</li>", items, re.S)
-    assert re.findall(r'href="([^"]+)"', first[0]) == ["data.html#table-042-payment-methods",
-                                                       "data.html#table-042-users"]
+    assert re.findall(r'href="([^"]+)"', first[0]) == [
+        "data.html#table-042-payment-methods",
+        "data.html#table-042-users",
+    ]
     assert re.findall(r'href="([^"]+)"', first[3]) == ["data.html#table-042-transactions"]
     er = re.findall(r'<object data="(_images/graphviz-[0-9a-f]+\.svg)"', page)[-1]
     labels = svg_texts(Path(app.outdir) / er)
-    assert {"payment_methods", "user_id : UUID [FK]", "id : UUID [PK]", "email : VARCHAR(255) [UQ]",
-            "tenants", "on delete cascade"} <= labels
+    assert {
+        "payment_methods",
+        "user_id : UUID [FK]",
+        "id : UUID [PK]",
+        "email : VARCHAR(255) [UQ]",
+        "tenants",
+        "on delete cascade",
+    } <= labels
 
 
 @pytest.mark.sphinx("html", testroot="sections")
@@ -304,31 +370,51 @@ def test_rbac_matrix_marks_grants_and_lists_endpoints(app):
     assert [c.text for c in narrowed.head] == ["Permission", "Admin", "User", "Needed by"]
     assert table(app, "collectors", "Roles").texts() == [
         ["Admin", "read:all_users, write:all_data, delete:users"],
-        ["User", "read:own_payment_methods, write:own_payment_methods, read:own_transactions"]]
+        ["User", "read:own_payment_methods, write:own_payment_methods, read:own_transactions"],
+    ]
 
 
 @pytest.mark.sphinx("html", testroot="sections")
 def test_observability_and_event_catalog(app):
     app.build()
     metrics = table(app, "collectors", "Metrics")
-    assert metrics.texts()[1] == ["payment_api_latency_seconds", "Histogram", "endpoint, method",
-                                  "0.05, 0.1, 0.25, 0.5, 1", "seconds"]
+    assert metrics.texts()[1] == [
+        "payment_api_latency_seconds",
+        "Histogram",
+        "endpoint, method",
+        "0.05, 0.1, 0.25, 0.5, 1",
+        "seconds",
+    ]
     alerts = table(app, "collectors", "Alerts")
     assert [(r[0].text, r[1].text) for r in alerts.rows] == [
-        ("High error rate", "Critical"), ("Slow responses", "Warning"),
-        ("Low cache hit ratio", "Info")]
-    assert [r[0].text for r in table(app, "collectors", "Histograms only").rows] == \
-        ["payment_api_latency_seconds"]
+        ("High error rate", "Critical"),
+        ("Slow responses", "Warning"),
+        ("Low cache hit ratio", "Info"),
+    ]
+    assert [r[0].text for r in table(app, "collectors", "Histograms only").rows] == [
+        "payment_api_latency_seconds"
+    ]
     catalog = table(app, "collectors", "Event catalog")
     assert [c.text for c in catalog.head] == ["Published by", "Event", "Consumed by"]
-    assert catalog.texts()[0] == ["Payment Service", "payment_method.created",
-                                  "Notification Service, Analytics Service"]
-    assert catalog.rows[0][2].hrefs == ["architecture.html#component-notifications",
-                                        "architecture.html#component-analytics"]
+    assert catalog.texts()[0] == [
+        "Payment Service",
+        "payment_method.created",
+        "Notification Service, Analytics Service",
+    ]
+    assert catalog.rows[0][2].hrefs == [
+        "architecture.html#component-notifications",
+        "architecture.html#component-analytics",
+    ]
     page = html(app, "collectors")
-    for anchor in ("component-gateway", "table-042-users", "role-042-admin", "alert-042-high-error-rate",
-                   "metric-042-payment-api-latency-seconds", "tech-042-fastapi",
-                   "event-042-payment-method-created"):
+    for anchor in (
+        "component-gateway",
+        "table-042-users",
+        "role-042-admin",
+        "alert-042-high-error-rate",
+        "metric-042-payment-api-latency-seconds",
+        "tech-042-fastapi",
+        "event-042-payment-method-created",
+    ):
         assert f'#{anchor}"' in page, anchor
 
 
@@ -347,8 +433,9 @@ def test_myst_and_rst_give_the_same_text(make_app, rootdir, tmp_path):
     assert pages == sorted(p.name for p in Path(rst.outdir).glob("*.txt"))
     assert len(pages) == 7
     for name in pages:
-        assert (Path(app.outdir) / name).read_text(encoding="utf-8") == \
-            (Path(rst.outdir) / name).read_text(encoding="utf-8"), name
+        assert (Path(app.outdir) / name).read_text(encoding="utf-8") == (
+            Path(rst.outdir) / name
+        ).read_text(encoding="utf-8"), name
     collectors = text(Path(app.outdir) / "collectors.txt")
     if has_tool("dot"):
         assert "[graph: Component dependency graph]" in collectors
@@ -371,8 +458,12 @@ def test_latex_builds_with_diagrams_and_marks(app):
 # -- without Graphviz -----------------------------------------------------------------
 
 
-@pytest.mark.sphinx("html", testroot="sections", srcdir="sections-no-dot",
-                    confoverrides={"graphviz_dot": "no-such-dot-binary"})
+@pytest.mark.sphinx(
+    "html",
+    testroot="sections",
+    srcdir="sections-no-dot",
+    confoverrides={"graphviz_dot": "no-such-dot-binary"},
+)
 def test_without_dot_the_tables_stand_alone_with_a_note(app):
     app.build()
     assert warnings(app) == []
@@ -387,8 +478,12 @@ def test_without_dot_the_tables_stand_alone_with_a_note(app):
     assert len(table(app, "collectors", "Tables").rows) == 3
 
 
-@pytest.mark.sphinx("text", testroot="sections", srcdir="sections-no-graphviz",
-                    confoverrides={"extensions": ["myst_parser", "sphinxcontrib_plan"]})
+@pytest.mark.sphinx(
+    "text",
+    testroot="sections",
+    srcdir="sections-no-graphviz",
+    confoverrides={"extensions": ["myst_parser", "sphinxcontrib_plan"]},
+)
 def test_without_the_graphviz_extension(app):
     app.build()
     assert warnings(app) == []
@@ -407,8 +502,13 @@ def test_cycles_and_bad_references_warn_at_their_lines(app):
     found = warnings(app)
 
     def one(subtype: str, where: str, *fragments: str) -> str:
-        hits = [w for w in found if f"[plan.{subtype}]" in w and f"index.md:{where}:" in w
-                and all(f in w for f in fragments)]
+        hits = [
+            w
+            for w in found
+            if f"[plan.{subtype}]" in w
+            and f"index.md:{where}:" in w
+            and all(f in w for f in fragments)
+        ]
         assert len(hits) == 1, f"{subtype} at {where} {fragments}:\n" + "\n".join(found)
         return hits[0]
 
@@ -437,15 +537,18 @@ def test_cycles_and_bad_references_warn_at_their_lines(app):
 # -- the DOT text ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "escaped"), [
-    ("plain text", "plain text"),
-    ('say "hi"', "say &quot;hi&quot;"),
-    ("back\\slash\\", "back&#92;&#92;slash&#92;&#92;"),
-    ("a\nb\r\nc", r"a\nb\nc"),
-    ("<port> {x} | y", "&lt;port&gt; &#123;x&#125; &#124; y"),
-    ("R&D &amp;", "R&amp;D &amp;amp;"),
-    (r"\N \G \l", r"&#92;&#92;N &#92;&#92;G &#92;&#92;l"),
-])
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("plain text", "plain text"),
+        ('say "hi"', "say &quot;hi&quot;"),
+        ("back\\slash\\", "back&#92;&#92;slash&#92;&#92;"),
+        ("a\nb\r\nc", r"a\nb\nc"),
+        ("<port> {x} | y", "&lt;port&gt; &#123;x&#125; &#124; y"),
+        ("R&D &amp;", "R&amp;D &amp;amp;"),
+        (r"\N \G \l", r"&#92;&#92;N &#92;&#92;G &#92;&#92;l"),
+    ],
+)
 def test_escape(raw, escaped):
     assert escape(raw) == escaped
 
@@ -455,19 +558,25 @@ def test_escape_left_aligned_lines():
 
 
 def svg_texts(path: Path) -> set[str]:
-    root = ET.parse(path).getroot()  # noqa: S314 (our own dot output)
+    root = ET.parse(path).getroot()
     return {t.text or "" for t in root.iter(f"{SVG}text")}
 
 
 @needs_dot
 def test_escaped_labels_draw_exactly_as_written(tmp_path):
     nasty = 'a\\ "b" <c> {d}|e & f &amp; \\N \\G end\\'
-    dot = ("digraph g {\n"
-           f'  n [shape=record, label="<h> {escape(nasty)}|<c0> {escape(nasty, newline=chr(92) + "l")}\\l"];\n'
-           f'  m [label="{escape(nasty)}"];\n'
-           "  n:c0 -> m;\n}\n")
-    out = subprocess.run(["dot", "-Tsvg", "-o", str(tmp_path / "g.svg")], input=dot.encode(),
-                         capture_output=True, check=False)
+    dot = (
+        "digraph g {\n"
+        f'  n [shape=record, label="<h> {escape(nasty)}|<c0> {escape(nasty, newline=chr(92) + "l")}\\l"];\n'
+        f'  m [label="{escape(nasty)}"];\n'
+        "  n:c0 -> m;\n}\n"
+    )
+    out = subprocess.run(
+        ["dot", "-Tsvg", "-o", str(tmp_path / "g.svg")],
+        input=dot.encode(),
+        capture_output=True,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr.decode()
     texts = [t for t in svg_texts(tmp_path / "g.svg")]
     assert texts and all(t == nasty for t in texts), texts
@@ -495,8 +604,12 @@ def test_missing_graphviz_reasons():
 def test_epub_and_man_build_without_warnings(make_app, rootdir, tmp_path, builder):
     # epub finds graphviz's html visitors only if no extension registers
     # visitors under the name "epub"; man pages cannot span table cells
-    app = make_app(builder, srcdir=rootdir / "test-sections", builddir=tmp_path,
-                   confoverrides={"copyright": "2024", "version": "1"})
+    app = make_app(
+        builder,
+        srcdir=rootdir / "test-sections",
+        builddir=tmp_path,
+        confoverrides={"copyright": "2024", "version": "1"},
+    )
     app.build()
     assert warnings(app) == []
 
@@ -504,15 +617,20 @@ def test_epub_and_man_build_without_warnings(make_app, rootdir, tmp_path, builde
 def test_a_diagram_without_graphviz_says_so_in_the_page_and_the_build_output(make_app, tmp_path):
     (tmp_path / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-        'myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8")
+        'myst_enable_extensions = ["colon_fence"]\n',
+        encoding="utf-8",
+    )
     (tmp_path / "index.md").write_text(
         "# Index\n\n:::{plan} P\n:id: 1\n:::\n\n:::{plan-component} A\n:id: a\n:depends-on: b\n"
         ":::\n\n:::{plan-component} B\n:id: b\n:::\n\n:::{plan-architecture}\n:::\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     app = make_app("html", srcdir=tmp_path)
     app.build()
     assert warnings(app) == []  # a project may go without diagrams: no warning for -W
-    said = ("The component dependency graph is not drawn: it needs Graphviz; add "
-            "'sphinx.ext.graphviz' to the extensions in conf.py and install Graphviz.")
+    said = (
+        "The component dependency graph is not drawn: it needs Graphviz; add "
+        "'sphinx.ext.graphviz' to the extensions in conf.py and install Graphviz."
+    )
     assert f"{tmp_path / 'index.md'}: {said}" in app.status.getvalue()
     assert said in html(app, "index")

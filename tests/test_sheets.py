@@ -57,7 +57,9 @@ def test_xlsx_sheets_columns_and_types(project: Path, tmp_path: Path) -> None:
     assert json.loads(row["base"].value)["impact"] == "high"
     letter = row["fingerprint"].column_letter
     assert risk.column_dimensions[letter].hidden
-    rules = {str(r.sqref).split(":")[0][0]: r.formula1 for r in risk.data_validations.dataValidation}
+    rules = {
+        str(r.sqref).split(":")[0][0]: r.formula1 for r in risk.data_validations.dataValidation
+    }
     assert rules[row["impact"].column_letter] == '"low,medium,high"'
 
 
@@ -71,8 +73,9 @@ def test_csv_type_and_plan_filters(project: Path, tmp_path: Path) -> None:
     assert rows[0]["review"] == "2024-02-09"
 
 
-def test_unknown_type_or_plan_is_one_line_exit_2(project: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_type_or_plan_is_one_line_exit_2(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert export(project, tmp_path / "x.xlsx", "xlsx", "--type", "rsik") == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith("sphinx-plan export: error: unknown type 'rsik'; types: ")
@@ -87,8 +90,11 @@ RST = ROOTS / "test-basic-rst"
 
 
 def snapshot(src: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(src)): p.read_bytes() for p in sorted(src.rglob("*"))
-            if p.is_file() and "_build" not in p.parts}
+    return {
+        str(p.relative_to(src)): p.read_bytes()
+        for p in sorted(src.rglob("*"))
+        if p.is_file() and "_build" not in p.parts
+    }
 
 
 def edit(book_path: Path, out: Path, sheet: str, cells: dict[str, object]) -> Path:
@@ -97,7 +103,9 @@ def edit(book_path: Path, out: Path, sheet: str, cells: dict[str, object]) -> Pa
     ws = book[sheet]
     header = [c.value for c in ws[1]]
     for key, value in cells.items():
-        coordinate = key if key[-1].isdigit() else f"{ws.cell(1, header.index(key) + 1).column_letter}2"
+        coordinate = (
+            key if key[-1].isdigit() else f"{ws.cell(1, header.index(key) + 1).column_letter}2"
+        )
         ws[coordinate] = value
     book.save(out)
     return out
@@ -109,8 +117,9 @@ def imp(path: Path, *extra: str) -> int:
 
 @pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_round_trip_without_edit_changes_nothing(root: Path, fmt: str, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_round_trip_without_edit_changes_nothing(
+    root: Path, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "src"
     shutil.copytree(root, src, ignore=shutil.ignore_patterns("_build"))
     before = snapshot(src)
@@ -129,9 +138,21 @@ def test_round_trip_after_libreoffice_saved_it(project: Path, tmp_path: Path) ->
     book = tmp_path / "plan.xlsx"
     assert export(project, book, "xlsx") == 0
     out = tmp_path / "lo"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(book)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     assert (out / "plan.xlsx").read_bytes() != book.read_bytes()
     assert imp(out / "plan.xlsx") == 0
     assert snapshot(project) == before
@@ -149,56 +170,82 @@ def test_rst_edit_changes_that_line_only_and_keeps_crlf(tmp_path: Path) -> None:
     before = index.read_bytes()
     book = tmp_path / "plan.xlsx"
     assert export(src, book, "xlsx", "--type", "risk") == 0
-    assert imp(edit(book, tmp_path / "e.xlsx", "risk",
-                    {"likelihood": "high", "owner": "Payments team"})) == 0
+    assert (
+        imp(
+            edit(
+                book, tmp_path / "e.xlsx", "risk", {"likelihood": "high", "owner": "Payments team"}
+            )
+        )
+        == 0
+    )
     after = index.read_bytes()
-    assert after == before.replace(b"   :likelihood: low\r\n   :mitigation: Retry",
-                                   b"   :likelihood: high\r\n   :mitigation: Retry", 1).replace(
-        b"   :owner: Backend Lead\r\n", b"   :owner: Payments team\r\n", 1)
+    assert after == before.replace(
+        b"   :likelihood: low\r\n   :mitigation: Retry",
+        b"   :likelihood: high\r\n   :mitigation: Retry",
+        1,
+    ).replace(b"   :owner: Backend Lead\r\n", b"   :owner: Payments team\r\n", 1)
     assert after != before
 
 
-def test_bad_cells_name_sheet_cell_and_allowed_values(project: Path, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_cells_name_sheet_cell_and_allowed_values(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(project)
     book = tmp_path / "plan.xlsx"
     assert export(project, book, "xlsx", "--type", "risk") == 0
     capsys.readouterr()
-    bad = edit(book, tmp_path / "bad.xlsx", "risk",
-               {"impact": "huge", "review": "2024-13-01", "mitigated-by": "no-such-phase",
-                "owner": "Someone"})
+    bad = edit(
+        book,
+        tmp_path / "bad.xlsx",
+        "risk",
+        {
+            "impact": "huge",
+            "review": "2024-13-01",
+            "mitigated-by": "no-such-phase",
+            "owner": "Someone",
+        },
+    )
     assert imp(bad) == 2
     err = capsys.readouterr().err.splitlines()
-    assert "sheet 'risk', cell F2: impact: 'huge' is not a valid value (did you mean 'high'?); " \
-           "allowed: one of low, medium, high" in err[0]
-    assert err[1].startswith("sphinx-plan import: error: sheet 'risk', cell L2: review: "
-                             "'2024-13-01' is not a date")
+    assert (
+        "sheet 'risk', cell F2: impact: 'huge' is not a valid value (did you mean 'high'?); "
+        "allowed: one of low, medium, high" in err[0]
+    )
+    assert err[1].startswith(
+        "sphinx-plan import: error: sheet 'risk', cell L2: review: '2024-13-01' is not a date"
+    )
     assert "cell M2: mitigated-by: no object 'no-such-phase'" in err[2]
     assert err[-1] == "sphinx-plan import: error: 3 bad cell(s); nothing written"
     assert snapshot(project) == before  # the good edit (owner) was not written either
 
 
 def test_conflict_on_same_field_and_merge_of_different_fields(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     book = tmp_path / "plan.xlsx"
     assert export(project, book, "xlsx", "--type", "risk") == 0
     plan_md = project / "plans/001-payment-methods.md"
     source_edit = plan_md.read_text(encoding="utf-8").replace(
-        ":owner: Backend Lead", ":owner: Platform Lead", 1)
+        ":owner: Backend Lead", ":owner: Platform Lead", 1
+    )
     plan_md.write_text(source_edit, encoding="utf-8")
     capsys.readouterr()
     same = edit(book, tmp_path / "same.xlsx", "risk", {"owner": "Payments Lead"})
     assert imp(same) == 1
     err = capsys.readouterr().err
-    assert ("conflict: sheet 'risk', cell I2: 001-stripe-api-downtime owner: exported "
-            "'Backend Lead', source now 'Platform Lead', sheet 'Payments Lead'") in err
+    assert (
+        "conflict: sheet 'risk', cell I2: 001-stripe-api-downtime owner: exported "
+        "'Backend Lead', source now 'Platform Lead', sheet 'Payments Lead'"
+    ) in err
     assert plan_md.read_text(encoding="utf-8") == source_edit
     other = edit(book, tmp_path / "other.xlsx", "risk", {"impact": "low"})
     assert imp(other) == 0
     text = plan_md.read_text(encoding="utf-8")
     assert text == source_edit.replace(
         ":::{plan-risk} Stripe API downtime\n:impact: high\n",
-        ":::{plan-risk} Stripe API downtime\n:impact: low\n", 1)
+        ":::{plan-risk} Stripe API downtime\n:impact: low\n",
+        1,
+    )
 
 
 def test_columns_matched_by_header_not_position(project: Path, tmp_path: Path) -> None:
@@ -245,7 +292,8 @@ def _bad_books(tmp_path: Path, book_path: Path) -> dict[str, tuple[Path, str]]:
 
 
 def test_bad_workbooks_one_line_exit_2_nothing_written(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     book = tmp_path / "plan.xlsx"
     assert export(project, book, "xlsx", "--type", "risk") == 0
     before = snapshot(project)
@@ -280,26 +328,41 @@ def exported_risks(root: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
 def test_new_row_becomes_object_at_end_of_its_plans_document(
-        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src, book = exported_risks(root, tmp_path)
     first = openpyxl.load_workbook(book)["risk"]
     header = [c.value for c in first[1]]
     plan_id = first.cell(2, header.index("plan") + 1).value
     document = first.cell(2, header.index(DOCUMENT_COLUMN) + 1).value
     before = (src / document).read_bytes()
-    new = _append_row(book, tmp_path / "new.xlsx", "risk",
-                      {"id": "R-NEW", "title": "Vendor goes out of business", "plan": plan_id,
-                       "impact": "high", "likelihood": "low", "owner": "Procurement"})
+    new = _append_row(
+        book,
+        tmp_path / "new.xlsx",
+        "risk",
+        {
+            "id": "R-NEW",
+            "title": "Vendor goes out of business",
+            "plan": plan_id,
+            "impact": "high",
+            "likelihood": "low",
+            "owner": "Procurement",
+        },
+    )
     assert imp(new) == 0
     after = (src / document).read_bytes()
     assert after.startswith(before)
-    added = after[len(before):].decode("utf-8")
+    added = after[len(before) :].decode("utf-8")
     if root == RST:
-        assert added.endswith(".. plan-risk:: Vendor goes out of business\n   :id: R-NEW\n"
-                              "   :impact: high\n   :likelihood: low\n   :owner: Procurement\n")
+        assert added.endswith(
+            ".. plan-risk:: Vendor goes out of business\n   :id: R-NEW\n"
+            "   :impact: high\n   :likelihood: low\n   :owner: Procurement\n"
+        )
     else:
-        assert added.endswith(":::{plan-risk} Vendor goes out of business\n:id: R-NEW\n"
-                              ":impact: high\n:likelihood: low\n:owner: Procurement\n:::\n")
+        assert added.endswith(
+            ":::{plan-risk} Vendor goes out of business\n:id: R-NEW\n"
+            ":impact: high\n:likelihood: low\n:owner: Procurement\n:::\n"
+        )
     # the new object is built where it was put, and a second import changes nothing
     out = tmp_path / "again.xlsx"
     assert export(src, out, "xlsx", "--type", "risk") == 0
@@ -311,17 +374,28 @@ def test_new_row_becomes_object_at_end_of_its_plans_document(
 
 
 def test_bad_new_row_is_an_error_and_nothing_is_written(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     book = tmp_path / "plan.xlsx"
     assert export(project, book, "xlsx", "--type", "risk") == 0
     before = snapshot(project)
-    bad = _append_row(book, tmp_path / "bad.xlsx", "risk",
-                      {"title": "No such plan", "plan": "999", "impact": "high"})
+    bad = _append_row(
+        book,
+        tmp_path / "bad.xlsx",
+        "risk",
+        {"title": "No such plan", "plan": "999", "impact": "high"},
+    )
     capsys.readouterr()
     assert imp(bad) == 2
-    assert "a new risk needs the id of its plan in 'plan' (plans: 001, 002" in capsys.readouterr().err
-    bad = _append_row(book, tmp_path / "bad2.xlsx", "risk",
-                      {"title": "Bad impact", "plan": "001", "impact": "extreme"})
+    assert (
+        "a new risk needs the id of its plan in 'plan' (plans: 001, 002" in capsys.readouterr().err
+    )
+    bad = _append_row(
+        book,
+        tmp_path / "bad2.xlsx",
+        "risk",
+        {"title": "Bad impact", "plan": "001", "impact": "extreme"},
+    )
     assert imp(bad) == 2
     err = capsys.readouterr().err
     assert "sheet 'risk', cell F12: plan-risk: impact: 'extreme' is not a valid value" in err
@@ -330,7 +404,8 @@ def test_bad_new_row_is_an_error_and_nothing_is_written(
 
 @pytest.mark.parametrize("root", [EXAMPLE, RST], ids=["myst", "rst"])
 def test_deleted_row_is_reported_and_removed_only_with_allow_delete(
-        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src, book_path = exported_risks(root, tmp_path)
     book = openpyxl.load_workbook(book_path)
     ws = book["risk"]
@@ -350,12 +425,14 @@ def test_deleted_row_is_reported_and_removed_only_with_allow_delete(
     text = (src / document).read_text(encoding="utf-8")
     old = before[document].decode("utf-8")
     if root == RST:
-        block = (".. plan-risk:: Stripe API downtime\n   :impact: high\n   :likelihood: low\n"
-                 "   :mitigation: Retry with exponential backoff\n   :owner: Backend Lead\n\n"
-                 "   RISK-BODY-MARKER body.\n\n")
+        block = (
+            ".. plan-risk:: Stripe API downtime\n   :impact: high\n   :likelihood: low\n"
+            "   :mitigation: Retry with exponential backoff\n   :owner: Backend Lead\n\n"
+            "   RISK-BODY-MARKER body.\n\n"
+        )
     else:
         start = old.index(":::{plan-risk} Stripe API downtime\n")
-        block = old[start:old.index(":::\n", start + 4) + 4] + "\n"
+        block = old[start : old.index(":::\n", start + 4) + 4] + "\n"
     assert block in old
     assert text == old.replace(block, "", 1)
     # the rest builds: the next export lists every other risk, not the removed one
@@ -365,7 +442,8 @@ def test_deleted_row_is_reported_and_removed_only_with_allow_delete(
 
 
 def test_deeply_nested_base_cell_is_an_error_not_a_traceback(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The hidden base cell is read by the house's JSON reader, within its nesting limit."""
     out = tmp_path / "csv"
     assert export(project, out, "csv", "--type", "risk") == 0
@@ -389,13 +467,15 @@ def test_deeply_nested_base_cell_is_an_error_not_a_traceback(
 DOC_EXAMPLES = ROOTS.parent.parent / "docs" / "examples"
 
 
-def test_round_trip_on_the_docs_examples(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                         ) -> None:
+def test_round_trip_on_the_docs_examples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "src"
     shutil.copytree(DOC_EXAMPLES, src)
     shutil.copy(EXAMPLE / "conf.py", src / "conf.py")
-    (src / "index.md").write_text("# Examples\n\n```{toctree}\n:glob:\n\n*\n```\n",
-                                  encoding="utf-8")
+    (src / "index.md").write_text(
+        "# Examples\n\n```{toctree}\n:glob:\n\n*\n```\n", encoding="utf-8"
+    )
     before = snapshot(src)
     for fmt, out in (("xlsx", tmp_path / "plan.xlsx"), ("csv", tmp_path / "csv")):
         assert export(src, out, fmt) == 0
@@ -406,8 +486,7 @@ def test_round_trip_on_the_docs_examples(tmp_path: Path, capsys: pytest.CaptureF
     assert len(openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames) > 10
 
 
-def test_csv_edit_and_text_starting_with_equals_stays_text(project: Path, tmp_path: Path
-                                                           ) -> None:
+def test_csv_edit_and_text_starting_with_equals_stays_text(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "csv"
     assert export(project, out, "csv", "--type", "risk") == 0
     risk = out / "risk.csv"
@@ -419,8 +498,10 @@ def test_csv_edit_and_text_starting_with_equals_stays_text(project: Path, tmp_pa
         csv.writer(f).writerows(rows)
     assert imp(out) == 0
     plan_md = project / "plans/001-payment-methods.md"
-    assert ":::{plan-risk} Stripe API downtime\n:impact: high\n:likelihood: low\n" in \
-        plan_md.read_text(encoding="utf-8")
+    assert (
+        ":::{plan-risk} Stripe API downtime\n:impact: high\n:likelihood: low\n"
+        in plan_md.read_text(encoding="utf-8")
+    )
     assert "\n:owner: =Payments\n" in plan_md.read_text(encoding="utf-8")
     book = tmp_path / "plan.xlsx"
     assert export(project, book, "xlsx", "--type", "risk") == 0
@@ -429,14 +510,17 @@ def test_csv_edit_and_text_starting_with_equals_stays_text(project: Path, tmp_pa
     assert imp(book) == 0  # read back as text, not refused as a formula
 
 
-def test_title_edit_is_a_note_and_changes_nothing(project: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_title_edit_is_a_note_and_changes_nothing(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     book = tmp_path / "plan.xlsx"
     assert export(project, book, "xlsx", "--type", "risk") == 0
     before = snapshot(project)
     capsys.readouterr()
     assert imp(edit(book, tmp_path / "t.xlsx", "risk", {"title": "Stripe outage"})) == 0
     out = capsys.readouterr().out
-    assert ("note: sheet 'risk', cell B2: 001-stripe-api-downtime: the title is not changed "
-            "by an import") in out
+    assert (
+        "note: sheet 'risk', cell B2: 001-stripe-api-downtime: the title is not changed "
+        "by an import"
+    ) in out
     assert snapshot(project) == before

@@ -66,14 +66,16 @@ def project(tmp_path: Path, suffix: str) -> Path:
     src.mkdir()
     (src / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-        'myst_enable_extensions = ["colon_fence"]\nplan_openapi = True\n', encoding="utf-8")
+        'myst_enable_extensions = ["colon_fence"]\nplan_openapi = True\n',
+        encoding="utf-8",
+    )
     (src / "spec.yaml").write_text(SPEC, encoding="utf-8")
     (src / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
     return src
 
 
 def assert_text_not_markup(html: str) -> None:
-    html = html[html.index('<div class="body"'):html.index('<div class="sphinxsidebar"')]
+    html = html[html.index('<div class="body"') : html.index('<div class="sphinxsidebar"')]
     assert SECRET not in html
     assert "<script>" not in html and "<img" not in html and "<b>pets" not in html
     assert "javascript:" not in re.sub(r">[^<]*<", "><", html)  # never in an attribute
@@ -107,8 +109,21 @@ def test_plan_openapi_shows_the_spec_text_as_text(make_app, tmp_path, suffix):
 def test_imported_descriptions_stay_text(make_app, tmp_path, fmt, capsys):
     src = project(tmp_path, fmt)
     suffix = "md" if fmt == "myst" else "rst"
-    assert main(["import", str(src / "spec.yaml"), "--id", "hostile", "--format", fmt,
-                 "-o", str(src / f"index.{suffix}")]) == 0
+    assert (
+        main(
+            [
+                "import",
+                str(src / "spec.yaml"),
+                "--id",
+                "hostile",
+                "--format",
+                fmt,
+                "-o",
+                str(src / f"index.{suffix}"),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     app = make_app("html", srcdir=src, freshenv=True)
     app.build()

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import load_plan_json, plan_warnings
 from diff_repo import DESCRIPTION, REFLOWED, git, make_repo
 
-from conftest import load_plan_json, plan_warnings
 from sphinxcontrib_plan.cli import main
 
 EPOCH = "1718000000"  # 2024-06-10 UTC
@@ -37,18 +37,30 @@ def repo(tmp_path, monkeypatch) -> tuple[Path, list[str]]:
     commits = make_repo(root)
     docs = root / "docs"
     (docs / "registers.md").write_text(COLLECTORS, encoding="utf-8")
-    (docs / "index.md").write_text("# Shop docs\n\n```{toctree}\nplan\nregisters\n```\n",
-                                   encoding="utf-8")
+    (docs / "index.md").write_text(
+        "# Shop docs\n\n```{toctree}\nplan\nregisters\n```\n", encoding="utf-8"
+    )
     git(root, "add", "-A")
     git(root, "commit", "-qm", "registers")
-    assert main(["approve", "S1", "--role", "Tech Lead", "--name", "Priya Raman",
-                 "--source", str(docs)]) == 0
+    assert (
+        main(
+            ["approve", "S1", "--role", "Tech Lead", "--name", "Priya Raman", "--source", str(docs)]
+        )
+        == 0
+    )
     git(root, "commit", "-qam", "approved")
     return root, [*commits, git(root, "rev-parse", "HEAD")]
 
 
-def _build(make_app, docs: Path, builder: str = "html", out: Path | None = None, *,
-           builds: bool = True, **kwargs):
+def _build(
+    make_app,
+    docs: Path,
+    builder: str = "html",
+    out: Path | None = None,
+    *,
+    builds: bool = True,
+    **kwargs,
+):
     # the project opts in to building the revisions its plan-changes name
     kwargs["confoverrides"] = {"plan_baseline_builds": builds, **kwargs.get("confoverrides", {})}
     app = make_app(builder, srcdir=docs, builddir=out or docs / "_build", **kwargs)
@@ -85,15 +97,18 @@ def test_fresh_after_approve_stale_after_an_edit_naming_the_object(repo, make_ap
     # the summary and the overview mark it, apart from pending
     html = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
     assert 'plan-badge plan-signoff plan-signoff-stale">Stale<' in html
-    assert 'plan-stale' in html
+    assert "plan-stale" in html
 
 
 def test_reflow_and_option_order_keep_it_fresh(repo, make_app):
     root, _ = repo
     docs = root / "docs"
     _edit(docs / "plan.md", REFLOWED, DESCRIPTION)
-    _edit(docs / "plan.md", ":owner: Ops\n:mitigation: Retry with backoff\n",
-          ":mitigation: Retry with backoff\n:owner: Ops\n")
+    _edit(
+        docs / "plan.md",
+        ":owner: Ops\n:mitigation: Retry with backoff\n",
+        ":mitigation: Retry with backoff\n:owner: Ops\n",
+    )
     app = _build(make_app, docs)
     assert _signoff(app)["derived"]["stale"] is False
     assert not [w for w in plan_warnings(app) if "plan.stale" in w or "stale-signoff" in w]
@@ -115,8 +130,12 @@ def test_without_a_known_version_content_changed_and_consistency(repo, make_app,
     consistency = [w for w in warnings if "[stale-signoff]" in w]
     assert len(consistency) == 1 and "[plan.consistency]" in consistency[0]
     assert "plan.md:44: WARNING" in consistency[0]
-    app = _build(make_app, docs, out=tmp_path / "off", confoverrides={
-        "plan_consistency_checks": {"stale-signoff": False}})
+    app = _build(
+        make_app,
+        docs,
+        out=tmp_path / "off",
+        confoverrides={"plan_consistency_checks": {"stale-signoff": False}},
+    )
     assert not [w for w in plan_warnings(app) if "[stale-signoff]" in w]
 
 
@@ -146,10 +165,14 @@ def test_plan_changes_since_a_tag_a_file_and_the_approval(repo, make_app, tmp_pa
     first = _build(make_app, docs, "dummy", out=tmp_path / "first")
     (docs / "baseline.json").write_text(
         json.dumps(load_plan_json(first)).replace("Fetch an order", "Get an order"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     _edit(docs / "plan.md", ":owner: Ops", ":owner: Platform")
-    _edit(docs / "plan.md", ":::{plan-signoff} Product Manager",
-          ":::{plan-risk} Fraud\n:id: S1-fraud\n:::\n\n:::{plan-signoff} Product Manager")
+    _edit(
+        docs / "plan.md",
+        ":::{plan-signoff} Product Manager",
+        ":::{plan-risk} Fraud\n:id: S1-fraud\n:::\n\n:::{plan-signoff} Product Manager",
+    )
     (docs / "changes.md").write_text(CHANGES, encoding="utf-8")
     _edit(docs / "index.md", "registers\n", "registers\nchanges\n")
     for builder in ("html", "latex", "text"):
@@ -169,8 +192,10 @@ def test_without_the_opt_in_no_revision_is_built(repo, make_app, tmp_path, monke
     monkeypatch.setattr("subprocess.Popen", lambda *a, **k: started.append(a))
     app = _build(make_app, docs, "text", out=tmp_path / "out", builds=False)
     assert started == []  # neither git nor a build of a revision ran
-    how = ("building another revision runs its conf.py: set plan_baseline_builds = True in "
-           "conf.py to allow it, or point :since: at a plan.json file [plan.baseline]")
+    how = (
+        "building another revision runs its conf.py: set plan_baseline_builds = True in "
+        "conf.py to allow it, or point :since: at a plan.json file [plan.baseline]"
+    )
     baseline = sorted(w.split("WARNING: ")[1] for w in plan_warnings(app) if "[plan.baseline]" in w)
     assert baseline == [
         f"plan-changes: cannot read the baseline 'no-such-tag': {how}",
@@ -184,21 +209,31 @@ def test_without_the_opt_in_no_revision_is_built(repo, make_app, tmp_path, monke
 
 def _check_changes(app, builder: str) -> None:
     baseline = [w for w in plan_warnings(app) if "[plan.baseline]" in w]
-    assert len(baseline) == 1 and "changes.md:16: WARNING: plan-changes: cannot read the " \
-        "baseline 'no-such-tag': unknown revision 'no-such-tag'" in baseline[0], baseline
+    assert (
+        len(baseline) == 1
+        and "changes.md:16: WARNING: plan-changes: cannot read the "
+        "baseline 'no-such-tag': unknown revision 'no-such-tag'"
+        in baseline[0]
+    ), baseline
     out = Path(app.outdir)
     if builder == "text":
         text = (out / "changes.txt").read_text(encoding="utf-8")
         assert "Changes since v1 (" in text and "Changes since baseline.json." in text
-        assert "| S1   | Removed | response | 404 Not Found           | response 404 removed " in text
+        assert (
+            "| S1   | Removed | response | 404 Not Found           | response 404 removed " in text
+        )
         assert "| Added  | S1-fraud | S1   |" in text  # the filter keeps added and removed
         assert "slipped: start 2 weeks later" in text
         registers = (out / "registers.txt").read_text(encoding="utf-8")
         # since the approval: the owner edit and the new risk, not the approval itself
-        assert "| S1   | Changed | risk | Payment provider outage | owner: Ops → Platform |" \
+        assert (
+            "| S1   | Changed | risk | Payment provider outage | owner: Ops → Platform |"
             in registers
+        )
         assert "| signoff |" not in registers
-        assert "Changes since each plan's last approved revision: S1 since " in " ".join(registers.split())
+        assert "Changes since each plan's last approved revision: S1 since " in " ".join(
+            registers.split()
+        )
         assert "| S1   | Tech Lead Stale | Priya Raman | Approved |" in registers
     elif builder == "latex":
         text = (out / "shop.tex").read_text(encoding="utf-8")
@@ -207,8 +242,10 @@ def _check_changes(app, builder: str) -> None:
     else:
         text = (out / "changes.html").read_text(encoding="utf-8")
         # added and changed rows link to their object; the removed response is plain text
-        assert '<a class="reference internal" href="plan.html#risk-s1-fraud" title="Risk: Fraud">' \
+        assert (
+            '<a class="reference internal" href="plan.html#risk-s1-fraud" title="Risk: Fraud">'
             in text
+        )
         assert "<td><p>404 Not Found</p></td>" in text
         assert '<tr class="plan-change-removed plan-breaking row-even">' in text
     assert "No changes shown: cannot read the baseline" in text

@@ -40,13 +40,18 @@ def repo(tmp_path, monkeypatch) -> tuple[Path, str]:
     make_repo(root)
     docs = root / "docs"
     (docs / "extra.md").write_text(EXTRA, encoding="utf-8")
-    (docs / "index.md").write_text("# Shop docs\n\n```{toctree}\nplan\nextra\n```\n",
-                                   encoding="utf-8")
+    (docs / "index.md").write_text(
+        "# Shop docs\n\n```{toctree}\nplan\nextra\n```\n", encoding="utf-8"
+    )
     git(root, "add", "-A")
     git(root, "commit", "-qm", "extra")
     approved_at = git(root, "rev-parse", "HEAD")
-    assert main(["approve", "S1", "--role", "Tech Lead", "--name", "Priya Raman",
-                 "--source", str(docs)]) == 0
+    assert (
+        main(
+            ["approve", "S1", "--role", "Tech Lead", "--name", "Priya Raman", "--source", str(docs)]
+        )
+        == 0
+    )
     git(root, "commit", "-qam", "approved")
     return root, approved_at
 
@@ -78,10 +83,13 @@ def test_the_plan_page_marks_a_stale_signoff_and_what_changed(repo, make_app, tm
     # the sign-off: its header, its status and a note with what changed and how to see it
     assert re.search(r"Sign-off\s+Tech Lead\s+S1-signoff-tech-lead\s+Stale\b", text), text
     assert "Status: Approved (stale)" in text.replace(" :", ":")
-    assert ("Stale approval This approval was given to an earlier version of plan S1 (sha256:"
-            in text)
-    assert (f" at {commit[:12]}); the plan's changed since: changed S1-leak. See what changed "
-            f"with sphinx-plan diff {commit[:12]} , then approve it again." in text)
+    assert (
+        "Stale approval This approval was given to an earlier version of plan S1 (sha256:" in text
+    )
+    assert (
+        f" at {commit[:12]}); the plan's changed since: changed S1-leak. See what changed "
+        f"with sphinx-plan diff {commit[:12]} , then approve it again." in text
+    )
     # the plan's header
     assert re.search(r"Plan\s+Shop\s+S1\s+Stale sign-off: Tech Lead\b", text), text
     # the other builders show the same

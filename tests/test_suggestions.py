@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-CONF = 'extensions = ["myst_parser", "sphinxcontrib_plan"]\nmyst_enable_extensions = ["colon_fence"]\n'
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_plan"]\nmyst_enable_extensions = ["colon_fence"]\n'
+)
 
 SOURCE = """\
 # S
@@ -53,8 +55,13 @@ def test_nearest_names_are_suggested(make_app, tmp_path):
     found = _warnings(make_app, tmp_path, SOURCE)
 
     def one(line: int, subtype: str, *fragments: str) -> None:
-        hits = [w for w in found if f"index.md:{line}:" in w and f"[plan.{subtype}]" in w
-                and all(f in w for f in fragments)]
+        hits = [
+            w
+            for w in found
+            if f"index.md:{line}:" in w
+            and f"[plan.{subtype}]" in w
+            and all(f in w for f in fragments)
+        ]
         assert len(hits) == 1, (line, subtype, fragments, found)
 
     one(12, "ref", "phase names '042-polsh'", "did you mean '042-polish'?")
@@ -64,5 +71,9 @@ def test_nearest_names_are_suggested(make_app, tmp_path):
     one(27, "filter", ":filter: names 'impcat'", "did you mean 'impact'?")
     # the endpoint's fence was closed before the response (a ':::' meant for the
     # response): the response stands outside, and the warning says why
-    one(17, "nesting", "plan-response belongs inside plan-endpoint",
-        "check the fences: the plan-endpoint fence must be longer than this one")
+    one(
+        17,
+        "nesting",
+        "plan-response belongs inside plan-endpoint",
+        "check the fences: the plan-endpoint fence must be longer than this one",
+    )

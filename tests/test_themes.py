@@ -22,8 +22,12 @@ THEMES = {
 def test_theme_builds_with_plan_css(make_app, rootdir, tmp_path, theme):
     if importlib.util.find_spec(THEMES[theme]) is None:
         pytest.skip(f"{theme} is not installed (pip install -e '.[test]')")
-    app = make_app("html", srcdir=rootdir / "test-basic", builddir=tmp_path,
-                   confoverrides={"html_theme": theme})
+    app = make_app(
+        "html",
+        srcdir=rootdir / "test-basic",
+        builddir=tmp_path,
+        confoverrides={"html_theme": theme},
+    )
     app.build()
     assert app.warning.getvalue().strip() == ""
     outdir = Path(app.outdir)

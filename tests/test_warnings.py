@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import build_warnings, plan_warnings, warning_lines
+
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS
 from sphinxcontrib_plan.export.json import SCHEMA_ID
 from sphinxcontrib_plan.warnings import EXAMPLES, PlanWarning, subtypes_table
@@ -35,18 +35,31 @@ EXPECTED = [
     ("more.md:25", "ref", ["depends-on", "'P-NONE'"]),
     ("more.md:30", "consistency", ["high-severity", "no owner and no mitigation", "[risk-owner]"]),
     # every consistency rule, named in brackets so it can be switched off
-    ("consistency.md:8", "consistency", ["'AP' is approved", "'left-pad'", "pending", "[dependency]"]),
-    ("consistency.md:19", "consistency", ["'AP-LAUNCH' starts (3)", "'AP-BUILD', ends (4)",
-                                          "[phase-order]"]),
-    ("consistency.md:33", "consistency", ["'AP-ROLLOUT' starts (2024-03-10)", "(2024-03-20)",
-                                          "[phase-order]"]),
+    (
+        "consistency.md:8",
+        "consistency",
+        ["'AP' is approved", "'left-pad'", "pending", "[dependency]"],
+    ),
+    (
+        "consistency.md:19",
+        "consistency",
+        ["'AP-LAUNCH' starts (3)", "'AP-BUILD', ends (4)", "[phase-order]"],
+    ),
+    (
+        "consistency.md:33",
+        "consistency",
+        ["'AP-ROLLOUT' starts (2024-03-10)", "(2024-03-20)", "[phase-order]"],
+    ),
     ("consistency.md:39", "consistency", ["'AP-DOCS' is done", "1 of its 2", "[deliverables]"]),
     ("consistency.md:47", "consistency", ["'Tech Lead' is pending", "[signoff]"]),
     # a collector's :plan: and roles are checked once every document is read
     ("consistency.md:51", "ref", ["plan-risk-register", "'NOPE'", "plans: AP, bad-plan"]),
     ("consistency.md:54", "ref", ["{plan:phase}", "'AP-BILD'", "did you mean 'AP-BUILD'"]),
-    ("consistency.md:54", "ref", ["{plan:risk}", "'AP-BUILD'", "a phase, not a risk",
-                                  "{plan:phase}"]),
+    (
+        "consistency.md:54",
+        "ref",
+        ["{plan:risk}", "'AP-BUILD'", "a phase, not a risk", "{plan:phase}"],
+    ),
     # reST options docutils rejects (dropping the directive): read again leniently
     ("rejected.rst:8", "option", ["'impact'", "more than once", "last value"]),
     ("rejected.rst:15", "option", ["'likelihood: low'", "did you mean ':likelihood: low'"]),
@@ -54,8 +67,21 @@ EXPECTED = [
     ("rejected.rst:26", "option", ["'content-type'", "more than once"]),
 ]
 
-MARKERS = ["PLAN", "MISSPELLED", "WEEKS", "ENDPOINT", "RESPONSE", "ORPHAN", "DUPLICATE",
-           "DEPENDENCY", "PHASE-ORDER", "TWICE", "STRAY", "SPACED", "NESTED"]
+MARKERS = [
+    "PLAN",
+    "MISSPELLED",
+    "WEEKS",
+    "ENDPOINT",
+    "RESPONSE",
+    "ORPHAN",
+    "DUPLICATE",
+    "DEPENDENCY",
+    "PHASE-ORDER",
+    "TWICE",
+    "STRAY",
+    "SPACED",
+    "NESTED",
+]
 
 
 @pytest.mark.sphinx("html", testroot="bad-input")
@@ -64,9 +90,16 @@ def test_every_problem_is_reported_precisely(app):
     warnings = plan_warnings(app)
     unmatched = list(warnings)
     for where, subtype, fragments in EXPECTED:
-        match = [w for w in unmatched if f"{where}: WARNING" in w and f"[plan.{subtype}]" in w
-                 and all(f in w for f in fragments)]
-        assert match, f"no [plan.{subtype}] warning at {where} with {fragments}:\n" + "\n".join(warnings)
+        match = [
+            w
+            for w in unmatched
+            if f"{where}: WARNING" in w
+            and f"[plan.{subtype}]" in w
+            and all(f in w for f in fragments)
+        ]
+        assert match, f"no [plan.{subtype}] warning at {where} with {fragments}:\n" + "\n".join(
+            warnings
+        )
         unmatched.remove(match[0])
     assert unmatched == []
     assert "Traceback" not in app.warning.getvalue()
@@ -81,7 +114,9 @@ def test_content_is_never_lost(app):
     # the object with bad fields is still shown, with the fields that could be
     # read (its default status); a bad value and a misspelt option read as unset
     fields = (Path(app.outdir) / "fields.html").read_text(encoding="utf-8")
-    misspelled = fields[fields.index('id="risk-bad-plan-misspelled"'):fields.index("MISSPELLED-MARKER")]
+    misspelled = fields[
+        fields.index('id="risk-bad-plan-misspelled"') : fields.index("MISSPELLED-MARKER")
+    ]
     assert "plan-badge plan-status plan-status-open" in misspelled
     assert not re.search(r"Impact|Likelihood|Review|hgh|next week", misspelled)
     # a repeated reST option keeps its last value; a stray line is kept in the body
@@ -94,13 +129,16 @@ def test_rescued_directives_report_one_warning_each(make_app, tmp_path):
     """Options docutils would reject: a plan directive reads its own option
     lines, keeps its body and gives one warning per problem; another directive
     keeps docutils' error."""
-    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_plan"]\n'
-                                      "show_warning_types = True\n", encoding="utf-8")
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_plan"]\nshow_warning_types = True\n', encoding="utf-8"
+    )
     (tmp_path / "index.rst").write_text(
         "Index\n=====\n\n.. plan:: Payments\n   :id: 001\n\n"
         ".. plan-risk:: Twice\n   :impact: low\n   :impact: high\n\n   TWICE kept.\n\n"
         ".. plan-risk:: Stray\n   :impact: low\n   owner: Alice\n\n"
-        ".. note::\n   :class: a\n   :class: b\n\n   A note.\n", encoding="utf-8")
+        ".. note::\n   :class: a\n   :class: b\n\n   A note.\n",
+        encoding="utf-8",
+    )
     app = make_app("html", srcdir=tmp_path)
     app.build()
     stream = app.warning.getvalue().replace(str(tmp_path / "index.rst"), "index.rst")
@@ -124,8 +162,11 @@ def test_rescued_directives_report_one_warning_each(make_app, tmp_path):
     assert "plan-impact-high" in html and "TWICE kept." in html and "owner: Alice" in html
 
 
-@pytest.mark.sphinx("html", testroot="bad-input",
-                    confoverrides={"suppress_warnings": ["plan.consistency", "plan.field"]})
+@pytest.mark.sphinx(
+    "html",
+    testroot="bad-input",
+    confoverrides={"suppress_warnings": ["plan.consistency", "plan.field"]},
+)
 def test_subtypes_can_be_silenced(app):
     app.build()
     warnings = plan_warnings(app)
@@ -180,8 +221,9 @@ def test_fail_on_warning_lists_every_problem(rootdir, tmp_path, capsys):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-bad-input", src)
     log = tmp_path / "warnings.txt"
-    status = build_main(["-b", "html", "-q", "-W", "--keep-going", "-w", str(log),
-                         str(src), str(tmp_path / "out")])
+    status = build_main(
+        ["-b", "html", "-q", "-W", "--keep-going", "-w", str(log), str(src), str(tmp_path / "out")]
+    )
     assert status != 0
     text = log.read_text(encoding="utf-8")
     lines = warning_lines(text)
@@ -205,9 +247,12 @@ def _example_project(src: Path, subtype: PlanWarning, snippet: str) -> None:
     # a configuration and a document: "# conf.py ... # example.md ..."
     conf, _, document = conf.partition("\n# example.md\n")
     snippet = (document or "# Example\n") if conf else snippet
-    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-                                 'myst_enable_extensions = ["colon_fence"]\n'
-                                 f'show_warning_types = True\n{conf}\n', encoding="utf-8")
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n'
+        f"show_warning_types = True\n{conf}\n",
+        encoding="utf-8",
+    )
     index = "# Index\n\n```{toctree}\nexample\n```\n"
     if "{plan}" not in snippet:
         index += "\n:::{plan} Payments\n:id: 001\n:::\n"
@@ -215,17 +260,29 @@ def _example_project(src: Path, subtype: PlanWarning, snippet: str) -> None:
             snippet = '---\nplan: "001"\n---\n' + snippet
     if not re.search(r"^# ", snippet, re.MULTILINE):
         # a title after the front matter, which must come first
-        head, sep, rest = snippet.partition("\n---\n") if snippet.startswith("---") else ("", "", snippet)
+        head, sep, rest = (
+            snippet.partition("\n---\n") if snippet.startswith("---") else ("", "", snippet)
+        )
         snippet = f"{head}{sep}# Example\n\n{rest}"
     (src / "index.md").write_text(index, encoding="utf-8")
     (src / "example.md").write_text(snippet + "\n", encoding="utf-8")
     if "plan_external" in conf:
         # the other project's plan.json the fixed example names: valid, and empty
         (src / "payments").mkdir()
-        (src / "payments" / "plan.json").write_text(json.dumps({
-            "$schema": SCHEMA_ID, "schema_version": 1, "project": "Payments", "version": None,
-            "generator": {"name": "sphinxcontrib-plan", "version": "1"},
-            "plans": [], "objects": []}), encoding="utf-8")
+        (src / "payments" / "plan.json").write_text(
+            json.dumps(
+                {
+                    "$schema": SCHEMA_ID,
+                    "schema_version": 1,
+                    "project": "Payments",
+                    "version": None,
+                    "generator": {"name": "sphinxcontrib-plan", "version": "1"},
+                    "plans": [],
+                    "objects": [],
+                }
+            ),
+            encoding="utf-8",
+        )
 
 
 @pytest.mark.parametrize("subtype", list(PlanWarning), ids=lambda w: w.value)
@@ -250,11 +307,16 @@ def test_references_resolved_by_intersphinx_do_not_warn(make_app, tmp_path):
     inventory resolves are left to intersphinx, and only the others warn."""
     other = tmp_path / "other"
     other.mkdir()
-    (other / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
-                                   'myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8")
-    (other / "index.md").write_text("# Other\n\n:::{plan} Other\n:id: 900\n:::\n\n"
-                                    ":::{plan-risk} External risk\n:id: R-EXT\n:::\n",
-                                    encoding="utf-8")
+    (other / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n',
+        encoding="utf-8",
+    )
+    (other / "index.md").write_text(
+        "# Other\n\n:::{plan} Other\n:id: 900\n:::\n\n"
+        ":::{plan-risk} External risk\n:id: R-EXT\n:::\n",
+        encoding="utf-8",
+    )
     make_app("html", srcdir=other, builddir=other / "_build").build()
     inventory = other / "_build" / "html" / "objects.inv"
     src = tmp_path / "main"
@@ -263,10 +325,12 @@ def test_references_resolved_by_intersphinx_do_not_warn(make_app, tmp_path):
         'extensions = ["myst_parser", "sphinxcontrib_plan", "sphinx.ext.intersphinx"]\n'
         'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
         f'intersphinx_mapping = {{"other": ("https://other.example/", {str(inventory)!r})}}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (src / "index.md").write_text(
         "# Main\n\nSee {plan:risk}`R-EXT`, {plan:risk}`other:R-EXT` and {plan:risk}`R-NONE`.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     app = make_app("html", srcdir=src)
     app.build()
     warnings = plan_warnings(app)
@@ -281,14 +345,17 @@ def test_edge_cases_warn_without_crashing(make_app, tmp_path):
     src.mkdir()
     (src / "conf.py").write_text(
         "extensions = ['myst_parser', 'sphinxcontrib_plan']\n"
-        "myst_enable_extensions = ['colon_fence']\nshow_warning_types = True\n")
+        "myst_enable_extensions = ['colon_fence']\nshow_warning_types = True\n"
+    )
     (src / "index.md").write_text(
         "---\nplan:\n---\n# Edge\n\n:::{plan} P\n:id: P\n:::\n\n"
         ":::{plan-endpoint}\n:::\n\n"
         "::::{plan-endpoint} GET /x\n:::{plan-response}\n:::\n::::\n\n"
         ":::{plan-phase} Backwards\n:start: 2024-05-01\n:end: 2024-04-01\n:::\n\n"
         "::::{plan-phase} Outer\n:weeks: 1\n\n:::{plan-risk} Inner\n:impact: low\n"
-        ":likelihood: low\n:::\n- [ ] outer item\n::::\n", encoding="utf-8")
+        ":likelihood: low\n:::\n- [ ] outer item\n::::\n",
+        encoding="utf-8",
+    )
     app = make_app("html", srcdir=src, builddir=tmp_path / "out")
     app.build()
     warnings = plan_warnings(app)
@@ -296,8 +363,9 @@ def test_edge_cases_warn_without_crashing(make_app, tmp_path):
     assert any("index.md:10" in w and "a title is required" in w for w in warnings)
     # nested on the very next line: MyST-Parser alone would say 15
     assert any("index.md:14" in w and "a title is required" in w for w in warnings), warnings
-    assert any("index.md:20" in w and "end 2024-04-01 is before start 2024-05-01" in w
-               for w in warnings)
+    assert any(
+        "index.md:20" in w and "end 2024-04-01 is before start 2024-05-01" in w for w in warnings
+    )
     # the empty front matter value is no plan: the plan directive above applies
     assert not any("[plan.orphan]" in w or "'null'" in w for w in warnings), warnings
     domain = app.env.get_domain("plan")
@@ -313,19 +381,25 @@ def test_a_collector_with_a_body_keeps_its_table(make_app, tmp_path, suffix):
     (tmp_path / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinxcontrib_plan"]\n'
         'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     if suffix == ".rst":
-        text = ("Index\n=====\n\n.. plan:: P\n   :id: P\n\n.. plan-risk:: Leak\n   :impact: low\n\n"
-                ".. plan-risk-register::\n   :columns: title\n\n   Stray text.\n")
+        text = (
+            "Index\n=====\n\n.. plan:: P\n   :id: P\n\n.. plan-risk:: Leak\n   :impact: low\n\n"
+            ".. plan-risk-register::\n   :columns: title\n\n   Stray text.\n"
+        )
     else:
-        text = ("# Index\n\n:::{plan} P\n:id: P\n:::\n\n:::{plan-risk} Leak\n:impact: low\n:::\n\n"
-                ":::{plan-risk-register}\n:columns: title\n\nStray text.\n:::\n")
+        text = (
+            "# Index\n\n:::{plan} P\n:id: P\n:::\n\n:::{plan-risk} Leak\n:impact: low\n:::\n\n"
+            ":::{plan-risk-register}\n:columns: title\n\nStray text.\n:::\n"
+        )
     (tmp_path / f"index{suffix}").write_text(text, encoding="utf-8")
     app = make_app("html", srcdir=tmp_path)
     app.build()
     assert [w.split(": ", 1)[1] for w in build_warnings(app)] == [
         "WARNING: plan-risk-register has no body; the text below its options is ignored "
-        "[plan.option]"]
+        "[plan.option]"
+    ]
     assert f"index{suffix}:{13 if suffix == '.rst' else 14}:" in build_warnings(app)[0]
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert "Stray text" not in html and 'href="#risk-p-leak"' in html

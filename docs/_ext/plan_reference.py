@@ -29,17 +29,17 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.errors import NoUri
-from sphinx.util import logging
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_plan import warnings as plan_warnings
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS, PlanConfig
 from sphinxcontrib_plan.model.collectors import COLLECTORS, COMMON_OPTIONS
+from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, derived_for
 from sphinxcontrib_plan.model.fields import allowed
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS, FieldSpec, Kind
-from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, derived_for
 from sphinxcontrib_plan.render import nodes as render_nodes
 from sphinxcontrib_plan.render.nodes import joined
 from sphinxcontrib_plan.warnings import PlanWarning
@@ -61,23 +61,35 @@ DOC_PLAN = "DOC"
 #: collector options have no help text in the code: written here, and a new
 #: option without an entry is reported by the coverage check
 COLLECTOR_OPTION_HELP: dict[str, tuple[str, str]] = {
-    "plan": ("comma list of plan ids",
-             "Only objects of these plans (for ``plan-overview``: only these plans). "
-             "Default: every plan."),
-    "filter": ("filter expression",
-               "Only the rows for which the expression holds; see the filter language."),
-    "sort": ("comma list of fields, ``-`` for descending",
-             "Row order, e.g. ``-severity, id``. Enums sort by rank, ids naturally "
-             "(``R2`` before ``R10``), missing values last. Default: the type's sort."),
-    "columns": ("comma list of field and derived names",
-                "Which columns a table shows, in order. Default: the type's columns."),
+    "plan": (
+        "comma list of plan ids",
+        "Only objects of these plans (for ``plan-overview``: only these plans). "
+        "Default: every plan.",
+    ),
+    "filter": (
+        "filter expression",
+        "Only the rows for which the expression holds; see the filter language.",
+    ),
+    "sort": (
+        "comma list of fields, ``-`` for descending",
+        "Row order, e.g. ``-severity, id``. Enums sort by rank, ids naturally "
+        "(``R2`` before ``R10``), missing values last. Default: the type's sort.",
+    ),
+    "columns": (
+        "comma list of field and derived names",
+        "Which columns a table shows, in order. Default: the type's columns.",
+    ),
     "caption": ("text", "Caption of the rendered table or figure."),
-    "source": ("``local``, ``external``, ``all`` or project names, comma list",
-               "Whose objects: this project's (``local``, the default), every "
-               "``plan_external`` project's (``external``), both (``all``), or the named "
-               "projects (``payments, local``). Other projects' rows link to their pages."),
-    "type": ("an object type name",
-             "``plan-query`` only, and required there: the type listed, e.g. ``risk``."),
+    "source": (
+        "``local``, ``external``, ``all`` or project names, comma list",
+        "Whose objects: this project's (``local``, the default), every "
+        "``plan_external`` project's (``external``), both (``all``), or the named "
+        "projects (``payments, local``). Other projects' rows link to their pages.",
+    ),
+    "type": (
+        "an object type name",
+        "``plan-query`` only, and required there: the type listed, e.g. ``risk``.",
+    ),
 }
 
 
@@ -100,7 +112,7 @@ def inline_nodes(text: str) -> list[nodes.Node]:
     pos = 0
     for match in _INLINE.finditer(text):
         if match.start() > pos:
-            result.append(nodes.Text(text[pos:match.start()]))
+            result.append(nodes.Text(text[pos : match.start()]))
         code = match.group(1) or match.group(2)
         result.append(nodes.literal(code, code))
         pos = match.end()
@@ -124,16 +136,18 @@ def lit(text: str) -> nodes.literal:
 
 def label_ref(label: str, content: nodes.Node) -> addnodes.pending_xref:
     """A link to a ``(label)=`` of the docs; an unknown label fails the build."""
-    node = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=label,
-                                 refexplicit=True, refwarn=True)
+    node = addnodes.pending_xref(
+        "", refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True
+    )
     node += content
     return node
 
 
 def plan_ref(role: str, target: str) -> addnodes.pending_xref:
     """A ``{plan:<role>}`` reference, resolved by the plan domain like the role's."""
-    node = addnodes.pending_xref("", refdomain="plan", reftype=role, reftarget=target,
-                                 refexplicit=False, refwarn=True)
+    node = addnodes.pending_xref(
+        "", refdomain="plan", reftype=role, reftarget=target, refexplicit=False, refwarn=True
+    )
     node += nodes.inline(target, target)
     return node
 
@@ -150,8 +164,13 @@ def cell(content: Any) -> list[nodes.Node]:
     return [para(*[i for i in items if i is not None and i != ""])]
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          widths: Sequence[int] | None = None, ident: str = "") -> nodes.table:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    widths: Sequence[int] | None = None,
+    ident: str = "",
+) -> nodes.table:
     """The package's table (:func:`sphinxcontrib_plan.render.nodes.table`) of help strings.
 
     :param headers: column titles
@@ -160,8 +179,12 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
     :param ident: an id for the table (collector pages give theirs one too)
     :return: the table node
     """
-    tbl = render_nodes.table(headers, [[cell(c) for c in cells] for cells in rows],
-                             classes=["plan-docs-table"], widths=widths or [1] * len(headers))
+    tbl = render_nodes.table(
+        headers,
+        [[cell(c) for c in cells] for cells in rows],
+        classes=["plan-docs-table"],
+        widths=widths or [1] * len(headers),
+    )
     if widths:
         tbl["classes"].append("colwidths-given")
     if ident:
@@ -192,10 +215,15 @@ def _default(spec: FieldSpec) -> list[nodes.Node] | str:
 
 def _argument(otype: ObjectType) -> list[str | nodes.Node]:
     if otype.argument == "signature":
-        return ["The signature ``METHOD /path``; methods: ",
-                *joined(lit(m) for m in METHODS), ". Path parameters are written ``{name}``."]
+        return [
+            "The signature ``METHOD /path``; methods: ",
+            *joined(lit(m) for m in METHODS),
+            ". Path parameters are written ``{name}``.",
+        ]
     if otype.argument == "response":
-        return ["``CODE [reason]``, e.g. ``201 Created``; also ``4XX``-style ranges and ``default``."]
+        return [
+            "``CODE [reason]``, e.g. ``201 Created``; also ``4XX``-style ranges and ``default``."
+        ]
     if otype.argument == "optional":
         return ["An optional title (the type label is shown without one)."]
     return ["The title (required)."]
@@ -249,14 +277,22 @@ class RefTypesDirective(SphinxDirective):
         rows = []
         for otype in BUILTIN_TYPES:
             name = directive_name(otype)
-            rows.append([
-                label_ref(f"directive-{name}", lit(name)),
-                otype.section,
-                lit(f"{{plan:{otype.name}}}") if otype.role else "—",
-                ", ".join(f.name for f in otype.fields) or "—",
-            ])
-        return [table(["directive", "template section", "role", "options (besides the common ones)"],
-                      rows, widths=[18, 27, 15, 40], ident="plan-docs-types")]
+            rows.append(
+                [
+                    label_ref(f"directive-{name}", lit(name)),
+                    otype.section,
+                    lit(f"{{plan:{otype.name}}}") if otype.role else "—",
+                    ", ".join(f.name for f in otype.fields) or "—",
+                ]
+            )
+        return [
+            table(
+                ["directive", "template section", "role", "options (besides the common ones)"],
+                rows,
+                widths=[18, 27, 15, 40],
+                ident="plan-docs-types",
+            )
+        ]
 
 
 class RefTypeDirective(SphinxDirective):
@@ -268,8 +304,13 @@ class RefTypeDirective(SphinxDirective):
         types = {t.name: t for t in BUILTIN_TYPES}
         otype = types.get(self.arguments[0])
         if otype is None:
-            logger.warning("plan-ref-type: no built-in type %r", self.arguments[0],
-                           type="plan-docs", subtype="unknown", location=self.get_location())
+            logger.warning(
+                "plan-ref-type: no built-in type %r",
+                self.arguments[0],
+                type="plan-docs",
+                subtype="unknown",
+                location=self.get_location(),
+            )
             return []
         _domain(self.env).data["types"].setdefault(self.env.docname, []).append(otype.name)
         derived = [d.name for d in derived_for(otype)]
@@ -277,14 +318,23 @@ class RefTypeDirective(SphinxDirective):
             ("Directive", [lit(directive_name(otype))]),
             ("Template section", otype.section),
             ("Argument", _argument(otype)),
-            ("Role", [lit(f"{{plan:{otype.name}}}`id`")] if otype.role
-             else "none: link to the enclosing object instead"),
+            (
+                "Role",
+                [lit(f"{{plan:{otype.name}}}`id`")]
+                if otype.role
+                else "none: link to the enclosing object instead",
+            ),
         ]
         if otype.parent:
             facts.append(("Only inside", [lit(f"plan-{otype.parent}")]))
         if otype.checklist:
-            facts.append(("Checklist", "``[ ]`` and ``[x]`` list items of the body are counted "
-                                       "(``done``, ``total``, ``progress``)."))
+            facts.append(
+                (
+                    "Checklist",
+                    "``[ ]`` and ``[x]`` list items of the body are counted "
+                    "(``done``, ``total``, ``progress``).",
+                )
+            )
         facts += [
             ("Default columns", joined(lit(c) for c in otype.columns)),
             ("Default sort", [lit(otype.sort)]),
@@ -293,8 +343,13 @@ class RefTypeDirective(SphinxDirective):
         result: list[nodes.Node] = [field_list(facts)]
         if otype.fields:
             result.append(_fields_table(otype.fields, f"plan-docs-options-{otype.name}"))
-        common = para("Also accepts the ", label_ref("common-options", nodes.inline(
-            "", "common options")), " ", *joined(lit(f":{f.name}:") for f in COMMON_FIELDS), ".")
+        common = para(
+            "Also accepts the ",
+            label_ref("common-options", nodes.inline("", "common options")),
+            " ",
+            *joined(lit(f":{f.name}:") for f in COMMON_FIELDS),
+            ".",
+        )
         result.append(common)
         return result
 
@@ -302,15 +357,21 @@ class RefTypeDirective(SphinxDirective):
 def _fields_table(fields: Sequence[FieldSpec], ident: str) -> nodes.table:
     rows = []
     for spec in fields:
-        rows.append([
-            lit(f":{spec.name}:"),
-            spec.kind.value + (" (required)" if spec.required else ""),
-            allowed(spec),
-            _default(spec),
-            spec.help,
-        ])
-    return table(["option", "kind", "accepts", "default", "meaning"], rows,
-                 widths=[16, 10, 26, 10, 38], ident=ident)
+        rows.append(
+            [
+                lit(f":{spec.name}:"),
+                spec.kind.value + (" (required)" if spec.required else ""),
+                allowed(spec),
+                _default(spec),
+                spec.help,
+            ]
+        )
+    return table(
+        ["option", "kind", "accepts", "default", "meaning"],
+        rows,
+        widths=[16, 10, 26, 10, 38],
+        ident=ident,
+    )
 
 
 class RefCommonDirective(SphinxDirective):
@@ -328,16 +389,38 @@ class RefKindsDirective(SphinxDirective):
 
         rows = []
         for kind in Kind:
-            spec = FieldSpec("x", kind, ("low", "medium", "high") if kind is Kind.ENUM else (),
-                             target="phase" if kind in (Kind.REF, Kind.REFS) else None)
+            spec = FieldSpec(
+                "x",
+                kind,
+                ("low", "medium", "high") if kind is Kind.ENUM else (),
+                target="phase" if kind in (Kind.REF, Kind.REFS) else None,
+            )
             json_type = KIND_SCHEMAS[kind].get("type", "string")
-            used = sorted({f"{directive_name(t)} :{f.name}:" for t in BUILTIN_TYPES
-                           for f in t.all_fields if f.kind is kind and f not in COMMON_FIELDS})
-            rows.append([lit(kind.value), allowed(spec), lit(str(json_type)),
-                         joined(lit(u) for u in used[:4]) + ([nodes.Text(" …")] if len(used) > 4
-                                                             else [])])
-        return [table(["kind", "accepts (example)", "in plan.json", "used by"], rows,
-                      widths=[12, 30, 12, 46], ident="plan-docs-kinds")]
+            used = sorted(
+                {
+                    f"{directive_name(t)} :{f.name}:"
+                    for t in BUILTIN_TYPES
+                    for f in t.all_fields
+                    if f.kind is kind and f not in COMMON_FIELDS
+                }
+            )
+            rows.append(
+                [
+                    lit(kind.value),
+                    allowed(spec),
+                    lit(str(json_type)),
+                    joined(lit(u) for u in used[:4])
+                    + ([nodes.Text(" …")] if len(used) > 4 else []),
+                ]
+            )
+        return [
+            table(
+                ["kind", "accepts (example)", "in plan.json", "used by"],
+                rows,
+                widths=[12, 30, 12, 46],
+                ident="plan-docs-kinds",
+            )
+        ]
 
 
 class RefCollectorsDirective(SphinxDirective):
@@ -347,14 +430,22 @@ class RefCollectorsDirective(SphinxDirective):
         rows = []
         for kind in COLLECTORS.values():
             name = f"plan-{kind.name}"
-            rows.append([
-                label_ref(f"directive-{name}", lit(name)),
-                lit(kind.main) if kind.main else "the ``:type:`` given",
-                kind.help,
-                joined(lit(d) for d in kind.depends) or "the ``:type:`` given",
-            ])
-        return [table(["directive", "rows are", "renders", "refreshed when these change"], rows,
-                      widths=[22, 12, 44, 22], ident="plan-docs-collectors")]
+            rows.append(
+                [
+                    label_ref(f"directive-{name}", lit(name)),
+                    lit(kind.main) if kind.main else "the ``:type:`` given",
+                    kind.help,
+                    joined(lit(d) for d in kind.depends) or "the ``:type:`` given",
+                ]
+            )
+        return [
+            table(
+                ["directive", "rows are", "renders", "refreshed when these change"],
+                rows,
+                widths=[22, 12, 44, 22],
+                ident="plan-docs-collectors",
+            )
+        ]
 
 
 class RefCollectorOptionsDirective(SphinxDirective):
@@ -365,8 +456,14 @@ class RefCollectorOptionsDirective(SphinxDirective):
         for name in (*COMMON_OPTIONS, "type"):
             accepts, help_text = COLLECTOR_OPTION_HELP.get(name, ("?", ""))
             rows.append([lit(f":{name}:"), accepts, help_text])
-        return [table(["option", "accepts", "meaning"], rows, widths=[14, 30, 56],
-                      ident="plan-docs-collector-options")]
+        return [
+            table(
+                ["option", "accepts", "meaning"],
+                rows,
+                widths=[14, 30, 56],
+                ident="plan-docs-collector-options",
+            )
+        ]
 
 
 class RefDerivedDirective(SphinxDirective):
@@ -375,11 +472,14 @@ class RefDerivedDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         rows = []
         for field in DERIVED_FIELDS:
-            scope = ["every type" if s == "*" else "every checklist type" if s.startswith("+")
-                     else s for s in field.scope]
+            scope = [
+                "every type" if s == "*" else "every checklist type" if s.startswith("+") else s
+                for s in field.scope
+            ]
             rows.append([lit(field.name), ", ".join(scope), field.help])
-        return [table(["name", "of", "value"], rows, widths=[18, 14, 68],
-                      ident="plan-docs-derived")]
+        return [
+            table(["name", "of", "value"], rows, widths=[18, 14, 68], ident="plan-docs-derived")
+        ]
 
 
 class RefRolesDirective(SphinxDirective):
@@ -391,12 +491,30 @@ class RefRolesDirective(SphinxDirective):
             if not otype.role:
                 continue
             target = DOC_PLAN if otype.name == "plan" else f"{DOC_PLAN}-{otype.name}"
-            rows.append([lit(f"plan:{otype.name}"), f"a {otype.label.lower()}",
-                         lit(f"{{plan:{otype.name}}}`{target}`"), plan_ref(otype.name, target)])
-        rows.append([lit("plan:ref"), "any object", lit(f"{{plan:ref}}`{DOC_PLAN}-risk`"),
-                     plan_ref("ref", f"{DOC_PLAN}-risk")])
-        return [table(["role", "links to", "example", "renders as"], rows,
-                      widths=[16, 18, 36, 30], ident="plan-docs-roles")]
+            rows.append(
+                [
+                    lit(f"plan:{otype.name}"),
+                    f"a {otype.label.lower()}",
+                    lit(f"{{plan:{otype.name}}}`{target}`"),
+                    plan_ref(otype.name, target),
+                ]
+            )
+        rows.append(
+            [
+                lit("plan:ref"),
+                "any object",
+                lit(f"{{plan:ref}}`{DOC_PLAN}-risk`"),
+                plan_ref("ref", f"{DOC_PLAN}-risk"),
+            ]
+        )
+        return [
+            table(
+                ["role", "links to", "example", "renders as"],
+                rows,
+                widths=[16, 18, 36, 30],
+                ident="plan-docs-roles",
+            )
+        ]
 
 
 class RefConfigDirective(SphinxDirective):
@@ -415,13 +533,19 @@ class RefConfigDirective(SphinxDirective):
             shown = repr(current)
             if len(shown) > 60:
                 shown = f"{type(current).__name__} with {len(current)} entries"
-            definition += field_list([
-                ("Type", [lit(f.metadata["types"])]),
-                ("Default", [lit(repr(default))]),
-                ("Rebuild", "a full re-read of every document (``env``)" if f.metadata["rebuild"]
-                 else "nothing: only the outputs written at the end of a build change"),
-                ("In these docs", [lit(f"plan_{f.name} = {shown}")]),
-            ])
+            definition += field_list(
+                [
+                    ("Type", [lit(f.metadata["types"])]),
+                    ("Default", [lit(repr(default))]),
+                    (
+                        "Rebuild",
+                        "a full re-read of every document (``env``)"
+                        if f.metadata["rebuild"]
+                        else "nothing: only the outputs written at the end of a build change",
+                    ),
+                    ("In these docs", [lit(f"plan_{f.name} = {shown}")]),
+                ]
+            )
             items += nodes.definition_list_item("", term, definition)
         return [items]
 
@@ -451,9 +575,12 @@ class RefRuleKeysDirective(SphinxDirective):
 
         keys = [[lit(name), text] for name, text in RULE_KEYS.items()]
         presets = [[lit(name), spec["help"]] for name, spec in PRESETS.items()]
-        return [table(["key", "meaning"], keys, widths=[20, 80], ident="plan-docs-rule-keys"),
-                table(["preset", "asks that"], presets, widths=[25, 75],
-                      ident="plan-docs-rule-presets")]
+        return [
+            table(["key", "meaning"], keys, widths=[20, 80], ident="plan-docs-rule-keys"),
+            table(
+                ["preset", "asks that"], presets, widths=[25, 75], ident="plan-docs-rule-presets"
+            ),
+        ]
 
 
 class RefStageKeysDirective(SphinxDirective):
@@ -471,8 +598,9 @@ class RefConsistencyDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         rows = [[lit(name), text] for name, text in CONSISTENCY_CHECKS.items()]
-        return [table(["check", "warns when"], rows, widths=[20, 80],
-                      ident="plan-docs-consistency")]
+        return [
+            table(["check", "warns when"], rows, widths=[20, 80], ident="plan-docs-consistency")
+        ]
 
 
 class RefWarningsDirective(SphinxDirective):
@@ -498,8 +626,9 @@ class RefWarningsDirective(SphinxDirective):
                     if document or not text.startswith("# conf.py"):
                         body = document or text
                         definition += nodes.literal_block(body, body, language="markdown")
-            definition += para("Silence it with ", lit(f'suppress_warnings = ["{member.code}"]'),
-                               ".")
+            definition += para(
+                "Silence it with ", lit(f'suppress_warnings = ["{member.code}"]'), "."
+            )
             items += nodes.definition_list_item("", term, definition)
         return [items]
 
@@ -523,14 +652,21 @@ class RefCssDirective(SphinxDirective):
             family = "-".join(parts[:2]) if len(parts) > 2 else cls
             families.setdefault(family, []).append(cls)
         var_rows = [[lit(name), lit(value)] for name, value in variables.items()]
-        class_rows = [[lit(family), joined(lit(c) for c in members)]
-                      for family, members in families.items()]
+        class_rows = [
+            [lit(family), joined(lit(c) for c in members)] for family, members in families.items()
+        ]
         return [
             para("Custom properties (override them on ``body``):"),
-            table(["property", "default (light)"], var_rows, widths=[30, 70],
-                  ident="plan-docs-css-variables"),
+            table(
+                ["property", "default (light)"],
+                var_rows,
+                widths=[30, 70],
+                ident="plan-docs-css-variables",
+            ),
             para("Classes styled by ``plan.css``, by family:"),
-            table(["family", "classes"], class_rows, widths=[22, 78], ident="plan-docs-css-classes"),
+            table(
+                ["family", "classes"], class_rows, widths=[22, 78], ident="plan-docs-css-classes"
+            ),
         ]
 
 
@@ -556,8 +692,7 @@ class RefCliDirective(SphinxDirective):
 def _help_text(main: Any, argv: list[str]) -> str:
     out = io.StringIO()
     # argparse wraps at the terminal width; the page must not depend on it
-    with _environ(COLUMNS="80"), contextlib.redirect_stdout(out), \
-            contextlib.suppress(SystemExit):
+    with _environ(COLUMNS="80"), contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
         main(argv)
     return out.getvalue().rstrip()
 
@@ -592,7 +727,8 @@ class RefExportDirective(SphinxDirective):
         block["plan_export"] = (what, self.arguments[0])
         self.set_source_info(block)
         _domain(self.env).data["exports"].setdefault(self.env.docname, []).append(
-            list(block["plan_export"]))
+            list(block["plan_export"])
+        )
         return [block]
 
 
@@ -632,8 +768,11 @@ def _inventory(app: Sphinx, domain: Domain, index: Any, plan: str) -> str | None
     by_type: dict[str, list[str]] = {}
     for name, _disp, typ, docname, anchor, _prio in domain.get_objects():
         record = index.lookup(name, None)
-        owner = record.id if record is not None and record.type == "plan" else (
-            record.plan if record is not None else None)
+        owner = (
+            record.id
+            if record is not None and record.type == "plan"
+            else (record.plan if record is not None else None)
+        )
         if owner != plan:
             continue
         try:
@@ -664,8 +803,14 @@ class ExportExcerptTransform(SphinxPostTransform):
             what, key = block["plan_export"]
             text = texts.get(f"{what} {key}")
             if text is None:
-                logger.warning("plan-ref-%s: nothing exported under %r", what, key,
-                               type="plan-docs", subtype="unknown", location=block)
+                logger.warning(
+                    "plan-ref-%s: nothing exported under %r",
+                    what,
+                    key,
+                    type="plan-docs",
+                    subtype="unknown",
+                    location=block,
+                )
                 text = ""
             new = nodes.literal_block(text, text, language=block["language"])
             new.source, new.line = block.source, block.line
@@ -785,8 +930,12 @@ def check_coverage(app: Sphinx, env: BuildEnvironment) -> None:
 
 #: the extension's own files: the reference pages print what they hold
 PACKAGE = os.path.dirname(os.path.abspath(plan_warnings.__file__))
-CODE = sorted(os.path.join(folder, name) for folder, _dirs, names in os.walk(PACKAGE)
-              for name in names if name.endswith((".py", ".css", ".js", ".sty")))
+CODE = sorted(
+    os.path.join(folder, name)
+    for folder, _dirs, names in os.walk(PACKAGE)
+    for name in names
+    if name.endswith((".py", ".css", ".js", ".sty"))
+)
 
 
 def _reads_the_code(cls: type[SphinxDirective]) -> type[SphinxDirective]:

@@ -37,17 +37,31 @@ def build_parser() -> argparse.ArgumentParser:
     from sphinxcontrib_plan.cli import approve, check, diff, export, gate, import_, init, new
 
     parser = argparse.ArgumentParser(
-        prog="sphinx-plan", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="sphinx-plan",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     # each command module holds its texts, its options and what it runs
-    for name, command in (("init", init), ("new", new), ("import", import_), ("check", check),
-                          ("export", export), ("diff", diff), ("approve", approve),
-                          ("gate", gate)):
+    for name, command in (
+        ("init", init),
+        ("new", new),
+        ("import", import_),
+        ("check", check),
+        ("export", export),
+        ("diff", diff),
+        ("approve", approve),
+        ("gate", gate),
+    ):
         sub = subparsers.add_parser(
-            name, help=command.HELP, description=command.DESCRIPTION, epilog=command.EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter)
+            name,
+            help=command.HELP,
+            description=command.DESCRIPTION,
+            epilog=command.EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser

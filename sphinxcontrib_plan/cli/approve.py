@@ -51,16 +51,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     parser.add_argument("plan", metavar="PLAN", help="the plan's id")
-    parser.add_argument("--role", required=True, action="append",
-                        help="the sign-off's role, e.g. 'Tech Lead'; repeat it to approve "
-                             "several roles in one edit")
+    parser.add_argument(
+        "--role",
+        required=True,
+        action="append",
+        help="the sign-off's role, e.g. 'Tech Lead'; repeat it to approve "
+        "several roles in one edit",
+    )
     parser.add_argument("--name", help="who approves (default: git's user.name)")
-    parser.add_argument("--date", type=_iso_date,
-                        help="date of the approval, YYYY-MM-DD (default: today, or "
-                             "SOURCE_DATE_EPOCH's date)")
-    parser.add_argument("--source", metavar="DIR", type=Path,
-                        help="the Sphinx source directory (default: ., docs, doc or source, "
-                             "whichever holds conf.py)")
+    parser.add_argument(
+        "--date",
+        type=_iso_date,
+        help="date of the approval, YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH's date)",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        type=Path,
+        help="the Sphinx source directory (default: ., docs, doc or source, "
+        "whichever holds conf.py)",
+    )
 
 
 def _iso_date(value: str) -> str:
@@ -108,26 +118,39 @@ def find_signoff(data: dict[str, Any], plan_id: str, role: str) -> dict[str, Any
         near = difflib.get_close_matches(plan_id, plans, n=1, cutoff=0.5)
         hint = f"; did you mean {near[0]!r}?" if near else f"; plans: {', '.join(plans) or 'none'}"
         raise ApproveError(f"no plan {plan_id!r}{hint}")
-    signoffs: list[dict[str, Any]] = [o for o in data.get("objects", ())
-                if o.get("type") == "signoff" and o.get("plan") == plan_id and not o.get("external")]
+    signoffs: list[dict[str, Any]] = [
+        o
+        for o in data.get("objects", ())
+        if o.get("type") == "signoff" and o.get("plan") == plan_id and not o.get("external")
+    ]
     found = [o for o in signoffs if _same(str(o.get("title", "")), role)]
     if not found:
         roles = [str(o.get("title")) for o in signoffs]
         near = difflib.get_close_matches(role, roles, n=1)
-        hint = (f"; did you mean {near[0]!r}?" if near
-                else f"; its sign-offs: {', '.join(roles)}" if roles else "; it has no sign-offs")
+        hint = (
+            f"; did you mean {near[0]!r}?"
+            if near
+            else f"; its sign-offs: {', '.join(roles)}"
+            if roles
+            else "; it has no sign-offs"
+        )
         raise ApproveError(f"plan {plan_id} has no sign-off for the role {role!r}{hint}")
     if len(found) > 1:
         where = ", ".join(f"{o.get('source')}:{o.get('line')}" for o in found)
-        raise ApproveError(f"plan {plan_id} has {len(found)} sign-offs for the role {role!r} "
-                           f"({where}); give each role once")
+        raise ApproveError(
+            f"plan {plan_id} has {len(found)} sign-offs for the role {role!r} "
+            f"({where}); give each role once"
+        )
     return found[0]
 
 
 def _snapshot(source: Path) -> dict[Path, tuple[int, int]]:
     # stat of every source file before the build, to notice edits made while it runs
-    return {p.resolve(): (p.stat().st_mtime_ns, p.stat().st_size) for p in source.rglob("*")
-            if p.suffix in _SOURCE_SUFFIXES and p.is_file()}
+    return {
+        p.resolve(): (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in source.rglob("*")
+        if p.suffix in _SOURCE_SUFFIXES and p.is_file()
+    }
 
 
 def _git(source: Path, *argv: str) -> str | None:
@@ -148,8 +171,9 @@ def approver(given: str | None, source: Path) -> str:
     """
     name = given if given is not None else (_git(source, "config", "user.name") or "").strip()
     if given is None and not name:
-        raise ApproveError("no --name given and git's user.name is not set; "
-                           "give --name \"Your Name\"")
+        raise ApproveError(
+            'no --name given and git\'s user.name is not set; give --name "Your Name"'
+        )
     if not name.strip() or "\n" in name:
         raise ApproveError("--name must be a non-empty single line")
     return " ".join(name.split())
@@ -161,8 +185,11 @@ _OWN_OPTION = re.compile(r"\s*:?(status|date|name|fingerprint|approved-at):(\s.*
 
 def _only_signoff_edits(diff: str) -> bool:
     # every changed line of a zero-context diff is an option approve itself writes
-    changed = [line[1:] for line in diff.split("\n")
-               if line[:1] in ("+", "-") and not line.startswith(("+++", "---"))]
+    changed = [
+        line[1:]
+        for line in diff.split("\n")
+        if line[:1] in ("+", "-") and not line.startswith(("+++", "---"))
+    ]
     return all(_OWN_OPTION.fullmatch(line) for line in changed)
 
 
@@ -174,14 +201,27 @@ def _git_note(source: Path) -> tuple[str | None, str | None]:
         return None, None
     # new source files (not in build output such as _build/), and edits other than
     # earlier approvals (``approve`` run once per role), are what the commit lacks
-    untracked = [Path(line) for line in (_git(source, "ls-files", "--others",
-                                              "--exclude-standard", "--", ".") or "").splitlines()]
-    new = [p for p in untracked if p.suffix in _SOURCE_SUFFIXES
-           and not any(part.startswith(("_", ".")) for part in p.parts)]
+    untracked = [
+        Path(line)
+        for line in (
+            _git(source, "ls-files", "--others", "--exclude-standard", "--", ".") or ""
+        ).splitlines()
+    ]
+    new = [
+        p
+        for p in untracked
+        if p.suffix in _SOURCE_SUFFIXES and not any(part.startswith(("_", ".")) for part in p.parts)
+    ]
     diff = _git(source, "diff", "--no-color", "--no-ext-diff", "-U0", "HEAD", "--", ".")
     dirty = bool(new) or diff is None or not _only_signoff_edits(diff)
-    note = (f"note: {str(source)!r} has uncommitted changes; approved-at names the commit "
-            f"{revision[:12]}, which does not hold them: commit the plan first") if dirty else None
+    note = (
+        (
+            f"note: {str(source)!r} has uncommitted changes; approved-at names the commit "
+            f"{revision[:12]}, which does not hold them: commit the plan first"
+        )
+        if dirty
+        else None
+    )
     return revision, note
 
 
@@ -200,8 +240,9 @@ def _write_in_place(path: Path, before: bytes, text: str) -> None:
 def _check_writable(path: Path) -> None:
     mode = path.stat().st_mode
     if not mode & 0o222 or not os.access(path, os.W_OK):  # root may write a read-only file
-        raise ApproveError(f"{path} is read-only; make it writable to approve "
-                           f"(chmod u+w {shlex.quote(str(path))})")
+        raise ApproveError(
+            f"{path} is read-only; make it writable to approve (chmod u+w {shlex.quote(str(path))})"
+        )
 
 
 def _edit_file(path: Path, signoffs: list[dict[str, Any]], values: dict[str, str]) -> None:
@@ -213,8 +254,13 @@ def _edit_file(path: Path, signoffs: list[dict[str, Any]], values: dict[str, str
         # bottom up: an edit adds lines, the lines above it keep their numbers
         for signoff in sorted(signoffs, key=lambda o: -int(o["line"])):
             try:
-                text = set_options(text, int(signoff["line"]), _DIRECTIVE_NAMES,
-                                   str(signoff.get("title", "")), values)
+                text = set_options(
+                    text,
+                    int(signoff["line"]),
+                    _DIRECTIVE_NAMES,
+                    str(signoff.get("title", "")),
+                    values,
+                )
             except EditError as err:
                 raise ApproveError(f"{path}:{signoff['line']}: {err}") from None
     except UnicodeDecodeError as err:
@@ -248,8 +294,9 @@ def approve(args: argparse.Namespace) -> list[str]:
     except DiffError as err:
         raise ApproveError(str(err)) from None
     # one edit per sign-off, however often its role is given
-    signoffs = list({s["id"]: s for s in (find_signoff(data, args.plan, role)
-                                          for role in args.role)}.values())
+    signoffs = list(
+        {s["id"]: s for s in (find_signoff(data, args.plan, role) for role in args.role)}.values()
+    )
     files: dict[Path, list[dict[str, Any]]] = {}
     for signoff in signoffs:
         if not signoff.get("source") or not signoff.get("line"):
@@ -270,9 +317,12 @@ def approve(args: argparse.Namespace) -> list[str]:
     if note:
         print(f"sphinx-plan approve: {note}", file=sys.stderr)
     at = f", approved-at {revision[:12]}" if revision else ""
-    return [f"approved plan {args.plan} for {signoff.get('title')} "
-            f"({source / str(signoff['source'])}:{signoff['line']}): {name}, {when}, "
-            f"{fingerprint}{at}" for signoff in signoffs]
+    return [
+        f"approved plan {args.plan} for {signoff.get('title')} "
+        f"({source / str(signoff['source'])}:{signoff['line']}): {name}, {when}, "
+        f"{fingerprint}{at}"
+        for signoff in signoffs
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -287,7 +337,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"sphinx-plan approve: error: {err}", file=sys.stderr)
         return 2
     except OSError as err:
-        print(f"sphinx-plan approve: error: {err.strerror or err}: {err.filename or ''}",
-              file=sys.stderr)
+        print(
+            f"sphinx-plan approve: error: {err.strerror or err}: {err.filename or ''}",
+            file=sys.stderr,
+        )
         return 2
     return 0

@@ -56,16 +56,42 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
 
     :param parser: the subcommand's parser
     """
-    parser.add_argument("sourcedir", metavar="SOURCEDIR", type=Path,
-                        help="the Sphinx source directory (where conf.py usually is)")
-    parser.add_argument("-c", dest="confdir", metavar="CONFDIR", type=Path,
-                        help="directory of conf.py, if not SOURCEDIR")
-    parser.add_argument("-D", dest="define", metavar="name=value", action="append", default=[],
-                        help="override a conf.py setting (repeatable), as with sphinx-build")
-    parser.add_argument("-j", dest="jobs", metavar="N", default="1", type=_jobs,
-                        help="read with N processes ('auto': one per CPU)")
-    parser.add_argument("-v", dest="verbose", action="count", default=0,
-                        help="show Sphinx's progress on stderr (-vv: more)")
+    parser.add_argument(
+        "sourcedir",
+        metavar="SOURCEDIR",
+        type=Path,
+        help="the Sphinx source directory (where conf.py usually is)",
+    )
+    parser.add_argument(
+        "-c",
+        dest="confdir",
+        metavar="CONFDIR",
+        type=Path,
+        help="directory of conf.py, if not SOURCEDIR",
+    )
+    parser.add_argument(
+        "-D",
+        dest="define",
+        metavar="name=value",
+        action="append",
+        default=[],
+        help="override a conf.py setting (repeatable), as with sphinx-build",
+    )
+    parser.add_argument(
+        "-j",
+        dest="jobs",
+        metavar="N",
+        default="1",
+        type=_jobs,
+        help="read with N processes ('auto': one per CPU)",
+    )
+    parser.add_argument(
+        "-v",
+        dest="verbose",
+        action="count",
+        default=0,
+        help="show Sphinx's progress on stderr (-vv: more)",
+    )
 
 
 def _jobs(value: str) -> int:
@@ -133,15 +159,22 @@ def dummy_build(args: argparse.Namespace) -> Iterator[BuildResult]:
     :return: a context giving the finished build (the directory is removed after)
     :raise BuildError: when the project cannot be built
     """
-    with tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp, \
-            sphinx_build(args, Path(tmp)) as result:
+    with (
+        tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp,
+        sphinx_build(args, Path(tmp)) as result,
+    ):
         yield result
 
 
 @contextmanager
-def sphinx_build(args: argparse.Namespace, workdir: Path, *, freshenv: bool = True,
-                 buildername: str = "dummy",
-                 prepare: Callable[[Sphinx], None] | None = None) -> Iterator[BuildResult]:
+def sphinx_build(
+    args: argparse.Namespace,
+    workdir: Path,
+    *,
+    freshenv: bool = True,
+    buildername: str = "dummy",
+    prepare: Callable[[Sphinx], None] | None = None,
+) -> Iterator[BuildResult]:
     """Build the project of *args*, its files in *workdir*.
 
     :param args: parsed arguments of :func:`add_build_arguments`
@@ -169,10 +202,19 @@ def sphinx_build(args: argparse.Namespace, workdir: Path, *, freshenv: bool = Tr
         with patch_docutils(confdir), docutils_namespace():
             # the text of the warnings is not needed: the records are
             app = recording_app(
-                handler, srcdir=args.sourcedir, confdir=confdir, outdir=workdir / "out",
-                doctreedir=workdir / "doctrees", buildername=buildername,
-                confoverrides=confoverrides, status=status, warning=io.StringIO(),
-                freshenv=freshenv, parallel=args.jobs, verbosity=max(0, args.verbose - 1))
+                handler,
+                srcdir=args.sourcedir,
+                confdir=confdir,
+                outdir=workdir / "out",
+                doctreedir=workdir / "doctrees",
+                buildername=buildername,
+                confoverrides=confoverrides,
+                status=status,
+                warning=io.StringIO(),
+                freshenv=freshenv,
+                parallel=args.jobs,
+                verbosity=max(0, args.verbose - 1),
+            )
             if prepare is not None:
                 prepare(app)
             app.build(force_all=freshenv)

@@ -62,15 +62,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """
     add_build_arguments(parser)
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--cache-dir", metavar="DIR", type=Path,
-                       help="keep the environment in DIR (outside SOURCEDIR) instead of the "
-                            "user's cache directory")
-    where.add_argument("--no-cache", action="store_true",
-                       help="build a fresh environment in a temporary directory, kept nowhere")
-    parser.add_argument("--fresh", "-E", action="store_true",
-                        help="throw the kept environment away first (-E: as sphinx-build)")
-    parser.add_argument("--strict", "-W", dest="strict", action="store_true",
-                        help="fail on any warning, not only plan warnings (-W: as sphinx-build)")
+    where.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        type=Path,
+        help="keep the environment in DIR (outside SOURCEDIR) instead of the "
+        "user's cache directory",
+    )
+    where.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build a fresh environment in a temporary directory, kept nowhere",
+    )
+    parser.add_argument(
+        "--fresh",
+        "-E",
+        action="store_true",
+        help="throw the kept environment away first (-E: as sphinx-build)",
+    )
+    parser.add_argument(
+        "--strict",
+        "-W",
+        dest="strict",
+        action="store_true",
+        help="fail on any warning, not only plan warnings (-W: as sphinx-build)",
+    )
 
 
 def report(warnings: list[BuildWarning]) -> list[str]:
@@ -108,8 +124,10 @@ def summary(plan: list[BuildWarning], other: list[BuildWarning], documents: int)
     if not plan:
         return f"No plan problems in {_plural(documents, 'document')}{others}."
     files = len({w.path for w in plan})
-    return (f"{_plural(len(plan), 'plan problem')} in {_plural(files, 'document')} "
-            f"({_kinds(plan)}){others}.")
+    return (
+        f"{_plural(len(plan), 'plan problem')} in {_plural(files, 'document')} "
+        f"({_kinds(plan)}){others}."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,11 +176,14 @@ def highlight_as_html(app: Sphinx) -> None:
             if node.rawsource != node.astext():
                 continue  # a parsed literal: the HTML builder does not highlight it either
             lang = node.get("language", "default")
-            bridge.highlight_block(node.rawsource, lang,
-                                   opts=app.config.highlight_options.get(lang, {}),
-                                   linenos=node.get("linenos", False), location=node,
-                                   **{**node.get("highlight_args", {}),
-                                      "force": node.get("force", False)})
+            bridge.highlight_block(
+                node.rawsource,
+                lang,
+                opts=app.config.highlight_options.get(lang, {}),
+                linenos=node.get("linenos", False),
+                location=node,
+                **{**node.get("highlight_args", {}), "force": node.get("force", False)},
+            )
         del doctree[:]
 
     app.connect("doctree-resolved", highlight, priority=1000)
@@ -174,8 +195,10 @@ def _fresh(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
     :return: the number of documents and the warnings, sorted
     :raise BuildError: when the project cannot be built
     """
-    with tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp, \
-            sphinx_build(args, Path(tmp), buildername=BUILDER, prepare=highlight_as_html) as result:
+    with (
+        tempfile.TemporaryDirectory(prefix="sphinx-plan-") as tmp,
+        sphinx_build(args, Path(tmp), buildername=BUILDER, prepare=highlight_as_html) as result,
+    ):
         return len(result.app.env.found_docs), result.warnings
 
 
@@ -189,8 +212,10 @@ def _cached(args: argparse.Namespace) -> tuple[int, list[BuildWarning]]:
     confdir = check_paths(args.sourcedir, args.confdir)
     path = (args.cache_dir or default_dir(args.sourcedir, confdir)).resolve()
     if path.is_relative_to(args.sourcedir.resolve()):
-        raise BuildError(f"the cache directory {str(path)!r} is inside SOURCEDIR: choose one "
-                         f"outside it with --cache-dir DIR (check writes nothing in SOURCEDIR)")
+        raise BuildError(
+            f"the cache directory {str(path)!r} is inside SOURCEDIR: choose one "
+            f"outside it with --cache-dir DIR (check writes nothing in SOURCEDIR)"
+        )
     claim(path, adopt=args.cache_dir is None)
     try:
         with locked(path) as cache:
@@ -214,8 +239,9 @@ def _check_in(cache: Cache, args: argparse.Namespace) -> tuple[int, list[BuildWa
         return _update(cache, args, None)
 
 
-def _update(cache: Cache, args: argparse.Namespace,
-            kept: Kept | None) -> tuple[int, list[BuildWarning]]:
+def _update(
+    cache: Cache, args: argparse.Namespace, kept: Kept | None
+) -> tuple[int, list[BuildWarning]]:
     """One incremental build in the cache directory."""
     warm = WarmBuild(kept or Kept())
 
@@ -223,10 +249,14 @@ def _update(cache: Cache, args: argparse.Namespace,
         highlight_as_html(app)
         warm.connect(app)
 
-    with sphinx_build(args, cache.path, freshenv=kept is None, buildername=BUILDER,
-                      prepare=prepare) as result:
+    with sphinx_build(
+        args, cache.path, freshenv=kept is None, buildername=BUILDER, prepare=prepare
+    ) as result:
         documents, warnings = len(result.app.env.found_docs), result.warnings
         cache.save(warm.keep(result.app.env, warnings))
-    _note(args, f"cache {str(cache.path)!r}: {_plural(len(warm.read), 'document')} read, "
-                f"{len(warm.written)} resolved")
+    _note(
+        args,
+        f"cache {str(cache.path)!r}: {_plural(len(warm.read), 'document')} read, "
+        f"{len(warm.written)} resolved",
+    )
     return documents, warnings

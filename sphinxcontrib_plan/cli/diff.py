@@ -54,30 +54,62 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     :param parser: the subcommand's parser
     """
-    parser.add_argument("base", metavar="BASE", nargs="?",
-                        help="git revision or plan.json of the older version "
-                             "(with --openapi: the plan to check, default the working tree)")
-    parser.add_argument("head", metavar="HEAD", nargs="?",
-                        help="git revision or plan.json of the newer version "
-                             "(default: the working tree)")
-    parser.add_argument("--source", metavar="DIR", type=Path,
-                        help="the Sphinx source directory (default: ., docs, doc or source, "
-                             "whichever holds conf.py)")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                        help="text (default), markdown for a pull-request comment, json")
-    parser.add_argument("--fail-on", choices=("breaking", "stale", "gate", "any"),
-                        help="exit 1 on breaking changes, on sign-offs the change makes "
-                             "stale, on status moves that skip a stage or miss its gate, or "
-                             "on any change")
-    parser.add_argument("--plan", metavar="ID", action="append", dest="plans",
-                        help="compare only this plan and its objects (repeatable)")
-    parser.add_argument("--openapi", metavar="FILE", type=Path,
-                        help="compare the planned endpoints with this implemented OpenAPI "
-                             "document instead")
+    parser.add_argument(
+        "base",
+        metavar="BASE",
+        nargs="?",
+        help="git revision or plan.json of the older version "
+        "(with --openapi: the plan to check, default the working tree)",
+    )
+    parser.add_argument(
+        "head",
+        metavar="HEAD",
+        nargs="?",
+        help="git revision or plan.json of the newer version (default: the working tree)",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        type=Path,
+        help="the Sphinx source directory (default: ., docs, doc or source, "
+        "whichever holds conf.py)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text (default), markdown for a pull-request comment, json",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("breaking", "stale", "gate", "any"),
+        help="exit 1 on breaking changes, on sign-offs the change makes "
+        "stale, on status moves that skip a stage or miss its gate, or "
+        "on any change",
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="ID",
+        action="append",
+        dest="plans",
+        help="compare only this plan and its objects (repeatable)",
+    )
+    parser.add_argument(
+        "--openapi",
+        metavar="FILE",
+        type=Path,
+        help="compare the planned endpoints with this implemented OpenAPI document instead",
+    )
 
 
-def _finish(args: argparse.Namespace, text: str | dict[str, Any], breaking: bool,
-            changed: bool, stale: bool = False, gate: bool = False) -> int:
+def _finish(
+    args: argparse.Namespace,
+    text: str | dict[str, Any],
+    breaking: bool,
+    changed: bool,
+    stale: bool = False,
+    gate: bool = False,
+) -> int:
     """Write the report; the exit status ``--fail-on`` asks for."""
     from sphinxcontrib_plan.export.json import dumps
 
@@ -96,8 +128,9 @@ def _scoped(args: argparse.Namespace, *documents: dict[str, Any]) -> list[dict[s
     known = sorted({str(p.get("id")) for d in documents for p in d.get("plans", ())})
     unknown = [p for p in args.plans if p not in known]
     if unknown:
-        raise DiffError(f"--plan {unknown[0]}: no such plan; the plans are "
-                        f"{', '.join(known) or 'none'}")
+        raise DiffError(
+            f"--plan {unknown[0]}: no such plan; the plans are {', '.join(known) or 'none'}"
+        )
     return [of_plans(d, args.plans) for d in documents]
 
 
@@ -113,8 +146,13 @@ def _run_diff(args: argparse.Namespace) -> int:
         base, head = _scoped(args, loader.get(base_ticket), loader.get(head_ticket))
     diff = compare(base, head, base_side=base_side, head_side=head_side)
     classify(diff, index_objects(base)[0], index_objects(head)[0])
-    report = to_json(diff) if args.format == "json" else \
-        to_markdown(diff) if args.format == "markdown" else to_text(diff)
+    report = (
+        to_json(diff)
+        if args.format == "json"
+        else to_markdown(diff)
+        if args.format == "markdown"
+        else to_text(diff)
+    )
     gate = any(f.kind == "gate" for c in diff.local for f in c.findings)
     return _finish(args, report, bool(diff.breaking), bool(diff.local), bool(diff.stale), gate)
 
@@ -137,10 +175,20 @@ def _run_drift(args: argparse.Namespace) -> int:
     label = str(args.openapi)
     if info.get("title"):
         label += f" ({info['title']}" + (f" {info['version']}" if info.get("version") else "") + ")"
-    drift = compare_api(planned_operations(plan), implemented, document,
-                        plan_label=side.label, implemented_label=label)
-    report = drift_json(drift) if args.format == "json" else \
-        drift_markdown(drift) if args.format == "markdown" else drift_text(drift)
+    drift = compare_api(
+        planned_operations(plan),
+        implemented,
+        document,
+        plan_label=side.label,
+        implemented_label=label,
+    )
+    report = (
+        drift_json(drift)
+        if args.format == "json"
+        else drift_markdown(drift)
+        if args.format == "markdown"
+        else drift_text(drift)
+    )
     return _finish(args, report, bool(drift.breaking), bool(drift.findings))
 
 

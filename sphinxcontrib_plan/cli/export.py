@@ -40,22 +40,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     add_build_arguments(parser)
-    parser.add_argument("--format", required=True,
-                        choices=("json", "openapi", "asyncapi", "xlsx", "csv"),
-                        help="json: plan.json; openapi: OpenAPI 3.1 of the endpoints; "
-                             "asyncapi: AsyncAPI 3.0 of the events and WebSocket endpoints; "
-                             "xlsx: a workbook, one sheet per type (needs "
-                             "sphinxcontrib-plan[sheets]); csv: a directory, one file per type")
-    parser.add_argument("-o", "--output", metavar="FILE", type=Path,
-                        help="file to write (replaced atomically); default or '-': stdout; "
-                             "xlsx: default plan.xlsx; csv: the directory, default plan-csv")
-    parser.add_argument("--type", dest="types", action="append", default=[], metavar="T",
-                        help="xlsx and csv: export objects of type T only (repeatable)")
-    parser.add_argument("--plan", dest="plans", action="append", default=[], metavar="ID",
-                        help="xlsx and csv: export objects of plan ID only (repeatable)")
-    parser.add_argument("--validate", action="store_true",
-                        help="check the output against its schema first (json and openapi; "
-                             "openapi needs sphinxcontrib-plan[openapi])")
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=("json", "openapi", "asyncapi", "xlsx", "csv"),
+        help="json: plan.json; openapi: OpenAPI 3.1 of the endpoints; "
+        "asyncapi: AsyncAPI 3.0 of the events and WebSocket endpoints; "
+        "xlsx: a workbook, one sheet per type (needs "
+        "sphinxcontrib-plan[sheets]); csv: a directory, one file per type",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="file to write (replaced atomically); default or '-': stdout; "
+        "xlsx: default plan.xlsx; csv: the directory, default plan-csv",
+    )
+    parser.add_argument(
+        "--type",
+        dest="types",
+        action="append",
+        default=[],
+        metavar="T",
+        help="xlsx and csv: export objects of type T only (repeatable)",
+    )
+    parser.add_argument(
+        "--plan",
+        dest="plans",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="xlsx and csv: export objects of plan ID only (repeatable)",
+    )
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="check the output against its schema first (json and openapi; "
+        "openapi needs sphinxcontrib-plan[openapi])",
+    )
 
 
 def validation_errors(kind: str, data: dict[str, Any]) -> list[str]:
@@ -67,8 +90,10 @@ def validation_errors(kind: str, data: dict[str, Any]) -> list[str]:
     :raise BuildError: when the validator is not installed
     """
     if kind == "asyncapi":
-        raise BuildError("--validate checks json and openapi; no AsyncAPI validator is "
-                         "installed with sphinxcontrib-plan")
+        raise BuildError(
+            "--validate checks json and openapi; no AsyncAPI validator is "
+            "installed with sphinxcontrib-plan"
+        )
     if kind == "json":
         import json
 
@@ -80,13 +105,16 @@ def validation_errors(kind: str, data: dict[str, Any]) -> list[str]:
 
         schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
         validator = jsonschema.Draft202012Validator(schema)
-        return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-                for e in validator.iter_errors(data)]
+        return [
+            f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+            for e in validator.iter_errors(data)
+        ]
     try:
         from openapi_spec_validator import validate
     except ImportError:
-        raise BuildError("--validate needs openapi-spec-validator: "
-                         "pip install 'sphinxcontrib-plan[openapi]'") from None
+        raise BuildError(
+            "--validate needs openapi-spec-validator: pip install 'sphinxcontrib-plan[openapi]'"
+        ) from None
     try:
         validate(data)
     except Exception as err:  # the validator's own error types vary between versions
@@ -143,8 +171,10 @@ def _written(output: Path, write: Callable[[], object]) -> int:
     try:
         write()
     except OSError as err:
-        print(f"sphinx-plan export: error: cannot write {str(output)!r}: "
-              f"{err.strerror or err}", file=sys.stderr)
+        print(
+            f"sphinx-plan export: error: cannot write {str(output)!r}: {err.strerror or err}",
+            file=sys.stderr,
+        )
         return 2
     print(f"wrote {output}", file=sys.stderr)
     return 0
@@ -170,8 +200,9 @@ def _sheets(args: argparse.Namespace) -> int:
             print(warning.format(), file=sys.stderr)
         selected = sheets.select(data, registry, args.types, args.plans)
         writer = sheets.write_xlsx if args.format == "xlsx" else sheets.write_csv
-        return _written(output, lambda: writer(output, selected, registry, args.sourcedir,
-                                                      args.plans))
+        return _written(
+            output, lambda: writer(output, selected, registry, args.sourcedir, args.plans)
+        )
     except (BuildError, sheets.SheetsError) as err:
         print(f"sphinx-plan export: error: {err}", file=sys.stderr)
         return 2

@@ -38,11 +38,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     parser.add_argument("plan", metavar="PLAN", help="the plan's id")
-    parser.add_argument("--to", metavar="STAGE",
-                        help="the stage to move to (default: the stage the plan's status is)")
-    parser.add_argument("--source", metavar="DIR", type=Path,
-                        help="the Sphinx source directory (default: ., docs, doc or source, "
-                             "whichever holds conf.py)")
+    parser.add_argument(
+        "--to",
+        metavar="STAGE",
+        help="the stage to move to (default: the stage the plan's status is)",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        type=Path,
+        help="the Sphinx source directory (default: ., docs, doc or source, "
+        "whichever holds conf.py)",
+    )
 
 
 def explain(domain: PlanDomain, plan_id: str, to: str | None) -> tuple[list[str], bool]:
@@ -61,8 +68,10 @@ def explain(domain: PlanDomain, plan_id: str, to: str | None) -> tuple[list[str]
     plans = [p.id for p in index.of_type("plan")]
     plan = index.by_id.get(plan_id)
     if plan is None or plan.type != "plan":
-        raise GateError(f"no plan {plan_id!r}; plans: {', '.join(plans) or 'none'}"
-                        + did_you_mean(plan_id, plans))
+        raise GateError(
+            f"no plan {plan_id!r}; plans: {', '.join(plans) or 'none'}"
+            + did_you_mean(plan_id, plans)
+        )
     stages = domain.config.gates(registry)
     lines = []
     if not stages:
@@ -72,16 +81,21 @@ def explain(domain: PlanDomain, plan_id: str, to: str | None) -> tuple[list[str]
     status = plan.fields.get("status")
     target = to or status
     if target not in names:
-        raise GateError(f"{target!r} is not a stage; stages: {', '.join(names)}"
-                        + did_you_mean(str(target), names))
+        raise GateError(
+            f"{target!r} is not a stage; stages: {', '.join(names)}"
+            + did_you_mean(str(target), names)
+        )
     missing = unmet(index, registry, plan, stages, str(target))
     move = move_problem(stages, status, str(target)) if to else None
     title = f"plan {plan.id} ({plan.title}) is {status}"
     if move:
         missing.insert(0, f"the move is not allowed: {move}")
     if not missing:
-        lines.append(f"{title}: it meets the gate of {target}" if not to or to == status
-                     else f"{title}: it may move to {target}, which it meets")
+        lines.append(
+            f"{title}: it meets the gate of {target}"
+            if not to or to == status
+            else f"{title}: it may move to {target}, which it meets"
+        )
         return lines, True
     what = f"the gate of {target}" if not to or to == status else f"a move to {target}"
     lines.append(f"{title}; {what} lacks {len(missing)}:")

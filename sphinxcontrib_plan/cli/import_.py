@@ -57,22 +57,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     from sphinxcontrib_plan.importers import IMPORTERS
+
     parser.add_argument("source", metavar="FILE", type=Path, help="the document to import")
-    parser.add_argument("-o", "--output", metavar="PATH",
-                        help="file, or folder (ending in '/' or existing; created) to write to "
-                             "(default: ./<plan id>.<suffix>)")
-    parser.add_argument("--format", choices=tuple(SUFFIXES),
-                        help="myst (default) or rst; default: from the --output suffix, else myst")
-    parser.add_argument("--id", dest="plan_id", metavar="ID",
-                        help="the plan id, when the source has none or to override it")
-    parser.add_argument("--from", dest="kind", choices=tuple(IMPORTERS),
-                        help="the kind of input (default: recognised from the content)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="file, or folder (ending in '/' or existing; created) to write to "
+        "(default: ./<plan id>.<suffix>)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=tuple(SUFFIXES),
+        help="myst (default) or rst; default: from the --output suffix, else myst",
+    )
+    parser.add_argument(
+        "--id",
+        dest="plan_id",
+        metavar="ID",
+        help="the plan id, when the source has none or to override it",
+    )
+    parser.add_argument(
+        "--from",
+        dest="kind",
+        choices=tuple(IMPORTERS),
+        help="the kind of input (default: recognised from the content)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print no report")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="workbook or CSV directory: list the edits, write nothing")
-    parser.add_argument("--allow-delete", action="store_true",
-                        help="workbook or CSV directory: remove from the sources the objects "
-                             "whose rows were deleted (default: report them only)")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="workbook or CSV directory: list the edits, write nothing",
+    )
+    parser.add_argument(
+        "--allow-delete",
+        action="store_true",
+        help="workbook or CSV directory: remove from the sources the objects "
+        "whose rows were deleted (default: report them only)",
+    )
 
 
 def read_source(path: Path) -> str:
@@ -137,8 +159,9 @@ def run(args: argparse.Namespace) -> int:
         kind, given = recognise(text, args.source.name) if not args.kind else (args.kind, None)
         importer = IMPORTERS[kind]
         try:
-            result = importer.run(text, plan_id=args.plan_id,
-                                  parsed=given.parsed if given is not None else None)
+            result = importer.run(
+                text, plan_id=args.plan_id, parsed=given.parsed if given is not None else None
+            )
         except ImporterError as err:
             raise CliError(f"{str(args.source)!r}: {err}") from None
         path, fmt = output_path(args.output, args.format, result.report.plan_id)
@@ -149,8 +172,10 @@ def run(args: argparse.Namespace) -> int:
         return err.status
     if not args.quiet:
         print(result.report.format(str(args.source), str(path)))
-        print(f"imported in {time.perf_counter() - started:.2f} s; next: add {path} to a toctree, "
-              "then run 'sphinx-plan check SOURCEDIR'")
+        print(
+            f"imported in {time.perf_counter() - started:.2f} s; next: add {path} to a toctree, "
+            "then run 'sphinx-plan check SOURCEDIR'"
+        )
     return 0
 
 
@@ -161,8 +186,9 @@ def _write(path: Path, text: str) -> None:
         with open(path, "x", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
     except FileExistsError:
-        raise CliError(f"{str(path)!r} exists; an import never overwrites a file "
-                       "(choose another -o)", status=1) from None
+        raise CliError(
+            f"{str(path)!r} exists; an import never overwrites a file (choose another -o)", status=1
+        ) from None
     except OSError as err:
         raise CliError(f"cannot write {str(path)!r}: {err.strerror or err}") from None
 
@@ -202,29 +228,43 @@ def _import_sheets(args: argparse.Namespace) -> int:
     if plan.conflicts:
         for conflict in plan.conflicts:
             print(f"sphinx-plan import: conflict: {conflict}", file=sys.stderr)
-        return fail(f"{len(plan.conflicts)} conflict(s): edited in the source since the "
-                    "export and in the sheet; nothing written", 1)
+        return fail(
+            f"{len(plan.conflicts)} conflict(s): edited in the source since the "
+            "export and in the sheet; nothing written",
+            1,
+        )
     for change in plan.changes:
         for cell in change.cells:
-            print(f"{change.obj.get('source')}:{change.obj.get('line')}: "
-                  f"{change.obj.get('id')}: {cell}")
+            print(
+                f"{change.obj.get('source')}:{change.obj.get('line')}: "
+                f"{change.obj.get('id')}: {cell}"
+            )
     for new in plan.new:
         print(f"{new.document}: new {new.type} {new.title!r}")
     for note in plan.notes:
         print(f"note: {note}")
     delete = args.allow_delete and bool(plan.deleted)
     for obj in plan.deleted:
-        print(f"{obj.get('source')}:{obj.get('line')}: {obj.get('type')} {obj.get('id')}: "
-              + ("row deleted: removed" if args.allow_delete
-                 else "row deleted: kept (--allow-delete removes it)"))
+        print(
+            f"{obj.get('source')}:{obj.get('line')}: {obj.get('type')} {obj.get('id')}: "
+            + (
+                "row deleted: removed"
+                if args.allow_delete
+                else "row deleted: kept (--allow-delete removes it)"
+            )
+        )
     if args.dry_run or not (plan.changes or plan.new or delete):
-        print(f"{len(plan.changes)} object(s) to change, {len(plan.new)} to add; nothing written"
-              + (" (--dry-run)" if args.dry_run else ""))
+        print(
+            f"{len(plan.changes)} object(s) to change, {len(plan.new)} to add; nothing written"
+            + (" (--dry-run)" if args.dry_run else "")
+        )
         return 0
     try:
         written = sheets.apply(plan, sourcedir, delete=args.allow_delete)
     except (sheets.SheetInputError, OSError, UnicodeDecodeError) as err:
         return fail(str(err))
-    print(f"changed {len(plan.changes)} object(s), added {len(plan.new)}, removed "
-          f"{len(plan.deleted) if delete else 0}, in {len(written)} file(s)")
+    print(
+        f"changed {len(plan.changes)} object(s), added {len(plan.new)}, removed "
+        f"{len(plan.deleted) if delete else 0}, in {len(written)} file(s)"
+    )
     return 0

@@ -54,25 +54,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     parser.add_argument("title", metavar="TITLE", help="the plan's title, e.g. 'Payment Methods'")
-    parser.add_argument("--id", required=True, dest="plan_id", metavar="ID",
-                        help="the plan id, unique in the project, e.g. 001")
-    parser.add_argument("--format", choices=tuple(FORMATS),
-                        help="md (MyST Markdown, default) or rst; "
-                             "default: from the --output suffix, else md")
+    parser.add_argument(
+        "--id",
+        required=True,
+        dest="plan_id",
+        metavar="ID",
+        help="the plan id, unique in the project, e.g. 001",
+    )
+    parser.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        help="md (MyST Markdown, default) or rst; default: from the --output suffix, else md",
+    )
     # kept as text: a Path would drop the trailing "/" that says "a folder"
-    parser.add_argument("--output", "-o", metavar="PATH",
-                        help="file (.md or .rst) or folder to write to: a path ending in '/' "
-                             "or naming an existing folder is a folder, created if missing, "
-                             "and gets <id>-<slug of title>.<format> (default: ./)")
-    parser.add_argument("--plain", action="store_true",
-                        help="write the template's plain Markdown (what 'sphinx-plan import' "
-                             "reads) instead of directives; implies --format md")
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="file (.md or .rst) or folder to write to: a path ending in '/' "
+        "or naming an existing folder is a folder, created if missing, "
+        "and gets <id>-<slug of title>.<format> (default: ./)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="write the template's plain Markdown (what 'sphinx-plan import' "
+        "reads) instead of directives; implies --format md",
+    )
     parser.add_argument("--owner", metavar="NAME", help="the plan's owner (default: TODO)")
-    parser.add_argument("--templates", metavar="DIR", type=Path,
-                        help="directory with your own plan.md.jinja / plan.rst.jinja")
-    parser.add_argument("--date", metavar="YYYY-MM-DD", type=_date,
-                        default=dt.date.today().isoformat(),
-                        help="the created/updated date (default: today)")
+    parser.add_argument(
+        "--templates",
+        metavar="DIR",
+        type=Path,
+        help="directory with your own plan.md.jinja / plan.rst.jinja",
+    )
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        default=dt.date.today().isoformat(),
+        help="the created/updated date (default: today)",
+    )
 
 
 def _date(value: str) -> str:
@@ -96,8 +118,10 @@ def checked_title(title: str, plan_id: str, option: str = "TITLE") -> str:
     if not title.strip() or "\n" in title:
         raise NewError(f"{option} must be one non-empty line")
     if not _ID.fullmatch(plan_id):
-        raise NewError(f"--id {plan_id!r}: use letters, digits, '.', '_' and '-', "
-                       "starting with a letter or digit (e.g. 001 or PAY-1)")
+        raise NewError(
+            f"--id {plan_id!r}: use letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit (e.g. 001 or PAY-1)"
+        )
     return title.strip()
 
 
@@ -120,13 +144,16 @@ def output_path(args: argparse.Namespace) -> tuple[Path, str]:
         return (output or Path()) / name, fmt
     suffix_format = {v: k for k, v in FORMATS.items()}.get(output.suffix)
     if suffix_format is None:
-        raise NewError(f"--output {text!r} is neither a .md or .rst file nor a folder; "
-                       f"write {text.rstrip('.')}/ for a folder, or {text.rstrip('.')}.md")
+        raise NewError(
+            f"--output {text!r} is neither a .md or .rst file nor a folder; "
+            f"write {text.rstrip('.')}/ for a folder, or {text.rstrip('.')}.md"
+        )
     if getattr(args, "plain", False) and suffix_format != "md":
         raise NewError(f"--output {text!r}: --plain writes Markdown, give a .md file")
     if args.format and suffix_format != args.format:
-        raise NewError(f"--output {text!r} has the suffix {output.suffix!r} "
-                       f"but --format is {args.format}")
+        raise NewError(
+            f"--output {text!r} has the suffix {output.suffix!r} but --format is {args.format}"
+        )
     return output, suffix_format
 
 
@@ -141,8 +168,11 @@ def environment(directory: Path) -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory), autoescape=False,
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def render(args: argparse.Namespace, fmt: str) -> str:
@@ -163,7 +193,8 @@ def render(args: argparse.Namespace, fmt: str) -> str:
     env = environment(directory)
     try:
         return env.get_template(name).render(
-            title=args.title, id=args.plan_id, today=args.date, owner=args.owner)
+            title=args.title, id=args.plan_id, today=args.date, owner=args.owner
+        )
     except jinja2.TemplateSyntaxError as err:
         raise NewError(f"{err.filename or name}:{err.lineno}: {err.message}") from None
     except jinja2.TemplateError as err:
@@ -190,25 +221,35 @@ def run(args: argparse.Namespace) -> int:
     except OSError as err:
         # FileExistsError here: a file stands where a folder should be
         reason = "a file of that name exists" if isinstance(err, FileExistsError) else err.strerror
-        print(f"sphinx-plan new: error: cannot create the folder {str(path.parent)!r}: "
-              f"{reason or err}", file=sys.stderr)
+        print(
+            f"sphinx-plan new: error: cannot create the folder {str(path.parent)!r}: "
+            f"{reason or err}",
+            file=sys.stderr,
+        )
         return 2
     try:
         # "x": created only if absent, atomically: an existing file is never touched
         with open(path, "x", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
     except FileExistsError:
-        print(f"sphinx-plan new: {str(path)!r} exists; a plan is never overwritten "
-              "(choose another --output or --id)", file=sys.stderr)
+        print(
+            f"sphinx-plan new: {str(path)!r} exists; a plan is never overwritten "
+            "(choose another --output or --id)",
+            file=sys.stderr,
+        )
         return 1
     except OSError as err:
-        print(f"sphinx-plan new: error: cannot write {str(path)!r}: {err.strerror or err}",
-              file=sys.stderr)
+        print(
+            f"sphinx-plan new: error: cannot write {str(path)!r}: {err.strerror or err}",
+            file=sys.stderr,
+        )
         return 2
     print(f"wrote {path} (plan {args.plan_id}: {title})")
     if args.plain:
-        print(f"next: fill it in, then 'sphinx-plan import {path} -o SOURCEDIR/' writes "
-              "its directive form")
+        print(
+            f"next: fill it in, then 'sphinx-plan import {path} -o SOURCEDIR/' writes "
+            "its directive form"
+        )
     else:
         print("next: add it to a toctree, then run 'sphinx-plan check SOURCEDIR'")
     return 0

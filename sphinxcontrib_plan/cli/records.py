@@ -140,6 +140,7 @@ def recording_app(handler: RecordingHandler, **kwargs: Any) -> Sphinx:
     :param kwargs: the arguments of :class:`~sphinx.application.Sphinx`
     :return: the application
     """
+
     class RecordingSphinx(Sphinx):
         def setup_extension(self, extname: str) -> None:
             handler.attach(self)

@@ -46,8 +46,10 @@ def find_source(given: Path | None) -> Path:
     for candidate in SOURCE_CANDIDATES:
         if Path(candidate, "conf.py").is_file():
             return Path(candidate)
-    raise DiffError("no conf.py here or in docs/, doc/ or source/; "
-                    "give the Sphinx source directory with --source DIR")
+    raise DiffError(
+        "no conf.py here or in docs/, doc/ or source/; "
+        "give the Sphinx source directory with --source DIR"
+    )
 
 
 class SideLoader:

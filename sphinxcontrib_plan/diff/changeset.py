@@ -15,8 +15,18 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 #: ``plan.json`` keys a baseline keeps: what the comparison reads
-KEPT_KEYS = ("type", "id", "title", "plan", "parent", "fields", "checks", "data", "body",
-             "external")
+KEPT_KEYS = (
+    "type",
+    "id",
+    "title",
+    "plan",
+    "parent",
+    "fields",
+    "checks",
+    "data",
+    "body",
+    "external",
+)
 
 
 def slim(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -25,8 +35,10 @@ def slim(document: Mapping[str, Any]) -> dict[str, Any]:
     :param document: the document
     :return: ``plans`` and ``objects`` with :data:`KEPT_KEYS` only
     """
-    return {key: [{k: obj[k] for k in KEPT_KEYS if k in obj} for obj in document.get(key, ())]
-            for key in ("plans", "objects")}
+    return {
+        key: [{k: obj[k] for k in KEPT_KEYS if k in obj} for obj in document.get(key, ())]
+        for key in ("plans", "objects")
+    }
 
 
 def of_plan(document: Mapping[str, Any], plan_id: str) -> dict[str, Any]:
@@ -47,12 +59,15 @@ def of_plans(document: Mapping[str, Any], plan_ids: Iterable[str]) -> dict[str, 
     :return: a document with those plans and their objects only (no external sources)
     """
     chosen = set(plan_ids)
-    return {"plans": [p for p in document.get("plans", ()) if p.get("id") in chosen],
-            "objects": [o for o in document.get("objects", ()) if o.get("plan") in chosen]}
+    return {
+        "plans": [p for p in document.get("plans", ()) if p.get("id") in chosen],
+        "objects": [o for o in document.get("objects", ()) if o.get("plan") in chosen],
+    }
 
 
-def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str, *,
-                signoffs: bool = True) -> list[ChangeRow]:
+def change_rows(
+    base: Mapping[str, Any], head: Mapping[str, Any], label: str, *, signoffs: bool = True
+) -> list[ChangeRow]:
     """Every local object added, removed or changed from *base* to *head*.
 
     :param base: the baseline's ``plan.json`` data
@@ -62,7 +77,9 @@ def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str, *,
         approval itself is no change of what was approved)
     :return: rows by plan, type and id
     """
-    diff = compare(base, head, base_side=Side(label, "git"), head_side=Side("this build", "worktree"))
+    diff = compare(
+        base, head, base_side=Side(label, "git"), head_side=Side("this build", "worktree")
+    )
     classify(diff, index_objects(base)[0], index_objects(head)[0])
     rows = []
     for change in diff.local:
@@ -72,6 +89,15 @@ def change_rows(base: Mapping[str, Any], head: Mapping[str, Any], label: str, *,
         details = [f.message for f in change.findings] + change_lines(change)
         if change.body_diff:
             details.append("body text changed")
-        rows.append(ChangeRow(change.kind, change.type, change.id, change.plan, change.title,
-                              tuple(details), change.breaking))
+        rows.append(
+            ChangeRow(
+                change.kind,
+                change.type,
+                change.id,
+                change.plan,
+                change.title,
+                tuple(details),
+                change.breaking,
+            )
+        )
     return rows

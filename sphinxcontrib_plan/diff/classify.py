@@ -39,8 +39,10 @@ if TYPE_CHECKING:
 Objects = dict[str, "Mapping[str, Any]"]
 #: a rule: the findings of one change, given the base and head versions of its
 #: object (``None`` where it does not exist) and both versions
-Rule = Callable[[ObjectChange, "Mapping[str, Any] | None", "Mapping[str, Any] | None",
-                 "Versions"], list[ChangeFinding]]
+Rule = Callable[
+    [ObjectChange, "Mapping[str, Any] | None", "Mapping[str, Any] | None", "Versions"],
+    list[ChangeFinding],
+]
 #: fields whose change is a status transition
 _STATUS_FIELDS = ("status", "approval")
 
@@ -110,8 +112,11 @@ def _body(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 def _parameters(obj: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
-    return {(str(p.get("in", "query")), str(p.get("name"))): p
-            for p in _data(obj).get("parameters") or () if isinstance(p, dict)}
+    return {
+        (str(p.get("in", "query")), str(p.get("name"))): p
+        for p in _data(obj).get("parameters") or ()
+        if isinstance(p, dict)
+    }
 
 
 def responses_by_endpoint(objects: Objects) -> dict[str, dict[str, Mapping[str, Any]]]:
@@ -132,23 +137,39 @@ def _finding(breaking: bool, message: str, covers: tuple[str, ...]) -> ChangeFin
     return ChangeFinding("breaking" if breaking else "api", message, covers=covers)
 
 
-def _body_findings(where: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
-                   versions: Versions, *, request: bool, covers: tuple[str, ...]
-                   ) -> list[ChangeFinding]:
+def _body_findings(
+    where: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    versions: Versions,
+    *,
+    request: bool,
+    covers: tuple[str, ...],
+) -> list[ChangeFinding]:
     if old is None or new is None:
         return []
-    found = [_finding(True, f"{where}: media type {media} removed", covers)
-             for media in old.get("media_types") or () if media not in (new.get("media_types") or ())]
+    found = [
+        _finding(True, f"{where}: media type {media} removed", covers)
+        for media in old.get("media_types") or ()
+        if media not in (new.get("media_types") or ())
+    ]
     if old.get("schema") is not None and new.get("schema") is not None:
-        found += [_finding(change.breaking, f"{where}: {change.text()}", covers)
-                  for change in compare_schemas(old["schema"], new["schema"],
-                                                versions.base_schemas, versions.head_schemas,
-                                                request=request)]
+        found += [
+            _finding(change.breaking, f"{where}: {change.text()}", covers)
+            for change in compare_schemas(
+                old["schema"],
+                new["schema"],
+                versions.base_schemas,
+                versions.head_schemas,
+                request=request,
+            )
+        ]
     return found
 
 
-def endpoint_contract(old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
-                      ) -> list[ChangeFinding]:
+def endpoint_contract(
+    old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
+) -> list[ChangeFinding]:
     """What changed in an endpoint's request, parameters and responses' bodies.
 
     :param old: the base version of the endpoint
@@ -156,31 +177,56 @@ def endpoint_contract(old: Mapping[str, Any], new: Mapping[str, Any], versions: 
     :param versions: both versions
     :return: the findings
     """
-    found = _body_findings("request body", _body(old), _body(new), versions, request=True,
-                           covers=("data.body",))
+    found = _body_findings(
+        "request body", _body(old), _body(new), versions, request=True, covers=("data.body",)
+    )
     before, after = _parameters(old), _parameters(new)
-    added = sorted(k for k, p in after.items() if p.get("required")
-                   and not (before.get(k) or {}).get("required"))
+    added = sorted(
+        k
+        for k, p in after.items()
+        if p.get("required") and not (before.get(k) or {}).get("required")
+    )
     if added:
-        found.append(ChangeFinding("breaking", "required parameter added: " + ", ".join(
-            f"{name} ({where})" for where, name in added), covers=("data.parameters",)))
+        found.append(
+            ChangeFinding(
+                "breaking",
+                "required parameter added: "
+                + ", ".join(f"{name} ({where})" for where, name in added),
+                covers=("data.parameters",),
+            )
+        )
     for key in sorted(before.keys() & after.keys()):
         schema_old, schema_new = before[key].get("schema"), after[key].get("schema")
         if schema_old is not None and schema_new is not None:
-            found += [_finding(c.breaking, f"parameter {key[1]} ({key[0]}): {c.text()}",
-                               ("data.parameters",))
-                      for c in compare_schemas(schema_old, schema_new, versions.base_schemas,
-                                               versions.head_schemas, request=True)]
+            found += [
+                _finding(
+                    c.breaking, f"parameter {key[1]} ({key[0]}): {c.text()}", ("data.parameters",)
+                )
+                for c in compare_schemas(
+                    schema_old,
+                    schema_new,
+                    versions.base_schemas,
+                    versions.head_schemas,
+                    request=True,
+                )
+            ]
     old_responses = versions.base_responses.get(str(old.get("id")), {})
     new_responses = versions.head_responses.get(str(new.get("id")), {})
     for code in sorted(old_responses.keys() & new_responses.keys()):
-        found += _body_findings(f"response {code}", _body(old_responses[code]),
-                                _body(new_responses[code]), versions, request=False, covers=())
+        found += _body_findings(
+            f"response {code}",
+            _body(old_responses[code]),
+            _body(new_responses[code]),
+            versions,
+            request=False,
+            covers=(),
+        )
     return found
 
 
-def _endpoint(change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, Any],
-              versions: Versions) -> list[ChangeFinding]:
+def _endpoint(
+    change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
+) -> list[ChangeFinding]:
     found: list[ChangeFinding] = []
     (m1, p1), (m2, p2) = signature(str(old.get("title", ""))), signature(str(new.get("title", "")))
     if m1 != m2:
@@ -190,14 +236,23 @@ def _endpoint(change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, An
     f1, f2 = old.get("fields") or {}, new.get("fields") or {}
     if f1.get("auth") != f2.get("auth"):
         tightened = auth_tightened(f1.get("auth"), f2.get("auth"))
-        found.append(_finding(tightened, f"auth {'tightened' if tightened else 'changed'}: "
-                              f"{f1.get('auth') or 'none'} → {f2.get('auth') or 'none'}",
-                              ("auth",)))
+        found.append(
+            _finding(
+                tightened,
+                f"auth {'tightened' if tightened else 'changed'}: "
+                f"{f1.get('auth') or 'none'} → {f2.get('auth') or 'none'}",
+                ("auth",),
+            )
+        )
     added = [p for p in f2.get("permissions") or () if p not in (f1.get("permissions") or ())]
     if added:
-        found.append(ChangeFinding("breaking",
-                                   f"permissions tightened: {', '.join(added)} now required",
-                                   covers=("permissions",)))
+        found.append(
+            ChangeFinding(
+                "breaking",
+                f"permissions tightened: {', '.join(added)} now required",
+                covers=("permissions",),
+            )
+        )
     if f2.get("deprecated") and not f1.get("deprecated"):
         found.append(ChangeFinding("api", "deprecated", covers=("deprecated",)))
     return found + endpoint_contract(old, new, versions)
@@ -240,12 +295,22 @@ def _slip(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[ChangeFinding]
     start, end = _weeks_later(a[0], a[1], b[1]), _weeks_later(a[0], a[2], b[2])
     if not ((start or 0) > 0 or (end or 0) > 0):
         return []
-    parts = [f"{label} {weeks_text(value)} later" for label, value in (("start", start), ("end", end))
-             if value]
+    parts = [
+        f"{label} {weeks_text(value)} later"
+        for label, value in (("start", start), ("end", end))
+        if value
+    ]
     sep = "-" if a[0] == "weeks" else " – "
     span = f"{a[1]}{sep}{a[2]} → {b[1]}{sep}{b[2]}"
-    return [ChangeFinding("slip", f"slipped: {', '.join(parts)} ({a[0]} {span})", start, end,
-                    covers=("weeks", "start", "end"))]
+    return [
+        ChangeFinding(
+            "slip",
+            f"slipped: {', '.join(parts)} ({a[0]} {span})",
+            start,
+            end,
+            covers=("weeks", "start", "end"),
+        )
+    ]
 
 
 def _risk(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[ChangeFinding]:
@@ -253,22 +318,33 @@ def _risk(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[ChangeFinding]
     s1, s2 = Severity.of(f1), Severity.of(f2)
     if s1 is None or s2 is None or s2.score <= s1.score:
         return []
-    detail = ", ".join(f"{k} {f1.get(k)} → {f2.get(k)}" for k in ("impact", "likelihood")
-                       if f1.get(k) != f2.get(k))
-    return [ChangeFinding("risk", f"severity rose {s1.score} → {s2.score} ({detail})",
-                    covers=("impact", "likelihood"))]
+    detail = ", ".join(
+        f"{k} {f1.get(k)} → {f2.get(k)}" for k in ("impact", "likelihood") if f1.get(k) != f2.get(k)
+    )
+    return [
+        ChangeFinding(
+            "risk",
+            f"severity rose {s1.score} → {s2.score} ({detail})",
+            covers=("impact", "likelihood"),
+        )
+    ]
 
 
-def _lifecycle(change: ObjectChange, old: Mapping[str, Any] | None,
-               new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
+def _lifecycle(
+    change: ObjectChange,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    versions: Versions,
+) -> list[ChangeFinding]:
     if change.kind == "removed" and change.type == "endpoint":
         return [ChangeFinding("breaking", "endpoint removed")]
     if change.kind == "removed" and change.type == "response" and old is not None:
         parent = versions.head.get(str(old.get("parent")))
         if parent is not None:
             code = _data(old).get("code") or change.title
-            return [ChangeFinding("breaking",
-                                  f"response {code} removed from {parent.get('title')}")]
+            return [
+                ChangeFinding("breaking", f"response {code} removed from {parent.get('title')}")
+            ]
     if change.kind == "added" and change.type in ("endpoint", "response"):
         return [ChangeFinding("api", f"{change.type} added")]
     return []
@@ -276,31 +352,48 @@ def _lifecycle(change: ObjectChange, old: Mapping[str, Any] | None,
 
 def _changed(kind: str) -> Rule:
     """A rule for changed objects of one type."""
-    def rule(change: ObjectChange, old: Mapping[str, Any] | None,
-             new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
+
+    def rule(
+        change: ObjectChange,
+        old: Mapping[str, Any] | None,
+        new: Mapping[str, Any] | None,
+        versions: Versions,
+    ) -> list[ChangeFinding]:
         if change.kind != "changed" or old is None or new is None or change.type != kind:
             return []
         if kind == "endpoint":
             return _endpoint(change, old, new, versions)
         return _slip(old, new) if kind == "phase" else _risk(old, new)
+
     return rule
 
 
-def _status(change: ObjectChange, old: Mapping[str, Any] | None,
-            new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
+def _status(
+    change: ObjectChange,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    versions: Versions,
+) -> list[ChangeFinding]:
     if change.kind != "changed" or old is None or new is None:
         return []
     found = []
     for name in _STATUS_FIELDS:
         before, after = (old.get("fields") or {}).get(name), (new.get("fields") or {}).get(name)
         if before != after:
-            found.append(ChangeFinding("status", f"{name} {before or 'none'} → {after or 'none'}",
-                                 covers=(name,)))
+            found.append(
+                ChangeFinding(
+                    "status", f"{name} {before or 'none'} → {after or 'none'}", covers=(name,)
+                )
+            )
     return found
 
 
-def _schema_users(change: ObjectChange, old: Mapping[str, Any] | None,
-                  new: Mapping[str, Any] | None, versions: Versions) -> list[ChangeFinding]:
+def _schema_users(
+    change: ObjectChange,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    versions: Versions,
+) -> list[ChangeFinding]:
     if change.type != "schema" or change.kind != "changed":
         return []
     if versions.schema_users is None:  # once per diff, on the first changed schema
@@ -309,31 +402,43 @@ def _schema_users(change: ObjectChange, old: Mapping[str, Any] | None,
             if endpoint.get("type") == "endpoint":
                 for name in _affected_by(endpoint, versions):
                     versions.schema_users.setdefault(name, set()).add(str(endpoint.get("title")))
-    users = sorted(versions.schema_users.get(change.title, set())
-                   | versions.schema_users.get(change.id, set()))
+    users = sorted(
+        versions.schema_users.get(change.title, set()) | versions.schema_users.get(change.id, set())
+    )
     return [ChangeFinding("api", f"used by {', '.join(users)}")] if users else []
 
 
 #: every rule, in report order (breaking findings are listed first anyway)
 RULES: list[Rule] = [
-    _lifecycle, _changed("endpoint"), _changed("phase"), _changed("risk"), _status,
-    _schema_users, gate_rule,
+    _lifecycle,
+    _changed("endpoint"),
+    _changed("phase"),
+    _changed("risk"),
+    _status,
+    _schema_users,
+    gate_rule,
 ]
 
 
 def _affected_by(endpoint: Mapping[str, Any], versions: Versions) -> set[str]:
     """Names of the ``plan-schema`` objects an endpoint's request, parameters or
     responses name, directly or through another named schema."""
-    pending = [_body(endpoint), *[p.get("schema") for p in _parameters(endpoint).values()],
-               *[_body(r) for r in versions.head_responses.get(str(endpoint.get("id")), {}).values()]]
+    pending = [
+        _body(endpoint),
+        *[p.get("schema") for p in _parameters(endpoint).values()],
+        *[_body(r) for r in versions.head_responses.get(str(endpoint.get("id")), {}).values()],
+    ]
     found: set[str] = set()
     while pending:
         schema = pending.pop()
         if isinstance(schema, dict) and "media_types" in schema:
             schema = schema.get("schema")
         for _, ref in references(schema):
-            name = ref.removeprefix(COMPONENTS).split("/", 1)[0] if ref.startswith(COMPONENTS) \
+            name = (
+                ref.removeprefix(COMPONENTS).split("/", 1)[0]
+                if ref.startswith(COMPONENTS)
                 else None
+            )
             if name is not None and name not in found:
                 found.add(name)
                 pending.append(versions.head_schemas.named.get(name))
@@ -372,16 +477,28 @@ def classify(diff: PlanDiff, base: Objects, head: Objects) -> PlanDiff:
             continue
         found = endpoint_contract(old, new, versions)
         if found:
-            change = ObjectChange("changed", "endpoint", oid, new.get("plan"),
-                                  str(new.get("title") or ""), new.get("external") or None)
+            change = ObjectChange(
+                "changed",
+                "endpoint",
+                oid,
+                new.get("plan"),
+                str(new.get("title") or ""),
+                new.get("external") or None,
+            )
             change.findings = sorted(found, key=lambda f: f.kind != "breaking")
             diff.changes.append(change)
     by_id = {c.id: c for c in diff.changes}
     for oid, finding in lost_coverage(base, head).items():
         if oid not in by_id:
             new = head[oid]
-            by_id[oid] = ObjectChange("changed", str(new.get("type")), oid, new.get("plan"),
-                                      str(new.get("title") or ""), new.get("external") or None)
+            by_id[oid] = ObjectChange(
+                "changed",
+                str(new.get("type")),
+                oid,
+                new.get("plan"),
+                str(new.get("title") or ""),
+                new.get("external") or None,
+            )
             diff.changes.append(by_id[oid])
         by_id[oid].findings.append(finding)
     diff.changes.sort(key=ObjectChange.sort_key)
@@ -400,8 +517,15 @@ def made_stale(base: Objects, head: Objects) -> list[MadeStale]:
     :return: the sign-offs, by plan and id
     """
     before = {str(o.get("id")) for o in stale_in_data(list(base.values()))}
-    found = [MadeStale(str(o.get("id")), str(o.get("plan")), str(o.get("title") or ""),
-                          str((o.get("fields") or {}).get("name") or ""),
-                          str((o.get("fields") or {}).get("date") or ""))
-             for o in stale_in_data(list(head.values())) if str(o.get("id")) not in before]
+    found = [
+        MadeStale(
+            str(o.get("id")),
+            str(o.get("plan")),
+            str(o.get("title") or ""),
+            str((o.get("fields") or {}).get("name") or ""),
+            str((o.get("fields") or {}).get("date") or ""),
+        )
+        for o in stale_in_data(list(head.values()))
+        if str(o.get("id")) not in before
+    ]
     return sorted(found, key=lambda s: (s.plan, s.id))

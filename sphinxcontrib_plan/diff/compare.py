@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 #: ``data`` keys that repeat the title (endpoint signature, response code) or the body
-_DATA_SKIPPED = frozenset({"method", "path", "params", "code", "reason", "description",
-                           "examples", "markup"})
+_DATA_SKIPPED = frozenset(
+    {"method", "path", "params", "code", "reason", "description", "examples", "markup"}
+)
 #: longest unified diff shown for one body, in lines
 BODY_DIFF_LINES = 12
 #: registry order of the built-in types: reports list types in this order
@@ -160,9 +161,11 @@ def body_diff(before: str, after: str) -> list[str]:
     """
     if normalise_text(before) == normalise_text(after):
         return []
-    lines = [ln for ln in difflib.unified_diff(before.splitlines(), after.splitlines(),
-                                               lineterm="", n=1)
-             if not ln.startswith(("---", "+++"))]
+    lines = [
+        ln
+        for ln in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1)
+        if not ln.startswith(("---", "+++"))
+    ]
     if len(lines) > BODY_DIFF_LINES:
         rest = len(lines) - BODY_DIFF_LINES
         lines = [*lines[:BODY_DIFF_LINES], f"… {rest} more line{'s' * (rest != 1)}"]
@@ -173,7 +176,9 @@ def _data(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in (obj.get("data") or {}).items() if k not in _DATA_SKIPPED}
 
 
-def _pairs(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "") -> Iterable[FieldChange]:
+def _pairs(
+    before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = ""
+) -> Iterable[FieldChange]:
     for name in sorted(before.keys() | after.keys()):
         old, new = before.get(name), after.get(name)
         if old != new:
@@ -187,17 +192,25 @@ def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldC
     :param new: the head object
     :return: the changes: title, plan, parent and checks first, then fields, then data
     """
-    changes = [FieldChange(name, old.get(name), new.get(name))
-               for name in ("title", "plan", "parent", "checks")
-               if old.get(name) != new.get(name)]
+    changes = [
+        FieldChange(name, old.get(name), new.get(name))
+        for name in ("title", "plan", "parent", "checks")
+        if old.get(name) != new.get(name)
+    ]
     changes += _pairs(old.get("fields") or {}, new.get("fields") or {})
     changes += _pairs(_data(old), _data(new), "data.")
     return changes
 
 
 def _change(kind: str, obj: Mapping[str, Any]) -> ObjectChange:
-    return ObjectChange(kind, str(obj.get("type")), str(obj["id"]), obj.get("plan"),
-                        str(obj.get("title") or ""), obj.get("external") or None)
+    return ObjectChange(
+        kind,
+        str(obj.get("type")),
+        str(obj["id"]),
+        obj.get("plan"),
+        str(obj.get("title") or ""),
+        obj.get("external") or None,
+    )
 
 
 #: what an external source's summary in ``plan.json`` tells, compared field by field
@@ -210,9 +223,13 @@ def _external_sources(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[
     Their objects are not in ``plan.json`` (they are not this project's), but a
     reviewer sees which sources came, went or changed between the versions.
     """
+
     def by_name(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-        return {str(e.get("name")): e for e in document.get("external") or ()
-                if isinstance(e, Mapping) and e.get("name")}
+        return {
+            str(e.get("name")): e
+            for e in document.get("external") or ()
+            if isinstance(e, Mapping) and e.get("name")
+        }
 
     old, new = by_name(base), by_name(head)
     found = []
@@ -221,19 +238,24 @@ def _external_sources(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[
         kind = "added" if before is None else "removed" if after is None else "changed"
         source = after if after is not None else before
         assert source is not None  # the name is in one of them
-        change = ObjectChange(kind, "external-source", name, None,
-                              str(source.get("project") or name), name)
+        change = ObjectChange(
+            kind, "external-source", name, None, str(source.get("project") or name), name
+        )
         if before is not None and after is not None:
-            change.fields = [FieldChange(key, before.get(key), after.get(key))
-                             for key in _SOURCE_KEYS if before.get(key) != after.get(key)]
+            change.fields = [
+                FieldChange(key, before.get(key), after.get(key))
+                for key in _SOURCE_KEYS
+                if before.get(key) != after.get(key)
+            ]
             if not change.fields:
                 continue
         found.append(change)
     return found
 
 
-def compare(base: Mapping[str, Any], head: Mapping[str, Any], *,
-            base_side: Side, head_side: Side) -> PlanDiff:
+def compare(
+    base: Mapping[str, Any], head: Mapping[str, Any], *, base_side: Side, head_side: Side
+) -> PlanDiff:
     """Compare two ``plan.json`` documents, object by object (no classification yet).
 
     :param base: the older document
@@ -256,8 +278,11 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any], *,
         fields = field_changes(obj, after)
         before_body, after_body = body_text(obj), body_text(after)
         # a file from before ``body`` existed against one with it: texts of different origin
-        comparable = (before_body is not None and after_body is not None
-                      and ("body" in obj) == ("body" in after))
+        comparable = (
+            before_body is not None
+            and after_body is not None
+            and ("body" in obj) == ("body" in after)
+        )
         lines = body_diff(before_body or "", after_body or "") if comparable else []
         if fields or lines:
             change = _change("changed", after)
@@ -266,7 +291,10 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any], *,
             changes.append(change)
     changes += _external_sources(base, head)
     changes.sort(key=ObjectChange.sort_key)
-    titles = {str(p["id"]): str(p.get("title") or "") for p in
-              (*base.get("plans", ()), *head.get("plans", ()))}
-    return PlanDiff(base_side, head_side, changes, titles,
-                    sorted(set(old_repeated) | set(new_repeated)))
+    titles = {
+        str(p["id"]): str(p.get("title") or "")
+        for p in (*base.get("plans", ()), *head.get("plans", ()))
+    }
+    return PlanDiff(
+        base_side, head_side, changes, titles, sorted(set(old_repeated) | set(new_repeated))
+    )

@@ -77,7 +77,7 @@ class Schemas:
             return schema, root, None
         ref = schema["$ref"]
         if ref.startswith(COMPONENTS):
-            name, _, rest = ref[len(COMPONENTS):].partition("/")
+            name, _, rest = ref[len(COMPONENTS) :].partition("/")
             target = self.named.get(name)
             return self._lookup(target, f"#/{rest}" if rest else "#"), target, ref
         if ref.startswith("#"):
@@ -116,8 +116,9 @@ def _required(schema: dict[str, Any]) -> list[str]:
     return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
 
 
-def _flat(schema: Any, schemas: Schemas, root: Any, seen: frozenset[str] = frozenset()
-          ) -> tuple[dict[str, Any], Any]:
+def _flat(
+    schema: Any, schemas: Schemas, root: Any, seen: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], Any]:
     """*schema* with its ``$ref`` followed and its ``allOf`` parts merged (properties,
     required), and the document it belongs to."""
     schema, root, ref = schemas.follow_ref(schema, root)
@@ -177,7 +178,9 @@ class _Comparison:
         if "number" in after and "integer" in before:
             after = after | {"integer"}  # a number accepts every integer
         lost = before - after if self.request else after - before
-        self.add(path, f"type{{of}} changed: {_words(_types(old))} → {_words(_types(new))}", bool(lost))
+        self.add(
+            path, f"type{{of}} changed: {_words(_types(old))} → {_words(_types(new))}", bool(lost)
+        )
 
     def enum(self, old: dict[str, Any], new: dict[str, Any], path: str) -> None:
         before, after = old.get("enum"), new.get("enum")
@@ -190,8 +193,15 @@ class _Comparison:
         if added:
             self.add(path, f"enum{{of}} widened: {_words(added)} added", False)
 
-    def properties(self, old: dict[str, Any], new: dict[str, Any], old_root: Any, new_root: Any,
-                   path: str, depth: int) -> None:
+    def properties(
+        self,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        old_root: Any,
+        new_root: Any,
+        path: str,
+        depth: int,
+    ) -> None:
         before, after = _properties(old), _properties(new)
         old_required, new_required = set(_required(old)), set(_required(new))
         prefix = f"{path}." if path else ""
@@ -205,8 +215,9 @@ class _Comparison:
                 if name not in new_required:
                     self.add(f"{prefix}{name}", "optional field added", False)
             for name in removed:
-                self.add(f"{prefix}{name}", "field removed", new.get("additionalProperties")
-                         is False)
+                self.add(
+                    f"{prefix}{name}", "field removed", new.get("additionalProperties") is False
+                )
         else:
             if len(removed) == 1 and len(added) == 1:
                 self.add(f"{prefix}{removed[0]}", f"property{{of}} renamed to {added[0]}", True)
@@ -221,8 +232,9 @@ class _Comparison:
             self.run(before[name], after[name], old_root, new_root, f"{prefix}{name}", depth + 1)
 
 
-def compare_schemas(old: Any, new: Any, base: Schemas, head: Schemas, *,
-                    request: bool) -> list[SchemaChange]:
+def compare_schemas(
+    old: Any, new: Any, base: Schemas, head: Schemas, *, request: bool
+) -> list[SchemaChange]:
     """The differences between two versions of a schema that matter to a client.
 
     :param old: the base version's schema (may be a ``$ref``)

@@ -25,8 +25,16 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 #: finding kinds that are breaking, with their plain-language meaning
-BREAKING = frozenset({"not-implemented", "response-missing", "parameter-missing",
-                      "parameter-required", "auth-missing", "auth-added"})
+BREAKING = frozenset(
+    {
+        "not-implemented",
+        "response-missing",
+        "parameter-missing",
+        "parameter-required",
+        "auth-missing",
+        "auth-added",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -73,9 +81,11 @@ class Drift:
 def _code_covers(code: str, codes: set[str]) -> bool:
     # OpenAPI allows 4XX ranges; a range covers the codes in it, either way round
     upper = code.upper()
-    return (upper in {c.upper() for c in codes}
-            or any(c.upper().endswith("XX") and upper[:1] == c[:1] for c in codes)
-            or (upper.endswith("XX") and any(c[:1] == upper[:1] for c in codes)))
+    return (
+        upper in {c.upper() for c in codes}
+        or any(c.upper().endswith("XX") and upper[:1] == c[:1] for c in codes)
+        or (upper.endswith("XX") and any(c[:1] == upper[:1] for c in codes))
+    )
 
 
 def _compare(planned: ComparedOperation, built: ComparedOperation) -> list[DriftFinding]:
@@ -96,9 +106,11 @@ def _compare(planned: ComparedOperation, built: ComparedOperation) -> list[Drift
     for (where, name), required in sorted(built.parameters.items()):
         planned_required = planned.parameters.get((where, name))
         if required and not planned_required:
-            add("parameter-required", f"{where} parameter {name!r} required by the service, "
-                                      + ("optional in the plan" if planned_required is False
-                                         else "not in the plan"))
+            add(
+                "parameter-required",
+                f"{where} parameter {name!r} required by the service, "
+                + ("optional in the plan" if planned_required is False else "not in the plan"),
+            )
         elif planned_required is None:
             add("parameter-unplanned", f"{where} parameter {name!r} implemented, not planned")
     if planned.auth is True and built.auth is False:
@@ -108,15 +120,19 @@ def _compare(planned: ComparedOperation, built: ComparedOperation) -> list[Drift
     return found
 
 
-def _matches(planned: list[ComparedOperation], built: list[ComparedOperation],
-             prefix: str) -> int:
+def _matches(planned: list[ComparedOperation], built: list[ComparedOperation], prefix: str) -> int:
     keys = {(o.method.upper(), normalise_path(prefix + o.path)) for o in built}
     return sum(p.key in keys for p in planned)
 
 
-def compare_api(planned: list[ComparedOperation], built: list[ComparedOperation],
-                document: Mapping[str, Any], *, plan_label: str,
-                implemented_label: str) -> Drift:
+def compare_api(
+    planned: list[ComparedOperation],
+    built: list[ComparedOperation],
+    document: Mapping[str, Any],
+    *,
+    plan_label: str,
+    implemented_label: str,
+) -> Drift:
     """Compare planned and implemented operations.
 
     :param planned: from :func:`~.operations.planned_operations`
@@ -141,15 +157,23 @@ def compare_api(planned: list[ComparedOperation], built: list[ComparedOperation]
         seen.add(op.key)
         match = by_key.get(op.key)
         if match is None:
-            drift.findings.append(DriftFinding("not-implemented", op.signature,
-                                               "planned, not implemented", op.ident))
+            drift.findings.append(
+                DriftFinding("not-implemented", op.signature, "planned, not implemented", op.ident)
+            )
             continue
         drift.matched += 1
         drift.findings += _compare(op, match)
     unplanned = [(key, op) for key, op in by_key.items() if key not in seen]
     for _, op in sorted(unplanned, key=lambda item: (item[0][1], item[0][0])):
-        drift.findings.append(DriftFinding("not-planned", f"{op.method.upper()} {prefix}{op.path}",
-                                           "implemented, not planned", None, op.path))
+        drift.findings.append(
+            DriftFinding(
+                "not-planned",
+                f"{op.method.upper()} {prefix}{op.path}",
+                "implemented, not planned",
+                None,
+                op.path,
+            )
+        )
     return drift
 
 
@@ -158,13 +182,17 @@ def _summary(drift: Drift) -> str:
         return f"No drift: {drift.matched} endpoints match."
     n = {k: sum(f.kind == k for f in drift.findings) for k in ("not-implemented", "not-planned")}
     other = len(drift.findings) - sum(n.values())
-    return (f"{n['not-implemented']} planned but not implemented, {n['not-planned']} implemented "
-            f"but not planned, {other} other difference{'s' * (other != 1)} in "
-            f"{drift.matched} matched endpoints; {len(drift.breaking)} breaking")
+    return (
+        f"{n['not-implemented']} planned but not implemented, {n['not-planned']} implemented "
+        f"but not planned, {other} other difference{'s' * (other != 1)} in "
+        f"{drift.matched} matched endpoints; {len(drift.breaking)} breaking"
+    )
 
 
-_SECTIONS = (("Planned but not implemented", ("not-implemented",)),
-             ("Implemented but not planned", ("not-planned",)))
+_SECTIONS = (
+    ("Planned but not implemented", ("not-implemented",)),
+    ("Implemented but not planned", ("not-planned",)),
+)
 
 
 def _differences(drift: Drift) -> dict[str, list[DriftFinding]]:
@@ -188,8 +216,12 @@ def drift_text(drift: Drift) -> str:
         items = [f for f in drift.findings if f.kind in kinds]
         if items:
             lines += ["", f"{heading}:"]
-            lines += [f"  {f.signature}" + (f"  ({f.endpoint})" if f.endpoint else "")
-                      + ("  BREAKING" if f.breaking else "") for f in items]
+            lines += [
+                f"  {f.signature}"
+                + (f"  ({f.endpoint})" if f.endpoint else "")
+                + ("  BREAKING" if f.breaking else "")
+                for f in items
+            ]
     differences = _differences(drift)
     if differences:
         lines += ["", "Differences:"]
@@ -206,22 +238,30 @@ def drift_markdown(drift: Drift) -> str:
     :param drift: the drift
     :return: the comment, ending with a newline
     """
-    lines = [f"## API drift: plan ({md_escape(drift.plan_label)}) against "
-             f"{md_escape(drift.implemented_label)}", "", md_escape(_summary(drift))]
+    lines = [
+        f"## API drift: plan ({md_escape(drift.plan_label)}) against "
+        f"{md_escape(drift.implemented_label)}",
+        "",
+        md_escape(_summary(drift)),
+    ]
     for heading, kinds in _SECTIONS:
         items = [f for f in drift.findings if f.kind in kinds]
         if items:
             lines += ["", f"### {heading}", ""]
-            lines += [f"- `{f.signature.replace('`', '')}`"
-                      + (f" ({md_escape(f.endpoint)})" if f.endpoint else "")
-                      + (" **breaking**" if f.breaking else "") for f in items]
+            lines += [
+                f"- `{f.signature.replace('`', '')}`"
+                + (f" ({md_escape(f.endpoint)})" if f.endpoint else "")
+                + (" **breaking**" if f.breaking else "")
+                for f in items
+            ]
     differences = _differences(drift)
     if differences:
         lines += ["", "### Differences", ""]
         for signature, items in differences.items():
             lines.append(f"- `{signature.replace('`', '')}`")
-            lines += [f"  - {'**breaking:** ' if f.breaking else ''}{md_escape(f.message)}"
-                      for f in items]
+            lines += [
+                f"  - {'**breaking:** ' if f.breaking else ''}{md_escape(f.message)}" for f in items
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -236,10 +276,20 @@ def drift_json(drift: Drift) -> dict[str, Any]:
         "plan": drift.plan_label,
         "implemented": drift.implemented_label,
         "server_prefix": drift.prefix,
-        "summary": {"matched": drift.matched, "findings": len(drift.findings),
-                    "breaking": len(drift.breaking)},
-        "findings": [{"kind": f.kind, "signature": f.signature, "message": f.message,
-                      "endpoint": f.endpoint, "implemented_path": f.implemented,
-                      "breaking": f.breaking} for f in drift.findings],
+        "summary": {
+            "matched": drift.matched,
+            "findings": len(drift.findings),
+            "breaking": len(drift.breaking),
+        },
+        "findings": [
+            {
+                "kind": f.kind,
+                "signature": f.signature,
+                "message": f.message,
+                "endpoint": f.endpoint,
+                "implemented_path": f.implemented,
+                "breaking": f.breaking,
+            }
+            for f in drift.findings
+        ],
     }
-

@@ -28,9 +28,14 @@ MAX_VALUE = 80
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 #: finding kinds in report order, with their headings
-KINDS = {"breaking": "Breaking changes", "slip": "Phases slipped", "risk": "Risks rose",
-         "status": "Status transitions", "coverage": "Coverage lost",
-         "gate": "Stage gates not met"}
+KINDS = {
+    "breaking": "Breaking changes",
+    "slip": "Phases slipped",
+    "risk": "Risks rose",
+    "status": "Status transitions",
+    "coverage": "Coverage lost",
+    "gate": "Stage gates not met",
+}
 
 
 def value_text(value: Any) -> str:
@@ -40,7 +45,7 @@ def value_text(value: Any) -> str:
     :return: one line, at most :data:`MAX_VALUE` characters
     """
     text = _full_text(value)
-    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
 def _full_text(value: Any) -> str:
@@ -69,16 +74,19 @@ def value_pair(before: Any, after: Any, *, width: int = MAX_VALUE) -> tuple[str,
     old, new = _full_text(before), _full_text(after)
     if len(old) <= width and len(new) <= width:
         return old, new
-    common = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
-                  min(len(old), len(new)))
+    common = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+        min(len(old), len(new)),
+    )
     start = max(0, common - width // 4)
 
     def window(text: str) -> str:
         lead = "…" if start else ""
-        part = text[start:start + width - len(lead)]
+        part = text[start : start + width - len(lead)]
         if start + width - len(lead) < len(text):
             part = part[:-1] + "…"
         return lead + part
+
     return window(old), window(new)
 
 
@@ -142,8 +150,10 @@ def summary_line(diff: PlanDiff) -> str:
     total = n["added"] + n["removed"] + n["changed"]
     if not total and not n["external"]:
         return "No plan changes."
-    text = (f"{total} change{'s' * (total != 1)}: {n['added']} added, {n['removed']} removed, "
-            f"{n['changed']} changed; {n['breaking']} breaking")
+    text = (
+        f"{total} change{'s' * (total != 1)}: {n['added']} added, {n['removed']} removed, "
+        f"{n['changed']} changed; {n['breaking']} breaking"
+    )
     text += f"; {n['stale']} sign-off{'s' * (n['stale'] != 1)} made stale" if n["stale"] else ""
     text += f"; {n['coverage']} lost coverage" if n["coverage"] else ""
     text += f"; {n['gate']} gate finding{'s' * (n['gate'] != 1)}" if n["gate"] else ""
@@ -166,15 +176,23 @@ def _plan_heading(diff: PlanDiff, plan: str) -> str:
 
 
 #: readers' names of the ``data`` values a diff compares, by type (``*``: any type)
-_DATA_LABELS = {("endpoint", "data.body"): "request body", ("response", "data.body"): "body",
-                ("event", "data.body"): "payload", ("*", "data.schema"): "schema",
-                ("*", "data.parameters"): "parameters", ("*", "data.headers"): "headers",
-                ("*", "checks"): "checklist"}
+_DATA_LABELS = {
+    ("endpoint", "data.body"): "request body",
+    ("response", "data.body"): "body",
+    ("event", "data.body"): "payload",
+    ("*", "data.schema"): "schema",
+    ("*", "data.parameters"): "parameters",
+    ("*", "data.headers"): "headers",
+    ("*", "checks"): "checklist",
+}
 #: ``data`` values read from options (not listed again when those changed) or from
 #: the body (not listed again beside the body's diff: ``None``)
 _DATA_SOURCES: dict[str, tuple[str, ...] | None] = {
-    "data.body": ("schema", "content-type"), "data.parameters": ("path", "query", "header", "cookie"),
-    "data.headers": ("headers",), "data.schema": None}
+    "data.body": ("schema", "content-type"),
+    "data.parameters": ("path", "query", "header", "cookie"),
+    "data.headers": ("headers",),
+    "data.schema": None,
+}
 #: a sign-off's approval record, shown on one line
 _APPROVAL_RECORD = ("name", "date", "fingerprint", "approved-at")
 
@@ -234,8 +252,10 @@ def _text_change(change: ObjectChange) -> list[str]:
     if change.title and change.title != change.id:
         head += f"  {' '.join(change.title.split())}"
     lines = [head]
-    lines += [f"        {f.kind.upper()}: {f.message}" if f.kind == "breaking"
-              else f"        {f.message}" for f in change.findings]
+    lines += [
+        f"        {f.kind.upper()}: {f.message}" if f.kind == "breaking" else f"        {f.message}"
+        for f in change.findings
+    ]
     lines += [f"        {line}" for line in change_lines(change)]
     if change.body_diff:
         lines.append("        body:")
@@ -263,8 +283,9 @@ def to_text(diff: PlanDiff) -> str:
     lines = [f"Plan changes: {side_text(diff.base)} → {side_text(diff.head)}", summary_line(diff)]
     lines += _text_section(diff, diff.local)
     external = [c for c in diff.changes if c.external]
-    for project, items in groupby(sorted(external, key=lambda c: c.external or ""),
-                                  key=lambda c: c.external):
+    for project, items in groupby(
+        sorted(external, key=lambda c: c.external or ""), key=lambda c: c.external
+    ):
         lines += ["", f"External project {project} (not changes of this project):"]
         lines += [ln[2:] for ln in _text_section(diff, sorted(items, key=lambda c: c.sort_key()))]
     if diff.stale:
@@ -295,16 +316,26 @@ def to_markdown(diff: PlanDiff) -> str:
     :param diff: the classified diff
     :return: the comment, ending with a newline
     """
-    lines = [f"## Plan changes: {md_escape(side_text(diff.base))} → {md_escape(side_text(diff.head))}",
-             "", md_escape(summary_line(diff))]
+    lines = [
+        f"## Plan changes: {md_escape(side_text(diff.base))} → {md_escape(side_text(diff.head))}",
+        "",
+        md_escape(summary_line(diff)),
+    ]
     breaking = [(c, f) for c in diff.local for f in c.findings if f.kind == "breaking"]
     if breaking:
         lines += ["", "### Breaking changes", ""]
-        lines += [f"- `{c.id.replace('`', '')}` {md_escape(c.title)}: {md_escape(f.message)}"
-                  for c, f in breaking]
+        lines += [
+            f"- `{c.id.replace('`', '')}` {md_escape(c.title)}: {md_escape(f.message)}"
+            for c, f in breaking
+        ]
     if diff.stale:
-        lines += ["", "### Sign-offs made stale", "",
-                  "The content these approvals covered changed; they need approving again.", ""]
+        lines += [
+            "",
+            "### Sign-offs made stale",
+            "",
+            "The content these approvals covered changed; they need approving again.",
+            "",
+        ]
         lines += [f"- {md_escape(stale_text(s))}" for s in diff.stale]
     for plan, types in _groups(diff.local):
         lines += ["", f"### {md_escape(_plan_heading(diff, plan))}"]
@@ -316,8 +347,10 @@ def to_markdown(diff: PlanDiff) -> str:
     if external:
         lines += ["", "### External projects (not changes of this project)", ""]
         for change in sorted(external, key=lambda c: (c.external or "", c.sort_key())):
-            lines += [f"- {md_escape(change.external or '')}: **{change.kind}** "
-                      f"`{change.id.replace('`', '')}` {md_escape(change.title)}"]
+            lines += [
+                f"- {md_escape(change.external or '')}: **{change.kind}** "
+                f"`{change.id.replace('`', '')}` {md_escape(change.title)}"
+            ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -331,8 +364,12 @@ def json_head(kind: str) -> dict[str, Any]:
     :param kind: ``plan-diff`` or ``openapi-drift``
     :return: ``$schema``, ``kind``, ``schema_version`` and ``generator``
     """
-    return {"$schema": DIFF_SCHEMA_ID, "kind": kind, "schema_version": 1,
-            "generator": {"name": "sphinxcontrib-plan", "version": __version__}}
+    return {
+        "$schema": DIFF_SCHEMA_ID,
+        "kind": kind,
+        "schema_version": 1,
+        "generator": {"name": "sphinxcontrib-plan", "version": __version__},
+    }
 
 
 def to_json(diff: PlanDiff) -> dict[str, Any]:
@@ -347,16 +384,46 @@ def to_json(diff: PlanDiff) -> dict[str, Any]:
         "head": _side_json(diff.head),
         "summary": counts(diff),
         "plans": {plan: title for plan, title in sorted(diff.plan_titles.items())},
-        "changes": [{
-            "kind": c.kind, "type": c.type, "id": c.id, "plan": c.plan, "title": c.title,
-            "external": c.external, "breaking": c.breaking,
-            "fields": [{"name": f.name, "label": field_label(c.type, f.name), "before": f.before,
-                        "after": f.after} for f in c.fields],
-            "body_diff": c.body_diff,
-            "findings": [{"kind": f.kind, "message": f.message, "start_weeks": f.start_weeks,
-                          "end_weeks": f.end_weeks} for f in c.findings],
-        } for c in diff.changes],
+        "changes": [
+            {
+                "kind": c.kind,
+                "type": c.type,
+                "id": c.id,
+                "plan": c.plan,
+                "title": c.title,
+                "external": c.external,
+                "breaking": c.breaking,
+                "fields": [
+                    {
+                        "name": f.name,
+                        "label": field_label(c.type, f.name),
+                        "before": f.before,
+                        "after": f.after,
+                    }
+                    for f in c.fields
+                ],
+                "body_diff": c.body_diff,
+                "findings": [
+                    {
+                        "kind": f.kind,
+                        "message": f.message,
+                        "start_weeks": f.start_weeks,
+                        "end_weeks": f.end_weeks,
+                    }
+                    for f in c.findings
+                ],
+            }
+            for c in diff.changes
+        ],
         "duplicates": diff.duplicates,
-        "stale": [{"id": s.id, "plan": s.plan, "title": s.title, "name": s.name or None,
-                   "date": s.date or None} for s in diff.stale],
+        "stale": [
+            {
+                "id": s.id,
+                "plan": s.plan,
+                "title": s.title,
+                "name": s.name or None,
+                "date": s.date or None,
+            }
+            for s in diff.stale
+        ],
     }

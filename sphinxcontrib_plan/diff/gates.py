@@ -19,8 +19,12 @@ Objects = dict[str, "Mapping[str, Any]"]
 _STATUSES: tuple[str, ...] = BUILTIN["plan"].field("status").choices  # type: ignore[union-attr]
 
 
-def gate_rule(change: ObjectChange, old: Mapping[str, Any] | None,
-              new: Mapping[str, Any] | None, versions: object) -> list[ChangeFinding]:
+def gate_rule(
+    change: ObjectChange,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    versions: object,
+) -> list[ChangeFinding]:
     """A plan's status move that skips a stage of the statuses' order, or lands on a
     stage whose gate (``plan_stages``, the derived ``gate`` of the head) is not met.
 
@@ -39,12 +43,16 @@ def gate_rule(change: ObjectChange, old: Mapping[str, Any] | None,
     found = []
     order = list(_STATUSES)
     if before in order and after in order and order.index(after) > order.index(before) + 1:
-        skipped = order[order.index(before) + 1:order.index(after)]
-        found.append(ChangeFinding("gate",
-                                   f"status {before} → {after} skips {', '.join(skipped)}"))
+        skipped = order[order.index(before) + 1 : order.index(after)]
+        found.append(ChangeFinding("gate", f"status {before} → {after} skips {', '.join(skipped)}"))
     if (new.get("derived") or {}).get("gate") == "unmet":
-        found.append(ChangeFinding("gate", f"status {before} → {after}, but the plan does not "
-                                           f"meet the {after} gate (sphinx-plan gate {change.id})"))
+        found.append(
+            ChangeFinding(
+                "gate",
+                f"status {before} → {after}, but the plan does not "
+                f"meet the {after} gate (sphinx-plan gate {change.id})",
+            )
+        )
     return found
 
 
@@ -78,15 +86,24 @@ def lost_coverage(base: Objects, head: Objects) -> dict[str, ChangeFinding]:
         if not sources or oid not in head or after.get(oid):
             continue
         types = {str(base[s].get("type")) for s in sources if s in base}
-        what = {"test": "test", "check": "checklist"}.get(types.pop(), "covering object") \
-            if len(types) == 1 else "covering object"
+        what = (
+            {"test": "test", "check": "checklist"}.get(types.pop(), "covering object")
+            if len(types) == 1
+            else "covering object"
+        )
         title = str(head[oid].get("title") or oid)
-        found[oid] = ChangeFinding("coverage", f"{title} lost its last {what} "
-                                               f"({', '.join(sorted(sources))})")
+        found[oid] = ChangeFinding(
+            "coverage", f"{title} lost its last {what} ({', '.join(sorted(sources))})"
+        )
     for oid, new in head.items():
         old = base.get(oid)
-        if oid not in found and old is not None and (old.get("derived") or {}).get("covered") \
-                and (new.get("derived") or {}).get("covered") is False:
-            found[oid] = ChangeFinding("coverage", f"{new.get('title') or oid} is no longer "
-                                                   "covered by its coverage rules")
+        if (
+            oid not in found
+            and old is not None
+            and (old.get("derived") or {}).get("covered")
+            and (new.get("derived") or {}).get("covered") is False
+        ):
+            found[oid] = ChangeFinding(
+                "coverage", f"{new.get('title') or oid} is no longer covered by its coverage rules"
+            )
     return found

@@ -97,12 +97,22 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[ComparedOperation]]:
     except OpenApiError as err:  # "/pointer: what" or what the document is
         joint = ":" if str(err).startswith("/") else " is"
         raise DiffError(f"{str(path)!r}{joint} {err}") from None
-    return data, [ComparedOperation(
-        op.method.lower(), op.path, {p.code for p in op.responses}, {
-            (p.location, p.name): p.required for p in op.parameters
-            if p.location in ("query", "header", "cookie")},
-        _needs_auth(op.security), op.operation_id or None)
-        for op in document.operations if op.webhook is None]
+    return data, [
+        ComparedOperation(
+            op.method.lower(),
+            op.path,
+            {p.code for p in op.responses},
+            {
+                (p.location, p.name): p.required
+                for p in op.parameters
+                if p.location in ("query", "header", "cookie")
+            },
+            _needs_auth(op.security),
+            op.operation_id or None,
+        )
+        for op in document.operations
+        if op.webhook is None
+    ]
 
 
 def _needs_auth(security: tuple[dict[str, tuple[str, ...]], ...] | None) -> bool | None:
@@ -130,8 +140,11 @@ def server_prefix(document: Mapping[str, Any]) -> str:
     :return: e.g. ``/api/v1``
     """
     servers = document.get("servers")
-    url = servers[0].get("url", "") if isinstance(servers, list) and servers \
-        and isinstance(servers[0], dict) else str(document.get("basePath") or "")
+    url = (
+        servers[0].get("url", "")
+        if isinstance(servers, list) and servers and isinstance(servers[0], dict)
+        else str(document.get("basePath") or "")
+    )
     path = urlsplit(str(url)).path if "://" in str(url) else str(url)
     return path.rstrip("/") if path.startswith("/") else ""
 
@@ -157,13 +170,23 @@ def planned_operations(plan: Mapping[str, Any]) -> list[ComparedOperation]:
         if method not in HTTP_METHODS:
             continue
         path = str(data.get("path") or title_path).strip()
-        params = {("query", name.split("=", 1)[0]): False
-                  for name in path.partition("?")[2].split("&") if name.split("=", 1)[0]}
+        params = {
+            ("query", name.split("=", 1)[0]): False
+            for name in path.partition("?")[2].split("&")
+            if name.split("=", 1)[0]
+        }
         params.update(_parameters(data.get("parameters")))
         auth = (obj.get("fields") or {}).get("auth")
         schemes = auth_schemes(str(auth)) if auth else None
         needs_auth = None if not auth else not (schemes and ["none"] in schemes)
-        operations.append(ComparedOperation(method, path.partition("?")[0],
-                                            codes.get(obj["id"], set()), params, needs_auth,
-                                            str(obj["id"])))
+        operations.append(
+            ComparedOperation(
+                method,
+                path.partition("?")[0],
+                codes.get(obj["id"], set()),
+                params,
+                needs_auth,
+                str(obj["id"]),
+            )
+        )
     return operations

@@ -55,8 +55,11 @@ def code_blocks(body: list[nodes.Node]) -> list[nodes.literal_block]:
     for root in body:
         if not isinstance(root, nodes.Element) or "plan-object" in root.get("classes", ()):
             continue
-        found += [root] if isinstance(root, nodes.literal_block) else list(
-            root.findall(nodes.literal_block))
+        found += (
+            [root]
+            if isinstance(root, nodes.literal_block)
+            else list(root.findall(nodes.literal_block))
+        )
     return found
 
 
@@ -123,16 +126,22 @@ class ApiReader:
         try:
             text = read_file(absolute)
         except FileError as err:
-            self.warn(PlanWarning.SCHEMA, f"{option}: cannot read the schema file {name!r} "
-                      f"({err.message})", option)
+            self.warn(
+                PlanWarning.SCHEMA,
+                f"{option}: cannot read the schema file {name!r} ({err.message})",
+                option,
+            )
             return None
         language = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
         try:
             return load_data(text, language)
         except DataError as err:
             where = f" (line {err.line + 1})" if err.line is not None else ""
-            self.warn(PlanWarning.SCHEMA, f"{option}: the schema file {name!r} is "
-                      f"{err.message}{where}", option)
+            self.warn(
+                PlanWarning.SCHEMA,
+                f"{option}: the schema file {name!r} is {err.message}{where}",
+                option,
+            )
             return None
 
     def schema_option(self, value: str | None, option: str = "schema") -> Any:
@@ -153,8 +162,9 @@ class ApiReader:
             self.warn(PlanWarning.FIELD, f"{option}: {err}", option)
             return None
 
-    def body(self, body: list[nodes.Node], values: dict[str, Any], *, media: str | None
-             ) -> tuple[BodySchema | None, tuple[Example, ...]]:
+    def body(
+        self, body: list[nodes.Node], values: dict[str, Any], *, media: str | None
+    ) -> tuple[BodySchema | None, tuple[Example, ...]]:
         """The body's schema (option or marked block) and its examples.
 
         :param body: the parsed body
@@ -162,20 +172,27 @@ class ApiReader:
         :param media: the default media type when the body has a schema or examples
         :return: the schema (``None`` when there is none) and the examples
         """
-        schema, line = self.schema_option(values.get("schema")), self.directive.option_line("schema")
+        schema, line = (
+            self.schema_option(values.get("schema")),
+            self.directive.option_line("schema"),
+        )
         examples = []
         for block in code_blocks(body):
             language, code = str(block.get("language", "")), block.astext()
             if is_schema_block(language, code):
                 if schema is not None or values.get("schema"):
-                    self.warn(PlanWarning.SCHEMA, "the body has a second schema (a code block "
-                              "with $schema, or :schema: and such a block); the first is used")
+                    self.warn(
+                        PlanWarning.SCHEMA,
+                        "the body has a second schema (a code block "
+                        "with $schema, or :schema: and such a block); the first is used",
+                    )
                     continue
                 schema, line = load_data(code, language), block_line(self.directive, block)
                 continue
             examples.append(Example(language, code, block_line(self.directive, block)))
-        types = tuple(t.strip() for t in str(values.get("content-type") or "").split(",")
-                      if t.strip())
+        types = tuple(
+            t.strip() for t in str(values.get("content-type") or "").split(",") if t.strip()
+        )
         if schema is None and not types:
             return None, tuple(examples)
         if not types and media:
@@ -199,17 +216,25 @@ class ApiReader:
             extra = [n for n in declared if n not in names]
             if missing or extra:
                 parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
-                    [f"not in the path: {', '.join(extra)}"] if extra else [])
-                self.warn(PlanWarning.FIELD, f"path: the path parameters must be exactly the "
-                          f"{{name}}s of {path!r} ({', '.join(names) or 'none'}); "
-                          + "; ".join(parts), "path")
+                    [f"not in the path: {', '.join(extra)}"] if extra else []
+                )
+                self.warn(
+                    PlanWarning.FIELD,
+                    f"path: the path parameters must be exactly the "
+                    f"{{name}}s of {path!r} ({', '.join(names) or 'none'}); " + "; ".join(parts),
+                    "path",
+                )
         # a path parameter the plan does not describe is still one
-        params[0:0] = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                       for n in names if n not in declared]
+        params[0:0] = [
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+            for n in names
+            if n not in declared
+        ]
         return tuple(sorted(params, key=lambda p: LOCATIONS.index(p["in"])))
 
-    def parameter_option(self, value: str | None, location: str, option: str
-                         ) -> list[dict[str, Any]]:
+    def parameter_option(
+        self, value: str | None, location: str, option: str
+    ) -> list[dict[str, Any]]:
         """One option's parameters; a problem is a ``plan.field`` warning.
 
         :param value: the option's value
@@ -225,9 +250,15 @@ class ApiReader:
             self.warn(PlanWarning.FIELD, f"{option}: {err}", option)
             return []
 
-    def show(self, body: list[nodes.Node], parameters: tuple[dict[str, Any], ...],
-             schema: BodySchema | None, caption: str, *, params_caption: str = "Parameters"
-             ) -> None:
+    def show(
+        self,
+        body: list[nodes.Node],
+        parameters: tuple[dict[str, Any], ...],
+        schema: BodySchema | None,
+        caption: str,
+        *,
+        params_caption: str = "Parameters",
+    ) -> None:
         """Insert the parameters and the body's properties before nested objects.
 
         :param body: the parsed body (changed)
@@ -243,6 +274,12 @@ class ApiReader:
         for node in shown:
             if isinstance(node, nodes.table):
                 self.directive.state.document.set_id(node)
-        position = next((i for i, n in enumerate(body) if isinstance(n, nodes.Element)
-                         and "plan-object" in n.get("classes", ())), len(body))
+        position = next(
+            (
+                i
+                for i, n in enumerate(body)
+                if isinstance(n, nodes.Element) and "plan-object" in n.get("classes", ())
+            ),
+            len(body),
+        )
         body[position:position] = shown

@@ -72,11 +72,15 @@ class PlanObjectDirective(OwnOptions):
         """How to nest this directive in its parent, in the document's syntax: the
         usual cause is a parent fence closed too early."""
         if str(self.env.doc2path(self.env.docname)).endswith(".md"):
-            return (f"If it is written inside a plan-{parent}, check the fences: the "
-                    f"plan-{parent} fence must be longer than this one (:::: around :::, "
-                    "```` around ```), or this one's closing fence ends the outer one")
-        return (f"If it is written inside a plan-{parent}, indent it under the "
-                f".. plan-{parent}:: line, after a blank line")
+            return (
+                f"If it is written inside a plan-{parent}, check the fences: the "
+                f"plan-{parent} fence must be longer than this one (:::: around :::, "
+                "```` around ```), or this one's closing fence ends the outer one"
+            )
+        return (
+            f"If it is written inside a plan-{parent}, indent it under the "
+            f".. plan-{parent}:: line, after a blank line"
+        )
 
     def parse_inline_nodes(self, text: str) -> list[nodes.Node]:
         """Parse *text* as inline markup of the document's syntax (reST or MyST).
@@ -95,8 +99,9 @@ class PlanObjectDirective(OwnOptions):
         """The title, warning when a required one is missing."""
         title = self.arguments[0].strip() if self.arguments else ""
         if not title and self.otype.argument != "optional":
-            self.warn(PlanWarning.FIELD,
-                      f"{self.name}: a title is required as the directive's argument")
+            self.warn(
+                PlanWarning.FIELD, f"{self.name}: a title is required as the directive's argument"
+            )
         return title
 
     def prepare(self, title: str, values: dict[str, Any]) -> str:
@@ -154,17 +159,18 @@ class PlanObjectDirective(OwnOptions):
         for problem in problems:
             if problem.subtype == "placeholder":
                 # whether it is a problem depends on the plan's status: decided later
-                placeholders.append((problem.name, problem.message,
-                                     self.option_line(problem.name)))
+                placeholders.append((problem.name, problem.message, self.option_line(problem.name)))
             else:
                 self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
         title = self.prepare(self.title_text(), values)
 
         container = nodes.container(
-            classes=["plan-object", f"plan-{otype.name}", *values.get("class", ())])
+            classes=["plan-object", f"plan-{otype.name}", *values.get("class", ())]
+        )
         self.set_source_info(container)
         container += header(
-            otype, self.title_nodes(title) if title else self.untitled_nodes(values), values)
+            otype, self.title_nodes(title) if title else self.untitled_nodes(values), values
+        )
 
         pending: list[PendingObject] = self.env.temp_data.setdefault(PENDING, [])
         key = len(pending)
@@ -181,9 +187,11 @@ class PlanObjectDirective(OwnOptions):
             if parents and parents[-1][0] == otype.parent:
                 entry.parent = parents[-1][1]
             else:
-                self.warn(PlanWarning.NESTING,
-                          f"{self.name} belongs inside plan-{otype.parent}; it is shown "
-                          f"but not attached to any object. {self.nesting_hint(otype.parent)}")
+                self.warn(
+                    PlanWarning.NESTING,
+                    f"{self.name} belongs inside plan-{otype.parent}; it is shown "
+                    f"but not attached to any object. {self.nesting_hint(otype.parent)}",
+                )
         parents.append((otype.name, key))
         try:
             body = self.parse_content_to_nodes() if self.content else []
@@ -198,8 +206,9 @@ class PlanObjectDirective(OwnOptions):
         rows = self.extra_rows(values)
         if entry.checks and entry.checks[1]:
             done, total = entry.checks
-            rows.append(("Progress", [nodes.inline(
-                "", f"{done}/{total} done", classes=["plan-progress"])]))
+            rows.append(
+                ("Progress", [nodes.inline("", f"{done}/{total} done", classes=["plan-progress"])])
+            )
         parsed: dict[str, list[nodes.Node]] = {}
 
         def parse_field(text: str) -> list[nodes.Node]:
@@ -208,8 +217,11 @@ class PlanObjectDirective(OwnOptions):
 
         table = fields_table(otype, values, self.env.docname, parse_field, rows)
         # text fields with markup keep it on other pages too (registers), as plain data
-        entry.markup = {name: inline_spans(parsed[value]) for name, value in values.items()
-                        if isinstance(value, str) and value in parsed and has_markup(value)}
+        entry.markup = {
+            name: inline_spans(parsed[value])
+            for name, value in values.items()
+            if isinstance(value, str) and value in parsed and has_markup(value)
+        }
         if table is not None:
             # located like the object: Sphinx would otherwise find each label
             # without a source and mend it, at a cost (it renders the node as
@@ -219,4 +231,3 @@ class PlanObjectDirective(OwnOptions):
             container += table
         container.extend(body)
         return [container]
-

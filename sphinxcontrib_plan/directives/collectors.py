@@ -55,23 +55,33 @@ class CollectorDirective(OwnOptions):
         for name in self.options:
             if name not in allowed:
                 hint = did_you_mean(name, allowed) or "."
-                self.warn(PlanWarning.OPTION, f"{self.name}: unknown option {name!r}{hint} "
-                          f"Allowed: {', '.join(allowed)}", name)
+                self.warn(
+                    PlanWarning.OPTION,
+                    f"{self.name}: unknown option {name!r}{hint} Allowed: {', '.join(allowed)}",
+                    name,
+                )
         main = kind.main
         error = None
         if kind.name == "query":
             main = (self.options.get("type") or "").strip().lower().removeprefix("plan-")
             if main not in registry:
                 types = [t.name for t in registry]
-                error = f"unknown :type: {main!r}; one of {', '.join(types)}{did_you_mean(main, types)}"
+                error = (
+                    f"unknown :type: {main!r}; one of {', '.join(types)}{did_you_mean(main, types)}"
+                )
                 self.warn(PlanWarning.FIELD, f"{self.name}: {error}", "type")
                 main = ""
         if kind.name == "coverage":
             main = self._rules(registry)
         node = plan_collector(
-            kind=kind.name, main=main, depends=list(kind.depends or ((main,) if main else ())),
+            kind=kind.name,
+            main=main,
+            depends=list(kind.depends or ((main,) if main else ())),
             plans=[p.strip() for p in (self.options.get("plan") or "").split(",") if p.strip()],
-            filter=None, sort=(), columns=[], caption=(self.options.get("caption") or "").strip(),
+            filter=None,
+            sort=(),
+            columns=[],
+            caption=(self.options.get("caption") or "").strip(),
             error=error,
         )
         self._source(node)
@@ -104,9 +114,13 @@ class CollectorDirective(OwnOptions):
         self.rules = [n.strip() for n in (self.options.get("rule") or "").split(",") if n.strip()]
         unknown = [n for n in self.rules if n not in names]
         if unknown:
-            self.warn(PlanWarning.FIELD, f"{self.name}: :rule: names {', '.join(map(repr, unknown))}"
-                      f", which plan_coverage_rules does not switch on; rules: "
-                      f"{', '.join(names) or 'none'}{did_you_mean(unknown[0], names)}", "rule")
+            self.warn(
+                PlanWarning.FIELD,
+                f"{self.name}: :rule: names {', '.join(map(repr, unknown))}"
+                f", which plan_coverage_rules does not switch on; rules: "
+                f"{', '.join(names) or 'none'}{did_you_mean(unknown[0], names)}",
+                "rule",
+            )
         types = {r.objects for r in rules if not self.rules or r.name in self.rules}
         return types.pop() if len(types) == 1 else ""
 
@@ -116,13 +130,18 @@ class CollectorDirective(OwnOptions):
         chosen, unknown = parse_source_option(self.options.get("source") or "", projects)
         if unknown:
             words = [*SOURCE_WORDS, *projects]
-            self.warn(PlanWarning.FIELD, f"{self.name}: :source: names {', '.join(map(repr, unknown))}"
-                      f", which is neither local, external, all nor a project of plan_external; "
-                      f"projects: {', '.join(projects) or 'none'}{did_you_mean(unknown[0], words)}",
-                      "source")
+            self.warn(
+                PlanWarning.FIELD,
+                f"{self.name}: :source: names {', '.join(map(repr, unknown))}"
+                f", which is neither local, external, all nor a project of plan_external; "
+                f"projects: {', '.join(projects) or 'none'}{did_you_mean(unknown[0], words)}",
+                "source",
+            )
         node["source"] = sorted(chosen)
-        node["depends"] = [*(node["depends"] if "local" in chosen else ()),
-                           *(DEPENDENCY.format(p) for p in sorted(chosen - {"local"}))]
+        node["depends"] = [
+            *(node["depends"] if "local" in chosen else ()),
+            *(DEPENDENCY.format(p) for p in sorted(chosen - {"local"})),
+        ]
 
     def _since(self, node: plan_collector) -> None:
         """Store the ``:since:`` baseline's spec (see :mod:`.model.changes`) on *node*."""
@@ -132,8 +151,13 @@ class CollectorDirective(OwnOptions):
         node["since"] = since_spec(text, is_file, Path(relative).as_posix())
         node["since_location"] = self.option_location("since") if text else self.get_location()
 
-    def _query(self, node: plan_collector, main: str, registry: Registry,
-               row_fields: set[str] | None = None) -> str | None:
+    def _query(
+        self,
+        node: plan_collector,
+        main: str,
+        registry: Registry,
+        row_fields: set[str] | None = None,
+    ) -> str | None:
         """Check ``:filter:``, ``:sort:`` and ``:columns:``; store them on *node*.
 
         :param row_fields: the values a row has, when rows are not objects of *main*
@@ -159,12 +183,14 @@ class CollectorDirective(OwnOptions):
                 return f"filter error: {err.message} at column {err.column}"
             unknown = sorted(n for n in flt.names() if n not in names and n.lower() not in words)
             if unknown:
-                self.warn(PlanWarning.FILTER,
-                          f"{self.name}: :filter: names {', '.join(map(repr, unknown))}, which "
-                          f"are neither fields of {main or 'its rows'} nor enum values "
-                          "(quote plain strings); "
-                          f"fields: {', '.join(sorted(names))}{did_you_mean(unknown[0], names)}",
-                          "filter")
+                self.warn(
+                    PlanWarning.FILTER,
+                    f"{self.name}: :filter: names {', '.join(map(repr, unknown))}, which "
+                    f"are neither fields of {main or 'its rows'} nor enum values "
+                    "(quote plain strings); "
+                    f"fields: {', '.join(sorted(names))}{did_you_mean(unknown[0], names)}",
+                    "filter",
+                )
             # parsed once here; the renderer evaluates the plain AST
             node["filter"] = flt
         text = (self.options.get("sort") or "").strip()
@@ -176,9 +202,13 @@ class CollectorDirective(OwnOptions):
             else:
                 bad = [k.field for k in keys if k.field not in names]
                 if bad:
-                    self.warn(PlanWarning.FILTER, f"{self.name}: :sort: names unknown fields "
-                              f"{', '.join(map(repr, bad))}; fields: {', '.join(sorted(names))}"
-                              f"{did_you_mean(bad[0], names)}", "sort")
+                    self.warn(
+                        PlanWarning.FILTER,
+                        f"{self.name}: :sort: names unknown fields "
+                        f"{', '.join(map(repr, bad))}; fields: {', '.join(sorted(names))}"
+                        f"{did_you_mean(bad[0], names)}",
+                        "sort",
+                    )
                 else:
                     node["sort"] = keys
         text = (self.options.get("columns") or "").strip()
@@ -187,9 +217,13 @@ class CollectorDirective(OwnOptions):
             allowed = names  # fields and derived values alike
             bad = [c for c in columns if c not in allowed]
             if bad:
-                self.warn(PlanWarning.FILTER, f"{self.name}: :columns: names unknown columns "
-                          f"{', '.join(map(repr, bad))}; columns: {', '.join(sorted(allowed))}"
-                          f"{did_you_mean(bad[0], allowed)}", "columns")
+                self.warn(
+                    PlanWarning.FILTER,
+                    f"{self.name}: :columns: names unknown columns "
+                    f"{', '.join(map(repr, bad))}; columns: {', '.join(sorted(allowed))}"
+                    f"{did_you_mean(bad[0], allowed)}",
+                    "columns",
+                )
             node["columns"] = [c for c in columns if c in allowed]
         return None
 
@@ -199,6 +233,7 @@ def setup_collectors(app: Sphinx) -> None:
 
     :param app: the Sphinx application
     """
+
     def skip(self: Any, node: nodes.Node) -> None:
         raise nodes.SkipNode
 
@@ -206,7 +241,8 @@ def setup_collectors(app: Sphinx) -> None:
     # for builders that skip post-transforms, so they cannot crash on it. No
     # "epub" key: Sphinx looks visitors up by builder name before format, so
     # one would hide every other extension's html visitors (graphviz...) from epub
-    app.add_node(plan_collector, **{fmt: (skip, None) for fmt in
-                                    ("html", "latex", "text", "man", "texinfo")})
+    app.add_node(
+        plan_collector, **{fmt: (skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
+    )
     for name in COLLECTORS:
         app.add_directive(f"plan-{name}", CollectorDirective)

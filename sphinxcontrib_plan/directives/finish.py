@@ -18,9 +18,9 @@ from sphinx import addnodes
 from sphinxcontrib_plan.directives.myst_lines import front_matter_text
 from sphinxcontrib_plan.directives.pending import PENDING
 from sphinxcontrib_plan.domain import CONTENT_KEY
-from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.model.ids import derive_id, slug
 from sphinxcontrib_plan.model.records import ObjectRecord
+from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.warnings import PlanWarning, portable_location, warn
 
 if TYPE_CHECKING:
@@ -69,8 +69,14 @@ def document_plan(env: BuildEnvironment, document: nodes.document) -> str | None
 
 def _untitled(entry: PendingObject) -> str:
     """What an untitled object's id derives from: its type and its first text field."""
-    first = next((v for k, v in entry.values.items()
-                  if k not in ("id", "plan") and isinstance(v, str) and v), "")
+    first = next(
+        (
+            v
+            for k, v in entry.values.items()
+            if k not in ("id", "plan") and isinstance(v, str) and v
+        ),
+        "",
+    )
     return f"{entry.type} {first}".strip()
 
 
@@ -83,8 +89,9 @@ def _anchor(document: nodes.document, typ: str, oid: str) -> str:
     return anchor
 
 
-def _object_id(entry: PendingObject, plan: str | None, parent: ObjectRecord | None,
-               taken: set[str]) -> str:
+def _object_id(
+    entry: PendingObject, plan: str | None, parent: ObjectRecord | None, taken: set[str]
+) -> str:
     """The explicit id, or one derived from the parent, the plan and the title."""
     if "id" in entry.values:
         return entry.values["id"]
@@ -154,18 +161,29 @@ def finish_document(
         if entry.type == "plan":
             oid = entry.values.get("id") or slug(entry.title) or "plan"
             if "id" not in entry.values:
-                warn(PlanWarning.FIELD, f"plan: the option 'id' is required; using {oid!r}",
-                     location=location, env=env)
+                warn(
+                    PlanWarning.FIELD,
+                    f"plan: the option 'id' is required; using {oid!r}",
+                    location=location,
+                    env=env,
+                )
             plan = current_plan = oid
         else:
-            plan = parent.plan if parent is not None else (
-                entry.values.get("plan") or meta_plan or current_plan)
+            plan = (
+                parent.plan
+                if parent is not None
+                else (entry.values.get("plan") or meta_plan or current_plan)
+            )
             oid = _object_id(entry, plan, parent, taken)
             if plan is None and parent is None:
-                warn(PlanWarning.ORPHAN,
-                     f"plan-{entry.type} {entry.title or oid!r} belongs to no plan: give it "
-                     ":plan:, put 'plan: <id>' in the document's metadata, or a plan directive "
-                     "above it", location=location, env=env)
+                warn(
+                    PlanWarning.ORPHAN,
+                    f"plan-{entry.type} {entry.title or oid!r} belongs to no plan: give it "
+                    ":plan:, put 'plan: <id>' in the document's metadata, or a plan directive "
+                    "above it",
+                    location=location,
+                    env=env,
+                )
         anchor = _anchor(document, entry.type, oid)
         # the anchor is a standard target node, which every writer labels; it is
         # added only now because an empty target would upset docutils' transforms
@@ -174,10 +192,21 @@ def finish_document(
         document.ids[anchor] = target
         _fill_id_slot(node, oid, order)
         record = ObjectRecord(
-            type=entry.type, id=oid, title=entry.title, plan=plan, docname=docname,
-            lineno=entry.lineno or 0, anchor=anchor, fields=entry.values, checks=entry.checks,
-            parent=parent.id if parent else None, order=order, data=entry.data,
-            markup=entry.markup, body=entry.body, placeholders=tuple(entry.placeholders),
+            type=entry.type,
+            id=oid,
+            title=entry.title,
+            plan=plan,
+            docname=docname,
+            lineno=entry.lineno or 0,
+            anchor=anchor,
+            fields=entry.values,
+            checks=entry.checks,
+            parent=parent.id if parent else None,
+            order=order,
+            data=entry.data,
+            markup=entry.markup,
+            body=entry.body,
+            placeholders=tuple(entry.placeholders),
         )
         finished[key] = record
         out.records.append(record)
@@ -187,8 +216,11 @@ def finish_document(
     out.collectors = {t for n in collectors for t in n["depends"]}
     out.xrefs = {n["reftarget"] for n in xrefs if n.get("refdomain") == "plan" or _is_any(n)}
     out.refs = _references(env, xrefs, collectors)
-    out.baselines = [(n["since"], portable_location(env, n.get("since_location") or n))
-                     for n in collectors if "since" in n]
+    out.baselines = [
+        (n["since"], portable_location(env, n.get("since_location") or n))
+        for n in collectors
+        if "since" in n
+    ]
     return out
 
 

@@ -39,11 +39,16 @@ def blank_line_added(directive: SphinxDirective) -> bool:
     """
     lines: list[str] | None = directive.env.temp_data.get(LINES)
     if lines is None or directive.state.document.get("source") != str(
-            directive.env.doc2path(directive.env.docname)):
+        directive.env.doc2path(directive.env.docname)
+    ):
         return False
     index = directive.lineno  # the line below the directive's (0-based)
-    return (0 < index < len(lines) and directive.name in lines[index - 1]
-            and bool(directive.content) and lines[index].strip() == directive.content[0].strip())
+    return (
+        0 < index < len(lines)
+        and directive.name in lines[index - 1]
+        and bool(directive.content)
+        and lines[index].strip() == directive.content[0].strip()
+    )
 
 
 def front_matter_text(env: BuildEnvironment, key: str) -> str | None:
@@ -69,8 +74,10 @@ def front_matter_text(env: BuildEnvironment, key: str) -> str | None:
 
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     path = str(app.env.doc2path(docname))
-    if any(path.endswith(suffix) and kind == "markdown"
-           for suffix, kind in app.config.source_suffix.items()):
+    if any(
+        path.endswith(suffix) and kind == "markdown"
+        for suffix, kind in app.config.source_suffix.items()
+    ):
         app.env.temp_data[LINES] = source[0].split("\n")
 
 

@@ -52,10 +52,12 @@ class EndpointDirective(PlanObjectDirective):
         parts = parse_signature(title)
         if parts is None or parts[0] not in METHODS:
             if title:  # a missing title was reported already
-                self.warn(PlanWarning.FIELD,
-                          f"{self.name}: {title!r} is not a signature 'METHOD /path'; "
-                          f"methods: {', '.join(METHODS)}")
-            method, path = (parts or ("GET", title.strip() or "/"))
+                self.warn(
+                    PlanWarning.FIELD,
+                    f"{self.name}: {title!r} is not a signature 'METHOD /path'; "
+                    f"methods: {', '.join(METHODS)}",
+                )
+            method, path = parts or ("GET", title.strip() or "/")
         else:
             method, path = parts
         if not path.startswith("/"):
@@ -74,8 +76,15 @@ class EndpointDirective(PlanObjectDirective):
         schema, examples = reader.body(body, values, media="application/json")
         description = _prose(body, lists=True)
         reader.show(body, parameters, schema, "Request body")
-        return EndpointData(method, path, tuple(_PATH_PARAM.findall(path)), examples,
-                            description, parameters, schema)
+        return EndpointData(
+            method,
+            path,
+            tuple(_PATH_PARAM.findall(path)),
+            examples,
+            description,
+            parameters,
+            schema,
+        )
 
 
 class ResponseDirective(PlanObjectDirective):
@@ -84,8 +93,10 @@ class ResponseDirective(PlanObjectDirective):
     def prepare(self, title: str, values: dict[str, Any]) -> str:
         match = _RESPONSE.fullmatch(title)
         if not match and title:
-            self.warn(PlanWarning.FIELD,
-                      f"{self.name}: {title!r} is not 'CODE [reason]', e.g. '201 Created'")
+            self.warn(
+                PlanWarning.FIELD,
+                f"{self.name}: {title!r} is not 'CODE [reason]', e.g. '201 Created'",
+            )
         if not match:
             self.status = ("default", title.strip())
             return title.strip() or "default"
@@ -132,19 +143,29 @@ class SchemaDirective(PlanObjectDirective):
         if values.get("file"):
             schema, line = reader.load_file(str(values["file"]), "file"), self.lineno
         else:
-            blocks = [b for b in code_blocks(body)
-                      if str(b.get("language", "json")).lower() in {"json", "yaml", "yml", ""}]
+            blocks = [
+                b
+                for b in code_blocks(body)
+                if str(b.get("language", "json")).lower() in {"json", "yaml", "yml", ""}
+            ]
             schema, line = None, self.lineno
             if not blocks:
-                reader.warn(PlanWarning.SCHEMA, "give the schema as a json or yaml code "
-                            "block in the body, or name a file with :file:")
+                reader.warn(
+                    PlanWarning.SCHEMA,
+                    "give the schema as a json or yaml code "
+                    "block in the body, or name a file with :file:",
+                )
             for block in blocks[:1]:
                 line = block_line(self, block)
                 try:
                     schema = load_data(block.astext(), str(block.get("language", "json")))
                 except DataError as err:  # at the failing value's line
-                    warn(PlanWarning.SCHEMA, f"{self.name}: the schema is {err.message}",
-                         location=(self.env.docname, line + (err.line or 0)), env=self.env)
+                    warn(
+                        PlanWarning.SCHEMA,
+                        f"{self.name}: the schema is {err.message}",
+                        location=(self.env.docname, line + (err.line or 0)),
+                        env=self.env,
+                    )
         if schema is not None:
             reader.show(body, (), BodySchema(schema, line), "Properties")
         return SchemaData(schema if schema is not None else {}, line)
@@ -164,12 +185,19 @@ class PhaseDirective(PlanObjectDirective):
     def prepare(self, title: str, values: dict[str, Any]) -> str:
         start, end = values.get("start"), values.get("end")
         if start and end and end < start:
-            self.warn(PlanWarning.FIELD, f"{self.name}: end {end} is before start {start}; "
-                      "the end date must be on or after the start date", option="end")
+            self.warn(
+                PlanWarning.FIELD,
+                f"{self.name}: end {end} is before start {start}; "
+                "the end date must be on or after the start date",
+                option="end",
+            )
             del values["end"]
         if values.get("weeks") and (start or end):
-            self.warn(PlanWarning.FIELD, f"{self.name}: give either weeks or start/end dates, "
-                      "not both; the weeks are used", option="weeks")
+            self.warn(
+                PlanWarning.FIELD,
+                f"{self.name}: give either weeks or start/end dates, not both; the weeks are used",
+                option="weeks",
+            )
         return title
 
 
@@ -178,14 +206,22 @@ class TableDirective(PlanObjectDirective):
 
     def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> TableData | None:
         name = self.arguments[0] if self.arguments else ""
-        found = [(i, b) for i, root in enumerate(body) if isinstance(root, nodes.Element)
-                 for b in ([root] if isinstance(root, nodes.literal_block)
-                           else root.findall(nodes.literal_block))
-                 if str(b.get("language", "sql")).lower() in {"sql", "postgresql", "mysql", ""}]
+        found = [
+            (i, b)
+            for i, root in enumerate(body)
+            if isinstance(root, nodes.Element)
+            for b in (
+                [root]
+                if isinstance(root, nodes.literal_block)
+                else root.findall(nodes.literal_block)
+            )
+            if str(b.get("language", "sql")).lower() in {"sql", "postgresql", "mysql", ""}
+        ]
         if not found:
-            self.warn(PlanWarning.SQL,
-                      f"{self.name}: table {name!r} has no sql code block with a CREATE TABLE "
-                      "statement")
+            self.warn(
+                PlanWarning.SQL,
+                f"{self.name}: table {name!r} has no sql code block with a CREATE TABLE statement",
+            )
             return None
         sql = "\n".join(b.astext() for _, b in found)
         digest = hashlib.sha256(sql.encode()).hexdigest()
@@ -201,8 +237,10 @@ class TableDirective(PlanObjectDirective):
             except SqlError as err:
                 # the code block stays in the body: the reader still sees the SQL
                 where = f" (line {err.line} of the SQL)" if err.line else ""
-                self.warn(PlanWarning.SQL, f"{self.name}: the SQL of table {name!r} could not "
-                          f"be read{where}: {err}")
+                self.warn(
+                    PlanWarning.SQL,
+                    f"{self.name}: the SQL of table {name!r} could not be read{where}: {err}",
+                )
                 return None
         # the schema goes right below the (last) SQL block, before the prose
         # that explains it, so the statement and its reading sit together

@@ -52,8 +52,11 @@ class OpenApiDirective(OwnOptions):
         options = self.read_options()
         for name in options:
             if name not in OPTIONS:
-                self.warn(f"unknown option {name!r}; options: {', '.join(OPTIONS)}"
-                          + did_you_mean(name, OPTIONS), PlanWarning.OPTION)
+                self.warn(
+                    f"unknown option {name!r}; options: {', '.join(OPTIONS)}"
+                    + did_you_mean(name, OPTIONS),
+                    PlanWarning.OPTION,
+                )
         rel, absolute = self.env.relfn2path(self.arguments[0].strip(), self.env.docname)
         self.env.note_dependency(rel)
         try:

@@ -52,8 +52,8 @@ def _field(line: str) -> tuple[str, str] | None:
     match = _MARKER.match(line)
     if match is None:
         return None
-    name = re.sub(r"\\(.)", r"\1", line[1:match.end()].rstrip()[:-1])
-    return name, line[match.end():].strip()
+    name = re.sub(r"\\(.)", r"\1", line[1 : match.end()].rstrip()[:-1])
+    return name, line[match.end() :].strip()
 
 
 def _note(block: OptionBlock, directive: str, name: str, value: str | None, line: int) -> None:
@@ -62,12 +62,17 @@ def _note(block: OptionBlock, directive: str, name: str, value: str | None, line
     if len(key.split()) > 1:
         # docutils rejects a name of several words; "rate limit" means rate-limit
         new = "-".join(key.split())
-        block.problems.append((line, f"{directive}: the option name {key!r} has spaces; "
-                                     f"it is read as {new!r}"))
+        block.problems.append(
+            (line, f"{directive}: the option name {key!r} has spaces; it is read as {new!r}")
+        )
         key = new
     if key in block.values:
-        block.problems.append((line, f"{directive}: the option {key!r} is given more than "
-                                     "once; the last value is used"))
+        block.problems.append(
+            (
+                line,
+                f"{directive}: the option {key!r} is given more than once; the last value is used",
+            )
+        )
     block.values[key] = value or None
     block.lines[key] = line
 
@@ -114,8 +119,7 @@ def read_myst_block(lines: list[str], first: int, directive: str) -> tuple[Optio
     """
     block = OptionBlock()
     if lines and lines[0].strip() == "---":
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.startswith("---")),
-                   len(lines))
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.startswith("---")), len(lines))
         _read_yaml("\n".join(lines[1:end]), first + 1, directive, block)
         return block, min(end + 1, len(lines))
     used = 0
@@ -125,8 +129,12 @@ def read_myst_block(lines: list[str], first: int, directive: str) -> tuple[Optio
             break  # MyST's option block: the lines that open with one colon
         found = _field(stripped)
         if found is None:
-            block.problems.append((first + used, f"{directive}: {stripped!r} is not an option "
-                                                 "(':name: value'); it is ignored"))
+            block.problems.append(
+                (
+                    first + used,
+                    f"{directive}: {stripped!r} is not an option (':name: value'); it is ignored",
+                )
+            )
             continue
         _note(block, directive, found[0], _unquoted(found[1]), first + used)
     else:
@@ -152,22 +160,36 @@ def _read_yaml(text: str, first: int, directive: str, block: OptionBlock) -> Non
         root = yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        block.problems.append((first + (mark.line if mark else 0),
-                               f"{directive}: the YAML option block cannot be read "
-                               f"({getattr(err, 'problem', None) or err}); its options are "
-                               "ignored"))
+        block.problems.append(
+            (
+                first + (mark.line if mark else 0),
+                f"{directive}: the YAML option block cannot be read "
+                f"({getattr(err, 'problem', None) or err}); its options are "
+                "ignored",
+            )
+        )
         return
     if root is None:
         return
     if not isinstance(root, yaml.MappingNode):
-        block.problems.append((first, f"{directive}: the YAML option block is no mapping "
-                                      "('name: value' lines); it is ignored"))
+        block.problems.append(
+            (
+                first,
+                f"{directive}: the YAML option block is no mapping "
+                "('name: value' lines); it is ignored",
+            )
+        )
         return
     for key, value in root.value:
         line = first + key.start_mark.line
         if not isinstance(value, yaml.ScalarNode) or not isinstance(key, yaml.ScalarNode):
-            block.problems.append((line, f"{directive}: the option {key.value!r} is a YAML "
-                                         "list or mapping; write its value as text"))
+            block.problems.append(
+                (
+                    line,
+                    f"{directive}: the option {key.value!r} is a YAML "
+                    "list or mapping; write its value as text",
+                )
+            )
             continue
         _note(block, directive, str(key.value), str(value.value), line)
 
@@ -198,8 +220,12 @@ class OwnOptions(SphinxDirective):
         :return: option name to its text (``None`` for a flag); also set as ``options``
         """
         if self.is_myst:
-            if (self.content and self.content[0].lstrip().startswith(":::")
-                    and self.content_offset > 0 and blank_line_added(self)):
+            if (
+                self.content
+                and self.content[0].lstrip().startswith(":::")
+                and self.content_offset > 0
+                and blank_line_added(self)
+            ):
                 self.content_offset -= 1  # MyST-Parser's own line, see .myst_lines
             block, used = read_myst_block(list(self.content), self._content_line(0), self.name)
             if used < len(self.content) and not self.content[used].strip():
@@ -224,16 +250,20 @@ class OwnOptions(SphinxDirective):
             lines = self.arguments[-1].split("\n")
             start = next((i for i, line in enumerate(lines) if _field(line)), len(lines))
             # the title starts on the directive's line, or on the one below it
-            first = self.lineno + (0 if self.block_text.split("\n", 1)[0]
-                                   .partition("::")[2].strip() else 1)
+            first = self.lineno + (
+                0 if self.block_text.split("\n", 1)[0].partition("::")[2].strip() else 1
+            )
             title = "\n".join(lines[:start]).strip()
             self.arguments[-1:] = [title] if title else []
             if len(self.arguments) < self.required_arguments:
-                raise self.error(f'Error in "{self.name}" directive: '
-                                 f"{self.required_arguments} argument(s) required, 0 supplied")
+                raise self.error(
+                    f'Error in "{self.name}" directive: '
+                    f"{self.required_arguments} argument(s) required, 0 supplied"
+                )
             return read_rst_block(lines[start:], first + start, self.name)
-        head = next((i for i, line in enumerate(self.content) if not line.strip()),
-                    len(self.content))
+        head = next(
+            (i for i, line in enumerate(self.content) if not line.strip()), len(self.content)
+        )
         if not head or _field(self.content[0]) is None:
             return OptionBlock()
         block = read_rst_block(list(self.content[:head]), self._content_line(0), self.name)
@@ -260,15 +290,25 @@ class OwnOptions(SphinxDirective):
         where = "kept as text of the body" if self.takes_body else "ignored"
         for text, line in stray:
             word, colon, value = text.partition(":")
-            hint = (f"; did you mean ':{word}: {value.strip()}'?"
-                    if colon and re.fullmatch(r"[\w-]+", word) else "")
-            warn(PlanWarning.OPTION, f"{self.name}: {text!r} is not an option (':name: value'); "
-                 f"it is {where}{hint}", location=self.line_location(line), env=self.env)
+            hint = (
+                f"; did you mean ':{word}: {value.strip()}'?"
+                if colon and re.fullmatch(r"[\w-]+", word)
+                else ""
+            )
+            warn(
+                PlanWarning.OPTION,
+                f"{self.name}: {text!r} is not an option (':name: value'); it is {where}{hint}",
+                location=self.line_location(line),
+                env=self.env,
+            )
         if not self.takes_body:
             if self.content:
-                warn(PlanWarning.OPTION, f"{self.name} has no body; the text below its "
-                     "options is ignored", location=self.line_location(self._content_line(0)),
-                     env=self.env)
+                warn(
+                    PlanWarning.OPTION,
+                    f"{self.name} has no body; the text below its options is ignored",
+                    location=self.line_location(self._content_line(0)),
+                    env=self.env,
+                )
             self.content = StringList()
             return
         # stray lines go first in the body, then a blank line, located where they were

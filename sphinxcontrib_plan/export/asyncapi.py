@@ -102,13 +102,16 @@ def _message(message: Message) -> dict[str, Any]:
 def _operations(channel: Channel) -> dict[str, Any]:
     operations: dict[str, Any] = {}
     ref = {"$ref": f"#/channels/{key(channel.key)}"}
-    messages = [{"$ref": f"#/channels/{key(channel.key)}/messages/{key(m.name)}"}
-                for m in channel.messages]
+    messages = [
+        {"$ref": f"#/channels/{key(channel.key)}/messages/{key(m.name)}"} for m in channel.messages
+    ]
     roles = [("send", c) for c in channel.senders] + [("receive", c) for c in channel.receivers]
     for action, (component, title) in roles:
         verb = "sends" if action == "send" else "receives"
         operation: dict[str, Any] = {
-            "action": action, "channel": ref, "messages": messages,
+            "action": action,
+            "channel": ref,
+            "messages": messages,
             "summary": f"{title or component} {verb} {channel.address}",
         }
         if component:
@@ -118,8 +121,13 @@ def _operations(channel: Channel) -> dict[str, Any]:
     return operations
 
 
-def asyncapi_document(channels: Iterable[Channel], *, title: str, version: str,
-                      schemas: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def asyncapi_document(
+    channels: Iterable[Channel],
+    *,
+    title: str,
+    version: str,
+    schemas: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The AsyncAPI 3.0 document of *channels*.
 
     :param channels: the events and WebSocket endpoints
@@ -132,7 +140,8 @@ def asyncapi_document(channels: Iterable[Channel], *, title: str, version: str,
         "asyncapi": ASYNCAPI_VERSION,
         "info": {"title": title or "API", "version": version or "0.0.0"},
         "defaultContentType": "application/json",
-        "channels": {}, "operations": {},
+        "channels": {},
+        "operations": {},
     }
     for channel in channels:
         name = key(channel.key)
@@ -189,27 +198,48 @@ def channels_of(index: ResolvedIndex) -> tuple[list[Channel], dict[str, Any]]:
         body = getattr(data, "body", None)
         payload = export_schema(body.schema) if body is not None else None  # None: invalid
         examples = tuple(data_examples(getattr(data, "examples", ())))
-        media = body.media_types[0] if body is not None and body.media_types else \
-            "application/json"
-        channels.append(Channel(
-            event.id, event.title, event.title, "",
-            (Message(event.title, event.title, payload, examples, media),),
-            components(event.fields.get("published-by")),
-            components(event.fields.get("consumed-by")),
-            tags=tuple(event.fields.get("tags", ())), plan=event.plan))
+        media = body.media_types[0] if body is not None and body.media_types else "application/json"
+        channels.append(
+            Channel(
+                event.id,
+                event.title,
+                event.title,
+                "",
+                (Message(event.title, event.title, payload, examples, media),),
+                components(event.fields.get("published-by")),
+                components(event.fields.get("consumed-by")),
+                tags=tuple(event.fields.get("tags", ())),
+                plan=event.plan,
+            )
+        )
     for endpoint in index.of_type("endpoint"):
         data = endpoint.endpoint
         if data is None or not data.websocket:
             continue
         payload = export_schema(data.body.schema) if data.body is not None else None
-        channels.append(Channel(
-            endpoint.id, data.path.partition("?")[0], endpoint.title,
-            endpoint.fields.get("summary") or data.description,
-            (Message("message", endpoint.fields.get("summary") or "", payload,
-                     tuple(data_examples(data.examples))),),
-            senders=(("", "The service"),),
-            websocket=websocket_binding(data.parameters),
-            tags=tuple(endpoint.fields.get("tags", ())), plan=endpoint.plan))
-    schemas = {r.title: export_schema(r.json_schema) for r in index.of_type("schema")
-               if r.title and export_schema(r.json_schema) is not None}
+        channels.append(
+            Channel(
+                endpoint.id,
+                data.path.partition("?")[0],
+                endpoint.title,
+                endpoint.fields.get("summary") or data.description,
+                (
+                    Message(
+                        "message",
+                        endpoint.fields.get("summary") or "",
+                        payload,
+                        tuple(data_examples(data.examples)),
+                    ),
+                ),
+                senders=(("", "The service"),),
+                websocket=websocket_binding(data.parameters),
+                tags=tuple(endpoint.fields.get("tags", ())),
+                plan=endpoint.plan,
+            )
+        )
+    schemas = {
+        r.title: export_schema(r.json_schema)
+        for r in index.of_type("schema")
+        if r.title and export_schema(r.json_schema) is not None
+    }
     return channels, schemas

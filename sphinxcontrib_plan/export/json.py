@@ -32,8 +32,7 @@ _TOP_LEVEL_DERIVED = {d.name for d in DERIVED_FIELDS if d.top_level}
 
 def _derived(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
     view = index.view(record)
-    return {k: v for k, v in view.items()
-            if k not in record.fields and k not in _TOP_LEVEL_DERIVED}
+    return {k: v for k, v in view.items() if k not in record.fields and k not in _TOP_LEVEL_DERIVED}
 
 
 def record_data(
@@ -79,6 +78,7 @@ def plan_document(
         objects are theirs: they are not exported here)
     :return: JSON-able data: plans by id, objects in document order
     """
+
     def data(record: ObjectRecord) -> dict[str, Any]:
         return record_data(index, record, url=url_of(record), source=source_of(record.docname))
 

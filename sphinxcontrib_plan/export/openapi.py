@@ -43,26 +43,52 @@ SCHEMES: dict[str, tuple[str, dict[str, Any]]] = {
     "api-key": ("apiKeyAuth", {"type": "apiKey", "in": "header", "name": "X-API-Key"}),
     "basic": ("basicAuth", {"type": "http", "scheme": "basic"}),
     "cookie": ("cookieAuth", {"type": "apiKey", "in": "cookie", "name": "session"}),
-    "oauth2": ("oauth2", {
-        "type": "oauth2",
-        "description": "OAuth 2.0; the plan names no authorization server, so the "
-                       "URLs are placeholders relative to the API's server.",
-        "flows": {"authorizationCode": {"authorizationUrl": "/oauth/authorize",
-                                        "tokenUrl": "/oauth/token", "scopes": {}}},
-    }),
-    "openid": ("openIdConnect", {"type": "openIdConnect",
-                                 "openIdConnectUrl": "/.well-known/openid-configuration"}),
+    "oauth2": (
+        "oauth2",
+        {
+            "type": "oauth2",
+            "description": "OAuth 2.0; the plan names no authorization server, so the "
+            "URLs are placeholders relative to the API's server.",
+            "flows": {
+                "authorizationCode": {
+                    "authorizationUrl": "/oauth/authorize",
+                    "tokenUrl": "/oauth/token",
+                    "scopes": {},
+                }
+            },
+        },
+    ),
+    "openid": (
+        "openIdConnect",
+        {"type": "openIdConnect", "openIdConnectUrl": "/.well-known/openid-configuration"},
+    ),
     "mtls": ("mutualTLS", {"type": "mutualTLS"}),
 }
 
 #: other spellings of the ``auth`` words, after lower-casing and ``_``/space → ``-``
 ALIASES: dict[str, str] = {
-    "bearer-token": "bearer", "token": "bearer", "jwt": "bearer", "bearer-jwt": "bearer",
-    "access-token": "bearer", "apikey": "api-key", "key": "api-key", "x-api-key": "api-key",
-    "api-token": "api-key", "http-basic": "basic", "session": "cookie", "oauth": "oauth2",
-    "oauth-2": "oauth2", "oauth-2.0": "oauth2", "oidc": "openid", "openid-connect": "openid",
-    "mutual-tls": "mtls", "client-certificate": "mtls",
-    "public": "none", "anonymous": "none", "no": "none", "false": "none",
+    "bearer-token": "bearer",
+    "token": "bearer",
+    "jwt": "bearer",
+    "bearer-jwt": "bearer",
+    "access-token": "bearer",
+    "apikey": "api-key",
+    "key": "api-key",
+    "x-api-key": "api-key",
+    "api-token": "api-key",
+    "http-basic": "basic",
+    "session": "cookie",
+    "oauth": "oauth2",
+    "oauth-2": "oauth2",
+    "oauth-2.0": "oauth2",
+    "oidc": "openid",
+    "openid-connect": "openid",
+    "mutual-tls": "mtls",
+    "client-certificate": "mtls",
+    "public": "none",
+    "anonymous": "none",
+    "no": "none",
+    "false": "none",
 }
 
 _ALTERNATIVES = re.compile(r"\s*(?:,|\||/|\bor\b)\s*", re.IGNORECASE)
@@ -133,16 +159,23 @@ def _parameters(data: EndpointData, path: str, query: list[str]) -> list[dict[st
     params = [dict(p) for p in data.parameters if p["in"] != "path" or p["name"] in names]
     # ``GET /items?page&size``: query names written in the signature itself
     known = {(p["name"], p["in"]) for p in params}
-    params += [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-               for n in dict.fromkeys(query) if (n, "query") not in known]
+    params += [
+        {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+        for n in dict.fromkeys(query)
+        if (n, "query") not in known
+    ]
     for param in params:
         param["schema"] = export_schema(param.get("schema")) or {"type": "string"}
     return params
 
 
 def _operation(
-    index: ResolvedIndex, endpoint: ObjectRecord, data: EndpointData, path: str,
-    query: list[str], schemes: dict[str, dict[str, Any]],
+    index: ResolvedIndex,
+    endpoint: ObjectRecord,
+    data: EndpointData,
+    path: str,
+    query: list[str],
+    schemes: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     fields = endpoint.fields
     method = data.method.lower()
@@ -167,8 +200,9 @@ def _operation(
     examples = data.examples
     if method in _WEBSOCKET:
         if examples:
-            op["messages"] = [{"language": e.language, "example": example_value(e)}
-                              for e in examples]
+            op["messages"] = [
+                {"language": e.language, "example": example_value(e)} for e in examples
+            ]
     elif method in _BODY_METHODS or data.body is not None:
         body = content(data.body, examples)
         if body:
@@ -185,8 +219,9 @@ def _operation(
     return op
 
 
-def openapi_document(index: ResolvedIndex, *, title: str, version: str,
-                     servers: Sequence[str | dict[str, str]] = ()) -> dict[str, Any]:
+def openapi_document(
+    index: ResolvedIndex, *, title: str, version: str, servers: Sequence[str | dict[str, str]] = ()
+) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every endpoint of the index.
 
     :param index: the resolved index
@@ -233,8 +268,11 @@ def openapi_document(index: ResolvedIndex, *, title: str, version: str,
     if tags:
         document["tags"] = [_tag(index, name) for name in sorted(tags)]
     components: dict[str, Any] = {}
-    schemas = {r.title: export_schema(r.json_schema) for r in index.of_type("schema")
-               if r.title and export_schema(r.json_schema) is not None}
+    schemas = {
+        r.title: export_schema(r.json_schema)
+        for r in index.of_type("schema")
+        if r.title and export_schema(r.json_schema) is not None
+    }
     if schemas:
         components["schemas"] = dict(sorted(schemas.items()))
     if schemes:

@@ -51,7 +51,10 @@ def data_examples(examples: Iterable[Example]) -> list[Any]:
     found = []
     for example in examples:
         value = example_value(example)
-        if not isinstance(value, str) or example.language.lower() in JSON_LANGUAGES | YAML_LANGUAGES:
+        if (
+            not isinstance(value, str)
+            or example.language.lower() in JSON_LANGUAGES | YAML_LANGUAGES
+        ):
             found.append(value)
     return found
 
@@ -72,8 +75,7 @@ def export_schema(schema: Any) -> Any:
     return schema
 
 
-def _media_object(schema: BodySchema | None, values: list[Any], names: list[str]
-                  ) -> dict[str, Any]:
+def _media_object(schema: BodySchema | None, values: list[Any], names: list[str]) -> dict[str, Any]:
     media: dict[str, Any] = {}
     exported = export_schema(schema.schema) if schema is not None else None
     if exported is not None:
@@ -85,8 +87,12 @@ def _media_object(schema: BodySchema | None, values: list[Any], names: list[str]
     return media
 
 
-def content(schema: BodySchema | None, examples: Iterable[Example], *,
-            default_media: str | None = _JSON_MEDIA) -> dict[str, Any]:
+def content(
+    schema: BodySchema | None,
+    examples: Iterable[Example],
+    *,
+    default_media: str | None = _JSON_MEDIA,
+) -> dict[str, Any]:
     """The ``content`` of a body.
 
     :param schema: its schema and media types
@@ -140,9 +146,12 @@ def responses(children: list[ObjectRecord]) -> dict[str, Any]:
         by_code.setdefault(code, []).append(response)
     out: dict[str, Any] = {}
     for code, group in by_code.items():
-        entry: dict[str, Any] = {"description": "\n\n".join(
-            (r.response and (r.response.description or r.response.reason)) or r.title
-            for r in group)}
+        entry: dict[str, Any] = {
+            "description": "\n\n".join(
+                (r.response and (r.response.description or r.response.reason)) or r.title
+                for r in group
+            )
+        }
         media: dict[str, dict[str, Any]] = {}
         examples: dict[str, list[tuple[ObjectRecord, Any]]] = {}
         for response in group:
@@ -152,9 +161,13 @@ def responses(children: list[ObjectRecord]) -> dict[str, Any]:
             found = content(data.body, data.examples)
             for mtype, value in found.items():
                 media.setdefault(mtype, {}).update(
-                    {k: v for k, v in value.items() if k == "schema"})
-                for example in (value.get("example"),) if "example" in value else [
-                        e["value"] for e in value.get("examples", {}).values()]:
+                    {k: v for k, v in value.items() if k == "schema"}
+                )
+                for example in (
+                    (value.get("example"),)
+                    if "example" in value
+                    else [e["value"] for e in value.get("examples", {}).values()]
+                ):
                     examples.setdefault(mtype, []).append((response, example))
             if data.headers:
                 entry.setdefault("headers", {}).update(_headers(data.headers))
@@ -163,9 +176,13 @@ def responses(children: list[ObjectRecord]) -> dict[str, Any]:
             if len(found_examples) == 1:
                 value["example"] = found_examples[0][1]
             elif found_examples:
-                value["examples"] = {f"{r.id}-{i}" if sum(x is r for x, _ in found_examples) > 1
-                                     else r.id: {"summary": _summary(r), "value": v}
-                                     for i, (r, v) in enumerate(found_examples, start=1)}
+                value["examples"] = {
+                    f"{r.id}-{i}" if sum(x is r for x, _ in found_examples) > 1 else r.id: {
+                        "summary": _summary(r),
+                        "value": v,
+                    }
+                    for i, (r, v) in enumerate(found_examples, start=1)
+                }
             entry.setdefault("content", {})[mtype] = value
         out[code] = entry
     return out

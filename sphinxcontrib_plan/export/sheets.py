@@ -71,11 +71,21 @@ def columns(otype: ObjectType) -> tuple[SheetColumn, ...]:
     :return: the columns
     """
     fields = [SheetColumn(f.name, f) for f in otype.all_fields if f.name not in _NOT_FIELDS]
-    derived = [SheetColumn(d.name, readonly=True) for d in derived_for(otype)
-               if not d.top_level and otype.field(d.name) is None]
-    return (SheetColumn("id"), SheetColumn("title"), SheetColumn("plan"), *fields, *derived,
-            SheetColumn(DOCUMENT), SheetColumn(FINGERPRINT, readonly=True, hidden=True),
-            SheetColumn(BASE, readonly=True, hidden=True))
+    derived = [
+        SheetColumn(d.name, readonly=True)
+        for d in derived_for(otype)
+        if not d.top_level and otype.field(d.name) is None
+    ]
+    return (
+        SheetColumn("id"),
+        SheetColumn("title"),
+        SheetColumn("plan"),
+        *fields,
+        *derived,
+        SheetColumn(DOCUMENT),
+        SheetColumn(FINGERPRINT, readonly=True, hidden=True),
+        SheetColumn(BASE, readonly=True, hidden=True),
+    )
 
 
 def cell_value(spec: FieldSpec | None, value: Any) -> Any:
@@ -110,8 +120,13 @@ def base_values(otype: ObjectType, obj: Mapping[str, Any]) -> dict[str, Any]:
     """
     fields = obj.get("fields") or {}
     values = {"title": obj.get("title")}
-    values.update({c.name: fields[c.name] for c in columns(otype)
-                   if c.spec is not None and fields.get(c.name) not in (None, [])})
+    values.update(
+        {
+            c.name: fields[c.name]
+            for c in columns(otype)
+            if c.spec is not None and fields.get(c.name) not in (None, [])
+        }
+    )
     return values
 
 
@@ -137,15 +152,25 @@ def rows(otype: ObjectType, objects: Iterable[Mapping[str, Any]]) -> Iterable[li
             elif col.name == FINGERPRINT:
                 row.append(object_digest(obj))
             elif col.name == BASE:
-                row.append(json.dumps(base_values(otype, obj), sort_keys=True,
-                                      ensure_ascii=False, separators=(",", ":")))
+                row.append(
+                    json.dumps(
+                        base_values(otype, obj),
+                        sort_keys=True,
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    )
+                )
             else:
                 row.append(cell_value(None, derived.get(col.name)))
         yield row
 
 
-def select(data: Mapping[str, Any], registry: Registry, types: Iterable[str] = (),
-           plans: Iterable[str] = ()) -> dict[str, list[Mapping[str, Any]]]:
+def select(
+    data: Mapping[str, Any],
+    registry: Registry,
+    types: Iterable[str] = (),
+    plans: Iterable[str] = (),
+) -> dict[str, list[Mapping[str, Any]]]:
     """The objects of ``plan.json`` data to export, by type, in document order.
 
     :param data: ``plan.json`` data
@@ -158,8 +183,9 @@ def select(data: Mapping[str, Any], registry: Registry, types: Iterable[str] = (
     wanted = list(dict.fromkeys(types)) or [t.name for t in registry if t.name != "plan"]
     unknown = [t for t in wanted if t not in registry]
     if unknown:
-        raise SheetsError(f"unknown type {unknown[0]!r}; types: "
-                          + ", ".join(t.name for t in registry))
+        raise SheetsError(
+            f"unknown type {unknown[0]!r}; types: " + ", ".join(t.name for t in registry)
+        )
     plan_ids = {str(p.get("id")) for p in data.get("plans", ())}
     missing = [p for p in plans if p not in plan_ids]
     if missing:
@@ -168,8 +194,9 @@ def select(data: Mapping[str, Any], registry: Registry, types: Iterable[str] = (
     out: dict[str, list[Mapping[str, Any]]] = {t: [] for t in wanted}
     for obj in [*data.get("plans", ()), *data.get("objects", ())]:
         typ = str(obj.get("type"))
-        if typ in out and (not keep or obj.get("plan") in keep or
-                           (typ == "plan" and obj.get("id") in keep)):
+        if typ in out and (
+            not keep or obj.get("plan") in keep or (typ == "plan" and obj.get("id") in keep)
+        ):
             out[typ].append(obj)
     return out if types else {t: objs for t, objs in out.items() if objs}
 
@@ -181,12 +208,21 @@ def meta(sourcedir: Path, plans: Iterable[str] = ()) -> list[list[str]]:
     :param plans: the plans the export was limited to (``--plan``)
     :return: key/value rows
     """
-    return [["key", "value"], ["format", "sphinxcontrib-plan sheets 1"],
-            ["sourcedir", str(sourcedir.resolve())], ["plans", ",".join(plans)]]
+    return [
+        ["key", "value"],
+        ["format", "sphinxcontrib-plan sheets 1"],
+        ["sourcedir", str(sourcedir.resolve())],
+        ["plans", ",".join(plans)],
+    ]
 
 
-def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
-               registry: Registry, sourcedir: Path, plans: Iterable[str] = ()) -> None:
+def write_xlsx(
+    path: Path,
+    selected: Mapping[str, list[Mapping[str, Any]]],
+    registry: Registry,
+    sourcedir: Path,
+    plans: Iterable[str] = (),
+) -> None:
     """Write the workbook, streaming (openpyxl's write-only mode).
 
     :param path: the ``.xlsx`` to write
@@ -203,8 +239,9 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.datavalidation import DataValidation
     except ImportError:
-        raise SheetsError("--format xlsx needs openpyxl: "
-                          "pip install 'sphinxcontrib-plan[sheets]'") from None
+        raise SheetsError(
+            "--format xlsx needs openpyxl: pip install 'sphinxcontrib-plan[sheets]'"
+        ) from None
     book = Workbook(write_only=True)
     shade = PatternFill("solid", fgColor=_SHADE)
     bold = Font(bold=True)
@@ -220,10 +257,13 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
             dims.hidden = col.hidden
             if col.spec is not None and col.spec.kind is Kind.ENUM:
                 # rows added below the exported ones get the list too
-                rule = DataValidation(type="list", allow_blank=True,
-                                      formula1='"' + ",".join(col.spec.choices) + '"',
-                                      error=f"{col.name}: one of {', '.join(col.spec.choices)}",
-                                      showErrorMessage=True)
+                rule = DataValidation(
+                    type="list",
+                    allow_blank=True,
+                    formula1='"' + ",".join(col.spec.choices) + '"',
+                    error=f"{col.name}: one of {', '.join(col.spec.choices)}",
+                    showErrorMessage=True,
+                )
                 rule.add(f"{letter}2:{letter}{last + 1000}")
                 sheet.data_validations.append(rule)
         sheet.freeze_panes = "B2"
@@ -255,8 +295,13 @@ def write_xlsx(path: Path, selected: Mapping[str, list[Mapping[str, Any]]],
     book.save(path)
 
 
-def write_csv(directory: Path, selected: Mapping[str, list[Mapping[str, Any]]],
-              registry: Registry, sourcedir: Path, plans: Iterable[str] = ()) -> list[Path]:
+def write_csv(
+    directory: Path,
+    selected: Mapping[str, list[Mapping[str, Any]]],
+    registry: Registry,
+    sourcedir: Path,
+    plans: Iterable[str] = (),
+) -> list[Path]:
     """Write one ``TYPE.csv`` per type and ``_plan.csv`` into *directory*.
 
     :param directory: the directory (created when missing)
@@ -275,9 +320,12 @@ def write_csv(directory: Path, selected: Mapping[str, list[Mapping[str, Any]]],
             writer = csv.writer(out)
             writer.writerow([c.name for c in columns(otype)])
             for row in rows(otype, objects):
-                writer.writerow(["" if v is None else
-                                 v.isoformat() if isinstance(v, datetime.date) else v
-                                 for v in row])
+                writer.writerow(
+                    [
+                        "" if v is None else v.isoformat() if isinstance(v, datetime.date) else v
+                        for v in row
+                    ]
+                )
         written.append(path)
     path = directory / f"{META_SHEET}.csv"
     with path.open("w", encoding="utf-8", newline="") as out:

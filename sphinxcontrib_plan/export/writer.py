@@ -102,9 +102,14 @@ def json_export(app: Sphinx) -> dict[str, Any]:
         except Exception:  # a docname the project does not know (removed meanwhile)
             return None
 
-    return plan_document(domain.index, app.config.project, url_maker(app.builder),
-                         source_of=source_of, version=_version(app),
-                         external=[plan.summary() for plan in domain.external.values()])
+    return plan_document(
+        domain.index,
+        app.config.project,
+        url_maker(app.builder),
+        source_of=source_of,
+        version=_version(app),
+        external=[plan.summary() for plan in domain.external.values()],
+    )
 
 
 def openapi_export(app: Sphinx) -> dict[str, Any]:
@@ -116,9 +121,12 @@ def openapi_export(app: Sphinx) -> dict[str, Any]:
     from sphinxcontrib_plan.export.openapi import openapi_document
 
     domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
-    return openapi_document(domain.index, title=app.config.project,
-                            version=_version(app) or "0.0.0",
-                            servers=domain.config.openapi_servers)
+    return openapi_document(
+        domain.index,
+        title=app.config.project,
+        version=_version(app) or "0.0.0",
+        servers=domain.config.openapi_servers,
+    )
 
 
 def export_filename(value: bool | str, default: str = "openapi.json") -> str | None:
@@ -147,8 +155,11 @@ def asyncapi_export(app: Sphinx) -> dict[str, Any]:
 
     domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
     channels, schemas = channels_of(domain.index)
-    return asyncapi_document(channels, title=app.config.project,
-                             version=_version(app) or "0.0.0", schemas=schemas)
+    return asyncapi_document(
+        channels, title=app.config.project, version=_version(app) or "0.0.0", schemas=schemas
+    )
+
+
 def export_files(app: Sphinx) -> dict[str, Callable[[Sphinx], dict[str, Any]]]:
     """The exports this build writes: output file name to the function making its data.
 
@@ -183,14 +194,22 @@ def warn_shipped_exports(app: Sphinx) -> None:
 
     domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
     names = ["plan.json"] if domain.config.json is not False else []
-    names += [n for n in (export_filename(domain.config.openapi),
-                          export_filename(domain.config.asyncapi, "asyncapi.json")) if n]
+    names += [
+        n
+        for n in (
+            export_filename(domain.config.openapi),
+            export_filename(domain.config.asyncapi, "asyncapi.json"),
+        )
+        if n
+    ]
     for name, source in shipped_by_project(app, names).items():
         setting = "plan_json = False" if name == "plan.json" else "another file name"
-        warn(PlanWarning.CONFIG,
-             f"the project's own {source.name} becomes {name} through its html_extra_path; it "
-             f"is kept, and the extension does not write its {name} (set {setting} to say so)",
-             location=f"{source}:1")
+        warn(
+            PlanWarning.CONFIG,
+            f"the project's own {source.name} becomes {name} through its html_extra_path; it "
+            f"is kept, and the extension does not write its {name} (set {setting} to say so)",
+            location=f"{source}:1",
+        )
 
 
 def export_key(app: Sphinx, name: str) -> str:
@@ -205,9 +224,17 @@ def export_key(app: Sphinx, name: str) -> str:
     if not resolved:
         return ""
     builder = app.builder
-    parts = (resolved, name, builder.name, getattr(builder, "out_suffix", ""),
-             getattr(builder, "link_suffix", ""), app.config.root_doc, app.config.project,
-             _version(app), str(Path(builder.outdir).resolve()))
+    parts = (
+        resolved,
+        name,
+        builder.name,
+        getattr(builder, "out_suffix", ""),
+        getattr(builder, "link_suffix", ""),
+        app.config.root_doc,
+        app.config.project,
+        _version(app),
+        str(Path(builder.outdir).resolve()),
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -268,8 +295,11 @@ def _not_written(name: str, err: BaseException) -> None:
     from sphinxcontrib_plan.warnings import PlanWarning, warn
 
     reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    warn(PlanWarning.CONFIG, f"the export {name} could not be written ({reason}); the rest of "
-         "the build is complete", location=None)
+    warn(
+        PlanWarning.CONFIG,
+        f"the export {name} could not be written ({reason}); the rest of the build is complete",
+        location=None,
+    )
 
 
 def setup_export(app: Sphinx) -> None:

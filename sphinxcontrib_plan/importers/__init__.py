@@ -18,8 +18,17 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.codedata import Parsed
 
-__all__ = ["IMPORTERS", "Importer", "ImportResult", "ImporterError", "Input", "Report",
-           "detect", "recognise", "register"]
+__all__ = [
+    "IMPORTERS",
+    "Importer",
+    "ImportResult",
+    "ImporterError",
+    "Input",
+    "Report",
+    "detect",
+    "recognise",
+    "register",
+]
 
 
 @dataclass(frozen=True)
@@ -94,15 +103,17 @@ def _markdown_detect(source: Input) -> bool:
     return True
 
 
-def _markdown_run(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
-                  ) -> ImportResult:
+def _markdown_run(
+    text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+) -> ImportResult:
     from sphinxcontrib_plan.importers.markdown import import_markdown
 
     return import_markdown(text, plan_id=plan_id)
 
 
-def _openapi_run(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
-                 ) -> ImportResult:
+def _openapi_run(
+    text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+) -> ImportResult:
     from sphinxcontrib_plan.importers.openapi_plan import import_openapi
 
     return import_openapi(text, plan_id=plan_id, parsed=parsed)
@@ -114,15 +125,35 @@ def _sheets_claims(path: Path) -> bool:
     return path.suffix.lower() == ".xlsx" or (path / f"{META_SHEET}.csv").is_file()
 
 
-def _sheets_run(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
-                ) -> ImportResult:
+def _sheets_run(
+    text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+) -> ImportResult:
     raise ImporterError("a workbook is imported from its path: sphinx-plan import BOOK.xlsx")
 
 
-register(Importer("sheets", "a workbook or CSV directory of 'export --format xlsx|csv', "
-                  "its edits applied to the sources", lambda source: False, _sheets_run,
-                  _sheets_claims))
-register(Importer("markdown", "a plain-Markdown plan in the shape of the plan template",
-                  _markdown_detect, _markdown_run))
-register(Importer("openapi", "a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML",
-                  _looks_openapi, _openapi_run))
+register(
+    Importer(
+        "sheets",
+        "a workbook or CSV directory of 'export --format xlsx|csv', "
+        "its edits applied to the sources",
+        lambda source: False,
+        _sheets_run,
+        _sheets_claims,
+    )
+)
+register(
+    Importer(
+        "markdown",
+        "a plain-Markdown plan in the shape of the plan template",
+        _markdown_detect,
+        _markdown_run,
+    )
+)
+register(
+    Importer(
+        "openapi",
+        "a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML",
+        _looks_openapi,
+        _openapi_run,
+    )
+)

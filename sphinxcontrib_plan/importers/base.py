@@ -91,8 +91,10 @@ class Report:
         :return: the text, several lines
         """
         total = sum(self.counts().values())
-        out = [f"{source} -> {output}: plan {self.plan_id} ({self.title or 'untitled'}), "
-               f"{total} objects"]
+        out = [
+            f"{source} -> {output}: plan {self.plan_id} ({self.title or 'untitled'}), "
+            f"{total} objects"
+        ]
         for type_name, lines in sorted(self.objects.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             shown = ", ".join(str(n) for n in lines[:12]) + (", …" if len(lines) > 12 else "")
             name = type_name if type_name == "plan" else f"plan-{type_name}"

@@ -118,11 +118,18 @@ def myst_value(value: str) -> str:
     :param value: the value
     :return: the text to write after ``:name:``
     """
-    if (value and value[0] not in _UNSAFE_START and value == value.strip()
-            and " #" not in value and "\t" not in value and "\n" not in value):
+    if (
+        value
+        and value[0] not in _UNSAFE_START
+        and value == value.strip()
+        and " #" not in value
+        and "\t" not in value
+        and "\n" not in value
+    ):
         return value
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\t", "\\t"))
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -132,8 +139,12 @@ def _myst_prose(text: str) -> str:
         mark = _TICKS.match(line)
         if fence is None and mark:
             fence = mark.group(1)
-        elif fence is not None and mark and mark.group(1).startswith(fence[0] * len(fence)) \
-                and line.strip() == mark.group(1):
+        elif (
+            fence is not None
+            and mark
+            and mark.group(1).startswith(fence[0] * len(fence))
+            and line.strip() == mark.group(1)
+        ):
             fence = None
         elif fence is None:
             line = _MYST_LINE.sub(r"\1\\\2", line)
@@ -232,8 +243,13 @@ class _RstWriter:
             if isinstance(block, Rule):
                 # reST allows transitions only between body elements of a section
                 nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-                if nested or not out or isinstance(blocks[i - 1], (Heading, Rule)) \
-                        or nxt is None or isinstance(nxt, Rule):
+                if (
+                    nested
+                    or not out
+                    or isinstance(blocks[i - 1], (Heading, Rule))
+                    or nxt is None
+                    or isinstance(nxt, Rule)
+                ):
                     continue
                 out.append("----------")
             elif isinstance(block, Heading):
@@ -253,7 +269,9 @@ class _RstWriter:
         return "\n\n".join(out)
 
     def directive(self, block: Directive) -> str:
-        lines = [f".. {block.name}::" + (f" {mdrst.inline(block.argument)}" if block.argument else "")]
+        lines = [
+            f".. {block.name}::" + (f" {mdrst.inline(block.argument)}" if block.argument else "")
+        ]
         for opt in block.options:
             value = "" if opt.value is None else " " + rst_value(opt.value, opt.markup)
             lines.append(f"   :{opt.name}:{value}")

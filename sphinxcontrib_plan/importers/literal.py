@@ -24,7 +24,8 @@ _LINK = re.compile(
     r"\[(?P<label>(?:[^\[\]\\]|\\.){1,500})\]\(\s*<?(?P<target>[^\s()<>]*(?:\([^\s()<>]*\)"
     r"[^\s()<>]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
     r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>"
-    r"|(?P<bare>\b(?:https?://|mailto:)[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]])")
+    r"|(?P<bare>\b(?:https?://|mailto:)[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]])"
+)
 #: characters MyST reads as inline markup anywhere (after a backslash: the character)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~$&])")
 #: a line opening MyST reads as a block: heading, quote, list, rule, fence, target, comment
@@ -41,8 +42,7 @@ def safe_link(target: str) -> bool:
     :param target: a link target
     :return: whether it is a web link
     """
-    return link_target(target) is not None and bool(SCHEME.match(target)) \
-        and "\\" not in target
+    return link_target(target) is not None and bool(SCHEME.match(target)) and "\\" not in target
 
 
 def _quote(url: str) -> str:
@@ -55,7 +55,7 @@ def _pieces(text: str) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     last = 0
     for match in _LINK.finditer(text):
-        out.append((text[last:match.start()], None))
+        out.append((text[last : match.start()], None))
         last = match.end()
         if match["label"] is not None:
             label = re.sub(r"\\(.)", r"\1", match["label"])
@@ -79,8 +79,11 @@ def _write(text: str, plain: Callable[[str], str], link: Callable[[str, str], st
         if not lines:
             continue
         joined = "\n".join(lines)
-        out.append("".join(plain(piece) if url is None else link(piece, url)
-                           for piece, url in _pieces(joined)))
+        out.append(
+            "".join(
+                plain(piece) if url is None else link(piece, url) for piece, url in _pieces(joined)
+            )
+        )
     return "\n\n".join(out)
 
 
@@ -90,9 +93,12 @@ def myst(text: str) -> str:
     :param text: plain text, as written in another document
     :return: Markdown paragraphs
     """
+
     def plain(piece: str) -> str:
-        return _MD_LINE.sub(lambda m: "\\" + m.group(1) if not m.group(1).isdigit() else
-                            m.group(1) + "\\", _MD_SPECIAL.sub(r"\\\1", piece))
+        return _MD_LINE.sub(
+            lambda m: "\\" + m.group(1) if not m.group(1).isdigit() else m.group(1) + "\\",
+            _MD_SPECIAL.sub(r"\\\1", piece),
+        )
 
     def link(label: str, url: str) -> str:
         return f"[{plain(label)}](<{_quote(url)}>)"
@@ -106,6 +112,7 @@ def rst(text: str) -> str:
     :param text: plain text, as written in another document
     :return: reST paragraphs
     """
+
     def plain(piece: str) -> str:
         escaped = _RST_SPECIAL.sub(r"\\\1", piece)
         # a line that reST would read as a list, comment, field, table or title

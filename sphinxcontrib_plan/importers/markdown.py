@@ -91,12 +91,16 @@ class _Run:
     def section(self, section: Section) -> list[Block]:
         rule, title = self.rule_of(section)
         if rule and rule.strategy == "section" and rules.match_section(section.plain):
-            made, after = section_object(rule.type, title, section.plain, section.blocks,
-                                         section.start + 1)
+            made, after = section_object(
+                rule.type, title, section.plain, section.blocks, section.start + 1
+            )
             if made is not None:
                 return [self.add(made), *after]
-            self.report.prose_note(section.start + 1, section.blocks,
-                                   f"'{section.plain}' has no METHOD /path code block")
+            self.report.prose_note(
+                section.start + 1,
+                section.blocks,
+                f"'{section.plain}' has no METHOD /path code block",
+            )
             return [self.prose(b, "") for b in section.blocks]
         return self.flow(section, rule)
 
@@ -112,20 +116,39 @@ class _Run:
                 for line, extra in extra_cells(block, len(header)):
                     self.report.notes.append(
                         f"line {line}: {len(extra)} cell(s) beyond the table's {len(header)} "
-                        f"columns, not kept: {' | '.join(extra)} (add a column to keep them)")
+                        f"columns, not kept: {' | '.join(extra)} (add a column to keep them)"
+                    )
                 type_name = table_type(rule.type if rule else None, header)
                 if type_name:
                     out += [self.add(m) for m in table_rows(type_name, header, rows)]
                 else:
-                    out.append(self.prose(block, f"a table with columns {', '.join(header)} "
-                                                 "matches no object type"))
-            elif block.kind == "list" and rule and rule.strategy == "items" and (s := signoffs(block)):
+                    out.append(
+                        self.prose(
+                            block,
+                            f"a table with columns {', '.join(header)} matches no object type",
+                        )
+                    )
+            elif (
+                block.kind == "list"
+                and rule
+                and rule.strategy == "items"
+                and (s := signoffs(block))
+            ):
                 out += [self.add(m) for m in s]
             elif block.kind == "list" and any(it.checked is not None for it in items(block)):
-                out.append(self.add(checklist(section.plain or "Checklist", self.area(section, rule), block)))
-            elif block.kind == "paragraph" and nxt is not None and nxt.kind == "list" \
-                    and any(it.checked is not None for it in items(nxt)) \
-                    and not (rule and rule.strategy == "items") and (label := _only_label(block)):
+                out.append(
+                    self.add(
+                        checklist(section.plain or "Checklist", self.area(section, rule), block)
+                    )
+                )
+            elif (
+                block.kind == "paragraph"
+                and nxt is not None
+                and nxt.kind == "list"
+                and any(it.checked is not None for it in items(nxt))
+                and not (rule and rule.strategy == "items")
+                and (label := _only_label(block))
+            ):
                 out.append(self.add(checklist(label, self.area(section, rule), nxt)))
                 i += 1
             elif block.kind == "fence" and (metrics := metric_objects(block))[0]:
@@ -135,8 +158,12 @@ class _Run:
             elif (entries := exemption_entries(block, nxt)) is not None:
                 out.append(Prose(block.text.split("\n", 1)[0]))
                 made = [exemption(line, text) for line, text in entries]
-                if len(block.text.strip().split("\n")) == 1 and made and nxt is not None \
-                        and nxt.kind == "list":
+                if (
+                    len(block.text.strip().split("\n")) == 1
+                    and made
+                    and nxt is not None
+                    and nxt.kind == "list"
+                ):
                     i += 1  # the entries were its items
                 elif not made and "\n" in block.text.strip():
                     out.append(self.prose(block, "the exemptions are a placeholder"))
@@ -146,7 +173,7 @@ class _Run:
                 j = i + 1
                 while j < len(blocks) and blocks[j].kind != "hr" and not signature(blocks[j]):
                     j += 1
-                out.append(self.add(endpoint_run(sig, blocks[i + 1:j], block.line)))
+                out.append(self.add(endpoint_run(sig, blocks[i + 1 : j], block.line)))
                 i = j
                 continue
             elif block.kind == "hr":
@@ -186,8 +213,12 @@ class _Run:
     def header(self, section: Section | None) -> list[Block]:
         title = section.plain if section else ""
         match = rules.PLAN_TITLE.match(title)
-        made = Made(Directive("plan"), "plan", match.group("title") if match else title,
-                    section.start + 1 if section else 1)
+        made = Made(
+            Directive("plan"),
+            "plan",
+            match.group("title") if match else title,
+            section.start + 1 if section else 1,
+        )
         self.plan = made
         kept: list[Block] = []
         blocks = section.blocks if section else []
@@ -205,8 +236,13 @@ class _Run:
                 i += 1
                 continue
             for line in written:
-                if isinstance(line, FieldLine) and not line.value and nxt is not None \
-                        and nxt.kind == "list" and line is written[-1]:
+                if (
+                    isinstance(line, FieldLine)
+                    and not line.value
+                    and nxt is not None
+                    and nxt.kind == "list"
+                    and line is written[-1]
+                ):
                     rest = [it.source for it in items(nxt) if not self.sub_field(it.text)]
                     if rest:
                         lines += [line.source, *rest]
@@ -215,15 +251,29 @@ class _Run:
                     lines.append(line.source if isinstance(line, FieldLine) else line)
             if any(x.strip() for x in lines):
                 kept.append(Prose("\n".join(lines)))
-                labels = [x.label for x in written if isinstance(x, FieldLine) and x.source in lines]
-                self.report.prose.append((block.line, block.end, "header: " + (
-                    f"{', '.join(map(repr, labels))} name no plan field" if labels else "not field lines")))
+                labels = [
+                    x.label for x in written if isinstance(x, FieldLine) and x.source in lines
+                ]
+                self.report.prose.append(
+                    (
+                        block.line,
+                        block.end,
+                        "header: "
+                        + (
+                            f"{', '.join(map(repr, labels))} name no plan field"
+                            if labels
+                            else "not field lines"
+                        ),
+                    )
+                )
             i += 1
         made.directive.argument = made.title
         plan_id = self.override or self.source_id
         if not plan_id:
             plan_id = slug(made.title)[:40].strip("-") or "plan"
-            self.report.notes.append(f"no usable plan id in the source; used {plan_id!r} (give --id)")
+            self.report.notes.append(
+                f"no usable plan id in the source; used {plan_id!r} (give --id)"
+            )
         made.directive.options.insert(0, _opt("id", plan_id))
         self.report.plan_id, self.report.title = plan_id, made.title
         return [self.add(made), *kept]
@@ -236,14 +286,18 @@ class _Run:
                 self.source_id = value
                 return True
             if self.source_id is None and not self.override:
-                self.report.notes.append(f"the plan id {value!r} is not an id (letters, digits, "
-                                         "'.', '_', '-'); the line is kept")
+                self.report.notes.append(
+                    f"the plan id {value!r} is not an id (letters, digits, "
+                    "'.', '_', '-'); the line is kept"
+                )
             return bool(self.override)
         return bool(name) and self.plan is not None and add_field(self.plan, name, line.value)
 
     def sub_field(self, text: str) -> bool:
         label, _, value = text.partition(":")
-        return bool(value.strip()) and self.header_field(FieldLine(label.strip(), value.strip(), 0, text))
+        return bool(value.strip()) and self.header_field(
+            FieldLine(label.strip(), value.strip(), 0, text)
+        )
 
     # ------------------------------------------------------------- objects
 
@@ -259,7 +313,8 @@ class _Run:
             for block in made.directive.body:  # nested responses, each at its own line
                 if isinstance(block, Directive):
                     self.report.objects.setdefault(block.name.removeprefix("plan-"), []).append(
-                        block.line or made.line)
+                        block.line or made.line
+                    )
             if made.type == "plan":
                 continue
             derived = derive_id(plan_id, made.title)
@@ -286,8 +341,10 @@ class _Run:
             return
         candidates = [m for m in self.made if m.type == target]
         ids: list[str] = []
-        for number in re.findall(r"\d+", " ".join(re.findall(
-                rf"(?i)\b{target}s?\s+(\d+(?:\s*(?:,|and|&|\+)\s*\d+)*)", text))):
+        for number in re.findall(
+            r"\d+",
+            " ".join(re.findall(rf"(?i)\b{target}s?\s+(\d+(?:\s*(?:,|and|&|\+)\s*\d+)*)", text)),
+        ):
             ids += [m.id for m in candidates if m.number == number]
         for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", text):
             ids += [m.id for m in candidates if m.title.lower() == part.strip().strip("*").lower()]
@@ -295,8 +352,9 @@ class _Run:
         if ids:
             made.directive.option(name, ", ".join(ids))
         else:
-            self.report.notes.append(f"line {made.line}: {name}: {text!r} names no {target}; "
-                                     "kept as text in the body")
+            self.report.notes.append(
+                f"line {made.line}: {name}: {text!r} names no {target}; kept as text in the body"
+            )
 
 
 def _only_label(block: MdBlock) -> str | None:
@@ -322,7 +380,11 @@ def import_markdown(text: str, *, plan_id: str | None = None) -> ImportResult:
         raise ImporterError("the file is empty")
     run = _Run(text, plan_id)
     document = run.run()
-    if not any(m.type != "plan" for m in run.made) and not (run.plan and run.plan.directive.options[1:]):
-        raise ImporterError("no plan found: no header fields (**Status**: …), plan tables, "
-                           "checklists or plan sections (Phase, Endpoint, Table…)")
+    if not any(m.type != "plan" for m in run.made) and not (
+        run.plan and run.plan.directive.options[1:]
+    ):
+        raise ImporterError(
+            "no plan found: no header fields (**Status**: …), plan tables, "
+            "checklists or plan sections (Phase, Endpoint, Table…)"
+        )
     return ImportResult(document, run.report)

@@ -22,17 +22,29 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.importers.md_source import Block as MdBlock
 
 #: the metric classes of the Prometheus clients, by the ``type`` they are
-METRIC_CLASSES = {"Counter": "counter", "Gauge": "gauge", "Histogram": "histogram",
-                  "Summary": "summary"}
+METRIC_CLASSES = {
+    "Counter": "counter",
+    "Gauge": "gauge",
+    "Histogram": "histogram",
+    "Summary": "summary",
+}
 #: code blocks longer than this are not read for metrics
 _MAX_CODE = 200_000
-_EXEMPTIONS = re.compile(r"^\s*(?:\*\*|__)?\s*constitutional\s+exemptions?\s*(?:\*\*|__)?"
-                         r"[^:\n]*:\s*(?P<rest>.*)\Z", re.IGNORECASE | re.DOTALL)
-_APPROVER = re.compile(r"\bapproved\s+by\s+(?P<who>.+?)(?=\s+on\s|\s+at\s|\s*[,;]|\s+because\b|"
-                       r"\s+since\b|\s*\.\s|\s*\.?$)", re.IGNORECASE)
+_EXEMPTIONS = re.compile(
+    r"^\s*(?:\*\*|__)?\s*constitutional\s+exemptions?\s*(?:\*\*|__)?"
+    r"[^:\n]*:\s*(?P<rest>.*)\Z",
+    re.IGNORECASE | re.DOTALL,
+)
+_APPROVER = re.compile(
+    r"\bapproved\s+by\s+(?P<who>.+?)(?=\s+on\s|\s+at\s|\s*[,;]|\s+because\b|"
+    r"\s+since\b|\s*\.\s|\s*\.?$)",
+    re.IGNORECASE,
+)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_WHY = re.compile(r"\b(?:because|as|since|rationale|reason|why)\b\s*:?\s*(?P<why>.+?)\s*\.?$",
-                  re.IGNORECASE | re.DOTALL)
+_WHY = re.compile(
+    r"\b(?:because|as|since|rationale|reason|why)\b\s*:?\s*(?P<why>.+?)\s*\.?$",
+    re.IGNORECASE | re.DOTALL,
+)
 _PLACEHOLDER = re.compile(r"^\s*(?:\[.*\]|none|n/?a|-|–|—)?\s*\.?\s*$", re.IGNORECASE | re.DOTALL)
 
 
@@ -81,10 +93,16 @@ def metric_declarations(code: str) -> tuple[list[tuple[int, dict[str, Any]]], bo
         if not isinstance(name, str) or not name:
             only = False
             continue
-        metric: dict[str, Any] = {"name": name, "type": kind,
-                                  "help": _constant(args[1] or keywords.get("documentation"))}
-        for key, node in (("labels", args[2] or keywords.get("labelnames")),
-                          ("buckets", keywords.get("buckets")), ("unit", keywords.get("unit"))):
+        metric: dict[str, Any] = {
+            "name": name,
+            "type": kind,
+            "help": _constant(args[1] or keywords.get("documentation")),
+        }
+        for key, node in (
+            ("labels", args[2] or keywords.get("labelnames")),
+            ("buckets", keywords.get("buckets")),
+            ("unit", keywords.get("unit")),
+        ):
             metric[key] = _constant(node)
         found.append((statement.lineno, metric))
     return found, only
@@ -100,8 +118,9 @@ def metric_objects(block: MdBlock) -> tuple[list[Made], bool]:
     declarations, only = metric_declarations(code)
     made = []
     for line, metric in declarations:
-        obj = Made(Directive("plan-metric", metric["name"]), "metric", metric["name"],
-                   block.line + line)
+        obj = Made(
+            Directive("plan-metric", metric["name"]), "metric", metric["name"], block.line + line
+        )
         add_field(obj, "type", metric["type"])
         for key in ("labels", "buckets"):
             if isinstance(metric[key], list) and metric[key]:
@@ -151,7 +170,7 @@ def exemption(line: int, text: str) -> Made:
     made = Made(Directive("plan-exemption", title), "exemption", title, line)
     approver = _APPROVER.search(detail)
     date = _DATE.search(detail)
-    why = _WHY.search(detail[approver.end():] if approver else detail)
+    why = _WHY.search(detail[approver.end() :] if approver else detail)
     rationale = why.group("why") if why else _DATE.sub("", _APPROVER.sub("", detail)).strip(" .,;")
     if rationale and rationale != title:
         add_field(made, "rationale", rationale)

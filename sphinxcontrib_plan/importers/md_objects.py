@@ -29,8 +29,20 @@ from sphinxcontrib_plan.model.placeholders import find_placeholder
 from sphinxcontrib_plan.model.types import BUILTIN, Kind
 
 #: types a table's rows may become
-TABLE_TYPES = ("tech", "service", "dependency", "pattern", "role", "alert", "risk", "metric",
-               "exemption", "test", "component", "signoff")
+TABLE_TYPES = (
+    "tech",
+    "service",
+    "dependency",
+    "pattern",
+    "role",
+    "alert",
+    "risk",
+    "metric",
+    "exemption",
+    "test",
+    "component",
+    "signoff",
+)
 _EMPTY = frozenset(("", "-", "–", "—", "n/a", "N/A"))
 
 
@@ -73,9 +85,14 @@ def add_field(made: Made, name: str, value: str) -> bool:
         text = re.sub(r"\s*[–—-]\s*", "-", text)
     if kind is Kind.DOC and not (is_url(text) or "/" in text or text.endswith((".md", ".rst"))):
         return False  # a ticket or runbook number (RB-12) names no document: prose
-    if kind is not Kind.TEXT and find_placeholder(text) is None \
-            and any(p.subtype != "placeholder"
-                    for p in parse_options(BUILTIN[made.type], {name: text}, made.type)[1]):
+    if (
+        kind is not Kind.TEXT
+        and find_placeholder(text) is None
+        and any(
+            p.subtype != "placeholder"
+            for p in parse_options(BUILTIN[made.type], {name: text}, made.type)[1]
+        )
+    ):
         return False  # not a value of the field's kind (a link where a date goes): prose
     made.directive.option(name, text, markup=kind is Kind.TEXT)
     return True
@@ -112,8 +129,11 @@ def fields_and_body(made: Made, blocks: list[MdBlock]) -> list[Block]:
                 kept.append(line.source if isinstance(line, FieldLine) else line)
             body += _kept(kept)
         elif block.kind == "list" and any(_label(it.text) for it in items(block)):
-            kept = [it.source for it in items(block)
-                    if not ((lv := _label(it.text)) and _take(made, *lv))]
+            kept = [
+                it.source
+                for it in items(block)
+                if not ((lv := _label(it.text)) and _take(made, *lv))
+            ]
             body += _kept(kept)
         elif block.kind == "hr":
             body.append(Rule())
@@ -122,7 +142,9 @@ def fields_and_body(made: Made, blocks: list[MdBlock]) -> list[Block]:
     return body
 
 
-_ITEM_LABEL = re.compile(r"^(\*\*|__)(?P<label>[^*_\n]+?)(?::\1|\1\s*:)\s*(?P<value>.*)$", re.DOTALL)
+_ITEM_LABEL = re.compile(
+    r"^(\*\*|__)(?P<label>[^*_\n]+?)(?::\1|\1\s*:)\s*(?P<value>.*)$", re.DOTALL
+)
 
 
 def _label(text: str) -> tuple[str, str] | None:
@@ -132,12 +154,17 @@ def _label(text: str) -> tuple[str, str] | None:
 
 def _take(made: Made, label: str, value: str) -> bool:
     name = rules.field_for(made.type, label)
-    return bool(name) and name not in ("title", "id") and "\n" not in value.strip() \
+    return (
+        bool(name)
+        and name not in ("title", "id")
+        and "\n" not in value.strip()
         and add_field(made, name, value)
+    )
 
 
-def section_object(type_name: str, title: str, heading: str, blocks: list[MdBlock],
-                   line: int) -> tuple[Made | None, list[Block]]:
+def section_object(
+    type_name: str, title: str, heading: str, blocks: list[MdBlock], line: int
+) -> tuple[Made | None, list[Block]]:
     """A section that is one object (``#### Endpoint: …``, ``### Phase 2: …``).
 
     :param type_name: object type
@@ -148,8 +175,9 @@ def section_object(type_name: str, title: str, heading: str, blocks: list[MdBloc
     :return: the object (``None`` when it cannot be made) and blocks to write after it
     """
     number = re.search(r"\d+", heading.split(":", 1)[0])
-    made = Made(Directive(f"plan-{type_name}"), type_name, title, line,
-                number.group(0) if number else None)
+    made = Made(
+        Directive(f"plan-{type_name}"), type_name, title, line, number.group(0) if number else None
+    )
     after: list[Block] = []
     while blocks and blocks[-1].kind == "hr":  # a closing rule ends the section, not the object
         after.insert(0, Rule())
@@ -157,7 +185,7 @@ def section_object(type_name: str, title: str, heading: str, blocks: list[MdBloc
     if type_name == "phase":
         weeks = rules.WEEKS.search(title)
         if weeks:
-            made.title = title[:weeks.start()].strip()
+            made.title = title[: weeks.start()].strip()
             add_field(made, "weeks", weeks.group("weeks"))
     if type_name == "endpoint":
         sig = next((s for b in blocks if (s := signature(b))), None)
@@ -193,8 +221,11 @@ def endpoint_body(made: Made, blocks: list[MdBlock]) -> list[Block]:
         match = rules.RESPONSE.match(only.label) if only else None
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if only and match:
-            response = Directive("plan-response", " ".join(filter(None, match.group("code", "reason"))),
-                                 line=block.line)
+            response = Directive(
+                "plan-response",
+                " ".join(filter(None, match.group("code", "reason"))),
+                line=block.line,
+            )
             if only.value:
                 response.body.append(Prose(only.value))
             if nxt is not None and nxt.kind == "fence":
@@ -204,13 +235,18 @@ def endpoint_body(made: Made, blocks: list[MdBlock]) -> list[Block]:
                 response.body.append(Code(nxt.tokens[0].content, lang))
                 i += 1
             body.append(response)
-        elif block.kind == "list" and all(rules.RESPONSE_ITEM.match(it.text) for it in items(block)):
+        elif block.kind == "list" and all(
+            rules.RESPONSE_ITEM.match(it.text) for it in items(block)
+        ):
             for it in items(block):
                 m = rules.RESPONSE_ITEM.match(it.text)
                 if m is None:  # pragma: no cover - every item matched just above
                     continue
-                response = Directive("plan-response", " ".join(filter(None, m.group("code", "reason"))),
-                                     line=it.line + 1)
+                response = Directive(
+                    "plan-response",
+                    " ".join(filter(None, m.group("code", "reason"))),
+                    line=it.line + 1,
+                )
                 if m.group("text").strip():
                     response.body.append(Prose(m.group("text").strip()))
                 body.append(response)
@@ -252,7 +288,8 @@ def table_rows(type_name: str, header: list[str], rows: list[tuple[int, list[str
     title_col = names.index("title") if "title" in names else 0
     group = rules.GROUP_FIELDS.get(type_name)
     grouped = group is not None and any(
-        c[0].strip() and all(x.strip() in _EMPTY for x in c[1:]) for _, c in rows)
+        c[0].strip() and all(x.strip() in _EMPTY for x in c[1:]) for _, c in rows
+    )
     current = None
     out: list[Made] = []
     for line, cells in rows:
@@ -260,7 +297,9 @@ def table_rows(type_name: str, header: list[str], rows: list[tuple[int, list[str
         if grouped and cells[0].strip() and all(x.strip() in _EMPTY for x in cells[1:]):
             current = strip_emphasis(cells[0])
             continue
-        title = strip_emphasis(cells[title_col]) or next((strip_emphasis(c) for c in cells if c.strip()), "")
+        title = strip_emphasis(cells[title_col]) or next(
+            (strip_emphasis(c) for c in cells if c.strip()), ""
+        )
         if not title:
             continue
         made = Made(Directive(f"plan-{type_name}", title), type_name, title, line + 1)
@@ -280,7 +319,9 @@ def table_rows(type_name: str, header: list[str], rows: list[tuple[int, list[str
                     if v:
                         add_field(made, n.replace("_", "-"), v)
             elif not (name and name != "title" and add_field(made, name, cell)):
-                extra.append(f"**{strip_emphasis(header[k]) or 'Column ' + str(k + 1)}**: {cell.strip()}")
+                extra.append(
+                    f"**{strip_emphasis(header[k]) or 'Column ' + str(k + 1)}**: {cell.strip()}"
+                )
         made.directive.body = _kept(["\n\n".join(extra)])
         if type_name == "signoff":
             _signoff_status(made)
@@ -290,7 +331,11 @@ def table_rows(type_name: str, header: list[str], rows: list[tuple[int, list[str
 
 def _signoff_status(made: Made) -> None:
     status = next((o for o in made.directive.options if o.name == "status"), None)
-    if status and status.value and status.value.strip().lower() in ("done", "yes", "signed", "✓", "✅"):
+    if (
+        status
+        and status.value
+        and status.value.strip().lower() in ("done", "yes", "signed", "✓", "✅")
+    ):
         status.value = "approved"
 
 
@@ -308,7 +353,9 @@ def signoffs(block: MdBlock) -> list[Made] | None:
     an item has another shape."""
     out = []
     for item in items(block):
-        match = rules.SIGNOFF_ITEM.match(item.text.strip()) if "\n" not in item.text.strip() else None
+        match = (
+            rules.SIGNOFF_ITEM.match(item.text.strip()) if "\n" not in item.text.strip() else None
+        )
         if not match:
             return None
         title = strip_emphasis(match.group("title"))

@@ -43,9 +43,12 @@ SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule(rf"^component{_P}$", "component", "section"),
     SectionRule(rf"^(?:phase|milestone|stage|sprint){_P}$", "phase", "section"),
     SectionRule(r"^(?P<title>(?:data\s+)?migration(?:\s+plan)?)$", "migration", "section"),
-    SectionRule(r"^(?P<title>unit|integration|end[- ]to[- ]end|e2e|performance|load|security|"
-                r"acceptance|contract|smoke|regression|accessibility)(?:\s+tests?|\s+testing)$",
-                "test", "section"),
+    SectionRule(
+        r"^(?P<title>unit|integration|end[- ]to[- ]end|e2e|performance|load|security|"
+        r"acceptance|contract|smoke|regression|accessibility)(?:\s+tests?|\s+testing)$",
+        "test",
+        "section",
+    ),
     SectionRule(r"\b(?:tech(?:nology)?\s+(?:stack|choices)|stack)\b", "tech", area="tech-stack"),
     SectionRule(r"\bthird[- ]party|\bexternal\s+services|\bvendors?\b|^services$", "service"),
     SectionRule(r"\b(?:new\s+)?dependenc|\blibrar(?:y|ies)\b|\bpackages\b", "dependency"),
@@ -63,37 +66,98 @@ SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule(r"\bquality\b", "check", "area", area="quality-gates"),
     SectionRule(r"\bdocumentation\b|\bdocs\b", "check", "area", area="documentation"),
     SectionRule(r"\brollback\b|\broll[- ]back\b", "check", "area", area="rollback"),
-    SectionRule(r"\blog(?:ging|s)?\b|\bmonitoring\b|\bobservability\b|\btracing\b",
-                "check", "area", area="observability"),
+    SectionRule(
+        r"\blog(?:ging|s)?\b|\bmonitoring\b|\bobservability\b|\btracing\b",
+        "check",
+        "area",
+        area="observability",
+    ),
     SectionRule(r"\bcompliance\b|\bconstitution", "check", "area", area="compliance"),
 )
 
 #: labels and column headers that name a field in other words, per type ("*": any type)
 ALIASES: dict[str, dict[str, str]] = {
     "*": {"notes": "", "description": ""},
-    "plan": {"feature-id": "id", "plan-id": "id", "id": "id", "last-updated": "updated",
-             "specification": "spec", "spec": "spec", "constitution": "constitution",
-             "date": "created", "author": "owner", "owners": "owner"},
-    "tech": {"alternatives-considered": "alternatives", "why": "rationale", "reason": "rationale",
-             "component": "category", "purpose": "category", "type": "category"},
-    "service": {"pricing-model": "pricing", "cost": "pricing", "risk-assessment": "risk",
-                "use": "purpose"},
-    "dependency": {"why-not-existing-solution": "justification", "approval-status": "approval",
-                   "reason": "justification", "approved": "approval", "status": "approval"},
+    "plan": {
+        "feature-id": "id",
+        "plan-id": "id",
+        "id": "id",
+        "last-updated": "updated",
+        "specification": "spec",
+        "spec": "spec",
+        "constitution": "constitution",
+        "date": "created",
+        "author": "owner",
+        "owners": "owner",
+    },
+    "tech": {
+        "alternatives-considered": "alternatives",
+        "why": "rationale",
+        "reason": "rationale",
+        "component": "category",
+        "purpose": "category",
+        "type": "category",
+    },
+    "service": {
+        "pricing-model": "pricing",
+        "cost": "pricing",
+        "risk-assessment": "risk",
+        "use": "purpose",
+    },
+    "dependency": {
+        "why-not-existing-solution": "justification",
+        "approval-status": "approval",
+        "reason": "justification",
+        "approved": "approval",
+        "status": "approval",
+    },
     "pattern": {"where-used": "where", "used-in": "where", "location": "where", "why": "rationale"},
-    "alert": {"notification": "notify", "notifications": "notify", "channel": "notify",
-              "response": "action", "threshold": "condition", "priority": "severity"},
-    "risk": {"probability": "likelihood", "severity": "impact", "mitigation-strategy": "mitigation",
-             "responsible": "owner", "residual-risk": "residual", "next-review": "review"},
-    "phase": {"dependencies": "depends-on", "depends-on": "depends-on", "duration": "weeks",
-              "week": "weeks", "timeline": "weeks", "entry-criteria": "entry",
-              "exit-criteria": "exit"},
-    "endpoint": {"authentication": "auth", "authorization": "permissions", "rate-limiting": "rate-limit",
-                 "description": "summary", "purpose": "summary"},
-    "event": {"publisher": "published-by", "producer": "published-by", "producers": "published-by",
-              "consumers": "consumed-by", "subscribers": "consumed-by", "consumer": "consumed-by"},
-    "test": {"coverage-target": "coverage", "tool": "framework", "tools": "framework",
-             "percentage": "share"},
+    "alert": {
+        "notification": "notify",
+        "notifications": "notify",
+        "channel": "notify",
+        "response": "action",
+        "threshold": "condition",
+        "priority": "severity",
+    },
+    "risk": {
+        "probability": "likelihood",
+        "severity": "impact",
+        "mitigation-strategy": "mitigation",
+        "responsible": "owner",
+        "residual-risk": "residual",
+        "next-review": "review",
+    },
+    "phase": {
+        "dependencies": "depends-on",
+        "depends-on": "depends-on",
+        "duration": "weeks",
+        "week": "weeks",
+        "timeline": "weeks",
+        "entry-criteria": "entry",
+        "exit-criteria": "exit",
+    },
+    "endpoint": {
+        "authentication": "auth",
+        "authorization": "permissions",
+        "rate-limiting": "rate-limit",
+        "description": "summary",
+        "purpose": "summary",
+    },
+    "event": {
+        "publisher": "published-by",
+        "producer": "published-by",
+        "producers": "published-by",
+        "consumers": "consumed-by",
+        "subscribers": "consumed-by",
+        "consumer": "consumed-by",
+    },
+    "test": {
+        "coverage-target": "coverage",
+        "tool": "framework",
+        "tools": "framework",
+        "percentage": "share",
+    },
     "migration": {"estimated-duration": "duration", "downtime-required": "downtime"},
     "metric": {"kind": "type"},
     "signoff": {"approver": "name", "approved-by": "name", "role": "title"},
@@ -125,24 +189,38 @@ GROUP_FIELDS: dict[str, tuple[str, str]] = {"tech": ("layer", "category")}
 SPLITS: dict[tuple[str, str], re.Pattern[str]] = {
     ("dependency", "approval"): re.compile(
         r"(?i)^(?P<approval>approved|pending|rejected)\b[\s:]*(?:by:?\s*(?P<approved_by>.+?))?"
-        r"(?:\s*(?:on|,)\s*(?P<date>\d{4}-\d{2}-\d{2}))?\.?$"),
-    ("service", "risk"): re.compile(r"(?i)^(?P<risk>[^\[].*?)[,;]\s*mitigation:\s*(?P<mitigation>.+)$"),
+        r"(?:\s*(?:on|,)\s*(?P<date>\d{4}-\d{2}-\d{2}))?\.?$"
+    ),
+    ("service", "risk"): re.compile(
+        r"(?i)^(?P<risk>[^\[].*?)[,;]\s*mitigation:\s*(?P<mitigation>.+)$"
+    ),
 }
 
 #: a sign-off item: ``Tech Lead: Ana Lima - 2024-03-01``
 SIGNOFF_ITEM = re.compile(
-    r"^(?P<title>[^:]+?)\s*:\s*(?P<name>.*?)(?:\s+[-–—]\s+(?P<date>.+?))?\s*$")
+    r"^(?P<title>[^:]+?)\s*:\s*(?P<name>.*?)(?:\s+[-–—]\s+(?P<date>.+?))?\s*$"
+)
 #: a response label or item: ``Response (201 Created)``, ``404 Not Found``
-RESPONSE = re.compile(r"(?i)^(?:[\w ]*responses?\s*)?\(?`?(?P<code>[1-5]\d\d)(?:\s+(?P<reason>[^`)]+?))?`?\)?$")
-RESPONSE_ITEM = re.compile(r"^`?(?P<code>[1-5]\d\d)(?:\s+(?P<reason>[^`:]+?))?`?\s*(?:[:—–]|\s-)\s*(?P<text>.*)$")
+RESPONSE = re.compile(
+    r"(?i)^(?:[\w ]*responses?\s*)?\(?`?(?P<code>[1-5]\d\d)(?:\s+(?P<reason>[^`)]+?))?`?\)?$"
+)
+RESPONSE_ITEM = re.compile(
+    r"^`?(?P<code>[1-5]\d\d)(?:\s+(?P<reason>[^`:]+?))?`?\s*(?:[:—–]|\s-)\s*(?P<text>.*)$"
+)
 #: weeks in a phase heading: ``(Week 1-2)``, ``(Weeks 3–4)``
 WEEKS = re.compile(r"\s*\((?:weeks?|wk)\s*(?P<weeks>\d+(?:\s*[-–—]\s*\d+)?)\)\s*$", re.IGNORECASE)
 #: the prefix of the document title: ``Technical Implementation Plan: X``
 PLAN_TITLE = re.compile(r"^[^:]*\bplan\b[^:]*:\s*(?P<title>.+)$", re.IGNORECASE)
 #: media types of response examples by code-block language
-MEDIA_TYPES = {"json": "application/json", "xml": "application/xml", "yaml": "application/yaml",
-               "yml": "application/yaml", "html": "text/html", "text": "text/plain",
-               "csv": "text/csv"}
+MEDIA_TYPES = {
+    "json": "application/json",
+    "xml": "application/xml",
+    "yaml": "application/yaml",
+    "yml": "application/yaml",
+    "html": "text/html",
+    "text": "text/plain",
+    "csv": "text/csv",
+}
 
 
 def match_section(heading: str) -> tuple[SectionRule, str] | None:

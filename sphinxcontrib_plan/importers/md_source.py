@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 #: ``**Label**: value``, ``**Label:** value``, ``**Label** (note): value``
 _FIELD = re.compile(
-    r"^(?P<m>\*\*|__)(?P<label>[^*_\n]+?)(?::(?P=m)|(?P=m)(?P<note>\s*\([^)\n]*\))?\s*:)[ \t]*(?P<value>.*)$")
+    r"^(?P<m>\*\*|__)(?P<label>[^*_\n]+?)(?::(?P=m)|(?P=m)(?P<note>\s*\([^)\n]*\))?\s*:)[ \t]*(?P<value>.*)$"
+)
 _TASK = re.compile(r"^\[(?P<mark>[ xX])\]\s+")
 _LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<href>[^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
@@ -89,9 +90,17 @@ class Item:
     source: str
 
 
-_KINDS = {"paragraph_open": "paragraph", "bullet_list_open": "list", "ordered_list_open": "list",
-          "table_open": "table", "blockquote_open": "quote", "fence": "fence",
-          "code_block": "fence", "hr": "hr", "html_block": "html"}
+_KINDS = {
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "table_open": "table",
+    "blockquote_open": "quote",
+    "fence": "fence",
+    "code_block": "fence",
+    "hr": "hr",
+    "html_block": "html",
+}
 
 
 def plain_text(tokens: list[Token]) -> str:
@@ -100,9 +109,14 @@ def plain_text(tokens: list[Token]) -> str:
     :param tokens: inline children
     :return: the plain text
     """
-    return "".join(t.content if t.type in ("text", "code_inline", "html_inline") else
-                   " " if t.type in ("softbreak", "hardbreak") else plain_text(t.children or [])
-                   for t in tokens)
+    return "".join(
+        t.content
+        if t.type in ("text", "code_inline", "html_inline")
+        else " "
+        if t.type in ("softbreak", "hardbreak")
+        else plain_text(t.children or [])
+        for t in tokens
+    )
 
 
 def read(text: str) -> list[Section]:
@@ -128,13 +142,19 @@ def read(text: str) -> list[Section]:
             while stack and stack[-1].level >= level:
                 stack.pop()
             inline = tokens[i + 1]
-            section = Section(level, inline.content.strip(), plain_text(inline.children or []).strip(),
-                              start, parents=tuple(s.plain for s in stack))
+            section = Section(
+                level,
+                inline.content.strip(),
+                plain_text(inline.children or []).strip(),
+                start,
+                parents=tuple(s.plain for s in stack),
+            )
             sections.append(section)
             stack.append(section)
         elif tok.type in _KINDS:
             sections[-1].blocks.append(
-                Block(_KINDS[tok.type], start, end, "\n".join(lines[start:end]), tokens[i:j]))
+                Block(_KINDS[tok.type], start, end, "\n".join(lines[start:end]), tokens[i:j])
+            )
         i = j
     return sections
 
@@ -151,8 +171,9 @@ def field_lines(block: Block) -> list[FieldLine | str]:
         match = _FIELD.match(source.strip())
         if match:
             value = match.group("value").strip().removesuffix("  ").strip()
-            out.append(FieldLine(match.group("label").strip().rstrip(":"), value,
-                                 block.start + k, source))
+            out.append(
+                FieldLine(match.group("label").strip().rstrip(":"), value, block.start + k, source)
+            )
         else:
             out.append(source)
     return out
@@ -179,15 +200,19 @@ def items(block: Block) -> list[Item]:
     for n, k in enumerate(opened):
         tok = toks[k]
         start = tok.map[0] if tok.map else block.start
-        end = toks[opened[n + 1]].map[0] if n + 1 < len(opened) and toks[opened[n + 1]].map else block.end
+        end = (
+            toks[opened[n + 1]].map[0]
+            if n + 1 < len(opened) and toks[opened[n + 1]].map
+            else block.end
+        )
         inline = next((t for t in toks[k:] if t.type == "inline"), None)
         text = inline.content if inline is not None and (inline.map or [0])[0] == start else ""
         first = text.split("\n", 1)
         task = _TASK.match(first[0])
         checked = None if task is None else task.group("mark") != " "
         if task:
-            text = text[task.end():]
-        source = "\n".join(lines[start - block.start:end - block.start]).rstrip()
+            text = text[task.end() :]
+        source = "\n".join(lines[start - block.start : end - block.start]).rstrip()
         out.append(Item(text, checked, start, source))
     return out
 
@@ -277,8 +302,22 @@ def strip_emphasis(value: str) -> str:
 
 
 #: languages of code blocks that are diagrams
-DIAGRAM_LANGUAGES = frozenset({"", "text", "txt", "ascii", "mermaid", "plantuml", "puml", "dot",
-                               "graphviz", "ditaa", "svgbob", "d2"})
+DIAGRAM_LANGUAGES = frozenset(
+    {
+        "",
+        "text",
+        "txt",
+        "ascii",
+        "mermaid",
+        "plantuml",
+        "puml",
+        "dot",
+        "graphviz",
+        "ditaa",
+        "svgbob",
+        "d2",
+    }
+)
 
 
 def diagram_start(blocks: list[Block]) -> int | None:
@@ -290,10 +329,15 @@ def diagram_start(blocks: list[Block]) -> int | None:
     for i, block in enumerate(blocks):
         if i == 0 or block.kind != "fence":
             continue
-        language = (block.tokens[0].info or "").strip().split(" ")[0].lower() if block.tokens else ""
+        language = (
+            (block.tokens[0].info or "").strip().split(" ")[0].lower() if block.tokens else ""
+        )
         if language in DIAGRAM_LANGUAGES:
             before = blocks[i - 1]
-            label = before.kind == "paragraph" and "\n" not in before.text.strip() \
+            label = (
+                before.kind == "paragraph"
+                and "\n" not in before.text.strip()
                 and before.text.strip().rstrip("*_").endswith(":")
+            )
             return i - 1 if label and i > 1 else i
     return None

@@ -27,7 +27,8 @@ _AFTER = frozenset(" \n\t-.,:;!?\\/'\")]}>")
 #: a paragraph opening that reST would read as a list, field, comment, table…
 _BLOCK_START = re.compile(
     r"^(?:[-+*•‣⁃]\s|[-+*]$|\(?[0-9A-Za-z#]+[.)]\s|\.\.(?:\s|$)|::|:[^:\s][^:]*:(?:\s|$)|"
-    r"-{1,2}\w|>>>|\||([=\-`:'\"~^_*+#<>.])\1{3,}\s*$)")
+    r"-{1,2}\w|>>>|\||([=\-`:'\"~^_*+#<>.])\1{3,}\s*$)"
+)
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 #: a URI scheme and its colon, as docutils finds standalone links
 _SCHEME = re.compile(r"(?<![\w+.\-])[A-Za-z][A-Za-z0-9+.\-]*:(?=[^\s:])")
@@ -50,8 +51,10 @@ def width(text: str) -> int:
     :param text: one line
     :return: its width, as docutils measures title underlines
     """
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
-               for c in text)
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+        for c in text
+    )
 
 
 def escape(text: str) -> str:
@@ -62,8 +65,9 @@ def escape(text: str) -> str:
     """
     text = _SPECIAL.sub(r"\\\1", text)
     # ``javascript:x`` would be a standalone link in reST: only web schemes may be (24.4)
-    text = _SCHEME.sub(lambda m: m.group() if link_target(m.group()) is not None else m.group()[:-1] + "\\:",
-                       text)
+    text = _SCHEME.sub(
+        lambda m: m.group() if link_target(m.group()) is not None else m.group()[:-1] + "\\:", text
+    )
     # ``word_`` is a reference, ``_word`` after whitespace may start a target
     return re.sub(r"(?<=\w)_(?=\W|$)|(?<![\w\\])_(?=`)", r"\\_", text)
 
@@ -95,9 +99,14 @@ class _Inline:
 
 
 def _plain(tokens: list[Token]) -> str:
-    return "".join(t.content if t.type in ("text", "code_inline", "html_inline") else
-                   " " if t.type in ("softbreak", "hardbreak") else _plain(t.children or [])
-                   for t in tokens)
+    return "".join(
+        t.content
+        if t.type in ("text", "code_inline", "html_inline")
+        else " "
+        if t.type in ("softbreak", "hardbreak")
+        else _plain(t.children or [])
+        for t in tokens
+    )
 
 
 def _render_inline(tokens: list[Token]) -> str:
@@ -111,7 +120,7 @@ def _render_inline(tokens: list[Token]) -> str:
             while j < len(tokens) and depth:
                 depth += (tokens[j].type == tok.type) - (tokens[j].type == close)
                 j += 1
-            inner = _plain(tokens[i + 1:j - 1])
+            inner = _plain(tokens[i + 1 : j - 1])
             if tok.type == "link_open":
                 href = str(tok.attrs.get("href", ""))
                 if link_target(href) is None:  # ftp:, foo:... are text (24.4)
@@ -200,7 +209,7 @@ def _indent(text: str, width: int) -> str:
 
 def _item(content: str, marker: str) -> str:
     indented = _indent(content, len(marker) + 1)
-    return marker + (indented[len(marker):] if indented.strip() else "")
+    return marker + (indented[len(marker) :] if indented.strip() else "")
 
 
 def _render(tokens: list[Token]) -> list[str]:
@@ -214,7 +223,7 @@ def _render(tokens: list[Token]) -> list[str]:
             while depth:
                 depth += tokens[j].nesting
                 j += 1
-            inner = tokens[i + 1:j - 1]
+            inner = tokens[i + 1 : j - 1]
             if tok.type == "paragraph_open":
                 out.append(_paragraph(_render_inline(inner[0].children or [])))
             elif tok.type == "heading_open":  # a heading inside prose: keep it as a strong line
@@ -250,7 +259,7 @@ def _list(tok: Token, inner: list[Token]) -> str:
         while depth:
             depth += inner[j].nesting
             j += 1
-        content = "\n\n".join(_render([t for t in inner[i + 1:j - 1]]))
+        content = "\n\n".join(_render([t for t in inner[i + 1 : j - 1]]))
         marker = f"{number}." if ordered else "-"
         items.append(_item(content, marker))
         number += 1

@@ -45,8 +45,14 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.codedata import Parsed
 
-__all__ = ["OpenApiError", "is_openapi", "load_document", "parse_document", "read_openapi",
-           "read_openapi_file"]
+__all__ = [
+    "OpenApiError",
+    "is_openapi",
+    "load_document",
+    "parse_document",
+    "read_openapi",
+    "read_openapi_file",
+]
 
 
 def parse_document(text: str) -> Parsed:
@@ -59,9 +65,13 @@ def parse_document(text: str) -> Parsed:
     try:
         return parse(text)
     except DataError as err:
-        where = "" if err.line is None or "(line " in err.message else \
-            f" (line {err.line + 1})" if err.column is None else \
-            f" (line {err.line + 1}, column {err.column + 1})"
+        where = (
+            ""
+            if err.line is None or "(line " in err.message
+            else f" (line {err.line + 1})"
+            if err.column is None
+            else f" (line {err.line + 1}, column {err.column + 1})"
+        )
         raise OpenApiError(f"{err.message}{where}") from None
 
 
@@ -107,15 +117,18 @@ def read_openapi(data: Any) -> ApiDocument:
         raise OpenApiError("an OpenAPI document is a mapping with an 'openapi' version")
     if "swagger" in data and "openapi" not in data:
         if str(data.get("swagger")) != "2.0":
-            raise OpenApiError(f"/swagger: {data.get('swagger')!r} is not Swagger 2.0; "
-                               "2.0, OpenAPI 3.0 and 3.1 are read")
+            raise OpenApiError(
+                f"/swagger: {data.get('swagger')!r} is not Swagger 2.0; "
+                "2.0, OpenAPI 3.0 and 3.1 are read"
+            )
         from sphinxcontrib_plan.importers.swagger import upgrade
 
         return _Reader(upgrade(data), "2.0").read()
     version = str(data.get("openapi", ""))
     if not version.startswith("3."):
-        raise OpenApiError(f"/openapi: {version or 'nothing'!r} is not an OpenAPI 3.0 or 3.1 "
-                           "version")
+        raise OpenApiError(
+            f"/openapi: {version or 'nothing'!r} is not an OpenAPI 3.0 or 3.1 version"
+        )
     return _Reader(data, version).read()
 
 
@@ -124,8 +137,12 @@ class _Reader:
         self.data = data
         self.problems: list[str] = []
         self.references = References(data)
-        self.schemas = SchemaReader(data, legacy=not version.startswith("3.1"),
-                                    problems=self.problems, references=self.references)
+        self.schemas = SchemaReader(
+            data,
+            legacy=not version.startswith("3.1"),
+            problems=self.problems,
+            references=self.references,
+        )
         self.version = version
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
@@ -150,9 +167,12 @@ class _Reader:
             seen.add(ref)
             found = self.references.lookup(ref)
             if found is None:
-                self.problem(path, f"$ref {ref!r} points nowhere in the document"
-                             if ref.startswith("#") else
-                             f"$ref {ref!r} is outside the document and is not followed")
+                self.problem(
+                    path,
+                    f"$ref {ref!r} points nowhere in the document"
+                    if ref.startswith("#")
+                    else f"$ref {ref!r} is outside the document and is not followed",
+                )
                 return None, path
             value, path = found
         return value, path
@@ -166,24 +186,37 @@ class _Reader:
         info = self.mapping(data.get("info"), ("info",))
         components = self.mapping(data.get("components"), ("components",))
         named = self.mapping(components.get("schemas"), ("components", "schemas"))
-        schemas = {str(name): self.schemas.read(schema, ("components", "schemas", name))
-                   for name, schema in named.items()}
+        schemas = {
+            str(name): self.schemas.read(schema, ("components", "schemas", name))
+            for name, schema in named.items()
+        }
         servers = self.servers(data.get("servers"), ("servers",))
         default_security = self.security(data.get("security"), ("security",))
         operations: list[Operation] = []
         for key in ("paths", "webhooks"):
             for name, item in self.mapping(data.get(key), (key,)).items():
-                operations += self.path_item(str(name), item, (key, name), default_security,
-                                             webhook=key == "webhooks")
+                operations += self.path_item(
+                    str(name), item, (key, name), default_security, webhook=key == "webhooks"
+                )
         return ApiDocument(
-            openapi=self.version, title=self.text(info, "title"),
-            version=str(info.get("version", "")), description=self.text(info, "description"),
+            openapi=self.version,
+            title=self.text(info, "title"),
+            version=str(info.get("version", "")),
+            description=self.text(info, "description"),
             servers=servers,
-            operations=tuple(operations), schemas=schemas,
-            security_schemes={str(k): v for k, v in self.mapping(
-                components.get("securitySchemes"), ("components", "securitySchemes")).items()},
-            tags=tuple((str(t.get("name")), self.text(t, "description"))
-                       for t in data.get("tags") or () if isinstance(t, dict) and t.get("name")),
+            operations=tuple(operations),
+            schemas=schemas,
+            security_schemes={
+                str(k): v
+                for k, v in self.mapping(
+                    components.get("securitySchemes"), ("components", "securitySchemes")
+                ).items()
+            },
+            tags=tuple(
+                (str(t.get("name")), self.text(t, "description"))
+                for t in data.get("tags") or ()
+                if isinstance(t, dict) and t.get("name")
+            ),
             problems=tuple(self.problems),
         )
 
@@ -193,23 +226,38 @@ class _Reader:
             if not isinstance(server, dict) or not isinstance(server.get("url"), str):
                 self.problem((*path, i), "a server needs a 'url'")
                 continue
-            servers.append(Server(server["url"], self.text(server, "description"),
-                                  dict(self.mapping(server.get("variables"), (*path, i)))))
+            servers.append(
+                Server(
+                    server["url"],
+                    self.text(server, "description"),
+                    dict(self.mapping(server.get("variables"), (*path, i))),
+                )
+            )
         return tuple(servers)
 
-    def security(self, value: Any, path: tuple[Any, ...]
-                 ) -> tuple[dict[str, tuple[str, ...]], ...] | None:
+    def security(
+        self, value: Any, path: tuple[Any, ...]
+    ) -> tuple[dict[str, tuple[str, ...]], ...] | None:
         if value is None:
             return None
         if not isinstance(value, list):
             self.problem(path, "security is a list of requirements")
             return None
-        return tuple({str(k): tuple(str(s) for s in (v or ())) for k, v in r.items()}
-                     for r in value if isinstance(r, dict))
+        return tuple(
+            {str(k): tuple(str(s) for s in (v or ())) for k, v in r.items()}
+            for r in value
+            if isinstance(r, dict)
+        )
 
-    def path_item(self, name: str, item: Any, path: tuple[Any, ...],
-                  default_security: tuple[dict[str, tuple[str, ...]], ...] | None,
-                  *, webhook: bool) -> list[Operation]:
+    def path_item(
+        self,
+        name: str,
+        item: Any,
+        path: tuple[Any, ...],
+        default_security: tuple[dict[str, tuple[str, ...]], ...] | None,
+        *,
+        webhook: bool,
+    ) -> list[Operation]:
         item, path = self.deref(item, path)
         item = self.mapping(item, path)
         shared = self.parameters(item.get("parameters"), (*path, "parameters"))
@@ -221,18 +269,22 @@ class _Reader:
             keys = {(p.name, p.location) for p in own}
             parameters = [p for p in shared if (p.name, p.location) not in keys] + own
             security = self.security(op.get("security"), (*op_path, "security"))
-            operations.append(Operation(
-                method=method.upper(), path=name, operation_id=self.text(op, "operationId"),
-                summary=self.text(op, "summary") or self.text(item, "summary"),
-                description=self.text(op, "description") or self.text(item, "description"),
-                tags=tuple(str(t) for t in op.get("tags") or () if isinstance(t, (str, int))),
-                security=default_security if security is None else security,
-                parameters=tuple(parameters),
-                request_body=self.body(op.get("requestBody"), (*op_path, "requestBody")),
-                responses=self.responses(op.get("responses"), (*op_path, "responses")),
-                deprecated=op.get("deprecated") is True,
-                webhook=name if webhook else None,
-            ))
+            operations.append(
+                Operation(
+                    method=method.upper(),
+                    path=name,
+                    operation_id=self.text(op, "operationId"),
+                    summary=self.text(op, "summary") or self.text(item, "summary"),
+                    description=self.text(op, "description") or self.text(item, "description"),
+                    tags=tuple(str(t) for t in op.get("tags") or () if isinstance(t, (str, int))),
+                    security=default_security if security is None else security,
+                    parameters=tuple(parameters),
+                    request_body=self.body(op.get("requestBody"), (*op_path, "requestBody")),
+                    responses=self.responses(op.get("responses"), (*op_path, "responses")),
+                    deprecated=op.get("deprecated") is True,
+                    webhook=name if webhook else None,
+                )
+            )
         return operations
 
     def parameters(self, value: Any, path: tuple[Any, ...]) -> list[Parameter]:
@@ -246,28 +298,34 @@ class _Reader:
             param, where = self.deref(raw, (*path, i))
             if param is None:
                 continue
-            if not isinstance(param, dict) or not param.get("name") \
-                    or param.get("in") not in LOCATIONS:
-                self.problem(where, "a parameter needs a 'name' and 'in' "
-                             f"({', '.join(LOCATIONS)})")
+            if (
+                not isinstance(param, dict)
+                or not param.get("name")
+                or param.get("in") not in LOCATIONS
+            ):
+                self.problem(where, f"a parameter needs a 'name' and 'in' ({', '.join(LOCATIONS)})")
                 continue
             found.append(self.parameter(param, where, str(param["name"]), str(param["in"])))
         return found
 
-    def parameter(self, param: dict[str, Any], path: tuple[Any, ...], name: str,
-                  location: str) -> Parameter:
+    def parameter(
+        self, param: dict[str, Any], path: tuple[Any, ...], name: str, location: str
+    ) -> Parameter:
         schema = param.get("schema")
         if schema is None and isinstance(param.get("content"), dict):
             # a parameter with ``content``: its (single) media type's schema
             media = next(iter(param["content"].values()), None)
             schema = media.get("schema") if isinstance(media, dict) else None
         return Parameter(
-            name=name, location=location,
+            name=name,
+            location=location,
             required=param.get("required") is True or location == "path",
             description=self.text(param, "description"),
             schema=None if schema is None else self.schemas.read(schema, (*path, "schema")),
-            deprecated=param.get("deprecated") is True, example=param.get("example"),
-            extra={k: param[k] for k in PARAMETER_EXTRA if k in param})
+            deprecated=param.get("deprecated") is True,
+            example=param.get("example"),
+            extra={k: param[k] for k in PARAMETER_EXTRA if k in param},
+        )
 
     def content(self, value: Any, path: tuple[Any, ...]) -> tuple[Media, ...]:
         media = []
@@ -275,10 +333,13 @@ class _Reader:
             where = (*path, media_type)
             entry = self.mapping(raw, where)
             schema = entry.get("schema")
-            media.append(Media(
-                str(media_type),
-                None if schema is None else self.schemas.read(schema, (*where, "schema")),
-                self.examples(entry, where)))
+            media.append(
+                Media(
+                    str(media_type),
+                    None if schema is None else self.schemas.read(schema, (*where, "schema")),
+                    self.examples(entry, where),
+                )
+            )
         return tuple(media)
 
     def examples(self, entry: dict[str, Any], path: tuple[Any, ...]) -> tuple[tuple[str, Any], ...]:
@@ -302,8 +363,11 @@ class _Reader:
         if body is None:
             return None
         body = self.mapping(body, path)
-        return Body(self.text(body, "description"), body.get("required") is True,
-                    self.content(body.get("content"), (*path, "content")))
+        return Body(
+            self.text(body, "description"),
+            body.get("required") is True,
+            self.content(body.get("content"), (*path, "content")),
+        )
 
     def responses(self, value: Any, path: tuple[Any, ...]) -> tuple[Response, ...]:
         responses = []
@@ -317,8 +381,12 @@ class _Reader:
                 header, hpath = self.deref(header, (*where, "headers", name))
                 if isinstance(header, dict):
                     headers.append(self.parameter(header, hpath, str(name), "header"))
-            responses.append(Response(
-                str(code).upper() if str(code) != "default" else "default",
-                self.text(response, "description"),
-                self.content(response.get("content"), (*where, "content")), tuple(headers)))
+            responses.append(
+                Response(
+                    str(code).upper() if str(code) != "default" else "default",
+                    self.text(response, "description"),
+                    self.content(response.get("content"), (*where, "content")),
+                    tuple(headers),
+                )
+            )
         return tuple(responses)

@@ -43,10 +43,16 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.codedata import Parsed
 
 #: the ``auth`` word of each OpenAPI security scheme shape
-_AUTH_WORDS = {("http", "bearer"): "bearer", ("http", "basic"): "basic",
-               ("apikey", "header"): "api-key", ("apikey", "query"): "api-key",
-               ("apikey", "cookie"): "cookie", ("oauth2", None): "oauth2",
-               ("openidconnect", None): "openid", ("mutualtls", None): "mtls"}
+_AUTH_WORDS = {
+    ("http", "bearer"): "bearer",
+    ("http", "basic"): "basic",
+    ("apikey", "header"): "api-key",
+    ("apikey", "query"): "api-key",
+    ("apikey", "cookie"): "cookie",
+    ("oauth2", None): "oauth2",
+    ("openidconnect", None): "openid",
+    ("mutualtls", None): "mtls",
+}
 
 
 def schema_block(schema: Any, *, marked: bool = True) -> Code:
@@ -82,8 +88,12 @@ def param_dict(param: Parameter) -> dict[str, Any]:
     :param param: the parameter
     :return: ``{name, in, required, schema}`` and its other fields
     """
-    out: dict[str, Any] = {"name": param.name, "in": param.location,
-                           "required": param.required, "schema": param.schema or {}}
+    out: dict[str, Any] = {
+        "name": param.name,
+        "in": param.location,
+        "required": param.required,
+        "schema": param.schema or {},
+    }
     if param.description:
         out["description"] = param.description
     if param.deprecated:
@@ -119,19 +129,23 @@ class PlanWriter:
                 scheme = scheme if isinstance(scheme, dict) else {}
                 kind = str(scheme.get("type", "")).lower()
                 detail = scheme.get("scheme") if kind == "http" else scheme.get("in")
-                word = _AUTH_WORDS.get((kind, str(detail).lower() if detail else None)) \
-                    or _AUTH_WORDS.get((kind, None))
+                word = _AUTH_WORDS.get(
+                    (kind, str(detail).lower() if detail else None)
+                ) or _AUTH_WORDS.get((kind, None))
                 if word is None:
-                    self.notes.append(f"{operation.signature}: security scheme {name!r} has no "
-                                      "plan auth word; kept as its name")
+                    self.notes.append(
+                        f"{operation.signature}: security scheme {name!r} has no "
+                        "plan auth word; kept as its name"
+                    )
                     word = name
                 words.append(word)
                 scopes += [s for s in needed if s not in scopes]
             alternatives.append(" and ".join(words) if words else "none")
         return " or ".join(dict.fromkeys(alternatives)), scopes
 
-    def media(self, target: Directive, content: tuple[Media, ...], where: tuple[Any, ...]
-              ) -> list[Any]:
+    def media(
+        self, target: Directive, content: tuple[Media, ...], where: tuple[Any, ...]
+    ) -> list[Any]:
         """``:content-type:`` and ``:schema:`` of a body; its schema/example blocks.
 
         :param where: the path of the body in the document (for the report)
@@ -145,9 +159,11 @@ class PlanWriter:
         if typed:
             for other in typed[1:]:
                 if other.schema != kept:
-                    self.notes.append(f"{pointer((*where, 'content', other.media_type, 'schema'))}"
-                                      f": not carried: a body has one schema, that of "
-                                      f"{typed[0].media_type}")
+                    self.notes.append(
+                        f"{pointer((*where, 'content', other.media_type, 'schema'))}"
+                        f": not carried: a body has one schema, that of "
+                        f"{typed[0].media_type}"
+                    )
             name = type_text(kept)  # ``Pet``, ``Pet[]``, ``string``...
             if name is not None:
                 target.option("schema", name)
@@ -158,8 +174,9 @@ class PlanWriter:
             for label, value in media.examples:
                 if value not in seen:
                     seen.append(value)
-                    blocks.append(self.example(value, kept, (*where, "content", media.media_type),
-                                               label))
+                    blocks.append(
+                        self.example(value, kept, (*where, "content", media.media_type), label)
+                    )
         return blocks
 
     def example(self, value: Any, schema: Any, where: tuple[Any, ...], label: str) -> Code:
@@ -173,8 +190,9 @@ class PlanWriter:
         if not problems:
             return example_block(value)
         at = pointer((*where, "examples", label) if label else (*where, "example"))
-        self.notes.append(f"{at}: does not match its schema ({problems[0]}); written as text, "
-                          "not checked")
+        self.notes.append(
+            f"{at}: does not match its schema ({problems[0]}); written as text, not checked"
+        )
         return Code(json.dumps(value, indent=2, ensure_ascii=False), "text")
 
     @staticmethod
@@ -194,10 +212,12 @@ class PlanWriter:
                 reason = ""
         directive = Directive("plan-response", f"{response.code} {reason}".strip())
         if response.headers:
-            directive.option("headers", format_parameters([param_dict(h)
-                                                           for h in response.headers]))
-        blocks = self.media(directive, response.content,
-                            (*self.where(operation), "responses", response.code))
+            directive.option(
+                "headers", format_parameters([param_dict(h) for h in response.headers])
+            )
+        blocks = self.media(
+            directive, response.content, (*self.where(operation), "responses", response.code)
+        )
         if response.description:
             directive.body.append(Text(response.description))
         directive.body += blocks
@@ -227,8 +247,11 @@ class PlanWriter:
             if params:
                 directive.option(location, format_parameters(params))
         body = operation.request_body
-        blocks = self.media(directive, body.content, (*self.where(operation), "requestBody")) \
-            if body else []
+        blocks = (
+            self.media(directive, body.content, (*self.where(operation), "requestBody"))
+            if body
+            else []
+        )
         if body and body.content and not body.required:
             directive.option("optional-body", None)
         if operation.description:
@@ -274,8 +297,11 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
         line = parsed.line((*place.split("/"), name))
         lines["schemas", name] = 0 if line is None else line + 1
     for op in doc.operations:
-        key = ("webhooks", op.webhook, op.method.lower()) if op.webhook else \
-            ("paths", op.path, op.method.lower())
+        key = (
+            ("webhooks", op.webhook, op.method.lower())
+            if op.webhook
+            else ("paths", op.path, op.method.lower())
+        )
         line = parsed.line(key)
         lines[key] = 0 if line is None else line + 1
         for response in op.responses:  # each response at its own line
@@ -285,8 +311,9 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
     return lines
 
 
-def import_openapi(text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
-                   ) -> ImportResult:
+def import_openapi(
+    text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+) -> ImportResult:
     """The ``openapi`` importer of ``sphinx-plan import``.
 
     :param text: a Swagger 2.0, OpenAPI 3.0 or 3.1 document, JSON or YAML
@@ -323,10 +350,14 @@ def import_openapi(text: str, *, plan_id: str | None = None, parsed: Parsed | No
     for name in doc.schemas:
         report.objects.setdefault("schema", []).append(lines.get(("schemas", name), 0))
     for op in doc.operations:
-        key = ("webhooks", op.webhook, op.method.lower()) if op.webhook else \
-            ("paths", op.path, op.method.lower())
+        key = (
+            ("webhooks", op.webhook, op.method.lower())
+            if op.webhook
+            else ("paths", op.path, op.method.lower())
+        )
         report.objects.setdefault("endpoint", []).append(lines.get(key, 0))
         report.objects.setdefault("response", []).extend(
-            lines.get((*key, r.code), lines.get(key, 0)) for r in op.responses)
+            lines.get((*key, r.code), lines.get(key, 0)) for r in op.responses
+        )
     report.notes += list(doc.problems) + writer.notes + not_carried(parsed.data)
     return ImportResult(Document([Heading(1, title), plan, *blocks]), report)

@@ -33,28 +33,38 @@ def not_carried(data: Any) -> list[str]:
     notes = []
     info = _mapping(root.get("info"))
     if "version" in info:
-        notes.append(f"/info/version: not carried ({info['version']!r}); the OpenAPI export "
-                     "gives the project's version (conf.py: version)")
+        notes.append(
+            f"/info/version: not carried ({info['version']!r}); the OpenAPI export "
+            "gives the project's version (conf.py: version)"
+        )
     notes += [f"{pointer(('info', key))}: not carried" for key in _INFO if key in info]
     servers = [s.get("url") for s in root.get("servers") or () if isinstance(s, dict)]
     if root.get("host") or root.get("basePath"):  # Swagger 2.0
-        notes.append(f"/host, /basePath: not carried ({root.get('host') or ''}"
-                     f"{root.get('basePath') or ''}); to export them, set plan_openapi_servers "
-                     "in conf.py")
+        notes.append(
+            f"/host, /basePath: not carried ({root.get('host') or ''}"
+            f"{root.get('basePath') or ''}); to export them, set plan_openapi_servers "
+            "in conf.py"
+        )
     if servers:
-        notes.append(f"/servers: not carried; to export them, set plan_openapi_servers = "
-                     f"{[s for s in servers if s]!r} in conf.py")
+        notes.append(
+            f"/servers: not carried; to export them, set plan_openapi_servers = "
+            f"{[s for s in servers if s]!r} in conf.py"
+        )
     for i, tag in enumerate(root.get("tags") or ()):
         if isinstance(tag, dict) and (tag.get("description") or tag.get("externalDocs")):
-            notes.append(f"/tags/{i}: the description of tag {tag.get('name')!r} is not "
-                         "carried (endpoints keep the tag's name)")
+            notes.append(
+                f"/tags/{i}: the description of tag {tag.get('name')!r} is not "
+                "carried (endpoints keep the tag's name)"
+            )
     if "externalDocs" in root:
         notes.append("/externalDocs: not carried")
     for name, scheme in _mapping(_mapping(root.get("components")).get("securitySchemes")).items():
         details = sorted(k for k in _mapping(scheme) if k not in ("type", "scheme", "description"))
         if details:
-            notes.append(f"{pointer(('components', 'securitySchemes', name))}: carried as the "
-                         f"endpoints' auth word; its {', '.join(details)} not")
+            notes.append(
+                f"{pointer(('components', 'securitySchemes', name))}: carried as the "
+                f"endpoints' auth word; its {', '.join(details)} not"
+            )
     for group in ("paths", "webhooks"):
         for path, item in _mapping(root.get(group)).items():
             for method, operation in _mapping(item).items():
@@ -65,6 +75,8 @@ def not_carried(data: Any) -> list[str]:
                         notes.append(f"{pointer((group, path, method, key))}: not carried")
                 for code, response in _mapping(_mapping(operation).get("responses")).items():
                     if "links" in _mapping(response):
-                        notes.append(f"{pointer((group, path, method, 'responses', code, 'links'))}"
-                                     ": not carried")
+                        notes.append(
+                            f"{pointer((group, path, method, 'responses', code, 'links'))}"
+                            ": not carried"
+                        )
     return notes

@@ -29,8 +29,9 @@ def pointer(path: tuple[Any, ...]) -> str:
     :param path: keys and indices
     :return: e.g. ``/paths/~1pets~1{id}/get``
     """
-    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path) \
-        if path else "/"
+    return (
+        "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path) if path else "/"
+    )
 
 
 class SchemaReader:
@@ -41,14 +42,23 @@ class SchemaReader:
     :param problems: where ``/pointer: what`` problems are appended
     """
 
-    def __init__(self, data: dict[str, Any], *, legacy: bool, problems: list[str],
-                 references: References | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        legacy: bool,
+        problems: list[str],
+        references: References | None = None,
+    ) -> None:
         self.data = data
         self.references = references or References(data)
         self.legacy = legacy
         self.problems = problems
-        self.named = data.get("components", {}).get("schemas", {}) \
-            if isinstance(data.get("components"), dict) else {}
+        self.named = (
+            data.get("components", {}).get("schemas", {})
+            if isinstance(data.get("components"), dict)
+            else {}
+        )
         self._expanding: list[str] = []
         self._depth = 0
         self._copied = 0
@@ -63,8 +73,9 @@ class SchemaReader:
         if isinstance(schema, bool):
             return schema
         if not isinstance(schema, dict):
-            self.problems.append(f"{pointer(path)}: a schema is a mapping, not "
-                                 f"{type(schema).__name__}")
+            self.problems.append(
+                f"{pointer(path)}: a schema is a mapping, not {type(schema).__name__}"
+            )
             return {}
         if isinstance(schema.get("$ref"), str):
             return self._reference(schema, path)
@@ -76,15 +87,18 @@ class SchemaReader:
 
     def _read(self, schema: dict[str, Any], path: tuple[Any, ...]) -> Any:
         if self._depth > MAX_DEPTH:
-            raise OpenApiError(f"{pointer(path)}: schemas nested more than {MAX_DEPTH} levels "
-                               "deep (with their $refs followed)")
+            raise OpenApiError(
+                f"{pointer(path)}: schemas nested more than {MAX_DEPTH} levels "
+                "deep (with their $refs followed)"
+            )
         if self._expanding:
             self._copied += 1
             if self._copied > MAX_REF_VALUES:
                 raise OpenApiError(
                     f"{pointer(path)}: too large: its $refs (outside components.schemas) copy "
                     f"in more than {MAX_REF_VALUES:,} schemas (the limit); name the schema "
-                    "they point to in components.schemas, which stays a reference")
+                    "they point to in components.schemas, which stays a reference"
+                )
         out: dict[str, Any] = {}
         for key, value in schema.items():
             if key in ONE_SCHEMA and isinstance(value, (dict, bool)):
@@ -105,28 +119,33 @@ class SchemaReader:
             nullable = siblings.pop("nullable", None) is True
             ignored = [k for k in siblings if k != "description"]
             if ignored:
-                self.problems.append(f"{pointer(path)}: beside $ref, not carried (OpenAPI 3.0 "
-                                     f"ignores it): {', '.join(ignored)}")
+                self.problems.append(
+                    f"{pointer(path)}: beside $ref, not carried (OpenAPI 3.0 "
+                    f"ignores it): {', '.join(ignored)}"
+                )
             if nullable:
                 return {"anyOf": [self._reference({"$ref": ref}, path), {"type": "null"}]}
             siblings = {}
-        if ref.startswith(COMPONENTS) and "/" not in ref[len(COMPONENTS):]:
-            name = ref[len(COMPONENTS):].replace("~1", "/").replace("~0", "~")
+        if ref.startswith(COMPONENTS) and "/" not in ref[len(COMPONENTS) :]:
+            name = ref[len(COMPONENTS) :].replace("~1", "/").replace("~0", "~")
             if name not in self.named:
-                self.problems.append(f"{pointer(path)}: $ref {ref!r} names no schema of "
-                                     "components.schemas")
+                self.problems.append(
+                    f"{pointer(path)}: $ref {ref!r} names no schema of components.schemas"
+                )
             return {"$ref": ref, **self.read(siblings, path)} if siblings else {"$ref": ref}
         if not ref.startswith("#"):
-            self.problems.append(f"{pointer(path)}: $ref {ref!r} is outside the document and "
-                                 "is not followed")
+            self.problems.append(
+                f"{pointer(path)}: $ref {ref!r} is outside the document and is not followed"
+            )
             return dict(schema)
         found = self.references.lookup(ref)
         if found is None:
             self.problems.append(f"{pointer(path)}: $ref {ref!r} points nowhere in the document")
             return {}
         if ref in self._expanding:
-            self.problems.append(f"{pointer(path)}: $ref {ref!r} refers to itself; it is kept "
-                                 "as written")
+            self.problems.append(
+                f"{pointer(path)}: $ref {ref!r} refers to itself; it is kept as written"
+            )
             return {"$ref": ref}
         self._expanding.append(ref)
         try:

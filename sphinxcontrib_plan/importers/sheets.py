@@ -52,11 +52,14 @@ def _check_zip(path: Path) -> None:
     total = sum(i.file_size for i in infos)
     bomb = total > MAX_WORKBOOK_BYTES or any(
         i.file_size > 1 << 20 and i.file_size > MAX_WORKBOOK_RATIO * max(i.compress_size, 1)
-        for i in infos)
+        for i in infos
+    )
     if bomb:
-        raise SheetInputError(f"{str(path)!r} unpacks to {total} bytes (limit "
-                              f"{MAX_WORKBOOK_BYTES}, ratio {MAX_WORKBOOK_RATIO}); refusing a "
-                              "zip bomb")
+        raise SheetInputError(
+            f"{str(path)!r} unpacks to {total} bytes (limit "
+            f"{MAX_WORKBOOK_BYTES}, ratio {MAX_WORKBOOK_RATIO}); refusing a "
+            "zip bomb"
+        )
 
 
 def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
@@ -77,18 +80,22 @@ def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
         try:
             from openpyxl import load_workbook
         except ImportError:
-            raise SheetInputError("reading workbooks needs openpyxl: "
-                                  "pip install 'sphinxcontrib-plan[sheets]'") from None
+            raise SheetInputError(
+                "reading workbooks needs openpyxl: pip install 'sphinxcontrib-plan[sheets]'"
+            ) from None
         try:
             book = load_workbook(path, data_only=False)
         except Exception as err:  # openpyxl raises many kinds for a foreign file
-            raise SheetInputError(f"{str(path)!r} is not a readable workbook: "
-                                  f"{' '.join(str(err).split())[:200]}") from None
+            raise SheetInputError(
+                f"{str(path)!r} is not a readable workbook: {' '.join(str(err).split())[:200]}"
+            ) from None
         for sheet in book.worksheets:
             if sheet.merged_cells.ranges:
                 first = sorted(str(r) for r in sheet.merged_cells.ranges)[0]
-                raise SheetInputError(f"sheet {sheet.title!r}: merged cells {first}; "
-                                      "unmerge them (one value per cell)")
+                raise SheetInputError(
+                    f"sheet {sheet.title!r}: merged cells {first}; "
+                    "unmerge them (one value per cell)"
+                )
             data = []
             for row in sheet.iter_rows():
                 values = []
@@ -98,18 +105,21 @@ def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
                         # LibreOffice saves a boolean as the formula TRUE() or FALSE()
                         value = _BOOLEAN_FORMULAS.get(str(value).upper().replace(" ", ""))
                         if value is None:
-                            raise SheetInputError(f"sheet {sheet.title!r}, cell "
-                                                  f"{cell.coordinate}: a formula; write the "
-                                                  "value instead")
+                            raise SheetInputError(
+                                f"sheet {sheet.title!r}, cell "
+                                f"{cell.coordinate}: a formula; write the "
+                                "value instead"
+                            )
                     values.append(value)
                 data.append(values)
             tables.append(_table(sheet.title, data))
     meta = next((t for t in tables if t[0] == META_SHEET), None)
     if meta is None:
-        raise SheetInputError(f"{str(path)!r} has no {META_SHEET!r} sheet: not written by "
-                              "'sphinx-plan export --format xlsx|csv'")
-    values = {cell_text(cells.get("key")): cell_text(cells.get("value"))
-              for _, cells in meta[2]}
+        raise SheetInputError(
+            f"{str(path)!r} has no {META_SHEET!r} sheet: not written by "
+            "'sphinx-plan export --format xlsx|csv'"
+        )
+    values = {cell_text(cells.get("key")): cell_text(cells.get("value")) for _, cells in meta[2]}
     return values, [t for t in tables if t[0] != META_SHEET]
 
 
@@ -209,8 +219,9 @@ def _check_refs(spec: FieldSpec, value: Any, names: set[str]) -> None:
                 raise FieldProblem(f"no object {ref!r}")
 
 
-def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
-            plans: tuple[str, ...] = ()) -> Plan:
+def compare(
+    tables: list[Table], data: Mapping[str, Any], registry: Registry, plans: tuple[str, ...] = ()
+) -> Plan:
     """Match the rows to the current objects, read every cell, find edits and conflicts.
 
     :param tables: the sheets (:func:`read_tables`)
@@ -226,14 +237,18 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
     for name, header, rows in tables:
         otype = registry.get(name)
         if otype is None:
-            plan.errors.append(f"sheet {name!r} is not an object type (renamed?); types: "
-                               + ", ".join(t.name for t in registry))
+            plan.errors.append(
+                f"sheet {name!r} is not an object type (renamed?); types: "
+                + ", ".join(t.name for t in registry)
+            )
             continue
         known = {c.name: c for c in columns(otype)}
         unknown = [h for h in header if h and h not in known]
         if unknown or "id" not in header or BASE not in header:
-            plan.errors.append(f"sheet {name!r}: unknown or missing columns "
-                               f"({', '.join(unknown) or 'id, base'}); allowed: {', '.join(known)}")
+            plan.errors.append(
+                f"sheet {name!r}: unknown or missing columns "
+                f"({', '.join(unknown) or 'id, base'}); allowed: {', '.join(known)}"
+            )
             continue
         seen: set[str] = set()
         for number, cells in rows:
@@ -243,8 +258,9 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
                 _new_row(plan, name, header, number, cells, objects, names, registry)
                 continue
             if obj.get("type") != name:
-                plan.errors.append(f"sheet {name!r}, row {number}: {oid!r} is a "
-                                   f"{obj.get('type')}, not a {name}")
+                plan.errors.append(
+                    f"sheet {name!r}, row {number}: {oid!r} is a {obj.get('type')}, not a {name}"
+                )
                 continue
             seen.add(oid)
             try:
@@ -252,17 +268,21 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
             except DataError:
                 base = None
             if not isinstance(base, dict):
-                plan.errors.append(f"sheet {name!r}, row {number}: the hidden base column "
-                                   "was changed; export again")
+                plan.errors.append(
+                    f"sheet {name!r}, row {number}: the hidden base column "
+                    "was changed; export again"
+                )
                 continue
             change = Change(obj)
             current = obj.get("fields") or {}
             title = cell_text(cells.get("title"))
             if "title" in header and title and title != cell_text(base.get("title")):
                 at = _coordinate(number, header.index("title") + 1)
-                plan.notes.append(f"sheet {name!r}, cell {at}: "
-                                  f"{oid}: the title is not changed by an import (it is the "
-                                  "directive's argument); edit it in the source")
+                plan.notes.append(
+                    f"sheet {name!r}, cell {at}: "
+                    f"{oid}: the title is not changed by an import (it is the "
+                    "directive's argument); edit it in the source"
+                )
             for col in known.values():
                 if col.spec is None or col.name not in header:
                     continue
@@ -277,30 +297,49 @@ def compare(tables: list[Table], data: Mapping[str, Any], registry: Registry,
                         continue  # not edited, or edited to what the source says already
                     _check_refs(spec, value, names)
                 except FieldProblem as err:
-                    plan.errors.append(f"sheet {name!r}, cell {cell}: {col.name}: {err}; "
-                                       f"allowed: {allowed(spec)}")
+                    plan.errors.append(
+                        f"sheet {name!r}, cell {cell}: {col.name}: {err}; allowed: {allowed(spec)}"
+                    )
                     continue
                 if now != was:
-                    plan.conflicts.append(f"sheet {name!r}, cell {cell}: {oid} {col.name}: "
-                                          f"exported {was!r}, source now {now!r}, sheet {value!r}")
+                    plan.conflicts.append(
+                        f"sheet {name!r}, cell {cell}: {oid} {col.name}: "
+                        f"exported {was!r}, source now {now!r}, sheet {value!r}"
+                    )
                 elif value is None:
-                    plan.errors.append(f"sheet {name!r}, cell {cell}: {col.name}: clearing "
-                                       "an option is not supported; remove it in the source")
+                    plan.errors.append(
+                        f"sheet {name!r}, cell {cell}: {col.name}: clearing "
+                        "an option is not supported; remove it in the source"
+                    )
                 else:
                     change.values[col.name] = option_text(spec, value)
-                    change.cells.append(f"{cell} {col.name}: {option_text(spec, now)!r} -> "
-                                        f"{change.values[col.name]!r}")
+                    change.cells.append(
+                        f"{cell} {col.name}: {option_text(spec, now)!r} -> "
+                        f"{change.values[col.name]!r}"
+                    )
             if change.values:
                 plan.changes.append(change)
-        plan.deleted += [o for oid, o in objects.items()
-                         if o.get("type") == name and oid not in seen and o.get("source")
-                         and (not plans or o.get("plan") in plans)]
+        plan.deleted += [
+            o
+            for oid, o in objects.items()
+            if o.get("type") == name
+            and oid not in seen
+            and o.get("source")
+            and (not plans or o.get("plan") in plans)
+        ]
     return plan
 
 
-def _new_row(plan: Plan, name: str, header: list[str], number: int, cells: dict[str, Any],
-             objects: Mapping[str, Mapping[str, Any]], names: set[str],
-             registry: Registry) -> None:
+def _new_row(
+    plan: Plan,
+    name: str,
+    header: list[str],
+    number: int,
+    cells: dict[str, Any],
+    objects: Mapping[str, Mapping[str, Any]],
+    names: set[str],
+    registry: Registry,
+) -> None:
     """Check a row with an id no object has, and plan its directive."""
     from sphinxcontrib_plan.model.fields import parse_options
 
@@ -315,18 +354,29 @@ def _new_row(plan: Plan, name: str, header: list[str], number: int, cells: dict[
         return
     if not document and (parent is None or parent.get("type") != "plan"):
         known = sorted(i for i, o in objects.items() if o.get("type") == "plan")
-        plan.errors.append(f"{where}: a new {name} needs the id of its plan in 'plan' "
-                           f"(plans: {', '.join(known)}) or a source file in 'document'")
+        plan.errors.append(
+            f"{where}: a new {name} needs the id of its plan in 'plan' "
+            f"(plans: {', '.join(known)}) or a source file in 'document'"
+        )
         return
     document = document or str(parent.get("source") if parent else "")
-    if Path(document).is_absolute() or ".." in Path(document).parts or \
-            Path(document).suffix not in (".md", ".rst"):
-        plan.errors.append(f"{where}: document {document!r} is not a .md or .rst file "
-                           "inside the source directory")
+    if (
+        Path(document).is_absolute()
+        or ".." in Path(document).parts
+        or Path(document).suffix not in (".md", ".rst")
+    ):
+        plan.errors.append(
+            f"{where}: document {document!r} is not a .md or .rst file inside the source directory"
+        )
         return
     raw = {"id": cell_text(cells.get("id"))} if cell_text(cells.get("id")) else {}
-    raw.update({c.name: cell_text(cells.get(c.name)) for c in columns(otype)
-                if c.spec is not None and c.name in header and cell_text(cells.get(c.name))})
+    raw.update(
+        {
+            c.name: cell_text(cells.get(c.name))
+            for c in columns(otype)
+            if c.spec is not None and c.name in header and cell_text(cells.get(c.name))
+        }
+    )
     if plan_id and (parent is None or parent.get("source") != document):
         raw["plan"] = plan_id
     _, problems = parse_options(otype, raw, f"plan-{name}")
@@ -341,8 +391,9 @@ def _new_row(plan: Plan, name: str, header: list[str], number: int, cells: dict[
                 _check_refs(spec, _read(spec, text), names)
         except FieldProblem as err:
             cell = _coordinate(number, header.index(key) + 1)
-            plan.errors.append(f"sheet {name!r}, cell {cell}: {key}: {err}; "
-                               f"allowed: {allowed(spec)}")  # type: ignore[arg-type]
+            plan.errors.append(
+                f"sheet {name!r}, cell {cell}: {key}: {err}; allowed: {allowed(spec)}"
+            )  # type: ignore[arg-type]
     if not problems:
         plan.new.append(NewObject(document, name, title, raw))
 
@@ -357,12 +408,17 @@ def directive(new: NewObject, text: str, suffix: str, eol: str) -> str:
     :return: the lines to append, starting with a blank line
     """
     if suffix == ".rst":
-        lines = [f".. plan-{new.type}:: {new.title}",
-                 *(f"   :{k}: {v}" for k, v in new.values.items())]
+        lines = [
+            f".. plan-{new.type}:: {new.title}",
+            *(f"   :{k}: {v}" for k, v in new.values.items()),
+        ]
     else:
         fence = ":::" if ":::{plan" in text or "```{plan" not in text else "```"
-        lines = [f"{fence}{{plan-{new.type}}} {new.title}",
-                 *(f":{k}: {v}" for k, v in new.values.items()), fence]
+        lines = [
+            f"{fence}{{plan-{new.type}}} {new.title}",
+            *(f":{k}: {v}" for k, v in new.values.items()),
+            fence,
+        ]
     return eol + eol.join(lines) + eol
 
 
@@ -391,11 +447,17 @@ def apply(plan: Plan, sourcedir: Path, *, delete: bool = False) -> list[Path]:
         text = raw.decode("utf-8")
         for change in sorted(changes, key=lambda c: -int(c.obj.get("line") or 0)):
             typ = str(change.obj.get("type"))
-            where = (int(change.obj.get("line") or 0), (f"plan-{typ}", f"plan:{typ}"),
-                     str(change.obj.get("title") or ""))
+            where = (
+                int(change.obj.get("line") or 0),
+                (f"plan-{typ}", f"plan:{typ}"),
+                str(change.obj.get("title") or ""),
+            )
             try:
-                text = (set_options(text, *where, change.values) if change.values
-                        else remove_directive(text, *where))
+                text = (
+                    set_options(text, *where, change.values)
+                    if change.values
+                    else remove_directive(text, *where)
+                )
             except EditError as err:
                 raise SheetInputError(f"{path}:{change.obj.get('line')}: {err}") from None
         texts[path] = (raw, text)
@@ -405,8 +467,9 @@ def apply(plan: Plan, sourcedir: Path, *, delete: bool = False) -> list[Path]:
             try:
                 raw = path.read_bytes()
             except OSError as err:
-                raise SheetInputError(f"cannot read {new.document!r}: "
-                                      f"{err.strerror or err}") from None
+                raise SheetInputError(
+                    f"cannot read {new.document!r}: {err.strerror or err}"
+                ) from None
             texts[path] = (raw, raw.decode("utf-8"))
         raw, text = texts[path]
         eol = "\r\n" if "\r\n" in text else "\n"

@@ -21,15 +21,19 @@ from dataclasses import dataclass
 
 #: lines searched around the recorded line
 SLACK = 3
-_MYST = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:.-]+)\}[ \t]*(?P<arg>.*?)\s*$")
+_MYST = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:.-]+)\}[ \t]*(?P<arg>.*?)\s*$"
+)
 _RST = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>[\w:.-]+)::[ \t]*(?P<arg>.*?)\s*$")
 _OPTION = re.compile(r"^(?P<indent>[ \t]*):(?P<key>[^:\s][^:]*):(?:[ \t]+(?P<value>.*?))?\s*$")
 _YAML_KEY = re.compile(r"^(?P<indent>[ \t]*)(?P<key>[\w-]+):(?:[ \t]+(?P<value>.*?))?\s*$")
 
 
 #: line breaks as MyST-Parser (markdown-it) and docutils (``string2lines``) count them
-_BREAKS = {"myst": re.compile(r"\r\n|\r|\n"),
-           "rst": re.compile("\r\n|[\r\n\x1c\x1d\x1e\x85\u2028\u2029]")}
+_BREAKS = {
+    "myst": re.compile(r"\r\n|\r|\n"),
+    "rst": re.compile("\r\n|[\r\n\x1c\x1d\x1e\x85\u2028\u2029]"),
+}
 
 
 class EditError(Exception):
@@ -58,7 +62,7 @@ def split_lines(text: str, syntax: str) -> list[str]:
     lines: list[str] = []
     start = 0
     for match in _BREAKS[syntax].finditer(text):
-        lines.append(text[start:match.end()])
+        lines.append(text[start : match.end()])
         start = match.end()
     if start < len(text):
         lines.append(text[start:])
@@ -69,26 +73,32 @@ _BREAK_CHARS = "\r\n\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _ending(line: str) -> str:
-    return line[len(line.rstrip(_BREAK_CHARS)):]
+    return line[len(line.rstrip(_BREAK_CHARS)) :]
 
 
 def _text(line: str) -> str:
     return line.rstrip(_BREAK_CHARS)
 
 
-def _find(text: str, lineno: int, names: tuple[str, ...], argument: str
-          ) -> tuple[list[str], int, str]:
+def _find(
+    text: str, lineno: int, names: tuple[str, ...], argument: str
+) -> tuple[list[str], int, str]:
     wanted = " ".join(argument.split()).casefold()
     for distance in range(SLACK + 1):
         for syntax, pattern in (("myst", _MYST), ("rst", _RST)):
             lines = split_lines(text, syntax)
             for i in dict.fromkeys((lineno - 1 - distance, lineno - 1 + distance)):
                 match = pattern.match(_text(lines[i])) if 0 <= i < len(lines) else None
-                if match and match.group("name") in names \
-                        and " ".join(match.group("arg").split()).casefold() == wanted:
+                if (
+                    match
+                    and match.group("name") in names
+                    and " ".join(match.group("arg").split()).casefold() == wanted
+                ):
                     return lines, i, syntax
-    raise EditError(f"line {lineno} no longer holds the {names[0]} directive {argument!r} "
-                    "(was the file changed meanwhile?)")
+    raise EditError(
+        f"line {lineno} no longer holds the {names[0]} directive {argument!r} "
+        "(was the file changed meanwhile?)"
+    )
 
 
 def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
@@ -105,8 +115,13 @@ def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
         first = i
         i += 1
         # reST option values continue on lines indented deeper than the option
-        while not myst and i < len(lines) and lines[i].strip() and not _OPTION.match(
-                _text(lines[i])) and len(lines[i]) - len(lines[i].lstrip()) > len(indent):
+        while (
+            not myst
+            and i < len(lines)
+            and lines[i].strip()
+            and not _OPTION.match(_text(lines[i]))
+            and len(lines[i]) - len(lines[i].lstrip()) > len(indent)
+        ):
             i += 1
         options.setdefault(match.group("key").strip().lower(), (first, i))
     if indent is None:
@@ -134,12 +149,14 @@ def _yaml_block(lines: list[str], start: int) -> _Block:
 def _yaml_value(value: str) -> str:
     # a JSON string is a YAML string: quote whenever plain YAML could read something else
     plain = re.fullmatch(r"[A-Za-z0-9_.][\w .@/+-]*", value) and not re.fullmatch(
-        r"(?i)(true|false|yes|no|on|off|null|~|[\d.eE+-]+|\d{4}-\d\d-\d\d)", value)
+        r"(?i)(true|false|yes|no|on|off|null|~|[\d.eE+-]+|\d{4}-\d\d-\d\d)", value
+    )
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
-def set_options(text: str, lineno: int, names: tuple[str, ...], argument: str,
-                values: dict[str, str]) -> str:
+def set_options(
+    text: str, lineno: int, names: tuple[str, ...], argument: str, values: dict[str, str]
+) -> str:
     """Set *values* as options of the directive at *lineno*.
 
     :param text: the whole source file
@@ -176,8 +193,7 @@ def set_options(text: str, lineno: int, names: tuple[str, ...], argument: str,
             added.append(render(key, value))
         else:
             first, end = span
-            old = _OPTION.match(_text(lines[first])) or _YAML_KEY.match(
-                _text(lines[first]))
+            old = _OPTION.match(_text(lines[first])) or _YAML_KEY.match(_text(lines[first]))
             spelled = old.group("key").strip() if old else key
             replaced[first] = (end, render(spelled, value))
     out: list[str] = []
@@ -212,19 +228,20 @@ def remove_directive(text: str, lineno: int, names: tuple[str, ...], argument: s
     lines, start, syntax = _find(text, lineno, names, argument)
     if syntax == "myst":
         fence = _MYST.match(_text(lines[start])).group("fence")  # type: ignore[union-attr]
-        end = next((i + 1 for i in range(start + 1, len(lines))
-                    if _text(lines[i]).strip() == fence), None)
+        end = next(
+            (i + 1 for i in range(start + 1, len(lines)) if _text(lines[i]).strip() == fence), None
+        )
         if end is None:
             raise EditError(f"the fence {fence} opened at line {start + 1} is not closed")
     else:
         indent = len(lines[start]) - len(lines[start].lstrip())
         end = start + 1
-        while end < len(lines) and (not lines[end].strip() or
-                                    len(lines[end]) - len(lines[end].lstrip()) > indent):
+        while end < len(lines) and (
+            not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+        ):
             end += 1
         while end > start + 1 and not lines[end - 1].strip():
             end -= 1  # the blank lines after the body separate what follows
-    if end < len(lines) and not lines[end].strip() and (
-            start == 0 or not lines[start - 1].strip()):
+    if end < len(lines) and not lines[end].strip() and (start == 0 or not lines[start - 1].strip()):
         end += 1  # one blank line, not two, where the directive was
     return "".join(lines[:start] + lines[end:])

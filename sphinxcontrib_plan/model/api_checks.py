@@ -58,18 +58,20 @@ class SchemaFinding:
     where: Source
 
 
-def _schema_findings(label: str, schema: Any, where: Source, schemas: SchemaSet
-                     ) -> list[SchemaFinding]:
-    found = [SchemaFinding(f"{label}: the schema is not valid JSON Schema 2020-12: {p}",
-                           where)
-             for p in check_schema(schema)]
-    found += [SchemaFinding(f"{label}: {p}", where)
-              for p in schemas.unknown_references(schema)]
+def _schema_findings(
+    label: str, schema: Any, where: Source, schemas: SchemaSet
+) -> list[SchemaFinding]:
+    found = [
+        SchemaFinding(f"{label}: the schema is not valid JSON Schema 2020-12: {p}", where)
+        for p in check_schema(schema)
+    ]
+    found += [SchemaFinding(f"{label}: {p}", where) for p in schemas.unknown_references(schema)]
     return found
 
 
-def check_project(named: Mapping[str, tuple[Any, Source]], uses: Iterable[SchemaUse]
-                  ) -> list[SchemaFinding]:
+def check_project(
+    named: Mapping[str, tuple[Any, Source]], uses: Iterable[SchemaUse]
+) -> list[SchemaFinding]:
     """Every schema problem and every example that does not match its schema.
 
     :param named: schema name → ``(schema, where it is written)``
@@ -98,16 +100,25 @@ def _example_findings(use: SchemaUse, example: Example, schemas: SchemaSet) -> l
     try:
         data = load_data(example.code, example.language)
     except DataError as err:
-        return [SchemaFinding(f"{use.label}: the example is {err.message}; it cannot be "
-                              "checked against the schema",
-                              Source(docname, first + (err.line or 0)))]
+        return [
+            SchemaFinding(
+                f"{use.label}: the example is {err.message}; it cannot be "
+                "checked against the schema",
+                Source(docname, first + (err.line or 0)),
+            )
+        ]
     problems = with_lines(schemas.validate(data, use.schema), example.code, example.language)
     name = type_text(use.schema)
     against = f"schema {name!r}" if name else "its schema"
-    return [SchemaFinding(f"{use.label}: the example does not match {against}: {p}" if p.checked
-                          else f"{use.label}: the example cannot be checked against {against}: {p}",
-                          Source(docname, first + (p.line or 0)))
-            for p in problems]
+    return [
+        SchemaFinding(
+            f"{use.label}: the example does not match {against}: {p}"
+            if p.checked
+            else f"{use.label}: the example cannot be checked against {against}: {p}",
+            Source(docname, first + (p.line or 0)),
+        )
+        for p in problems
+    ]
 
 
 def uses_of(index: ResolvedIndex) -> list[SchemaUse]:
@@ -130,10 +141,15 @@ def uses_of(index: ResolvedIndex) -> list[SchemaUse]:
             label = f"response {record.title!r}" + (f" of {parent.title!r}" if parent else "")
         else:
             label = f"{record.type} {record.title!r}"
-        uses.append(SchemaUse(
-            label, Source(record.docname, record.lineno), body.schema,
-            Source(record.docname, body.line or record.lineno),
-            tuple(e for e in examples if _checkable(e.language, e.code))))
+        uses.append(
+            SchemaUse(
+                label,
+                Source(record.docname, record.lineno),
+                body.schema,
+                Source(record.docname, body.line or record.lineno),
+                tuple(e for e in examples if _checkable(e.language, e.code)),
+            )
+        )
     return uses
 
 
@@ -154,7 +170,11 @@ def schema_findings(index: ResolvedIndex) -> list[Finding]:
     named = {}
     for record in index.by_type.get("schema", ()):
         if record.title and record.title not in named:
-            named[record.title] = (record.json_schema, Source(record.docname,
-                                                              record.data.line or record.lineno))
-    return [Finding("schema", f.message, (f.where.docname, f.where.line))
-            for f in check_project(named, uses_of(index))]
+            named[record.title] = (
+                record.json_schema,
+                Source(record.docname, record.data.line or record.lineno),
+            )
+    return [
+        Finding("schema", f.message, (f.where.docname, f.where.line))
+        for f in check_project(named, uses_of(index))
+    ]

@@ -49,8 +49,10 @@ def _plan_contents(index: ResolvedIndex, plan_id: str) -> list[dict[str, object]
     # every record, duplicates included, as plan.json lists them: the plan records first
     # (sorted by id there), then the objects in document order; plan_objects sorts stably
     plans = [r for r in index.of_type("plan") if r.id == plan_id]
-    return [record_content(r) for r in (*plans, *(r for r in index.records
-                                                 if r.plan == plan_id and r.type != "plan"))]
+    return [
+        record_content(r)
+        for r in (*plans, *(r for r in index.records if r.plan == plan_id and r.type != "plan"))
+    ]
 
 
 def current_fingerprint(index: ResolvedIndex, plan_id: str) -> str:
@@ -63,7 +65,8 @@ def current_fingerprint(index: ResolvedIndex, plan_id: str) -> str:
     found = index.plan_fingerprints.get(plan_id)
     if found is None:
         found = index.plan_fingerprints[plan_id] = plan_fingerprint(
-            plan_id, _plan_contents(index, plan_id))
+            plan_id, _plan_contents(index, plan_id)
+        )
     return found
 
 
@@ -77,8 +80,9 @@ def current_digests(index: ResolvedIndex, plan_id: str) -> dict[str, str]:
     return object_digests(plan_id, _plan_contents(index, plan_id))
 
 
-def _stale(fields: Mapping[str, object], plan: object, fingerprint_of: Callable[[str], str]
-           ) -> bool:
+def _stale(
+    fields: Mapping[str, object], plan: object, fingerprint_of: Callable[[str], str]
+) -> bool:
     given = fields.get("fingerprint")
     if not given or not plan or fields.get("status") != "approved":
         return False
@@ -111,8 +115,12 @@ def stale_in_data(objects: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any
             fingerprints[plan] = plan_fingerprint(plan, objects)
         return fingerprints[plan]
 
-    return [o for o in objects if o.get("type") == "signoff"
-            and _stale(o.get("fields") or {}, o.get("plan"), fingerprint_of)]
+    return [
+        o
+        for o in objects
+        if o.get("type") == "signoff"
+        and _stale(o.get("fields") or {}, o.get("plan"), fingerprint_of)
+    ]
 
 
 def is_overdue(index: ResolvedIndex, record: ObjectRecord) -> bool:
@@ -190,8 +198,15 @@ def stale_signoffs(
         plan = str(signoff.plan)
         old = approved.get(given)
         changes = changed_objects(old, current_digests(index, plan)) if old else []
-        found.append(StaleSignoff(signoff, given, str(signoff.fields.get("approved-at") or "")
-                                  .strip(), current_fingerprint(index, plan), tuple(changes)))
+        found.append(
+            StaleSignoff(
+                signoff,
+                given,
+                str(signoff.fields.get("approved-at") or "").strip(),
+                current_fingerprint(index, plan),
+                tuple(changes),
+            )
+        )
     return found
 
 

@@ -47,9 +47,15 @@ class ChangeRow:
 
         :return: name to value (``details`` joined with ``; ``)
         """
-        return {"change": self.change, "type": self.type, "id": self.id, "plan": self.plan,
-                "title": self.title, "details": "; ".join(self.details),
-                "breaking": self.breaking}
+        return {
+            "change": self.change,
+            "type": self.type,
+            "id": self.id,
+            "plan": self.plan,
+            "title": self.title,
+            "details": "; ".join(self.details),
+            "breaking": self.breaking,
+        }
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,16 @@ class ChangeSet:
     @property
     def digest(self) -> str:
         """A hash of everything a page shows from this set: a changed one is written again."""
-        return hashlib.sha256(repr((sorted(self.baselines.items()), sorted(self.missing.items()),
-                                    self.error, self.rows)).encode()).hexdigest()
+        return hashlib.sha256(
+            repr(
+                (
+                    sorted(self.baselines.items()),
+                    sorted(self.missing.items()),
+                    self.error,
+                    self.rows,
+                )
+            ).encode()
+        ).hexdigest()
 
 
 def since_spec(text: str, is_file: bool, relative: str) -> str:
@@ -106,8 +120,11 @@ def approved_revision(index: ResolvedIndex, plan_id: str) -> ObjectRecord | None
     :param plan_id: the plan's id
     :return: the sign-off, or ``None`` when no approved one names a revision
     """
-    found = [s for s in index.of_type("signoff", (plan_id,))
-             if s.fields.get("status") == "approved" and s.fields.get("approved-at")]
+    found = [
+        s
+        for s in index.of_type("signoff", (plan_id,))
+        if s.fields.get("status") == "approved" and s.fields.get("approved-at")
+    ]
     return max(reversed(found), key=lambda s: str(s.fields.get("date") or "")) if found else None
 
 

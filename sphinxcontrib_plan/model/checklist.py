@@ -34,7 +34,7 @@ def _normalise(item: nodes.list_item) -> bool | None:
             para.replace(para.children[1], nodes.Text(str(para.children[1]).lstrip()))
     elif isinstance(first, nodes.Text) and (match := _PLAIN.match(str(first))):
         done = match.group(1) != " "
-        rest = str(first)[match.end():]
+        rest = str(first)[match.end() :]
         para.replace(first, _box(done))
         if rest:
             para.insert(1, nodes.Text(rest))

@@ -85,65 +85,141 @@ class CollectorKind:
         return self.columns or registry[main].columns
 
 
-COLLECTORS: dict[str, CollectorKind] = {k.name: k for k in (
-    CollectorKind("overview", "plan", ("plan", "phase", "risk", "endpoint", "signoff"),
-                  "Every plan: status, owner, progress, planned end, open high risks, endpoints, "
-                  "sign-off.",
-                  LIST,
-                  ("id", "title", "status", "owner", "updated", "progress", "planned-end",
-                   "open-high-risks", "endpoints", "signoff")),
-    CollectorKind("risk-register", "risk", ("risk",), "The risk register, highest severity first.",
-                  LIST),
-    CollectorKind("risk-matrix", "risk", ("risk",), "3×3 impact × likelihood heat map.",
-                  None),
-    CollectorKind("api-index", "endpoint", ("endpoint", "response"),
-                  "Endpoints grouped by path, with method, summary, parameters, request "
-                  "schema, auth, responses.",
-                  TableMode(group="lead"),
-                  ("method", "summary", "parameters", "request", "auth", "responses", "plan")),
-    CollectorKind("event-catalog", "event", ("event", "component"),
-                  "Events with their publishers and consumers.", LIST,
-                  ("published-by", "title", "consumed-by")),
-    CollectorKind("timeline", "phase", ("phase",),
-                  "Phases over weeks (months, quarters or years when long), with "
-                  "dependencies, slack, the critical path and deliverable progress.",
-                  None),
-    CollectorKind("signoff-summary", "signoff", ("signoff", "plan"),
-                  "Sign-off state of each plan and role; outstanding approvals.",
-                  LIST),
-    CollectorKind("compliance", "check", ("check", "exemption"),
-                  "Checks per area, done/total, and exemptions.", TableMode(group="lead"),
-                  ("title", "progress")),
-    CollectorKind("tech-stack", "tech", ("tech", "service", "dependency"),
-                  "Technology by layer, third-party services, new dependencies.",
-                  TableMode(group="sections"),
-                  ("category", "title", "version", "rationale", "alternatives")),
-    CollectorKind("architecture", "component", ("component", "pattern"),
-                  "Components, their dependencies, and design patterns.", LIST,
-                  ("title", "responsibility", "technology", "depends-on")),
-    CollectorKind("data-model", "table", ("table",),
-                  "Tables, columns, and the relationships between them.", LIST,
-                  ("title", "columns")),
-    CollectorKind("rbac-matrix", "role", ("role", "endpoint"),
-                  "Roles × permissions, and the endpoints needing each permission.",
-                  TableMode(sort=False)),
-    CollectorKind("observability", "metric", ("metric", "alert"), "Metrics and alerts.",
-                  LIST, ("title", "type", "labels", "buckets", "unit")),
-    # every type: a rule may link any type to any other (the directive lists all types)
-    CollectorKind("coverage", "", (),
-                  "The coverage rules as matrices: each checked object (row) against the "
-                  "objects covering it (columns), per-row and total coverage; ``:rule:`` "
-                  "names rules (default all), ``:gaps:`` keeps only what is not covered.",
-                  TableMode(sort=False), ("title", "plan"), options=("rule", "gaps")),
-    CollectorKind("query", "", (), "Any object type, chosen with ``:type:``.", LIST,
-                  options=("type",)),
-    # refreshed when its rows change (resolve.pages_to_refresh), not by type
-    CollectorKind("changes", "", (),
-                  "Objects added, removed or changed since a baseline: ``:since:`` a git "
-                  "revision or a plan.json file; by default each plan's last approved revision.",
-                  None, ("plan", "change", "type", "title", "details"),
-                  options=("since",), row_fields=ROW_FIELDS),
-)}
+COLLECTORS: dict[str, CollectorKind] = {
+    k.name: k
+    for k in (
+        CollectorKind(
+            "overview",
+            "plan",
+            ("plan", "phase", "risk", "endpoint", "signoff"),
+            "Every plan: status, owner, progress, planned end, open high risks, endpoints, "
+            "sign-off.",
+            LIST,
+            (
+                "id",
+                "title",
+                "status",
+                "owner",
+                "updated",
+                "progress",
+                "planned-end",
+                "open-high-risks",
+                "endpoints",
+                "signoff",
+            ),
+        ),
+        CollectorKind(
+            "risk-register", "risk", ("risk",), "The risk register, highest severity first.", LIST
+        ),
+        CollectorKind("risk-matrix", "risk", ("risk",), "3×3 impact × likelihood heat map.", None),
+        CollectorKind(
+            "api-index",
+            "endpoint",
+            ("endpoint", "response"),
+            "Endpoints grouped by path, with method, summary, parameters, request "
+            "schema, auth, responses.",
+            TableMode(group="lead"),
+            ("method", "summary", "parameters", "request", "auth", "responses", "plan"),
+        ),
+        CollectorKind(
+            "event-catalog",
+            "event",
+            ("event", "component"),
+            "Events with their publishers and consumers.",
+            LIST,
+            ("published-by", "title", "consumed-by"),
+        ),
+        CollectorKind(
+            "timeline",
+            "phase",
+            ("phase",),
+            "Phases over weeks (months, quarters or years when long), with "
+            "dependencies, slack, the critical path and deliverable progress.",
+            None,
+        ),
+        CollectorKind(
+            "signoff-summary",
+            "signoff",
+            ("signoff", "plan"),
+            "Sign-off state of each plan and role; outstanding approvals.",
+            LIST,
+        ),
+        CollectorKind(
+            "compliance",
+            "check",
+            ("check", "exemption"),
+            "Checks per area, done/total, and exemptions.",
+            TableMode(group="lead"),
+            ("title", "progress"),
+        ),
+        CollectorKind(
+            "tech-stack",
+            "tech",
+            ("tech", "service", "dependency"),
+            "Technology by layer, third-party services, new dependencies.",
+            TableMode(group="sections"),
+            ("category", "title", "version", "rationale", "alternatives"),
+        ),
+        CollectorKind(
+            "architecture",
+            "component",
+            ("component", "pattern"),
+            "Components, their dependencies, and design patterns.",
+            LIST,
+            ("title", "responsibility", "technology", "depends-on"),
+        ),
+        CollectorKind(
+            "data-model",
+            "table",
+            ("table",),
+            "Tables, columns, and the relationships between them.",
+            LIST,
+            ("title", "columns"),
+        ),
+        CollectorKind(
+            "rbac-matrix",
+            "role",
+            ("role", "endpoint"),
+            "Roles × permissions, and the endpoints needing each permission.",
+            TableMode(sort=False),
+        ),
+        CollectorKind(
+            "observability",
+            "metric",
+            ("metric", "alert"),
+            "Metrics and alerts.",
+            LIST,
+            ("title", "type", "labels", "buckets", "unit"),
+        ),
+        # every type: a rule may link any type to any other (the directive lists all types)
+        CollectorKind(
+            "coverage",
+            "",
+            (),
+            "The coverage rules as matrices: each checked object (row) against the "
+            "objects covering it (columns), per-row and total coverage; ``:rule:`` "
+            "names rules (default all), ``:gaps:`` keeps only what is not covered.",
+            TableMode(sort=False),
+            ("title", "plan"),
+            options=("rule", "gaps"),
+        ),
+        CollectorKind(
+            "query", "", (), "Any object type, chosen with ``:type:``.", LIST, options=("type",)
+        ),
+        # refreshed when its rows change (resolve.pages_to_refresh), not by type
+        CollectorKind(
+            "changes",
+            "",
+            (),
+            "Objects added, removed or changed since a baseline: ``:since:`` a git "
+            "revision or a plan.json file; by default each plan's last approved revision.",
+            None,
+            ("plan", "change", "type", "title", "details"),
+            options=("since",),
+            row_fields=ROW_FIELDS,
+        ),
+    )
+}
 
 
 def draws(*names: str) -> Callable[[Renderer], Renderer]:
@@ -152,9 +228,11 @@ def draws(*names: str) -> Callable[[Renderer], Renderer]:
     :param names: collector names
     :return: a decorator returning the function unchanged
     """
+
     def mark(function: Renderer) -> Renderer:
         for name in names:
             # the entry stays frozen for its readers; only the render layer sets this field
             object.__setattr__(COLLECTORS[name], "renderer", function)
         return function
+
     return mark

@@ -38,30 +38,54 @@ def _signoff(index: ResolvedIndex) -> Iterator[Breach]:
     for plan, status, s in _approved_signoffs(index):
         state = s.fields.get("status")
         if state in ("pending", "rejected"):
-            yield s.location, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} is "
-                               f"{state}; approve it, or set the plan's status back to in-review")
+            yield (
+                s.location,
+                (
+                    f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} is "
+                    f"{state}; approve it, or set the plan's status back to in-review"
+                ),
+            )
 
 
 def _stale_signoff(index: ResolvedIndex) -> Iterator[Breach]:
     for plan, status, s in _approved_signoffs(index):
         if is_stale(index, s):
-            yield s.location, (f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} "
-                      "approved an earlier version of its content (the sign-off is stale); "
-                      "approve it again, or set the plan's status back to in-review")
+            yield (
+                s.location,
+                (
+                    f"plan {plan.id!r} is {status} but the sign-off of {s.title!r} "
+                    "approved an earlier version of its content (the sign-off is stale); "
+                    "approve it again, or set the plan's status back to in-review"
+                ),
+            )
 
 
 def _deliverables(index: ResolvedIndex) -> Iterator[Breach]:
     for plan in index.of_type("plan"):
         view = index.view(plan)
         if plan.fields.get("status") == "completed" and view["total"] > view["done"]:
-            yield plan.location, (f"plan {plan.id!r} is completed but {view['total'] - view['done']} of "
-                         f"its {view['total']} phase deliverables are open; tick them or set the "
-                         "plan's status back to in-progress")
+            yield (
+                plan.location,
+                (
+                    f"plan {plan.id!r} is completed but {view['total'] - view['done']} of "
+                    f"its {view['total']} phase deliverables are open; tick them or set the "
+                    "plan's status back to in-progress"
+                ),
+            )
     for phase in index.of_type("phase"):
-        if phase.fields.get("status") == "done" and phase.checks and phase.checks[0] < phase.checks[1]:
+        if (
+            phase.fields.get("status") == "done"
+            and phase.checks
+            and phase.checks[0] < phase.checks[1]
+        ):
             done, total = phase.checks
-            yield phase.location, (f"phase {phase.id!r} is done but {total - done} of its {total} "
-                          "deliverables are open; tick them or set status: in-progress")
+            yield (
+                phase.location,
+                (
+                    f"phase {phase.id!r} is done but {total - done} of its {total} "
+                    "deliverables are open; tick them or set status: in-progress"
+                ),
+            )
 
 
 def _risk_owner(index: ResolvedIndex) -> Iterator[Breach]:
@@ -70,8 +94,13 @@ def _risk_owner(index: ResolvedIndex) -> Iterator[Breach]:
         if severity is not None and severity.high:
             missing = [f for f in ("owner", "mitigation") if not risk.fields.get(f)]
             if missing and risk.fields.get("status") != "closed":
-                yield risk.location, (f"high-severity risk {risk.id!r} ({severity.label}) has no {' and no '.join(missing)}; "
-                             "add :owner: and :mitigation:")
+                yield (
+                    risk.location,
+                    (
+                        f"high-severity risk {risk.id!r} ({severity.label}) has no {' and no '.join(missing)}; "
+                        "add :owner: and :mitigation:"
+                    ),
+                )
 
 
 def _responses(index: ResolvedIndex) -> Iterator[Breach]:
@@ -79,8 +108,13 @@ def _responses(index: ResolvedIndex) -> Iterator[Breach]:
         if endpoint.endpoint is not None and endpoint.endpoint.websocket:
             continue
         if not index.children.get(endpoint.id):
-            yield endpoint.location, (f"endpoint {endpoint.title!r} has no responses; nest at least "
-                             "one plan-response in it")
+            yield (
+                endpoint.location,
+                (
+                    f"endpoint {endpoint.title!r} has no responses; nest at least "
+                    "one plan-response in it"
+                ),
+            )
 
 
 def _phase_order(index: ResolvedIndex) -> Iterator[Breach]:
@@ -95,9 +129,14 @@ def _phase_order(index: ResolvedIndex) -> Iterator[Breach]:
                 continue
             # weeks are inclusive (3-4 ends with week 4); dates are instants
             if start <= end if isinstance(start, int) else start < end:
-                yield phase.location, (f"phase {phase.id!r} starts ({start}) before the phase it depends "
-                              f"on, {dep.id!r}, ends ({end}); start it later or drop the "
-                              "depends-on")
+                yield (
+                    phase.location,
+                    (
+                        f"phase {phase.id!r} starts ({start}) before the phase it depends "
+                        f"on, {dep.id!r}, ends ({end}); start it later or drop the "
+                        "depends-on"
+                    ),
+                )
 
 
 def _span(phase: ObjectRecord) -> tuple[Any, Any]:
@@ -110,11 +149,19 @@ def _span(phase: ObjectRecord) -> tuple[Any, Any]:
 def _dependency(index: ResolvedIndex) -> Iterator[Breach]:
     for dep in index.of_type("dependency"):
         plan = index.by_id.get(dep.plan or "")
-        if plan is not None and plan.fields.get("status") in _APPROVED \
-                and dep.fields.get("approval") == "pending":
-            yield dep.location, (f"plan {plan.id!r} is {plan.fields['status']} but the new dependency "
-                        f"{dep.title!r} is still pending approval; set its :approval: to "
-                        "approved or rejected")
+        if (
+            plan is not None
+            and plan.fields.get("status") in _APPROVED
+            and dep.fields.get("approval") == "pending"
+        ):
+            yield (
+                dep.location,
+                (
+                    f"plan {plan.id!r} is {plan.fields['status']} but the new dependency "
+                    f"{dep.title!r} is still pending approval; set its :approval: to "
+                    "approved or rejected"
+                ),
+            )
 
 
 #: plan statuses from which placeholders are problems (a draft may hold them)
@@ -135,16 +182,27 @@ def _placeholders(index: ResolvedIndex) -> Iterator[DetailedBreach]:
         for field, text, line in record.placeholders:
             what = "the title" if field == "title" else f":{field}:"
             listed.append(f"{what} {text!r} (line {line})")
-            details.append(((record.docname, line), (
-                f"{record.type} {record.id!r}: {what} still holds the template placeholder "
-                f"{text!r}")))
+            details.append(
+                (
+                    (record.docname, line),
+                    (
+                        f"{record.type} {record.id!r}: {what} still holds the template placeholder "
+                        f"{text!r}"
+                    ),
+                )
+            )
         count = len(listed)
         noun = "placeholder" if count == 1 else "placeholders"
-        yield record.location, (
-            f"{record.type} {record.id!r} still holds {count} template {noun}: "
-            f"{', '.join(listed)}; {whose} is {status}, so write the real "
-            f"{'value' if count == 1 else 'values'} (placeholders are fine while the plan is "
-            "a draft)"), tuple(details)
+        yield (
+            record.location,
+            (
+                f"{record.type} {record.id!r} still holds {count} template {noun}: "
+                f"{', '.join(listed)}; {whose} is {status}, so write the real "
+                f"{'value' if count == 1 else 'values'} (placeholders are fine while the plan is "
+                "a draft)"
+            ),
+            tuple(details),
+        )
 
 
 @dataclass(frozen=True)
@@ -164,15 +222,24 @@ class Rule:
 #: every rule, in the order they run
 RULES: tuple[Rule, ...] = (
     Rule("signoff", "an approved (or later) plan has a pending or rejected sign-off", _signoff),
-    Rule("stale-signoff", "an approved (or later) plan has a stale sign-off: its fingerprint "
-         "no longer matches the plan's content", _stale_signoff),
+    Rule(
+        "stale-signoff",
+        "an approved (or later) plan has a stale sign-off: its fingerprint "
+        "no longer matches the plan's content",
+        _stale_signoff,
+    ),
     Rule("deliverables", "a completed plan or a done phase has open deliverables", _deliverables),
-    Rule("risk-owner", "a high-severity risk (6 or more) has no owner or no mitigation",
-         _risk_owner),
+    Rule(
+        "risk-owner", "a high-severity risk (6 or more) has no owner or no mitigation", _risk_owner
+    ),
     Rule("responses", "an endpoint has no responses", _responses),
     Rule("phase-order", "a phase starts before a phase it depends on ends", _phase_order),
     Rule("dependency", "a new dependency is still pending in an approved plan", _dependency),
-    Rule("placeholder", "a plan in review or later still holds template placeholders (TODO, "
-         "TBD, [Name], [YYYY-MM-DD], [e.g., …]) in titles or fields", _placeholders,
-         subtype="placeholder"),
+    Rule(
+        "placeholder",
+        "a plan in review or later still holds template placeholders (TODO, "
+        "TBD, [Name], [YYYY-MM-DD], [e.g., …]) in titles or fields",
+        _placeholders,
+        subtype="placeholder",
+    ),
 )

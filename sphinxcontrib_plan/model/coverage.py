@@ -42,23 +42,43 @@ RULE_KEYS: dict[str, str] = {
 #: the built-in rules, switched on by name (``True``) or all with ``"presets": True``
 PRESETS: dict[str, dict[str, Any]] = {
     "endpoint-tested": {
-        "objects": "endpoint", "link": "covers", "direction": "incoming", "to": "test",
-        "help": "every endpoint is covered by a plan-test (name it in the test's :covers:)"},
+        "objects": "endpoint",
+        "link": "covers",
+        "direction": "incoming",
+        "to": "test",
+        "help": "every endpoint is covered by a plan-test (name it in the test's :covers:)",
+    },
     "event-tested": {
-        "objects": "event", "link": "covers", "direction": "incoming", "to": "test",
-        "help": "every event is covered by a plan-test (name it in the test's :covers:)"},
+        "objects": "event",
+        "link": "covers",
+        "direction": "incoming",
+        "to": "test",
+        "help": "every event is covered by a plan-test (name it in the test's :covers:)",
+    },
     "high-risk-mitigated": {
-        "objects": "risk", "filter": "severity >= 6 and status != closed and status != accepted",
-        "link": "mitigated-by", "direction": "outgoing", "to": "phase", "before": "review",
+        "objects": "risk",
+        "filter": "severity >= 6 and status != closed and status != accepted",
+        "link": "mitigated-by",
+        "direction": "outgoing",
+        "to": "phase",
+        "before": "review",
         "help": "every open high or critical risk names in :mitigated-by: a phase that ends "
-                "(:end:) by the risk's :review: date"},
+        "(:end:) by the risk's :review: date",
+    },
     "alert-runbook": {
-        "objects": "alert", "link": "runbook", "direction": "outgoing",
-        "help": "every alert has a :runbook: (a document or URL)"},
+        "objects": "alert",
+        "link": "runbook",
+        "direction": "outgoing",
+        "help": "every alert has a :runbook: (a document or URL)",
+    },
     "table-migrated": {
-        "objects": "table", "link": "tables", "direction": "incoming", "to": "migration",
+        "objects": "table",
+        "link": "tables",
+        "direction": "incoming",
+        "to": "migration",
         "help": "every table is created or changed by a plan-migration (name it in the "
-                "migration's :tables:)"},
+        "migration's :tables:)",
+    },
 }
 
 
@@ -147,12 +167,18 @@ class Coverage:
 
         :return: one entry per rule, in configuration order
         """
-        return [{"rule": rule.name, "help": rule.help, "objects": rule.objects,
-                 "checked": len(self.results[rule.name]),
-                 "covered": sum(r.covered for r in self.results[rule.name]),
-                 "percent": self.percent(rule.name),
-                 "gaps": [r.id for r in self.results[rule.name] if not r.covered]}
-                for rule in self.rules]
+        return [
+            {
+                "rule": rule.name,
+                "help": rule.help,
+                "objects": rule.objects,
+                "checked": len(self.results[rule.name]),
+                "covered": sum(r.covered for r in self.results[rule.name]),
+                "percent": self.percent(rule.name),
+                "gaps": [r.id for r in self.results[rule.name] if not r.covered],
+            }
+            for rule in self.rules
+        ]
 
 
 def percent(results: Sequence[RuleResult]) -> int | None:
@@ -177,7 +203,8 @@ def parse_rules(value: object, registry: Registry) -> tuple[tuple[CoverageRule, 
         value = {"presets": True}
     if not isinstance(value, dict):
         return (), [] if value in (False, None) else [
-            "plan_coverage_rules must be True or a dict of rule name to True, False or a table"]
+            "plan_coverage_rules must be True or a dict of rule name to True, False or a table"
+        ]
     problems: list[str] = []
     wanted: dict[str, dict[str, Any]] = {}
     if value.get("presets") is True:
@@ -191,13 +218,16 @@ def parse_rules(value: object, registry: Registry) -> tuple[tuple[CoverageRule, 
             if name in PRESETS:
                 wanted[name] = dict(PRESETS[name])
             else:
-                problems.append(f"plan_coverage_rules: {name!r} is no preset"
-                                + (did_you_mean(str(name), PRESETS) or f"; presets: {', '.join(PRESETS)}"))
+                problems.append(
+                    f"plan_coverage_rules: {name!r} is no preset"
+                    + (did_you_mean(str(name), PRESETS) or f"; presets: {', '.join(PRESETS)}")
+                )
         elif isinstance(spec, dict):
             wanted[name] = {**PRESETS.get(name, {}), **spec}
         else:
-            problems.append(f"plan_coverage_rules: {name!r} takes True, False or a table, "
-                            f"not {spec!r}")
+            problems.append(
+                f"plan_coverage_rules: {name!r} takes True, False or a table, not {spec!r}"
+            )
     rules = []
     for name, spec in wanted.items():
         rule = _rule(str(name), spec, registry, problems)
@@ -206,8 +236,9 @@ def parse_rules(value: object, registry: Registry) -> tuple[tuple[CoverageRule, 
     return tuple(rules), problems
 
 
-def _rule(name: str, spec: Mapping[str, Any], registry: Registry,
-          problems: list[str]) -> CoverageRule | None:
+def _rule(
+    name: str, spec: Mapping[str, Any], registry: Registry, problems: list[str]
+) -> CoverageRule | None:
     where = f"plan_coverage_rules: {name}"
     before = len(problems)
     for key in spec:
@@ -217,22 +248,29 @@ def _rule(name: str, spec: Mapping[str, Any], registry: Registry,
     direction, to = spec.get("direction", "incoming"), spec.get("to")
     otype = registry.get(objects) if isinstance(objects, str) else None
     if otype is None:
-        problems.append(f"{where}: objects {objects!r} is no object type"
-                        + did_you_mean(str(objects), [t.name for t in registry]))
+        problems.append(
+            f"{where}: objects {objects!r} is no object type"
+            + did_you_mean(str(objects), [t.name for t in registry])
+        )
     if to is not None and (not isinstance(to, str) or to not in registry):
-        problems.append(f"{where}: to {to!r} is no object type"
-                        + did_you_mean(str(to), [t.name for t in registry]))
+        problems.append(
+            f"{where}: to {to!r} is no object type"
+            + did_you_mean(str(to), [t.name for t in registry])
+        )
     if direction not in ("incoming", "outgoing"):
         problems.append(f"{where}: direction {direction!r} is neither incoming nor outgoing")
     # the field is on the checked objects (outgoing) or on the other end's (incoming)
     holder = otype if direction == "outgoing" else registry.get(to) if isinstance(to, str) else None
-    names = ([f.name for f in holder.fields] if holder is not None else
-             sorted({f.name for t in registry for f in t.fields
-                     if f.kind in (Kind.REF, Kind.REFS)}))
+    names = (
+        [f.name for f in holder.fields]
+        if holder is not None
+        else sorted({f.name for t in registry for f in t.fields if f.kind in (Kind.REF, Kind.REFS)})
+    )
     if not isinstance(link, str) or link not in names:
         owner = f"plan-{holder.name}" if holder is not None else "any type"
-        problems.append(f"{where}: link {link!r} is no field of {owner}"
-                        + did_you_mean(str(link), names))
+        problems.append(
+            f"{where}: link {link!r} is no field of {owner}" + did_you_mean(str(link), names)
+        )
     count = spec.get("min", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         problems.append(f"{where}: min {count!r} is not a whole number of at least 1")
@@ -245,9 +283,17 @@ def _rule(name: str, spec: Mapping[str, Any], registry: Registry,
     if len(problems) > before:
         return None
     return CoverageRule(
-        name=name, objects=str(objects), link=str(link), direction=str(direction),
-        to=to, min=int(count), filter=flt, passing=bool(spec.get("passing", False)),
-        before=spec.get("before"), help=str(spec.get("help") or _describe(spec)))
+        name=name,
+        objects=str(objects),
+        link=str(link),
+        direction=str(direction),
+        to=to,
+        min=int(count),
+        filter=flt,
+        passing=bool(spec.get("passing", False)),
+        before=spec.get("before"),
+        help=str(spec.get("help") or _describe(spec)),
+    )
 
 
 def _describe(spec: Mapping[str, Any]) -> str:
@@ -260,8 +306,9 @@ def _describe(spec: Mapping[str, Any]) -> str:
     return f"every {spec['objects']} is named in the :{spec['link']}: of {other}"
 
 
-def check_coverage(index: ResolvedIndex, rules: tuple[CoverageRule, ...],
-                   registry: Registry) -> Coverage:
+def check_coverage(
+    index: ResolvedIndex, rules: tuple[CoverageRule, ...], registry: Registry
+) -> Coverage:
     """Run every rule over the index (its views computed).
 
     :param index: the index
@@ -282,7 +329,8 @@ def check_coverage(index: ResolvedIndex, rules: tuple[CoverageRule, ...],
                 continue  # a duplicate is reported as such
             # unset fields read as none (``owner == none``), as in collectors
             if rule.filter is not None and not evaluate(
-                    rule.filter, {**unset, **index.view(record)}, ranks):
+                rule.filter, {**unset, **index.view(record)}, ranks
+            ):
                 continue
             result = _check(index, rule, record, refs)
             results.append(result)
@@ -331,12 +379,18 @@ def _check(
         if other is not None and limit:
             end = other.fields.get("end") or other.fields.get("date")
             if not end or str(end) > str(limit):
-                excluded.append((other.id, "too late", f"ends {end or 'on no date'}, "
-                                 f"after {rule.before} {limit}"))
+                excluded.append(
+                    (
+                        other.id,
+                        "too late",
+                        f"ends {end or 'on no date'}, after {rule.before} {limit}",
+                    )
+                )
                 continue
         counted.append(oid or record.id)
-    return RuleResult(rule.name, record.id, tuple(counted), len(counted) >= rule.min,
-                      record.plan, tuple(excluded))
+    return RuleResult(
+        rule.name, record.id, tuple(counted), len(counted) >= rule.min, record.plan, tuple(excluded)
+    )
 
 
 def gap_message(rule: CoverageRule, result: RuleResult, record: ObjectRecord) -> str:

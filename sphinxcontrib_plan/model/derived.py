@@ -66,8 +66,11 @@ class DerivedField:
         :param otype: an object type
         :return: ``True`` when they do
         """
-        return (ALL in self.scope or otype.name in self.scope
-                or (CHECKLIST in self.scope and otype.checklist))
+        return (
+            ALL in self.scope
+            or otype.name in self.scope
+            or (CHECKLIST in self.scope and otype.checklist)
+        )
 
 
 def _progress(done: int, total: int) -> int | None:
@@ -76,8 +79,10 @@ def _progress(done: int, total: int) -> int | None:
 
 def _plan_checks(index: ResolvedIndex, plan: ObjectRecord) -> tuple[int, int]:
     phases = index.of_type("phase", (plan.id,))
-    return (sum(p.checks[0] for p in phases if p.checks),
-            sum(p.checks[1] for p in phases if p.checks))
+    return (
+        sum(p.checks[0] for p in phases if p.checks),
+        sum(p.checks[1] for p in phases if p.checks),
+    )
 
 
 def _signoff(index: ResolvedIndex, plan: ObjectRecord) -> str:
@@ -93,9 +98,13 @@ def _signoff(index: ResolvedIndex, plan: ObjectRecord) -> str:
 
 
 def _open_high_risks(index: ResolvedIndex, plan: ObjectRecord) -> int:
-    return sum(1 for r in index.of_type("risk", (plan.id,))
-               if (s := Severity.of(r.fields)) is not None and s.high
-               and r.fields.get("status") not in ("closed", "accepted"))
+    return sum(
+        1
+        for r in index.of_type("risk", (plan.id,))
+        if (s := Severity.of(r.fields)) is not None
+        and s.high
+        and r.fields.get("status") not in ("closed", "accepted")
+    )
 
 
 def _severity(index: ResolvedIndex, record: ObjectRecord) -> int | None:
@@ -122,7 +131,8 @@ def phase_weeks(index: ResolvedIndex, phase: ObjectRecord) -> tuple[int, int] | 
         origin = index.week_origins[phase.plan] = min(
             dt.date.fromisoformat(p.fields["start"])
             for p in index.of_type("phase", (phase.plan,) if phase.plan else ())
-            if p.plan == phase.plan and p.fields.get("start"))
+            if p.plan == phase.plan and p.fields.get("start")
+        )
     start = dt.date.fromisoformat(phase.fields["start"])
     end = dt.date.fromisoformat(phase.fields.get("end") or phase.fields["start"])
     first = (start - origin).days // 7 + 1
@@ -133,6 +143,7 @@ def _week(i: int) -> Compute:
     def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
         weeks = phase_weeks(index, record)
         return weeks[i] if weeks else None
+
     return compute
 
 
@@ -153,6 +164,7 @@ def _checks(i: int | None) -> Compute:
         if record.checks is None:
             return None
         return record.checks[i] if i is not None else _progress(*record.checks)
+
     return compute
 
 
@@ -160,6 +172,7 @@ def _plan_checks_part(i: int | None) -> Compute:
     def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
         done_total = _plan_checks(index, record)
         return done_total[i] if i is not None else _progress(*done_total)
+
     return compute
 
 
@@ -167,8 +180,10 @@ def _parameters(record: ObjectRecord) -> str | None:
     data = record.endpoint
     if data is None or not data.parameters:
         return None
-    return ", ".join(f"{p['name']}{'*' if p.get('required') and p['in'] != 'path' else ''} "
-                     f"({p['in']})" for p in data.parameters)
+    return ", ".join(
+        f"{p['name']}{'*' if p.get('required') and p['in'] != 'path' else ''} ({p['in']})"
+        for p in data.parameters
+    )
 
 
 def _schema_text(record: ObjectRecord) -> str | None:
@@ -202,6 +217,7 @@ def _test_result(name: str) -> Compute:
             cases = index.results.matching(patterns) if index.results is not None else []
             found = index.test_summaries[test.id] = case_summary(cases)
         return found[name]
+
     return compute
 
 
@@ -210,8 +226,9 @@ def _plan_coverage(index: ResolvedIndex, plan: ObjectRecord) -> int | None:
         return None
     from sphinxcontrib_plan.model.coverage import percent
 
-    return percent([r for rule in index.coverage.rules
-                    for r in index.coverage.of_rule(rule.name, (plan.id,))])
+    return percent(
+        [r for rule in index.coverage.rules for r in index.coverage.of_rule(rule.name, (plan.id,))]
+    )
 
 
 def _gate(index: ResolvedIndex, plan: ObjectRecord) -> str | None:
@@ -234,105 +251,272 @@ def coverage_values(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any
 #: every derived value, in the order views and ``plan.json`` list them
 DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("id", (ALL,), "string", "The object's id.", lambda i, r: r.id, top_level=True),
-    DerivedField("title", (ALL,), "string", "The title (an endpoint's signature).",
-                 lambda i, r: r.title, top_level=True),
+    DerivedField(
+        "title",
+        (ALL,),
+        "string",
+        "The title (an endpoint's signature).",
+        lambda i, r: r.title,
+        top_level=True,
+    ),
     DerivedField("plan", (ALL,), "string", "The plan's id.", lambda i, r: r.plan, top_level=True),
-    DerivedField("type", (ALL,), "string", "The object type (a type's own ``type`` field wins).",
-                 lambda i, r: r.type, top_level=True),
-    DerivedField("doc", (ALL,), "string", "The document holding the object.",
-                 lambda i, r: r.docname, top_level=True),
+    DerivedField(
+        "type",
+        (ALL,),
+        "string",
+        "The object type (a type's own ``type`` field wins).",
+        lambda i, r: r.type,
+        top_level=True,
+    ),
+    DerivedField(
+        "doc",
+        (ALL,),
+        "string",
+        "The document holding the object.",
+        lambda i, r: r.docname,
+        top_level=True,
+    ),
     DerivedField("done", (CHECKLIST,), "integer", "Ticked ``[x]`` items of the body.", _checks(0)),
-    DerivedField("total", (CHECKLIST,), "integer", "All ``[ ]``/``[x]`` items of the body.",
-                 _checks(1)),
+    DerivedField(
+        "total", (CHECKLIST,), "integer", "All ``[ ]``/``[x]`` items of the body.", _checks(1)
+    ),
     DerivedField("progress", (CHECKLIST,), "integer", "Ticked items in percent.", _checks(None)),
     DerivedField("severity", ("risk",), "integer", "Impact × likelihood, 1 to 9.", _severity),
-    DerivedField("start-week", ("phase",), "integer",
-                 "First week: ``weeks``, or the start date counted from the plan's first phase.",
-                 _week(0)),
-    DerivedField("end-week", ("phase",), "integer", "Last week, counted like ``start-week``.",
-                 _week(1)),
-    DerivedField("critical", ("phase",), "boolean",
-                 "On the critical path: slipping moves the plan's planned end. None when the "
-                 "phase has neither weeks nor dates, or the plan's phases depend in a cycle.",
-                 _critical),
-    DerivedField("slack", ("phase",), "number",
-                 "Weeks the phase may slip without moving the planned end (working days / 5, "
-                 "to one decimal); none like ``critical``.",
-                 lambda i, r: schedule_of(i, r.plan or None).slack_weeks(r.id)),
-    DerivedField("method", ("endpoint",), "string", "The HTTP method (or WS, WSS).",
-                 lambda i, r: r.endpoint.method if r.endpoint else None),
-    DerivedField("path", ("endpoint",), "string", "The path.",
-                 lambda i, r: r.endpoint.path if r.endpoint else None),
-    DerivedField("responses", ("endpoint",), "integer", "Number of documented responses.",
-                 lambda i, r: len(i.children.get(r.id, ()))),
-    DerivedField("parameters", ("endpoint",), "string",
-                 "Its parameters, ``name (where)``, ``*`` after a required one's name.",
-                 lambda i, r: _parameters(r)),
-    DerivedField("request", ("endpoint",), "string",
-                 "The request body's schema: a plan-schema name, ``Name[]``, a type, or "
-                 "``inline``.", lambda i, r: _schema_text(r)),
-    DerivedField("body", ("response", "event"), "string",
-                 "The body's schema, written like ``request``.", lambda i, r: _schema_text(r)),
-    DerivedField("endpoint", ("response",), "string", "Id of the response's endpoint.",
-                 lambda i, r: r.parent),
-    DerivedField("code", ("response",), "string", "Status code, e.g. ``201``, ``4XX``.",
-                 lambda i, r: r.response.code if r.response else None),
-    DerivedField("columns", ("table",), "integer", "Columns read from the SQL.",
-                 lambda i, r: sum(len(t.columns) for t in r.tables)),
-    DerivedField("done", ("plan",), "integer", "Ticked deliverables of the plan's phases.",
-                 _plan_checks_part(0)),
-    DerivedField("total", ("plan",), "integer", "All deliverables of the plan's phases.",
-                 _plan_checks_part(1)),
-    DerivedField("progress", ("plan",), "integer", "Ticked deliverables in percent.",
-                 _plan_checks_part(None)),
-    DerivedField("open-high-risks", ("plan",), "integer",
-                 "Risks of high severity (6 or more) that are neither closed nor accepted.",
-                 _open_high_risks),
-    DerivedField("endpoints", ("plan",), "integer", "Endpoints of the plan.",
-                 lambda i, r: len(i.of_type("endpoint", (r.id,)))),
-    DerivedField("end-week", ("plan",), "integer",
-                 "Week of the planned end, from the phases' weeks or dates and their "
-                 "``depends-on`` (critical path method).",
-                 lambda i, r: schedule_of(i, r.id).end_week),
-    DerivedField("planned-end", ("plan",), "string",
-                 "The planned end: its date when the plan's phases have dates, else "
-                 "``week N``.", _planned_end),
-    DerivedField("signoff", ("plan",), "string",
-                 "Sign-off state: none, rejected, stale (an approval's fingerprint no longer "
-                 "matches), pending or approved, the first that applies.", _signoff,
-                 volatile=True),
-    DerivedField("stale", ("signoff",), "boolean",
-                 "Approved with a ``fingerprint`` that no longer matches the plan's content.",
-                 is_stale, volatile=True),
-    DerivedField("covered", (ALL,), "boolean",
-                 "Whether every coverage rule checking the object finds enough objects at its "
-                 "other end; none when no rule checks it.", _covered, volatile=True),
-    DerivedField("covered-by", (ALL,), "array",
-                 "Ids of the objects covering it under the rules checking it (tests, phases, "
-                 "migrations...); none when no rule checks it.", _covered_by, volatile=True),
-    DerivedField("result", ("test",), "string",
-                 "From the JUnit cases its ``junit`` patterns match: failed (one failed or "
-                 "errored), passed, skipped (all skipped) or missing (none matched); none "
-                 "without ``junit``.", _test_result("result"), volatile=True),
-    DerivedField("passed", ("test",), "integer", "Matched JUnit cases that passed.",
-                 _test_result("passed"), volatile=True),
-    DerivedField("failed", ("test",), "integer",
-                 "Matched JUnit cases with a failure or an error.", _test_result("failed"),
-                 volatile=True),
-    DerivedField("skipped", ("test",), "integer", "Matched JUnit cases that were skipped.",
-                 _test_result("skipped"), volatile=True),
-    DerivedField("run-time", ("test",), "number",
-                 "Seconds the matched JUnit cases ran, together.", _test_result("run-time"),
-                 volatile=True),
-    DerivedField("coverage", ("plan",), "integer",
-                 "Objects of the plan the coverage rules check that are covered, in percent "
-                 "(rounded down); none when no rule checks any.", _plan_coverage, volatile=True),
-    DerivedField("gate", ("plan",), "string",
-                 "Whether the plan meets the gate of the stage its status is (plan_stages): met "
-                 "or unmet; none without stages.", _gate, volatile=True),
-    DerivedField("overdue", ("risk", "plan"), "boolean",
-                 "The ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH`` when "
-                 "set); never for closed risks and completed plans.", is_overdue, volatile=True),
+    DerivedField(
+        "start-week",
+        ("phase",),
+        "integer",
+        "First week: ``weeks``, or the start date counted from the plan's first phase.",
+        _week(0),
+    ),
+    DerivedField(
+        "end-week", ("phase",), "integer", "Last week, counted like ``start-week``.", _week(1)
+    ),
+    DerivedField(
+        "critical",
+        ("phase",),
+        "boolean",
+        "On the critical path: slipping moves the plan's planned end. None when the "
+        "phase has neither weeks nor dates, or the plan's phases depend in a cycle.",
+        _critical,
+    ),
+    DerivedField(
+        "slack",
+        ("phase",),
+        "number",
+        "Weeks the phase may slip without moving the planned end (working days / 5, "
+        "to one decimal); none like ``critical``.",
+        lambda i, r: schedule_of(i, r.plan or None).slack_weeks(r.id),
+    ),
+    DerivedField(
+        "method",
+        ("endpoint",),
+        "string",
+        "The HTTP method (or WS, WSS).",
+        lambda i, r: r.endpoint.method if r.endpoint else None,
+    ),
+    DerivedField(
+        "path",
+        ("endpoint",),
+        "string",
+        "The path.",
+        lambda i, r: r.endpoint.path if r.endpoint else None,
+    ),
+    DerivedField(
+        "responses",
+        ("endpoint",),
+        "integer",
+        "Number of documented responses.",
+        lambda i, r: len(i.children.get(r.id, ())),
+    ),
+    DerivedField(
+        "parameters",
+        ("endpoint",),
+        "string",
+        "Its parameters, ``name (where)``, ``*`` after a required one's name.",
+        lambda i, r: _parameters(r),
+    ),
+    DerivedField(
+        "request",
+        ("endpoint",),
+        "string",
+        "The request body's schema: a plan-schema name, ``Name[]``, a type, or ``inline``.",
+        lambda i, r: _schema_text(r),
+    ),
+    DerivedField(
+        "body",
+        ("response", "event"),
+        "string",
+        "The body's schema, written like ``request``.",
+        lambda i, r: _schema_text(r),
+    ),
+    DerivedField(
+        "endpoint", ("response",), "string", "Id of the response's endpoint.", lambda i, r: r.parent
+    ),
+    DerivedField(
+        "code",
+        ("response",),
+        "string",
+        "Status code, e.g. ``201``, ``4XX``.",
+        lambda i, r: r.response.code if r.response else None,
+    ),
+    DerivedField(
+        "columns",
+        ("table",),
+        "integer",
+        "Columns read from the SQL.",
+        lambda i, r: sum(len(t.columns) for t in r.tables),
+    ),
+    DerivedField(
+        "done",
+        ("plan",),
+        "integer",
+        "Ticked deliverables of the plan's phases.",
+        _plan_checks_part(0),
+    ),
+    DerivedField(
+        "total",
+        ("plan",),
+        "integer",
+        "All deliverables of the plan's phases.",
+        _plan_checks_part(1),
+    ),
+    DerivedField(
+        "progress", ("plan",), "integer", "Ticked deliverables in percent.", _plan_checks_part(None)
+    ),
+    DerivedField(
+        "open-high-risks",
+        ("plan",),
+        "integer",
+        "Risks of high severity (6 or more) that are neither closed nor accepted.",
+        _open_high_risks,
+    ),
+    DerivedField(
+        "endpoints",
+        ("plan",),
+        "integer",
+        "Endpoints of the plan.",
+        lambda i, r: len(i.of_type("endpoint", (r.id,))),
+    ),
+    DerivedField(
+        "end-week",
+        ("plan",),
+        "integer",
+        "Week of the planned end, from the phases' weeks or dates and their "
+        "``depends-on`` (critical path method).",
+        lambda i, r: schedule_of(i, r.id).end_week,
+    ),
+    DerivedField(
+        "planned-end",
+        ("plan",),
+        "string",
+        "The planned end: its date when the plan's phases have dates, else ``week N``.",
+        _planned_end,
+    ),
+    DerivedField(
+        "signoff",
+        ("plan",),
+        "string",
+        "Sign-off state: none, rejected, stale (an approval's fingerprint no longer "
+        "matches), pending or approved, the first that applies.",
+        _signoff,
+        volatile=True,
+    ),
+    DerivedField(
+        "stale",
+        ("signoff",),
+        "boolean",
+        "Approved with a ``fingerprint`` that no longer matches the plan's content.",
+        is_stale,
+        volatile=True,
+    ),
+    DerivedField(
+        "covered",
+        (ALL,),
+        "boolean",
+        "Whether every coverage rule checking the object finds enough objects at its "
+        "other end; none when no rule checks it.",
+        _covered,
+        volatile=True,
+    ),
+    DerivedField(
+        "covered-by",
+        (ALL,),
+        "array",
+        "Ids of the objects covering it under the rules checking it (tests, phases, "
+        "migrations...); none when no rule checks it.",
+        _covered_by,
+        volatile=True,
+    ),
+    DerivedField(
+        "result",
+        ("test",),
+        "string",
+        "From the JUnit cases its ``junit`` patterns match: failed (one failed or "
+        "errored), passed, skipped (all skipped) or missing (none matched); none "
+        "without ``junit``.",
+        _test_result("result"),
+        volatile=True,
+    ),
+    DerivedField(
+        "passed",
+        ("test",),
+        "integer",
+        "Matched JUnit cases that passed.",
+        _test_result("passed"),
+        volatile=True,
+    ),
+    DerivedField(
+        "failed",
+        ("test",),
+        "integer",
+        "Matched JUnit cases with a failure or an error.",
+        _test_result("failed"),
+        volatile=True,
+    ),
+    DerivedField(
+        "skipped",
+        ("test",),
+        "integer",
+        "Matched JUnit cases that were skipped.",
+        _test_result("skipped"),
+        volatile=True,
+    ),
+    DerivedField(
+        "run-time",
+        ("test",),
+        "number",
+        "Seconds the matched JUnit cases ran, together.",
+        _test_result("run-time"),
+        volatile=True,
+    ),
+    DerivedField(
+        "coverage",
+        ("plan",),
+        "integer",
+        "Objects of the plan the coverage rules check that are covered, in percent "
+        "(rounded down); none when no rule checks any.",
+        _plan_coverage,
+        volatile=True,
+    ),
+    DerivedField(
+        "gate",
+        ("plan",),
+        "string",
+        "Whether the plan meets the gate of the stage its status is (plan_stages): met "
+        "or unmet; none without stages.",
+        _gate,
+        volatile=True,
+    ),
+    DerivedField(
+        "overdue",
+        ("risk", "plan"),
+        "boolean",
+        "The ``review`` date lies before the build's date (``SOURCE_DATE_EPOCH`` when "
+        "set); never for closed risks and completed plans.",
+        is_overdue,
+        volatile=True,
+    ),
 )
 
 
@@ -370,6 +554,7 @@ def draws_cell(*names: str) -> Callable[[Cell], Cell]:
     :param names: derived value names
     :return: a decorator returning the function unchanged
     """
+
     def mark(function: Cell) -> Cell:
         for derived in DERIVED_FIELDS:
             if derived.name in names:
@@ -377,6 +562,7 @@ def draws_cell(*names: str) -> Callable[[Cell], Cell]:
                 object.__setattr__(derived, "cell", function)
         _cells.cache_clear()
         return function
+
     return mark
 
 

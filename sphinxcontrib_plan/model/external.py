@@ -66,28 +66,35 @@ def parse_sources(value: object) -> tuple[dict[str, ExternalSource], list[str]]:
     sources: dict[str, ExternalSource] = {}
     problems: list[str] = []
     if not isinstance(value, dict):
-        return sources, ["plan_external must be a dict of project name to the location of "
-                         "its plan.json"]
+        return sources, [
+            "plan_external must be a dict of project name to the location of its plan.json"
+        ]
     for name, entry in value.items():
         where = f"plan_external[{name!r}]"
         if not isinstance(name, str) or not NAME.match(name) or name in SOURCE_WORDS:
-            problems.append(f"{where}: a project name starts with a letter and has letters, "
-                            "digits, - and _ only (no ':'), and is not local, external or all")
+            problems.append(
+                f"{where}: a project name starts with a letter and has letters, "
+                "digits, - and _ only (no ':'), and is not local, external or all"
+            )
             continue
         base = None
         if isinstance(entry, dict):
             unknown = sorted(set(entry) - {"json", "base"})
             if unknown:
-                problems.append(f"{where}: unknown key {unknown[0]!r}"
-                                f"{did_you_mean(str(unknown[0]), ('json', 'base')) or '.'} "
-                                "Allowed: json, base")
+                problems.append(
+                    f"{where}: unknown key {unknown[0]!r}"
+                    f"{did_you_mean(str(unknown[0]), ('json', 'base')) or '.'} "
+                    "Allowed: json, base"
+                )
             base, entry = entry.get("base"), entry.get("json")
             if base is not None and (not isinstance(base, str) or not base.strip()):
                 problems.append(f"{where}: base must be a URL string, not {base!r}")
                 continue
         if not isinstance(entry, str) or not entry.strip():
-            problems.append(f"{where}: give the URL or path of its plan.json as a string, "
-                            f"or {{'json': URL or path, 'base': URL}}; got {entry!r}")
+            problems.append(
+                f"{where}: give the URL or path of its plan.json as a string, "
+                f"or {{'json': URL or path, 'base': URL}}; got {entry!r}"
+            )
             continue
         sources[name] = ExternalSource(name, entry.strip(), base.strip() if base else None)
     return sources, problems
@@ -157,25 +164,44 @@ class ExternalPlan:
         :return: JSON-able data
         """
         name = self.source.name
-        return {"name": name, "project": str(self.document.get("project") or ""),
-                "version": self.document.get("version") or None, "sha256": self.sha256,
-                "plans": [f"{name}:{p['id']}" for p in self.document["plans"]],
-                "objects": len(self.document["objects"])}
+        return {
+            "name": name,
+            "project": str(self.document.get("project") or ""),
+            "version": self.document.get("version") or None,
+            "sha256": self.sha256,
+            "plans": [f"{name}:{p['id']}" for p in self.document["plans"]],
+            "objects": len(self.document["objects"]),
+        }
 
 
 def _examples(items: object) -> tuple[Example, ...]:
-    return tuple(Example(str(e.get("language", "")), str(e.get("code", "")))
-                 for e in items or () if isinstance(e, dict)) if isinstance(items, list) else ()
+    return (
+        tuple(
+            Example(str(e.get("language", "")), str(e.get("code", "")))
+            for e in items or ()
+            if isinstance(e, dict)
+        )
+        if isinstance(items, list)
+        else ()
+    )
 
 
 def _data(typ: str, data: dict[str, Any]) -> EndpointData | ResponseData | None:
     if typ == "endpoint" and isinstance(data.get("method"), str):
-        return EndpointData(data["method"], str(data.get("path", "")),
-                            tuple(map(str, data.get("params") or ())),
-                            _examples(data.get("examples")), str(data.get("description", "")))
+        return EndpointData(
+            data["method"],
+            str(data.get("path", "")),
+            tuple(map(str, data.get("params") or ())),
+            _examples(data.get("examples")),
+            str(data.get("description", "")),
+        )
     if typ == "response" and isinstance(data.get("code"), str):
-        return ResponseData(data["code"], str(data.get("reason", "")),
-                            _examples(data.get("examples")), str(data.get("description", "")))
+        return ResponseData(
+            data["code"],
+            str(data.get("reason", "")),
+            _examples(data.get("examples")),
+            str(data.get("description", "")),
+        )
     return None
 
 
@@ -190,6 +216,7 @@ def records_from_json(
     :param registry: this build's types (whose reference fields get the prefix)
     :return: plans first, then objects, in the file's order
     """
+
     def ns(value: Any) -> Any:
         return f"{name}:{value}" if isinstance(value, str) and value else value
 
@@ -215,16 +242,28 @@ def records_from_json(
         # the project's url only as a link target (never javascript:, data:...),
         # joined to the base this project configured
         url = link_target(item["url"]) if isinstance(item.get("url"), str) else None
-        records.append(ExternalRecord(
-            type=item["type"], id=ns(item["id"]), title=item["title"], plan=ns(item.get("plan")),
-            docname=f"{name}:{item.get('docname', '')}", lineno=int(item.get("line") or 0),
-            anchor=str(item.get("anchor") or ""), fields=fields,
-            checks=(int(checks["done"]), int(checks["total"])) if isinstance(checks, dict) else None,
-            parent=ns(item.get("parent")), order=order,
-            data=_data(item["type"], item.get("data") or {}), body=str(item.get("body") or ""),
-            project=name, url=joined(url) if url else None,
-            given={k: v for k, v in (item.get("derived") or {}).items() if v is not None},
-        ))
+        records.append(
+            ExternalRecord(
+                type=item["type"],
+                id=ns(item["id"]),
+                title=item["title"],
+                plan=ns(item.get("plan")),
+                docname=f"{name}:{item.get('docname', '')}",
+                lineno=int(item.get("line") or 0),
+                anchor=str(item.get("anchor") or ""),
+                fields=fields,
+                checks=(int(checks["done"]), int(checks["total"]))
+                if isinstance(checks, dict)
+                else None,
+                parent=ns(item.get("parent")),
+                order=order,
+                data=_data(item["type"], item.get("data") or {}),
+                body=str(item.get("body") or ""),
+                project=name,
+                url=joined(url) if url else None,
+                given={k: v for k, v in (item.get("derived") or {}).items() if v is not None},
+            )
+        )
     return records
 
 
@@ -244,14 +283,25 @@ def combine(
     :return: a new index (the local one is not changed)
     """
     index = ResolvedIndex(
-        records=list(local.records), by_id=dict(local.by_id),
+        records=list(local.records),
+        by_id=dict(local.by_id),
         by_type=defaultdict(list, {t: list(rs) for t, rs in local.by_type.items()}),
-        by_name=dict(local.by_name), ambiguous=local.ambiguous, named_types=local.named_types,
+        by_name=dict(local.by_name),
+        ambiguous=local.ambiguous,
+        named_types=local.named_types,
         children=defaultdict(list, {p: list(rs) for p, rs in local.children.items()}),
-        views=dict(local.views), docs=local.docs, fingerprints=local.fingerprints,
-        today=local.today, plan_fingerprints=local.plan_fingerprints, changes=local.changes,
-        backlinks=local.backlinks, coverage=local.coverage, results=local.results,
-        test_summaries=local.test_summaries, gates=local.gates)
+        views=dict(local.views),
+        docs=local.docs,
+        fingerprints=local.fingerprints,
+        today=local.today,
+        plan_fingerprints=local.plan_fingerprints,
+        changes=local.changes,
+        backlinks=local.backlinks,
+        coverage=local.coverage,
+        results=local.results,
+        test_summaries=local.test_summaries,
+        gates=local.gates,
+    )
     added = list(external)
     for record in added:
         index.records.append(record)
@@ -263,8 +313,10 @@ def combine(
         if record.parent:
             index.children[record.parent].append(record)
     for record in added:
-        index.views[record.sort_key] = {**view_of(index, record, registry.get(record.type)),
-                                        **record.given}
+        index.views[record.sort_key] = {
+            **view_of(index, record, registry.get(record.type)),
+            **record.given,
+        }
     return index
 
 
@@ -283,7 +335,8 @@ def external_key(target: str, projects: Iterable[str]) -> tuple[str, str] | None
 
 
 def check_external_refs(
-    refs: Mapping[str, list[tuple[str, str, str, Any]]], portfolio: ResolvedIndex,
+    refs: Mapping[str, list[tuple[str, str, str, Any]]],
+    portfolio: ResolvedIndex,
     projects: Sequence[str],
 ) -> tuple[dict[str, list[tuple[str, str, str, Any]]], list[Finding]]:
     """Check the references that name another project's objects.
@@ -307,17 +360,32 @@ def check_external_refs(
             wanted = None if typ == "ref" else typ
             if portfolio.lookup(key, wanted) is not None:
                 continue
-            theirs = [r for r in portfolio.records if isinstance(r, ExternalRecord)
-                      and r.project == project and (wanted is None or r.type == wanted)]
+            theirs = [
+                r
+                for r in portfolio.records
+                if isinstance(r, ExternalRecord)
+                and r.project == project
+                and (wanted is None or r.type == wanted)
+            ]
             named = wanted in portfolio.named_types if wanted else bool(portfolio.named_types)
             # endpoints and other named types are also looked up by name
-            same = [r.id for r in theirs] + [f"{project}:{r.title}" for r in theirs
-                                             if named and r.type in portfolio.named_types]
+            same = [r.id for r in theirs] + [
+                f"{project}:{r.title}" for r in theirs if named and r.type in portfolio.named_types
+            ]
             what = "object" if wanted is None else wanted
-            hint = did_you_mean(key, same) if same else \
-                f"; it has no {what} at all (was its plan.json read?)"
+            hint = (
+                did_you_mean(key, same)
+                if same
+                else f"; it has no {what} at all (was its plan.json read?)"
+            )
             lead = f"{{plan:{typ}}}" if source == "role" else f"{source}: :plan:"
-            findings.append(Finding("ref", f"{lead} names {target!r}, but the external project "
-                                    f"{project} has no {what} with that id"
-                                    f"{' or name' if named else ''}{hint}", location))
+            findings.append(
+                Finding(
+                    "ref",
+                    f"{lead} names {target!r}, but the external project "
+                    f"{project} has no {what} with that id"
+                    f"{' or name' if named else ''}{hint}",
+                    location,
+                )
+            )
     return local, findings

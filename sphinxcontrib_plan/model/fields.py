@@ -193,7 +193,9 @@ def allowed(spec: FieldSpec) -> str:
         return "one of " + ", ".join(spec.choices)
     if spec.kind in (Kind.REF, Kind.REFS) and spec.role == "ref":
         what = "object" if ANY in spec.target_types else " or ".join(spec.target_types)
-        return f"the id of an {what}" if spec.kind is Kind.REF else f"comma-separated ids of {what}s"
+        return (
+            f"the id of an {what}" if spec.kind is Kind.REF else f"comma-separated ids of {what}s"
+        )
     return {
         Kind.TEXT: "text",
         Kind.DATE: "a date YYYY-MM-DD",
@@ -229,10 +231,13 @@ def parse_options(
         spec = otype.field(key)
         if spec is None:
             hint = did_you_mean(key, names) or "."
-            problems.append(OptionProblem(
-                "option", name,
-                f"{directive}: unknown option {name!r}{hint} Allowed: {', '.join(names)}",
-            ))
+            problems.append(
+                OptionProblem(
+                    "option",
+                    name,
+                    f"{directive}: unknown option {name!r}{hint} Allowed: {', '.join(names)}",
+                )
+            )
             continue
         placeholder = find_placeholder(text) if text else None
         if placeholder is not None:
@@ -253,10 +258,13 @@ def parse_options(
     for spec in otype.all_fields:
         if spec.name not in values:
             if spec.required:
-                problems.append(OptionProblem(
-                    "field", spec.name,
-                    f"{directive}: the option {spec.name!r} is required ({allowed(spec)})",
-                ))
+                problems.append(
+                    OptionProblem(
+                        "field",
+                        spec.name,
+                        f"{directive}: the option {spec.name!r} is required ({allowed(spec)})",
+                    )
+                )
             if spec.default is not None:
                 values[spec.name] = spec.default
     return values, problems

@@ -53,8 +53,11 @@ def record_content(record: ObjectRecord) -> dict[str, Any]:
         "title": record.title,
         "plan": record.plan,
         "fields": {k: v for k, v in record.fields.items() if k not in TOP_LEVEL_FIELDS},
-        "checks": ({"done": record.checks[0], "total": record.checks[1]}
-                   if record.checks is not None else None),
+        "checks": (
+            {"done": record.checks[0], "total": record.checks[1]}
+            if record.checks is not None
+            else None
+        ),
         "parent": record.parent,
         "body": record.body,
     }
@@ -127,9 +130,13 @@ def plan_objects(plan_id: str, objects: Iterable[Mapping[str, Any]]) -> list[Map
     :param objects: plans and objects of ``plan.json`` (in any order)
     :return: the covered objects, sorted by type and id
     """
-    covered = [o for o in objects
-               if (o.get("plan") == plan_id or (o.get("type") == "plan" and o.get("id") == plan_id))
-               and o.get("type") not in _APPROVALS and not o.get("external")]
+    covered = [
+        o
+        for o in objects
+        if (o.get("plan") == plan_id or (o.get("type") == "plan" and o.get("id") == plan_id))
+        and o.get("type") not in _APPROVALS
+        and not o.get("external")
+    ]
     return sorted(covered, key=lambda o: (str(o.get("type")), str(o.get("id"))))
 
 

@@ -103,7 +103,7 @@ def _split(pattern: str) -> tuple[str, str, str]:
     found = _WILD.search(pattern)
     if found is None:
         return pattern, "", ""
-    return pattern[:found.start()], found.group(), pattern[found.end():]
+    return pattern[: found.start()], found.group(), pattern[found.end() :]
 
 
 @lru_cache(maxsize=1024)
@@ -136,8 +136,9 @@ def find_files(root: Path, patterns: Iterable[str]) -> tuple[list[Path], list[tu
     for pattern in patterns:
         matched = [p for p in root.glob(pattern) if p.is_file()] if pattern.strip() else []
         if not matched:
-            problems.append(("conf.py", f"plan_test_results: {pattern!r} names no file "
-                                        f"(relative to {root})"))
+            problems.append(
+                ("conf.py", f"plan_test_results: {pattern!r} names no file (relative to {root})")
+            )
         found.update(matched)
     return sorted(found), problems
 
@@ -157,8 +158,13 @@ def read_results(root: Path, patterns: Iterable[str]) -> TestResults:
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                results.problems.append((name, f"{name}: {size:,} bytes, more than the "
-                                               f"{MAX_BYTES:,} a results file may have; not read"))
+                results.problems.append(
+                    (
+                        name,
+                        f"{name}: {size:,} bytes, more than the "
+                        f"{MAX_BYTES:,} a results file may have; not read",
+                    )
+                )
                 continue
             data = path.read_bytes()
         except OSError as err:
@@ -168,8 +174,9 @@ def read_results(root: Path, patterns: Iterable[str]) -> TestResults:
         try:
             cases = parse_junit(data, name)
         except JUnitError as err:
-            results.problems.append((f"{name}:{err.line}" if err.line else name,
-                                     f"{name}: {err}; the file is not read"))
+            results.problems.append(
+                (f"{name}:{err.line}" if err.line else name, f"{name}: {err}; the file is not read")
+            )
             continue
         for case in cases:
             results.cases.pop(case.id, None)  # a repeated id: the later run wins, at its place
@@ -205,8 +212,10 @@ def parse_junit(data: bytes, name: str = "") -> list[Case]:
         # forbid_dtd: a DOCTYPE is refused before any entity can be declared or expanded
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as err:
-        raise JUnitError(f"refused by the hardened XML parser ({type(err).__name__}: a "
-                         "document type, entity or external reference)") from None
+        raise JUnitError(
+            f"refused by the hardened XML parser ({type(err).__name__}: a "
+            "document type, entity or external reference)"
+        ) from None
     except ParseError as err:
         line = err.position[0] if getattr(err, "position", None) else 0
         raise JUnitError(f"not well-formed XML ({err})", line) from None
@@ -217,15 +226,21 @@ def parse_junit(data: bytes, name: str = "") -> list[Case]:
         classname = (element.get("classname") or "").strip()
         title = (element.get("name") or "").strip()
         tags = {child.tag for child in element}
-        outcome = "failed" if tags & {"failure", "error"} else \
-            "skipped" if "skipped" in tags else "passed"
+        outcome = (
+            "failed"
+            if tags & {"failure", "error"}
+            else "skipped"
+            if "skipped" in tags
+            else "passed"
+        )
         try:
             # Surefire writes thousands with a comma (1,234.5)
             seconds = float((element.get("time") or "0").replace(",", ""))
         except ValueError:
             seconds = 0.0
-        cases.append(Case(f"{classname}.{title}" if classname else title, outcome,
-                          max(seconds, 0.0), name))
+        cases.append(
+            Case(f"{classname}.{title}" if classname else title, outcome, max(seconds, 0.0), name)
+        )
     return cases
 
 
@@ -246,7 +261,10 @@ def result_findings(index: ResolvedIndex) -> Iterator[Finding]:
     for test in index.of_type("test"):
         patterns = test.fields.get("junit")
         if patterns and index.view(test).get("result") == "missing":
-            yield Finding("results", f"test {test.id!r}: junit {', '.join(patterns)} matches "
-                          f"none of the {len(results.cases):,} test cases of plan_test_results "
-                          f"(ids are classname.name, e.g. {next(iter(results.cases))!r})",
-                          test.location)
+            yield Finding(
+                "results",
+                f"test {test.id!r}: junit {', '.join(patterns)} matches "
+                f"none of the {len(results.cases):,} test cases of plan_test_results "
+                f"(ids are classname.name, e.g. {next(iter(results.cases))!r})",
+                test.location,
+            )

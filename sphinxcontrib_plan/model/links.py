@@ -49,9 +49,26 @@ def incoming(index: ResolvedIndex, registry: Registry) -> dict[str, list[object]
         record = index.by_id[target]
         rows = reverse_rows(index, registry, record)
         if rows:
-            shown.setdefault(record.docname, []).append((target, [
-                (label, [(s, index.by_id[s].title, index.by_id[s].docname, index.by_id[s].anchor)
-                         for s in ids]) for label, ids in rows]))
+            shown.setdefault(record.docname, []).append(
+                (
+                    target,
+                    [
+                        (
+                            label,
+                            [
+                                (
+                                    s,
+                                    index.by_id[s].title,
+                                    index.by_id[s].docname,
+                                    index.by_id[s].anchor,
+                                )
+                                for s in ids
+                            ],
+                        )
+                        for label, ids in rows
+                    ],
+                )
+            )
     return shown
 
 

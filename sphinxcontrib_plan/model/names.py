@@ -43,5 +43,6 @@ def unknown_key(where: str, key: str, known: Collection[str]) -> str:
     :param known: the keys the table takes, in their documented order
     :return: the problem
     """
-    return f"{where}: unknown key {key!r}" + (did_you_mean(key, known)
-                                               or f"; keys: {', '.join(known)}")
+    return f"{where}: unknown key {key!r}" + (
+        did_you_mean(key, known) or f"; keys: {', '.join(known)}"
+    )

@@ -49,7 +49,8 @@ _QUOTED = r'"(?:[^"\\]|\\.)+"'
 _HEAD = re.compile(rf"(?P<name>{_NAME}|{_QUOTED})(?P<required>\*)?(?::(?P<type>[^=\"\s{{]*))?")
 _TAIL = re.compile(
     r"(?:=(?P<default>\"(?:[^\"\\]|\\.)*\"|[^\s\"]+))?"
-    r"(?:\s*\"(?P<description>(?:[^\"\\]|\\.)*)\")?")
+    r"(?:\s*\"(?P<description>(?:[^\"\\]|\\.)*)\")?"
+)
 #: Parameter Object fields a parameter's JSON object may give (the rest is its schema's)
 PARAMETER_FIELDS = ("style", "explode", "allowReserved", "allowEmptyValue", "deprecated", "example")
 #: those of them that are false unless given
@@ -111,11 +112,12 @@ def type_schema(text: str) -> dict[str, Any]:
         return {"type": "string", "enum": values}
     match = _TYPE.fullmatch(text)
     if not match:
-        raise ParamError(f"{text!r} is not a type: use a JSON type ({', '.join(JSON_TYPES)}), "
-                         "'type(format)', 'type[]', 'a|b|c' or a plan-schema name")
+        raise ParamError(
+            f"{text!r} is not a type: use a JSON type ({', '.join(JSON_TYPES)}), "
+            "'type(format)', 'type[]', 'a|b|c' or a plan-schema name"
+        )
     base = match["base"]
-    schema: dict[str, Any] = ({"type": base} if base in JSON_TYPES
-                              else {"$ref": COMPONENTS + base})
+    schema: dict[str, Any] = {"type": base} if base in JSON_TYPES else {"$ref": COMPONENTS + base}
     if match["format"]:
         schema["format"] = match["format"].strip()
     for _ in range(match["array"].count("[]")):
@@ -134,8 +136,14 @@ def _default(text: str, schema: dict[str, Any]) -> Any:
 
 
 def _json_type(value: Any) -> str:
-    kinds = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
-             (list, "array"), (dict, "object"))
+    kinds = (
+        (bool, "boolean"),
+        (int, "integer"),
+        (float, "number"),
+        (str, "string"),
+        (list, "array"),
+        (dict, "object"),
+    )
     return next((name for kind, name in kinds if isinstance(value, kind)), "null")
 
 
@@ -153,7 +161,7 @@ def parse_parameters(text: str, location: str) -> list[dict[str, Any]]:
         head = _HEAD.match(item)
         extra: dict[str, Any] | None = None
         end = head.end() if head else 0
-        if head and item[end:end + 1] == "{":
+        if head and item[end : end + 1] == "{":
             try:
                 extra, end = json.JSONDecoder().raw_decode(item, end)
             except ValueError:
@@ -162,10 +170,15 @@ def parse_parameters(text: str, location: str) -> list[dict[str, Any]]:
                 raise ParamError(f"{item!r}: the JSON object after the type cannot be read")
         match = _TAIL.fullmatch(item, end) if head else None
         if not head or not match:
-            raise ParamError(f"{item!r} is not 'name[*][:type][{{...}}][=default] [\"description\"]'")
+            raise ParamError(
+                f"{item!r} is not 'name[*][:type][{{...}}][=default] [\"description\"]'"
+            )
         schema = type_schema(head["type"]) if head["type"] else {}
-        own = {k: v for k, v in (extra or {}).items()
-               if k in PARAMETER_FIELDS or k == "examples" and isinstance(v, dict)}
+        own = {
+            k: v
+            for k, v in (extra or {}).items()
+            if k in PARAMETER_FIELDS or k == "examples" and isinstance(v, dict)
+        }
         schema.update({k: v for k, v in (extra or {}).items() if k not in own})
         if match["default"] is not None:
             schema["default"] = _default(match["default"], schema)
@@ -173,9 +186,11 @@ def parse_parameters(text: str, location: str) -> list[dict[str, Any]]:
             schema = {"type": _json_type(schema.get("default", "")), **schema}
         name = head["name"]
         param: dict[str, Any] = {
-            "name": json.loads(name) if name.startswith('"') else name, "in": location,
+            "name": json.loads(name) if name.startswith('"') else name,
+            "in": location,
             "required": location == "path" or bool(head["required"]),
-            "schema": schema, **own,
+            "schema": schema,
+            **own,
         }
         if match["description"]:
             param["description"] = re.sub(r"\\(.)", r"\1", match["description"])
@@ -196,13 +211,17 @@ def type_text(schema: Any) -> str | None:
         return None
     rest = {k: v for k, v in schema.items() if k not in ("default", "description")}
     if set(rest) == {"$ref"} and str(rest["$ref"]).startswith(COMPONENTS):
-        name = rest["$ref"][len(COMPONENTS):]
+        name = rest["$ref"][len(COMPONENTS) :]
         return name if _TYPE.fullmatch(name) and name not in JSON_TYPES else None
     if rest.get("type") == "array" and set(rest) <= {"type", "items"}:
         inner = type_text(rest.get("items", {"type": "string"}))
         return f"{inner}[]" if inner and "|" not in inner else None
-    if set(rest) == {"type", "enum"} and rest["type"] == "string" and len(rest["enum"]) > 1 \
-            and all(isinstance(v, str) and re.fullmatch(r"[\w.\-]+", v) for v in rest["enum"]):
+    if (
+        set(rest) == {"type", "enum"}
+        and rest["type"] == "string"
+        and len(rest["enum"]) > 1
+        and all(isinstance(v, str) and re.fullmatch(r"[\w.\-]+", v) for v in rest["enum"])
+    ):
         return "|".join(rest["enum"])
     if set(rest) <= {"type", "format"} and rest.get("type") in JSON_TYPES:
         return f"{rest['type']}({rest['format']})" if rest.get("format") else rest["type"]
@@ -222,17 +241,28 @@ def format_parameter(param: dict[str, Any]) -> str:
     if param.get("required") and param.get("in") != "path":
         text += "*"
     kind, extra = _type_and_rest(schema)
-    extra.update({k: param[k] for k in (*PARAMETER_FIELDS, "examples") if k in param
-                  and param[k] is not None and not (param[k] is False and k in _FALSE_DEFAULT)})
+    extra.update(
+        {
+            k: param[k]
+            for k in (*PARAMETER_FIELDS, "examples")
+            if k in param
+            and param[k] is not None
+            and not (param[k] is False and k in _FALSE_DEFAULT)
+        }
+    )
     if kind and (kind != "string" or extra):
         text += f":{kind}"
     if extra:
-        text += (":" if not kind else "") + json.dumps(extra, ensure_ascii=False,
-                                                       separators=(", ", ": "))
+        text += (":" if not kind else "") + json.dumps(
+            extra, ensure_ascii=False, separators=(", ", ": ")
+        )
     if isinstance(schema, dict) and "default" in schema:
         default = schema["default"]
-        bare = isinstance(default, str) and re.fullmatch(r"[^\s\",]+", default) \
+        bare = (
+            isinstance(default, str)
+            and re.fullmatch(r"[^\s\",]+", default)
             and not _looks_like_json(default)
+        )
         text += "=" + (default if bare else json.dumps(default))
     description = " ".join(str(param.get("description") or "").split())
     if description:

@@ -49,18 +49,37 @@ class PlanJsonError(ValueError):
 
 
 _NULL = type(None)
-_JSON_NAMES = {str: "a string", dict: "an object", int: "an integer", list: "an array",
-               bool: "true or false", float: "a number", _NULL: "null"}
+_JSON_NAMES = {
+    str: "a string",
+    dict: "an object",
+    int: "an integer",
+    list: "an array",
+    bool: "true or false",
+    float: "a number",
+    _NULL: "null",
+}
 #: the keys of every plan and object, their JSON types (as :func:`json.loads`
 #: makes them: ``bool`` is no ``int`` here), and whether every file has them
 _RECORD: dict[str, tuple[frozenset[type], bool]] = {
-    key: (frozenset(types), required) for key, types, required in (
-        ("type", (str,), True), ("id", (str,), True), ("title", (str,), False),
-        ("plan", (str, _NULL), False), ("fields", (dict,), False), ("derived", (dict,), False),
-        ("checks", (dict, _NULL), False), ("parent", (str, _NULL), False),
-        ("data", (dict,), False), ("body", (str,), False), ("docname", (str,), False),
-        ("source", (str, _NULL), False), ("line", (int,), False), ("anchor", (str,), False),
-        ("url", (str, _NULL), False))}
+    key: (frozenset(types), required)
+    for key, types, required in (
+        ("type", (str,), True),
+        ("id", (str,), True),
+        ("title", (str,), False),
+        ("plan", (str, _NULL), False),
+        ("fields", (dict,), False),
+        ("derived", (dict,), False),
+        ("checks", (dict, _NULL), False),
+        ("parent", (str, _NULL), False),
+        ("data", (dict,), False),
+        ("body", (str,), False),
+        ("docname", (str,), False),
+        ("source", (str, _NULL), False),
+        ("line", (int,), False),
+        ("anchor", (str,), False),
+        ("url", (str, _NULL), False),
+    )
+}
 #: keys an older ``plan.json`` may lack even when every key is asked for
 _LATER_KEYS = frozenset({"body", "source"})
 _MISSING = object()
@@ -97,11 +116,11 @@ def _list_of(item: Check) -> Check:
             if problem is not None:
                 return f"[{i}]{problem[0]}", problem[1], problem[2]
         return None
+
     return check
 
 
-def _object_of(keys: Mapping[str, Check], *,
-               required: tuple[str, ...] = ()) -> Check:
+def _object_of(keys: Mapping[str, Check], *, required: tuple[str, ...] = ()) -> Check:
     def check(value: object) -> Problem | None:
         if type(value) is not dict:
             return "", value, "an object"
@@ -114,6 +133,7 @@ def _object_of(keys: Mapping[str, Check], *,
             if problem is not None:
                 return f".{name}{problem[0]}", problem[1], problem[2]
         return None
+
     return check
 
 
@@ -138,22 +158,54 @@ _TEXT = _of(str)
 _STRINGS = _list_of(_TEXT)
 #: how the canonical value of each kind of field is checked
 _KIND_CHECKS: dict[Kind, Check] = {
-    Kind.TEXT: _TEXT, Kind.ENUM: _TEXT, Kind.DATE: _TEXT, Kind.WEEKS: _weeks,
-    Kind.LIST: _STRINGS, Kind.REF: _TEXT, Kind.REFS: _STRINGS, Kind.FLAG: _of(bool),
-    Kind.PERCENT: _percent, Kind.NUMBER: _of(int, float), Kind.DOC: _TEXT,
+    Kind.TEXT: _TEXT,
+    Kind.ENUM: _TEXT,
+    Kind.DATE: _TEXT,
+    Kind.WEEKS: _weeks,
+    Kind.LIST: _STRINGS,
+    Kind.REF: _TEXT,
+    Kind.REFS: _STRINGS,
+    Kind.FLAG: _of(bool),
+    Kind.PERCENT: _percent,
+    Kind.NUMBER: _of(int, float),
+    Kind.DOC: _TEXT,
 }
 _EXAMPLES = _list_of(_object_of({"language": _TEXT, "code": _TEXT}, required=("language", "code")))
-_PARAMETERS = _list_of(_object_of(
-    {"name": _TEXT, "in": _one_of("path", "query", "header", "cookie"), "required": _of(bool),
-     "description": _TEXT}, required=("name", "in")))
+_PARAMETERS = _list_of(
+    _object_of(
+        {
+            "name": _TEXT,
+            "in": _one_of("path", "query", "header", "cookie"),
+            "required": _of(bool),
+            "description": _TEXT,
+        },
+        required=("name", "in"),
+    )
+)
 _BODY = _object_of({"media_types": _STRINGS})
 #: how the keys of each type's ``data`` are checked (the keys the package reads)
 _DATA_CHECKS: dict[str, Check] = {
-    "endpoint": _object_of({"method": _one_of(*METHODS), "path": _TEXT, "params": _STRINGS,
-                            "examples": _EXAMPLES, "description": _TEXT,
-                            "parameters": _PARAMETERS, "body": _BODY}),
-    "response": _object_of({"code": _TEXT, "reason": _TEXT, "description": _TEXT,
-                            "examples": _EXAMPLES, "headers": _PARAMETERS, "body": _BODY}),
+    "endpoint": _object_of(
+        {
+            "method": _one_of(*METHODS),
+            "path": _TEXT,
+            "params": _STRINGS,
+            "examples": _EXAMPLES,
+            "description": _TEXT,
+            "parameters": _PARAMETERS,
+            "body": _BODY,
+        }
+    ),
+    "response": _object_of(
+        {
+            "code": _TEXT,
+            "reason": _TEXT,
+            "description": _TEXT,
+            "examples": _EXAMPLES,
+            "headers": _PARAMETERS,
+            "body": _BODY,
+        }
+    ),
     "event": _object_of({"examples": _EXAMPLES, "body": _BODY}),
     "table": _object_of({"schema": _of(list)}),
 }
@@ -163,8 +215,13 @@ _CHECKS = _object_of({"done": _of(int), "total": _of(int)}, required=("done", "t
 def _fields_check(otype: ObjectType, choices: bool = False) -> Check:
     """The check of the ``fields`` of one type: its fields only, each of its kind
     (with *choices*, an enum's value one of the field's choices)."""
-    checks = {f.name: _one_of(*f.choices) if choices and f.kind is Kind.ENUM and f.choices
-              else _KIND_CHECKS[f.kind] for f in otype.all_fields if f.name not in ("id", "plan")}
+    checks = {
+        f.name: _one_of(*f.choices)
+        if choices and f.kind is Kind.ENUM and f.choices
+        else _KIND_CHECKS[f.kind]
+        for f in otype.all_fields
+        if f.name not in ("id", "plan")
+    }
     known = _object_of(checks)
 
     def check(value: object) -> Problem | None:
@@ -172,6 +229,7 @@ def _fields_check(otype: ObjectType, choices: bool = False) -> Check:
         if unknown is not None:
             return "", unknown, f"a field of a {otype.name}"
         return known(value)
+
     return check
 
 
@@ -179,8 +237,9 @@ def _fields_check(otype: ObjectType, choices: bool = False) -> Check:
 _RECORD_ITEMS = tuple((key, types, required) for key, (types, required) in _RECORD.items())
 
 
-def _check_record(item: object, where: Callable[[], str],
-                  fields_of: Mapping[str, Check], complete: bool) -> None:
+def _check_record(
+    item: object, where: Callable[[], str], fields_of: Mapping[str, Check], complete: bool
+) -> None:
     if type(item) is not dict:
         raise _fail(where(), item, "an object")
     for key, types, required in _RECORD_ITEMS:
@@ -210,8 +269,9 @@ def _check_record(item: object, where: Callable[[], str],
         raise _fail(f"{where()}.{key}{path}", value, wanted)
 
 
-def validate(document: object, registry: Registry = BUILTIN, *,
-             complete: bool = False) -> dict[str, Any]:
+def validate(
+    document: object, registry: Registry = BUILTIN, *, complete: bool = False
+) -> dict[str, Any]:
     """Check that *document* has the shape of a ``plan.json``.
 
     :param document: parsed JSON
@@ -228,8 +288,10 @@ def validate(document: object, registry: Registry = BUILTIN, *,
         raise PlanJsonError("the top level is not a JSON object")
     version = document.get("schema_version", None if complete else SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
-        raise PlanJsonError(f"schema_version is {json.dumps(version, default=str)[:20]}, "
-                            f"this version reads {SCHEMA_VERSION}")
+        raise PlanJsonError(
+            f"schema_version is {json.dumps(version, default=str)[:20]}, "
+            f"this version reads {SCHEMA_VERSION}"
+        )
     fields_of = {t.name: _fields_check(t, complete) for t in registry}
     for key in ("plans", "objects"):
         items = document.get(key, [] if key == "plans" and not complete else None)
@@ -238,10 +300,16 @@ def validate(document: object, registry: Registry = BUILTIN, *,
         for i, item in enumerate(items):
             _check_record(item, lambda: f"{key}[{i}]", fields_of, complete)  # noqa: B023
             if (item["type"] == "plan") != (key == "plans"):
-                raise _fail(f"{key}[{i}].type", item["type"],
-                            "plan" if key == "plans" else "another type than plan")
-    for key, check in (("project", _of(str)), ("version", _of(str, _NULL)),
-                       ("external", _list_of(_object_of({"name": _TEXT}, required=("name",))))):
+                raise _fail(
+                    f"{key}[{i}].type",
+                    item["type"],
+                    "plan" if key == "plans" else "another type than plan",
+                )
+    for key, check in (
+        ("project", _of(str)),
+        ("version", _of(str, _NULL)),
+        ("external", _list_of(_object_of({"name": _TEXT}, required=("name",)))),
+    ):
         problem = check(document[key]) if key in document else None
         if problem is not None:
             raise _fail(f"{key}{problem[0]}", problem[1], problem[2])
@@ -289,8 +357,9 @@ def decode(data: bytes | str) -> object:
         data = data.encode("utf-8", "surrogatepass")
     depth = nesting(data)
     if depth > MAX_DEPTH:
-        raise PlanJsonError(f"it nests arrays and objects {depth} levels deep; "
-                            f"at most {MAX_DEPTH} are read")
+        raise PlanJsonError(
+            f"it nests arrays and objects {depth} levels deep; at most {MAX_DEPTH} are read"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -304,12 +373,14 @@ def decode(data: bytes | str) -> object:
     except ValueError as err:  # NaN, or an integer past Python's digit limit
         if "digits" not in str(err):
             raise PlanJsonError(f"it is not valid JSON: {err}") from None
-        raise PlanJsonError(f"it holds an integer of more than {sys.get_int_max_str_digits()} "
-                            "digits") from None
+        raise PlanJsonError(
+            f"it holds an integer of more than {sys.get_int_max_str_digits()} digits"
+        ) from None
 
 
-def loads(data: bytes | str, registry: Registry = BUILTIN, *, complete: bool = False
-          ) -> dict[str, Any]:
+def loads(
+    data: bytes | str, registry: Registry = BUILTIN, *, complete: bool = False
+) -> dict[str, Any]:
     """Parse and validate the text of a ``plan.json``.
 
     :param data: the text or its bytes

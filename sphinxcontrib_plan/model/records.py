@@ -63,8 +63,10 @@ class EventData:
 
     def to_json(self) -> dict[str, Any]:
         """The data as ``plan.json`` data."""
-        return {"examples": [e.to_json() for e in self.examples],
-                **({"body": self.body.to_json()} if self.body else {})}
+        return {
+            "examples": [e.to_json() for e in self.examples],
+            **({"body": self.body.to_json()} if self.body else {}),
+        }
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,15 @@ class EndpointData:
 
     def to_json(self) -> dict[str, Any]:
         """The data as ``plan.json`` data."""
-        return {"method": self.method, "path": self.path, "params": list(self.params),
-                "examples": [e.to_json() for e in self.examples],
-                "description": self.description, "parameters": list(self.parameters),
-                **({"body": self.body.to_json()} if self.body else {})}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "params": list(self.params),
+            "examples": [e.to_json() for e in self.examples],
+            "description": self.description,
+            "parameters": list(self.parameters),
+            **({"body": self.body.to_json()} if self.body else {}),
+        }
 
 
 @dataclass(frozen=True)
@@ -137,10 +144,14 @@ class ResponseData:
 
     def to_json(self) -> dict[str, Any]:
         """The data as ``plan.json`` data."""
-        return {"code": self.code, "reason": self.reason,
-                "examples": [e.to_json() for e in self.examples],
-                "description": self.description, "headers": list(self.headers),
-                **({"body": self.body.to_json()} if self.body else {})}
+        return {
+            "code": self.code,
+            "reason": self.reason,
+            "examples": [e.to_json() for e in self.examples],
+            "description": self.description,
+            "headers": list(self.headers),
+            **({"body": self.body.to_json()} if self.body else {}),
+        }
 
 
 @dataclass(frozen=True)

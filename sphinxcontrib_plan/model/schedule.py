@@ -177,12 +177,15 @@ def activities(
         elif fields.get("start"):
             start = _day(origin, str(fields["start"]))
             # an end before the start is warned about elsewhere; it reads as one day
-            finish = max(start, _day(origin, str(fields.get("end") or fields["start"]), end=True)) + 1
+            finish = (
+                max(start, _day(origin, str(fields.get("end") or fields["start"]), end=True)) + 1
+            )
         else:
             continue
         depends = fields.get("depends-on") or ()
-        placed.append(Activity(pid, start, 0 if milestone else finish - start,
-                               tuple(str(d) for d in depends)))  # type: ignore[attr-defined]
+        placed.append(
+            Activity(pid, start, 0 if milestone else finish - start, tuple(str(d) for d in depends))
+        )  # type: ignore[attr-defined]
     return origin, placed
 
 
@@ -225,12 +228,18 @@ def schedule(acts: Sequence[Activity], origin: dt.date | None = None) -> Schedul
     for aid in reversed(order):
         finish = min([end, *(late[n][0] for n in dependents.get(aid, ()))])
         late[aid] = (finish - by_id[aid].duration, finish)
-    timings = {aid: Timing(early[aid][0], early[aid][1], late[aid][0], late[aid][1])
-               for aid in order}
-    path = tuple(sorted((aid for aid, t in timings.items() if t.critical),
-                        key=lambda aid: (timings[aid].early_start, timings[aid].early_finish, aid)))
-    last = max(_last_day(t.early_start, t.early_finish, by_id[aid].duration)
-               for aid, t in timings.items())
+    timings = {
+        aid: Timing(early[aid][0], early[aid][1], late[aid][0], late[aid][1]) for aid in order
+    }
+    path = tuple(
+        sorted(
+            (aid for aid, t in timings.items() if t.critical),
+            key=lambda aid: (timings[aid].early_start, timings[aid].early_finish, aid),
+        )
+    )
+    last = max(
+        _last_day(t.early_start, t.early_finish, by_id[aid].duration) for aid, t in timings.items()
+    )
     return Schedule(origin, timings, path, last, placed=by_id)
 
 
@@ -257,8 +266,11 @@ def plan_phases(index: ResolvedIndex, plan_id: str | None) -> list[ObjectRecord]
     :param plan_id: a plan id, or ``None`` for phases without a plan
     :return: phases
     """
-    return [p for p in index.by_type.get("phase", ())
-            if (p.plan or None) == plan_id and index.by_id.get(p.id) is p]
+    return [
+        p
+        for p in index.by_type.get("phase", ())
+        if (p.plan or None) == plan_id and index.by_id.get(p.id) is p
+    ]
 
 
 def schedule_of(index: ResolvedIndex, plan_id: str | None) -> Schedule:
@@ -271,5 +283,6 @@ def schedule_of(index: ResolvedIndex, plan_id: str | None) -> Schedule:
     found = index.schedules.get(plan_id)
     if found is None:
         found = index.schedules[plan_id] = plan_schedule(
-            (p.id, p.fields) for p in plan_phases(index, plan_id))
+            (p.id, p.fields) for p in plan_phases(index, plan_id)
+        )
     return found

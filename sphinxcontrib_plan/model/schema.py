@@ -42,24 +42,76 @@ _MAX_MESSAGE = 200
 PATTERN_SECONDS = 0.1
 
 #: keywords whose value is one subschema
-ONE_SCHEMA = ("additionalProperties", "additionalItems", "contains", "contentSchema", "else",
-              "if", "items", "not", "propertyNames", "then", "unevaluatedItems",
-              "unevaluatedProperties")
+ONE_SCHEMA = (
+    "additionalProperties",
+    "additionalItems",
+    "contains",
+    "contentSchema",
+    "else",
+    "if",
+    "items",
+    "not",
+    "propertyNames",
+    "then",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
 #: keywords whose value is a map of subschemas / a list of subschemas
 SCHEMA_MAPS = ("$defs", "definitions", "dependentSchemas", "patternProperties", "properties")
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 #: every keyword of the 2020-12 vocabularies, plus OpenAPI's schema keywords
-KEYWORDS = frozenset({
-    *ONE_SCHEMA, *SCHEMA_MAPS, *SCHEMA_LISTS, "$anchor", "$comment", "$dynamicAnchor",
-    "$dynamicRef", "$id", "$ref", "$schema", "$vocabulary", "const", "contentEncoding",
-    "contentMediaType", "default", "dependentRequired", "deprecated", "description", "enum", "examples",
-    "exclusiveMaximum", "exclusiveMinimum", "format", "maxContains", "maxItems", "maxLength",
-    "maxProperties", "maximum", "minContains", "minItems", "minLength", "minProperties",
-    "minimum", "multipleOf", "pattern", "readOnly", "required", "title", "type",
-    "uniqueItems", "writeOnly", "dependencies",
-    # OpenAPI 3.x Schema Object additions (3.0's ``nullable`` is read by the importer)
-    "discriminator", "example", "externalDocs", "nullable", "xml",
-})
+KEYWORDS = frozenset(
+    {
+        *ONE_SCHEMA,
+        *SCHEMA_MAPS,
+        *SCHEMA_LISTS,
+        "$anchor",
+        "$comment",
+        "$dynamicAnchor",
+        "$dynamicRef",
+        "$id",
+        "$ref",
+        "$schema",
+        "$vocabulary",
+        "const",
+        "contentEncoding",
+        "contentMediaType",
+        "default",
+        "dependentRequired",
+        "deprecated",
+        "description",
+        "enum",
+        "examples",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "format",
+        "maxContains",
+        "maxItems",
+        "maxLength",
+        "maxProperties",
+        "maximum",
+        "minContains",
+        "minItems",
+        "minLength",
+        "minProperties",
+        "minimum",
+        "multipleOf",
+        "pattern",
+        "readOnly",
+        "required",
+        "title",
+        "type",
+        "uniqueItems",
+        "writeOnly",
+        "dependencies",
+        # OpenAPI 3.x Schema Object additions (3.0's ``nullable`` is read by the importer)
+        "discriminator",
+        "example",
+        "externalDocs",
+        "nullable",
+        "xml",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +151,7 @@ def json_path(path: Iterable[str | int]) -> str:
 
 
 def _short(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE - 1] + "…"
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
 
 
 def _problems(errors: Iterable[Any]) -> list[Problem]:
@@ -118,8 +170,10 @@ def _problems(errors: Iterable[Any]) -> list[Problem]:
             checked = not getattr(best, _UNCHECKED, False)
         found[path, message if not checked else _short(message)] = checked
     ordered = sorted(found, key=lambda item: ([str(s) for s in item[0]], item[1]))
-    return [Problem(json_path(path), message, steps=path, checked=found[path, message])
-            for path, message in ordered]
+    return [
+        Problem(json_path(path), message, steps=path, checked=found[path, message])
+        for path, message in ordered
+    ]
 
 
 def _nearest_branch(context: Iterable[Any]) -> list[Any]:
@@ -147,12 +201,15 @@ def with_lines(problems: Iterable[Problem], text: str, language: str) -> list[Pr
     :param language: its language
     :return: the same problems, :attr:`Problem.line` filled where it can be told
     """
-    return [Problem(p.path, p.message, locate(text, language, p.steps), p.steps, p.checked)
-            for p in problems]
+    return [
+        Problem(p.path, p.message, locate(text, language, p.steps), p.steps, p.checked)
+        for p in problems
+    ]
 
 
-def schema_keywords(schema: Any, path: tuple[str | int, ...] = ()) -> Iterator[
-        tuple[tuple[str | int, ...], dict[str, Any]]]:
+def schema_keywords(
+    schema: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
     """Every (sub)schema object of *schema* with its path, the root first.
 
     :param schema: a JSON Schema
@@ -180,8 +237,11 @@ def references(schema: Any) -> list[tuple[str, str]]:
     :param schema: a JSON Schema
     :return: ``(path of the referring schema, reference)`` pairs
     """
-    return [((*path, "$ref"), sub["$ref"]) for path, sub in schema_keywords(schema)
-            if isinstance(sub.get("$ref"), str)]
+    return [
+        ((*path, "$ref"), sub["$ref"])
+        for path, sub in schema_keywords(schema)
+        if isinstance(sub.get("$ref"), str)
+    ]
 
 
 def meta_errors(schema: Any) -> list[Problem]:
@@ -214,14 +274,24 @@ def check_schema(schema: Any) -> list[Problem]:
                 continue
             near = difflib.get_close_matches(key, KEYWORDS, n=1, cutoff=0.8)
             if near:
-                problems.append(Problem(json_path(path), f"unknown keyword {key!r} "
-                                        f"(did you mean {near[0]!r}?)", steps=(*path, key)))
+                problems.append(
+                    Problem(
+                        json_path(path),
+                        f"unknown keyword {key!r} (did you mean {near[0]!r}?)",
+                        steps=(*path, key),
+                    )
+                )
     return problems
 
 
 def _json_type(value: Any) -> str:
-    names = {list: "an array", str: "a string", int: "a number", float: "a number",
-             type(None): "null"}
+    names = {
+        list: "an array",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -268,9 +338,11 @@ class PatternMatcher:
         except regex.error as err:
             reason = f"the pattern {pattern!r} cannot be read: {err}"
         except TimeoutError:
-            reason = (f"the pattern {pattern!r} took over {self.seconds:g} s on "
-                      f"{_short(repr(value))} (a nested repetition such as (a+)+ backtracks "
-                      "without end); the value is not checked against it")
+            reason = (
+                f"the pattern {pattern!r} took over {self.seconds:g} s on "
+                f"{_short(repr(value))} (a nested repetition such as (a+)+ backtracks "
+                "without end); the value is not checked against it"
+            )
         self._broken[pattern] = reason
         return reason
 
@@ -288,8 +360,9 @@ class PatternMatcher:
             elif not found:
                 yield ValidationError(f"{instance!r} does not match {patrn!r}")
 
-        def pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any
-                               ) -> Iterator[Any]:
+        def pattern_properties(
+            validator: Any, patterns: Any, instance: Any, schema: Any
+        ) -> Iterator[Any]:
             if not validator.is_type(instance, "object"):
                 return
             for patrn, subschema in patterns.items():
@@ -298,8 +371,7 @@ class PatternMatcher:
                     if isinstance(found, str):
                         yield _unchecked_error(found)
                     elif found:
-                        yield from validator.descend(value, subschema, path=key,
-                                                     schema_path=patrn)
+                        yield from validator.descend(value, subschema, path=key, schema_path=patrn)
 
         return {"pattern": pattern, "patternProperties": pattern_properties}
 
@@ -325,14 +397,19 @@ class SchemaSet:
             path = json_path(steps[:-1])  # the schema holding the reference
             if not ref.startswith(COMPONENTS):
                 continue
-            name = ref[len(COMPONENTS):].split("/", 1)[0]
+            name = ref[len(COMPONENTS) :].split("/", 1)[0]
             if name not in self.named:
                 near = difflib.get_close_matches(name, self.named, n=3, cutoff=0.6)
-                hint = f"; did you mean {', '.join(near)}?" if near else (
-                    f"; known: {', '.join(sorted(self.named))}" if self.named else
-                    "; no plan-schema is defined")
-                problems.append(Problem(path, f"$ref {ref!r} names no schema{hint}",
-                                        steps=steps))
+                hint = (
+                    f"; did you mean {', '.join(near)}?"
+                    if near
+                    else (
+                        f"; known: {', '.join(sorted(self.named))}"
+                        if self.named
+                        else "; no plan-schema is defined"
+                    )
+                )
+                problems.append(Problem(path, f"$ref {ref!r} names no schema{hint}", steps=steps))
         return problems
 
     def validate(self, instance: Any, schema: Any) -> list[Problem]:
@@ -358,17 +435,24 @@ class SchemaSet:
             raise NoSuchResource(ref=uri)  # never fetch: a plan is checked offline
 
         checker = validators.extend(  # type: ignore[no-untyped-call]
-            Draft202012Validator, self.patterns.keywords())
-        validator = checker(root, registry=Registry(retrieve=retrieve),
-                            format_checker=format_checker())
+            Draft202012Validator, self.patterns.keywords()
+        )
+        validator = checker(
+            root, registry=Registry(retrieve=retrieve), format_checker=format_checker()
+        )
         try:
             return _problems(validator.iter_errors(instance))
         except Unresolvable as err:
             ref = str(getattr(err, "ref", ""))
             ref = f"#{ref}" if ref.startswith("/") else ref
-            return [Problem("$", f"the schema's reference {ref!r} "
-                                 "cannot be resolved; references name a plan-schema as "
-                                 f"'{COMPONENTS}NAME' or a place in the schema itself")]
+            return [
+                Problem(
+                    "$",
+                    f"the schema's reference {ref!r} "
+                    "cannot be resolved; references name a plan-schema as "
+                    f"'{COMPONENTS}NAME' or a place in the schema itself",
+                )
+            ]
         except RecursionError:
             return [Problem("$", "the schema refers to itself without end")]
 

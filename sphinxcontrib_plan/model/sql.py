@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from sqlglot import exp
 
 from sphinxcontrib_plan.errors import PlanError
-from sphinxcontrib_plan.model.sql_schema import Column, ForeignKey, Index, Table
 from sphinxcontrib_plan.model.sql_grammar import SPAN, ParsedSql, describe_error
+from sphinxcontrib_plan.model.sql_schema import Column, ForeignKey, Index, Table
 
 __all__ = ["Column", "ForeignKey", "Index", "SqlError", "Table", "parse_schema"]
 
@@ -51,8 +51,10 @@ def parse_schema(sql: str) -> tuple[Table, ...]:
     reader = _Reader(sql)
     for statement in reader.statements:
         # CREATE TABLE ... AS SELECT has a bare Table there, not a column list.
-        if isinstance(statement, exp.Create) and statement.kind == "TABLE" and isinstance(
-            statement.this, exp.Schema
+        if (
+            isinstance(statement, exp.Create)
+            and statement.kind == "TABLE"
+            and isinstance(statement.this, exp.Schema)
         ):
             reader.create_table(statement)
         elif isinstance(statement, exp.Command):
@@ -103,8 +105,15 @@ class _TableDraft:
             )
             for column in self.columns
         )
-        return Table(self.name, columns, tuple(self.primary_key), tuple(self.foreign_keys),
-                     tuple(self.uniques), tuple(self.checks), tuple(self.indexes))
+        return Table(
+            self.name,
+            columns,
+            tuple(self.primary_key),
+            tuple(self.foreign_keys),
+            tuple(self.uniques),
+            tuple(self.checks),
+            tuple(self.indexes),
+        )
 
 
 def _table_key(table: exp.Expression | None) -> tuple[str, ...]:

@@ -85,7 +85,8 @@ class _PlanParser(Postgres.Parser):  # type: ignore[misc,valid-type]
             return None
         keys = self._parse_wrapped_csv(self._parse_ordered)
         index: exp.Expression = self.expression(
-            exp.IndexColumnConstraint(this=name, expressions=keys, kind=kind))
+            exp.IndexColumnConstraint(this=name, expressions=keys, kind=kind)
+        )
         return index
 
     def _parse_unique_or_index(self) -> exp.Expression | None:

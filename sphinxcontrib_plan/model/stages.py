@@ -32,15 +32,15 @@ if TYPE_CHECKING:
 STAGE_KEYS: dict[str, str] = {
     "name": "the plan status the stage is (draft, in-review, approved, in-progress, completed)",
     "from": "the stages a plan may move here from (default: the stage before); moving back "
-            "to an earlier stage is always allowed",
-    "signoffs": "roles whose sign-off must be approved and not stale; \"*\": every sign-off "
-                "of the plan (at least one)",
+    "to an earlier stage is always allowed",
+    "signoffs": 'roles whose sign-off must be approved and not stale; "*": every sign-off '
+    "of the plan (at least one)",
     "coverage": "true: every coverage rule finds the plan's objects covered; or a list of "
-                "rule names",
+    "rule names",
     "placeholders": "false: no template placeholder may be left in the plan",
     "high-risks": "false: no open high-severity risk without :mitigation: or :mitigated-by:",
     "filter": "a filter over the plan's fields and derived values that must hold, e.g. "
-              "progress == 100",
+    "progress == 100",
 }
 
 #: the stages ``plan_stages = True`` gives: the template's statuses in order
@@ -96,29 +96,44 @@ def parse_stages(value: object, statuses: Sequence[str]) -> tuple[tuple[Stage, .
             if key not in STAGE_KEYS:
                 problems.append(unknown_key(where, key, STAGE_KEYS))
         if name not in statuses:
-            problems.append(f"{where}: name {name!r} is not a plan status; statuses: "
-                            f"{', '.join(statuses)}" + did_you_mean(name, statuses))
+            problems.append(
+                f"{where}: name {name!r} is not a plan status; statuses: "
+                f"{', '.join(statuses)}" + did_you_mean(name, statuses)
+            )
             continue
-        moves = table.get("from", names[i - 1:i])
+        moves = table.get("from", names[i - 1 : i])
         moves = [moves] if isinstance(moves, str) else list(moves)
         bad = [m for m in moves if m not in names]
         if bad:
-            problems.append(f"{where}: from names {', '.join(map(repr, bad))}, which are not "
-                            f"stages; stages: {', '.join(names)}")
+            problems.append(
+                f"{where}: from names {', '.join(map(repr, bad))}, which are not "
+                f"stages; stages: {', '.join(names)}"
+            )
         signoffs = table.get("signoffs", ())
         signoffs = [signoffs] if isinstance(signoffs, str) else list(signoffs)
         coverage = table.get("coverage", ())
-        coverage = coverage if isinstance(coverage, bool) else tuple(
-            [coverage] if isinstance(coverage, str) else coverage)
+        coverage = (
+            coverage
+            if isinstance(coverage, bool)
+            else tuple([coverage] if isinstance(coverage, str) else coverage)
+        )
         flt = None
         if table.get("filter"):
             try:
                 flt = parse_filter(str(table["filter"]))
             except FilterError as err:
                 problems.append(f"{where}: filter {table['filter']!r}: {err}")
-        stages.append(Stage(name, tuple(m for m in moves if m in names), tuple(map(str, signoffs)),
-                            coverage, bool(table.get("placeholders", True)),
-                            bool(table.get("high-risks", True)), flt))
+        stages.append(
+            Stage(
+                name,
+                tuple(m for m in moves if m in names),
+                tuple(map(str, signoffs)),
+                coverage,
+                bool(table.get("placeholders", True)),
+                bool(table.get("high-risks", True)),
+                flt,
+            )
+        )
     return tuple(stages), problems
 
 
@@ -132,8 +147,13 @@ def stage_of(stages: Sequence[Stage], name: str | None) -> int | None:
     return next((i for i, s in enumerate(stages) if s.name == name), None)
 
 
-def unmet(index: ResolvedIndex, registry: Registry, plan: ObjectRecord,
-          stages: Sequence[Stage], target: str) -> list[str]:
+def unmet(
+    index: ResolvedIndex,
+    registry: Registry,
+    plan: ObjectRecord,
+    stages: Sequence[Stage],
+    target: str,
+) -> list[str]:
     """What *plan* lacks to stand at the stage *target*: the criteria of that stage
     and of every stage before it, each unmet one in words.
 
@@ -148,7 +168,7 @@ def unmet(index: ResolvedIndex, registry: Registry, plan: ObjectRecord,
     if position is None:
         return []
     found: list[str] = []
-    for stage in stages[:position + 1]:
+    for stage in stages[: position + 1]:
         for text in _criteria(index, registry, plan, stage):
             if text not in found:
                 found.append(text)
@@ -168,14 +188,16 @@ def move_problem(stages: Sequence[Stage], old: str | None, new: str) -> str | No
         return None  # a move back (reopening) is always allowed
     if old in stages[after].moves_from:
         return None
-    skipped = [s.name for s in stages[before + 1:after]]
+    skipped = [s.name for s in stages[before + 1 : after]]
     allowed = ", ".join(stages[after].moves_from) or "no stage"
-    return (f"{new} is entered from {allowed}, not from {old}"
-            + (f" (it skips {', '.join(skipped)})" if skipped else ""))
+    return f"{new} is entered from {allowed}, not from {old}" + (
+        f" (it skips {', '.join(skipped)})" if skipped else ""
+    )
 
 
-def _criteria(index: ResolvedIndex, registry: Registry, plan: ObjectRecord,
-              stage: Stage) -> list[str]:
+def _criteria(
+    index: ResolvedIndex, registry: Registry, plan: ObjectRecord, stage: Stage
+) -> list[str]:
     out: list[str] = []
     signoffs = index.of_type("signoff", (plan.id,))
     roles = [s.title for s in signoffs] if "*" in stage.signoffs else list(stage.signoffs)
@@ -193,19 +215,28 @@ def _criteria(index: ResolvedIndex, registry: Registry, plan: ObjectRecord,
             out.append(f"the sign-off of {role!r} is stale (the plan changed since)")
     out += _coverage(index, plan, stage)
     if not stage.placeholders:
-        left = [(r, f, text) for r in index.records if (r.id if r.type == "plan" else r.plan)
-                == plan.id for f, text, _ in r.placeholders]
+        left = [
+            (r, f, text)
+            for r in index.records
+            if (r.id if r.type == "plan" else r.plan) == plan.id
+            for f, text, _ in r.placeholders
+        ]
         if left:
             shown = ", ".join(f"{r.id} {f} ({text})" for r, f, text in left[:3])
             more = f" and {len(left) - 3} more" if len(left) > 3 else ""
-            out.append(f"{len(left)} template placeholder{'s' * (len(left) != 1)} left: "
-                       f"{shown}{more}")
+            out.append(
+                f"{len(left)} template placeholder{'s' * (len(left) != 1)} left: {shown}{more}"
+            )
     if not stage.high_risks:
         for risk in index.of_type("risk", (plan.id,)):
             severity = Severity.of(risk.fields)
-            if severity is not None and severity.high \
-                    and risk.fields.get("status") not in ("closed", "accepted") \
-                    and not risk.fields.get("mitigation") and not risk.fields.get("mitigated-by"):
+            if (
+                severity is not None
+                and severity.high
+                and risk.fields.get("status") not in ("closed", "accepted")
+                and not risk.fields.get("mitigation")
+                and not risk.fields.get("mitigated-by")
+            ):
                 out.append(f"open high risk {risk.id!r} has no :mitigation: or :mitigated-by:")
     if stage.filter is not None:
         otype = registry.get("plan")
@@ -219,8 +250,11 @@ def _criteria(index: ResolvedIndex, registry: Registry, plan: ObjectRecord,
 def _coverage(index: ResolvedIndex, plan: ObjectRecord, stage: Stage) -> list[str]:
     if not stage.coverage or index.coverage is None:
         return []
-    names = list(stage.coverage) if isinstance(stage.coverage, tuple) \
+    names = (
+        list(stage.coverage)
+        if isinstance(stage.coverage, tuple)
         else [r.name for r in index.coverage.rules]
+    )
     out = []
     for name in names:
         if name not in index.coverage.results:
@@ -240,7 +274,13 @@ def gate_findings(index: ResolvedIndex) -> list[Finding]:
     :param index: the index, its gates checked
     :return: the findings, in plan order
     """
-    return [Finding("gate", f"plan {plan!r} is {index.by_id[plan].fields['status']} but does "
-                    "not meet that stage's gate: " + "; ".join(missing)
-                    + f" (sphinx-plan gate {plan})", index.by_id[plan].location)
-            for plan, missing in index.gates.items() if missing]
+    return [
+        Finding(
+            "gate",
+            f"plan {plan!r} is {index.by_id[plan].fields['status']} but does "
+            "not meet that stage's gate: " + "; ".join(missing) + f" (sphinx-plan gate {plan})",
+            index.by_id[plan].location,
+        )
+        for plan, missing in index.gates.items()
+        if missing
+    ]

@@ -78,8 +78,12 @@ class _Evaluator:
             if isinstance(node, Name) and node.name.casefold() in enum:
                 return node.name
             if isinstance(node, ListLit):
-                return tuple(item.name if isinstance(item, Name) and item.name.casefold() in enum
-                             else self.value(item) for item in node.items)
+                return tuple(
+                    item.name
+                    if isinstance(item, Name) and item.name.casefold() in enum
+                    else self.value(item)
+                    for item in node.items
+                )
         return self.value(node)
 
     def compare(self, node: Compare) -> bool:

@@ -30,8 +30,10 @@ def _note(item: StaleSignoff) -> nodes.admonition:
     note += nodes.title("", "Stale approval")
     at = f" at {item.revision[:12]}" if item.revision else ""
     para = nodes.paragraph()
-    para += nodes.Text(f"This approval was given to an earlier version of plan "
-                       f"{item.signoff.plan} ({item.approved}{at}); the plan's {item.what}. ")
+    para += nodes.Text(
+        f"This approval was given to an earlier version of plan "
+        f"{item.signoff.plan} ({item.approved}{at}); the plan's {item.what}. "
+    )
     if item.revision:
         command = f"sphinx-plan diff {item.revision[:12]}"
         para += nodes.Text("See what changed with ")
@@ -67,8 +69,9 @@ def _documents(document: nodes.document, page: str) -> dict[int, str]:
     return found
 
 
-def mark_stale(document: nodes.document, docname: str, index: ResolvedIndex,
-               stale: Iterable[StaleSignoff]) -> None:
+def mark_stale(
+    document: nodes.document, docname: str, index: ResolvedIndex, stale: Iterable[StaleSignoff]
+) -> None:
     """Mark the stale sign-offs of a page, and the plans whose sign-offs are stale.
 
     :param document: the page's tree (or a tree assembled from several documents)
@@ -91,8 +94,11 @@ def mark_stale(document: nodes.document, docname: str, index: ResolvedIndex,
             continue
         header = slot.parent
         container = header.parent if header is not None else None
-        if not isinstance(header, nodes.paragraph) or container is None \
-                or "plan-object-header" not in header["classes"]:
+        if (
+            not isinstance(header, nodes.paragraph)
+            or container is None
+            or "plan-object-header" not in header["classes"]
+        ):
             continue
         key = (documents[id(slot)], slot["plan_order"])
         if key in signoffs:
@@ -100,10 +106,13 @@ def mark_stale(document: nodes.document, docname: str, index: ResolvedIndex,
             status = _status_value(container)
             if status is not None:
                 status += [nodes.Text(" "), badge("signoff", "stale", "(stale)")]
-            fields: list[nodes.Node] = [c for c in container.children
-                                        if isinstance(c, nodes.field_list)]
+            fields: list[nodes.Node] = [
+                c for c in container.children if isinstance(c, nodes.field_list)
+            ]
             after = container.index(fields[-1] if fields else header)
             container.insert(after + 1, _note(signoffs[key]))
         if key in plans:
-            header += [nodes.Text(" "), badge("signoff", "stale",
-                                              f"Stale sign-off: {', '.join(plans[key])}")]
+            header += [
+                nodes.Text(" "),
+                badge("signoff", "stale", f"Stale sign-off: {', '.join(plans[key])}"),
+            ]

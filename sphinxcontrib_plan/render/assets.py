@@ -35,8 +35,9 @@ FALLBACK = {STYLESHEET: "sphinxcontrib-plan.css", SCRIPT: "sphinxcontrib-plan-ta
 #: builders that write one page per document; the others (singlehtml, latex…)
 #: assemble several documents into one tree, so a page's own document tells
 #: nothing about what the tree holds
-PER_DOCUMENT = frozenset({"html", "dirhtml", "epub", "text", "xml", "pseudoxml", "json",
-                          "pickle", "dummy"})
+PER_DOCUMENT = frozenset(
+    {"html", "dirhtml", "epub", "text", "xml", "pseudoxml", "json", "pickle", "dummy"}
+)
 
 
 def shipped_by_project(app: Sphinx, names: list[str]) -> dict[str, Path]:
@@ -63,8 +64,11 @@ def shipped_by_project(app: Sphinx, names: list[str]) -> dict[str, Path]:
                 inner = name.removeprefix(prefix)
                 # an entry is a folder whose content is copied, or a single file
                 candidate = root / inner if root.is_dir() else root
-                if (candidate.is_file() and (root.is_dir() or root.name == inner)
-                        and name not in found):
+                if (
+                    candidate.is_file()
+                    and (root.is_dir() or root.name == inner)
+                    and name not in found
+                ):
                     found[name] = candidate
     return found
 
@@ -92,11 +96,13 @@ def warn_shipped(app: Sphinx) -> None:
 
     for name, source in shipped_by_project(app, [f"_static/{n}" for n in FALLBACK]).items():
         own = FALLBACK[name.removeprefix("_static/")]
-        warn(PlanWarning.CONFIG,
-             f"the project's own {source.name} becomes {name} through its html_static_path or "
-             f"html_extra_path; it is kept, and the extension's file is written as "
-             f"_static/{own} instead (rename the project's file to use the default name)",
-             location=f"{source}:1")
+        warn(
+            PlanWarning.CONFIG,
+            f"the project's own {source.name} becomes {name} through its html_static_path or "
+            f"html_extra_path; it is kept, and the extension's file is written as "
+            f"_static/{own} instead (rename the project's file to use the default name)",
+            location=f"{source}:1",
+        )
 
 
 def has_plan_content(env: BuildEnvironment, docname: str, *holding: str) -> bool:
@@ -161,8 +167,13 @@ def replace_file(target: Path, content: bytes) -> None:
         raise
 
 
-def link_stylesheet(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                    doctree: nodes.document | None) -> None:
+def link_stylesheet(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
     """Link the stylesheet from the pages holding plan content, and from no other.
 
     :param app: the Sphinx application

@@ -42,8 +42,10 @@ def add_reverse_rows(
         record = next((by_anchor[i] for i in ids if i in by_anchor), None)
         if record is None:
             continue
-        rows = [(label, joined([xref(s, "ref", docname, field=True) for s in sources]))
-                for label, sources in reverse_rows(index, registry, record)]
+        rows = [
+            (label, joined([xref(s, "ref", docname, field=True) for s in sources]))
+            for label, sources in reverse_rows(index, registry, record)
+        ]
         if not rows:
             continue
         existing = next((c for c in container.children if isinstance(c, nodes.field_list)), None)

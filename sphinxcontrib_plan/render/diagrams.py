@@ -37,8 +37,14 @@ if TYPE_CHECKING:
 #: escapes, hence a backslash is two entities (``\\`` → ``\``), which also
 #: keeps ``\N``, ``\G`` and ``\l`` in user text from being expanded
 _ENTITIES = {
-    "&": "&amp;", '"': "&quot;", "\\": "&#92;&#92;", "<": "&lt;", ">": "&gt;",
-    "{": "&#123;", "}": "&#125;", "|": "&#124;",
+    "&": "&amp;",
+    '"': "&quot;",
+    "\\": "&#92;&#92;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "|": "&#124;",
 }
 _SPECIAL = re.compile(r'[&"\\<>{}|]')
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -46,9 +52,11 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _LEFT = r"\l"
 
 #: shared look of both diagrams
-_STYLE = ('  graph [fontname="Helvetica", fontsize=10, bgcolor="transparent"];\n'
-          '  node [fontname="Helvetica", fontsize=10];\n'
-          '  edge [fontname="Helvetica", fontsize=8, color="#4d4d4d", arrowsize=0.7];\n')
+_STYLE = (
+    '  graph [fontname="Helvetica", fontsize=10, bgcolor="transparent"];\n'
+    '  node [fontname="Helvetica", fontsize=10];\n'
+    '  edge [fontname="Helvetica", fontsize=8, color="#4d4d4d", arrowsize=0.7];\n'
+)
 
 
 def escape(text: str, *, newline: str = r"\n") -> str:
@@ -85,9 +93,11 @@ def missing_graphviz(config: Config) -> str | None:
         return "add 'sphinx.ext.graphviz' to the extensions in conf.py and install Graphviz"
     dot = config.graphviz_dot
     if not dot or shutil.which(dot) is None:
-        return (f"the Graphviz program {dot!r} was not found; install Graphviz "
-                "(e.g. 'apt-get install graphviz' or 'brew install graphviz') "
-                "or set graphviz_dot in conf.py")
+        return (
+            f"the Graphviz program {dot!r} was not found; install Graphviz "
+            "(e.g. 'apt-get install graphviz' or 'brew install graphviz') "
+            "or set graphviz_dot in conf.py"
+        )
     return None
 
 
@@ -100,8 +110,11 @@ def figure(ctx: Context, dot: str, *, what: str, caption: str) -> list[nodes.Nod
     :param caption: the figure caption
     :return: nodes
     """
-    reason = missing_graphviz(ctx.sphinx_config) if ctx.sphinx_config is not None else (
-        "no Sphinx configuration was given to the renderer")
+    reason = (
+        missing_graphviz(ctx.sphinx_config)
+        if ctx.sphinx_config is not None
+        else ("no Sphinx configuration was given to the renderer")
+    )
     if reason:
         text = f"The {what} is not drawn: it needs Graphviz; {reason}."
         logger.info(text, location=ctx.docname)
@@ -128,9 +141,12 @@ def component_graph(ctx: Context, components: Sequence[ObjectRecord]) -> str:
     :return: the DOT source
     """
     ids = {c.id: f"c{i}" for i, c in enumerate(components)}
-    lines = ["digraph components {", _STYLE,
-             '  graph [rankdir=TB, nodesep=0.35, ranksep=0.5];\n'
-             '  node [shape=box, style="rounded,filled", fillcolor="#e8f0fb", color="#4a6fa5"];']
+    lines = [
+        "digraph components {",
+        _STYLE,
+        "  graph [rankdir=TB, nodesep=0.35, ranksep=0.5];\n"
+        '  node [shape=box, style="rounded,filled", fillcolor="#e8f0fb", color="#4a6fa5"];',
+    ]
     edges: list[tuple[str, str]] = []
     outside: dict[str, ObjectRecord] = {}
     for comp in components:
@@ -146,15 +162,22 @@ def component_graph(ctx: Context, components: Sequence[ObjectRecord]) -> str:
     for a, b in edges:
         graph.setdefault(a, []).append(b)
     # the cycles resolve.py reports as plan.cycle, drawn in red
-    on_cycle = {(a, b) for cycle in find_cycles(graph) for a, b in zip(cycle, cycle[1:] + cycle[:1])}
+    on_cycle = {
+        (a, b) for cycle in find_cycles(graph) for a, b in zip(cycle, cycle[1:] + cycle[:1])
+    }
     for record in [*components, *outside.values()]:
         label = record.title or record.id
         tech = record.fields.get("technology")
         text = escape(label) + (r"\n" + escape(f"({tech})") if tech else "")
-        lines.append(f"  {ids[record.id]}" + _attrs(
-            label=text, tooltip=escape(record.fields.get("responsibility") or label),
-            style="rounded,dashed" if record.id in outside else None,
-        ) + ";")
+        lines.append(
+            f"  {ids[record.id]}"
+            + _attrs(
+                label=text,
+                tooltip=escape(record.fields.get("responsibility") or label),
+                style="rounded,dashed" if record.id in outside else None,
+            )
+            + ";"
+        )
     for a, b in edges:
         extra = ' [color="#c0392b", penwidth=1.6]' if (a, b) in on_cycle else ""
         lines.append(f"  {ids[a]} -> {ids[b]}{extra};")
@@ -179,9 +202,12 @@ def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, Table]]) -> s
     :param schemas: ``(plan-table record, table)`` pairs of the selection
     :return: the DOT source
     """
-    lines = ["digraph er {", _STYLE,
-             '  graph [rankdir=LR, nodesep=0.3, ranksep=0.9];\n'
-             '  node [shape=record, style=filled, fillcolor="#fdfdf6", color="#7a6a3a"];']
+    lines = [
+        "digraph er {",
+        _STYLE,
+        "  graph [rankdir=LR, nodesep=0.3, ranksep=0.9];\n"
+        '  node [shape=record, style=filled, fillcolor="#fdfdf6", color="#7a6a3a"];',
+    ]
     names: dict[str, str] = {}
     declared: dict[str, Table] = {}
     for i, (record, table) in enumerate(schemas):
@@ -191,12 +217,22 @@ def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, Table]]) -> s
         fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
         rows = [f"<h> {escape(table.name)}"]
         for j, col in enumerate(table.columns):
-            keys = [k for k, on in (("PK", col.primary_key), ("FK", col.name in fk_cols),
-                                    ("UQ", col.unique)) if on]
+            keys = [
+                k
+                for k, on in (
+                    ("PK", col.primary_key),
+                    ("FK", col.name in fk_cols),
+                    ("UQ", col.unique),
+                )
+                if on
+            ]
             text = f"{col.name} : {col.type}" + (f"  [{', '.join(keys)}]" if keys else "")
             rows.append(f"<c{j}> {escape(text, newline=_LEFT)}{_LEFT}")
-        lines.append(f"  t{i}" + _attrs(
-            label="|".join(rows), tooltip=escape(record.title or table.name)) + ";")
+        lines.append(
+            f"  t{i}"
+            + _attrs(label="|".join(rows), tooltip=escape(record.title or table.name))
+            + ";"
+        )
     external: dict[str, str] = {}
     edges: list[str] = []
     for i, (_record, table) in enumerate(schemas):
@@ -207,27 +243,42 @@ def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, Table]]) -> s
                 key = fk.ref_table.lower()
                 if key not in external:
                     external[key] = f"e{len(external)}"
-                    lines.append(f"  {external[key]}" + _attrs(
-                        label=escape(fk.ref_table), shape="box", style="dashed") + ";")
+                    lines.append(
+                        f"  {external[key]}"
+                        + _attrs(label=escape(fk.ref_table), shape="box", style="dashed")
+                        + ";"
+                    )
                 head = external[key]
             else:
                 node = names[target.name.lower()]
                 ref_cols = fk.ref_columns or target.primary_key
                 target_cols = [c.name for c in target.columns]
-                head = (f"{node}:c{target_cols.index(ref_cols[0])}"
-                        if ref_cols and ref_cols[0] in target_cols else f"{node}:h")
+                head = (
+                    f"{node}:c{target_cols.index(ref_cols[0])}"
+                    if ref_cols and ref_cols[0] in target_cols
+                    else f"{node}:h"
+                )
             first = fk.columns[0]
             tail = f"t{i}:c{columns.index(first)}" if first in columns else f"t{i}:h"
             col = table.columns[columns.index(first)] if first in columns else None
             single = len(fk.columns) == 1
-            unique = single and ((col is not None and (col.unique or col.primary_key)) or any(
-                u == fk.columns for u in table.uniques))
+            unique = single and (
+                (col is not None and (col.unique or col.primary_key))
+                or any(u == fk.columns for u in table.uniques)
+            )
             optional = any(c.nullable for c in table.columns if c.name in fk.columns)
             action = fk.on_delete and f"on delete {fk.on_delete.lower()}"
-            edges.append(f"  {tail} -> {head}" + _attrs(
-                dir="both", arrowtail="teeodot" if unique else "crowodot",
-                arrowhead="teeodot" if optional else "teetee",
-                label=escape(action) if action else None, fontcolor="#6b6b6b") + ";")
+            edges.append(
+                f"  {tail} -> {head}"
+                + _attrs(
+                    dir="both",
+                    arrowtail="teeodot" if unique else "crowodot",
+                    arrowhead="teeodot" if optional else "teetee",
+                    label=escape(action) if action else None,
+                    fontcolor="#6b6b6b",
+                )
+                + ";"
+            )
     lines.extend(edges)
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -67,8 +67,9 @@ def table_mode(table: nodes.table) -> tuple[str, TableMode] | None:
     """
     if "plan_sort" not in table:
         return None
-    klass = next((c for c in table["classes"] if c.startswith("plan-") and c != "plan-table"),
-                 "plan-table")
+    klass = next(
+        (c for c in table["classes"] if c.startswith("plan-") and c != "plan-table"), "plan-table"
+    )
     return klass, TableMode(table["plan_sort"], table["plan_group"])
 
 
@@ -86,14 +87,21 @@ class InteractiveTablesTransform(SphinxPostTransform):
         """Prepare every interactive collector table of the document."""
         config = PlanConfig.from_sphinx(self.config)
         if config.interactive is False or not assets.has_plan_content(
-                self.env, self.env.docname, "collectors"):
+            self.env, self.env.docname, "collectors"
+        ):
             return
         chosen = interactive_collectors(config)
         domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
         keys: set[str] = set()
         for collector in list(self.document.findall(nodes.container)):
-            kind = next((c.removeprefix("plan-collector-") for c in collector["classes"]
-                         if c.startswith("plan-collector-")), None)
+            kind = next(
+                (
+                    c.removeprefix("plan-collector-")
+                    for c in collector["classes"]
+                    if c.startswith("plan-collector-")
+                ),
+                None,
+            )
             if kind is None or (chosen is not None and kind not in chosen):
                 continue
             for table in list(collector.findall(nodes.table)):
@@ -103,8 +111,9 @@ class InteractiveTablesTransform(SphinxPostTransform):
                 if declared is not None and table.get("plan_grid", False):
                     self.prepare(domain, table, *declared, keys)
 
-    def prepare(self, domain: PlanDomain, table: nodes.table, klass: str, mode: TableMode,
-                keys: set[str]) -> None:
+    def prepare(
+        self, domain: PlanDomain, table: nodes.table, klass: str, mode: TableMode, keys: set[str]
+    ) -> None:
         """Wrap *table* in its keyed container and add the cells' sort values.
 
         :param domain: the plan domain
@@ -137,7 +146,7 @@ def _short(key: str, limit: int = 32) -> str:
     """*key* cut at the last whole word within *limit* characters, for short URLs."""
     if len(key) <= limit:
         return key
-    cut = key[:limit + 1].rsplit("-", 1)[0]
+    cut = key[: limit + 1].rsplit("-", 1)[0]
     return cut or key[:limit]
 
 
@@ -165,8 +174,10 @@ def add_sort_values(domain: PlanDomain, table: nodes.table) -> nodes.raw | None:
         values: list[str | None] = []
         if record is not None and otype is not None:
             view = domain.portfolio.view(record)
-            values = [None if name is None else sort_value(otype, name, view.get(name))
-                      for name in columns[:len(row.children)]]
+            values = [
+                None if name is None else sort_value(otype, name, view.get(name))
+                for name in columns[: len(row.children)]
+            ]
             while values and values[-1] is None:
                 values.pop()
         rows.append(values or None)
@@ -175,8 +186,11 @@ def add_sort_values(domain: PlanDomain, table: nodes.table) -> nodes.raw | None:
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     # inside <script> only "</" could end the element early; escape every markup character
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return nodes.raw("", f'<script type="application/json" class="plan-sort-values">{text}'
-                     "</script>", format="html")
+    return nodes.raw(
+        "",
+        f'<script type="application/json" class="plan-sort-values">{text}</script>',
+        format="html",
+    )
 
 
 def sort_value(otype: ObjectType, name: str, value: object) -> str | None:
@@ -207,11 +221,19 @@ def sort_value(otype: ObjectType, name: str, value: object) -> str | None:
     return None
 
 
-def _add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                doctree: nodes.document | None) -> None:
+def _add_script(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
     """Link the script from the pages that hold an interactive table, and from no other."""
-    if doctree is None or app.builder.name not in PAGE_BUILDERS \
-            or not assets.has_plan_content(app.env, pagename, "collectors"):
+    if (
+        doctree is None
+        or app.builder.name not in PAGE_BUILDERS
+        or not assets.has_plan_content(app.env, pagename, "collectors")
+    ):
         return
     if any("plan-interactive" in n["classes"] for n in doctree.findall(nodes.container)):
         app.add_js_file(assets.asset_name(app, SCRIPT), loading_method="defer")

@@ -45,7 +45,7 @@ def schema_type(schema: Any, fromdoc: str) -> list[nodes.Node]:
     ref = schema.get("$ref")
     if isinstance(ref, str):
         if ref.startswith(COMPONENTS):
-            name = ref[len(COMPONENTS):]
+            name = ref[len(COMPONENTS) :]
             # a missing schema is reported once, as plan.schema, not again as plan.ref
             return [xref(name, "schema", fromdoc, name, field=True)]
         return [nodes.literal(ref, ref)]
@@ -59,8 +59,9 @@ def schema_type(schema: Any, fromdoc: str) -> list[nodes.Node]:
     kinds = kind if isinstance(kind, list) else [kind] if kind else []
     words = " or ".join(str(k) for k in kinds) or ("object" if "properties" in schema else "any")
     if "array" in kinds and isinstance(schema.get("items"), (dict, bool)):
-        return [nodes.Text(f"{words.replace('array', 'array of')} ")] \
-            + schema_type(schema["items"], fromdoc)
+        return [nodes.Text(f"{words.replace('array', 'array of')} ")] + schema_type(
+            schema["items"], fromdoc
+        )
     text = words + (f" ({schema['format']})" if schema.get("format") else "")
     if isinstance(schema.get("enum"), list):
         values = ", ".join(repr(v) if not isinstance(v, str) else v for v in schema["enum"])
@@ -72,8 +73,11 @@ def _notes(schema: dict[str, Any]) -> str:
     parts = []
     for key in ("default", "minimum", "maximum", "minLength", "maxLength", "pattern"):
         if key in schema:
-            parts.append(f"{key} {json.dumps(schema[key], ensure_ascii=False)}"
-                         if key != "pattern" else f"pattern {schema[key]}")
+            parts.append(
+                f"{key} {json.dumps(schema[key], ensure_ascii=False)}"
+                if key != "pattern"
+                else f"pattern {schema[key]}"
+            )
     return "; ".join(parts)
 
 
@@ -92,8 +96,12 @@ def _object_of(schema: Any) -> dict[str, Any] | None:
     if isinstance(schema.get("properties"), dict) and schema["properties"]:
         return schema
     items = schema.get("items")
-    if schema.get("type") == "array" and isinstance(items, dict) and isinstance(
-            items.get("properties"), dict) and items["properties"]:
+    if (
+        schema.get("type") == "array"
+        and isinstance(items, dict)
+        and isinstance(items.get("properties"), dict)
+        and items["properties"]
+    ):
         return items
     return None
 
@@ -109,27 +117,47 @@ def schema_nodes(schema: Any, fromdoc: str, *, caption: str, depth: int = 0) -> 
     """
     obj = _object_of(schema)
     if obj is None:
-        para = nodes.paragraph("", "", nodes.strong(caption, caption), nodes.Text(": "),
-                               *schema_type(schema, fromdoc), classes=["plan-schema-type"])
+        para = nodes.paragraph(
+            "",
+            "",
+            nodes.strong(caption, caption),
+            nodes.Text(": "),
+            *schema_type(schema, fromdoc),
+            classes=["plan-schema-type"],
+        )
         return [para]
     required = set(obj.get("required") or ())
     rows, nested = [], []
     for name, sub in obj["properties"].items():
-        rows.append([nodes.literal(name, name), schema_type(sub, fromdoc),
-                     "yes" if name in required else "", _description(sub)])
+        rows.append(
+            [
+                nodes.literal(name, name),
+                schema_type(sub, fromdoc),
+                "yes" if name in required else "",
+                _description(sub),
+            ]
+        )
         inner = _object_of(sub)
         if inner is not None and depth + 1 < MAX_DEPTH:
-            nested.append(folded(f"{caption} › {name}",
-                                 schema_nodes(sub, fromdoc, caption=f"{caption} › {name}",
-                                              depth=depth + 1)))
+            nested.append(
+                folded(
+                    f"{caption} › {name}",
+                    schema_nodes(sub, fromdoc, caption=f"{caption} › {name}", depth=depth + 1),
+                )
+            )
     # a nested table's title is the rubric of its fold (HTML's <summary>)
-    tbl = table(["Property", "Type", "Required", "Description"], rows,
-                caption=caption if depth == 0 else None, classes=["plan-schema-table"])
+    tbl = table(
+        ["Property", "Type", "Required", "Description"],
+        rows,
+        caption=caption if depth == 0 else None,
+        classes=["plan-schema-table"],
+    )
     return [tbl, *nested]
 
 
-def parameter_nodes(params: Sequence[dict[str, Any]], fromdoc: str, *,
-                    caption: str = "Parameters") -> list[nodes.Node]:
+def parameter_nodes(
+    params: Sequence[dict[str, Any]], fromdoc: str, *, caption: str = "Parameters"
+) -> list[nodes.Node]:
     """The parameters of an endpoint (or a response's headers) as one table.
 
     :param params: OpenAPI Parameter Objects
@@ -139,14 +167,34 @@ def parameter_nodes(params: Sequence[dict[str, Any]], fromdoc: str, *,
     """
     if not params:
         return []
-    rows = [[nodes.literal(p["name"], p["name"]), str(p.get("in", "")),
-             schema_type(p.get("schema") or {}, fromdoc), "yes" if p.get("required") else "",
-             " ".join(filter(None, [str(p.get("description") or ""),
-                                    f"({_notes(p.get('schema') or {})})"
-                                    if _notes(p.get("schema") or {}) else ""]))]
-            for p in params]
-    return [table(["Parameter", "In", "Type", "Required", "Description"], rows,
-                  caption=caption, classes=["plan-params-table"])]
+    rows = [
+        [
+            nodes.literal(p["name"], p["name"]),
+            str(p.get("in", "")),
+            schema_type(p.get("schema") or {}, fromdoc),
+            "yes" if p.get("required") else "",
+            " ".join(
+                filter(
+                    None,
+                    [
+                        str(p.get("description") or ""),
+                        f"({_notes(p.get('schema') or {})})"
+                        if _notes(p.get("schema") or {})
+                        else "",
+                    ],
+                )
+            ),
+        ]
+        for p in params
+    ]
+    return [
+        table(
+            ["Parameter", "In", "Type", "Required", "Description"],
+            rows,
+            caption=caption,
+            classes=["plan-params-table"],
+        )
+    ]
 
 
 def folded(title: str, content: list[nodes.Node]) -> nodes.container:
@@ -162,11 +210,11 @@ def folded(title: str, content: list[nodes.Node]) -> nodes.container:
     return box
 
 
-class details(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class details(nodes.General, nodes.Element):
     """``<details>``; made only by :class:`FoldTransform`, so only HTML writers see it."""
 
 
-class summary(nodes.TextElement):  # noqa: N801
+class summary(nodes.TextElement):
     """``<summary>`` of :class:`details`."""
 
 
@@ -196,14 +244,17 @@ class FoldTransform(SphinxPostTransform):
         """Upgrade the containers of the document, innermost first."""
         if not has_plan_content(self.env, self.env.docname, "folds", "collectors"):
             return
-        boxes = [b for b in self.document.findall(nodes.container)
-                 if "plan-schema-nested" in b["classes"]]
+        boxes = [
+            b
+            for b in self.document.findall(nodes.container)
+            if "plan-schema-nested" in b["classes"]
+        ]
         for box in reversed(boxes):
             fold = details(classes=["plan-schema-nested"])
             title = box[0] if box.children and isinstance(box[0], nodes.rubric) else None
             if title is not None:
                 fold += summary("", "", *title.children)
-            fold.extend(box.children[1 if title is not None else 0:])
+            fold.extend(box.children[1 if title is not None else 0 :])
             box.replace_self(fold)
 
 

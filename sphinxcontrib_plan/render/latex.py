@@ -32,8 +32,13 @@ if TYPE_CHECKING:
 #: layouts tried in turn, roomiest first: font switch, average width of a
 #: character in points at that size (a serif text font at 10pt), and
 #: \tabcolsep in points (a column is padded by twice that)
-LAYOUTS = (("", 4.5, 6), (r"\small", 4.1, 6), (r"\small", 4.1, 4),
-           (r"\footnotesize", 3.6, 4), (r"\scriptsize", 3.2, 3))
+LAYOUTS = (
+    ("", 4.5, 6),
+    (r"\small", 4.1, 6),
+    (r"\small", 4.1, 4),
+    (r"\footnotesize", 3.6, 4),
+    (r"\scriptsize", 3.2, 3),
+)
 #: the text width in points (A4 and letter with Sphinx's default margins)
 TEXT_WIDTH = 450.0
 #: tables with more body rows than this may break across pages
@@ -98,8 +103,12 @@ class LatexTablesTransform(SphinxPostTransform):
         """
         columns = _measure(table)
         size, colsep, widths = _layout(columns)
-        place(table, [(w, "raggedright") for w in widths], size,
-                   colsep=None if colsep == 6 else f"{colsep}pt")
+        place(
+            table,
+            [(w, "raggedright") for w in widths],
+            size,
+            colsep=None if colsep == 6 else f"{colsep}pt",
+        )
 
     def heat_map(self, table: nodes.table) -> None:
         """Colour each heat-map cell and give the three levels equal columns.
@@ -107,13 +116,22 @@ class LatexTablesTransform(SphinxPostTransform):
         :param table: the risk matrix
         """
         for entry in table.findall(nodes.entry):
-            level = next((c.removeprefix("plan-heat-") for c in entry["classes"]
-                          if c.removeprefix("plan-heat-") in HEAT), None)
+            level = next(
+                (
+                    c.removeprefix("plan-heat-")
+                    for c in entry["classes"]
+                    if c.removeprefix("plan-heat-") in HEAT
+                ),
+                None,
+            )
             if level:
                 # the strut gives empty cells a height: the colours read as a grid
                 _prepend(entry, rf"\cellcolor[HTML]{{{HEAT[level]}}}\rule[-1.2em]{{0pt}}{{1em}}")
-        place(table, [(22, "raggedright"), (26, "centering"), (26, "centering"),
-                           (26, "centering")], "")
+        place(
+            table,
+            [(22, "raggedright"), (26, "centering"), (26, "centering"), (26, "centering")],
+            "",
+        )
 
     def timeline(self, table: nodes.table) -> None:
         """Narrow time columns with coloured bars; labels turned upright when they
@@ -138,8 +156,14 @@ class LatexTablesTransform(SphinxPostTransform):
                     para += nodes.raw("", "}", format="latex")
         for entry in table.findall(nodes.entry):
             classes = entry["classes"]
-            status = next((c.removeprefix("plan-bar-") for c in classes
-                           if c.removeprefix("plan-bar-") in BARS), None)
+            status = next(
+                (
+                    c.removeprefix("plan-bar-")
+                    for c in classes
+                    if c.removeprefix("plan-bar-") in BARS
+                ),
+                None,
+            )
             if status and "plan-milestone" not in classes:
                 _prepend(entry, rf"\cellcolor[HTML]{{{BARS[status]}}}")
             elif "plan-slack" in classes:
@@ -151,9 +175,17 @@ class LatexTablesTransform(SphinxPostTransform):
         measured = _measure(table)
         weight = {i: max(measured[i].token, min(measured[i].mean, 30.0)) for i in others}
         share = {0: 0.4, **{i: 0.6 * w / (sum(weight.values()) or 1) for i, w in weight.items()}}
-        spec = [(time_width, "centering") if i in times else (rest * share[i], "raggedright")
-                for i in range(len(cells))]
-        size = r"\small" if len(times) <= 12 else r"\footnotesize" if len(times) <= 20 else r"\scriptsize"
+        spec = [
+            (time_width, "centering") if i in times else (rest * share[i], "raggedright")
+            for i in range(len(cells))
+        ]
+        size = (
+            r"\small"
+            if len(times) <= 12
+            else r"\footnotesize"
+            if len(times) <= 20
+            else r"\scriptsize"
+        )
         place(table, spec, size, colsep="2pt" if upright else "3pt")
 
     def marks(self) -> None:
@@ -177,15 +209,28 @@ class LatexTablesTransform(SphinxPostTransform):
         :param legend: the legend paragraph
         """
         for inline in list(legend.findall(nodes.inline)):
-            level = next((c.removeprefix("plan-heat-") for c in inline["classes"]
-                          if c.removeprefix("plan-heat-") in HEAT), None)
+            level = next(
+                (
+                    c.removeprefix("plan-heat-")
+                    for c in inline["classes"]
+                    if c.removeprefix("plan-heat-") in HEAT
+                ),
+                None,
+            )
             if level:
-                inline.insert(0, nodes.raw("", rf"\colorbox[HTML]{{{HEAT[level]}}}{{", format="latex"))
+                inline.insert(
+                    0, nodes.raw("", rf"\colorbox[HTML]{{{HEAT[level]}}}{{", format="latex")
+                )
                 inline += nodes.raw("", "}", format="latex")
 
+
 def place(
-    table: nodes.table, spec: Sequence[tuple[float, str]], size: str,
-    colsep: str | None = None, *, breakable: bool = True,
+    table: nodes.table,
+    spec: Sequence[tuple[float, str]],
+    size: str,
+    colsep: str | None = None,
+    *,
+    breakable: bool = True,
 ) -> None:
     """Set the column spec of *table*, its font size, and longtable when long.
 
@@ -199,7 +244,8 @@ def place(
     scale = 1000 / total
     columns = "".join(
         rf">{{\{align}\arraybackslash}}\X{{{max(1, round(w * scale))}}}{{1000}}"
-        for w, align in spec)
+        for w, align in spec
+    )
     # Sphinx 9 wraps every cell in a varwidth box, which resets the
     # column's alignment: each cell says it again
     for part in (nodes.thead, nodes.tbody):
@@ -223,7 +269,6 @@ def place(
         parent.insert(index + len(before) + 1, nodes.raw("", r"\endgroup", format="latex"))
 
 
-
 def fields_layout(table: nodes.table) -> None:
     """Lay out an object's fields table: labels as wide as their longest word, values the rest.
 
@@ -231,10 +276,17 @@ def fields_layout(table: nodes.table) -> None:
     """
     label = min(130.0, max(70.0, (_measure(table)[0].token + 1) * 4.1 + 8))
     # a response is a list item: a longtable there would lose the indent; fields are few anyway
-    boxed = any(isinstance(a, nodes.container) and "plan-response" in a["classes"]
-                for a in _ancestors(table))
-    place(table, [(label, "raggedright"), (TEXT_WIDTH - label, "raggedright")], r"\small",
-          colsep="4pt", breakable=not boxed)
+    boxed = any(
+        isinstance(a, nodes.container) and "plan-response" in a["classes"]
+        for a in _ancestors(table)
+    )
+    place(
+        table,
+        [(label, "raggedright"), (TEXT_WIDTH - label, "raggedright")],
+        r"\small",
+        colsep="4pt",
+        breakable=not boxed,
+    )
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Node]:
@@ -257,8 +309,12 @@ def _prepend(entry: nodes.entry, latex: str) -> None:
 
 def _measure(table: nodes.table) -> list[_Column]:
     """The longest unbreakable token and the mean text length of each column."""
-    rows = [row for part in (nodes.thead, nodes.tbody) for group in table.findall(part)
-            for row in group.children]
+    rows = [
+        row
+        for part in (nodes.thead, nodes.tbody)
+        for group in table.findall(part)
+        for row in group.children
+    ]
     count = max((len(r.children) for r in rows), default=0)
     columns = [_Column() for _ in range(count)]
     lengths: list[list[int]] = [[] for _ in range(count)]

@@ -48,9 +48,14 @@ class LatexObjectsTransform(SphinxPostTransform):
             if _in_object(block) and block.astext().count("\n") >= CHUNK:
                 block.replace_self(split_code(block))
         for items in list(self.document.findall(nodes.bullet_list)):
-            if items.children and all("plan-check-item" in item["classes"] for item in items.children
-                                      if isinstance(item, nodes.Element)):
-                items.replace_self(nodes.container("", items.deepcopy(), classes=["plan-checklist"]))
+            if items.children and all(
+                "plan-check-item" in item["classes"]
+                for item in items.children
+                if isinstance(item, nodes.Element)
+            ):
+                items.replace_self(
+                    nodes.container("", items.deepcopy(), classes=["plan-checklist"])
+                )
 
 
 def _in_object(node: nodes.Node) -> bool:
@@ -73,7 +78,7 @@ def split_code(block: nodes.literal_block, size: int = CHUNK) -> list[nodes.lite
     parts = []
     for first in range(0, len(lines), size):
         part = block.deepcopy()
-        text = "\n".join(lines[first:first + size])
+        text = "\n".join(lines[first : first + size])
         part.children = []
         part += nodes.Text(text)
         part.rawsource = text
@@ -93,7 +98,9 @@ def fields_table(flist: nodes.field_list) -> nodes.table:
     :return: the table (the field list's nodes are moved into it)
     """
     classes = [c for c in flist["classes"] if c != "plan-fields"]
-    table = nodes.table(classes=["plan-table", "plan-fields-table", "borderless", "nocolorrows", *classes])
+    table = nodes.table(
+        classes=["plan-table", "plan-fields-table", "borderless", "nocolorrows", *classes]
+    )
     group = nodes.tgroup(cols=2)
     table += group
     group += nodes.colspec(colwidth=1)

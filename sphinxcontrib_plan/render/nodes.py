@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.collectors import TableMode
 
 
-class plan_collector(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+class plan_collector(nodes.General, nodes.Element):
     """Placeholder of a collector directive, replaced by its rendering (in
     :mod:`sphinxcontrib_plan.render.transform`) before any writer runs."""
 
@@ -38,8 +38,9 @@ def badge(kind: str, value: str, text: str | None = None) -> nodes.inline:
     :param text: display text (default: :func:`display` of *value*)
     :return: the node
     """
-    return nodes.inline("", text if text is not None else display(value),
-                        classes=list(_badge_classes(kind, value)))
+    return nodes.inline(
+        "", text if text is not None else display(value), classes=list(_badge_classes(kind, value))
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -49,7 +50,12 @@ def _badge_classes(kind: str, value: str) -> tuple[str, ...]:
 
 
 def xref(
-    target: str, reftype: str, fromdoc: str, text: str | None = None, *, field: bool = False,
+    target: str,
+    reftype: str,
+    fromdoc: str,
+    text: str | None = None,
+    *,
+    field: bool = False,
     content: nodes.Node | None = None,
 ) -> addnodes.pending_xref:
     """A ``pending_xref`` to a plan object, resolved later by the plan domain.
@@ -64,8 +70,13 @@ def xref(
     :return: the node
     """
     node = addnodes.pending_xref(
-        "", refdomain="plan", reftype=reftype, reftarget=target, refdoc=fromdoc,
-        refexplicit=text is not None or content is not None, refwarn=True,
+        "",
+        refdomain="plan",
+        reftype=reftype,
+        reftarget=target,
+        refdoc=fromdoc,
+        refexplicit=text is not None or content is not None,
+        refwarn=True,
     )
     if field:
         node["plan_field"] = True
@@ -169,8 +180,10 @@ def table(
     grid = True
     for i, cells in enumerate(rows):
         row = _row(cells)
-        grid = grid and not any(isinstance(e, nodes.Element) and (e.get("morerows") or e.get("morecols"))
-                                for e in row.children)
+        grid = grid and not any(
+            isinstance(e, nodes.Element) and (e.get("morerows") or e.get("morecols"))
+            for e in row.children
+        )
         if row_classes:
             row["classes"].extend(row_classes[i])
         if records is not None and records[i] is not None:
@@ -191,12 +204,16 @@ def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) ->
     proportions, so natural widths serve both.
     """
     # a header may be a node (a link to a role, say): measure its text
-    widths = [max(4, min(len(h.astext() if isinstance(h, nodes.Node) else h), 20))
-              for h in headers]
+    widths = [max(4, min(len(h.astext() if isinstance(h, nodes.Node) else h), 20)) for h in headers]
     for cells in rows[:200]:
         for i, cell in enumerate(cells):
-            text = cell.astext() if isinstance(cell, nodes.Node) else (
-                "".join(c.astext() for c in cell) if isinstance(cell, list) else str(cell or ""))
+            text = (
+                cell.astext()
+                if isinstance(cell, nodes.Node)
+                else (
+                    "".join(c.astext() for c in cell) if isinstance(cell, list) else str(cell or "")
+                )
+            )
             widths[i] = max(widths[i], min(len(text), 40))
     return widths
 

@@ -33,8 +33,10 @@ def has_markup(text: str) -> bool:
     """
     return bool(_MARKUP.search(text))
 
+
 #: fields shown in the header line or not at all, rather than in the field list
 _HIDDEN = {"id", "plan", "class", "tags"}
+
 
 def body_text(body: Sequence[nodes.Node]) -> str:
     """The text of a directive's body, nested plan objects left out, whitespace

@@ -40,8 +40,11 @@ def fk_source(table_name: str, fk: ForeignKey) -> str:
 
 def fk_actions(fk: ForeignKey) -> str:
     """`` (ON DELETE CASCADE, ON UPDATE …)``, or nothing."""
-    parts = [f"ON {what} {action}" for what, action in (("DELETE", fk.on_delete),
-                                                         ("UPDATE", fk.on_update)) if action]
+    parts = [
+        f"ON {what} {action}"
+        for what, action in (("DELETE", fk.on_delete), ("UPDATE", fk.on_update))
+        if action
+    ]
     return f" ({', '.join(parts)})" if parts else ""
 
 
@@ -63,10 +66,21 @@ def columns_table(schema: Table, *, caption: str | None = None) -> nodes.table:
             keys.append(f"FK → {fk_target(fk)}")
         if col.unique:
             keys.append("UQ")
-        rows.append([_sql(col.name), _sql(col.type), "yes" if col.nullable else "no",
-                     _sql(col.default or ""), ", ".join(keys)])
-    return table(["Column", "Type", "Nullable", "Default", "Key"], rows, caption=caption,
-                 classes=["plan-columns"])
+        rows.append(
+            [
+                _sql(col.name),
+                _sql(col.type),
+                "yes" if col.nullable else "no",
+                _sql(col.default or ""),
+                ", ".join(keys),
+            ]
+        )
+    return table(
+        ["Column", "Type", "Nullable", "Default", "Key"],
+        rows,
+        caption=caption,
+        classes=["plan-columns"],
+    )
 
 
 def schema_notes(schema: Table) -> list[nodes.Node]:
@@ -82,8 +96,11 @@ def schema_notes(schema: Table) -> list[nodes.Node]:
         + (f" WHERE {ix.where}" if ix.where else "")
         for ix in schema.indexes
     ]
-    for label, items in (("Unique", [f"({', '.join(u)})" for u in uniques]),
-                         ("Checks", list(schema.checks)), ("Indexes", indexes)):
+    for label, items in (
+        ("Unique", [f"({', '.join(u)})" for u in uniques]),
+        ("Checks", list(schema.checks)),
+        ("Indexes", indexes),
+    ):
         if items:
             para = _sql("", classes=["plan-schema-note"])
             para += nodes.strong(f"{label}: ", f"{label}: ")

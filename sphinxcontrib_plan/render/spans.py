@@ -44,8 +44,16 @@ def inline_spans(parsed: Sequence[nodes.Node]) -> list[Span]:
             spans.append(["link", text, node["refuri"]])
         elif isinstance(node, addnodes.pending_xref) and node.get("reftype") != "doc":
             # {doc} targets are relative to the page that wrote them: kept as text
-            spans.append(["xref", text, node.get("refdomain", ""), node.get("reftype", ""),
-                          node.get("reftarget", ""), "1" if node.get("refexplicit") else ""])
+            spans.append(
+                [
+                    "xref",
+                    text,
+                    node.get("refdomain", ""),
+                    node.get("reftype", ""),
+                    node.get("reftarget", ""),
+                    "1" if node.get("refexplicit") else "",
+                ]
+            )
         else:
             spans.append(["text", text])
     return spans
@@ -71,9 +79,15 @@ def span_nodes(spans: Sequence[Span], fromdoc: str) -> list[nodes.Node]:
             out.append(nodes.reference(text, text, refuri=href) if href else nodes.Text(text))
         elif kind == "xref":
             domain, reftype, target, explicit = rest
-            xref = addnodes.pending_xref("", refdomain=domain, reftype=reftype,
-                                         reftarget=target, refdoc=fromdoc,
-                                         refexplicit=bool(explicit), refwarn=False)
+            xref = addnodes.pending_xref(
+                "",
+                refdomain=domain,
+                reftype=reftype,
+                reftarget=target,
+                refdoc=fromdoc,
+                refexplicit=bool(explicit),
+                refwarn=False,
+            )
             # an unresolved reference was reported where it was written
             xref["plan_field"] = True
             xref += nodes.literal(text, text) if domain == "py" else nodes.inline(text, text)

@@ -100,13 +100,18 @@ class CollectorTransform(SphinxPostTransform):
             from sphinxcontrib_plan.model.approval import stale_signoffs
             from sphinxcontrib_plan.render.approvals import mark_stale
 
-            mark_stale(self.document, self.env.docname, domain.index,
-                       stale_signoffs(domain.index, domain.state.approved))
+            mark_stale(
+                self.document,
+                self.env.docname,
+                domain.index,
+                stale_signoffs(domain.index, domain.state.approved),
+            )
         if not has_plan_content(self.env, self.env.docname, "collectors"):
             return
         placeholders = list(self.document.findall(plan_collector))
-        rows = sum(len(domain.index.by_type.get(node.get("main") or "", ()))
-                   for node in placeholders)
+        rows = sum(
+            len(domain.index.by_type.get(node.get("main") or "", ())) for node in placeholders
+        )
         with _kept_allocations(rows):
             for node in placeholders:
                 node.replace_self(self.render(domain, node))
@@ -128,10 +133,17 @@ class CollectorTransform(SphinxPostTransform):
         ctx = Context(
             # only a collector showing other projects sees their objects
             index=domain.index if source == ["local"] else domain.portfolio,
-            registry=domain.registry, config=domain.config,
-            docname=self.env.docname, kind=node["kind"],
-            main=node["main"], plans=node["plans"], filter=node["filter"], sort=node["sort"],
-            columns=node["columns"], caption=node["caption"], sphinx_config=self.config,
+            registry=domain.registry,
+            config=domain.config,
+            docname=self.env.docname,
+            kind=node["kind"],
+            main=node["main"],
+            plans=node["plans"],
+            filter=node["filter"],
+            sort=node["sort"],
+            columns=node["columns"],
+            caption=node["caption"],
+            sphinx_config=self.config,
             defaults=kind.default_columns(domain.registry, node["main"]),
             source=frozenset(source),
             options={name: node[name] for name in kind.options if name in node},
@@ -143,8 +155,9 @@ class CollectorTransform(SphinxPostTransform):
         # (two walks by class take docutils' fast path; a register holds 90,000 nodes)
         for numbered in (nodes.table, nodes.figure):
             for tbl in container.findall(numbered):
-                if not tbl["ids"] and any(isinstance(c, (nodes.title, nodes.caption))
-                                          for c in tbl.children):
+                if not tbl["ids"] and any(
+                    isinstance(c, (nodes.title, nodes.caption)) for c in tbl.children
+                ):
                     self.document.set_id(tbl)
         return [container]
 

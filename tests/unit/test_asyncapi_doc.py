@@ -28,28 +28,49 @@ def asyncapi_errors(document: dict) -> list[str]:
 
 
 EVENT = Channel(
-    key="001-payment-method-created", address="payment_method.created",
-    title="payment_method.created", description="A payment method was added.",
-    messages=(Message("payment_method.created", "payment_method.created",
-                      {"$ref": "#/components/schemas/PaymentMethodCreated"},
-                      ({"event_id": "evt_1"},)),),
+    key="001-payment-method-created",
+    address="payment_method.created",
+    title="payment_method.created",
+    description="A payment method was added.",
+    messages=(
+        Message(
+            "payment_method.created",
+            "payment_method.created",
+            {"$ref": "#/components/schemas/PaymentMethodCreated"},
+            ({"event_id": "evt_1"},),
+        ),
+    ),
     senders=(("payment-service", "Payment Service"),),
     receivers=(("analytics", "Analytics Service"), ("notify", "Notification Service")),
     plan="001",
 )
 STREAM = Channel(
-    key="001-wss-api-v1-transactions-stream", address="/api/v1/transactions/stream",
+    key="001-wss-api-v1-transactions-stream",
+    address="/api/v1/transactions/stream",
     title="WSS /api/v1/transactions/stream",
     messages=(Message("message", payload=None, examples=({"event": "transaction.created"},)),),
     senders=(("", "The service"),),
-    websocket=websocket_binding([{"name": "token", "in": "query", "required": True,
-                                  "schema": {"type": "string"}, "description": "JWT"}]),
+    websocket=websocket_binding(
+        [
+            {
+                "name": "token",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "JWT",
+            }
+        ]
+    ),
 )
 
 
 def test_events_and_websockets_become_channels_operations_and_messages():
-    doc = asyncapi_document([EVENT, STREAM], title="Payments", version="1.0",
-                            schemas={"PaymentMethodCreated": {"type": "object"}})
+    doc = asyncapi_document(
+        [EVENT, STREAM],
+        title="Payments",
+        version="1.0",
+        schemas={"PaymentMethodCreated": {"type": "object"}},
+    )
     assert asyncapi_errors(doc) == []
     assert doc["channels"]["001-payment-method-created"]["address"] == "payment_method.created"
     assert sorted(doc["operations"]) == [
@@ -60,13 +81,20 @@ def test_events_and_websockets_become_channels_operations_and_messages():
     ]
     send = doc["operations"]["payment-service.send.001-payment-method-created"]
     assert send["channel"] == {"$ref": "#/channels/001-payment-method-created"}
-    assert send["messages"] == [{"$ref": "#/channels/001-payment-method-created/messages/"
-                                         "payment_method.created"}]
+    assert send["messages"] == [
+        {"$ref": "#/channels/001-payment-method-created/messages/payment_method.created"}
+    ]
     assert send["summary"] == "Payment Service sends payment_method.created"
     ws = doc["channels"]["001-wss-api-v1-transactions-stream"]["bindings"]["ws"]
-    assert ws == {"method": "GET", "bindingVersion": "0.1.0", "query": {
-        "type": "object", "properties": {"token": {"type": "string", "description": "JWT"}},
-        "required": ["token"]}}
+    assert ws == {
+        "method": "GET",
+        "bindingVersion": "0.1.0",
+        "query": {
+            "type": "object",
+            "properties": {"token": {"type": "string", "description": "JWT"}},
+            "required": ["token"],
+        },
+    }
     assert doc["components"]["schemas"] == {"PaymentMethodCreated": {"type": "object"}}
 
 
@@ -85,7 +113,8 @@ def test_the_validator_catches_a_broken_document():
         "[{'$ref': '#/channels/001-payment-method-created/messages/payment_method.created'}], "
         "'summary': 'Payment Service sends payment_method.created', 'tags': [{'name': "
         "'payment-service'}], 'x-component': 'payment-service'} is not valid under any of the "
-        "given schemas"]
+        "given schemas"
+    ]
 
 
 def test_keys_are_what_asyncapi_accepts():

@@ -24,8 +24,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config",)),
     ("resolve and store", ("resolve", "domain", "build_state")),
     ("render", ("render",)),
-    ("parse, import and export", ("directives", "importers", "export", "diff", "fetch",
-                                    "baselines", "revisions")),
+    (
+        "parse, import and export",
+        ("directives", "importers", "export", "diff", "fetch", "baselines", "revisions"),
+    ),
     ("cli", ("cli",)),
     ("setup", ("_setup", "workers", "__init__", "__main__")),
 ]
@@ -71,8 +73,11 @@ def _imports(path: Path, *, typing: bool = True) -> set[str]:
                     sub = f"{package}.{alias.name}"
                     found.add(sub if sub in _MODULE_NAMES else package)
         elif isinstance(node, ast.Import):
-            found.update(a.name.removeprefix("sphinxcontrib_plan.") for a in node.names
-                         if a.name.startswith("sphinxcontrib_plan."))
+            found.update(
+                a.name.removeprefix("sphinxcontrib_plan.")
+                for a in node.names
+                if a.name.startswith("sphinxcontrib_plan.")
+            )
     return found
 
 
@@ -90,8 +95,9 @@ def test_every_module_has_a_layer() -> None:
 def test_no_module_imports_a_higher_layer(path: Path) -> None:
     importer = _name(path)
     rank = _layer(importer)
-    higher = sorted(f"{name} ({LAYERS[_layer(name)][0]})" for name in _imports(path)
-                    if _layer(name) > rank)
+    higher = sorted(
+        f"{name} ({LAYERS[_layer(name)][0]})" for name in _imports(path) if _layer(name) > rank
+    )
     assert not higher, f"{importer} ({LAYERS[rank][0]}) imports {', '.join(higher)}"
 
 
@@ -112,8 +118,10 @@ def test_no_import_loop() -> None:
     Imports run when a module loads (at its top or in a function) count;
     type-only ones (under ``TYPE_CHECKING``) do not, as they never run.
     """
-    graph = {_name(path): {n for n in _imports(path, typing=False) if n in _MODULE_NAMES}
-             for path in MODULES}
+    graph = {
+        _name(path): {n for n in _imports(path, typing=False) if n in _MODULE_NAMES}
+        for path in MODULES
+    }
     loop = _import_loop(graph)
     assert loop is None, loop
 
@@ -123,15 +131,19 @@ def test_the_loop_check_sees_a_loop_inside_a_layer(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(
         "from typing import TYPE_CHECKING\nfrom sphinxcontrib_plan.model import ids\n"
         "if TYPE_CHECKING:\n    from sphinxcontrib_plan.model.types import Kind\n",
-        encoding="utf-8")
-    (tmp_path / "b.py").write_text("def f():\n    import sphinxcontrib_plan.model.fields\n",
-                                   encoding="utf-8")
+        encoding="utf-8",
+    )
+    (tmp_path / "b.py").write_text(
+        "def f():\n    import sphinxcontrib_plan.model.fields\n", encoding="utf-8"
+    )
     a, b = _imports(tmp_path / "a.py", typing=False), _imports(tmp_path / "b.py", typing=False)
     assert (a, b) == ({"model.ids"}, {"model.fields"})
     assert "model.types" in _imports(tmp_path / "a.py")
     loop = _import_loop({"model.ids": {"model.fields"}, "model.fields": {"model.ids"}})
-    assert loop in ("import loop (model): model.ids -> model.fields -> model.ids",
-                    "import loop (model): model.fields -> model.ids -> model.fields")
+    assert loop in (
+        "import loop (model): model.ids -> model.fields -> model.ids",
+        "import loop (model): model.fields -> model.ids -> model.fields",
+    )
 
 
 def test_the_walk_sees_imports() -> None:

@@ -21,7 +21,8 @@ def _import(name: str, **kw):
 def test_endpoint_with_security_parameters_body_and_responses():
     result = _import("petstore3.yaml", plan_id="pets")
     myst = write_myst(result.document)
-    assert """::::{plan-endpoint} DELETE /pet/{petId}
+    assert (
+        """::::{plan-endpoint} DELETE /pet/{petId}
 :operation-id: deletePet
 :summary: Deletes a pet
 :tags: pet
@@ -34,12 +35,18 @@ def test_endpoint_with_security_parameters_body_and_responses():
 
 Invalid pet value
 :::
-::::""" in myst
+::::"""
+        in myst
+    )
     assert ":auth: api-key or oauth2" in myst  # two alternative requirements
-    assert ":content-type: application/json, application/xml, " \
-           "application/x-www-form-urlencoded\n:schema: Pet\n" in myst
-    assert ':headers: X-Rate-Limit:integer(int32) "calls per hour allowed by the user", ' \
-           'X-Expires-After:string(date-time) "date in UTC when token expires"' in myst
+    assert (
+        ":content-type: application/json, application/xml, "
+        "application/x-www-form-urlencoded\n:schema: Pet\n" in myst
+    )
+    assert (
+        ':headers: X-Rate-Limit:integer(int32) "calls per hour allowed by the user", '
+        'X-Expires-After:string(date-time) "date in UTC when token expires"' in myst
+    )
     assert result.report.counts() == {"schema": 6, "endpoint": 12, "response": 23}
     # what the plan does not carry is named, by JSON pointer (22.3)
     assert result.report.notes == [
@@ -47,22 +54,29 @@ Invalid pet value
         "ignores it): xml",
         "/info/version: not carried ('1.0.26-SNAPSHOT'); the OpenAPI export gives the "
         "project's version (conf.py: version)",
-        "/info/termsOfService: not carried", "/info/contact: not carried",
+        "/info/termsOfService: not carried",
+        "/info/contact: not carried",
         "/info/license: not carried",
         "/servers: not carried; to export them, set plan_openapi_servers = ['/v3'] in conf.py",
-        *(f"/tags/{i}: the description of tag {t!r} is not carried (endpoints keep the tag's "
-          "name)" for i, t in enumerate(("pet", "store", "user"))),
+        *(
+            f"/tags/{i}: the description of tag {t!r} is not carried (endpoints keep the tag's "
+            "name)"
+            for i, t in enumerate(("pet", "store", "user"))
+        ),
         "/externalDocs: not carried",
         "/components/securitySchemes/petstore_auth: carried as the endpoints' auth word; its "
         "flows not",
         "/components/securitySchemes/api_key: carried as the endpoints' auth word; its in, "
-        "name not"]
+        "name not",
+    ]
 
 
 def test_inline_schemas_are_marked_code_blocks_and_examples_follow():
     myst = write_myst(_import("uspto.yaml", plan_id="uspto").document)
-    assert "\n```yaml\n$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\n" \
-           "properties:\n  criteria:\n" in myst
+    assert (
+        "\n```yaml\n$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\n"
+        "properties:\n  criteria:\n" in myst
+    )
     assert ':path: dataset=oa_citations "Name of the dataset.' in myst
 
 
@@ -87,35 +101,48 @@ paths:
               example: made
 """
     myst = write_myst(IMPORTERS["openapi"].run(text, plan_id="ex").document)
-    assert '```yaml\n$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\n' \
-           'properties:\n  n:\n    type: integer\n```\n\n```json\n{\n  "n": 1\n}\n```\n\n' \
-           '```json\n{\n  "n": 2\n}\n```' in myst
-    assert ":::{plan-response} 201 Created\n:content-type: text/plain\n\nMade\n\n" \
-           "```text\nmade\n```\n:::" in myst
+    assert (
+        "```yaml\n$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\n"
+        'properties:\n  n:\n    type: integer\n```\n\n```json\n{\n  "n": 1\n}\n```\n\n'
+        '```json\n{\n  "n": 2\n}\n```' in myst
+    )
+    assert (
+        ":::{plan-response} 201 Created\n:content-type: text/plain\n\nMade\n\n"
+        "```text\nmade\n```\n:::" in myst
+    )
 
 
 def test_webhooks_and_default_plan_id():
     result = _import("webhook-example.yaml")
     myst = write_myst(result.document)
-    assert "::::{plan-endpoint} POST /newPet\n:webhook:\n:content-type: application/json\n" \
-           ":schema: Pet\n" in myst
+    assert (
+        "::::{plan-endpoint} POST /newPet\n:webhook:\n:content-type: application/json\n"
+        ":schema: Pet\n" in myst
+    )
     assert result.report.plan_id == "webhook-example"
     assert result.report.notes == [
         "the plan id 'webhook-example' comes from info.title (give --id)",
         "/info/version: not carried ('1.0.0'); the OpenAPI export gives the project's version "
-        "(conf.py: version)"]
+        "(conf.py: version)",
+    ]
 
 
 def test_rest_output_has_the_same_directives():
     result = _import("petstore-expanded.yaml", plan_id="pets")
     rst = write_rst(result.document)
-    assert ".. plan-endpoint:: GET /pets\n   :operation-id: findPets\n" \
-           '   :query: tags:string[]{"style": "form"} "tags to filter by", limit:integer(int32) ' \
-           '"maximum number of results to return"\n' in rst
-    assert "   .. plan-response:: default\n      :content-type: application/json\n" \
-           "      :schema: Error\n" in rst
-    assert ".. plan-schema:: Pet\n\n   .. code-block:: yaml\n\n      allOf:\n" \
-           "      - $ref: '#/components/schemas/NewPet'\n" in rst
+    assert (
+        ".. plan-endpoint:: GET /pets\n   :operation-id: findPets\n"
+        '   :query: tags:string[]{"style": "form"} "tags to filter by", limit:integer(int32) '
+        '"maximum number of results to return"\n' in rst
+    )
+    assert (
+        "   .. plan-response:: default\n      :content-type: application/json\n"
+        "      :schema: Error\n" in rst
+    )
+    assert (
+        ".. plan-schema:: Pet\n\n   .. code-block:: yaml\n\n      allOf:\n"
+        "      - $ref: '#/components/schemas/NewPet'\n" in rst
+    )
 
 
 def test_not_openapi_is_one_clear_error():

@@ -26,7 +26,9 @@ def test_derived_values_carry_their_cells() -> None:
 
     # a value of two scopes (checklists, plans) is drawn alike in both
     assert [d.cell for d in DERIVED_FIELDS if d.name == "progress"] == [
-        cells._progress_cell, cells._progress_cell]
+        cells._progress_cell,
+        cells._progress_cell,
+    ]
     assert cell_of("severity") is cells._severity_cell
     assert cell_of("request") is cell_of("body") is cells._schema_cell
     assert cell_of("path") is None  # its text

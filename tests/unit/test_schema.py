@@ -24,8 +24,11 @@ PAYMENT = {
         "card": {"$ref": "#/components/schemas/Card"},
     },
 }
-CARD = {"type": "object", "required": ["last_four"],
-        "properties": {"last_four": {"type": "string", "pattern": "^[0-9]{4}$"}}}
+CARD = {
+    "type": "object",
+    "required": ["last_four"],
+    "properties": {"last_four": {"type": "string", "pattern": "^[0-9]{4}$"}},
+}
 
 
 def test_valid_schema_has_no_problems():
@@ -43,20 +46,27 @@ def test_meta_schema_errors_name_path_and_allowed_values():
 
 
 def test_misspelt_keyword_is_reported_with_the_keyword_meant():
-    problems = check_schema({"type": "object", "requried": ["a"],
-                             "properties": {"a": {"type": "string", "minLenght": 1},
-                                            "b": {"x-internal": True, "title": "B"}}})
+    problems = check_schema(
+        {
+            "type": "object",
+            "requried": ["a"],
+            "properties": {
+                "a": {"type": "string", "minLenght": 1},
+                "b": {"x-internal": True, "title": "B"},
+            },
+        }
+    )
     assert [str(p) for p in problems] == [
         "$: unknown keyword 'requried' (did you mean 'required'?)",
         "$.properties.a: unknown keyword 'minLenght' (did you mean 'minLength'?)",
     ]
 
 
-@pytest.mark.parametrize(("schema", "kind"), [([1], "an array"), ("s", "a string"),
-                                              (3, "a number"), (None, "null")])
+@pytest.mark.parametrize(
+    ("schema", "kind"), [([1], "an array"), ("s", "a string"), (3, "a number"), (None, "null")]
+)
 def test_a_schema_is_an_object_or_boolean(schema, kind):
-    assert check_schema(schema) == [
-        Problem("$", f"a schema is an object or a boolean, not {kind}")]
+    assert check_schema(schema) == [Problem("$", f"a schema is an object or a boolean, not {kind}")]
 
 
 def test_every_error_of_an_example_in_path_order_with_its_line():
@@ -65,8 +75,9 @@ def test_every_error_of_an_example_in_path_order_with_its_line():
   "created_at": "2024-01-15 10:30",
   "card": {"last_four": 4242}
 }"""
-    problems = with_lines(SchemaSet({"Card": CARD}).validate(load_data(text), PAYMENT),
-                          text, "json")
+    problems = with_lines(
+        SchemaSet({"Card": CARD}).validate(load_data(text), PAYMENT), text, "json"
+    )
     assert [(str(p), p.line) for p in problems] == [
         ("$: 'currency' is a required property", 0),
         ("$.amount: 'ten' is not of type 'integer'", 1),
@@ -77,8 +88,12 @@ def test_every_error_of_an_example_in_path_order_with_its_line():
 
 def test_valid_example_and_yaml_example():
     schemas = SchemaSet({"Card": CARD})
-    example = {"amount": 10, "currency": "EUR", "created_at": "2024-01-15T10:30:00Z",
-               "card": {"last_four": "4242"}}
+    example = {
+        "amount": 10,
+        "currency": "EUR",
+        "created_at": "2024-01-15T10:30:00Z",
+        "card": {"last_four": "4242"},
+    }
     assert schemas.validate(example, PAYMENT) == []
     text = "amount: -1\ncurrency: EURO\n"
     problems = with_lines(schemas.validate(load_data(text, "yaml"), PAYMENT), text, "yaml")
@@ -98,27 +113,43 @@ def test_named_schemas_refer_to_each_other():
 def test_unknown_reference_is_a_problem_never_a_download():
     schemas = SchemaSet({"Crad": CARD})
     assert [str(p) for p in schemas.unknown_references(PAYMENT)] == [
-        "$.properties.card: $ref '#/components/schemas/Card' names no schema; "
-        "did you mean Crad?"]
+        "$.properties.card: $ref '#/components/schemas/Card' names no schema; did you mean Crad?"
+    ]
     assert [str(p) for p in SchemaSet().validate({}, {"$ref": "https://example.com/s.json"})] == [
         "$: the schema's reference 'https://example.com/s.json' cannot be resolved; references "
-        "name a plan-schema as '#/components/schemas/NAME' or a place in the schema itself"]
+        "name a plan-schema as '#/components/schemas/NAME' or a place in the schema itself"
+    ]
     assert "no plan-schema is defined" in str(SchemaSet().unknown_references(PAYMENT)[0])
 
 
 def test_one_of_reports_the_nearest_alternative():
-    schema = {"type": "array", "items": {"oneOf": [{"type": "integer"},
-                                                   {"type": "object", "required": ["id"]}]}}
+    schema = {
+        "type": "array",
+        "items": {"oneOf": [{"type": "integer"}, {"type": "object", "required": ["id"]}]},
+    }
     assert [str(p) for p in SchemaSet().validate([1, {"name": "x"}], schema)] == [
-        "$[1]: 'id' is a required property"]
+        "$[1]: 'id' is a required property"
+    ]
 
 
 def test_formats_are_the_same_everywhere():
-    schema = {"type": "object", "properties": {
-        "d": {"format": "date"}, "e": {"format": "email"}, "u": {"format": "uuid"},
-        "t": {"format": "date-time"}, "uri": {"format": "uri"}}}
-    good = {"d": "2024-01-31", "e": "a@b.io", "u": "12345678-1234-1234-1234-123456789012",
-            "t": "2024-01-15T10:30:00+02:00", "uri": "not checked"}
+    schema = {
+        "type": "object",
+        "properties": {
+            "d": {"format": "date"},
+            "e": {"format": "email"},
+            "u": {"format": "uuid"},
+            "t": {"format": "date-time"},
+            "uri": {"format": "uri"},
+        },
+    }
+    good = {
+        "d": "2024-01-31",
+        "e": "a@b.io",
+        "u": "12345678-1234-1234-1234-123456789012",
+        "t": "2024-01-15T10:30:00+02:00",
+        "uri": "not checked",
+    }
     assert SchemaSet().validate(good, schema) == []
     bad = {"d": "2024-02-31", "e": "nobody", "u": "xyz", "t": "2024-13-15T10:30:00Z"}
     assert [p.path for p in SchemaSet().validate(bad, schema)] == ["$.d", "$.e", "$.t", "$.u"]
@@ -136,14 +167,25 @@ def test_comments_are_blanked_outside_strings_only():
     assert load_data('{"s": "a \\" // b"}') == {"s": 'a " // b'}
 
 
-@pytest.mark.parametrize(("text", "language", "message", "line"), [
-    ('{\n  "a": 1,,\n}', "json",
-     "not valid JSON: Expecting property name enclosed in double quotes (line 2, column 10)", 1),
-    ('{\n  "data": { ... }\n}', "json",
-     "not valid JSON: Expecting property name enclosed in double quotes (line 2, column 13)", 1),
-    ("a: [1\nb: 2", "yaml", "not valid YAML: expected ',' or ']', but got ':'", 1),
-    ("[" * 100_000, "json", "nested more than 100 levels deep", None),
-])
+@pytest.mark.parametrize(
+    ("text", "language", "message", "line"),
+    [
+        (
+            '{\n  "a": 1,,\n}',
+            "json",
+            "not valid JSON: Expecting property name enclosed in double quotes (line 2, column 10)",
+            1,
+        ),
+        (
+            '{\n  "data": { ... }\n}',
+            "json",
+            "not valid JSON: Expecting property name enclosed in double quotes (line 2, column 13)",
+            1,
+        ),
+        ("a: [1\nb: 2", "yaml", "not valid YAML: expected ',' or ']', but got ':'", 1),
+        ("[" * 100_000, "json", "nested more than 100 levels deep", None),
+    ],
+)
 def test_unreadable_data_says_where(text, language, message, line):
     with pytest.raises(DataError) as info:
         load_data(text, language)
@@ -161,5 +203,6 @@ def test_locate_and_paths():
     assert locate(text, "json", ["missing"]) is None
     assert locate("{ not json", "json", ["a"]) is None
     assert json_path(["data", "items", 0, "unit price"]) == "$.data.items[0]['unit price']"
-    assert references({"items": {"$ref": "#/$defs/x"}, "$defs": {"x": {"$ref": "#/components/schemas/Y"}}}) \
-        == [(("items", "$ref"), "#/$defs/x"), (("$defs", "x", "$ref"), "#/components/schemas/Y")]
+    assert references(
+        {"items": {"$ref": "#/$defs/x"}, "$defs": {"x": {"$ref": "#/components/schemas/Y"}}}
+    ) == [(("items", "$ref"), "#/$defs/x"), (("$defs", "x", "$ref"), "#/components/schemas/Y")]

@@ -7,7 +7,7 @@ Shared here: the :class:`Context` a renderer receives, row selection
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.query.filter import Filter
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_sort(text: str) -> tuple[SortKey, ...]:
     """The parsed default sort of a type (a registry string), parsed once."""
     return parse_sort(text)
@@ -82,6 +82,7 @@ class Context:
         :return: ``True`` when it does
         """
         return (record.project if isinstance(record, ExternalRecord) else "local") in self.source
+
     #: the collector's own options (:attr:`~.CollectorKind.options`) as the directive stored them
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -115,10 +116,14 @@ class Context:
         if apply_query and typ == self.main and self.filter is not None:
             # unset fields read as none (``owner == none``), not as bare words
             unset = dict.fromkeys(otype.option_names)
-            records = [r for r in records
-                       if evaluate(self.filter, {**unset, **self.index.view(r)}, ranks)]
-        keys = self.sort if (apply_query and typ == self.main and self.sort) else \
-            _default_sort(otype.sort)
+            records = [
+                r for r in records if evaluate(self.filter, {**unset, **self.index.view(r)}, ranks)
+            ]
+        keys = (
+            self.sort
+            if (apply_query and typ == self.main and self.sort)
+            else _default_sort(otype.sort)
+        )
         return sort_records(records, keys, lambda r, f: self.index.view(r).get(f), ranks)
 
     def for_type(self, typ: str) -> Context:
@@ -128,8 +133,15 @@ class Context:
         :param typ: the type
         :return: the context
         """
-        return replace(self, main=typ, filter=None, sort=(), columns=[], caption="",
-                       defaults=self.registry[typ].columns)
+        return replace(
+            self,
+            main=typ,
+            filter=None,
+            sort=(),
+            columns=[],
+            caption="",
+            defaults=self.registry[typ].columns,
+        )
 
     def link(self, record: ObjectRecord, text: str | None = None) -> nodes.Node:
         """A link to *record* (title as text unless given).
@@ -138,7 +150,9 @@ class Context:
         :param text: link text
         :return: the pending reference
         """
-        return xref(record.id, "ref", self.docname, text if text is not None else record.title or record.id)
+        return xref(
+            record.id, "ref", self.docname, text if text is not None else record.title or record.id
+        )
 
     def cell(self, record: ObjectRecord, column: str) -> Any:
         """The content of one ``:columns:`` cell: a field as the object's page shows
@@ -154,7 +168,9 @@ class Context:
         if spec is not None and column not in ("id", "plan"):
             if value is None or value == []:
                 return ""
-            return value_nodes(spec, value, self.docname, lambda text: self._text(record, column, text))
+            return value_nodes(
+                spec, value, self.docname, lambda text: self._text(record, column, text)
+            )
         derived = cell_of(column)
         if derived is not None:
             return derived(self, record, view, value)
@@ -188,8 +204,12 @@ class Context:
         return self.otype.label if column == "title" else self.label(column)
 
     def records_table(
-        self, records: Sequence[ObjectRecord], *, caption: str | None = None,
-        classes: Sequence[str] | None = None, typed_title: bool = False,
+        self,
+        records: Sequence[ObjectRecord],
+        *,
+        caption: str | None = None,
+        classes: Sequence[str] | None = None,
+        typed_title: bool = False,
     ) -> nodes.table:
         """A table of records, one row each, :attr:`shown` as columns.
 
@@ -207,11 +227,13 @@ class Context:
             [[self.cell(r, c) for c in columns] for r in records],
             caption=caption if caption is not None else self.caption or None,
             classes=list(classes) if classes is not None else [f"plan-{self.kind}"],
-            columns=columns, records=[r.id for r in records],
+            columns=columns,
+            records=[r.id for r in records],
             mode=self.mode if classes is None else LIST,
-            row_classes=[[*external_classes(r), *(f"plan-{m}" for m in MARKS
-                                                   if self.index.view(r).get(m))]
-                         for r in records],
+            row_classes=[
+                [*external_classes(r), *(f"plan-{m}" for m in MARKS if self.index.view(r).get(m))]
+                for r in records
+            ],
         )
 
 
@@ -251,8 +273,11 @@ def marks(view: dict[str, Any]) -> list[nodes.Node]:
 @draws_cell("title")
 def _title_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value: Any) -> Any:
     found = marks(view)
-    return [ctx.link(record), *(n for b in found for n in (nodes.Text(" "), b))] if found \
+    return (
+        [ctx.link(record), *(n for b in found for n in (nodes.Text(" "), b))]
+        if found
         else ctx.link(record)
+    )
 
 
 @draws_cell("plan")
@@ -272,8 +297,12 @@ def _progress_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], val
     if value is None:
         return ""
     # the percentage is kept on the node: transforms read it, never the text
-    return nodes.inline("", f"{view['done']}/{view['total']} ({value}%)",
-                        classes=["plan-progress"], plan_percent=value)
+    return nodes.inline(
+        "",
+        f"{view['done']}/{view['total']} ({value}%)",
+        classes=["plan-progress"],
+        plan_percent=value,
+    )
 
 
 @draws_cell("responses")
@@ -297,8 +326,10 @@ def _schema_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], value
         return ""
     name = str(value).removesuffix("[]").removesuffix("[]")
     if ("schema", name) in ctx.index.by_name:
-        return [xref(name, "schema", ctx.docname, name, field=True),
-                nodes.Text(str(value)[len(name):])]
+        return [
+            xref(name, "schema", ctx.docname, name, field=True),
+            nodes.Text(str(value)[len(name) :]),
+        ]
     return [nodes.Text(str(value))]
 
 
@@ -307,9 +338,15 @@ def _parameters_cell(ctx: Context, record: ObjectRecord, view: dict[str, Any], v
     data = record.endpoint
     if data is None or not data.parameters:
         return ""
-    cells = [nodes.inline("", "", nodes.literal(p["name"], p["name"]),
-                          nodes.Text(f"{'*' if p.get('required') and p['in'] != 'path' else ''}"
-                                     f" ({p['in']})")) for p in data.parameters]
+    cells = [
+        nodes.inline(
+            "",
+            "",
+            nodes.literal(p["name"], p["name"]),
+            nodes.Text(f"{'*' if p.get('required') and p['in'] != 'path' else ''} ({p['in']})"),
+        )
+        for p in data.parameters
+    ]
     return joined(cells)
 
 

@@ -9,9 +9,8 @@ from docutils import nodes
 
 from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.model.ids import METHODS
-from sphinxcontrib_plan.render.nodes import table, xref
-
 from sphinxcontrib_plan.render.collectors import external_classes
+from sphinxcontrib_plan.render.nodes import table, xref
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
@@ -47,8 +46,9 @@ def render(ctx: Context) -> list[nodes.Node]:
             cells: list[object] = [first]
             for c in columns:
                 if c == "method":
-                    method: list[nodes.Node] = [xref(endpoint.id, "ref", ctx.docname,
-                                                     content=ctx.cell(endpoint, c))]
+                    method: list[nodes.Node] = [
+                        xref(endpoint.id, "ref", ctx.docname, content=ctx.cell(endpoint, c))
+                    ]
                     for flag in ("deprecated", "webhook"):
                         if endpoint.fields.get(flag):
                             method.append(nodes.emphasis(f" {flag}", f" {flag}"))
@@ -58,5 +58,15 @@ def render(ctx: Context) -> list[nodes.Node]:
             rows.append(cells)
             ids.append(endpoint.id)
             marks.append(external_classes(endpoint))
-    return [table(headers, rows, caption=ctx.caption or None, classes=["plan-api-index"],
-                  columns=["path", *columns], records=ids, row_classes=marks, mode=ctx.mode)]
+    return [
+        table(
+            headers,
+            rows,
+            caption=ctx.caption or None,
+            classes=["plan-api-index"],
+            columns=["path", *columns],
+            records=ids,
+            row_classes=marks,
+            mode=ctx.mode,
+        )
+    ]

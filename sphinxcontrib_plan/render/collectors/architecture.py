@@ -40,21 +40,38 @@ def render(ctx: Context) -> list[nodes.Node]:
     components = ctx.select()
     columns = ctx.shown
     users = used_by(ctx)
-    rows = [[*(ctx.cell(comp, c) for c in columns),
-             joined([ctx.link(ctx.index.by_id[u]) for u in users.get(comp.id, ())])]
-            for comp in components]
+    rows = [
+        [
+            *(ctx.cell(comp, c) for c in columns),
+            joined([ctx.link(ctx.index.by_id[u]) for u in users.get(comp.id, ())]),
+        ]
+        for comp in components
+    ]
     headers = [*(ctx.heading(c) for c in columns), "Used by"]
-    out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Components",
-                                   classes=["plan-architecture"], columns=[*columns, None],
-                                   records=[c.id for c in components], mode=ctx.mode)]
+    out: list[nodes.Node] = [
+        table(
+            headers,
+            rows,
+            caption=ctx.caption or "Components",
+            classes=["plan-architecture"],
+            columns=[*columns, None],
+            records=[c.id for c in components],
+            mode=ctx.mode,
+        )
+    ]
     if any(c.fields.get("depends-on") for c in components):
-        out += diagrams.figure(ctx, diagrams.component_graph(ctx, components),
-                               what="component dependency graph",
-                               caption="Component dependencies (an arrow points at what a "
-                                       "component depends on)")
+        out += diagrams.figure(
+            ctx,
+            diagrams.component_graph(ctx, components),
+            what="component dependency graph",
+            caption="Component dependencies (an arrow points at what a component depends on)",
+        )
     sub = ctx.for_type("pattern")
     patterns = sub.select()
     if patterns:
-        out.append(sub.records_table(patterns, caption="Design patterns",
-                                     classes=["plan-patterns"], typed_title=True))
+        out.append(
+            sub.records_table(
+                patterns, caption="Design patterns", classes=["plan-patterns"], typed_title=True
+            )
+        )
     return out

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.model.changes import ROW_FIELDS, rows_of, spec_label
+from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.sort import sort_records
 from sphinxcontrib_plan.render.nodes import badge, joined, note, table
@@ -19,8 +19,15 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
 #: column headers
-_LABELS = {"change": "Change", "type": "Type", "id": "ID", "plan": "Plan", "title": "Title",
-           "details": "What changed", "breaking": "Breaking"}
+_LABELS = {
+    "change": "Change",
+    "type": "Type",
+    "id": "ID",
+    "plan": "Plan",
+    "title": "Title",
+    "details": "What changed",
+    "breaking": "Breaking",
+}
 
 
 def _cell(ctx: Context, row: ChangeRow, column: str) -> Any:
@@ -47,8 +54,9 @@ def _cell(ctx: Context, row: ChangeRow, column: str) -> Any:
 
 def _plan(ctx: Context, plan_id: str) -> nodes.Node:
     plan = ctx.index.by_id.get(plan_id)
-    return ctx.link(plan, plan_id) if plan is not None and plan.type == "plan" \
-        else nodes.Text(plan_id)
+    return (
+        ctx.link(plan, plan_id) if plan is not None and plan.type == "plan" else nodes.Text(plan_id)
+    )
 
 
 def _baseline_note(ctx: Context, changes: ChangeSet) -> nodes.paragraph:
@@ -60,11 +68,17 @@ def _baseline_note(ctx: Context, changes: ChangeSet) -> nodes.paragraph:
     parts: list[nodes.Node] = []
     for plan in wanted:
         if plan in changes.baselines:
-            parts.append(nodes.inline("", "", _plan(ctx, plan),
-                                      nodes.Text(f" since {changes.baselines[plan]}")))
+            parts.append(
+                nodes.inline(
+                    "", "", _plan(ctx, plan), nodes.Text(f" since {changes.baselines[plan]}")
+                )
+            )
         elif plan in changes.missing:
-            parts.append(nodes.inline("", "", _plan(ctx, plan),
-                                      nodes.Text(f": no baseline ({changes.missing[plan]})")))
+            parts.append(
+                nodes.inline(
+                    "", "", _plan(ctx, plan), nodes.Text(f": no baseline ({changes.missing[plan]})")
+                )
+            )
     para += nodes.Text("Changes since each plan's last approved revision: ")
     para.extend(joined(parts, "; "))
     para += nodes.Text(".")
@@ -83,8 +97,11 @@ def render(ctx: Context) -> list[nodes.Node]:
     if changes is None:
         return [note("No changes shown: the baseline was not read in this build.")]
     if changes.error:
-        return [note(f"No changes shown: cannot read the baseline {spec_label(spec)!r}: "
-                     f"{changes.error}.")]
+        return [
+            note(
+                f"No changes shown: cannot read the baseline {spec_label(spec)!r}: {changes.error}."
+            )
+        ]
     rows = rows_of(changes.rows, ctx.plans)
     if ctx.filter is not None:
         rows = [r for r in rows if evaluate(ctx.filter, r.values(), {})]
@@ -95,10 +112,18 @@ def render(ctx: Context) -> list[nodes.Node]:
     if not rows:
         out.append(note("No changes."))
         return out
-    out.append(table(
-        [_LABELS[c] for c in columns], [[_cell(ctx, r, c) for c in columns] for r in rows],
-        caption=ctx.caption or None, classes=["plan-changes"], columns=columns,
-        records=[r.id if r.change != "removed" else None for r in rows],
-        row_classes=[[f"plan-change-{r.change}", *(["plan-breaking"] if r.breaking else [])]
-                     for r in rows]))
+    out.append(
+        table(
+            [_LABELS[c] for c in columns],
+            [[_cell(ctx, r, c) for c in columns] for r in rows],
+            caption=ctx.caption or None,
+            classes=["plan-changes"],
+            columns=columns,
+            records=[r.id if r.change != "removed" else None for r in rows],
+            row_classes=[
+                [f"plan-change-{r.change}", *(["plan-breaking"] if r.breaking else [])]
+                for r in rows
+            ],
+        )
+    )
     return out

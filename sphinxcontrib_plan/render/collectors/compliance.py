@@ -68,16 +68,30 @@ def render(ctx: Context) -> list[nodes.Node]:
     if len(groups) > 1:
         rows.append([*_area_cells("All areas", checks), *([""] * len(columns))])
         ids.append(None)
-    headers = ["Area", "Area done",
-               *("Checklist" if c == "title" else ctx.heading(c) for c in columns)]
-    out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Compliance by area",
-                                   classes=["plan-compliance"], columns=["area", None, *columns],
-                                   records=ids, mode=ctx.mode)]
+    headers = [
+        "Area",
+        "Area done",
+        *("Checklist" if c == "title" else ctx.heading(c) for c in columns),
+    ]
+    out: list[nodes.Node] = [
+        table(
+            headers,
+            rows,
+            caption=ctx.caption or "Compliance by area",
+            classes=["plan-compliance"],
+            columns=["area", None, *columns],
+            records=ids,
+            mode=ctx.mode,
+        )
+    ]
     sub = ctx.for_type("exemption")
     exemptions = sub.select()
     if exemptions:
-        out.append(sub.records_table(exemptions, caption="Exemptions",
-                                     classes=["plan-exemptions"], typed_title=True))
+        out.append(
+            sub.records_table(
+                exemptions, caption="Exemptions", classes=["plan-exemptions"], typed_title=True
+            )
+        )
     else:
         out.append(note("No constitutional exemptions."))
     return out

@@ -37,8 +37,11 @@ def render(ctx: Context) -> list[nodes.Node]:
     """
     coverage = ctx.index.coverage
     wanted = ctx.options.get("rule") or []
-    rules = [r for r in (coverage.rules if coverage is not None else ())
-             if not wanted or r.name in wanted]
+    rules = [
+        r
+        for r in (coverage.rules if coverage is not None else ())
+        if not wanted or r.name in wanted
+    ]
     if not rules:
         return [note("No coverage rule to show: switch rules on with plan_coverage_rules.")]
     gaps_only = bool(ctx.options.get("gaps"))
@@ -47,12 +50,25 @@ def render(ctx: Context) -> list[nodes.Node]:
     for rule in rules:
         results = selected[rule.name]
         covered = sum(r.covered for r in results)
-        summary_rows.append([nodes.literal(rule.name, rule.name), rule.help, str(len(results)),
-                             str(covered), _share(percent(results))])
-    out: list[nodes.Node] = [table(
-        ["Rule", "Asks", "Checked", "Covered", "Coverage"], summary_rows,
-        caption=ctx.caption or "Coverage", classes=["plan-coverage-summary"],
-        columns=[None, None, None, None, None], mode=LIST)]
+        summary_rows.append(
+            [
+                nodes.literal(rule.name, rule.name),
+                rule.help,
+                str(len(results)),
+                str(covered),
+                _share(percent(results)),
+            ]
+        )
+    out: list[nodes.Node] = [
+        table(
+            ["Rule", "Asks", "Checked", "Covered", "Coverage"],
+            summary_rows,
+            caption=ctx.caption or "Coverage",
+            classes=["plan-coverage-summary"],
+            columns=[None, None, None, None, None],
+            mode=LIST,
+        )
+    ]
     for rule in rules:
         results = [r for r in selected[rule.name] if not (gaps_only and r.covered)]
         out.append(_matrix(ctx, rule, results, selected[rule.name]))
@@ -79,22 +95,32 @@ def _rows(ctx: Context, rule: CoverageRule) -> list[RuleResult]:
         if not ctx.shows(record):
             continue
         if ctx.filter is not None and not evaluate(
-                ctx.filter, {**unset, **ctx.index.view(record)}, ranks):
+            ctx.filter, {**unset, **ctx.index.view(record)}, ranks
+        ):
             continue
         found.append(result)
     return found
 
 
-def _matrix(ctx: Context, rule: CoverageRule, results: list[RuleResult],
-            checked: list[RuleResult]) -> nodes.table:
+def _matrix(
+    ctx: Context, rule: CoverageRule, results: list[RuleResult], checked: list[RuleResult]
+) -> nodes.table:
     """One rule: a row per checked object, a column per covering object (or one
     "Covered by" column when there are many), then the row's coverage."""
-    sources = list(dict.fromkeys(
-        oid for r in results for oid in (*r.by, *(e[0] for e in r.excluded))
-        if oid != r.id and oid in ctx.index.by_id))
+    sources = list(
+        dict.fromkeys(
+            oid
+            for r in results
+            for oid in (*r.by, *(e[0] for e in r.excluded))
+            if oid != r.id and oid in ctx.index.by_id
+        )
+    )
     matrix = len(sources) <= MAX_COLUMNS
-    headers: list[Any] = ["Object", *(ctx.link(ctx.index.by_id[s]) for s in sources)] if matrix \
+    headers: list[Any] = (
+        ["Object", *(ctx.link(ctx.index.by_id[s]) for s in sources)]
+        if matrix
         else ["Object", "Covered by"]
+    )
     # a rule whose link names a document or URL (a runbook), not an object
     linked = not sources and any(r.id in r.by for r in results)
     if linked:
@@ -107,21 +133,31 @@ def _matrix(ctx: Context, rule: CoverageRule, results: list[RuleResult],
         if matrix:
             cells: list[Any] = [_cell(ctx, s, s in result.by, excluded.get(s)) for s in sources]
         else:
-            cells = [joined([ctx.link(ctx.index.by_id[s]) for s in result.by
-                             if s in ctx.index.by_id])]
+            cells = [
+                joined([ctx.link(ctx.index.by_id[s]) for s in result.by if s in ctx.index.by_id])
+            ]
         if linked:
             value = record.fields.get(rule.link)
             cells.append(str(value) if value else "")
         count = f"{len(result.by)}/{rule.min}"
-        state = badge("coverage", "covered" if result.covered else "gap",
-                      "covered" if result.covered else "gap")
+        state = badge(
+            "coverage",
+            "covered" if result.covered else "gap",
+            "covered" if result.covered else "gap",
+        )
         rows.append([ctx.link(record), *cells, count, state])
     covered = sum(r.covered for r in checked)
     caption = f"{rule.name}: {rule.help} — {_percent_text(covered, len(checked))}"
-    return table(headers, rows, caption=caption, classes=["plan-coverage"],
-                 columns=[None] * len(headers), records=[r.id for r in results],
-                 row_classes=[[] if r.covered else ["plan-coverage-gap"] for r in results],
-                 mode=ctx.mode)
+    return table(
+        headers,
+        rows,
+        caption=caption,
+        classes=["plan-coverage"],
+        columns=[None] * len(headers),
+        records=[r.id for r in results],
+        row_classes=[[] if r.covered else ["plan-coverage-gap"] for r in results],
+        mode=ctx.mode,
+    )
 
 
 def _cell(ctx: Context, source: str, counted: bool, excluded: str | None) -> nodes.Node:
@@ -133,6 +169,9 @@ def _cell(ctx: Context, source: str, counted: bool, excluded: str | None) -> nod
         text = result if result else COVERS
         return nodes.inline(text, text, classes=["plan-covers", f"plan-result-{result or 'none'}"])
     if excluded:
-        return nodes.inline(excluded, excluded, classes=[
-            "plan-covers-excluded", *([f"plan-result-{result}"] if result else [])])
+        return nodes.inline(
+            excluded,
+            excluded,
+            classes=["plan-covers-excluded", *([f"plan-result-{result}"] if result else [])],
+        )
     return nodes.Text("")

@@ -1,5 +1,4 @@
-"""``plan-data-model``: tables, their columns, the relationships between them, an ER diagram.
-"""
+"""``plan-data-model``: tables, their columns, the relationships between them, an ER diagram."""
 
 from __future__ import annotations
 
@@ -11,7 +10,11 @@ from sphinxcontrib_plan.model.collectors import draws
 from sphinxcontrib_plan.render import diagrams
 from sphinxcontrib_plan.render.nodes import note
 from sphinxcontrib_plan.render.schema import (
-    columns_table, fk_actions, fk_source, fk_target, schema_notes,
+    columns_table,
+    fk_actions,
+    fk_source,
+    fk_target,
+    schema_notes,
 )
 
 if TYPE_CHECKING:
@@ -34,8 +37,9 @@ def render(ctx: Context) -> list[nodes.Node]:
     :return: nodes
     """
     records = ctx.select()
-    out: list[nodes.Node] = [ctx.records_table(records, caption=ctx.caption or "Tables",
-                                               typed_title=True)]
+    out: list[nodes.Node] = [
+        ctx.records_table(records, caption=ctx.caption or "Tables", typed_title=True)
+    ]
     schemas = _schemas(records)
     # a reference links to the declaring plan-table wherever it is, even when
     # the filter left it out of this collector
@@ -61,6 +65,10 @@ def render(ctx: Context) -> list[nodes.Node]:
     if len(relations):
         out += [nodes.rubric("Relationships", "Relationships"), relations]
     if schemas:
-        out += diagrams.figure(ctx, diagrams.er_diagram(ctx, schemas),
-                               what="entity-relationship diagram", caption="Entity relationships")
+        out += diagrams.figure(
+            ctx,
+            diagrams.er_diagram(ctx, schemas),
+            what="entity-relationship diagram",
+            caption="Entity relationships",
+        )
     return out

@@ -19,5 +19,6 @@ def render(ctx: Context) -> list[nodes.Node]:
     :param ctx: the collector context
     :return: nodes
     """
-    return [ctx.records_table(ctx.select(), caption=ctx.caption or "Event catalog",
-                              typed_title=True)]
+    return [
+        ctx.records_table(ctx.select(), caption=ctx.caption or "Event catalog", typed_title=True)
+    ]

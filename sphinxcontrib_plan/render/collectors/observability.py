@@ -19,12 +19,14 @@ def render(ctx: Context) -> list[nodes.Node]:
     :param ctx: the collector context
     :return: nodes
     """
-    out: list[nodes.Node] = [ctx.records_table(ctx.select(), caption=ctx.caption or "Metrics",
-                                               typed_title=True)]
+    out: list[nodes.Node] = [
+        ctx.records_table(ctx.select(), caption=ctx.caption or "Metrics", typed_title=True)
+    ]
     # the alert type's own sort, "-severity, id", puts critical alerts first
     sub = ctx.for_type("alert")
     alerts = sub.select()
     if alerts:
-        out.append(sub.records_table(alerts, caption="Alerts", classes=["plan-alerts"],
-                                     typed_title=True))
+        out.append(
+            sub.records_table(alerts, caption="Alerts", classes=["plan-alerts"], typed_title=True)
+        )
     return out

@@ -45,7 +45,9 @@ def render(ctx: Context) -> list[nodes.Node]:
     permissions: dict[str, None] = {}
     for role in roles:
         permissions.update(dict.fromkeys(role.fields.get("permissions", ())))
-    granted_anywhere = {p for r in ctx.select(apply_query=False) for p in r.fields.get("permissions", ())}
+    granted_anywhere = {
+        p for r in ctx.select(apply_query=False) for p in r.fields.get("permissions", ())
+    }
     permissions.update(dict.fromkeys(needed))
     rows: list[list[object]] = []
     row_classes: list[list[str]] = []
@@ -54,14 +56,21 @@ def render(ctx: Context) -> list[nodes.Node]:
         if permission not in granted_anywhere:
             first.append(nodes.emphasis(" (no role grants it)", " (no role grants it)"))
         users = joined([ctx.link(e) for e in needed.get(permission, ())])
-        rows.append([first, *(_mark(permission in r.fields.get("permissions", ())) for r in roles),
-                     users])
+        rows.append(
+            [first, *(_mark(permission in r.fields.get("permissions", ())) for r in roles), users]
+        )
         row_classes.append([] if permission in granted_anywhere else ["plan-ungranted"])
     headers: list[object] = ["Permission", *(ctx.link(r) for r in roles), "Needed by"]
-    out: list[nodes.Node] = [table(headers, rows,  # type: ignore[arg-type]
-                                   caption=ctx.caption or "Roles × permissions",
-                                   classes=["plan-rbac-matrix"], row_classes=row_classes,
-                                   mode=ctx.mode)]
+    out: list[nodes.Node] = [
+        table(
+            headers,
+            rows,  # type: ignore[arg-type]
+            caption=ctx.caption or "Roles × permissions",
+            classes=["plan-rbac-matrix"],
+            row_classes=row_classes,
+            mode=ctx.mode,
+        )
+    ]
     if ctx.columns:
         out.append(ctx.records_table(roles, caption="Roles"))
     return out

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.render.collectors import Context
 
 
-
 @draws("risk-register")
 def render_register(ctx: Context) -> list[nodes.Node]:
     """The risk register, highest severity first unless ``:sort:`` says otherwise.
@@ -47,21 +46,33 @@ def render_matrix(ctx: Context) -> list[nodes.Node]:
         for impact in _LEVELS:
             severity = Severity.of({"impact": impact, "likelihood": likelihood})
             assert severity is not None  # both levels are given
-            entry = nodes.entry(classes=["plan-heat", f"plan-heat-{severity.level}",
-                                         f"plan-heat-{severity.score}"])
+            entry = nodes.entry(
+                classes=["plan-heat", f"plan-heat-{severity.level}", f"plan-heat-{severity.score}"]
+            )
             entry.extend(cell_nodes(joined(cells.get((likelihood, impact), []))))
             row.append(entry)
         rows.append(row)
     caption = ctx.caption or "Risk matrix: likelihood × impact"
-    out: list[nodes.Node] = [table(
-        ["Likelihood \\ Impact", *(display(i) for i in _LEVELS)], rows, caption=caption,
-        classes=["plan-risk-matrix"],
-    )]
+    out: list[nodes.Node] = [
+        table(
+            ["Likelihood \\ Impact", *(display(i) for i in _LEVELS)],
+            rows,
+            caption=caption,
+            classes=["plan-risk-matrix"],
+        )
+    ]
     legend = nodes.paragraph(classes=["plan-legend"])
     legend += nodes.Text("Severity = impact × likelihood: ")
-    legend += joined([nodes.inline(text, text, classes=["plan-badge", f"plan-heat-{level}"])
-                      for level, text in (("low", "Low (1–2)"), ("medium", "Medium (3–4)"),
-                                          ("high", "High (6–9)"))])
+    legend += joined(
+        [
+            nodes.inline(text, text, classes=["plan-badge", f"plan-heat-{level}"])
+            for level, text in (
+                ("low", "Low (1–2)"),
+                ("medium", "Medium (3–4)"),
+                ("high", "High (6–9)"),
+            )
+        ]
+    )
     out.append(legend)
     if unplaced:
         para = nodes.paragraph(classes=["plan-note"])

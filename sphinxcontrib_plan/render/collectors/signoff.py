@@ -23,16 +23,30 @@ def render_summary(ctx: Context) -> list[nodes.Node]:
     """
     signoffs = ctx.select()
     out: list[nodes.Node] = [ctx.records_table(signoffs)]
-    outstanding = [s for s in signoffs
-                   if s.fields.get("status") != "approved" or ctx.index.view(s).get("stale")]
+    outstanding = [
+        s
+        for s in signoffs
+        if s.fields.get("status") != "approved" or ctx.index.view(s).get("stale")
+    ]
     para = nodes.paragraph(classes=["plan-outstanding"])
     if outstanding:
         para += nodes.strong("Outstanding approvals: ", "Outstanding approvals: ")
-        para.extend(joined([
-            nodes.inline("", "", ctx.link(s, f"{s.plan or '—'} / {s.title}"), nodes.Text(" "),
-                         badge("signoff", "stale") if ctx.index.view(s).get("stale")
-                         else badge("status", s.fields.get("status", "pending")))
-            for s in outstanding]))
+        para.extend(
+            joined(
+                [
+                    nodes.inline(
+                        "",
+                        "",
+                        ctx.link(s, f"{s.plan or '—'} / {s.title}"),
+                        nodes.Text(" "),
+                        badge("signoff", "stale")
+                        if ctx.index.view(s).get("stale")
+                        else badge("status", s.fields.get("status", "pending")),
+                    )
+                    for s in outstanding
+                ]
+            )
+        )
     else:
         para += nodes.Text("No approval outstanding.")
     out.append(para)
@@ -49,7 +63,8 @@ def render_overview(ctx: Context) -> list[nodes.Node]:
     if ctx.index.coverage is not None and ctx.index.coverage.rules and not ctx.columns:
         # the coverage column only where rules run: without, it would be empty
         defaults = list(ctx.defaults)
-        defaults.insert(defaults.index("signoff") if "signoff" in defaults else len(defaults),
-                        "coverage")
+        defaults.insert(
+            defaults.index("signoff") if "signoff" in defaults else len(defaults), "coverage"
+        )
         ctx = replace(ctx, defaults=tuple(defaults))
     return [ctx.records_table(ctx.select())]

@@ -57,13 +57,25 @@ def render(ctx: Context) -> list[nodes.Node]:
             row_classes.append([])
             ids.append(tech.id)
     headers = [ctx.heading(c) for c in columns]
-    out: list[nodes.Node] = [table(headers, rows, caption=ctx.caption or "Technology stack",
-                                   classes=["plan-tech-stack"], row_classes=row_classes,
-                                   columns=columns, records=ids, mode=ctx.mode)]
+    out: list[nodes.Node] = [
+        table(
+            headers,
+            rows,
+            caption=ctx.caption or "Technology stack",
+            classes=["plan-tech-stack"],
+            row_classes=row_classes,
+            columns=columns,
+            records=ids,
+            mode=ctx.mode,
+        )
+    ]
     for typ, caption in (("service", "Third-party services"), ("dependency", "New dependencies")):
         sub = ctx.for_type(typ)
         records = sub.select()
         if records:
-            out.append(sub.records_table(records, caption=caption,
-                                         classes=[f"plan-{typ}-table"], typed_title=True))
+            out.append(
+                sub.records_table(
+                    records, caption=caption, classes=[f"plan-{typ}-table"], typed_title=True
+                )
+            )
     return out

@@ -30,16 +30,24 @@ if TYPE_CHECKING:
 BAR, MILESTONE = "■", "◆"
 
 
-def _time_entry(phase: ObjectRecord, span: tuple[int, int] | None,
-                float_: tuple[int, int] | None, column: TimeColumn) -> nodes.entry:
+def _time_entry(
+    phase: ObjectRecord,
+    span: tuple[int, int] | None,
+    float_: tuple[int, int] | None,
+    column: TimeColumn,
+) -> nodes.entry:
     entry = nodes.entry(classes=["plan-time"])
     if span is not None and column.holds(*span):
         status = phase.fields.get("status", "planned")
         milestone = bool(phase.fields.get("milestone"))
-        entry["classes"] += ["plan-bar", f"plan-bar-{status}"] + (["plan-milestone"] if milestone else [])
+        entry["classes"] += ["plan-bar", f"plan-bar-{status}"] + (
+            ["plan-milestone"] if milestone else []
+        )
         mark = MILESTONE if milestone else BAR
         kind = "milestone" if milestone else "bar"
-        entry += nodes.paragraph("", "", nodes.inline(mark, mark, classes=["plan-mark", f"plan-mark-{kind}"]))
+        entry += nodes.paragraph(
+            "", "", nodes.inline(mark, mark, classes=["plan-mark", f"plan-mark-{kind}"])
+        )
     elif float_ is not None and column.first < float_[1] and column.end > float_[0]:
         # the weeks the phase may slip into without moving the planned end
         entry["classes"].append("plan-slack")
@@ -114,22 +122,36 @@ def render(ctx: Context) -> list[nodes.Node]:
             timing = sched.timings.get(phase.id)
             float_ = (timing.early_finish, timing.late_finish) if timing and timing.slack else None
             cells: list[object] = [ctx.link(phase)]
-            cells += [_time_entry(phase, spans.get(phase.id), float_, column)
-                      for column in scale.columns]
-            cells += [ctx.cell(phase, "depends-on"), _slack_entry(sched, phase),
-                      ctx.cell(phase, "progress")]
+            cells += [
+                _time_entry(phase, spans.get(phase.id), float_, column) for column in scale.columns
+            ]
+            cells += [
+                ctx.cell(phase, "depends-on"),
+                _slack_entry(sched, phase),
+                ctx.cell(phase, "progress"),
+            ]
             rows.append(cells)
             row_classes.append(["plan-critical"] if timing and timing.critical else [])
         plan = ctx.index.by_id.get(plan_id)
-        caption = ctx.caption or (f"Timeline of plan {plan_id}: {plan.title}" if plan
-                                  else "Timeline of phases without a plan")
+        caption = ctx.caption or (
+            f"Timeline of plan {plan_id}: {plan.title}"
+            if plan
+            else "Timeline of phases without a plan"
+        )
         classes = ["plan-timeline", f"plan-timeline-{scale.name}"]
         if len(scale.columns) > 12:
             classes.append("plan-timeline-dense")
-        out.append(table(_headers(scale), rows, caption=caption, classes=classes,
-                         row_classes=row_classes))
+        out.append(
+            table(_headers(scale), rows, caption=caption, classes=classes, row_classes=row_classes)
+        )
         out.append(_summary(sched, scale, ctx))
     if not out:
-        out.append(table(["Phase", "Depends on", "Slack", "Progress"], [],
-                         caption=ctx.caption or None, classes=["plan-timeline"]))
+        out.append(
+            table(
+                ["Phase", "Depends on", "Slack", "Progress"],
+                [],
+                caption=ctx.caption or None,
+                classes=["plan-timeline"],
+            )
+        )
     return out
