@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -279,7 +280,7 @@ def _print(results: list[SizeResult]) -> int:
         print()
     if len(results) > 1:
         print("scaling:")
-        for small, large in zip(results, results[1:]):
+        for small, large in itertools.pairwise(results):
             print(report.verdicts(report.scaling(small, large)))
     if failed:
         print("\ncorrectness FAILED (timing targets never fail the run)")

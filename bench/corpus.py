@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 #: documents per plan (every document belongs to the plan of its group)
 DOCS_PER_PLAN = 25
@@ -235,7 +234,7 @@ class Obj:
 
 
 #: a field value: raw text, or the objects a reference option names
-FieldValue = Union[str, list[Obj]]
+FieldValue = str | list[Obj]
 
 
 @dataclass
@@ -300,7 +299,7 @@ class _Gen:
 
     def run(self) -> Corpus:
         docs: list[Doc] = []
-        types, weights = zip(*WEIGHTS.items())
+        types, weights = zip(*WEIGHTS.items(), strict=True)
         for d in range(self.n_docs):
             plan_id = f"P{d // DOCS_PER_PLAN + 1:02d}"
             doc = Doc(f"doc{d:04d}", f"Design notes {d:04d}", plan_id)

@@ -162,7 +162,7 @@ def write_pair(directory: Path, count: int = 10_000) -> tuple[Path, Path, dict[s
     """
     base, head, expected = make_pair(count)
     paths = directory / "base.json", directory / "head.json"
-    for path, data in zip(paths, (base, head)):
+    for path, data in zip(paths, (base, head), strict=True):
         path.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
     return paths[0], paths[1], expected
 

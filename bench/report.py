@@ -52,7 +52,9 @@ def ratio(result: SizeResult, metric: str, plain_metric: str | None = None) -> f
     pairs = [
         p / q
         for p, q in zip(
-            result.samples["plan"][metric], result.samples["plain"][plain_metric or metric]
+            result.samples["plan"][metric],
+            result.samples["plain"][plain_metric or metric],
+            strict=True,
         )
         if q
     ]
@@ -63,7 +65,9 @@ def speedup(result: SizeResult, flavour: str, parallel: str = "full_j2") -> floa
     """Serial over ``-j 2`` wall time of one flavour, median of the runs."""
     return median(
         s / p
-        for s, p in zip(result.samples[flavour]["full"], result.samples[flavour][parallel])
+        for s, p in zip(
+            result.samples[flavour]["full"], result.samples[flavour][parallel], strict=True
+        )
         if p
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
@@ -19,7 +19,7 @@ logger = logging.getLogger("sphinxcontrib_plan")
 RECORDED = "plan:warnings"
 
 #: a stored location: ``(docname, lineno)``, or ``"source:line"`` for included files
-Where = Union[tuple[str, int], str, None]
+Where = tuple[str, int] | str | None
 
 
 class PlanWarning(enum.Enum):

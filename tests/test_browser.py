@@ -112,7 +112,7 @@ def test_registers_visible_and_contained(site, browser, shots, width):
         assert geo["right"] <= geo["parentRight"] + 1, (selector, geo)
         assert geo["scrollWidth"] <= geo["clientWidth"] + 1, (selector, geo)
         # a table wider than the collector scrolls inside its own box
-        for table_width, scrolls in zip(geo["tableWidths"], geo["scrolls"]):
+        for table_width, scrolls in zip(geo["tableWidths"], geo["scrolls"], strict=True):
             assert table_width <= geo["width"] + 1 or scrolls, (selector, geo)
         locator.screenshot(path=str(shots / f"{selector[1:]}-{width}.png"))
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1

@@ -55,8 +55,11 @@ def _links(html: str) -> dict[str, str]:
 
 
 def test_urls_from_data_are_links_only_for_http_https_mailto_and_relative(
-    make_app, rootdir, tmp_path, projects
-):  # noqa: F811
+    make_app,
+    rootdir,
+    tmp_path,
+    projects,  # noqa: F811
+):
     data = _search(projects)
     by_id = {o["id"]: o for o in [*data["plans"], *data["objects"]]}
     by_id["S1"]["url"] = "data:text/html,<script>alert(2)</script>"
@@ -229,8 +232,13 @@ def _huge_integer(data: dict) -> bytes:
     ids=["nested", "integer", "shape"],
 )
 def test_a_remote_plan_json_that_cannot_be_used_keeps_the_cached_copy(
-    make_app, rootdir, tmp_path, projects, content, problem
-):  # noqa: F811
+    make_app,
+    rootdir,
+    tmp_path,
+    projects,  # noqa: F811
+    content,
+    problem,
+):
     served = tmp_path / "served"
     served.mkdir()
     good = (projects["payments"] / "plan.json").read_bytes()
@@ -300,8 +308,8 @@ def test_sphinx_tls_settings_are_used(
     make_app,
     rootdir,
     tmp_path,
-    projects,
-    https_source,  # noqa: F811
+    projects,  # noqa: F811
+    https_source,
     monkeypatch,
 ):
     url, cert = https_source

@@ -83,7 +83,7 @@ def _media_object(schema: BodySchema | None, values: list[Any], names: list[str]
     if len(values) == 1:
         media["example"] = values[0]
     elif values:
-        media["examples"] = {name: {"value": v} for name, v in zip(names, values)}
+        media["examples"] = {name: {"value": v} for name, v in zip(names, values, strict=False)}
     return media
 
 

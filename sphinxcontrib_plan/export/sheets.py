@@ -273,7 +273,9 @@ def write_xlsx(
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
-        def styled(value: Any, col: SheetColumn, header: bool = False) -> WriteOnlyCell:
+        def styled(
+            value: Any, col: SheetColumn, header: bool = False, sheet: Any = sheet
+        ) -> WriteOnlyCell:
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, never a formula

@@ -8,7 +8,7 @@ its own, so every reader names attributes instead of string keys.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -174,7 +174,7 @@ class TableData:
 
 
 #: the type-specific data a record may carry
-TypeData = Union[EndpointData, ResponseData, TableData, EventData, SchemaData]
+TypeData = EndpointData | ResponseData | TableData | EventData | SchemaData
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,9 @@ def component_graph(ctx: Context, components: Sequence[ObjectRecord]) -> str:
         graph.setdefault(a, []).append(b)
     # the cycles resolve.py reports as plan.cycle, drawn in red
     on_cycle = {
-        (a, b) for cycle in find_cycles(graph) for a, b in zip(cycle, cycle[1:] + cycle[:1])
+        (a, b)
+        for cycle in find_cycles(graph)
+        for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)
     }
     for record in [*components, *outside.values()]:
         label = record.title or record.id
@@ -210,7 +212,7 @@ def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, Table]]) -> s
     ]
     names: dict[str, str] = {}
     declared: dict[str, Table] = {}
-    for i, (record, table) in enumerate(schemas):
+    for i, (_record, table) in enumerate(schemas):
         names[table.name.lower()] = f"t{i}"
         declared[table.name.lower()] = table
     for i, (record, table) in enumerate(schemas):

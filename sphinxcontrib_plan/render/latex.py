@@ -251,7 +251,7 @@ def place(
     for part in (nodes.thead, nodes.tbody):
         for group in table.findall(part):
             for row in group.children:
-                for entry, (_, align) in zip(row.children, spec):
+                for entry, (_, align) in zip(row.children, spec, strict=False):
                     _prepend(entry, rf"\{align} ")
     rows = sum(len(body.children) for body in table.findall(nodes.tbody))
     if breakable and rows > LONG_ROWS and "longtable" not in table["classes"]:
@@ -323,7 +323,7 @@ def _measure(table: nodes.table) -> list[_Column]:
             columns[i].token = max(columns[i].token, _longest_token(entry))
             if not isinstance(row.parent, nodes.thead):
                 lengths[i].append(len(entry.astext()))
-    for column, values in zip(columns, lengths):
+    for column, values in zip(columns, lengths, strict=True):
         column.mean = sum(values) / len(values) if values else float(column.token)
     return columns
 
@@ -357,16 +357,20 @@ def _layout(columns: Sequence[_Column]) -> tuple[str, int, list[float]]:
     :param columns: measured columns
     :return: the font switch, the ``\\tabcolsep`` in points, and a width per column
     """
-    for size, char, colsep in LAYOUTS:
+    # the last layout tried is the one returned, when none fits
+    for size, char, colsep in LAYOUTS:  # noqa: B007 - size is returned after the loop
         # one character of slack for capitals and the bold sans serif header
         floor = [(c.token + 1) * char + 2 * colsep for c in columns]
         if sum(floor) <= TEXT_WIDTH:
             break
     # beyond the floors, share the room in proportion to how much text each column holds
     room = max(0.0, TEXT_WIDTH - sum(floor))
-    want = [max(0.0, min(c.mean, 60) * char + 2 * colsep - f) for c, f in zip(columns, floor)]
+    want = [
+        max(0.0, min(c.mean, 60) * char + 2 * colsep - f)
+        for c, f in zip(columns, floor, strict=True)
+    ]
     total = sum(want) or 1.0
-    widths = [f + room * w / total for f, w in zip(floor, want)]
+    widths = [f + room * w / total for f, w in zip(floor, want, strict=True)]
     return size, colsep, widths
 
 

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from typing import Any
 
-#: most lines of one code block in the PDF (wrapped lines take more room)
-CHUNK = 300
-
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.render.assets import has_plan_content
+
+#: most lines of one code block in the PDF (wrapped lines take more room)
+CHUNK = 300
 
 
 class LatexObjectsTransform(SphinxPostTransform):

@@ -50,7 +50,7 @@ def test_a_large_page_collects_the_earlier_garbage_first(full_collections) -> No
         assert len(full_collections) == 1
         # nothing more is collected while the page is built, however much it allocates
         for _ in range(50_000):
-            [[]]
+            _ = [[]]
     assert len(full_collections) == 1
 
 

@@ -7,7 +7,7 @@ Shared here: the :class:`Context` a renderer receives, row selection
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
