@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -25,7 +25,7 @@ from sphinxcontrib_plan.model.ids import normalise_signature, reference_key
 from sphinxcontrib_plan.model.records import TableData
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Set
+    from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
@@ -77,7 +77,7 @@ class PlanDomain(Domain):
     label = "Plan"
     #: bump when the shape of :attr:`data` changes
     data_version = 5
-    initial_data: dict[str, Any] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         "objects": {},  # docname -> [ObjectRecord] in document order
         "collectors": {},  # docname -> sorted types its collectors depend on
         "xrefs": {},  # docname -> sorted targets of its plan references
@@ -141,32 +141,38 @@ class PlanDomain(Domain):
     @property
     def objects(self) -> dict[str, list[ObjectRecord]]:
         """Records by document."""
-        return self.data["objects"]
+        objects: dict[str, list[ObjectRecord]] = self.data["objects"]
+        return objects
 
     @property
     def collectors(self) -> dict[str, list[str]]:
         """Types that the collectors of each document depend on."""
-        return self.data["collectors"]
+        collectors: dict[str, list[str]] = self.data["collectors"]
+        return collectors
 
     @property
     def xrefs(self) -> dict[str, list[str]]:
         """Targets of plan references, by document."""
-        return self.data["xrefs"]
+        xrefs: dict[str, list[str]] = self.data["xrefs"]
+        return xrefs
 
     @property
     def refs(self) -> dict[str, list[tuple[str, str, str, Any]]]:
         """References to check once every document is read, by document."""
-        return self.data["refs"]
+        refs: dict[str, list[tuple[str, str, str, Any]]] = self.data["refs"]
+        return refs
 
     @property
     def warnings(self) -> dict[str, list[tuple[str, str, Any]]]:
         """Warnings each document gave while it was read."""
-        return self.data["warnings"]
+        warnings: dict[str, list[tuple[str, str, Any]]] = self.data["warnings"]
+        return warnings
 
     @property
     def baselines(self) -> dict[str, list[tuple[str, Any]]]:
         """``(since spec, location)`` of each ``plan-changes`` collector, by document."""
-        return self.data["baselines"]
+        baselines: dict[str, list[tuple[str, Any]]] = self.data["baselines"]
+        return baselines
 
     @property
     def state(self) -> BuildState:
@@ -177,7 +183,8 @@ class PlanDomain(Domain):
     @property
     def external(self) -> dict[str, ExternalPlan]:
         """The last valid ``plan.json`` of each ``plan_external`` project."""
-        return self.data["external"]
+        external: dict[str, ExternalPlan] = self.data["external"]
+        return external
 
     def records(self) -> Iterator[ObjectRecord]:
         """Every record, in document order."""
@@ -190,9 +197,9 @@ class PlanDomain(Domain):
         records: list[ObjectRecord],
         collectors: Set[str],
         xrefs: Set[str],
-        refs: list[tuple[str, str, str, Any]] = (),
-        warnings: list[tuple[str, str, Any]] = (),
-        baselines: list[tuple[str, Any]] = (),
+        refs: Sequence[tuple[str, str, str, Any]] = (),
+        warnings: Sequence[tuple[str, str, Any]] = (),
+        baselines: Sequence[tuple[str, Any]] = (),
         *,
         content: bool = False,
         holds: Set[str] = frozenset(),
@@ -344,7 +351,9 @@ class PlanDomain(Domain):
             f"{self.registry[record.type].label}: {record.title}",
         )
 
-    def resolve_xref(
+    # Sphinx 8+ declares nodes.reference, but its resolver takes any node: an
+    # external object without a page resolves to plain text (its contnode)
+    def resolve_xref(  # type: ignore[override]
         self,
         env: BuildEnvironment,
         fromdocname: str,
@@ -402,7 +411,8 @@ class PlanDomain(Domain):
             contnode = nodes.inline(text, text)
         return make_refnode(builder, fromdocname, docname, "", contnode)
 
-    def resolve_any_xref(
+    # as resolve_xref: plain text for an external object without a page
+    def resolve_any_xref(  # type: ignore[override]
         self,
         env: BuildEnvironment,
         fromdocname: str,
@@ -445,7 +455,8 @@ class PlanDomain(Domain):
 
     def get_full_qualified_name(self, node: Element) -> str | None:
         """The target of a plan reference node."""
-        return node.get("reftarget")
+        target = node.get("reftarget")
+        return target if isinstance(target, str) else None
 
 
 Element = nodes.Element
