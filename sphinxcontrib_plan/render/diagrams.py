@@ -262,10 +262,10 @@ def er_diagram(ctx: Context, schemas: Sequence[tuple[ObjectRecord, Table]]) -> s
                 )
             first = fk.columns[0]
             tail = f"t{i}:c{columns.index(first)}" if first in columns else f"t{i}:h"
-            col = table.columns[columns.index(first)] if first in columns else None
+            fk_col = table.columns[columns.index(first)] if first in columns else None
             single = len(fk.columns) == 1
             unique = single and (
-                (col is not None and (col.unique or col.primary_key))
+                (fk_col is not None and (fk_col.unique or fk_col.primary_key))
                 or any(u == fk.columns for u in table.uniques)
             )
             optional = any(c.nullable for c in table.columns if c.name in fk.columns)

@@ -167,7 +167,9 @@ def add_sort_values(domain: PlanDomain, table: nodes.table) -> nodes.raw | None:
     columns = table.get("plan_columns") or []
     rows: list[list[str | None] | None] = []
     body = next(iter(table.findall(nodes.tbody)), None)
-    for row in body.children if body is not None else ():
+    # a tbody holds rows only
+    body_rows = [r for r in body.children if isinstance(r, nodes.row)] if body is not None else []
+    for row in body_rows:
         # a row of another project's object is found in the portfolio
         record = domain.portfolio.by_id.get(row.get("plan_record", ""))
         otype = domain.registry.get(record.type) if record is not None else None

@@ -140,7 +140,12 @@ class LatexTablesTransform(SphinxPostTransform):
         :param table: a timeline
         """
         head = next(iter(table.findall(nodes.thead)), None)
-        cells = list(head[0].children) if head is not None and head.children else []
+        first_row = head[0] if head is not None and head.children else None
+        cells = (
+            [c for c in first_row.children if isinstance(c, nodes.entry)]
+            if isinstance(first_row, nodes.row)
+            else []
+        )
         times = [i for i, entry in enumerate(cells) if "plan-time" in entry["classes"]]
         # a label set across needs its characters (bold sans serif at \small)
         # and the padding; when the columns cannot all be that wide, labels
@@ -251,7 +256,8 @@ def place(
     for part in (nodes.thead, nodes.tbody):
         for group in table.findall(part):
             for row in group.children:
-                for entry, (_, align) in zip(row.children, spec, strict=False):
+                entries = [c for c in row.children if isinstance(c, nodes.entry)]
+                for entry, (_, align) in zip(entries, spec, strict=False):
                     _prepend(entry, rf"\{align} ")
     rows = sum(len(body.children) for body in table.findall(nodes.tbody))
     if breakable and rows > LONG_ROWS and "longtable" not in table["classes"]:
@@ -319,7 +325,8 @@ def _measure(table: nodes.table) -> list[_Column]:
     columns = [_Column() for _ in range(count)]
     lengths: list[list[int]] = [[] for _ in range(count)]
     for row in rows:
-        for i, entry in enumerate(row.children):
+        entries = [c for c in row.children if isinstance(c, nodes.entry)]
+        for i, entry in enumerate(entries):
             columns[i].token = max(columns[i].token, _longest_token(entry))
             if not isinstance(row.parent, nodes.thead):
                 lengths[i].append(len(entry.astext()))

@@ -84,7 +84,7 @@ def split_code(block: nodes.literal_block, size: int = CHUNK) -> list[nodes.lite
         part.rawsource = text
         if first:
             part["ids"] = []
-            args = dict(part.get("highlight_args", {}))
+            args: dict[str, Any] = dict(part.get("highlight_args", {}))
             args["linenostart"] = args.get("linenostart", 1) + first
             part["highlight_args"] = args
         parts.append(part)

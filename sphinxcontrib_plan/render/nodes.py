@@ -133,7 +133,7 @@ def field_list(rows: Sequence[tuple[str, object]], classes: Sequence[str] = ()) 
 
 
 def table(
-    headers: Sequence[str],
+    headers: Sequence[str | nodes.Node],
     rows: Sequence[Sequence[object]],
     *,
     caption: str | None = None,
@@ -149,7 +149,7 @@ def table(
     What the columns and rows are is kept on the nodes for transforms that
     enhance a table (sorting in HTML), so they never read it back from text.
 
-    :param headers: column titles
+    :param headers: column titles (text or nodes)
     :param rows: cell contents (text, nodes or lists of nodes)
     :param caption: optional table title
     :param classes: extra classes of the table
@@ -197,7 +197,9 @@ def table(
     return tbl
 
 
-def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[int]:
+def _natural_widths(
+    headers: Sequence[str | nodes.Node], rows: Sequence[Sequence[object]]
+) -> list[int]:
     """Column widths from the text they hold, capped so no column takes the page.
 
     The text writer reads widths as characters and the LaTeX writer as

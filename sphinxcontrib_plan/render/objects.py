@@ -75,20 +75,20 @@ def value_nodes(
         return [badge(spec.name, str(value))]
     if kind is Kind.REF:
         return [xref(reference_key(str(value)), spec.role, fromdoc, field=True)]
-    if kind is Kind.REFS:
-        return joined([xref(reference_key(v), spec.role, fromdoc, field=True) for v in value])  # type: ignore[union-attr]
+    if kind is Kind.REFS and isinstance(value, (list, tuple)):
+        return joined([xref(reference_key(v), spec.role, fromdoc, field=True) for v in value])
     if kind is Kind.FLAG:
         return [nodes.Text("yes" if value else "")]
-    if kind is Kind.WEEKS:
-        start, end = value  # type: ignore[misc]
+    if kind is Kind.WEEKS and isinstance(value, (list, tuple)):
+        start, end = value
         return [nodes.Text(f"{start}" if start == end else f"{start}–{end}")]
     if kind is Kind.PERCENT:
         return [nodes.Text(f"{value}%")]
     if kind is Kind.DATE:
         # marked, so HTML keeps it on one line (browsers break after its hyphens)
         return [nodes.inline(str(value), str(value), classes=["plan-date"])]
-    if kind is Kind.LIST:
-        return joined([nodes.literal(v, v) for v in value])  # type: ignore[union-attr]
+    if kind is Kind.LIST and isinstance(value, (list, tuple)):
+        return joined([nodes.literal(v, v) for v in value])
     if kind is Kind.DOC:
         text = str(value)
         if is_url(text):

@@ -153,7 +153,8 @@ class CollectorTransform(SphinxPostTransform):
         container.extend(kind.renderer(ctx))
         # writers number captioned tables and figures and need an id to do so
         # (two walks by class take docutils' fast path; a register holds 90,000 nodes)
-        for numbered in (nodes.table, nodes.figure):
+        numbered_kinds: tuple[type[nodes.Element], ...] = (nodes.table, nodes.figure)
+        for numbered in numbered_kinds:
             for tbl in container.findall(numbered):
                 if not tbl["ids"] and any(
                     isinstance(c, (nodes.title, nodes.caption)) for c in tbl.children

@@ -62,7 +62,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     ids: list[str | None] = []
     for area, members in groups.items():
         for i, check in enumerate(members):
-            first: list[object] = _area_cells(display(area), members) if i == 0 else ["", ""]
+            first: Sequence[object] = _area_cells(display(area), members) if i == 0 else ["", ""]
             rows.append([*first, *(ctx.cell(check, c) for c in columns)])
             ids.append(check.id)
     if len(groups) > 1:

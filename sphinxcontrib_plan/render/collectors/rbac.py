@@ -60,11 +60,11 @@ def render(ctx: Context) -> list[nodes.Node]:
             [first, *(_mark(permission in r.fields.get("permissions", ())) for r in roles), users]
         )
         row_classes.append([] if permission in granted_anywhere else ["plan-ungranted"])
-    headers: list[object] = ["Permission", *(ctx.link(r) for r in roles), "Needed by"]
+    headers: list[str | nodes.Node] = ["Permission", *(ctx.link(r) for r in roles), "Needed by"]
     out: list[nodes.Node] = [
         table(
             headers,
-            rows,  # type: ignore[arg-type]
+            rows,
             caption=ctx.caption or "Roles × permissions",
             classes=["plan-rbac-matrix"],
             row_classes=row_classes,

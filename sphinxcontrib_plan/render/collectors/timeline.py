@@ -92,8 +92,8 @@ def _summary(sched: Schedule, scale: Scale, ctx: Context) -> nodes.paragraph:
     return para
 
 
-def _headers(scale: Scale) -> list[object]:
-    headers: list[object] = ["Phase"]
+def _headers(scale: Scale) -> list[str | nodes.Node]:
+    headers: list[str | nodes.Node] = ["Phase"]
     for column in scale.columns:
         entry = nodes.entry(classes=["plan-time", f"plan-scale-{scale.name}"])
         entry += nodes.paragraph(column.label, column.label)
