@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.model.codedata import JSON_LANGUAGES, YAML_LANGUAGES, DataError, load_data
 from sphinxcontrib_plan.model.index import Finding
 from sphinxcontrib_plan.model.params import type_text
-from sphinxcontrib_plan.model.records import Example
+from sphinxcontrib_plan.model.records import Example, SchemaData
 from sphinxcontrib_plan.model.schema import SchemaSet, check_schema, with_lines
 
 if TYPE_CHECKING:
@@ -169,9 +169,9 @@ def schema_findings(index: ResolvedIndex) -> list[Finding]:
     """
     named = {}
     for record in index.by_type.get("schema", ()):
-        if record.title and record.title not in named:
+        if record.title and record.title not in named and isinstance(record.data, SchemaData):
             named[record.title] = (
-                record.json_schema,
+                record.data.schema,
                 Source(record.docname, record.data.line or record.lineno),
             )
     return [

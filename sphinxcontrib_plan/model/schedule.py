@@ -182,10 +182,9 @@ def activities(
             )
         else:
             continue
-        depends = fields.get("depends-on") or ()
-        placed.append(
-            Activity(pid, start, 0 if milestone else finish - start, tuple(str(d) for d in depends))
-        )  # type: ignore[attr-defined]
+        depends = fields.get("depends-on")
+        after = tuple(str(d) for d in depends) if isinstance(depends, (list, tuple)) else ()
+        placed.append(Activity(pid, start, 0 if milestone else finish - start, after))
     return origin, placed
 
 

@@ -231,11 +231,11 @@ def schema_keywords(
                 yield from schema_keywords(sub, (*path, key, i))
 
 
-def references(schema: Any) -> list[tuple[str, str]]:
+def references(schema: Any) -> list[tuple[tuple[str | int, ...], str]]:
     """Every ``$ref`` of a schema.
 
     :param schema: a JSON Schema
-    :return: ``(path of the referring schema, reference)`` pairs
+    :return: ``(keys and indices of the reference, reference)`` pairs
     """
     return [
         ((*path, "$ref"), sub["$ref"])
@@ -432,13 +432,17 @@ class SchemaSet:
             root = {**schema, "components": components}
 
         def retrieve(uri: str) -> Any:
-            raise NoSuchResource(ref=uri)  # never fetch: a plan is checked offline
+            # referencing wraps attrs' frozen in a decorator of its own, which hides
+            # the generated __init__ from mypy's attrs plugin (ref is its field)
+            raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # never fetch: a plan is checked offline
 
         checker = validators.extend(  # type: ignore[no-untyped-call]
             Draft202012Validator, self.patterns.keywords()
         )
         validator = checker(
-            root, registry=Registry(retrieve=retrieve), format_checker=format_checker()
+            root,
+            registry=Registry(retrieve=retrieve),  # type: ignore[call-arg]  # as NoSuchResource
+            format_checker=format_checker(),
         )
         try:
             return _problems(validator.iter_errors(instance))
