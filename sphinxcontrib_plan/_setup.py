@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan._version import __version__
+from sphinxcontrib_plan.domain import plan_domain
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -51,7 +52,7 @@ def _builder_inited(app: Sphinx) -> None:
     from sphinxcontrib_plan.fetch import Http, update_external
     from sphinxcontrib_plan.render.assets import warn_shipped
 
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(app.env)
     domain.add_user_types()
     # once, in the main process, before any document is read (never in a worker)
     config = domain.config
@@ -102,7 +103,7 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
 
     env = app.env
     found = finish_document(env, env.docname, document)
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(env)
     domain.note_document(
         env.docname,
         found.records,
@@ -209,7 +210,7 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     from sphinxcontrib_plan.resolve import check_references, pages_to_refresh
     from sphinxcontrib_plan.warnings import PlanWarning, logger, replay, warn
 
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(env)
     # the read-time warnings of documents this build did not read again, so an
     # incremental build reports what a clean one does
     for docname in sorted(set(domain.warnings) - domain.read_docs):
@@ -289,7 +290,7 @@ def _approvals(domain: PlanDomain, index: ResolvedIndex) -> list[Finding]:
 
 
 def _env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(env)
     return [d for d in domain.state.take_refresh() if d in env.all_docs]
 
 
@@ -307,7 +308,7 @@ def _missing_reference(
         from sphinxcontrib_plan.resolve import reference_message
         from sphinxcontrib_plan.warnings import PlanWarning, warn
 
-        domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+        domain = plan_domain(env)
         warn(
             PlanWarning.REF,
             reference_message(

@@ -475,3 +475,16 @@ def setup_domain(app: Any) -> None:
     PlanDomain.roles = {t.name: PlanXRefRole() for t in BUILTIN_TYPES if t.role}
     PlanDomain.roles["ref"] = PlanXRefRole()
     app.add_domain(PlanDomain)
+
+
+def plan_domain(env: BuildEnvironment) -> PlanDomain:
+    """The ``plan`` domain of *env*, with its type (Sphinx's lookup gives a :class:`Domain`).
+
+    :param env: the build environment
+    :return: the domain
+    """
+    domain = env.get_domain("plan")
+    if not isinstance(domain, PlanDomain):
+        msg = f"the 'plan' domain is {type(domain).__name__}, not the extension's PlanDomain"
+        raise TypeError(msg)
+    return domain

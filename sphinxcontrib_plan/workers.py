@@ -31,11 +31,12 @@ import gc
 import os
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.domain import plan_domain
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from sphinxcontrib_plan.domain import PlanDomain
 
 #: the builds of this process whose workers freeze what they inherit, by the
 #: ``id`` of their application (tests run several in one process)
@@ -54,7 +55,7 @@ def _in_worker() -> None:
 def _start(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """At the start of a parallel build, freeze in the workers it will fork."""
     global _REGISTERED
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(env)
     if (
         app.parallel <= 1
         or not domain.config.parallel_freeze

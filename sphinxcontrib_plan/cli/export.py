@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_build
+from sphinxcontrib_plan.domain import plan_domain
 
 if TYPE_CHECKING:
     import argparse
@@ -194,7 +195,7 @@ def _sheets(args: argparse.Namespace) -> int:
     try:
         with dummy_build(args) as result:
             data = json_export(result.app)
-            registry = result.app.env.get_domain("plan").registry  # type: ignore[attr-defined]
+            registry = plan_domain(result.app.env).registry
             warnings = result.plan_warnings
         for warning in warnings:
             print(warning.format(), file=sys.stderr)

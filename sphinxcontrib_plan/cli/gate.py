@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.domain import plan_domain
+
 if TYPE_CHECKING:
     from sphinxcontrib_plan.domain import PlanDomain
 
@@ -118,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         build = argparse.Namespace(sourcedir=source, confdir=None, define=[], jobs=1, verbose=0)
         failure: GateError | None = None
         with dummy_build(build) as result:
-            domain: PlanDomain = result.app.env.get_domain("plan")  # type: ignore[assignment]
+            domain = plan_domain(result.app.env)
             try:
                 lines, met = explain(domain, args.plan, args.to)
             except GateError as err:

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinxcontrib_plan.domain import plan_domain
+
 if TYPE_CHECKING:
     import argparse
 
@@ -216,7 +218,7 @@ def _import_sheets(args: argparse.Namespace) -> int:
         add_build_arguments(parser)
         with dummy_build(parser.parse_args([str(sourcedir)])) as result:
             data = json_export(result.app)
-            registry = result.app.env.get_domain("plan").registry  # type: ignore[attr-defined]
+            registry = plan_domain(result.app.env).registry
         plans = tuple(p for p in meta.get("plans", "").split(",") if p)
         plan = sheets.compare(tables, data, registry, plans)
     except (sheets.SheetInputError, BuildError, OSError) as err:

@@ -8,6 +8,7 @@ from docutils import nodes
 
 from sphinxcontrib_plan.directives.options import OwnOptions
 from sphinxcontrib_plan.directives.pending import PARENTS, PENDING, PendingObject
+from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
 from sphinxcontrib_plan.model.placeholders import find_placeholder
@@ -51,7 +52,7 @@ class PlanObjectDirective(OwnOptions):
     @property
     def registry(self) -> Registry:
         """The object types of this build (kept by the ``plan`` domain)."""
-        return self.env.get_domain("plan").registry  # type: ignore[attr-defined]
+        return plan_domain(self.env).registry
 
     @property
     def otype(self) -> ObjectType:

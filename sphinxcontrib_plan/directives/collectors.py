@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from sphinxcontrib_plan.directives.options import OwnOptions
-from sphinxcontrib_plan.domain import CONTENT_KEY
+from sphinxcontrib_plan.domain import CONTENT_KEY, plan_domain
 from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import derived_for
@@ -50,7 +50,7 @@ class CollectorDirective(OwnOptions):
         self.env.temp_data[CONTENT_KEY] = True
         self.read_options()
         kind = COLLECTORS[self.name.split(":", 1)[-1].removeprefix("plan-")]
-        registry: Registry = self.env.get_domain("plan").registry  # type: ignore[attr-defined]
+        registry: Registry = plan_domain(self.env).registry
         allowed = kind.all_options
         for name in self.options:
             if name not in allowed:
@@ -109,7 +109,7 @@ class CollectorDirective(OwnOptions):
 
         :return: the shared type, or ``""``
         """
-        rules = self.env.get_domain("plan").config.coverage(registry)  # type: ignore[attr-defined]
+        rules = plan_domain(self.env).config.coverage(registry)
         names = [r.name for r in rules]
         self.rules = [n.strip() for n in (self.options.get("rule") or "").split(",") if n.strip()]
         unknown = [n for n in self.rules if n not in names]
@@ -126,7 +126,7 @@ class CollectorDirective(OwnOptions):
 
     def _source(self, node: plan_collector) -> None:
         """Check ``:source:``; store the chosen sources and what they depend on."""
-        projects = list(self.env.get_domain("plan").config.sources())  # type: ignore[attr-defined]
+        projects = list(plan_domain(self.env).config.sources())
         chosen, unknown = parse_source_option(self.options.get("source") or "", projects)
         if unknown:
             words = [*SOURCE_WORDS, *projects]

@@ -11,6 +11,7 @@ from docutils import nodes
 
 from sphinxcontrib_plan.directives.api import ApiReader
 from sphinxcontrib_plan.directives.base import PlanObjectDirective
+from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.ids import METHODS, parse_signature
 from sphinxcontrib_plan.model.records import (
     BodySchema,
@@ -225,7 +226,7 @@ class TableDirective(PlanObjectDirective):
             return None
         sql = "\n".join(b.astext() for _, b in found)
         digest = hashlib.sha256(sql.encode()).hexdigest()
-        known = self.env.get_domain("plan").sql_read.get(digest)  # type: ignore[attr-defined]
+        known = plan_domain(self.env).sql_read.get(digest)
         if known is not None:
             tables = known.schema
         else:

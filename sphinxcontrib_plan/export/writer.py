@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.export.json import plan_document
 from sphinxcontrib_plan.render.assets import replace_file
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from sphinxcontrib_plan.domain import PlanDomain
     from sphinxcontrib_plan.model.records import ObjectRecord
 
 
@@ -93,7 +93,7 @@ def json_export(app: Sphinx) -> dict[str, Any]:
     :param app: the Sphinx application
     :return: JSON-able data
     """
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(app.env)
     env = app.env
 
     def source_of(docname: str) -> str | None:
@@ -120,7 +120,7 @@ def openapi_export(app: Sphinx) -> dict[str, Any]:
     """
     from sphinxcontrib_plan.export.openapi import openapi_document
 
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(app.env)
     return openapi_document(
         domain.index,
         title=app.config.project,
@@ -153,7 +153,7 @@ def asyncapi_export(app: Sphinx) -> dict[str, Any]:
     """
     from sphinxcontrib_plan.export.asyncapi import asyncapi_document, channels_of
 
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(app.env)
     channels, schemas = channels_of(domain.index)
     return asyncapi_document(
         channels, title=app.config.project, version=_version(app) or "0.0.0", schemas=schemas
@@ -170,7 +170,7 @@ def export_files(app: Sphinx) -> dict[str, Callable[[Sphinx], dict[str, Any]]]:
     :param app: the Sphinx application
     :return: file names relative to the output directory, in writing order
     """
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(app.env)
     files: dict[str, Callable[[Sphinx], dict[str, Any]]] = {}
     wanted = domain.config.json
     if wanted is True or (wanted == "auto" and any(domain.objects.values())):
@@ -192,7 +192,7 @@ def warn_shipped_exports(app: Sphinx) -> None:
     from sphinxcontrib_plan.render.assets import shipped_by_project
     from sphinxcontrib_plan.warnings import PlanWarning, warn
 
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(app.env)
     names = ["plan.json"] if domain.config.json is not False else []
     names += [
         n
@@ -219,7 +219,7 @@ def export_key(app: Sphinx, name: str) -> str:
     :param name: the file name
     :return: a hex digest; ``""`` when unknown (the export is then always made)
     """
-    domain: PlanDomain = app.env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(app.env)
     resolved = domain.state.key
     if not resolved:
         return ""

@@ -18,12 +18,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.domain import plan_domain
+
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from sphinxcontrib_plan.domain import PlanDomain
 
 #: the package's static files
 STATIC = Path(__file__).parent.parent / "static"
@@ -113,7 +114,7 @@ def has_plan_content(env: BuildEnvironment, docname: str, *holding: str) -> bool
     :param holding: only content of these kinds (some of :data:`~sphinxcontrib_plan.domain.HOLDS`)
     :return: ``False`` only when there is certainly nothing of the extension's (of those kinds)
     """
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(env)
     # Sphinx 8.1+ keeps the builder's class on the environment; 7.4 has env.app
     builder = getattr(env, "_builder_cls", None) or env.app.builder
     one = builder.name in PER_DOCUMENT
@@ -134,7 +135,7 @@ def copy_static(app: Sphinx, env: BuildEnvironment) -> list[str]:
     :param env: the environment
     :return: no documents to add
     """
-    domain: PlanDomain = env.get_domain("plan")  # type: ignore[assignment]
+    domain = plan_domain(env)
     if app.builder.format != "html" or not domain.has_any_content():
         return []
     static = Path(app.builder.outdir, "_static")

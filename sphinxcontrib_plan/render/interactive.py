@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.config import PlanConfig
+from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.collectors import TableMode
 from sphinxcontrib_plan.model.ids import METHODS, slug
 from sphinxcontrib_plan.model.types import Kind
@@ -91,7 +92,7 @@ class InteractiveTablesTransform(SphinxPostTransform):
         ):
             return
         chosen = interactive_collectors(config)
-        domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
+        domain = plan_domain(self.env)
         keys: set[str] = set()
         for collector in list(self.document.findall(nodes.container)):
             kind = next(

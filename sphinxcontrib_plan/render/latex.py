@@ -21,6 +21,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.render.assets import has_plan_content
 
 if TYPE_CHECKING:
@@ -389,7 +390,7 @@ def _use_sty(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Load the package, and copy it next to the .tex file, once the documents are
     read and only if one holds plan content: a project that does not use the
     extension gets the LaTeX it gets without it."""
-    if app.builder.format == "latex" and env.get_domain("plan").has_any_content():  # type: ignore[attr-defined]
+    if app.builder.format == "latex" and plan_domain(env).has_any_content():
         app.add_latex_package("sphinxcontribplan")
         target = Path(app.builder.outdir, STY.name)
         # replaced whenever the package's copy changed (after an upgrade)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.render.assets import has_plan_content
 from sphinxcontrib_plan.render.nodes import note, plan_collector
@@ -85,7 +86,7 @@ class CollectorTransform(SphinxPostTransform):
         """Render every placeholder of the document; show the ids the index gave."""
         if not has_plan_content(self.env, self.env.docname):
             return
-        domain: PlanDomain = self.env.get_domain("plan")  # type: ignore[assignment]
+        domain = plan_domain(self.env)
         renamed = domain.index.renamed.get(self.env.docname)
         if renamed:
             for slot in self.document.findall(nodes.inline):
