@@ -110,7 +110,7 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
         found.collectors,
         found.xrefs,
         found.refs,
-        env.temp_data.pop(RECORDED, []),
+        env.temp_data.pop(RECORDED, None) or [],
         found.baselines,
         content=found.content,
         holds=found.holds,

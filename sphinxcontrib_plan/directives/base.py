@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from sphinxcontrib_plan.directives.options import OwnOptions
-from sphinxcontrib_plan.directives.pending import PARENTS, PENDING, PendingObject
+from sphinxcontrib_plan.directives.pending import PARENTS, PENDING, PendingObject, document_list
 from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
@@ -165,15 +165,20 @@ class PlanObjectDirective(OwnOptions):
                 self.warn(PlanWarning(problem.subtype), problem.message, option=problem.name)
         title = self.prepare(self.title_text(), values)
 
+        extra = values.get("class")
         container = nodes.container(
-            classes=["plan-object", f"plan-{otype.name}", *values.get("class", ())]
+            classes=[
+                "plan-object",
+                f"plan-{otype.name}",
+                *(extra if isinstance(extra, (list, tuple)) else ()),
+            ]
         )
         self.set_source_info(container)
         container += header(
             otype, self.title_nodes(title) if title else self.untitled_nodes(values), values
         )
 
-        pending: list[PendingObject] = self.env.temp_data.setdefault(PENDING, [])
+        pending: list[PendingObject] = document_list(self.env, PENDING)
         key = len(pending)
         entry = PendingObject(otype.name, title, values, self.lineno)
         in_title = find_placeholder(title) if title else None
@@ -183,7 +188,7 @@ class PlanObjectDirective(OwnOptions):
         pending.append(entry)
         container["plan_key"] = key
 
-        parents: list[tuple[str, int]] = self.env.temp_data.setdefault(PARENTS, [])
+        parents: list[tuple[str, int]] = document_list(self.env, PARENTS)
         if otype.parent:
             if parents and parents[-1][0] == otype.parent:
                 entry.parent = parents[-1][1]
@@ -228,7 +233,8 @@ class PlanObjectDirective(OwnOptions):
             # without a source and mend it, at a cost (it renders the node as
             # XML for a debug message it never shows)
             for fld in table.children:
-                fld[0].source, fld[0].line = container.source, container.line
+                if isinstance(fld, nodes.field):
+                    fld[0].source, fld[0].line = container.source, container.line
             container += table
         container.extend(body)
         return [container]

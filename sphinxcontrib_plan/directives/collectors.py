@@ -241,8 +241,7 @@ def setup_collectors(app: Sphinx) -> None:
     # for builders that skip post-transforms, so they cannot crash on it. No
     # "epub" key: Sphinx looks visitors up by builder name before format, so
     # one would hide every other extension's html visitors (graphviz...) from epub
-    app.add_node(
-        plan_collector, **{fmt: (skip, None) for fmt in ("html", "latex", "text", "man", "texinfo")}
-    )
+    safe = (skip, None)
+    app.add_node(plan_collector, html=safe, latex=safe, text=safe, man=safe, texinfo=safe)
     for name in COLLECTORS:
         app.add_directive(f"plan-{name}", CollectorDirective)

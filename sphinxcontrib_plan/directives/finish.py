@@ -94,7 +94,7 @@ def _object_id(
 ) -> str:
     """The explicit id, or one derived from the parent, the plan and the title."""
     if "id" in entry.values:
-        return entry.values["id"]
+        return str(entry.values["id"])
     if parent is not None:
         code = slug(entry.data.code if entry.data is not None else "")  # type: ignore[union-attr]
         oid, n = f"{parent.id}-{code}", 1
@@ -113,7 +113,7 @@ def _object_id(
 
 def _is_any(node: addnodes.pending_xref) -> bool:
     """Whether *node* is an ``{any}`` reference, which may name a plan object."""
-    return node.get("refdomain") == "" and node.get("reftype") == "any"
+    return bool(node.get("refdomain") == "" and node.get("reftype") == "any")
 
 
 def finish_document(
@@ -129,7 +129,7 @@ def finish_document(
     :param document: its doctree
     :return: what the document declares
     """
-    pending: list[PendingObject] = env.temp_data.get(PENDING, [])
+    pending: list[PendingObject] = env.temp_data.get(PENDING) or []
     out = DocumentObjects(content=bool(pending or env.temp_data.get(CONTENT_KEY)))
     if not out.content:
         out.xrefs = {n["reftarget"] for n in document.findall(addnodes.pending_xref) if _is_any(n)}
@@ -252,7 +252,9 @@ def _references(
             continue  # field references are checked from the records, with more context
         node["plan_checked"] = True
         refs.append(("role", node["reftype"], node["reftarget"], portable_location(env, node)))
-    for node in collectors:
-        where = portable_location(env, node.get("plan_location") or node)
-        refs.extend((f"plan-{node['kind']}", "plan", plan, where) for plan in node["plans"])
+    for collector in collectors:
+        where = portable_location(env, collector.get("plan_location") or collector)
+        refs.extend(
+            (f"plan-{collector['kind']}", "plan", plan, where) for plan in collector["plans"]
+        )
     return refs

@@ -7,12 +7,28 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
     from sphinxcontrib_plan.model.records import Spans, TypeData
 
 #: key of the per-document list of :class:`PendingObject` in ``env.temp_data``
 PENDING = "plan:pending"
 #: key of the stack of enclosing objects (``plan-response`` looks for its endpoint)
 PARENTS = "plan:parents"
+
+
+def document_list(env: BuildEnvironment, key: str) -> list[Any]:
+    """The list kept under *key* for the document being read (``env.temp_data``).
+
+    :param env: the environment
+    :param key: :data:`PENDING` or :data:`PARENTS`
+    :return: the list, created empty (and kept) when the document has none yet
+    """
+    found = env.temp_data.get(key)
+    if not isinstance(found, list):
+        found = []
+        env.temp_data[key] = found
+    return found
 
 
 @dataclass
