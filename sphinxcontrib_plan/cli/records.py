@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.util.logging import OnceFilter, WarningStreamHandler, WarningSuppressor
+from sphinx.util.logging import (
+    OnceFilter,
+    SafeEncodingWriter,
+    WarningStreamHandler,
+    WarningSuppressor,
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ class RecordingHandler(WarningStreamHandler):
     """
 
     def __init__(self) -> None:
-        super().__init__(io.StringIO())
+        # emit() keeps the records: the stream is never written to
+        super().__init__(SafeEncodingWriter(io.StringIO()))
         self.setLevel(logging.WARNING)
         self.records: list[logging.LogRecord] = []
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.export.json import SCHEMA_ID, SCHEMA_PATH, SCHEMA_VERSION, dumps
+from sphinxcontrib_plan.export.json import SCHEMA_PATH, dumps
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.ids import METHODS
+from sphinxcontrib_plan.model.planjson import SCHEMA_ID, SCHEMA_VERSION
 from sphinxcontrib_plan.model.types import BUILTIN, Kind
 
 if TYPE_CHECKING:

@@ -10,6 +10,8 @@ from sphinxcontrib_plan.errors import PlanError
 from sphinxcontrib_plan.model.codedata import DataError, parse
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sphinxcontrib_plan.importers.emit import Document
     from sphinxcontrib_plan.model.codedata import Parsed
 
@@ -70,7 +72,7 @@ class Report:
     #: other things the user should know
     notes: list[str] = field(default_factory=list)
 
-    def prose_note(self, line: int, blocks: list[object], why: str) -> None:
+    def prose_note(self, line: int, blocks: Sequence[object], why: str) -> None:
         """Record that a whole section stayed prose.
 
         :param line: its heading's line

@@ -291,7 +291,9 @@ class _Run:
                     "'.', '_', '-'); the line is kept"
                 )
             return bool(self.override)
-        return bool(name) and self.plan is not None and add_field(self.plan, name, line.value)
+        if not name or self.plan is None:
+            return False
+        return add_field(self.plan, name, line.value)
 
     def sub_field(self, text: str) -> bool:
         label, _, value = text.partition(":")

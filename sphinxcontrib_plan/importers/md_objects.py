@@ -154,11 +154,10 @@ def _label(text: str) -> tuple[str, str] | None:
 
 def _take(made: Made, label: str, value: str) -> bool:
     name = rules.field_for(made.type, label)
+    if not name:
+        return False
     return (
-        bool(name)
-        and name not in ("title", "id")
-        and "\n" not in value.strip()
-        and add_field(made, name, value)
+        name not in ("title", "id") and "\n" not in value.strip() and add_field(made, name, value)
     )
 
 

@@ -132,7 +132,8 @@ def read(text: str) -> list[Section]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        depth, j = tok.nesting, i + 1
+        depth: int = tok.nesting
+        j = i + 1
         while depth > 0:
             depth += tokens[j].nesting
             j += 1
@@ -200,11 +201,8 @@ def items(block: Block) -> list[Item]:
     for n, k in enumerate(opened):
         tok = toks[k]
         start = tok.map[0] if tok.map else block.start
-        end = (
-            toks[opened[n + 1]].map[0]
-            if n + 1 < len(opened) and toks[opened[n + 1]].map
-            else block.end
-        )
+        following = toks[opened[n + 1]].map if n + 1 < len(opened) else None
+        end = following[0] if following else block.end
         inline = next((t for t in toks[k:] if t.type == "inline"), None)
         text = inline.content if inline is not None and (inline.map or [0])[0] == start else ""
         first = text.split("\n", 1)

@@ -119,8 +119,8 @@ def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
             f"{str(path)!r} has no {META_SHEET!r} sheet: not written by "
             "'sphinx-plan export --format xlsx|csv'"
         )
-    values = {cell_text(cells.get("key")): cell_text(cells.get("value")) for _, cells in meta[2]}
-    return values, [t for t in tables if t[0] != META_SHEET]
+    keys = {cell_text(cells.get("key")): cell_text(cells.get("value")) for _, cells in meta[2]}
+    return keys, [t for t in tables if t[0] != META_SHEET]
 
 
 def _coordinate(row: int, column: int) -> str:
@@ -386,14 +386,15 @@ def _new_row(
         plan.errors.append(f"sheet {name!r}, {at}: {problem.message}")
     for key, text in raw.items():
         spec = otype.field(key)
+        if spec is None or key == "plan":
+            continue
         try:
-            if spec is not None and key != "plan":
-                _check_refs(spec, _read(spec, text), names)
+            _check_refs(spec, _read(spec, text), names)
         except FieldProblem as err:
             cell = _coordinate(number, header.index(key) + 1)
             plan.errors.append(
                 f"sheet {name!r}, cell {cell}: {key}: {err}; allowed: {allowed(spec)}"
-            )  # type: ignore[arg-type]
+            )
     if not problems:
         plan.new.append(NewObject(document, name, title, raw))
 
