@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.domain import PlanDomain
     from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
     from sphinxcontrib_plan.model.junit import TestResults
+    from sphinxcontrib_plan.model.records import ObjectRecord
 
 #: bump when records or the domain data change shape, to force a re-read
 ENV_VERSION = 8
@@ -127,10 +128,10 @@ def _resolve(
 
     env = domain.env
 
-    def where(record: object) -> str:
+    def where(record: ObjectRecord) -> str:
         # relative to the source directory: the message stays the same wherever
         # the project is checked out, and short
-        return f"{env.doc2path(record.docname, False)}:{record.lineno}"  # type: ignore[attr-defined]
+        return f"{env.doc2path(record.docname, False)}:{record.lineno}"
 
     return resolve(
         domain.records(),

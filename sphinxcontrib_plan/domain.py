@@ -303,10 +303,11 @@ class PlanDomain(Domain):
     def index(self) -> ResolvedIndex:
         """The cross-document index, built once per build from the merged data."""
         if self._index is None:
-            if self.index_factory is None:
+            factory = type(self).index_factory
+            if factory is None:
                 msg = "the plan index is read before the extension set it up"
                 raise RuntimeError(msg)
-            self._index = type(self).index_factory(self)  # type: ignore[misc]
+            self._index = factory(self)
         return self._index
 
     def set_index(self, index: ResolvedIndex) -> None:

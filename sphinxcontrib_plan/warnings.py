@@ -255,7 +255,7 @@ def portable_location(env: BuildEnvironment, location: object) -> Where:
         if line.isdigit() and source == str(env.doc2path(env.docname)):
             return env.docname, int(line)
         return location
-    return location  # type: ignore[return-value]
+    return location if isinstance(location, tuple) else None
 
 
 def replay(recorded: Iterable[tuple[str, str, Where]]) -> None:

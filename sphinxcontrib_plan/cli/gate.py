@@ -77,7 +77,9 @@ def explain(domain: PlanDomain, plan_id: str, to: str | None) -> tuple[list[str]
     stages = domain.config.gates(registry)
     lines = []
     if not stages:
-        stages = parse_stages(list(DEFAULT_STAGES), registry["plan"].field("status").choices)[0]  # type: ignore[union-attr]
+        status = registry["plan"].field("status")
+        statuses = status.choices if status is not None else ()
+        stages = parse_stages(list(DEFAULT_STAGES), statuses)[0]
         lines.append("note: conf.py sets no plan_stages; the default stages are used")
     names = [s.name for s in stages]
     status = plan.fields.get("status")

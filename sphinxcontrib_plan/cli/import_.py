@@ -130,15 +130,15 @@ def output_path(output: str | None, fmt: str | None, plan_id: str) -> tuple[Path
     :return: the file and ``myst`` or ``rst``
     :raise CliError: when ``-o`` and ``--format`` disagree
     """
-    path = Path(output) if output else None
-    folder = path is None or path.is_dir() or output.endswith(("/", "\\"))  # type: ignore[union-attr]
-    by_suffix = None if folder else {v: k for k, v in SUFFIXES.items()}.get(path.suffix)  # type: ignore[union-attr]
+    path = Path(output or "")
+    folder = not output or path.is_dir() or output.endswith(("/", "\\"))
+    by_suffix = None if folder else {v: k for k, v in SUFFIXES.items()}.get(path.suffix)
     if by_suffix and fmt and by_suffix != fmt:
-        raise CliError(f"-o {output!r} has the suffix {path.suffix!r} but --format is {fmt}")  # type: ignore[union-attr]
+        raise CliError(f"-o {output!r} has the suffix {path.suffix!r} but --format is {fmt}")
     fmt = fmt or by_suffix or "myst"
     if folder:
-        return (path or Path()) / f"{plan_id}{SUFFIXES[fmt]}", fmt
-    return path, fmt  # type: ignore[return-value]
+        return path / f"{plan_id}{SUFFIXES[fmt]}", fmt
+    return path, fmt
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 Objects = dict[str, "Mapping[str, Any]"]
 
 #: the plan statuses in order, the stages a move may skip
-_STATUSES: tuple[str, ...] = BUILTIN["plan"].field("status").choices  # type: ignore[union-attr]
+_STATUS = BUILTIN["plan"].field("status")
+_STATUSES: tuple[str, ...] = _STATUS.choices if _STATUS is not None else ()
 
 
 def gate_rule(

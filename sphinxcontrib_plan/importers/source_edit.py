@@ -76,6 +76,11 @@ def _ending(line: str) -> str:
     return line[len(line.rstrip(_BREAK_CHARS)) :]
 
 
+def _indent(line: str) -> str:
+    """The spaces and tabs *line* starts with."""
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def _text(line: str) -> str:
     return line.rstrip(_BREAK_CHARS)
 
@@ -102,7 +107,7 @@ def _find(
 
 
 def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
-    directive_indent = re.match(r"[ \t]*", lines[start]).group()  # type: ignore[union-attr]
+    directive_indent = _indent(lines[start])
     options: dict[str, tuple[int, int]] = {}
     indent: str | None = None
     i = start + 1
@@ -131,7 +136,7 @@ def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
 
 def _yaml_block(lines: list[str], start: int) -> _Block:
     options: dict[str, tuple[int, int]] = {}
-    indent = re.match(r"[ \t]*", lines[start + 1]).group()  # type: ignore[union-attr]
+    indent = _indent(lines[start + 1])
     i = start + 2
     while i < len(lines) and lines[i].strip() != "---":
         match = _YAML_KEY.match(_text(lines[i]))
@@ -227,7 +232,10 @@ def remove_directive(text: str, lineno: int, names: tuple[str, ...], argument: s
     """
     lines, start, syntax = _find(text, lineno, names, argument)
     if syntax == "myst":
-        fence = _MYST.match(_text(lines[start])).group("fence")  # type: ignore[union-attr]
+        opening = _MYST.match(_text(lines[start]))
+        if opening is None:  # _find said MyST: it matched this line
+            raise EditError(f"line {start + 1} opens no MyST directive")
+        fence = opening.group("fence")
         end = next(
             (i + 1 for i in range(start + 1, len(lines)) if _text(lines[i]).strip() == fence), None
         )

@@ -247,7 +247,8 @@ def parse_options(
         try:
             if text is None and spec.kind is not Kind.FLAG:
                 raise FieldProblem(f"the option needs a value ({allowed(spec)})")
-            value = CONVERTERS[spec.kind](spec, text)  # type: ignore[arg-type]
+            # only a flag may have no value, and it reads one as empty text
+            value = CONVERTERS[spec.kind](spec, text or "")
         except FieldProblem as err:
             # enum messages list the choices; the other converters say what fits
             hint = f"; allowed: {allowed(spec)}" if spec.kind is Kind.ENUM else ""

@@ -144,7 +144,8 @@ def _weeks(value: object) -> Problem | None:
 
 
 def _percent(value: object) -> Problem | None:
-    if type(value) in (int, float) and 0 <= value <= 100:  # type: ignore[operator]
+    # bool is an int subclass, and not a percentage
+    if (type(value) is int or type(value) is float) and 0 <= value <= 100:
         return None
     return "", value, "a number from 0 to 100"
 
@@ -225,7 +226,11 @@ def _fields_check(otype: ObjectType, choices: bool = False) -> Check:
     known = _object_of(checks)
 
     def check(value: object) -> Problem | None:
-        unknown = next((name for name in value if name not in checks), None)  # type: ignore[attr-defined]
+        unknown = (
+            next((name for name in value if name not in checks), None)
+            if isinstance(value, dict)
+            else None
+        )
         if unknown is not None:
             return "", unknown, f"a field of a {otype.name}"
         return known(value)

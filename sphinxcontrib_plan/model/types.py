@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -156,8 +156,8 @@ class ObjectType:
         return self.plural or self.label + "s"
 
 
-def _f(name: str, kind: Kind = Kind.TEXT, *choices: str, **kw: object) -> FieldSpec:
-    return FieldSpec(name, kind, tuple(choices), **kw)  # type: ignore[arg-type]
+def _f(name: str, kind: Kind = Kind.TEXT, *choices: str, **kw: Any) -> FieldSpec:
+    return FieldSpec(name, kind, tuple(choices), **kw)
 
 
 LEVEL = ("low", "medium", "high")

@@ -276,9 +276,9 @@ class _Parser:
 
     def parse_operand(self, after: str | None = None) -> Node:
         tok = self.tok
-        if tok.kind in ("STRING", "NUMBER"):
+        if tok.kind in ("STRING", "NUMBER") and isinstance(tok.value, (str, int, float)):
             self.advance()
-            return Literal(tok.value, tok.column)  # type: ignore[arg-type]
+            return Literal(tok.value, tok.column)
         if tok.kind == "KEYWORD" and tok.value in _CONSTANTS:
             self.advance()
             return Literal(_CONSTANTS[str(tok.value)], tok.column)

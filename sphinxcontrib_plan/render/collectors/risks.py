@@ -35,11 +35,11 @@ def render_matrix(ctx: Context) -> list[nodes.Node]:
     cells: dict[tuple[str, str], list[nodes.Node]] = {}
     unplaced = []
     for risk in ctx.select():
-        key = (risk.fields.get("likelihood"), risk.fields.get("impact"))
-        if None in key:
+        likelihood, impact = risk.fields.get("likelihood"), risk.fields.get("impact")
+        if not isinstance(likelihood, str) or not isinstance(impact, str):
             unplaced.append(risk)
             continue
-        cells.setdefault(key, []).append(ctx.link(risk, risk.id))  # type: ignore[arg-type]
+        cells.setdefault((likelihood, impact), []).append(ctx.link(risk, risk.id))
     rows = []
     for likelihood in reversed(_LEVELS):
         row: list[object] = [nodes.strong(display(likelihood), display(likelihood))]
