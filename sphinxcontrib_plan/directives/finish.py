@@ -19,7 +19,7 @@ from sphinxcontrib_plan.directives.myst_lines import front_matter_text
 from sphinxcontrib_plan.directives.pending import PENDING
 from sphinxcontrib_plan.domain import CONTENT_KEY
 from sphinxcontrib_plan.model.ids import derive_id, slug
-from sphinxcontrib_plan.model.records import ObjectRecord
+from sphinxcontrib_plan.model.records import ObjectRecord, ResponseData
 from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.warnings import PlanWarning, portable_location, warn
 
@@ -96,7 +96,7 @@ def _object_id(
     if "id" in entry.values:
         return str(entry.values["id"])
     if parent is not None:
-        code = slug(entry.data.code if entry.data is not None else "")  # type: ignore[union-attr]
+        code = slug(entry.data.code if isinstance(entry.data, ResponseData) else "")
         oid, n = f"{parent.id}-{code}", 1
         while oid in taken:
             # one code documented twice (two 200 variants) stays two responses

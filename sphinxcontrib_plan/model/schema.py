@@ -436,7 +436,7 @@ class SchemaSet:
             # the generated __init__ from mypy's attrs plugin (ref is its field)
             raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # never fetch: a plan is checked offline
 
-        checker = validators.extend(  # type: ignore[no-untyped-call]
+        checker = validators.extend(  # type: ignore[no-untyped-call]  # untyped in types-jsonschema
             Draft202012Validator, self.patterns.keywords()
         )
         validator = checker(

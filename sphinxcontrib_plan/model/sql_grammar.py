@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError
+
+# sqlglot.tokens, the public path since sqlglot 25, imports these without re-exporting
+# them for type checkers (tokenizer_core, where they live now, is new in sqlglot 30)
 from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from sqlglot.tokens import Token  # type: ignore[attr-defined]
+    from sqlglot.tokens import Token  # type: ignore[attr-defined]  # as TokenType
 
 #: ``meta`` key under which the parser leaves the source span of a node.
 SPAN = "plan_span"
@@ -52,6 +55,7 @@ class _PlanTokenizer(Postgres.Tokenizer):
     IDENTIFIERS = [*Postgres.Tokenizer.IDENTIFIERS, "`"]
 
 
+# sqlglot makes each dialect's Parser class at run time: mypy sees a variable
 class _PlanParser(Postgres.Parser):  # type: ignore[misc,valid-type]
     """PostgreSQL grammar plus MySQL's inline ``[UNIQUE] INDEX|KEY [name] (keys)``.
 
@@ -183,8 +187,9 @@ def describe_error(error: Exception, sql: str) -> tuple[str, int | None]:
     elif isinstance(error, SqlglotError):
         # A TokenError quotes sql[start:end]; the bad character is at its end.
         message = str(error)
-        if getattr(error, "end", None) is not None:
-            line = sql.count("\n", 0, error.end) + 1  # type: ignore[attr-defined]
+        end = getattr(error, "end", None)  # a TokenError's; other errors have none
+        if isinstance(end, int):
+            line = sql.count("\n", 0, end) + 1
     else:
         # sqlglot has crashed with plain TypeErrors on some malformed input; a
         # typo in a plan must give a warning, not stop the build.

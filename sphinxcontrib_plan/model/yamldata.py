@@ -49,7 +49,7 @@ class JsonLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         """Compose one node, refusing a cycle, too many alias values or deep nesting."""
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self._open:
                 raise refused(
@@ -114,6 +114,7 @@ class JsonLoader(yaml.SafeLoader):
             return str(node.value)
         raise refused("not JSON data: a mapping key is a list or a mapping", node.start_mark)
 
+    # JSON's keys are text; PyYAML's stubs say dict[Hashable, Any], and dict is invariant
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
         """A mapping with the keys' text as keys (merge keys ``<<`` applied)."""
         if not isinstance(node, yaml.MappingNode):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,10 @@ def shipped_by_project(app: Sphinx, names: list[str]) -> dict[str, Path]:
     return found
 
 
+#: the package's static files that each application's project ships itself
+_SHIPPED: weakref.WeakKeyDictionary[Sphinx, set[str]] = weakref.WeakKeyDictionary()
+
+
 def asset_name(app: Sphinx, name: str) -> str:
     """The name the package's static file *name* takes in ``_static`` this build.
 
@@ -81,10 +86,9 @@ def asset_name(app: Sphinx, name: str) -> str:
     :param name: :data:`STYLESHEET` or :data:`SCRIPT`
     :return: the name itself, or its :data:`FALLBACK` when the project ships a file so named
     """
-    shipped = getattr(app, "_plan_shipped_assets", None)
+    shipped = _SHIPPED.get(app)
     if shipped is None:
-        shipped = set(shipped_by_project(app, [f"_static/{n}" for n in FALLBACK]))
-        app._plan_shipped_assets = shipped  # type: ignore[attr-defined]
+        shipped = _SHIPPED[app] = set(shipped_by_project(app, [f"_static/{n}" for n in FALLBACK]))
     return FALLBACK[name] if f"_static/{name}" in shipped else name
 
 

@@ -120,7 +120,8 @@ def header(
     para += strong
     para += nodes.Text(" ")
     para += nodes.inline("", "", classes=["plan-object-id"])
-    for tag in values.get("tags", ()):  # type: ignore[attr-defined]
+    tags = values.get("tags")
+    for tag in tags if isinstance(tags, (list, tuple)) else ():
         para += nodes.Text(" ")
         para += badge("tag", tag, tag)
     return para
