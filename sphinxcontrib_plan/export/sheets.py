@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from pathlib import Path
 
+    from openpyxl.cell.cell import Cell
+
     from sphinxcontrib_plan.model.types import FieldSpec, ObjectType, Registry
 
 #: the hidden sheet (CSV file) holding what an import needs besides the rows
@@ -273,9 +275,7 @@ def write_xlsx(
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
-        def styled(
-            value: Any, col: SheetColumn, header: bool = False, sheet: Any = sheet
-        ) -> WriteOnlyCell:
+        def styled(value: Any, col: SheetColumn, header: bool = False, sheet: Any = sheet) -> Cell:
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, never a formula

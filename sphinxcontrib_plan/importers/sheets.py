@@ -73,8 +73,8 @@ def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
     if path.is_dir():
         for file in sorted(path.glob("*.csv")):
             with file.open(encoding="utf-8-sig", newline="") as stream:
-                data = list(csv.reader(stream))
-            tables.append(_table(file.stem, data))
+                rows = list(csv.reader(stream))
+            tables.append(_table(file.stem, rows))
     else:
         _check_zip(path)
         try:
@@ -96,7 +96,7 @@ def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
                     f"sheet {sheet.title!r}: merged cells {first}; "
                     "unmerge them (one value per cell)"
                 )
-            data = []
+            data: list[list[Any]] = []
             for row in sheet.iter_rows():
                 values = []
                 for cell in row:
