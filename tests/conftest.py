@@ -21,6 +21,11 @@ def pytest_configure(config: pytest.Config) -> None:
     would bury ours in the summary. The class exists from Sphinx 9 only, so
     the filter is added only where it does.
     """
+    config.addinivalue_line(
+        "markers",
+        "tools(*names): the test runs system programs (require_tool skips or, "
+        "with CI=true, fails it when one is missing)",
+    )
     try:
         from sphinx.deprecation import RemovedInSphinx11Warning  # noqa: F401
     except ImportError:
@@ -29,11 +34,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "filterwarnings",
         "ignore:'myst_parser.sphinx_ext.myst_refs.MystReferenceResolver.app' is deprecated"
         ":sphinx.deprecation.RemovedInSphinx11Warning",
-    )
-    config.addinivalue_line(
-        "markers",
-        "tools(*names): the test runs system programs (require_tool skips or, "
-        "with CI=true, fails it when one is missing)",
     )
 
 

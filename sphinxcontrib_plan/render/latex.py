@@ -253,27 +253,34 @@ def place(
         for w, align in spec
     )
     # Sphinx 9 wraps every cell in a varwidth box, which resets the
-    # column's alignment: each cell says it again
+    # column's alignment: each cell says it again. ``\arraybackslash`` gives
+    # ``\\`` back its row-ending meaning: where a cell is not boxed (Sphinx
+    # 7.4, 8), a bare ``\raggedright`` would turn the row's end into a line
+    # break inside the cell ("Extra alignment tab")
     for part in (nodes.thead, nodes.tbody):
         for group in table.findall(part):
             for row in group.children:
                 entries = [c for c in row.children if isinstance(c, nodes.entry)]
                 for entry, (_, align) in zip(entries, spec, strict=False):
-                    _prepend(entry, rf"\{align} ")
+                    _prepend(entry, rf"\{align}\arraybackslash ")
     rows = sum(len(body.children) for body in table.findall(nodes.tbody))
     if breakable and rows > LONG_ROWS and "longtable" not in table["classes"]:
         table["classes"].append("longtable")
     parent = table.parent
     index = parent.index(table)
-    setup = size + (rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else "")
-    before: list[nodes.Node] = []
-    if setup:
-        before.append(nodes.raw("", rf"\begingroup{setup}", format="latex"))
-    before.append(addnodes.tabular_col_spec(spec=columns))
+    # ids in code may break after their hyphens, as the widths were measured
+    setup = (
+        r"\sphinxplanbreakablecode"
+        + size
+        + (rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else "")
+    )
+    before = [
+        nodes.raw("", rf"\begingroup{setup}", format="latex"),
+        addnodes.tabular_col_spec(spec=columns),
+    ]
     for offset, node in enumerate(before):
         parent.insert(index + offset, node)
-    if setup:
-        parent.insert(index + len(before) + 1, nodes.raw("", r"\endgroup", format="latex"))
+    parent.insert(index + len(before) + 1, nodes.raw("", r"\endgroup", format="latex"))
 
 
 def fields_layout(table: nodes.table) -> None:
