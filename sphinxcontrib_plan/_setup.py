@@ -222,7 +222,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     results = _results(domain)
     key = resolve_key(
         env,
-        domain,
+        domain.fingerprint(),
+        domain.config,
         (
             sorted(main),
             sorted((k, sorted(v)) for k, v in named.items()),

@@ -32,7 +32,7 @@ from sphinxcontrib_plan.diff import DiffError
 from sphinxcontrib_plan.diff.changeset import change_rows, of_plan, slim
 from sphinxcontrib_plan.diff.compare import Side
 from sphinxcontrib_plan.export.json import plan_document
-from sphinxcontrib_plan.model.changes import APPROVED, ChangeSet, approved_revision, spec_label
+from sphinxcontrib_plan.model.changes import APPROVED, ChangeSet, spec_label
 from sphinxcontrib_plan.model.fingerprint import object_digests, plan_fingerprint
 from sphinxcontrib_plan.model.index import Finding
 from sphinxcontrib_plan.revisions import (
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.domain import PlanDomain
     from sphinxcontrib_plan.model.index import ResolvedIndex
+    from sphinxcontrib_plan.model.records import ObjectRecord
 
 
 @dataclass
@@ -70,6 +71,22 @@ NOT_ALLOWED = (
     "building another revision runs its conf.py: set plan_baseline_builds = True "
     "in conf.py to allow it, or point :since: at a plan.json file"
 )
+
+
+def approved_revision(index: ResolvedIndex, plan_id: str) -> ObjectRecord | None:
+    """The approved sign-off of a plan whose ``approved-at`` is the latest: the one with
+    the latest ``date``, the last in document order among equals.
+
+    :param index: the index
+    :param plan_id: the plan's id
+    :return: the sign-off, or ``None`` when no approved one names a revision
+    """
+    found = [
+        s
+        for s in index.of_type("signoff", (plan_id,))
+        if s.fields.get("status") == "approved" and s.fields.get("approved-at")
+    ]
+    return max(reversed(found), key=lambda s: str(s.fields.get("date") or "")) if found else None
 
 
 def load(

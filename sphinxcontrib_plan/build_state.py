@@ -23,7 +23,7 @@ from sphinxcontrib_plan.model.approval import build_date
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-    from sphinxcontrib_plan.domain import PlanDomain
+    from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.index import Finding
 
 
@@ -100,20 +100,23 @@ class BuildState:
         return refresh
 
 
-def resolve_key(env: BuildEnvironment, domain: PlanDomain, intersphinx: object) -> str:
+def resolve_key(
+    env: BuildEnvironment, declarations: str, config: PlanConfig, intersphinx: object
+) -> str:
     """What the index and its findings are a function of, as one digest: every
     document's declarations, the documents, the configuration, the build's
     date (review dates are measured against it), the plan names of the
     intersphinx inventories and the external projects' data.
 
     :param env: the environment
-    :param domain: the plan domain
+    :param declarations: the plan domain's fingerprint of every document's declarations
+    :param config: the validated ``plan_*`` configuration
     :param intersphinx: the intersphinx names and external digests, in a stable order
     :return: a hex digest
     """
     digest = hashlib.sha256(
-        f"{__version__}\0{domain.fingerprint()}\0{domain.config!r}\0"
-        f"{domain.config.today or build_date(os.environ)}".encode()
+        f"{__version__}\0{declarations}\0{config!r}\0"
+        f"{config.today or build_date(os.environ)}".encode()
     )
     digest.update("\0".join(sorted(env.found_docs)).encode())
     digest.update(repr(intersphinx).encode())

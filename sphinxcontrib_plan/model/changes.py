@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from sphinxcontrib_plan.model.index import ResolvedIndex
-    from sphinxcontrib_plan.model.records import ObjectRecord
 
 #: the spec of the default baseline: each plan's last approved revision
 APPROVED = ""
@@ -110,22 +108,6 @@ def spec_label(spec: str) -> str:
     :return: e.g. ``v1``, ``releases/plan.json``, or ``the last approved revision``
     """
     return spec.partition(":")[2] if spec else "the last approved revision"
-
-
-def approved_revision(index: ResolvedIndex, plan_id: str) -> ObjectRecord | None:
-    """The approved sign-off of a plan whose ``approved-at`` is the latest: the one with
-    the latest ``date``, the last in document order among equals.
-
-    :param index: the index
-    :param plan_id: the plan's id
-    :return: the sign-off, or ``None`` when no approved one names a revision
-    """
-    found = [
-        s
-        for s in index.of_type("signoff", (plan_id,))
-        if s.fields.get("status") == "approved" and s.fields.get("approved-at")
-    ]
-    return max(reversed(found), key=lambda s: str(s.fields.get("date") or "")) if found else None
 
 
 def rows_of(changes: Iterable[ChangeRow], plans: Iterable[str]) -> list[ChangeRow]:

@@ -15,7 +15,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sphinxcontrib_plan.model.approval import is_overdue, is_stale
-from sphinxcontrib_plan.model.schedule import schedule_of
 from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
@@ -148,12 +147,12 @@ def _week(i: int) -> Compute:
 
 
 def _critical(index: ResolvedIndex, phase: ObjectRecord) -> bool | None:
-    timing = schedule_of(index, phase.plan or None).timings.get(phase.id)
+    timing = index.schedule(phase.plan or None).timings.get(phase.id)
     return timing.critical if timing else None
 
 
 def _planned_end(index: ResolvedIndex, plan: ObjectRecord) -> str | None:
-    found = schedule_of(index, plan.id)
+    found = index.schedule(plan.id)
     if found.end_date is not None:
         return found.end_date.isoformat()
     return None if found.end_week is None else f"week {found.end_week}"
@@ -306,7 +305,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "number",
         "Weeks the phase may slip without moving the planned end (working days / 5, "
         "to one decimal); none like ``critical``.",
-        lambda i, r: schedule_of(i, r.plan or None).slack_weeks(r.id),
+        lambda i, r: i.schedule(r.plan or None).slack_weeks(r.id),
     ),
     DerivedField(
         "method",
@@ -404,7 +403,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "integer",
         "Week of the planned end, from the phases' weeks or dates and their "
         "``depends-on`` (critical path method).",
-        lambda i, r: schedule_of(i, r.id).end_week,
+        lambda i, r: i.schedule(r.id).end_week,
     ),
     DerivedField(
         "planned-end",

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.changes import ChangeSet
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.schedule import Schedule
     from sphinxcontrib_plan.warnings import Where
+
+from sphinxcontrib_plan.model.schedule import Schedule, plan_schedule
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class ResolvedIndex:
     docs: frozenset[str] = frozenset()
     #: fingerprint of each type's records
     fingerprints: dict[str, str] = field(default_factory=dict)
-    #: each plan's schedule (:func:`~sphinxcontrib_plan.model.schedule.schedule_of`), on first use
+    #: each plan's schedule (:meth:`schedule`), on first use
     schedules: dict[str | None, Schedule] = field(default_factory=dict)
     #: each plan's earliest phase start date, the origin of week numbers, on first use
     week_origins: dict[str | None, dt.date] = field(default_factory=dict)
@@ -132,6 +133,22 @@ class ResolvedIndex:
         if plans:
             wanted = set(plans)
             found = [r for r in found if (r.id if typ == "plan" else r.plan) in wanted]
+        return found
+
+    def schedule(self, plan_id: str | None) -> Schedule:
+        """The schedule of a plan's phases (in document order, the first of a
+        repeated id), computed once per index.
+
+        :param plan_id: a plan id, or ``None`` for phases without a plan
+        :return: the schedule
+        """
+        found = self.schedules.get(plan_id)
+        if found is None:
+            found = self.schedules[plan_id] = plan_schedule(
+                (p.id, p.fields)
+                for p in self.by_type.get("phase", ())
+                if (p.plan or None) == plan_id and self.by_id.get(p.id) is p
+            )
         return found
 
     def view(self, record: ObjectRecord) -> dict[str, Any]:

@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from sphinxcontrib_plan.model.index import ResolvedIndex
-    from sphinxcontrib_plan.model.records import ObjectRecord
 
 #: working days in a week, the unit of ``weeks``
 WEEK = 5
@@ -256,32 +254,3 @@ def plan_schedule(phases: Iterable[tuple[str, Mapping[str, object]]]) -> Schedul
     """
     origin, acts = activities(phases)
     return schedule(acts, origin)
-
-
-def plan_phases(index: ResolvedIndex, plan_id: str | None) -> list[ObjectRecord]:
-    """The phases of one plan in document order (the first of a repeated id).
-
-    :param index: the resolved index
-    :param plan_id: a plan id, or ``None`` for phases without a plan
-    :return: phases
-    """
-    return [
-        p
-        for p in index.by_type.get("phase", ())
-        if (p.plan or None) == plan_id and index.by_id.get(p.id) is p
-    ]
-
-
-def schedule_of(index: ResolvedIndex, plan_id: str | None) -> Schedule:
-    """The schedule of a plan, computed once per index.
-
-    :param index: the resolved index
-    :param plan_id: a plan id, or ``None`` for phases without a plan
-    :return: the schedule
-    """
-    found = index.schedules.get(plan_id)
-    if found is None:
-        found = index.schedules[plan_id] = plan_schedule(
-            (p.id, p.fields) for p in plan_phases(index, plan_id)
-        )
-    return found

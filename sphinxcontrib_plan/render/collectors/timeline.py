@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinxcontrib_plan.model.collectors import draws
-from sphinxcontrib_plan.model.schedule import schedule_of
 from sphinxcontrib_plan.render.nodes import badge, table
 from sphinxcontrib_plan.render.timescale import choose, slack_text
 
@@ -113,7 +112,7 @@ def render(ctx: Context) -> list[nodes.Node]:
     by_plan = groupby(sorted(phases, key=lambda p: p.plan or ""), key=lambda p: p.plan or "")
     for plan_id, group in by_plan:
         members = list(group)  # the sort above is stable: selection order is kept
-        sched = schedule_of(ctx.index, plan_id or None)
+        sched = ctx.index.schedule(plan_id or None)
         spans = {pid: (a.start, a.start + a.duration) for pid, a in sched.placed.items()}
         last = max([sched.last_day or 0, *(max(s, f - 1) for s, f in spans.values())])
         scale = choose(last, sched.origin)
