@@ -12,154 +12,26 @@ anything is written; an edit becomes one option line, set with
 
 from __future__ import annotations
 
-import csv
-import datetime
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.errors import PlanError
-from sphinxcontrib_plan.export.sheets import BASE, DOCUMENT, META_SHEET, cell_value, columns
+from sphinxcontrib_plan.export.sheets import BASE, DOCUMENT, cell_value, columns
+from sphinxcontrib_plan.importers.sheet_tables import (
+    SheetInputError,
+    Table,
+    cell_text,
+    coordinate,
+    read_tables,
+)
 from sphinxcontrib_plan.model.codedata import DataError, load_data
 from sphinxcontrib_plan.model.fields import CONVERTERS, FieldProblem, allowed
-from sphinxcontrib_plan.model.limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_RATIO
 from sphinxcontrib_plan.model.types import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from sphinxcontrib_plan.model.types import FieldSpec, Registry
-
-
-#: formulas that are only a boolean, as spreadsheet applications save one
-_BOOLEAN_FORMULAS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
-
-
-class SheetInputError(PlanError):
-    """The workbook cannot be read or is not one of ours; one line, exit 2."""
-
-
-#: one sheet: its name, header, and rows as (row number, cells by header)
-Table = tuple[str, list[str], list[tuple[int, dict[str, Any]]]]
-
-
-def _check_zip(path: Path) -> None:
-    if not zipfile.is_zipfile(path):
-        raise SheetInputError(f"{str(path)!r} is not an .xlsx workbook (not a zip file)")
-    with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-    total = sum(i.file_size for i in infos)
-    bomb = total > MAX_WORKBOOK_BYTES or any(
-        i.file_size > 1 << 20 and i.file_size > MAX_WORKBOOK_RATIO * max(i.compress_size, 1)
-        for i in infos
-    )
-    if bomb:
-        raise SheetInputError(
-            f"{str(path)!r} unpacks to {total} bytes (limit "
-            f"{MAX_WORKBOOK_BYTES}, ratio {MAX_WORKBOOK_RATIO}); refusing a "
-            "zip bomb"
-        )
-
-
-def read_tables(path: Path) -> tuple[dict[str, str], list[Table]]:
-    """The ``_plan`` sheet and every other sheet of a workbook or CSV directory.
-
-    :param path: an ``.xlsx`` or a directory of ``TYPE.csv`` files
-    :return: the meta values and the tables
-    :raise SheetInputError: when it cannot be read, or holds merged cells or formulas
-    """
-    tables: list[Table] = []
-    if path.is_dir():
-        for file in sorted(path.glob("*.csv")):
-            with file.open(encoding="utf-8-sig", newline="") as stream:
-                rows = list(csv.reader(stream))
-            tables.append(_table(file.stem, rows))
-    else:
-        _check_zip(path)
-        try:
-            from openpyxl import load_workbook
-        except ImportError:
-            raise SheetInputError(
-                "reading workbooks needs openpyxl: pip install 'sphinxcontrib-plan[sheets]'"
-            ) from None
-        try:
-            book = load_workbook(path, data_only=False)
-        except Exception as err:  # openpyxl raises many kinds for a foreign file
-            raise SheetInputError(
-                f"{str(path)!r} is not a readable workbook: {' '.join(str(err).split())[:200]}"
-            ) from None
-        for sheet in book.worksheets:
-            if sheet.merged_cells.ranges:
-                first = sorted(str(r) for r in sheet.merged_cells.ranges)[0]
-                raise SheetInputError(
-                    f"sheet {sheet.title!r}: merged cells {first}; "
-                    "unmerge them (one value per cell)"
-                )
-            data: list[list[Any]] = []
-            for row in sheet.iter_rows():
-                values = []
-                for cell in row:
-                    value = cell.value
-                    if cell.data_type == "f":
-                        # LibreOffice saves a boolean as the formula TRUE() or FALSE()
-                        value = _BOOLEAN_FORMULAS.get(str(value).upper().replace(" ", ""))
-                        if value is None:
-                            raise SheetInputError(
-                                f"sheet {sheet.title!r}, cell "
-                                f"{cell.coordinate}: a formula; write the "
-                                "value instead"
-                            )
-                    values.append(value)
-                data.append(values)
-            tables.append(_table(sheet.title, data))
-    meta = next((t for t in tables if t[0] == META_SHEET), None)
-    if meta is None:
-        raise SheetInputError(
-            f"{str(path)!r} has no {META_SHEET!r} sheet: not written by "
-            "'sphinx-plan export --format xlsx|csv'"
-        )
-    keys = {cell_text(cells.get("key")): cell_text(cells.get("value")) for _, cells in meta[2]}
-    return keys, [t for t in tables if t[0] != META_SHEET]
-
-
-def _coordinate(row: int, column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"{letters}{row}"
-
-
-def _table(name: str, data: list[list[Any]]) -> Table:
-    header = [str(v).strip() if v is not None else "" for v in (data[0] if data else [])]
-    while header and not header[-1]:
-        header.pop()
-    rows = []
-    for number, values in enumerate(data[1:], start=2):
-        cells = {h: values[i] if i < len(values) else None for i, h in enumerate(header) if h}
-        if any(v not in (None, "") for v in cells.values()):
-            rows.append((number, cells))
-    return name, header, rows
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the option text a directive would hold.
-
-    :param value: the cell's value (openpyxl or CSV)
-    :return: the text, ``""`` for an empty cell
-    """
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def option_text(spec: FieldSpec, value: Any) -> str:
@@ -174,10 +46,10 @@ def option_text(spec: FieldSpec, value: Any) -> str:
 
 @dataclass
 class Change:
-    """The edits of one object: option name to new text."""
+    """The edits of one object: option name to new text, ``None`` to remove the option."""
 
     obj: Mapping[str, Any]
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str | None] = field(default_factory=dict)
     cells: list[str] = field(default_factory=list)
 
 
@@ -254,6 +126,13 @@ def compare(
         for number, cells in rows:
             oid = cell_text(cells.get("id"))
             obj = objects.get(oid)
+            if not oid and cell_text(cells.get(BASE)):
+                at = coordinate(number, header.index("id") + 1)
+                plan.errors.append(
+                    f"sheet {name!r}, cell {at}: id: the id of an exported object "
+                    "cannot be cleared (it says which object the row is); write it back"
+                )
+                continue
             if obj is None:
                 _new_row(plan, name, header, number, cells, objects, names, registry)
                 continue
@@ -277,7 +156,7 @@ def compare(
             current = obj.get("fields") or {}
             title = cell_text(cells.get("title"))
             if "title" in header and title and title != cell_text(base.get("title")):
-                at = _coordinate(number, header.index("title") + 1)
+                at = coordinate(number, header.index("title") + 1)
                 plan.notes.append(
                     f"sheet {name!r}, cell {at}: "
                     f"{oid}: the title is not changed by an import (it is the "
@@ -287,7 +166,7 @@ def compare(
                 if col.spec is None or col.name not in header:
                     continue
                 spec = col.spec
-                cell = _coordinate(number, header.index(col.name) + 1)
+                cell = coordinate(number, header.index(col.name) + 1)
                 was = base.get(col.name)
                 now = current.get(col.name)
                 now = None if now == [] else now
@@ -306,11 +185,14 @@ def compare(
                         f"sheet {name!r}, cell {cell}: {oid} {col.name}: "
                         f"exported {was!r}, source now {now!r}, sheet {value!r}"
                     )
-                elif value is None:
+                elif value is None and spec.required:
                     plan.errors.append(
-                        f"sheet {name!r}, cell {cell}: {col.name}: clearing "
-                        "an option is not supported; remove it in the source"
+                        f"sheet {name!r}, cell {cell}: {col.name}: the option is "
+                        f"required and cannot be cleared; allowed: {allowed(spec)}"
                     )
+                elif value is None:
+                    change.values[col.name] = None
+                    change.cells.append(f"{cell} {col.name}: {option_text(spec, now)!r} -> removed")
                 else:
                     change.values[col.name] = option_text(spec, value)
                     change.cells.append(
@@ -382,7 +264,7 @@ def _new_row(
     _, problems = parse_options(otype, raw, f"plan-{name}")
     for problem in problems:
         column = header.index(problem.name) + 1 if problem.name in header else 0
-        at = f"cell {_coordinate(number, column)}" if column else f"row {number}"
+        at = f"cell {coordinate(number, column)}" if column else f"row {number}"
         plan.errors.append(f"sheet {name!r}, {at}: {problem.message}")
     for key, text in raw.items():
         spec = otype.field(key)
@@ -391,7 +273,7 @@ def _new_row(
         try:
             _check_refs(spec, _read(spec, text), names)
         except FieldProblem as err:
-            cell = _coordinate(number, header.index(key) + 1)
+            cell = coordinate(number, header.index(key) + 1)
             plan.errors.append(
                 f"sheet {name!r}, cell {cell}: {key}: {err}; allowed: {allowed(spec)}"
             )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 #: lines searched around the recorded line
@@ -160,20 +161,21 @@ def _yaml_value(value: str) -> str:
 
 
 def set_options(
-    text: str, lineno: int, names: tuple[str, ...], argument: str, values: dict[str, str]
+    text: str, lineno: int, names: tuple[str, ...], argument: str, values: Mapping[str, str | None]
 ) -> str:
-    """Set *values* as options of the directive at *lineno*.
+    """Set *values* as options of the directive at *lineno*; ``None`` removes one.
 
     :param text: the whole source file
     :param lineno: the directive's line (1-based) as the build recorded it
     :param names: the directive's accepted names, e.g. ``("plan-signoff", "plan:signoff")``
     :param argument: the directive's argument, to check the right directive is edited
-    :param values: option name to new value (one line each), in the order new ones are added
+    :param values: option name to new value (one line each), in the order new ones are
+        added; ``None`` removes the option's lines (nothing when it has none)
     :return: the new text
     :raise EditError: when the directive is not found or a value spans lines
     """
     for key, value in values.items():
-        if "\n" in value or "\r" in value:
+        if value is not None and ("\n" in value or "\r" in value):
             raise EditError(f"the value of {key!r} must be one line")
     lines, start, syntax = _find(text, lineno, names, argument)
     eol = _ending(lines[start]) or "\n"
@@ -194,7 +196,10 @@ def set_options(
     added: list[str] = []
     for key, value in values.items():
         span = block.options.get(key.lower())
-        if span is None:
+        if value is None:
+            if span is not None:
+                replaced[span[0]] = (span[1], "")
+        elif span is None:
             added.append(render(key, value))
         else:
             first, end = span
@@ -208,7 +213,8 @@ def set_options(
             out += added
         if i in replaced:
             end, line = replaced[i]
-            out.append(line)
+            if line:
+                out.append(line)
             i = end
             continue
         out.append(lines[i])
