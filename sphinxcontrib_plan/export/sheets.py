@@ -237,7 +237,7 @@ def write_xlsx(
     try:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font, PatternFill
+        from openpyxl.styles import Font, PatternFill, Protection
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.datavalidation import DataValidation
     except ImportError:
@@ -246,6 +246,7 @@ def write_xlsx(
         ) from None
     book = Workbook(write_only=True)
     shade = PatternFill("solid", fgColor=_SHADE)
+    editable = Protection(locked=False)
     bold = Font(bold=True)
     for name, objects in selected.items():
         otype = registry[name]
@@ -257,6 +258,8 @@ def write_xlsx(
             dims = sheet.column_dimensions[letter]
             dims.width = _WIDTHS.get(col.name, 12)
             dims.hidden = col.hidden
+            if not col.readonly:
+                dims.protection = editable  # rows added below the exported ones too
             if col.spec is not None and col.spec.kind is Kind.ENUM:
                 # rows added below the exported ones get the list too
                 rule = DataValidation(
@@ -269,6 +272,13 @@ def write_xlsx(
                 rule.add(f"{letter}2:{letter}{last + 1000}")
                 sheet.data_validations.append(rule)
         sheet.freeze_panes = "B2"
+        # protected without a password: the header, the shaded derived columns and
+        # the hidden ones are locked; rows may be added, deleted, sorted and filtered
+        sheet.protection.sheet = True
+        sheet.protection.insertRows = False
+        sheet.protection.deleteRows = False
+        sheet.protection.sort = False
+        sheet.protection.autoFilter = False
         # printed (or converted to PDF): landscape, every column on one page's width
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.fitToWidth = 1
@@ -283,6 +293,8 @@ def write_xlsx(
                 cell.font = bold
             if col.readonly:
                 cell.fill = shade
+            elif not header:
+                cell.protection = editable
             if isinstance(value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
             return cell
