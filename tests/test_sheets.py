@@ -508,19 +508,3 @@ def test_csv_edit_and_text_starting_with_equals_stays_text(project: Path, tmp_pa
     cell = openpyxl.load_workbook(book)["risk"].cell(2, owner + 1)
     assert (cell.value, cell.data_type) == ("=Payments", "s")
     assert imp(book) == 0  # read back as text, not refused as a formula
-
-
-def test_title_edit_is_a_note_and_changes_nothing(
-    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    book = tmp_path / "plan.xlsx"
-    assert export(project, book, "xlsx", "--type", "risk") == 0
-    before = snapshot(project)
-    capsys.readouterr()
-    assert imp(edit(book, tmp_path / "t.xlsx", "risk", {"title": "Stripe outage"})) == 0
-    out = capsys.readouterr().out
-    assert (
-        "note: sheet 'risk', cell B2: 001-stripe-api-downtime: the title is not changed "
-        "by an import"
-    ) in out
-    assert snapshot(project) == before

@@ -51,6 +51,8 @@ class Change:
     obj: Mapping[str, Any]
     values: dict[str, str | None] = field(default_factory=dict)
     cells: list[str] = field(default_factory=list)
+    #: the new title (the directive's argument), when edited
+    title: str | None = None
 
 
 @dataclass
@@ -154,14 +156,7 @@ def compare(
                 continue
             change = Change(obj)
             current = obj.get("fields") or {}
-            title = cell_text(cells.get("title"))
-            if "title" in header and title and title != cell_text(base.get("title")):
-                at = coordinate(number, header.index("title") + 1)
-                plan.notes.append(
-                    f"sheet {name!r}, cell {at}: "
-                    f"{oid}: the title is not changed by an import (it is the "
-                    "directive's argument); edit it in the source"
-                )
+            _title(plan, change, (name, header, number), cell_text(base.get("title")), cells)
             for col in known.values():
                 if col.spec is None or col.name not in header:
                     continue
@@ -199,7 +194,7 @@ def compare(
                         f"{cell} {col.name}: {option_text(spec, now)!r} -> "
                         f"{change.values[col.name]!r}"
                     )
-            if change.values:
+            if change.values or change.title:
                 plan.changes.append(change)
         plan.deleted += [
             o
@@ -210,6 +205,36 @@ def compare(
             and (not plans or o.get("plan") in plans)
         ]
     return plan
+
+
+def _title(
+    plan: Plan,
+    change: Change,
+    row: tuple[str, list[str], int],
+    was: str,
+    cells: dict[str, Any],
+) -> None:
+    """Plan an edited title: the directive's argument, its id kept with an ``id`` option."""
+    name, header, number = row
+    if "title" not in header:
+        return
+    cell = coordinate(number, header.index("title") + 1)
+    at = f"sheet {name!r}, cell {cell}"
+    value = cell_text(cells.get("title"))
+    now = str(change.obj.get("title") or "")
+    if value in (was, now):
+        return
+    if not value or "\n" in value or "\r" in value:
+        plan.errors.append(f"{at}: title: {value!r}; allowed: one line of text, not empty")
+    elif now != was:
+        plan.conflicts.append(
+            f"{at}: {change.obj.get('id')} title: exported {was!r}, source now {now!r}, "
+            f"sheet {value!r}"
+        )
+    else:
+        change.title = value
+        change.values["id"] = str(change.obj.get("id"))  # a derived id would follow the title
+        change.cells.append(f"{cell} title: {now!r} -> {value!r}")
 
 
 def _new_row(
@@ -337,7 +362,7 @@ def apply(plan: Plan, sourcedir: Path, *, delete: bool = False) -> list[Path]:
             )
             try:
                 text = (
-                    set_options(text, *where, change.values)
+                    set_options(text, *where, change.values, title=change.title)
                     if change.values
                     else remove_directive(text, *where)
                 )

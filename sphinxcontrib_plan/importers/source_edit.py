@@ -161,7 +161,13 @@ def _yaml_value(value: str) -> str:
 
 
 def set_options(
-    text: str, lineno: int, names: tuple[str, ...], argument: str, values: Mapping[str, str | None]
+    text: str,
+    lineno: int,
+    names: tuple[str, ...],
+    argument: str,
+    values: Mapping[str, str | None],
+    *,
+    title: str | None = None,
 ) -> str:
     """Set *values* as options of the directive at *lineno*; ``None`` removes one.
 
@@ -171,13 +177,28 @@ def set_options(
     :param argument: the directive's argument, to check the right directive is edited
     :param values: option name to new value (one line each), in the order new ones are
         added; ``None`` removes the option's lines (nothing when it has none)
+    :param title: a new argument for the directive (its title), one line
     :return: the new text
     :raise EditError: when the directive is not found or a value spans lines
     """
-    for key, value in values.items():
+    for key, value in [*values.items(), ("title", title)]:
         if value is not None and ("\n" in value or "\r" in value):
             raise EditError(f"the value of {key!r} must be one line")
     lines, start, syntax = _find(text, lineno, names, argument)
+    if title is not None:
+        line = lines[start]
+        match = (_MYST if syntax == "myst" else _RST).match(_text(line))
+        if match is None or not title.strip():  # pragma: no cover - _find matched it
+            raise EditError("the directive's title cannot be set")
+        body = _text(line)
+        sep = "" if match.group("arg") else " "
+        lines[start] = (
+            body[: match.start("arg")]
+            + sep
+            + title.strip()
+            + body[match.end("arg") :]
+            + line[len(body) :]
+        )
     eol = _ending(lines[start]) or "\n"
     if syntax == "myst" and start + 1 < len(lines) and lines[start + 1].strip() == "---":
         block = _yaml_block(lines, start)
