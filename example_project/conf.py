@@ -92,4 +92,7 @@ latex_elements = {
     "printindex": "",
     # a register row of tags and ids may end in a long unbreakable word
     "preamble": r"\setlength{\emergencystretch}{2em}",
+    # a request line with a long query string is one Pygments token in some
+    # Pygments releases: let Sphinx wrap such a code line wherever it must
+    "sphinxsetup": "verbatimforcewraps=true",
 }
