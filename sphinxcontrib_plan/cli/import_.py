@@ -243,8 +243,6 @@ def _import_sheets(args: argparse.Namespace) -> int:
             )
     for new in plan.new:
         print(f"{new.document}: new {new.type} {new.title!r}")
-    for note in plan.notes:
-        print(f"note: {note}")
     delete = args.allow_delete and bool(plan.deleted)
     for obj in plan.deleted:
         print(

@@ -77,7 +77,6 @@ class Plan:
     conflicts: list[str] = field(default_factory=list)
     #: objects without a row, though the export listed their type and plan
     deleted: list[Mapping[str, Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def _read(spec: FieldSpec, text: str) -> Any:

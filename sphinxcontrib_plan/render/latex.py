@@ -254,8 +254,8 @@ def place(
     )
     # Sphinx 9 wraps every cell in a varwidth box, which resets the
     # column's alignment: each cell says it again. ``\arraybackslash`` gives
-    # ``\\`` back its row-ending meaning: where a cell is not boxed (Sphinx
-    # 7.4, 8), a bare ``\raggedright`` would turn the row's end into a line
+    # ``\\`` back its row-ending meaning: where a cell is not boxed (older
+    # releases such as 7.4), a bare ``\raggedright`` would turn the row's end into a line
     # break inside the cell ("Extra alignment tab")
     for part in (nodes.thead, nodes.tbody):
         for group in table.findall(part):
