@@ -34,7 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     :return: the parser
     """
-    from sphinxcontrib_plan.cli import approve, check, diff, export, gate, import_, init, new
+    from sphinxcontrib_plan.cli import (
+        approve,
+        check,
+        diff,
+        export,
+        gate,
+        import_,
+        init,
+        lsp,
+        new,
+    )
 
     parser = argparse.ArgumentParser(
         prog="sphinx-plan",
@@ -54,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("diff", diff),
         ("approve", approve),
         ("gate", gate),
+        ("lsp", lsp),
     ):
         sub = subparsers.add_parser(
             name,

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-    from sphinxcontrib_plan.cli.records import BuildWarning
+    from sphinxcontrib_plan.cli.records import BuildWarning, RecordingHandler
 
 _CONF_FRAME = re.compile(r'File "(?P<file>[^"]*conf\.py)", line (?P<line>\d+)')
 
@@ -188,7 +188,56 @@ def sphinx_build(
     :return: a context giving the finished build
     :raise BuildError: when the project cannot be built
     """
+    with (
+        build_errors(),
+        open_app(args, workdir, freshenv=freshenv, buildername=buildername) as (app, handler),
+    ):
+        if prepare is not None:
+            prepare(app)
+        app.build(force_all=freshenv)
+        yield BuildResult(app, handler.warnings(), handler.records)
+
+
+@contextmanager
+def build_errors() -> Iterator[None]:
+    """Turn every failure of making or building an application into :class:`BuildError`.
+
+    :return: a context; a Sphinx error, an extension's bug or a failing conf.py
+        inside it leaves it as one :class:`BuildError` with a one-line message
+    """
     from sphinx.errors import SphinxError
+
+    try:
+        yield
+    except BuildError:
+        raise
+    except SphinxError as err:
+        raise BuildError(f"{err.category}: {_conf_error(err)}") from None
+    except (Exception, SystemExit) as err:  # an extension's bug must not print a traceback
+        message = " ".join(str(err).split()) or "no message"
+        raise BuildError(f"the build failed: {type(err).__name__}: {message}") from None
+
+
+@contextmanager
+def open_app(
+    args: argparse.Namespace,
+    workdir: Path,
+    *,
+    freshenv: bool = True,
+    buildername: str = "dummy",
+) -> Iterator[tuple[Sphinx, RecordingHandler]]:
+    """An application for the project of *args* whose warnings are recorded, not
+    built yet; it may build more than once while the context lasts (the
+    language server keeps it warm between edits).
+
+    :param args: parsed arguments of :func:`add_build_arguments`
+    :param workdir: where the environment and the output go
+    :param freshenv: start from an empty environment
+    :param buildername: the builder
+    :return: a context giving the application and the handler recording its warnings
+    :raise BuildError: when a directory or ``conf.py`` is missing (other
+        failures: wrap the context in :func:`build_errors`)
+    """
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     from sphinxcontrib_plan.cli.records import RecordingHandler, recording_app
@@ -215,16 +264,6 @@ def sphinx_build(
                 parallel=args.jobs,
                 verbosity=max(0, args.verbose - 1),
             )
-            if prepare is not None:
-                prepare(app)
-            app.build(force_all=freshenv)
-            yield BuildResult(app, handler.warnings(), handler.records)
-    except BuildError:
-        raise
-    except SphinxError as err:
-        raise BuildError(f"{err.category}: {_conf_error(err)}") from None
-    except (Exception, SystemExit) as err:  # an extension's bug must not print a traceback
-        message = " ".join(str(err).split()) or "no message"
-        raise BuildError(f"the build failed: {type(err).__name__}: {message}") from None
+            yield app, handler
     finally:
         handler.detach()

@@ -322,6 +322,16 @@ class WarmBuild:
         rewrite -= reread
         return Kept(self.config, sorted(reread & env.found_docs), sorted(rewrite & env.found_docs))
 
+    def carry_on(self, env: BuildEnvironment, warnings: Iterable[BuildWarning]) -> None:
+        """Get ready for the next build of the same application (the language
+        server's, kept in memory): keep what it reads and writes again.
+
+        :param env: the finished build's environment
+        :param warnings: every warning of the build
+        """
+        self.kept = self.keep(env, warnings)
+        self.read, self.written, self.changed = set(), set(), False
+
 
 def _edited(env: BuildEnvironment, docname: str, since: int | None = None) -> bool:
     """Whether *docname* or a file it depends on changed since it was last read

@@ -16,7 +16,7 @@ from sphinxcontrib_plan.directives.options import OwnOptions
 from sphinxcontrib_plan.domain import CONTENT_KEY, plan_domain
 from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
 from sphinxcontrib_plan.model.collectors import COLLECTORS
-from sphinxcontrib_plan.model.derived import derived_for
+from sphinxcontrib_plan.model.derived import query_fields
 from sphinxcontrib_plan.model.external import DEPENDENCY, SOURCE_WORDS, parse_source_option
 from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.render.nodes import plan_collector
@@ -167,7 +167,7 @@ class CollectorDirective(OwnOptions):
             names, words = row_fields, {*CHANGE_KINDS, *(t.name for t in registry)}
         else:
             otype = registry[main]
-            names = set(otype.option_names) | {d.name for d in derived_for(otype)}
+            names = query_fields(otype)
             words = {c for f in otype.all_fields for c in f.choices}
         # the query readers are imported by the first collector that has a query
         from sphinxcontrib_plan.query.filter import FilterError, parse_filter

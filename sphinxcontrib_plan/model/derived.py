@@ -528,6 +528,16 @@ def derived_for(otype: ObjectType) -> tuple[DerivedField, ...]:
     return tuple(d for d in DERIVED_FIELDS if d.applies(otype))
 
 
+def query_fields(otype: ObjectType) -> set[str]:
+    """The names a collector's ``:filter:``, ``:sort:`` and ``:columns:`` address
+    for rows of *otype*: its options and its derived values.
+
+    :param otype: the rows' type
+    :return: the names
+    """
+    return set(otype.option_names) | {d.name for d in derived_for(otype)}
+
+
 def view_of(index: ResolvedIndex, record: ObjectRecord, otype: ObjectType | None) -> dict[str, Any]:
     """Fields of *record* plus its derived values.
 

@@ -1,0 +1,1 @@
+"""``sphinx-plan lsp``: a language server for the plan documents of a Sphinx project."""
