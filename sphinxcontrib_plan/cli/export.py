@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_build
+from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments
+from sphinxcontrib_plan.cli.kept_build import add_cache_arguments, project_build
 from sphinxcontrib_plan.domain import plan_domain
 
 if TYPE_CHECKING:
@@ -15,14 +16,15 @@ if TYPE_CHECKING:
 
 HELP = "write plan.json, an OpenAPI 3.1 or an AsyncAPI 3.0 document"
 DESCRIPTION = """\
-Build the project in memory with Sphinx's dummy builder and write its
+Build the project and write its
 plan.json (--format json), the OpenAPI 3.1 document of its endpoints
 (--format openapi) or the AsyncAPI 3.0 document of its events and WebSocket
 endpoints (--format asyncapi) to FILE, or to standard output. The data is the same as
 the files a normal build writes to its output directory, except that objects
 have no URL (they have pages only in HTML builds). Plan warnings go to stderr.
-Unlike check, export builds a fresh environment in a temporary directory every
-time: it keeps nothing between runs.
+The build is the one check keeps between runs (see sphinx-plan check --help):
+an export after a check, or another export, reads again only the documents
+that changed. --no-cache builds in a temporary directory instead.
 
 exit status: 0 written, 1 invalid output (--validate), 2 usage or build error."""
 EPILOG = """\
@@ -41,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     :param parser: the subcommand's parser
     """
     add_build_arguments(parser)
+    add_cache_arguments(parser)
     parser.add_argument(
         "--format",
         required=True,
@@ -142,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         return _sheets(args)
 
     try:
-        with dummy_build(args) as result:
+        with project_build(args, lambda message: _note(args, message)) as result:
             data = exporters[args.format](result.app)
             warnings = result.plan_warnings
         for warning in warnings:
@@ -160,6 +163,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     return _written(args.output, lambda: write_text(args.output, text))
+
+
+def _note(args: argparse.Namespace, message: str) -> None:
+    if args.verbose:
+        print(f"sphinx-plan export: {message}", file=sys.stderr)
 
 
 def _written(output: Path, write: Callable[[], object]) -> int:
@@ -193,7 +201,7 @@ def _sheets(args: argparse.Namespace) -> int:
     default = "plan.xlsx" if args.format == "xlsx" else "plan-csv"
     output = Path(default) if args.output is None or str(args.output) == "-" else args.output
     try:
-        with dummy_build(args) as result:
+        with project_build(args, lambda message: _note(args, message)) as result:
             data = json_export(result.app)
             registry = plan_domain(result.app.env).registry
             warnings = result.plan_warnings

@@ -28,7 +28,8 @@ A workbook (.xlsx) or CSV directory written by 'sphinx-plan export --format
 xlsx|csv' is different: its edited cells are applied to the sources of the
 project it was exported from, one option line each, after every cell was
 checked; a field edited in the source since the export and in the sheet is a
-conflict (exit 1, nothing written).
+conflict (exit 1, nothing written). The project is built as check and export
+build it: kept between runs (--cache-dir, --no-cache, --fresh as for check).
 
 exit status: 0 written, 1 the output exists, 2 unreadable or unusable input."""
 EPILOG = """\
@@ -58,6 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     :param parser: the subcommand's parser
     """
+    from sphinxcontrib_plan.cli.kept_build import add_cache_arguments
     from sphinxcontrib_plan.importers import IMPORTERS
 
     parser.add_argument("source", metavar="FILE", type=Path, help="the document to import")
@@ -97,6 +99,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="workbook or CSV directory: remove from the sources the objects "
         "whose rows were deleted (default: report them only)",
     )
+    # a workbook's project is built as check and export build it, kept between runs
+    add_cache_arguments(parser)
 
 
 def read_source(path: Path) -> str:
@@ -203,7 +207,8 @@ def _import_sheets(args: argparse.Namespace) -> int:
     """
     import argparse as argparse_
 
-    from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments, dummy_build
+    from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments
+    from sphinxcontrib_plan.cli.kept_build import project_build
     from sphinxcontrib_plan.export.writer import json_export
     from sphinxcontrib_plan.importers import sheets
 
@@ -216,7 +221,9 @@ def _import_sheets(args: argparse.Namespace) -> int:
         sourcedir = Path(meta.get("sourcedir", ""))
         parser = argparse_.ArgumentParser()
         add_build_arguments(parser)
-        with dummy_build(parser.parse_args([str(sourcedir)])) as result:
+        build = parser.parse_args([str(sourcedir)])
+        build.cache_dir, build.no_cache, build.fresh = args.cache_dir, args.no_cache, args.fresh
+        with project_build(build, lambda message: None) as result:
             data = json_export(result.app)
             registry = plan_domain(result.app.env).registry
         plans = tuple(p for p in meta.get("plans", "").split(",") if p)

@@ -13,11 +13,12 @@ reviewer's edits from the source's and merges or reports them. A hidden sheet
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.fingerprint import object_digest
@@ -248,6 +249,10 @@ def write_xlsx(
     shade = PatternFill("solid", fgColor=_SHADE)
     editable = Protection(locked=False)
     bold = Font(bold=True)
+    # one style per (header, read-only, date): set on a model cell once, then copied
+    # (openpyxl registers a style on every assignment, which costs more than
+    # writing the cell)
+    models: dict[tuple[bool, bool, bool], Any] = {}
     for name, objects in selected.items():
         otype = registry[name]
         cols = columns(otype)
@@ -286,18 +291,24 @@ def write_xlsx(
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
         def styled(value: Any, col: SheetColumn, header: bool = False, sheet: Any = sheet) -> Cell:
-            cell = WriteOnlyCell(sheet, value=value)
+            is_date = isinstance(value, datetime.date)
+            key = (header, col.readonly, is_date)
+            model: Any = models.get(key)
+            if model is None:
+                model = models[key] = WriteOnlyCell(sheet)
+                if header:
+                    model.font = bold
+                if col.readonly:
+                    model.fill = shade
+                elif not header:
+                    model.protection = editable
+                if is_date:
+                    model.number_format = "yyyy-mm-dd"
+            cell: Any = WriteOnlyCell(sheet, value=value)
+            cell._style = copy.copy(model._style)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
-            if header:
-                cell.font = bold
-            if col.readonly:
-                cell.fill = shade
-            elif not header:
-                cell.protection = editable
-            if isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            return cell
+            return cast("Cell", cell)
 
         sheet.append([styled(c.name, c, header=True) for c in cols])
         for row in rows(otype, objects):
