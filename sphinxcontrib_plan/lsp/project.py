@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.cli.build import build_errors, open_app
-from sphinxcontrib_plan.cli.check import BUILDER, highlight_as_html
 from sphinxcontrib_plan.cli.check_cache import Kept, WarmBuild
+from sphinxcontrib_plan.cli.kept_build import BUILDER, highlight_as_html
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
