@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "parse, import and export",
         ("directives", "importers", "export", "diff", "fetch", "baselines", "revisions"),
     ),
-    ("cli", ("cli",)),
+    ("cli and the language server", ("cli", "lsp")),
     ("setup", ("_setup", "workers", "__init__", "__main__")),
 ]
 
