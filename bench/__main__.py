@@ -110,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         "workbook instead (see bench/sheets.py; 250x20 = 5,000 risks)",
     )
     parser.add_argument(
+        "--lsp",
+        action="store_true",
+        help="time 'sphinx-plan lsp' from an edit to its diagnostics instead "
+        "(see bench/lsp.py; 1,000 and 10,000 objects, --quick 1,000 only)",
+    )
+    parser.add_argument(
         "--commands",
         action="store_true",
         help="the three command modes one after the other: --check, --import, "
@@ -177,6 +183,19 @@ def main(argv: list[str] | None = None) -> int:
                 "1000" if args.quick else "10000",
                 "--runs",
                 "1" if args.quick else str(args.runs),
+            ]
+        )
+    if args.lsp:
+        from bench.lsp import main as lsp_main
+
+        return lsp_main(
+            ["--sizes", "50x20", "--runs", "2"]
+            if args.quick
+            else [
+                "--sizes",
+                ",".join(f"{d}x{k}" for d, k in [*args.sizes[:1], *args.full_sizes]),
+                "--runs",
+                str(args.runs),
             ]
         )
     if args.sheets:

@@ -327,6 +327,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     :param app: the Sphinx application
     :return: the extension metadata
     """
+    from sphinxcontrib_plan.cli.page_warnings import setup_page_warnings
     from sphinxcontrib_plan.config import setup_config
     from sphinxcontrib_plan.directives.base import PlanObjectDirective
     from sphinxcontrib_plan.directives.collectors import setup_collectors
@@ -358,6 +359,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_schema_render(app)
     setup_interactive(app)
     setup_latex(app)
+    setup_page_warnings(app)
     app.connect("config-inited", _register_user_types, priority=450)
     app.connect("builder-inited", _builder_inited)
     # before Sphinx's metadata collector (500) removes the docinfo the plan is read from

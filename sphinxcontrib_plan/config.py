@@ -123,6 +123,18 @@ class PlanConfig:
             "py_types": (bool, str),
         },
     )
+    page_warnings: bool = field(
+        default=False,
+        metadata={
+            "help": "Show the plan warnings of each page in a box at its top, in HTML. "
+            "``sphinx-plan serve`` sets it for its live preview; a page that warns no "
+            "more is written again without the box.",
+            "validator": lambda v: isinstance(v, bool),
+            "rebuild": "",
+            "types": "bool",
+            "py_types": (bool,),
+        },
+    )
     today: str | None = field(
         default=None,
         metadata={

@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         init,
         lsp,
         new,
+        serve,
     )
 
     parser = argparse.ArgumentParser(
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("approve", approve),
         ("gate", gate),
         ("lsp", lsp),
+        ("serve", serve),
     ):
         sub = subparsers.add_parser(
             name,

@@ -56,27 +56,7 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
 
     :param parser: the subcommand's parser
     """
-    parser.add_argument(
-        "sourcedir",
-        metavar="SOURCEDIR",
-        type=Path,
-        help="the Sphinx source directory (where conf.py usually is)",
-    )
-    parser.add_argument(
-        "-c",
-        dest="confdir",
-        metavar="CONFDIR",
-        type=Path,
-        help="directory of conf.py, if not SOURCEDIR",
-    )
-    parser.add_argument(
-        "-D",
-        dest="define",
-        metavar="name=value",
-        action="append",
-        default=[],
-        help="override a conf.py setting (repeatable), as with sphinx-build",
-    )
+    add_project_arguments(parser)
     parser.add_argument(
         "-j",
         dest="jobs",
@@ -91,6 +71,45 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         action="count",
         default=0,
         help="show Sphinx's progress on stderr (-vv: more)",
+    )
+
+
+def add_project_arguments(parser: argparse.ArgumentParser, *, here: bool = False) -> None:
+    """The arguments naming the project and its settings: ``SOURCEDIR``, ``-c``, ``-D``.
+
+    :param parser: the subcommand's parser
+    :param here: ``SOURCEDIR`` may be left out for the current directory
+    """
+    if here:
+        parser.add_argument(
+            "sourcedir",
+            metavar="SOURCEDIR",
+            type=Path,
+            nargs="?",
+            default=Path(),
+            help="the Sphinx source directory (default: the current directory)",
+        )
+    else:
+        parser.add_argument(
+            "sourcedir",
+            metavar="SOURCEDIR",
+            type=Path,
+            help="the Sphinx source directory (where conf.py usually is)",
+        )
+    parser.add_argument(
+        "-c",
+        dest="confdir",
+        metavar="CONFDIR",
+        type=Path,
+        help="directory of conf.py, if not SOURCEDIR",
+    )
+    parser.add_argument(
+        "-D",
+        dest="define",
+        metavar="name=value",
+        action="append",
+        default=[],
+        help="override a conf.py setting (repeatable), as with sphinx-build",
     )
 
 
@@ -225,6 +244,7 @@ def open_app(
     *,
     freshenv: bool = True,
     buildername: str = "dummy",
+    settings: dict[str, Any] | None = None,
 ) -> Iterator[tuple[Sphinx, RecordingHandler]]:
     """An application for the project of *args* whose warnings are recorded, not
     built yet; it may build more than once while the context lasts (the
@@ -234,6 +254,7 @@ def open_app(
     :param workdir: where the environment and the output go
     :param freshenv: start from an empty environment
     :param buildername: the builder
+    :param settings: configuration values set over ``conf.py`` and ``-D`` (Python values)
     :return: a context giving the application and the handler recording its warnings
     :raise BuildError: when a directory or ``conf.py`` is missing (other
         failures: wrap the context in :func:`build_errors`)
@@ -243,7 +264,7 @@ def open_app(
     from sphinxcontrib_plan.cli.records import RecordingHandler, recording_app
 
     confdir = check_paths(args.sourcedir, args.confdir)
-    confoverrides = overrides(args.define)
+    confoverrides = {**overrides(args.define), **(settings or {})}
     status = sys.stderr if args.verbose else None
     handler = RecordingHandler()
     try:

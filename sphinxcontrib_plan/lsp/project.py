@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.domain import PlanDomain
 
 
+#: configuration the server builds with over the project's
+NO_EXPORT = {"plan_json": False}
+
+
 def find_confdir(path: Path) -> Path | None:
     """The nearest directory holding ``conf.py``, from *path* upward.
 
@@ -80,12 +84,17 @@ class Project:
         )
         self._conf_mtime = self._conf_stamp()
         app, self._handler = self._stack.enter_context(
-            open_app(args, Path(self._tmp.name), buildername=BUILDER)
+            # plan.json is for readers of the output: the server has none
+            open_app(args, Path(self._tmp.name), buildername=BUILDER, settings=NO_EXPORT)
         )
         highlight_as_html(app)
         self._warm = WarmBuild(Kept())
         self._warm.connect(app)
         app.connect("source-read", self._source_read)
+        # before the extension's (500), which asks to write again the pages whose
+        # collectors list what changed: rendering them gives no warning, and
+        # writing the register page was most of an edit's time (1,000 objects)
+        app.connect("env-get-updated", self._no_refresh, priority=400)
         # after the warm build's (500): an edited buffer is an edited document
         app.connect("env-get-outdated", self._outdated, priority=600)
         return app
@@ -108,10 +117,18 @@ class Project:
         changed: set[str],
         removed: set[str],
     ) -> list[str]:
+        # as in an incremental sphinx-build: the edited document is read and
+        # written, the plan's references of every document are checked (at
+        # env-updated), the pages whose collectors list what changed are written
+        # (the extension's env-get-updated), and the warm build's documents
         dirty, self.dirty = self.dirty & env.found_docs, set()
-        if dirty and self._warm is not None:
-            self._warm.changed = True
         return sorted(dirty - added - changed)
+
+    def _no_refresh(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        from sphinxcontrib_plan.domain import plan_domain
+
+        plan_domain(env).state.take_refresh()
+        return []
 
     @property
     def app(self) -> Sphinx | None:
