@@ -12,7 +12,8 @@ from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import PRESETS, RULE_KEYS, parse_rules
 from sphinxcontrib_plan.model.external import parse_sources
 from sphinxcontrib_plan.model.stages import STAGE_KEYS, parse_stages
-from sphinxcontrib_plan.model.types import FieldSpec, Kind, ObjectType, build_registry
+from sphinxcontrib_plan.model.types import build_registry
+from sphinxcontrib_plan.model.typespec import FieldSpec, Kind, ObjectType
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.coverage import CoverageRule
     from sphinxcontrib_plan.model.external import ExternalSource
     from sphinxcontrib_plan.model.stages import Stage
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 #: the consistency checks that ``plan_consistency_checks`` can switch, from the rules
 CONSISTENCY_CHECKS: dict[str, str] = {rule.name: rule.help for rule in RULES}

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.external import ExternalPlan
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 
 #: ``env.temp_data`` key set while a document is read when a plan directive or

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from sphinxcontrib_plan.model.external import ExternalSource
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 
 def base_url(source: ExternalSource, confdir: Path) -> str:

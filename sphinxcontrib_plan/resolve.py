@@ -36,7 +36,7 @@ from sphinxcontrib_plan.model.junit import result_findings
 from sphinxcontrib_plan.model.links import backlinks, incoming
 from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.model.stages import gate_findings, stage_of, unmet
-from sphinxcontrib_plan.model.types import ANY, Kind
+from sphinxcontrib_plan.model.typespec import ANY, Kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Set
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.junit import TestResults
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.stages import Stage
-    from sphinxcontrib_plan.model.types import FieldSpec, Registry
+    from sphinxcontrib_plan.model.typespec import FieldSpec, Registry
 
     #: ``(source, reftype, target, location)`` of one reference
     Reference = tuple[str, str, str, Any]

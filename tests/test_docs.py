@@ -19,7 +19,8 @@ from sphinx.cmd.build import build_main
 from sphinxcontrib_plan.config import CONSISTENCY_CHECKS, PlanConfig
 from sphinxcontrib_plan.model.collectors import COLLECTORS, COMMON_OPTIONS
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS
-from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS
+from sphinxcontrib_plan.model.types import BUILTIN_TYPES
+from sphinxcontrib_plan.model.typespec import COMMON_FIELDS
 from sphinxcontrib_plan.warnings import PlanWarning
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -20,7 +20,8 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
 from sphinxcontrib_plan.model.collectors import COLLECTORS
-from sphinxcontrib_plan.model.types import BUILTIN_TYPES, Kind
+from sphinxcontrib_plan.model.types import BUILTIN_TYPES
+from sphinxcontrib_plan.model.typespec import Kind
 
 FUZZ = settings(
     max_examples=int(os.environ.get("PLAN_FUZZ_EXAMPLES", "25")),

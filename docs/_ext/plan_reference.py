@@ -39,7 +39,8 @@ from sphinxcontrib_plan.model.collectors import COLLECTORS, COMMON_OPTIONS
 from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, derived_for
 from sphinxcontrib_plan.model.fields import allowed
 from sphinxcontrib_plan.model.ids import METHODS
-from sphinxcontrib_plan.model.types import BUILTIN_TYPES, COMMON_FIELDS, FieldSpec, Kind
+from sphinxcontrib_plan.model.types import BUILTIN_TYPES
+from sphinxcontrib_plan.model.typespec import COMMON_FIELDS, FieldSpec, Kind
 from sphinxcontrib_plan.render import nodes as render_nodes
 from sphinxcontrib_plan.render.nodes import joined
 from sphinxcontrib_plan.warnings import PlanWarning
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
-    from sphinxcontrib_plan.model.types import ObjectType
+    from sphinxcontrib_plan.model.typespec import ObjectType
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.checklist import count_checks
 from sphinxcontrib_plan.model.fields import parse_options
 from sphinxcontrib_plan.model.placeholders import find_placeholder
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 from sphinxcontrib_plan.render.nodes import display
 from sphinxcontrib_plan.render.objects import body_text, fields_table, has_markup, header
 from sphinxcontrib_plan.render.spans import inline_spans
@@ -20,7 +20,7 @@ from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import TypeData
-    from sphinxcontrib_plan.model.types import ObjectType, Registry
+    from sphinxcontrib_plan.model.typespec import ObjectType, Registry
 
 
 def _raw_as_text(node: nodes.Node) -> nodes.Node:

@@ -25,7 +25,7 @@ from sphinxcontrib_plan.warnings import PlanWarning, warn
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 
 class CollectorDirective(OwnOptions):

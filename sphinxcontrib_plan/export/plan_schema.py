@@ -13,10 +13,11 @@ from sphinxcontrib_plan.export.json import SCHEMA_PATH, dumps
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.model.planjson import SCHEMA_ID, SCHEMA_VERSION
-from sphinxcontrib_plan.model.types import BUILTIN, Kind
+from sphinxcontrib_plan.model.types import BUILTIN
+from sphinxcontrib_plan.model.typespec import Kind
 
 if TYPE_CHECKING:
-    from sphinxcontrib_plan.model.types import FieldSpec, ObjectType, Registry
+    from sphinxcontrib_plan.model.typespec import FieldSpec, ObjectType, Registry
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

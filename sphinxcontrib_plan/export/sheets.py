@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sphinxcontrib_plan.model.derived import derived_for
 from sphinxcontrib_plan.model.fingerprint import object_digest
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from openpyxl.cell.cell import Cell
 
-    from sphinxcontrib_plan.model.types import FieldSpec, ObjectType, Registry
+    from sphinxcontrib_plan.model.typespec import FieldSpec, ObjectType, Registry
 
 #: the hidden sheet (CSV file) holding what an import needs besides the rows
 META_SHEET = "_plan"

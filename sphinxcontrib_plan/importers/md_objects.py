@@ -26,7 +26,8 @@ from sphinxcontrib_plan.importers.md_source import (
 from sphinxcontrib_plan.model.fields import is_url, parse_options
 from sphinxcontrib_plan.model.ids import METHODS, parse_signature
 from sphinxcontrib_plan.model.placeholders import find_placeholder
-from sphinxcontrib_plan.model.types import BUILTIN, Kind
+from sphinxcontrib_plan.model.types import BUILTIN
+from sphinxcontrib_plan.model.typespec import Kind
 
 #: types a table's rows may become
 TABLE_TYPES = (

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from sphinxcontrib_plan.model.ids import slug
-from sphinxcontrib_plan.model.types import BUILTIN, ObjectType
+from sphinxcontrib_plan.model.types import BUILTIN
+from sphinxcontrib_plan.model.typespec import ObjectType
 
 
 @dataclass(frozen=True)

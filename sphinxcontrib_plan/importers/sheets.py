@@ -26,12 +26,12 @@ from sphinxcontrib_plan.importers.sheet_tables import (
 )
 from sphinxcontrib_plan.model.codedata import DataError, load_data
 from sphinxcontrib_plan.model.fields import CONVERTERS, FieldProblem, allowed
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from sphinxcontrib_plan.model.types import FieldSpec, Registry
+    from sphinxcontrib_plan.model.typespec import FieldSpec, Registry
 
 
 def option_text(spec: FieldSpec, value: Any) -> str:

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import query_fields
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from sphinxcontrib_plan.model.collectors import CollectorKind
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import ObjectType, Registry
+    from sphinxcontrib_plan.model.typespec import ObjectType, Registry
 
 #: the name of a directive being typed: MyST fences and reST's ``..``
 DIRECTIVE_RE = re.compile(r"(?:^\s*(?::{3,}|`{3,})\{|^\s*\.\.\s+)([\w:-]*)$")

@@ -23,7 +23,7 @@ from sphinxcontrib_plan.model.types import BUILTIN
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 #: seconds an edit waits for the next before the project is built again
 DEBOUNCE = 0.2

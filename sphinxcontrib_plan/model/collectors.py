@@ -18,7 +18,7 @@ from sphinxcontrib_plan.model.changes import ROW_FIELDS
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 #: draws a collector: the render context in, nodes out (both of the render layer)
 Renderer = TypeVar("Renderer", bound="Callable[[Any], list[Any]]")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.ids import reference_key
 from sphinxcontrib_plan.model.names import did_you_mean, unknown_key
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 from sphinxcontrib_plan.query.evaluate import evaluate
 from sphinxcontrib_plan.query.filter import FilterError, parse_filter
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
     from sphinxcontrib_plan.query.filter import Filter
 
 #: the keys a rule's table takes, and what each means (for messages and the reference)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import ObjectType
+    from sphinxcontrib_plan.model.typespec import ObjectType
 
     Compute = Callable[[ResolvedIndex, ObjectRecord], Any]
 

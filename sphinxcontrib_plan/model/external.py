@@ -23,12 +23,12 @@ from sphinxcontrib_plan.model.ids import normalise_signature
 from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
 from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.model.records import EndpointData, Example, ObjectRecord, ResponseData
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 #: a project name: what ids are prefixed with, so no ``:``
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")

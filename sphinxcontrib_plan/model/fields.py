@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from sphinxcontrib_plan.errors import PlanError
 from sphinxcontrib_plan.model.names import did_you_mean, nearest
 from sphinxcontrib_plan.model.placeholders import find_placeholder
-from sphinxcontrib_plan.model.types import ANY, Kind
+from sphinxcontrib_plan.model.typespec import ANY, Kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from sphinxcontrib_plan.model.types import FieldSpec, ObjectType
+    from sphinxcontrib_plan.model.typespec import FieldSpec, ObjectType
 
 
 class FieldProblem(PlanError):

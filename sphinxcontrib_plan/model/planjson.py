@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.ids import METHODS
 from sphinxcontrib_plan.model.limits import MAX_PLAN_JSON_BYTES, MAX_PLAN_JSON_DEPTH
-from sphinxcontrib_plan.model.types import BUILTIN, Kind
+from sphinxcontrib_plan.model.types import BUILTIN
+from sphinxcontrib_plan.model.typespec import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from sphinxcontrib_plan.model.types import ObjectType, Registry
+    from sphinxcontrib_plan.model.typespec import ObjectType, Registry
 
 #: bump on any incompatible change of the document's shape
 SCHEMA_VERSION = 1

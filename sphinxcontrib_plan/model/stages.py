@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
     from sphinxcontrib_plan.query.filter import Filter
 
 #: the keys of a stage's table, and what each asks (for messages and the reference)

@@ -16,7 +16,7 @@ from sphinxcontrib_plan.render.nodes import field_list, joined, xref
 
 if TYPE_CHECKING:
     from sphinxcontrib_plan.model.index import ResolvedIndex
-    from sphinxcontrib_plan.model.types import Registry
+    from sphinxcontrib_plan.model.typespec import Registry
 
 
 def add_reverse_rows(

@@ -32,14 +32,14 @@ from sphinxcontrib_plan.config import PlanConfig
 from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.collectors import TableMode
 from sphinxcontrib_plan.model.ids import METHODS, slug
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 from sphinxcontrib_plan.render import assets
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from sphinxcontrib_plan.domain import PlanDomain
-    from sphinxcontrib_plan.model.types import ObjectType
+    from sphinxcontrib_plan.model.typespec import ObjectType
 
 #: the script, in ``static/``; added only to pages holding an interactive table
 SCRIPT = assets.SCRIPT

@@ -9,14 +9,14 @@ from docutils import nodes
 
 from sphinxcontrib_plan.model.fields import is_url, link_target
 from sphinxcontrib_plan.model.ids import reference_key
-from sphinxcontrib_plan.model.types import Kind
+from sphinxcontrib_plan.model.typespec import Kind
 from sphinxcontrib_plan.render.nodes import badge, field_list, joined, xref
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from sphinxcontrib_plan.model.severity import Severity
-    from sphinxcontrib_plan.model.types import FieldSpec, ObjectType
+    from sphinxcontrib_plan.model.typespec import FieldSpec, ObjectType
 
     InlineParser = Callable[[str], list[nodes.Node]]
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.collectors import TableMode
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
-    from sphinxcontrib_plan.model.types import ObjectType, Registry
+    from sphinxcontrib_plan.model.typespec import ObjectType, Registry
     from sphinxcontrib_plan.query.filter import Filter
 
 
