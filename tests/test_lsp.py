@@ -156,6 +156,10 @@ async def test_edit_diagnostics_and_lookups(
     completed = await _complete(client, uri, text, line, typed)
     assert ("R-DB", "risk: Database performance degradation") in completed
     assert all(detail.startswith("risk: ") for _, detail in completed)
+    # directive names, after the opening of a MyST fence or of a reST directive
+    opening = ":::{plan-" if suffix == ".md" else ".. plan-"
+    names = {label for label, _ in await _complete(client, uri, text, line, opening)}
+    assert {"plan-risk", "plan-risk-register", "plan"} <= names
 
 
 async def _complete(
@@ -340,3 +344,34 @@ def test_missing_extra_is_one_line(
         "sphinx-plan lsp: error: lsprotocol is missing: install the extra 'lsp' "
         "(pip install 'sphinxcontrib-plan[lsp]')\n"
     )
+
+
+@pytest.mark.asyncio
+async def test_references_and_symbols(client: LanguageClient, tmp_path: Path) -> None:
+    """Find references of an id (every mention in the project), the objects of a
+    document and of the workspace."""
+    project = _copy(tmp_path, "test-basic")
+    index, guide = project / "index.md", project / "guide.md"
+    uri = await _open(client, index)
+    line = index.read_text().splitlines().index(":id: R-DB")
+    found = await client.text_document_references_async(
+        lsp.ReferenceParams(
+            **_at(uri, line, 6), context=lsp.ReferenceContext(include_declaration=True)
+        )
+    )
+    places = sorted((Path(f.uri[len("file://") :]).name, f.range.start.line) for f in found or [])
+    mentions = [
+        (path.name, number)
+        for path in (guide, index)
+        for number, text in enumerate(path.read_text().splitlines())
+        for _ in re.finditer(r"(?<![\w-])R-DB(?![\w-])", text)
+    ]
+    assert places == sorted(mentions) == [("guide.md", 4), ("guide.md", 6), ("index.md", line)]
+    symbols = await client.text_document_document_symbol_async(
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    names = [s.name for s in symbols or []]
+    assert "R-DB: Database performance degradation" in names
+    assert all(s.location.uri == uri for s in symbols or [] if isinstance(s, lsp.SymbolInformation))
+    everywhere = await client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="database"))
+    assert [s.name for s in everywhere or []] == ["R-DB: Database performance degradation"]
