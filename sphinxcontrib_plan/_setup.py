@@ -208,7 +208,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     from sphinxcontrib_plan.build_state import resolve_key
     from sphinxcontrib_plan.model.external import DEPENDENCY, check_external_refs
-    from sphinxcontrib_plan.resolve import check_references, pages_to_refresh
+    from sphinxcontrib_plan.resolve_pages import pages_to_refresh
+    from sphinxcontrib_plan.resolve_refs import check_references
     from sphinxcontrib_plan.warnings import PlanWarning, logger, replay, warn
 
     domain = plan_domain(env)
@@ -281,7 +282,7 @@ def _approvals(domain: PlanDomain, index: ResolvedIndex) -> list[Finding]:
     changed once its sign-off goes stale, without building the approved revision.
     """
     from sphinxcontrib_plan.baselines import update_changes
-    from sphinxcontrib_plan.resolve import approved_digests, stale_findings
+    from sphinxcontrib_plan.resolve_pages import approved_digests, stale_findings
 
     findings, seen = update_changes(domain, index, Path(domain.env.srcdir))
     approved = {**domain.state.approved, **seen, **approved_digests(index)}
@@ -307,7 +308,7 @@ def _missing_reference(
     if node.get("refdomain") != "plan":
         return None
     if not node.get("plan_field") and not node.get("plan_checked"):
-        from sphinxcontrib_plan.resolve import reference_message
+        from sphinxcontrib_plan.resolve_refs import reference_message
         from sphinxcontrib_plan.warnings import PlanWarning, warn
 
         domain = plan_domain(env)

@@ -4,7 +4,7 @@ Kept in the main process only, in the ``plan`` domain's data (so Sphinx
 pickles it with the environment, and throws it away with it): the digest the
 index and its findings were made from (:func:`resolve_key`) and those
 findings, what the pages showed (:class:`PageInputs`, compared by
-:func:`~sphinxcontrib_plan.resolve.pages_to_refresh`), the pages to write
+:func:`~sphinxcontrib_plan.resolve_pages.pages_to_refresh`), the pages to write
 again, the object digests of approved plan versions, and the data of the
 git baselines built for ``plan-changes``. Parallel readers never write it:
 their copies of the environment are not merged back into it.
@@ -32,7 +32,7 @@ class PageInputs:
     """What the pages of the last resolution showed of data from elsewhere.
 
     A page is written again when what it shows of another document changed
-    (:func:`~sphinxcontrib_plan.resolve.pages_to_refresh`).
+    (:func:`~sphinxcontrib_plan.resolve_pages.pages_to_refresh`).
     """
 
     #: the digest of each type's records (and of each external project's data)

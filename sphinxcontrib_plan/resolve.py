@@ -3,8 +3,10 @@ index plus findings.
 
 Everything that needs more than one document happens here, over records
 sorted by document order: duplicate ids, plan membership, links named in
-fields and by roles, cycles, consistency, and the pages an incremental build
-must write again. Nothing here emits a warning: findings are returned and
+fields, cycles, schemas, overdue reviews, test results, gates, coverage and
+consistency. References by roles are checked in
+:mod:`~sphinxcontrib_plan.resolve_refs`, the pages an incremental build must
+write again in :mod:`~sphinxcontrib_plan.resolve_pages`. Nothing here emits a warning: findings are returned and
 reported by :mod:`sphinxcontrib_plan._setup`, so serial, parallel and
 incremental builds report the same set.
 """
@@ -14,32 +16,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.build_state import PageInputs
 from sphinxcontrib_plan.model.api_checks import schema_findings
 from sphinxcontrib_plan.model.approval import (
-    current_digests,
-    current_fingerprint,
     is_overdue,
-    stale_pages,
-    stale_signoffs,
 )
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import check_coverage, gap_message
-from sphinxcontrib_plan.model.derived import DERIVED_FIELDS, coverage_values, view_of
+from sphinxcontrib_plan.model.derived import coverage_values, view_of
 from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
 from sphinxcontrib_plan.model.ids import reference_key
 from sphinxcontrib_plan.model.index import Finding, ResolvedIndex
 from sphinxcontrib_plan.model.junit import result_findings
-from sphinxcontrib_plan.model.links import backlinks, incoming
+from sphinxcontrib_plan.model.links import backlinks
 from sphinxcontrib_plan.model.names import did_you_mean
 from sphinxcontrib_plan.model.stages import gate_findings, stage_of, unmet
 from sphinxcontrib_plan.model.typespec import ANY, Kind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Set
+    from collections.abc import Callable, Iterable, Iterator, Set
 
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.model.coverage import CoverageRule
@@ -47,9 +44,6 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.stages import Stage
     from sphinxcontrib_plan.model.typespec import FieldSpec, Registry
-
-    #: ``(source, reftype, target, location)`` of one reference
-    Reference = tuple[str, str, str, Any]
 
 
 def build_index(
@@ -325,228 +319,3 @@ def _check_overdue(index: ResolvedIndex) -> Iterator[Finding]:
                     f"and set the next :review: date, or {what}",
                     record.location,
                 )
-
-
-def stale_findings(
-    index: ResolvedIndex, approved: Mapping[str, Mapping[str, str]]
-) -> list[Finding]:
-    """A ``plan.stale`` finding at each stale sign-off, naming the objects changed
-    since the approval when the approved version's object digests are known.
-
-    :param index: the index
-    :param approved: object digests of approved versions, by plan fingerprint
-    :return: the findings, in document order
-    """
-    findings = []
-    for stale in stale_signoffs(index, approved):
-        at = f" at {stale.revision[:12]}" if stale.revision else ""
-        see = f"see sphinx-plan diff {stale.revision[:12]}, then " if stale.revision else ""
-        findings.append(
-            Finding(
-                "stale",
-                f"the sign-off of {stale.signoff.title!r} is stale: it approved plan "
-                f"{stale.signoff.plan!r} as {stale.approved}{at}, and the plan's {stale.what}; "
-                f"{see}approve it again",
-                stale.signoff.location,
-            )
-        )
-    return findings
-
-
-def approved_digests(index: ResolvedIndex) -> dict[str, dict[str, str]]:
-    """Object digests of every plan whose content one of its sign-offs approved as it
-    is now: kept across builds, they name what changed once the sign-off goes stale.
-
-    :param index: the index
-    :return: object digests by plan fingerprint
-    """
-    found: dict[str, dict[str, str]] = {}
-    for signoff in index.of_type("signoff"):
-        given = str(signoff.fields.get("fingerprint") or "").strip()
-        if (
-            given
-            and signoff.plan
-            and given not in found
-            and given == current_fingerprint(index, signoff.plan)
-        ):
-            found[given] = current_digests(index, signoff.plan)
-    return found
-
-
-def check_references(
-    refs: Mapping[str, list[Reference]],
-    index: ResolvedIndex,
-    registry: Registry,
-    resolvable: Callable[[str], bool],
-) -> list[Finding]:
-    """Every plan reference and collector ``:plan:`` that names nothing, or names
-    one of several objects sharing a name.
-
-    :param refs: references by document
-    :param index: the index
-    :param registry: the object types
-    :param resolvable: whether another resolver (intersphinx) takes a target
-    :return: findings at the references' locations
-    """
-    findings = []
-    for docname in sorted(refs):
-        for source, typ, target, location in refs[docname]:
-            key = reference_key(target)
-            role_type = None if typ == "ref" else typ
-            if index.lookup(key, role_type) is not None:
-                same = index.ambiguity(key, role_type) if source == "role" else []
-                if same:
-                    findings.append(
-                        Finding(
-                            "ref",
-                            f"{{plan:{typ}}} {target!r} names several objects "
-                            f"({', '.join(same)}); linking to {same[0]!r}: link by id instead",
-                            location,
-                        )
-                    )
-                continue
-            if resolvable(target) or resolvable(key):
-                continue
-            findings.append(
-                Finding("ref", reference_message(source, typ, target, index, registry), location)
-            )
-    return findings
-
-
-def reference_message(
-    source: str, typ: str, target: str, index: ResolvedIndex, registry: Registry
-) -> str:
-    """What is wrong with a reference that names nothing.
-
-    :param source: ``role``, or the collector directive naming a plan
-    :param typ: the role's type
-    :param target: the target as written
-    :param index: the index
-    :param registry: the object types
-    :return: the message
-    """
-    if source != "role":
-        plans = sorted(r.id for r in index.by_type.get("plan", ()))
-        return (
-            f"{source}: :plan: names {target!r}, which no plan directive declares; "
-            f"plans: {', '.join(plans) or 'none'}" + did_you_mean(target, plans)
-        )
-    what = "object" if typ == "ref" else typ
-    found = index.lookup(target, None)
-    if found is not None:
-        otype = registry.get(found.type)
-        role = found.type if otype is not None and otype.role else "ref"
-        return (
-            f"{{plan:{typ}}} names {target!r}, which is a {found.type}, not a {typ}; "
-            f"write {{plan:{role}}} instead"
-        )
-    known = [r.id for r in index.records if typ == "ref" or r.type == typ]
-    named = typ in index.named_types or typ == "ref"
-    return (
-        f"{{plan:{typ}}} names {target!r}, but no {what} has that id"
-        + (" or name" if named else "")
-        + did_you_mean(target, known)
-    )
-
-
-def pages_to_refresh(
-    last: PageInputs,
-    index: ResolvedIndex,
-    collectors: Mapping[str, list[str]],
-    xrefs: Mapping[str, list[str]],
-    baselines: Mapping[str, list[tuple[str, Any]]] | None = None,
-    registry: Registry | None = None,
-    approved: Mapping[str, Mapping[str, str]] | None = None,
-) -> tuple[set[str], PageInputs]:
-    """The documents whose pages show data that changed elsewhere.
-
-    :param last: what the pages showed at the last resolution (empty at first)
-    :param index: this build's index
-    :param collectors: types each document's collectors show
-    :param xrefs: targets each document's plan references name
-    :param baselines: ``(since spec, location)`` of each document's ``plan-changes``
-    :param registry: the object types (the labels of reverse links)
-    :param approved: object digests of approved plan versions (what stale approvals name)
-    :return: the documents, and what the pages show now
-    """
-    changed = {t for t, h in index.fingerprints.items() if last.fingerprints.get(t) != h}
-    # values that depend on other types or on the date (stale, overdue) change
-    # without a change of their own type's records
-    volatile = _volatile_prints(index)
-    changed |= {
-        t for t in set(volatile) | set(last.volatile) if volatile.get(t) != last.volatile.get(t)
-    }
-    # a link shows the object's title and points at its page and anchor: a page
-    # linking to an object that was retitled, moved or removed is written again
-    old_links = last.links
-    links = {r.id: (r.title, r.docname, r.anchor) for r in index.by_id.values()}
-    relinked = {i for i in set(old_links) | set(links) if old_links.get(i) != links.get(i)}
-    # endpoints (and named types) are also referenced by their title
-    relinked |= {
-        link[0] for i in list(relinked) for link in (old_links.get(i), links.get(i)) if link
-    }
-    refresh = {doc for doc, deps in collectors.items() if changed.intersection(deps)}
-    refresh |= {doc for doc, targets in xrefs.items() if relinked.intersection(targets)}
-    if last.docs is not None and last.docs != index.docs:
-        # document paths in fields (spec, constitution) resolve to a document now
-        # added or removed; they are the targets that name no object
-        refresh |= {
-            doc
-            for doc, targets in xrefs.items()
-            if any(t not in links and t not in old_links for t in targets)
-        }
-    # a page whose object took another id (or got its derived one back) shows the new one
-    refresh |= {
-        doc
-        for doc in set(last.renamed) | set(index.renamed)
-        if last.renamed.get(doc) != index.renamed.get(doc)
-    }
-    # a plan-changes page shows rows computed from a baseline and the whole plan
-    changes = {spec: found.digest for spec, found in index.changes.items()}
-    refresh |= {
-        doc
-        for doc, entries in (baselines or {}).items()
-        if any(last.changes.get(spec) != changes.get(spec) for spec, _ in entries)
-    }
-    # a page lists the objects naming its objects (covered by...): written again when they change
-    shown = (
-        {
-            doc: hashlib.sha256(repr(rows).encode()).hexdigest()
-            for doc, rows in incoming(index, registry).items()
-        }
-        if registry
-        else {}
-    )
-    refresh |= {
-        doc for doc in set(shown) | set(last.incoming) if shown.get(doc) != last.incoming.get(doc)
-    }
-    # a page says which of its sign-offs are stale and what changed since their approval
-    stale = {
-        doc: hashlib.sha256(repr(lines).encode()).hexdigest()
-        for doc, lines in stale_pages(index, stale_signoffs(index, approved or {})).items()
-    }
-    refresh |= {
-        doc for doc in set(stale) | set(last.stale) if stale.get(doc) != last.stale.get(doc)
-    }
-    return refresh, PageInputs(
-        dict(index.fingerprints),
-        links,
-        index.docs,
-        dict(index.renamed),
-        volatile,
-        changes,
-        shown,
-        stale,
-    )
-
-
-def _volatile_prints(index: ResolvedIndex) -> dict[str, str]:
-    """A digest per type of its volatile derived values (:attr:`.DerivedField.volatile`)."""
-    names = {d.name for d in DERIVED_FIELDS if d.volatile}
-    values: dict[str, list[object]] = {}
-    for record in index.records:
-        view = index.view(record)
-        shown = sorted((n, view[n]) for n in names if n in view and n not in record.fields)
-        if shown:
-            values.setdefault(record.type, []).append((record.id, shown))
-    return {t: hashlib.sha256(repr(v).encode()).hexdigest() for t, v in values.items()}

@@ -206,7 +206,7 @@ COLLECTORS: dict[str, CollectorKind] = {
         CollectorKind(
             "query", "", (), "Any object type, chosen with ``:type:``.", LIST, options=("type",)
         ),
-        # refreshed when its rows change (resolve.pages_to_refresh), not by type
+        # refreshed when its rows change (resolve_pages.pages_to_refresh), not by type
         CollectorKind(
             "changes",
             "",
