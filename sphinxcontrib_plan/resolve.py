@@ -24,7 +24,8 @@ from sphinxcontrib_plan.model.approval import (
 )
 from sphinxcontrib_plan.model.consistency import RULES
 from sphinxcontrib_plan.model.coverage import check_coverage, gap_message
-from sphinxcontrib_plan.model.derived import coverage_values, view_of
+from sphinxcontrib_plan.model.derived import view_of
+from sphinxcontrib_plan.model.derived_values import coverage_values
 from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.graph import find_cycles
 from sphinxcontrib_plan.model.ids import reference_key

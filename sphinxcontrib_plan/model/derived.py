@@ -9,13 +9,12 @@ describes them, all from :data:`DERIVED_FIELDS`.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sphinxcontrib_plan.model import derived_values as values
 from sphinxcontrib_plan.model.approval import is_overdue, is_stale
-from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -72,181 +71,6 @@ class DerivedField:
         )
 
 
-def _progress(done: int, total: int) -> int | None:
-    return round(100 * done / total) if total else None
-
-
-def _plan_checks(index: ResolvedIndex, plan: ObjectRecord) -> tuple[int, int]:
-    phases = index.of_type("phase", (plan.id,))
-    return (
-        sum(p.checks[0] for p in phases if p.checks),
-        sum(p.checks[1] for p in phases if p.checks),
-    )
-
-
-def _signoff(index: ResolvedIndex, plan: ObjectRecord) -> str:
-    signoffs = index.of_type("signoff", (plan.id,))
-    states = {s.fields.get("status") for s in signoffs}
-    if not states:
-        return "none"
-    # an approval of an older version is worse news than one not given yet
-    for state in ("rejected", "stale", "pending"):
-        if state in states or (state == "stale" and any(is_stale(index, s) for s in signoffs)):
-            return state
-    return "approved"
-
-
-def _open_high_risks(index: ResolvedIndex, plan: ObjectRecord) -> int:
-    return sum(
-        1
-        for r in index.of_type("risk", (plan.id,))
-        if (s := Severity.of(r.fields)) is not None
-        and s.high
-        and r.fields.get("status") not in ("closed", "accepted")
-    )
-
-
-def _severity(index: ResolvedIndex, record: ObjectRecord) -> int | None:
-    found = Severity.of(record.fields)
-    return found.score if found else None
-
-
-def phase_weeks(index: ResolvedIndex, phase: ObjectRecord) -> tuple[int, int] | None:
-    """The weeks a phase spans: its ``weeks``, or its dates counted in weeks from
-    the earliest start date of its plan.
-
-    :param index: the index
-    :param phase: a phase
-    :return: ``(first, last)`` week, or ``None`` when it has neither
-    """
-    weeks = phase.fields.get("weeks")
-    if weeks:
-        return weeks[0], weeks[1]
-    if not phase.fields.get("start"):
-        return None
-    origin = index.week_origins.get(phase.plan)
-    if origin is None:
-        # once per plan, not once per phase and derived value
-        origin = index.week_origins[phase.plan] = min(
-            dt.date.fromisoformat(p.fields["start"])
-            for p in index.of_type("phase", (phase.plan,) if phase.plan else ())
-            if p.plan == phase.plan and p.fields.get("start")
-        )
-    start = dt.date.fromisoformat(phase.fields["start"])
-    end = dt.date.fromisoformat(phase.fields.get("end") or phase.fields["start"])
-    first = (start - origin).days // 7 + 1
-    return first, max(first, (end - origin).days // 7 + 1)
-
-
-def _week(i: int) -> Compute:
-    def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
-        weeks = phase_weeks(index, record)
-        return weeks[i] if weeks else None
-
-    return compute
-
-
-def _critical(index: ResolvedIndex, phase: ObjectRecord) -> bool | None:
-    timing = index.schedule(phase.plan or None).timings.get(phase.id)
-    return timing.critical if timing else None
-
-
-def _planned_end(index: ResolvedIndex, plan: ObjectRecord) -> str | None:
-    found = index.schedule(plan.id)
-    if found.end_date is not None:
-        return found.end_date.isoformat()
-    return None if found.end_week is None else f"week {found.end_week}"
-
-
-def _checks(i: int | None) -> Compute:
-    def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
-        if record.checks is None:
-            return None
-        return record.checks[i] if i is not None else _progress(*record.checks)
-
-    return compute
-
-
-def _plan_checks_part(i: int | None) -> Compute:
-    def compute(index: ResolvedIndex, record: ObjectRecord) -> int | None:
-        done_total = _plan_checks(index, record)
-        return done_total[i] if i is not None else _progress(*done_total)
-
-    return compute
-
-
-def _parameters(record: ObjectRecord) -> str | None:
-    data = record.endpoint
-    if data is None or not data.parameters:
-        return None
-    return ", ".join(
-        f"{p['name']}{'*' if p.get('required') and p['in'] != 'path' else ''} ({p['in']})"
-        for p in data.parameters
-    )
-
-
-def _schema_text(record: ObjectRecord) -> str | None:
-    from sphinxcontrib_plan.model.params import type_text
-
-    body = record.body_schema
-    if body is None or body.schema is None:
-        return None
-    return type_text(body.schema) or "inline"
-
-
-def _covered(index: ResolvedIndex, record: ObjectRecord) -> bool | None:
-    found = index.coverage.by_object.get(record.id) if index.coverage is not None else None
-    return all(r.covered for r in found) if found else None
-
-
-def _covered_by(index: ResolvedIndex, record: ObjectRecord) -> list[str] | None:
-    found = index.coverage.by_object.get(record.id) if index.coverage is not None else None
-    return list(dict.fromkeys(i for r in found for i in r.by if i != record.id)) if found else None
-
-
-def _test_result(name: str) -> Compute:
-    def compute(index: ResolvedIndex, test: ObjectRecord) -> Any:
-        patterns = test.fields.get("junit")
-        if not patterns:
-            return None
-        found = index.test_summaries.get(test.id)
-        if found is None:
-            from sphinxcontrib_plan.model.junit import case_summary
-
-            cases = index.results.matching(patterns) if index.results is not None else []
-            found = index.test_summaries[test.id] = case_summary(cases)
-        return found[name]
-
-    return compute
-
-
-def _plan_coverage(index: ResolvedIndex, plan: ObjectRecord) -> int | None:
-    if index.coverage is None:
-        return None
-    from sphinxcontrib_plan.model.coverage import percent
-
-    return percent(
-        [r for rule in index.coverage.rules for r in index.coverage.of_rule(rule.name, (plan.id,))]
-    )
-
-
-def _gate(index: ResolvedIndex, plan: ObjectRecord) -> str | None:
-    missing = index.gates.get(plan.id)
-    return None if missing is None else "unmet" if missing else "met"
-
-
-def coverage_values(index: ResolvedIndex, record: ObjectRecord) -> dict[str, Any]:
-    """The derived values the coverage rules give an object, once they ran.
-
-    :param index: the index, its coverage checked
-    :param record: a plan, or an object some rule checks
-    :return: ``coverage`` of a plan, ``covered`` and ``covered-by`` of another object
-    """
-    if record.type == "plan":
-        return {"coverage": _plan_coverage(index, record), "gate": _gate(index, record)}
-    return {"covered": _covered(index, record), "covered-by": _covered_by(index, record)}
-
-
 #: every derived value, in the order views and ``plan.json`` list them
 DERIVED_FIELDS: tuple[DerivedField, ...] = (
     DerivedField("id", (ALL,), "string", "The object's id.", lambda i, r: r.id, top_level=True),
@@ -275,21 +99,25 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         lambda i, r: r.docname,
         top_level=True,
     ),
-    DerivedField("done", (CHECKLIST,), "integer", "Ticked ``[x]`` items of the body.", _checks(0)),
     DerivedField(
-        "total", (CHECKLIST,), "integer", "All ``[ ]``/``[x]`` items of the body.", _checks(1)
+        "done", (CHECKLIST,), "integer", "Ticked ``[x]`` items of the body.", values.checks(0)
     ),
-    DerivedField("progress", (CHECKLIST,), "integer", "Ticked items in percent.", _checks(None)),
-    DerivedField("severity", ("risk",), "integer", "Impact × likelihood, 1 to 9.", _severity),
+    DerivedField(
+        "total", (CHECKLIST,), "integer", "All ``[ ]``/``[x]`` items of the body.", values.checks(1)
+    ),
+    DerivedField(
+        "progress", (CHECKLIST,), "integer", "Ticked items in percent.", values.checks(None)
+    ),
+    DerivedField("severity", ("risk",), "integer", "Impact × likelihood, 1 to 9.", values.severity),
     DerivedField(
         "start-week",
         ("phase",),
         "integer",
         "First week: ``weeks``, or the start date counted from the plan's first phase.",
-        _week(0),
+        values.week(0),
     ),
     DerivedField(
-        "end-week", ("phase",), "integer", "Last week, counted like ``start-week``.", _week(1)
+        "end-week", ("phase",), "integer", "Last week, counted like ``start-week``.", values.week(1)
     ),
     DerivedField(
         "critical",
@@ -297,7 +125,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "boolean",
         "On the critical path: slipping moves the plan's planned end. None when the "
         "phase has neither weeks nor dates, or the plan's phases depend in a cycle.",
-        _critical,
+        values.critical,
     ),
     DerivedField(
         "slack",
@@ -333,21 +161,21 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         ("endpoint",),
         "string",
         "Its parameters, ``name (where)``, ``*`` after a required one's name.",
-        lambda i, r: _parameters(r),
+        lambda i, r: values.parameters(r),
     ),
     DerivedField(
         "request",
         ("endpoint",),
         "string",
         "The request body's schema: a plan-schema name, ``Name[]``, a type, or ``inline``.",
-        lambda i, r: _schema_text(r),
+        lambda i, r: values.schema_text(r),
     ),
     DerivedField(
         "body",
         ("response", "event"),
         "string",
         "The body's schema, written like ``request``.",
-        lambda i, r: _schema_text(r),
+        lambda i, r: values.schema_text(r),
     ),
     DerivedField(
         "endpoint", ("response",), "string", "Id of the response's endpoint.", lambda i, r: r.parent
@@ -371,24 +199,28 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         ("plan",),
         "integer",
         "Ticked deliverables of the plan's phases.",
-        _plan_checks_part(0),
+        values.plan_checks_part(0),
     ),
     DerivedField(
         "total",
         ("plan",),
         "integer",
         "All deliverables of the plan's phases.",
-        _plan_checks_part(1),
+        values.plan_checks_part(1),
     ),
     DerivedField(
-        "progress", ("plan",), "integer", "Ticked deliverables in percent.", _plan_checks_part(None)
+        "progress",
+        ("plan",),
+        "integer",
+        "Ticked deliverables in percent.",
+        values.plan_checks_part(None),
     ),
     DerivedField(
         "open-high-risks",
         ("plan",),
         "integer",
         "Risks of high severity (6 or more) that are neither closed nor accepted.",
-        _open_high_risks,
+        values.open_high_risks,
     ),
     DerivedField(
         "endpoints",
@@ -410,7 +242,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         ("plan",),
         "string",
         "The planned end: its date when the plan's phases have dates, else ``week N``.",
-        _planned_end,
+        values.planned_end,
     ),
     DerivedField(
         "signoff",
@@ -418,7 +250,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "string",
         "Sign-off state: none, rejected, stale (an approval's fingerprint no longer "
         "matches), pending or approved, the first that applies.",
-        _signoff,
+        values.signoff,
         volatile=True,
     ),
     DerivedField(
@@ -435,7 +267,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "boolean",
         "Whether every coverage rule checking the object finds enough objects at its "
         "other end; none when no rule checks it.",
-        _covered,
+        values.covered,
         volatile=True,
     ),
     DerivedField(
@@ -444,7 +276,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "array",
         "Ids of the objects covering it under the rules checking it (tests, phases, "
         "migrations...); none when no rule checks it.",
-        _covered_by,
+        values.covered_by,
         volatile=True,
     ),
     DerivedField(
@@ -454,7 +286,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "From the JUnit cases its ``junit`` patterns match: failed (one failed or "
         "errored), passed, skipped (all skipped) or missing (none matched); none "
         "without ``junit``.",
-        _test_result("result"),
+        values.test_result("result"),
         volatile=True,
     ),
     DerivedField(
@@ -462,7 +294,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         ("test",),
         "integer",
         "Matched JUnit cases that passed.",
-        _test_result("passed"),
+        values.test_result("passed"),
         volatile=True,
     ),
     DerivedField(
@@ -470,7 +302,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         ("test",),
         "integer",
         "Matched JUnit cases with a failure or an error.",
-        _test_result("failed"),
+        values.test_result("failed"),
         volatile=True,
     ),
     DerivedField(
@@ -478,7 +310,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         ("test",),
         "integer",
         "Matched JUnit cases that were skipped.",
-        _test_result("skipped"),
+        values.test_result("skipped"),
         volatile=True,
     ),
     DerivedField(
@@ -486,7 +318,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         ("test",),
         "number",
         "Seconds the matched JUnit cases ran, together.",
-        _test_result("run-time"),
+        values.test_result("run-time"),
         volatile=True,
     ),
     DerivedField(
@@ -495,7 +327,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "integer",
         "Objects of the plan the coverage rules check that are covered, in percent "
         "(rounded down); none when no rule checks any.",
-        _plan_coverage,
+        values.plan_coverage,
         volatile=True,
     ),
     DerivedField(
@@ -504,7 +336,7 @@ DERIVED_FIELDS: tuple[DerivedField, ...] = (
         "string",
         "Whether the plan meets the gate of the stage its status is (plan_stages): met "
         "or unmet; none without stages.",
-        _gate,
+        values.gate,
         volatile=True,
     ),
     DerivedField(
