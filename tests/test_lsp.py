@@ -200,6 +200,14 @@ async def test_completion_from_the_registry(client: LanguageClient, tmp_path: Pa
     assert "method" not in {label for label, _ in fields}
     values = await _complete(client, uri, text, option, ":filter: impact >= me")
     assert [label for label, _ in values] == ["low", "medium", "high"]
+    # a reference option: the ids of its target type, with their titles
+    api = project / "api.md"
+    api_uri = await _open(client, api)
+    api_text = api.read_text()
+    opening = api_text.splitlines().index("::::{plan-endpoint} POST /api/v1/payment-methods")
+    phases = await _complete(client, api_uri, api_text, opening + 1, ":phase: ")
+    assert ("001-foundation", "phase: Foundation") in phases
+    assert all(detail.startswith("phase: ") for _, detail in phases)
 
 
 @pytest.mark.asyncio
