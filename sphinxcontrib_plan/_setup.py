@@ -40,7 +40,7 @@ ENV_VERSION = 8
 def _register_user_types(app: Sphinx, config: Config) -> None:
     from sphinxcontrib_plan.config import PlanConfig
     from sphinxcontrib_plan.directives.base import PlanObjectDirective
-    from sphinxcontrib_plan.domain import PlanXRefRole
+    from sphinxcontrib_plan.domain_refs import PlanXRefRole
 
     for otype in PlanConfig.from_sphinx(config).registry():
         if not otype.builtin:

@@ -1,5 +1,6 @@
-"""The ``plan`` domain: storage of per-document records, roles, reference
-resolution and the inventory.
+"""The ``plan`` domain: storage of per-document records, what a reference names,
+and the inventory. The roles and the nodes a reference resolves to are
+:mod:`~sphinxcontrib_plan.domain_refs`.
 
 It stores and answers; it drives nothing. What fills it (the directives and
 :mod:`sphinxcontrib_plan.directives.finish`) and what is computed from it
@@ -15,13 +16,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.domains import Domain, ObjType
-from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_refnode
 
 from sphinxcontrib_plan.build_state import BuildState
 from sphinxcontrib_plan.config import PlanConfig
+from sphinxcontrib_plan.domain_refs import (
+    PlanXRefRole,
+    doc_refnode,
+    external_refnode,
+    object_refnode,
+)
 from sphinxcontrib_plan.model.external import ExternalRecord, combine, external_key
-from sphinxcontrib_plan.model.ids import normalise_signature, reference_key
+from sphinxcontrib_plan.model.ids import normalise_signature
 from sphinxcontrib_plan.model.records import TableData
 
 if TYPE_CHECKING:
@@ -36,37 +41,6 @@ if TYPE_CHECKING:
     from sphinxcontrib_plan.model.typespec import Registry
 
 
-#: ``env.temp_data`` key set while a document is read when a plan directive or
-#: role ran in it: documents without it are left alone by the extension
-CONTENT_KEY = "plan:content"
-
-
-class PlanXRefRole(XRefRole):
-    """``{plan:<type>}``: the object's title is the default link text."""
-
-    innernodeclass = nodes.inline
-
-    def __init__(self, **kwargs: Any) -> None:
-        # a dangling reference reaches ``warn-missing-reference`` (roles.py) only
-        # after intersphinx and every other resolver had their turn
-        kwargs.setdefault("warn_dangling", True)
-        super().__init__(**kwargs)
-
-    def process_link(
-        self,
-        env: BuildEnvironment,
-        refnode: nodes.Element,
-        has_explicit_title: bool,
-        title: str,
-        target: str,
-    ) -> tuple[str, str]:
-        env.temp_data[CONTENT_KEY] = True
-        # endpoint signatures are looked up in one canonical spelling
-        return title, reference_key(target)
-
-
-#: what a document's tree may hold that a write-time transform looks for:
-#: collectors, plan tables made while reading (parameters, columns), folding schemas
 HOLDS = ("collectors", "tables", "folds")
 
 
@@ -340,17 +314,8 @@ class PlanDomain(Domain):
         node: Element,
         contnode: Element,
     ) -> Element:
-        if not node.get("refexplicit"):
-            text = record.title or record.id
-            contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
-        return make_refnode(
-            builder,
-            fromdocname,
-            record.docname,
-            record.anchor,
-            contnode,
-            f"{self.registry[record.type].label}: {record.title}",
-        )
+        label = self.registry[record.type].label
+        return object_refnode(builder, fromdocname, record, label, node, contnode)
 
     # Sphinx 8+ declares nodes.reference, but its resolver takes any node: an
     # external object without a page resolves to plain text (its contnode)
@@ -383,22 +348,8 @@ class PlanDomain(Domain):
         record = self.portfolio.lookup(found[1], typ) if found else None
         if not isinstance(record, ExternalRecord):
             return None
-        if not node.get("refexplicit"):
-            text = record.title or record.id
-            contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
-        if record.url is None:  # a plan.json without pages, or a url that is not a link
-            return contnode
         label = self.registry[record.type].label if record.type in self.registry else record.type
-        ref = nodes.reference(
-            "",
-            "",
-            internal=False,
-            refuri=record.url,
-            reftitle=f"{record.project}: {label}: {record.title}",
-            classes=["plan-external", f"plan-external-{record.project}"],
-        )
-        ref += contnode
-        return ref
+        return external_refnode(record, label, node, contnode)
 
     def _resolve_doc(
         self, builder: Builder, fromdocname: str, target: str, node: Element, contnode: Element
@@ -406,11 +357,9 @@ class PlanDomain(Domain):
         docname = self.index.doc_target(node.get("refdoc", fromdocname), target)
         if docname is None:
             return None
-        if not node.get("refexplicit"):
-            title = self.env.titles.get(docname)
-            text = title.astext() if title is not None else target
-            contnode = nodes.inline(text, text)
-        return make_refnode(builder, fromdocname, docname, "", contnode)
+        title = self.env.titles.get(docname)
+        text = title.astext() if title is not None else target
+        return doc_refnode(builder, fromdocname, docname, text, node, contnode)
 
     # as resolve_xref: plain text for an external object without a page
     def resolve_any_xref(  # type: ignore[override]

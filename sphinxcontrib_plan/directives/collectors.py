@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from sphinxcontrib_plan.directives.options import OwnOptions
-from sphinxcontrib_plan.domain import CONTENT_KEY, plan_domain
+from sphinxcontrib_plan.domain import plan_domain
+from sphinxcontrib_plan.domain_refs import CONTENT_KEY
 from sphinxcontrib_plan.model.changes import CHANGE_KINDS, since_spec
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.derived import query_fields

@@ -17,7 +17,7 @@ from sphinx import addnodes
 
 from sphinxcontrib_plan.directives.myst_lines import front_matter_text
 from sphinxcontrib_plan.directives.pending import PENDING
-from sphinxcontrib_plan.domain import CONTENT_KEY
+from sphinxcontrib_plan.domain_refs import CONTENT_KEY
 from sphinxcontrib_plan.model.ids import derive_id, slug
 from sphinxcontrib_plan.model.records import ObjectRecord, ResponseData
 from sphinxcontrib_plan.render.nodes import plan_collector

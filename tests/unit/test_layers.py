@@ -22,7 +22,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("errors", "warnings", "_version")),
     ("model", ("model", "query")),
     ("config", ("config",)),
-    ("resolve and store", ("resolve", "resolve_refs", "resolve_pages", "domain", "build_state")),
+    (
+        "resolve and store",
+        ("resolve", "resolve_refs", "resolve_pages", "domain", "domain_refs", "build_state"),
+    ),
     ("render", ("render",)),
     (
         "parse, import and export",
