@@ -11,7 +11,8 @@ Pure functions, no Sphinx or docutils. Two jobs (reading a code block's data is
   from the network: an unknown reference is a problem, not a download.
 
 Patterns (``pattern``, ``patternProperties``) are matched with the
-``regex`` library under a time limit per match (:data:`PATTERN_SECONDS`):
+``regex`` library under a time limit per match
+(:data:`~sphinxcontrib_plan.model.schema_checkers.PATTERN_SECONDS`):
 a pattern that backtracks without end (``^(a|a)*$``) or that the library
 cannot read is a problem of its own, never a hung build.
 
@@ -28,6 +29,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.codedata import locate
+from sphinxcontrib_plan.model.schema_checkers import (
+    UNCHECKED,
+    PatternMatcher,
+    format_checker,
+    short,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -36,10 +43,6 @@ if TYPE_CHECKING:
 COMPONENTS = "#/components/schemas/"
 #: the dialect of every plan schema
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-#: longest instance text shown in a message
-_MAX_MESSAGE = 200
-#: longest time one pattern may take on one value, in seconds
-PATTERN_SECONDS = 0.1
 
 #: keywords whose value is one subschema
 ONE_SCHEMA = (
@@ -150,10 +153,6 @@ def json_path(path: Iterable[str | int]) -> str:
     return out
 
 
-def _short(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
-
-
 def _problems(errors: Iterable[Any]) -> list[Problem]:
     """Problems from jsonschema errors: the most telling sub-error of an ``anyOf``."""
     from jsonschema.exceptions import best_match
@@ -162,13 +161,13 @@ def _problems(errors: Iterable[Any]) -> list[Problem]:
     for error in errors:
         path = tuple(error.absolute_path)
         message = error.message
-        checked = not getattr(error, _UNCHECKED, False)
+        checked = not getattr(error, UNCHECKED, False)
         if error.context:  # anyOf/oneOf: say why the nearest alternative failed
             best = best_match(_nearest_branch(error.context))
             path = (*path, *best.relative_path)
             message = best.message
-            checked = not getattr(best, _UNCHECKED, False)
-        found[path, message if not checked else _short(message)] = checked
+            checked = not getattr(best, UNCHECKED, False)
+        found[path, message if not checked else short(message)] = checked
     ordered = sorted(found, key=lambda item: ([str(s) for s in item[0]], item[1]))
     return [
         Problem(json_path(path), message, steps=path, checked=found[path, message])
@@ -295,87 +294,6 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-#: the attribute marking a ``ValidationError`` as a value a pattern could not check
-_UNCHECKED = "plan_unchecked"
-
-
-def _unchecked_error(message: str) -> Any:
-    from jsonschema import ValidationError
-
-    error = ValidationError(message)
-    setattr(error, _UNCHECKED, True)
-    return error
-
-
-class PatternMatcher:
-    """``pattern`` and ``patternProperties`` matched in bounded time.
-
-    Each pattern is compiled once; one that cannot be compiled, or that ran
-    out of time once, is not run again: every value it should check is
-    reported as unchecked at once.
-    """
-
-    def __init__(self, seconds: float = PATTERN_SECONDS) -> None:
-        self.seconds = seconds
-        self._compiled: dict[str, Any] = {}
-        self._broken: dict[str, str] = {}
-
-    def search(self, pattern: str, value: str) -> bool | str:
-        """Whether *pattern* is found in *value*, or why that cannot be told.
-
-        :param pattern: a JSON Schema pattern (not anchored)
-        :param value: the string to search
-        :return: ``True``/``False``, or the reason it could not be checked
-        """
-        import regex
-
-        if pattern in self._broken:
-            return self._broken[pattern]
-        try:
-            compiled = self._compiled.get(pattern) or regex.compile(pattern)
-            self._compiled[pattern] = compiled
-            return compiled.search(value, timeout=self.seconds) is not None
-        except regex.error as err:
-            reason = f"the pattern {pattern!r} cannot be read: {err}"
-        except TimeoutError:
-            reason = (
-                f"the pattern {pattern!r} took over {self.seconds:g} s on "
-                f"{_short(repr(value))} (a nested repetition such as (a+)+ backtracks "
-                "without end); the value is not checked against it"
-            )
-        self._broken[pattern] = reason
-        return reason
-
-    def keywords(self) -> dict[str, Any]:
-        """The ``pattern`` and ``patternProperties`` keyword functions, for ``extend``."""
-
-        def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Iterator[Any]:
-            from jsonschema import ValidationError
-
-            if not validator.is_type(instance, "string"):
-                return
-            found = self.search(patrn, instance)
-            if isinstance(found, str):
-                yield _unchecked_error(found)
-            elif not found:
-                yield ValidationError(f"{instance!r} does not match {patrn!r}")
-
-        def pattern_properties(
-            validator: Any, patterns: Any, instance: Any, schema: Any
-        ) -> Iterator[Any]:
-            if not validator.is_type(instance, "object"):
-                return
-            for patrn, subschema in patterns.items():
-                for key, value in instance.items():
-                    found = self.search(patrn, key)
-                    if isinstance(found, str):
-                        yield _unchecked_error(found)
-                    elif found:
-                        yield from validator.descend(value, subschema, path=key, schema_path=patrn)
-
-        return {"pattern": pattern, "patternProperties": pattern_properties}
-
-
 class SchemaSet:
     """The named schemas of a project, and validation against them.
 
@@ -459,33 +377,3 @@ class SchemaSet:
             ]
         except RecursionError:
             return [Problem("$", "the schema refers to itself without end")]
-
-
-def format_checker() -> Any:
-    """The formats asserted in examples: the same on every machine.
-
-    jsonschema checks some formats only when optional packages are installed;
-    a plan must give the same warnings everywhere, so only formats checked
-    with the standard library are asserted.
-
-    :return: a ``jsonschema.FormatChecker``
-    """
-    from jsonschema import FormatChecker
-
-    checker = FormatChecker(("date", "email", "ipv4", "ipv6", "regex", "uuid"))
-    checker.checks("date-time", raises=ValueError)(_date_time)
-    return checker
-
-
-_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
-
-
-def _date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    import datetime
-
-    if not _RFC3339.fullmatch(value):
-        return False
-    datetime.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
-    return True
