@@ -383,3 +383,23 @@ async def test_references_and_symbols(client: LanguageClient, tmp_path: Path) ->
     assert all(s.location.uri == uri for s in symbols or [] if isinstance(s, lsp.SymbolInformation))
     everywhere = await client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="database"))
     assert [s.name for s in everywhere or []] == ["R-DB: Database performance degradation"]
+
+
+@pytest.mark.asyncio
+async def test_an_edit_reports_what_it_breaks_elsewhere(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """Renaming a risk in index.md gives guide.md (not open) its plan.ref warnings,
+    at the build's lines; renaming it back clears them."""
+    project = _copy(tmp_path, "test-basic")
+    index, guide = project / "index.md", project / "guide.md"
+    uri = await _open(client, index)
+    text = index.read_text()
+    _edit(client, uri, 2, text.replace(":id: R-DB\n", ":id: R-DB2\n"))
+    assert await _diagnostics(client, uri) == []
+    elsewhere = await _diagnostics(client, guide.as_uri())
+    assert [(d.range.start.line, d.code) for d in elsewhere] == [(2, "plan.ref")] * len(elsewhere)
+    assert any("'R-DB'" in d.message and "'R-DB2'" in d.message for d in elsewhere)
+    _edit(client, uri, 3, text)
+    assert await _diagnostics(client, uri) == []
+    assert await _diagnostics(client, guide.as_uri()) == []
