@@ -12,7 +12,7 @@ import pytest
 from diff_repo import git, make_repo
 
 from sphinxcontrib_plan.cli import main
-from sphinxcontrib_plan.diff.classify import auth_tightened
+from sphinxcontrib_plan.diff.api_rules import auth_tightened
 from sphinxcontrib_plan.diff.compare import Side, compare
 from sphinxcontrib_plan.diff.formats import DIFF_SCHEMA_PATH, md_escape, to_markdown, to_text
 

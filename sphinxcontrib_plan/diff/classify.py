@@ -13,22 +13,29 @@ words counts as tightened whenever it changes: when in doubt, the change is
 reported as breaking rather than missed.
 
 The rules are one list, :data:`RULES`: each takes a change and both versions
-and gives its findings; a new kind of finding is one more rule.
+and gives its findings; a new kind of finding is one more rule. The API
+contract rules, and both versions as they read them, are
+:mod:`~sphinxcontrib_plan.diff.api_rules`; the schedule, risk, status and
+lifecycle rules are here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.diff.api_rules import (
+    Objects,
+    Versions,
+    endpoint_changes,
+    endpoint_contract,
+    object_data,
+    used_by,
+)
 from sphinxcontrib_plan.diff.compare import ChangeFinding, MadeStale, ObjectChange
-from sphinxcontrib_plan.diff.contract import Schemas, compare_schemas
 from sphinxcontrib_plan.diff.gates import gate_rule, lost_coverage
-from sphinxcontrib_plan.export.openapi import auth_schemes
 from sphinxcontrib_plan.model.approval import stale_in_data
-from sphinxcontrib_plan.model.schema import COMPONENTS, references
 from sphinxcontrib_plan.model.severity import Severity
 
 if TYPE_CHECKING:
@@ -36,7 +43,6 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_plan.diff.compare import PlanDiff
 
-Objects = dict[str, "Mapping[str, Any]"]
 #: a rule: the findings of one change, given the base and head versions of its
 #: object (``None`` where it does not exist) and both versions
 Rule = Callable[
@@ -45,217 +51,6 @@ Rule = Callable[
 ]
 #: fields whose change is a status transition
 _STATUS_FIELDS = ("status", "approval")
-
-
-@dataclass
-class Versions:
-    """Both versions' objects by id, their named schemas and each endpoint's responses."""
-
-    base: Objects
-    head: Objects
-    base_schemas: Schemas = field(init=False)
-    head_schemas: Schemas = field(init=False)
-    #: each version's responses by endpoint id and status code
-    base_responses: dict[str, dict[str, Mapping[str, Any]]] = field(init=False)
-    head_responses: dict[str, dict[str, Mapping[str, Any]]] = field(init=False)
-    #: titles of the endpoints naming each schema, directly or not (made when needed)
-    schema_users: dict[str, set[str]] | None = None
-
-    def __post_init__(self) -> None:
-        self.base_schemas = Schemas.of(self.base)
-        self.head_schemas = Schemas.of(self.head)
-        self.base_responses = responses_by_endpoint(self.base)
-        self.head_responses = responses_by_endpoint(self.head)
-
-
-def signature(title: str) -> tuple[str, str]:
-    """``METHOD /path`` split into upper-case method and path.
-
-    :param title: an endpoint title
-    :return: ``(method, path)``
-    """
-    method, _, path = title.strip().partition(" ")
-    return method.upper(), path.strip()
-
-
-def _alternatives(value: Any) -> set[frozenset[str]] | None:
-    text = str(value or "").strip()
-    if not text:
-        return {frozenset({"none"})}
-    read = auth_schemes(text)
-    return None if read is None else {frozenset(words) for words in read}
-
-
-def auth_tightened(before: Any, after: Any) -> bool:
-    """Whether a client that could call with *before*'s auth may be refused with *after*'s.
-
-    :param before: base ``auth`` value (``None``: not stated, read as no auth)
-    :param after: head ``auth`` value
-    :return: ``True`` when an alternative of the base is gone
-    """
-    old, new = _alternatives(before), _alternatives(after)
-    if new is not None and frozenset({"none"}) in new:
-        return False  # anonymous calls allowed: every client still gets in
-    if old is None or new is None:
-        return str(before or "") != str(after or "")
-    return not old <= new
-
-
-def _data(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    data = obj.get("data")
-    return data if isinstance(data, dict) else {}
-
-
-def _body(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    body = _data(obj).get("body")
-    return body if isinstance(body, dict) else None
-
-
-def _parameters(obj: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
-    return {
-        (str(p.get("in", "query")), str(p.get("name"))): p
-        for p in _data(obj).get("parameters") or ()
-        if isinstance(p, dict)
-    }
-
-
-def responses_by_endpoint(objects: Objects) -> dict[str, dict[str, Mapping[str, Any]]]:
-    """The responses of each endpoint by status code.
-
-    :param objects: a version's objects by id
-    :return: endpoint id → code → response object
-    """
-    found: dict[str, dict[str, Mapping[str, Any]]] = {}
-    for obj in objects.values():
-        if obj.get("type") == "response":
-            code = str(_data(obj).get("code") or obj.get("title"))
-            found.setdefault(str(obj.get("parent")), {})[code] = obj
-    return found
-
-
-def _finding(breaking: bool, message: str, covers: tuple[str, ...]) -> ChangeFinding:
-    return ChangeFinding("breaking" if breaking else "api", message, covers=covers)
-
-
-def _body_findings(
-    where: str,
-    old: Mapping[str, Any] | None,
-    new: Mapping[str, Any] | None,
-    versions: Versions,
-    *,
-    request: bool,
-    covers: tuple[str, ...],
-) -> list[ChangeFinding]:
-    if old is None or new is None:
-        return []
-    found = [
-        _finding(True, f"{where}: media type {media} removed", covers)
-        for media in old.get("media_types") or ()
-        if media not in (new.get("media_types") or ())
-    ]
-    if old.get("schema") is not None and new.get("schema") is not None:
-        found += [
-            _finding(change.breaking, f"{where}: {change.text()}", covers)
-            for change in compare_schemas(
-                old["schema"],
-                new["schema"],
-                versions.base_schemas,
-                versions.head_schemas,
-                request=request,
-            )
-        ]
-    return found
-
-
-def endpoint_contract(
-    old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
-) -> list[ChangeFinding]:
-    """What changed in an endpoint's request, parameters and responses' bodies.
-
-    :param old: the base version of the endpoint
-    :param new: the head version
-    :param versions: both versions
-    :return: the findings
-    """
-    found = _body_findings(
-        "request body", _body(old), _body(new), versions, request=True, covers=("data.body",)
-    )
-    before, after = _parameters(old), _parameters(new)
-    added = sorted(
-        k
-        for k, p in after.items()
-        if p.get("required") and not (before.get(k) or {}).get("required")
-    )
-    if added:
-        found.append(
-            ChangeFinding(
-                "breaking",
-                "required parameter added: "
-                + ", ".join(f"{name} ({where})" for where, name in added),
-                covers=("data.parameters",),
-            )
-        )
-    for key in sorted(before.keys() & after.keys()):
-        schema_old, schema_new = before[key].get("schema"), after[key].get("schema")
-        if schema_old is not None and schema_new is not None:
-            found += [
-                _finding(
-                    c.breaking, f"parameter {key[1]} ({key[0]}): {c.text()}", ("data.parameters",)
-                )
-                for c in compare_schemas(
-                    schema_old,
-                    schema_new,
-                    versions.base_schemas,
-                    versions.head_schemas,
-                    request=True,
-                )
-            ]
-    old_responses = versions.base_responses.get(str(old.get("id")), {})
-    new_responses = versions.head_responses.get(str(new.get("id")), {})
-    for code in sorted(old_responses.keys() & new_responses.keys()):
-        found += _body_findings(
-            f"response {code}",
-            _body(old_responses[code]),
-            _body(new_responses[code]),
-            versions,
-            request=False,
-            covers=(),
-        )
-    return found
-
-
-def _endpoint(
-    change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
-) -> list[ChangeFinding]:
-    found: list[ChangeFinding] = []
-    (m1, p1), (m2, p2) = signature(str(old.get("title", ""))), signature(str(new.get("title", "")))
-    if m1 != m2:
-        found.append(ChangeFinding("breaking", f"method changed: {m1} → {m2}", covers=("title",)))
-    if p1 != p2:
-        found.append(ChangeFinding("breaking", f"path changed: {p1} → {p2}", covers=("title",)))
-    f1, f2 = old.get("fields") or {}, new.get("fields") or {}
-    if f1.get("auth") != f2.get("auth"):
-        tightened = auth_tightened(f1.get("auth"), f2.get("auth"))
-        found.append(
-            _finding(
-                tightened,
-                f"auth {'tightened' if tightened else 'changed'}: "
-                f"{f1.get('auth') or 'none'} → {f2.get('auth') or 'none'}",
-                ("auth",),
-            )
-        )
-    added = [p for p in f2.get("permissions") or () if p not in (f1.get("permissions") or ())]
-    if added:
-        found.append(
-            ChangeFinding(
-                "breaking",
-                f"permissions tightened: {', '.join(added)} now required",
-                covers=("permissions",),
-            )
-        )
-    if f2.get("deprecated") and not f1.get("deprecated"):
-        found.append(ChangeFinding("api", "deprecated", covers=("deprecated",)))
-    return found + endpoint_contract(old, new, versions)
 
 
 def _span(obj: Mapping[str, Any]) -> tuple[str, Any, Any] | None:
@@ -341,7 +136,7 @@ def _lifecycle(
     if change.kind == "removed" and change.type == "response" and old is not None:
         parent = versions.head.get(str(old.get("parent")))
         if parent is not None:
-            code = _data(old).get("code") or change.title
+            code = object_data(old).get("code") or change.title
             return [
                 ChangeFinding("breaking", f"response {code} removed from {parent.get('title')}")
             ]
@@ -362,7 +157,7 @@ def _changed(kind: str) -> Rule:
         if change.kind != "changed" or old is None or new is None or change.type != kind:
             return []
         if kind == "endpoint":
-            return _endpoint(change, old, new, versions)
+            return endpoint_changes(change, old, new, versions)
         return _slip(old, new) if kind == "phase" else _risk(old, new)
 
     return rule
@@ -388,26 +183,6 @@ def _status(
     return found
 
 
-def _schema_users(
-    change: ObjectChange,
-    old: Mapping[str, Any] | None,
-    new: Mapping[str, Any] | None,
-    versions: Versions,
-) -> list[ChangeFinding]:
-    if change.type != "schema" or change.kind != "changed":
-        return []
-    if versions.schema_users is None:  # once per diff, on the first changed schema
-        versions.schema_users = {}
-        for endpoint in versions.head.values():
-            if endpoint.get("type") == "endpoint":
-                for name in _affected_by(endpoint, versions):
-                    versions.schema_users.setdefault(name, set()).add(str(endpoint.get("title")))
-    users = sorted(
-        versions.schema_users.get(change.title, set()) | versions.schema_users.get(change.id, set())
-    )
-    return [ChangeFinding("api", f"used by {', '.join(users)}")] if users else []
-
-
 #: every rule, in report order (breaking findings are listed first anyway)
 RULES: list[Rule] = [
     _lifecycle,
@@ -415,34 +190,9 @@ RULES: list[Rule] = [
     _changed("phase"),
     _changed("risk"),
     _status,
-    _schema_users,
+    used_by,
     gate_rule,
 ]
-
-
-def _affected_by(endpoint: Mapping[str, Any], versions: Versions) -> set[str]:
-    """Names of the ``plan-schema`` objects an endpoint's request, parameters or
-    responses name, directly or through another named schema."""
-    pending = [
-        _body(endpoint),
-        *[p.get("schema") for p in _parameters(endpoint).values()],
-        *[_body(r) for r in versions.head_responses.get(str(endpoint.get("id")), {}).values()],
-    ]
-    found: set[str] = set()
-    while pending:
-        schema = pending.pop()
-        if isinstance(schema, dict) and "media_types" in schema:
-            schema = schema.get("schema")
-        for _, ref in references(schema):
-            name = (
-                ref.removeprefix(COMPONENTS).split("/", 1)[0]
-                if ref.startswith(COMPONENTS)
-                else None
-            )
-            if name is not None and name not in found:
-                found.add(name)
-                pending.append(versions.head_schemas.named.get(name))
-    return found
 
 
 def findings(change: ObjectChange, versions: Versions) -> list[ChangeFinding]:
