@@ -42,7 +42,7 @@ class Versions:
         self.head_responses = responses_by_endpoint(self.head)
 
 
-def signature(title: str) -> tuple[str, str]:
+def split_signature(title: str) -> tuple[str, str]:
     """``METHOD /path`` split into upper-case method and path.
 
     :param title: an endpoint title
@@ -202,7 +202,10 @@ def endpoint_changes(
     change: ObjectChange, old: Mapping[str, Any], new: Mapping[str, Any], versions: Versions
 ) -> list[ChangeFinding]:
     found: list[ChangeFinding] = []
-    (m1, p1), (m2, p2) = signature(str(old.get("title", ""))), signature(str(new.get("title", "")))
+    (m1, p1), (m2, p2) = (
+        split_signature(str(old.get("title", ""))),
+        split_signature(str(new.get("title", ""))),
+    )
     if m1 != m2:
         found.append(ChangeFinding("breaking", f"method changed: {m1} → {m2}", covers=("title",)))
     if p1 != p2:
@@ -232,7 +235,7 @@ def endpoint_changes(
     return found + endpoint_contract(old, new, versions)
 
 
-def used_by(
+def schema_used_by(
     change: ObjectChange,
     old: Mapping[str, Any] | None,
     new: Mapping[str, Any] | None,

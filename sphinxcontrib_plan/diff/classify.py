@@ -12,7 +12,7 @@ own text did not change. An ``auth`` value that cannot be read as scheme
 words counts as tightened whenever it changes: when in doubt, the change is
 reported as breaking rather than missed.
 
-The rules are one list, :data:`RULES`: each takes a change and both versions
+The rules are one list, :data:`CHANGE_RULES`: each takes a change and both versions
 and gives its findings; a new kind of finding is one more rule. The API
 contract rules, and both versions as they read them, are
 :mod:`~sphinxcontrib_plan.diff.api_rules`; the schedule, risk, status and
@@ -31,7 +31,7 @@ from sphinxcontrib_plan.diff.api_rules import (
     endpoint_changes,
     endpoint_contract,
     object_data,
-    used_by,
+    schema_used_by,
 )
 from sphinxcontrib_plan.diff.compare import ChangeFinding, MadeStale, ObjectChange
 from sphinxcontrib_plan.diff.gates import gate_rule, lost_coverage
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 #: a rule: the findings of one change, given the base and head versions of its
 #: object (``None`` where it does not exist) and both versions
-Rule = Callable[
+ChangeRule = Callable[
     [ObjectChange, "Mapping[str, Any] | None", "Mapping[str, Any] | None", "Versions"],
     list[ChangeFinding],
 ]
@@ -145,7 +145,7 @@ def _lifecycle(
     return []
 
 
-def _changed(kind: str) -> Rule:
+def _changed(kind: str) -> ChangeRule:
     """A rule for changed objects of one type."""
 
     def rule(
@@ -184,13 +184,13 @@ def _status(
 
 
 #: every rule, in report order (breaking findings are listed first anyway)
-RULES: list[Rule] = [
+CHANGE_RULES: list[ChangeRule] = [
     _lifecycle,
     _changed("endpoint"),
     _changed("phase"),
     _changed("risk"),
     _status,
-    used_by,
+    schema_used_by,
     gate_rule,
 ]
 
@@ -203,7 +203,7 @@ def findings(change: ObjectChange, versions: Versions) -> list[ChangeFinding]:
     :return: its findings, breaking ones first
     """
     old, new = versions.base.get(change.id), versions.head.get(change.id)
-    found = [f for rule in RULES for f in rule(change, old, new, versions)]
+    found = [f for rule in CHANGE_RULES for f in rule(change, old, new, versions)]
     return sorted(found, key=lambda f: f.kind != "breaking")
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_plan.model.fingerprint import body_text, normalise_text
+from sphinxcontrib_plan.model.fingerprint import exported_body_text, normalise_text
 from sphinxcontrib_plan.model.types import BUILTIN_TYPES
 
 if TYPE_CHECKING:
@@ -276,7 +276,7 @@ def compare(
             continue
         after = new[key]
         fields = field_changes(obj, after)
-        before_body, after_body = body_text(obj), body_text(after)
+        before_body, after_body = exported_body_text(obj), exported_body_text(after)
         # a file from before ``body`` existed against one with it: texts of different origin
         comparable = (
             before_body is not None

@@ -84,11 +84,11 @@ class Code:
 
 
 @dataclass
-class Rule:
+class ThematicBreak:
     """A thematic break (``---``)."""
 
 
-Block = Directive | Heading | Prose | Text | Code | Rule
+Block = Directive | Heading | Prose | Text | Code | ThematicBreak
 
 
 @dataclass
@@ -182,7 +182,7 @@ def _myst_block(block: Block, levels: Levels) -> str:
     if isinstance(block, Code):
         fence = _fence("`", block.text, _TICKS)
         return f"{fence}{block.language}\n{block.text.rstrip(chr(10))}\n{fence}"
-    if isinstance(block, Rule):
+    if isinstance(block, ThematicBreak):
         return "---"
     body = "\n\n".join(_myst_block(b, levels) for b in block.body)
     fence = _fence(":", body, _COLONS)
@@ -240,15 +240,15 @@ class _RstWriter:
     def blocks(self, blocks: list[Block], nested: bool) -> str:
         out: list[str] = []
         for i, block in enumerate(blocks):
-            if isinstance(block, Rule):
+            if isinstance(block, ThematicBreak):
                 # reST allows transitions only between body elements of a section
                 nxt = blocks[i + 1] if i + 1 < len(blocks) else None
                 if (
                     nested
                     or not out
-                    or isinstance(blocks[i - 1], (Heading, Rule))
+                    or isinstance(blocks[i - 1], (Heading, ThematicBreak))
                     or nxt is None
-                    or isinstance(nxt, Rule)
+                    or isinstance(nxt, ThematicBreak)
                 ):
                     continue
                 out.append("----------")

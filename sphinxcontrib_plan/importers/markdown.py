@@ -20,16 +20,16 @@ from sphinxcontrib_plan.importers.emit import (
     Heading,
     Option,
     Prose,
-    Rule,
+    ThematicBreak,
 )
 from sphinxcontrib_plan.importers.md_code import exemption, exemption_entries, metric_objects
 from sphinxcontrib_plan.importers.md_objects import (
     Made,
     add_field,
+    block_signature,
     checklist,
     endpoint_run,
     section_object,
-    signature,
     signoffs,
     table_rows,
     table_type,
@@ -169,15 +169,15 @@ class _Run:
                     out.append(self.prose(block, "the exemptions are a placeholder"))
                     out.pop(-2)
                 out += [self.add(m) for m in made]
-            elif rule and rule.strategy == "endpoints" and (sig := signature(block)):
+            elif rule and rule.strategy == "endpoints" and (sig := block_signature(block)):
                 j = i + 1
-                while j < len(blocks) and blocks[j].kind != "hr" and not signature(blocks[j]):
+                while j < len(blocks) and blocks[j].kind != "hr" and not block_signature(blocks[j]):
                     j += 1
                 out.append(self.add(endpoint_run(sig, blocks[i + 1 : j], block.line)))
                 i = j
                 continue
             elif block.kind == "hr":
-                out.append(Rule())
+                out.append(ThematicBreak())
             else:
                 out.append(self.prose(block, self.why(section, rule)))
             i += 1
@@ -206,7 +206,7 @@ class _Run:
                 self.report.prose[-1] = (last[0], block.end, reason)  # one entry per run
             else:
                 self.report.prose.append((block.line, block.end, reason))
-        return Rule() if block.kind == "hr" else Prose(block.text)
+        return ThematicBreak() if block.kind == "hr" else Prose(block.text)
 
     # -------------------------------------------------------------- header
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from sphinxcontrib_plan.importers import md_rules as rules
-from sphinxcontrib_plan.importers.emit import Block, Code, Directive, Prose, Rule
+from sphinxcontrib_plan.importers.emit import Block, Code, Directive, Prose, ThematicBreak
 from sphinxcontrib_plan.importers.md_source import (
     Block as MdBlock,
 )
@@ -99,7 +99,7 @@ def add_field(made: Made, name: str, value: str) -> bool:
     return True
 
 
-def signature(block: MdBlock) -> str | None:
+def block_signature(block: MdBlock) -> str | None:
     """The ``METHOD /path`` a code block holds alone, if it does."""
     if block.kind != "fence":
         return None
@@ -137,7 +137,7 @@ def fields_and_body(made: Made, blocks: list[MdBlock]) -> list[Block]:
             ]
             body += _kept(kept)
         elif block.kind == "hr":
-            body.append(Rule())
+            body.append(ThematicBreak())
         else:
             body.append(Prose(block.text))
     return body
@@ -180,7 +180,7 @@ def section_object(
     )
     after: list[Block] = []
     while blocks and blocks[-1].kind == "hr":  # a closing rule ends the section, not the object
-        after.insert(0, Rule())
+        after.insert(0, ThematicBreak())
         blocks = blocks[:-1]
     if type_name == "phase":
         weeks = rules.WEEKS.search(title)
@@ -188,17 +188,19 @@ def section_object(
             made.title = title[: weeks.start()].strip()
             add_field(made, "weeks", weeks.group("weeks"))
     if type_name == "endpoint":
-        sig = next((s for b in blocks if (s := signature(b))), None)
+        sig = next((s for b in blocks if (s := block_signature(b))), None)
         if sig is None:
             return None, after
         made.title = sig
-        blocks = [b for b in blocks if signature(b) != sig]
+        blocks = [b for b in blocks if block_signature(b) != sig]
         made.directive.body = endpoint_body(made, blocks)
         add_field(made, "summary", title)
     else:
         start = diagram_start(blocks) if type_name == "component" else None
         if start is not None:  # a diagram after the fields is the section's, not the object's
-            after[:0] = [Prose(b.text) if b.kind != "hr" else Rule() for b in blocks[start:]]
+            after[:0] = [
+                Prose(b.text) if b.kind != "hr" else ThematicBreak() for b in blocks[start:]
+            ]
             blocks = blocks[:start]
         made.directive.body = fields_and_body(made, blocks)
     made.directive.argument = made.title

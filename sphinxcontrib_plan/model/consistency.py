@@ -206,7 +206,7 @@ def _placeholders(index: ResolvedIndex) -> Iterator[DetailedBreach]:
 
 
 @dataclass(frozen=True)
-class Rule:
+class ConsistencyRule:
     """One consistency rule."""
 
     #: name in ``plan_consistency_checks`` and in the warning's ``[name]`` suffix
@@ -220,22 +220,30 @@ class Rule:
 
 
 #: every rule, in the order they run
-RULES: tuple[Rule, ...] = (
-    Rule("signoff", "an approved (or later) plan has a pending or rejected sign-off", _signoff),
-    Rule(
+RULES: tuple[ConsistencyRule, ...] = (
+    ConsistencyRule(
+        "signoff", "an approved (or later) plan has a pending or rejected sign-off", _signoff
+    ),
+    ConsistencyRule(
         "stale-signoff",
         "an approved (or later) plan has a stale sign-off: its fingerprint "
         "no longer matches the plan's content",
         _stale_signoff,
     ),
-    Rule("deliverables", "a completed plan or a done phase has open deliverables", _deliverables),
-    Rule(
+    ConsistencyRule(
+        "deliverables", "a completed plan or a done phase has open deliverables", _deliverables
+    ),
+    ConsistencyRule(
         "risk-owner", "a high-severity risk (6 or more) has no owner or no mitigation", _risk_owner
     ),
-    Rule("responses", "an endpoint has no responses", _responses),
-    Rule("phase-order", "a phase starts before a phase it depends on ends", _phase_order),
-    Rule("dependency", "a new dependency is still pending in an approved plan", _dependency),
-    Rule(
+    ConsistencyRule("responses", "an endpoint has no responses", _responses),
+    ConsistencyRule(
+        "phase-order", "a phase starts before a phase it depends on ends", _phase_order
+    ),
+    ConsistencyRule(
+        "dependency", "a new dependency is still pending in an approved plan", _dependency
+    ),
+    ConsistencyRule(
         "placeholder",
         "a plan in review or later still holds template placeholders (TODO, "
         "TBD, [Name], [YYYY-MM-DD], [e.g., …]) in titles or fields",

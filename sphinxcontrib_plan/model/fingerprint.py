@@ -72,7 +72,7 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def body_text(obj: Mapping[str, Any]) -> str | None:
+def exported_body_text(obj: Mapping[str, Any]) -> str | None:
     """The body of an object as plain text, from ``body`` or, in older files, from ``data``.
 
     :param obj: one object of ``plan.json``
@@ -96,7 +96,7 @@ def canonical(obj: Mapping[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in (obj.get("fields") or {}).items() if k not in _PRESENTATION}
     if obj.get("type") == "plan":
         fields = {k: v for k, v in fields.items() if k not in _PLAN_WORKFLOW}
-    body = body_text(obj)
+    body = exported_body_text(obj)
     return {
         "type": obj.get("type"),
         "id": obj.get("id"),

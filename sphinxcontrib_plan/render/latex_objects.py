@@ -43,7 +43,7 @@ class LatexObjectsTransform(SphinxPostTransform):
             return
         for flist in list(self.document.findall(nodes.field_list)):
             if "plan-fields" in flist["classes"]:
-                flist.replace_self(fields_table(flist))
+                flist.replace_self(latex_fields_table(flist))
         for block in list(self.document.findall(nodes.literal_block)):
             if _in_object(block) and block.astext().count("\n") >= CHUNK:
                 block.replace_self(split_code(block))
@@ -91,7 +91,7 @@ def split_code(block: nodes.literal_block, size: int = CHUNK) -> list[nodes.lite
     return parts
 
 
-def fields_table(flist: nodes.field_list) -> nodes.table:
+def latex_fields_table(flist: nodes.field_list) -> nodes.table:
     """A borderless table of label and value rows holding the fields of *flist*.
 
     :param flist: a ``plan-fields`` field list
