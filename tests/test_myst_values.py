@@ -185,3 +185,38 @@ def test_odd_option_blocks_read_alike_in_both_syntaxes(make_app, tmp_path, suffi
     endpoint, risk = objects["GET /x"]["fields"], objects["Yaml"]["fields"]
     assert (endpoint["rate-limit"], endpoint["summary"]) == ("10/minute", "two")
     assert (risk["impact"], risk["owner"]) == ("high", "#ops team")
+
+
+@pytest.mark.parametrize("suffix", [".md", ".rst"])
+def test_an_option_value_goes_on_on_deeper_indented_lines(make_app, tmp_path, suffix):
+    """A value continued on an indented line keeps every word, and the options
+    below it stay options, in MyST as in reST (MyST-Parser itself would end its
+    option block there and make the rest body text: a silent loss)."""
+    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
+    if suffix == ".md":
+        text = (
+            "# I\n\n:::{plan} P\n:id: P\n:::\n\n"
+            ":::{plan-risk} Outage\n:impact: high\n:likelihood: low\n:owner: Ops\n"
+            ":mitigation: fail over to the second region\n"
+            "  within five minutes, tested monthly\n"
+            ":review: 2030-01-01\n\nBody.\n:::\n"
+        )
+    else:
+        text = (
+            "I\n=\n\n.. plan:: P\n   :id: P\n\n"
+            ".. plan-risk:: Outage\n   :impact: high\n   :likelihood: low\n   :owner: Ops\n"
+            "   :mitigation: fail over to the second region\n"
+            "      within five minutes, tested monthly\n"
+            "   :review: 2030-01-01\n\n   Body.\n"
+        )
+    (tmp_path / f"index{suffix}").write_text(text, encoding="utf-8")
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    assert build_warnings(app) == []
+    (risk,) = [o for o in load_plan_json(app)["objects"] if o["type"] == "risk"]
+    assert risk["fields"]["mitigation"] == (
+        "fail over to the second region\nwithin five minutes, tested monthly"
+    )
+    assert risk["fields"]["review"] == "2030-01-01"
+    assert risk["body"] == "Body."
+    assert risk["line"] == 7

@@ -14,6 +14,15 @@ Two facts of a Markdown document reach no public interface of MyST-Parser
 The text is the one Sphinx read and hands to ``source-read``: no file is
 read again and nothing is rewritten; it is kept for the document being read
 only (``env.temp_data``, emptied after each document).
+
+What was tried first, and why it does not serve (checked against MyST-Parser
+4.0.1 and 5.2.0): the front matter is read by ``DocutilsRenderer.
+render_front_matter``, which calls ``yaml.safe_load`` and offers no hook; a
+renderer of our own would mean replacing MyST's Sphinx parser class, which
+other extensions (myst-nb) replace too. The colon fence's body is handed to
+the directive after MyST's own ``parse_directive_text``, which adds the blank
+line and keeps no record of doing so. When MyST-Parser exposes either, this
+module goes.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ reST's rules, in both syntaxes: ``:name: value``, the value as written (``>``,
 - MyST does not read the values as YAML (where ``#`` starts a comment and
   ``>`` a folded block); its ``---`` YAML option block is read as YAML, and a
   ``:name:`` value quoted as a whole means its content, as MyST reads it;
+- a value goes on on the lines indented deeper than its option, in MyST as
+  in reST (MyST-Parser itself ends its option block at such a line, and the
+  options below it would become body text);
 - every option keeps its exact source line, for warnings.
 """
 
@@ -122,13 +125,23 @@ def read_myst_block(lines: list[str], first: int, directive: str) -> tuple[Optio
         end = next((i for i, line in enumerate(lines[1:], 1) if line.startswith("---")), len(lines))
         _read_yaml("\n".join(lines[1:end]), first + 1, directive, block)
         return block, min(end + 1, len(lines))
+    # name, value lines and line of each option; a line indented deeper than the
+    # option above it goes on with its value, as in reST (MyST itself would end
+    # the options there and read the rest as the body, options included)
+    options: list[tuple[str, list[str], int]] = []
+    indent: int | None = None
     used = 0
     for used, line in enumerate(lines):
         stripped = line.lstrip()
+        depth = len(line) - len(stripped)
+        if indent is not None and stripped and depth > indent:
+            options[-1][1].append(stripped.rstrip())
+            continue
         if not stripped.startswith(":") or stripped.startswith(":::"):
             break  # MyST's option block: the lines that open with one colon
         found = _field(stripped)
         if found is None:
+            indent = None
             block.problems.append(
                 (
                     first + used,
@@ -136,9 +149,13 @@ def read_myst_block(lines: list[str], first: int, directive: str) -> tuple[Optio
                 )
             )
             continue
-        _note(block, directive, found[0], _unquoted(found[1]), first + used)
+        options.append((found[0], [found[1]], first + used))
+        indent = depth
     else:
         used = len(lines)
+    for name, parts, at in options:
+        value = parts[0] if len(parts) == 1 else "\n".join(p for p in parts if p)
+        _note(block, directive, name, _unquoted(value), at)
     return block, used
 
 
