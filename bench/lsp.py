@@ -156,6 +156,7 @@ async def _measure(docs: int, objects: int, runs: int) -> bool:
         f"max {worst * 1000:.0f} ms"
         + (f"; target {target * 1000:.0f} ms: {verdict}" if target else ""),
     )
+    print(f"  each edit, in order: {', '.join(f'{t * 1000:.0f}' for t in times)} ms")
     print(
         f"  a risk renamed: the plan.ref in {watched.name} after {seconds * 1000:.0f} ms, "
         f"gone after {seconds_back * 1000:.0f} ms"

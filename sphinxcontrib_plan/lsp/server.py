@@ -100,6 +100,7 @@ class PlanServer(LanguageServer):
                 )
             )
         self.publish(by_uri)
+        project.settle()
 
     def publish(self, by_uri: dict[str, list[lsp.Diagnostic]]) -> None:
         """Publish *by_uri*, and empty lists for documents whose warnings went."""
