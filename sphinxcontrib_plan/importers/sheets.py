@@ -223,7 +223,13 @@ def _title(
     now = str(change.obj.get("title") or "")
     if value in (was, now):
         return
-    if not value or "\n" in value or "\r" in value:
+    if "\n" in value or "\r" in value:
+        # MyST ends a directive's argument at its line's end (reST would go on)
+        plan.errors.append(
+            f"{at}: title: {value!r} holds a line break; allowed: one line of "
+            "text (a directive's title is one line)"
+        )
+    elif not value:
         plan.errors.append(f"{at}: title: {value!r}; allowed: one line of text, not empty")
     elif now != was:
         plan.conflicts.append(
@@ -257,6 +263,13 @@ def _new_row(
     parent = objects.get(plan_id)
     if not title:
         plan.errors.append(f"{where}: a new {name} needs a title")
+        return
+    if "\n" in title or "\r" in title:
+        cell = coordinate(number, header.index("title") + 1)
+        plan.errors.append(
+            f"sheet {name!r}, cell {cell}: title: {title!r} holds a line break; allowed: "
+            "one line of text (a directive's title is one line)"
+        )
         return
     if not document and (parent is None or parent.get("type") != "plan"):
         known = sorted(i for i, o in objects.items() if o.get("type") == "plan")
@@ -361,7 +374,8 @@ def apply(plan: Plan, sourcedir: Path, *, delete: bool = False) -> list[Path]:
             )
             try:
                 text = (
-                    set_options(text, *where, change.values, title=change.title)
+                    # a pinned id goes first, where people write it
+                    set_options(text, *where, change.values, title=change.title, on_top=("id",))
                     if change.values
                     else remove_directive(text, *where)
                 )

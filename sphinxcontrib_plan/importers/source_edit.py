@@ -9,7 +9,8 @@ also at the separators :meth:`str.splitlines` knows, except the vertical tab
 and form feed it turns into spaces first. Its options may be ``:name: value`` lines (both syntaxes) or a MyST
 YAML block between ``---`` lines. An option that exists gets its new value in
 place (its continuation lines dropped); a new one is added after the last
-option with the same indentation. Line endings and every other byte stay as
+option with the same indentation (or, when asked, before the first: a pinned
+``id`` goes where people write it). Line endings and every other byte stay as
 they were.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 #: lines searched around the recorded line
@@ -43,8 +44,10 @@ class EditError(Exception):
 
 @dataclass
 class _Block:
-    #: index of the first option line / of the line new options go before
+    #: index of the line after the last option (new options go before it)
     insert_at: int
+    #: index of the first option line (or where it would be)
+    first_at: int
     #: indentation of option lines
     indent: str
     #: ``field`` (``:key: value``) or ``yaml``
@@ -71,6 +74,8 @@ def split_lines(text: str, syntax: str) -> list[str]:
 
 
 _BREAK_CHARS = "\r\n\x1c\x1d\x1e\x85\u2028\u2029"
+#: the line breaks docutils counts and MyST does not
+_RST_ONLY = re.compile("[\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _ending(line: str) -> str:
@@ -90,9 +95,12 @@ def _find(
     text: str, lineno: int, names: tuple[str, ...], argument: str
 ) -> tuple[list[str], int, str]:
     wanted = " ".join(argument.split()).casefold()
+    # cut once per syntax (they differ only at rare separators), not per line tried
+    cut = {"myst": split_lines(text, "myst")}
+    cut["rst"] = cut["myst"] if not _RST_ONLY.search(text) else split_lines(text, "rst")
     for distance in range(SLACK + 1):
         for syntax, pattern in (("myst", _MYST), ("rst", _RST)):
-            lines = split_lines(text, syntax)
+            lines = cut[syntax]
             for i in dict.fromkeys((lineno - 1 - distance, lineno - 1 + distance)):
                 match = pattern.match(_text(lines[i])) if 0 <= i < len(lines) else None
                 if (
@@ -132,7 +140,7 @@ def _field_block(lines: list[str], start: int, myst: bool) -> _Block:
         options.setdefault(match.group("key").strip().lower(), (first, i))
     if indent is None:
         indent = directive_indent if myst else directive_indent + "   "
-    return _Block(i, indent, "field", options)
+    return _Block(i, start + 1, indent, "field", options)
 
 
 def _yaml_block(lines: list[str], start: int) -> _Block:
@@ -149,7 +157,7 @@ def _yaml_block(lines: list[str], start: int) -> _Block:
         i += 1
     if i >= len(lines):
         raise EditError(f"the option block opened at line {start + 2} is not closed with '---'")
-    return _Block(i, indent, "yaml", options)
+    return _Block(i, start + 2, indent, "yaml", options)
 
 
 def _yaml_value(value: str) -> str:
@@ -168,6 +176,7 @@ def set_options(
     values: Mapping[str, str | None],
     *,
     title: str | None = None,
+    on_top: Collection[str] = (),
 ) -> str:
     """Set *values* as options of the directive at *lineno*; ``None`` removes one.
 
@@ -178,6 +187,8 @@ def set_options(
     :param values: option name to new value (one line each), in the order new ones are
         added; ``None`` removes the option's lines (nothing when it has none)
     :param title: a new argument for the directive (its title), one line
+    :param on_top: the options that, when added, go before the first option
+        rather than after the last
     :return: the new text
     :raise EditError: when the directive is not found or a value spans lines
     """
@@ -215,13 +226,14 @@ def set_options(
 
     replaced: dict[int, tuple[int, str]] = {}
     added: list[str] = []
+    leading: list[str] = []
     for key, value in values.items():
         span = block.options.get(key.lower())
         if value is None:
             if span is not None:
                 replaced[span[0]] = (span[1], "")
         elif span is None:
-            added.append(render(key, value))
+            (leading if key in on_top else added).append(render(key, value))
         else:
             first, end = span
             old = _OPTION.match(_text(lines[first])) or _YAML_KEY.match(_text(lines[first]))
@@ -230,6 +242,8 @@ def set_options(
     out: list[str] = []
     i = 0
     while i < len(lines):
+        if i == block.first_at:
+            out += leading
         if i == block.insert_at:
             out += added
         if i in replaced:
@@ -240,6 +254,8 @@ def set_options(
             continue
         out.append(lines[i])
         i += 1
+    if block.first_at >= len(lines):
+        out += leading
     if block.insert_at >= len(lines):
         out += added
     if missing_eol and out and out[-1] is lines[-1]:
