@@ -232,10 +232,14 @@ class WarmBuild:
     """What one cached check reads and writes again, through Sphinx's events.
 
     :param kept: what the last check kept
+    :param rewrite: write again what a check writes again; ``False`` (an export,
+        whose data is the environment's): write only what was read, and leave
+        the rest to the next check
     """
 
-    def __init__(self, kept: Kept) -> None:
+    def __init__(self, kept: Kept, *, rewrite: bool = True) -> None:
         self.kept = kept
+        self.rewrite = rewrite
         #: when reading started (``time.time_ns()``)
         self.started = 0
         #: the configuration's digest; read and write every document when it changed
@@ -285,6 +289,8 @@ class WarmBuild:
     def _updated(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         # Sphinx writes again only what was read: a link or a toctree in an
         # unchanged document may now resolve otherwise, so write them all
+        if not self.rewrite:
+            return []
         if self.changed:
             return sorted(env.found_docs)
         return sorted(set(self.kept.rewrite) & env.found_docs)
@@ -319,6 +325,11 @@ class WarmBuild:
         reread |= {
             doc for doc in self.read & env.found_docs if _edited(env, doc, since=self.started)
         }
+        if not self.rewrite:
+            # what this build did not write, the next check writes (all of it
+            # when a document changed)
+            unwritten = env.found_docs - self.written
+            rewrite |= unwritten if self.changed else unwritten & set(self.kept.rewrite)
         rewrite -= reread
         return Kept(self.config, sorted(reread & env.found_docs), sorted(rewrite & env.found_docs))
 

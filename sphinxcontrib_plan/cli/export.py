@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         return _sheets(args)
 
     try:
-        with project_build(args, lambda message: _note(args, message)) as result:
+        with project_build(args, lambda message: _note(args, message), rewrite=False) as result:
             data = exporters[args.format](result.app)
             warnings = result.plan_warnings
         for warning in warnings:
@@ -201,7 +201,7 @@ def _sheets(args: argparse.Namespace) -> int:
     default = "plan.xlsx" if args.format == "xlsx" else "plan-csv"
     output = Path(default) if args.output is None or str(args.output) == "-" else args.output
     try:
-        with project_build(args, lambda message: _note(args, message)) as result:
+        with project_build(args, lambda message: _note(args, message), rewrite=False) as result:
             data = json_export(result.app)
             registry = plan_domain(result.app.env).registry
             warnings = result.plan_warnings

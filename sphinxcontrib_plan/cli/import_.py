@@ -223,7 +223,7 @@ def _import_sheets(args: argparse.Namespace) -> int:
         add_build_arguments(parser)
         build = parser.parse_args([str(sourcedir)])
         build.cache_dir, build.no_cache, build.fresh = args.cache_dir, args.no_cache, args.fresh
-        with project_build(build, lambda message: None) as result:
+        with project_build(build, lambda message: None, rewrite=False) as result:
             data = json_export(result.app)
             registry = plan_domain(result.app.env).registry
         plans = tuple(p for p in meta.get("plans", "").split(",") if p)

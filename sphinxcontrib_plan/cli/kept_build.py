@@ -99,12 +99,19 @@ def highlight_as_html(app: Sphinx) -> None:
 
 
 @contextlib.contextmanager
-def project_build(args: argparse.Namespace, note: Callable[[str], None]) -> Iterator[BuildResult]:
+def project_build(
+    args: argparse.Namespace, note: Callable[[str], None], *, rewrite: bool = True
+) -> Iterator[BuildResult]:
     """Build the project of *args* in its kept directory (or a temporary one).
 
     :param args: parsed arguments of :func:`~sphinxcontrib_plan.cli.build.add_build_arguments`
         and :func:`add_cache_arguments`
     :param note: called with what the cache did (for ``-v``)
+    :param rewrite: write again what a check writes again, for its warnings;
+        ``False`` when the environment's data is what is wanted (export,
+        import): only the documents read are written (their warnings, and the
+        plan warnings the extension repeats for every document, are given), and
+        the next check writes the others
     :return: a context giving the finished build; what the next run reads
         again is kept when the context is left without an error
     :raise BuildError: when the project cannot be built, or the cache directory
@@ -134,7 +141,7 @@ def project_build(args: argparse.Namespace, note: Callable[[str], None]) -> Iter
         kept = None if args.fresh else cache.load()
         if kept is None:
             cache.clear()
-        warm = WarmBuild(kept or Kept())
+        warm = WarmBuild(kept or Kept(), rewrite=rewrite)
         try:
             result = stack.enter_context(_update(args, cache, warm, fresh=kept is None))
         except BuildError:
@@ -142,7 +149,7 @@ def project_build(args: argparse.Namespace, note: Callable[[str], None]) -> Iter
                 raise
             # a doctree of the kept environment missing or unreadable: once more from scratch
             cache.clear()
-            warm = WarmBuild(Kept())
+            warm = WarmBuild(Kept(), rewrite=rewrite)
             result = stack.enter_context(_update(args, cache, warm, fresh=True))
         yield result
         cache.save(warm.keep(result.app.env, result.warnings))
