@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--runs", type=int, default=3, help="runs of every measurement (default 3)")
     parser.add_argument(
+        "--floor",
+        choices=("plain", "fieldlist", "both"),
+        default="both",
+        help="what plan is compared with: plain (the mixed corpus written as headings, "
+        "targets, field lists and {ref}s), fieldlist (the lean corpus of risks, endpoints "
+        "and phases written as a heading, a field list and a bullet list each), or both "
+        "(default)",
+    )
+    parser.add_argument(
         "--scale",
         type=int,
         default=1,
@@ -248,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = _sizes(args)
     if args.report:
         results = [
-            SizeResult.from_json(json.loads((OUT / f"{d}x{k}" / "results.json").read_text()))
+            SizeResult.from_json(json.loads((_root(d, k, floor) / "results.json").read_text()))
+            for floor in _floors(args)
             for d, k, _, _ in sizes
         ]
         return _print(results)
@@ -266,20 +276,36 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    for docs, objects, runs, full_only in sizes:
-        root = OUT / f"{docs}x{objects}"
-        result = measure(
-            docs, objects, runs, root, log=lambda s: print(s, flush=True), full_only=full_only
-        )
-        results.append(result)
-        (root / "results.json").write_text(
-            json.dumps({"meta": meta, **result.to_json()}, indent=2) + "\n"
-        )
+    for floor in _floors(args):
+        for docs, objects, runs, full_only in sizes:
+            root = _root(docs, objects, floor)
+            result = measure(
+                docs,
+                objects,
+                runs,
+                root,
+                log=lambda s: print(s, flush=True),
+                full_only=full_only,
+                floor=floor,
+            )
+            results.append(result)
+            (root / "results.json").write_text(
+                json.dumps({"meta": meta, **result.to_json()}, indent=2) + "\n"
+            )
     print(
         f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min, load average "
         f"{os.getloadavg()[0]:.1f} at the end\n"
     )
     return _print(results)
+
+
+def _floors(args: argparse.Namespace) -> list[str]:
+    return ["plain", "fieldlist"] if args.floor == "both" else [args.floor]
+
+
+def _root(docs: int, objects: int, floor: str) -> Path:
+    """Where one size against one floor is built (plain keeps its old place)."""
+    return OUT / (f"{docs}x{objects}" + ("" if floor == "plain" else f"-{floor}"))
 
 
 def _print(results: list[SizeResult]) -> int:
@@ -300,7 +326,8 @@ def _print(results: list[SizeResult]) -> int:
     if len(results) > 1:
         print("scaling:")
         for small, large in itertools.pairwise(results):
-            print(report.verdicts(report.scaling(small, large)))
+            if small.floor == large.floor:
+                print(report.verdicts(report.scaling(small, large)))
     if failed:
         print("\ncorrectness FAILED (timing targets never fail the run)")
     return 1 if failed else 0

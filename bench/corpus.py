@@ -31,6 +31,14 @@ WEIGHTS: dict[str, int] = {
     "alert": 1,
 }
 
+#: the corpus shapes: ``mixed`` draws each object's type from :data:`WEIGHTS`;
+#: ``lean`` is the independent shape the field-list floor is measured on: per 20
+#: objects of a document 7 risks, 7 endpoints (each with a JSON request example
+#: and three responses) and 6 phases (each with four deliverables), no
+#: cross-references between documents
+SHAPES = ("mixed", "lean")
+LEAN: dict[str, int] = {"risk": 7, "endpoint": 7, "phase": 6}
+
 LABELS = {
     "plan": "Plan",
     "risk": "Risk",
@@ -279,9 +287,10 @@ class Corpus:
 class _Gen:
     """Stateful generator; one instance per corpus."""
 
-    def __init__(self, docs: int, objects: int, seed: int) -> None:
+    def __init__(self, docs: int, objects: int, seed: int, shape: str = "mixed") -> None:
         self.rng = random.Random(seed)
         self.n_docs, self.n_objects = docs, objects
+        self.lean = shape == "lean"
         self.serial = 0
         self.plans: dict[str, Obj] = {}
         self.last_phase: dict[str, Obj] = {}
@@ -305,12 +314,25 @@ class _Gen:
             doc = Doc(f"doc{d:04d}", f"Design notes {d:04d}", plan_id)
             if d % DOCS_PER_PLAN == 0:
                 doc.objects.append(self.plan(plan_id, doc.name))
-            for typ in self.rng.choices(types, weights, k=self.n_objects):
+            for typ in self.types(types, weights):
                 doc.objects.append(getattr(self, typ)(self.plans[plan_id], doc.name))
             docs.append(doc)
         self.link(docs)
         risks = [o for d in docs[len(docs) // 2 :] + docs for o in d.objects if o.type == "risk"]
         return Corpus(docs, self.plans, risks[0])
+
+    def types(self, types: tuple[str, ...], weights: tuple[int, ...]) -> list[str]:
+        """The types of one document's objects, in order."""
+        if not self.lean:
+            return self.rng.choices(types, weights, k=self.n_objects)
+        risks = endpoints = round(self.n_objects * LEAN["risk"] / sum(LEAN.values()))
+        order = (
+            ["risk"] * risks
+            + ["endpoint"] * endpoints
+            + ["phase"] * (self.n_objects - risks - endpoints)
+        )
+        self.rng.shuffle(order)
+        return order
 
     def link(self, docs: list[Doc]) -> None:
         """Endpoint phases and the intro cross-references, once everything exists."""
@@ -322,7 +344,7 @@ class _Gen:
         for o in (o for d in docs for o in d.objects if o.type == "endpoint"):
             if phases.get(o.plan):
                 o.fields.append(("phase", [self.rng.choice(phases[o.plan])]))
-        for doc in docs:
+        for doc in docs if not self.lean else ():
             others = [r for r in risks if r.doc != doc.name]
             doc.xrefs += [("risk", r) for r in self.rng.sample(others, min(2, len(others)))]
             eps = [e for e in endpoints if e.doc != doc.name]
@@ -399,11 +421,12 @@ class _Gen:
                 ("code", "json", f'{{"resource": "{resource}", "serial": {n}, "dry_run": false}}'),
             ],
         )
+        count = self.rng.randint(2, 3)
         codes = [
             ("201 Created" if method == "POST" else "200 OK"),
             "400 Bad Request",
             "404 Not Found",
-        ][: self.rng.randint(2, 3)]
+        ][: 3 if self.lean else count]
         for code in codes:
             ok = code[0] == "2"
             resp = Obj(
@@ -422,7 +445,7 @@ class _Gen:
                         if ok
                         else '{"error": "invalid_request", "detail": "see the field errors"}',
                     )
-                ],
+                ][: 0 if self.lean else 1],
             )
             obj.responses.append(resp)
         return obj
@@ -445,7 +468,8 @@ class _Gen:
             fields.append(("depends-on", deps))
         fields.append(("status", status))
         items = []
-        for text in self.rng.sample(_DELIVERABLES, self.rng.randint(2, 4)):
+        count = self.rng.randint(2, 4)
+        for text in self.rng.sample(_DELIVERABLES, 4 if self.lean else count):
             done = status == "done" or (status == "in-progress" and self.rng.random() < 0.5)
             items.append((done, text))
         obj = self.derived(
@@ -578,12 +602,15 @@ class _Gen:
         )
 
 
-def generate(docs: int, objects: int, seed: int = 20240115) -> Corpus:
+def generate(docs: int, objects: int, seed: int = 20240115, shape: str = "mixed") -> Corpus:
     """Generate a corpus.
 
     :param docs: number of documents D
     :param objects: top-level objects per document K (responses and plans not counted)
     :param seed: the random seed; the same arguments give the same corpus
+    :param shape: one of :data:`SHAPES`
     :return: the corpus
     """
-    return _Gen(docs, objects, seed).run()
+    if shape not in SHAPES:
+        raise ValueError(f"shape {shape!r}: one of {', '.join(SHAPES)}")
+    return _Gen(docs, objects, seed, shape).run()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING
 
+from bench.fieldlist import fieldlist_doc
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -354,7 +356,10 @@ def plain_registers(corpus: Corpus) -> str:
 FLAVOURS: dict[str, tuple[Callable[[Corpus, Doc], str], Callable[[Corpus], str], list[str]]] = {
     "plan": (plan_doc, plan_registers, ["myst_parser", "sphinxcontrib_plan"]),
     "plain": (plain_doc, plain_registers, ["myst_parser"]),
+    "fieldlist": (fieldlist_doc, plain_registers, ["myst_parser"]),
 }
+#: the floor each corpus shape is measured against (bench.corpus.SHAPES)
+FLOORS = {"mixed": "plain", "lean": "fieldlist"}
 
 
 def sources(corpus: Corpus, flavour: str) -> dict[str, str]:
@@ -389,7 +394,7 @@ def edited_sources(corpus: Corpus, flavour: str, obj: Obj, owner: str) -> dict[s
     obj.set("owner", owner)
     doc, registers, _ = FLAVOURS[flavour]
     files = {f"{obj.doc}.md": doc(corpus, corpus.doc_of(obj))}
-    if flavour == "plain":
+    if flavour != "plan":
         files[f"{REGISTERS}.md"] = registers(corpus)
     return files
 
@@ -410,4 +415,4 @@ def write(files: dict[str, str], srcdir: Path, *, clean: bool = False) -> None:
             path.write_text(text, encoding="utf-8")
 
 
-__all__ = ["FLAVOURS", "REGISTERS", "edited_sources", "sources", "write"]
+__all__ = ["FLAVOURS", "FLOORS", "REGISTERS", "edited_sources", "sources", "write"]

@@ -1,4 +1,4 @@
-"""Measure one corpus size: alternating plan and plain builds, with correctness checks."""
+"""Measure one corpus size: alternating plan and floor (plain or field-list) builds, with correctness checks."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from bench.build import html_mtimes, output_mtimes, pickle_size, rewritten, sphinx_build
 from bench.corpus import generate
-from bench.flavours import REGISTERS, edited_sources, sources, write
+from bench.flavours import FLOORS, REGISTERS, edited_sources, sources, write
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from bench.build import Build
 
-FLAVOURS = ("plan", "plain")
 #: pages Sphinx (9.x) writes at the end of every build, even one with nothing
 #: to do: ``finish()`` always writes the general index and the search page
 ALWAYS = {"genindex.html", "search.html"}
@@ -61,6 +60,13 @@ class SizeResult:
     edit_expected: list[str] = field(default_factory=list)
     #: only full serial builds were measured (the largest size)
     full_only: bool = False
+    #: the flavour plan is compared with: ``plain`` (mixed corpus) or ``fieldlist`` (lean)
+    floor: str = "plain"
+
+    @property
+    def flavours(self) -> tuple[str, str]:
+        """The two flavours measured, plan first."""
+        return ("plan", self.floor)
 
     def add(self, flavour: str, metric: str, value: float) -> None:
         """Record one sample."""
@@ -84,6 +90,7 @@ class SizeResult:
             data["edit_pages"],
             data["edit_expected"],
             data.get("full_only", False),
+            data.get("floor", "plain"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -96,6 +103,7 @@ class SizeResult:
             "edit_pages": self.edit_pages,
             "edit_expected": self.edit_expected,
             "full_only": self.full_only,
+            "floor": self.floor,
             "checks": [c.__dict__ for c in self.checks],
         }
 
@@ -111,11 +119,18 @@ def _check_build(result: SizeResult, what: str, flavour: str, build: Build) -> N
 
 
 def measure(
-    docs: int, objects: int, runs: int, root: Path, log: Any = print, *, full_only: bool = False
+    docs: int,
+    objects: int,
+    runs: int,
+    root: Path,
+    log: Any = print,
+    *,
+    full_only: bool = False,
+    floor: str = "plain",
 ) -> SizeResult:
     """Build both flavours *runs* times and check the incremental behaviour.
 
-    Each measurement alternates the flavours (plan, plain, plan, plain...), so
+    Each measurement alternates the flavours (plan, floor, plan, floor...), so
     that drift in the machine's speed hits both alike.
 
     :param docs: documents D
@@ -124,21 +139,24 @@ def measure(
     :param root: where corpora and outputs go
     :param log: progress printer
     :param full_only: measure the full serial build only (no rebuilds, no ``-j 2``)
+    :param floor: ``plain`` (on the mixed corpus) or ``fieldlist`` (on the lean one)
     :return: the samples and checks
     """
-    corpus = generate(docs, objects)
-    result = SizeResult(docs, objects, runs, full_only=full_only)
-    src = {f: root / f / "src" for f in FLAVOURS}
-    out = {f: root / f / "_build" for f in FLAVOURS}
-    for f in FLAVOURS:
+    shape = next(s for s, f in FLOORS.items() if f == floor)
+    corpus = generate(docs, objects, shape=shape)
+    result = SizeResult(docs, objects, runs, full_only=full_only, floor=floor)
+    flavours = result.flavours
+    src = {f: root / f / "src" for f in flavours}
+    out = {f: root / f / "_build" for f in flavours}
+    for f in flavours:
         write(sources(corpus, f), src[f], clean=True)
     log(
-        f"corpus {docs}×{objects}: {len(corpus.all_objects())} objects "
+        f"{shape} corpus {docs}×{objects}: {len(corpus.all_objects())} objects "
         f"(+{sum(len(o.responses) for o in corpus.of_type('endpoint'))} responses), "
         f"{len(corpus.plans)} plans, under {root}" + (" (full builds only)" if full_only else "")
     )
     for run in range(1, runs + 1):
-        for f in FLAVOURS:
+        for f in flavours:
             b = sphinx_build(src[f], out[f], fresh=True)
             _check_build(result, f"full build (run {run})", f, b)
             result.add_build(f, "full", b)
@@ -184,10 +202,11 @@ def _rebuilds(
     log: Any,
 ) -> None:
     """One run of the no-change rebuild, the one-object edit and the ``-j 2`` build."""
+    flavours = result.flavours
     target = corpus.edit_target
     original = str(target.get("owner"))
     result.edit_expected = sorted({f"{target.doc}.html", f"{REGISTERS}.html"})
-    for f in FLAVOURS:
+    for f in flavours:
         b, written = _rebuild(
             result, "no-change rebuild", "nochange", run, f, src[f], out[f], output_mtimes
         )
@@ -203,7 +222,7 @@ def _rebuilds(
             f"  run {run} {f:5} no change  {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
             f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} file(s) written: {', '.join(written)}"
         )
-    for f in FLAVOURS:
+    for f in flavours:
         value = f"{original} edited in run {run}"
         write(edited_sources(corpus, f, target, value), src[f])
         b, written = _rebuild(
@@ -236,7 +255,7 @@ def _rebuilds(
             f"  run {run} {f:5} edit       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
             f"{b.maxrss_kib / 1024:6.0f} MiB  {len(written)} page(s) written: {', '.join(written)}"
         )
-    for f in FLAVOURS:
+    for f in flavours:
         b = sphinx_build(src[f], root / f / "_build_j2", fresh=True, jobs=2)
         _check_build(result, f"-j 2 full build (run {run})", f, b)
         result.add_build(f, "full_j2", b)

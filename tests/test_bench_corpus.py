@@ -1,4 +1,4 @@
-"""The benchmark corpus builds cleanly in both flavours (a correctness test, not a timing one)."""
+"""The benchmark corpus builds cleanly in every flavour (a correctness test, not a timing one)."""
 
 from __future__ import annotations
 
@@ -49,3 +49,32 @@ def test_corpus_is_reproducible(corpus):
     again = generate(4, 6)
     assert sources(again, "plan") == sources(corpus, "plan")
     assert sources(again, "plain") == sources(corpus, "plain")
+
+
+def test_lean_shape_is_the_field_list_floors_corpus():
+    """Per 20 objects: 7 risks, 7 endpoints with a JSON request example and three
+    responses, 6 phases with four deliverables; no cross-references; reproducible."""
+    lean = generate(2, 20, shape="lean")
+    for doc in lean.docs:
+        kinds = [o.type for o in doc.objects if o.type != "plan"]
+        assert (kinds.count("risk"), kinds.count("endpoint"), kinds.count("phase")) == (7, 7, 6)
+        assert doc.xrefs == []
+    for endpoint in lean.of_type("endpoint"):
+        assert len(endpoint.responses) == 3
+        assert [b[1] for b in endpoint.body if b[0] == "code"] == ["json"]
+    for phase in lean.of_type("phase"):
+        assert [len(b[1]) for b in phase.body if b[0] == "checks"] == [4]
+    assert sources(generate(2, 20, shape="lean"), "fieldlist") == sources(lean, "fieldlist")
+    with pytest.raises(ValueError, match="shape 'round'"):
+        generate(1, 1, shape="round")
+
+
+def test_fieldlist_flavour_zero_warnings_and_one_heading_per_object(make_app, tmp_path):
+    lean = generate(4, 6, shape="lean")
+    app = _build(make_app, lean, "fieldlist", tmp_path)
+    assert app.warning.getvalue().strip() == ""
+    page = (tmp_path / "fieldlist" / f"{lean.docs[0].name}.md").read_text(encoding="utf-8")
+    objects = lean.docs[0].objects
+    assert page.count("\n## ") == len(objects)
+    html = (Path(app.outdir) / f"{REGISTERS}.html").read_text(encoding="utf-8")
+    assert all(r.title in html for r in lean.of_type("risk"))
