@@ -351,11 +351,7 @@ def apply(plan: Plan, sourcedir: Path, *, delete: bool = False) -> list[Path]:
     :return: the files changed
     :raise SheetInputError: when a directive is not where the build saw it
     """
-    from sphinxcontrib_plan.importers.source_edit import (
-        EditError,
-        remove_directive,
-        set_options,
-    )
+    from sphinxcontrib_plan.importers.source_edit import Edit, EditError, edit_source
 
     by_file: dict[str, list[Change]] = {}
     for change in [*plan.changes, *(Change(o) for o in plan.deleted if delete)]:
@@ -364,23 +360,22 @@ def apply(plan: Plan, sourcedir: Path, *, delete: bool = False) -> list[Path]:
     for source, changes in by_file.items():
         path = sourcedir / source
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
-        for change in sorted(changes, key=lambda c: -int(c.obj.get("line") or 0)):
-            typ = str(change.obj.get("type"))
-            where = (
+        edits = [
+            Edit(
                 int(change.obj.get("line") or 0),
-                (f"plan-{typ}", f"plan:{typ}"),
+                (f"plan-{change.obj.get('type')}", f"plan:{change.obj.get('type')}"),
                 str(change.obj.get("title") or ""),
+                change.values or None,
+                change.title,
+                on_top=("id",),  # a pinned id goes first, where people write it
             )
-            try:
-                text = (
-                    # a pinned id goes first, where people write it
-                    set_options(text, *where, change.values, title=change.title, on_top=("id",))
-                    if change.values
-                    else remove_directive(text, *where)
-                )
-            except EditError as err:
-                raise SheetInputError(f"{path}:{change.obj.get('line')}: {err}") from None
+            for change in changes
+        ]
+        try:
+            # the file cut into lines once, every edit made bottom up
+            text = edit_source(raw.decode("utf-8"), edits)
+        except EditError as err:
+            raise SheetInputError(f"{path}:{err.lineno}: {err}") from None
         texts[path] = (raw, text)
     for new in plan.new:
         path = sourcedir / new.document

@@ -10,7 +10,9 @@ and form feed it turns into spaces first. Its options may be ``:name: value`` li
 YAML block between ``---`` lines. An option that exists gets its new value in
 place (its continuation lines dropped); a new one is added after the last
 option with the same indentation (or, when asked, before the first: a pinned
-``id`` goes where people write it). Line endings and every other byte stay as
+``id`` goes where people write it). Many edits to one file
+(:func:`edit_source`) cut it into lines once and are made bottom up, each
+changing only its directive's lines. Line endings and every other byte stay as
 they were.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 #: lines searched around the recorded line
@@ -40,6 +42,9 @@ _BREAKS = {
 
 class EditError(Exception):
     """The directive is not where the build saw it, or cannot be edited safely."""
+
+    #: the recorded line of the directive whose edit failed (set by :func:`edit_source`)
+    lineno: int | None = None
 
 
 @dataclass
@@ -91,13 +96,17 @@ def _text(line: str) -> str:
     return line.rstrip(_BREAK_CHARS)
 
 
+def _cut(text: str) -> dict[str, list[str]]:
+    """*text* in lines as each syntax counts them (one list when they agree)."""
+    myst = split_lines(text, "myst")
+    return {"myst": myst, "rst": myst if not _RST_ONLY.search(text) else split_lines(text, "rst")}
+
+
 def _find(
-    text: str, lineno: int, names: tuple[str, ...], argument: str
-) -> tuple[list[str], int, str]:
+    cut: Mapping[str, list[str]], lineno: int, names: tuple[str, ...], argument: str
+) -> tuple[int, str]:
+    """The index of the directive's line near *lineno*, and its syntax."""
     wanted = " ".join(argument.split()).casefold()
-    # cut once per syntax (they differ only at rare separators), not per line tried
-    cut = {"myst": split_lines(text, "myst")}
-    cut["rst"] = cut["myst"] if not _RST_ONLY.search(text) else split_lines(text, "rst")
     for distance in range(SLACK + 1):
         for syntax, pattern in (("myst", _MYST), ("rst", _RST)):
             lines = cut[syntax]
@@ -108,7 +117,7 @@ def _find(
                     and match.group("name") in names
                     and " ".join(match.group("arg").split()).casefold() == wanted
                 ):
-                    return lines, i, syntax
+                    return i, syntax
     raise EditError(
         f"line {lineno} no longer holds the {names[0]} directive {argument!r} "
         "(was the file changed meanwhile?)"
@@ -168,6 +177,67 @@ def _yaml_value(value: str) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
+@dataclass
+class Edit:
+    """One directive's edit: options set (``None`` removes one) and its title, or,
+    with ``values=None``, the directive removed."""
+
+    #: the directive's line (1-based) as the build recorded it
+    lineno: int
+    #: the directive's accepted names, e.g. ``("plan-signoff", "plan:signoff")``
+    names: tuple[str, ...]
+    #: the directive's argument, to check the right directive is edited
+    argument: str
+    #: option name to new value (one line each), in the order new ones are added;
+    #: ``None`` (the whole mapping): remove the directive
+    values: Mapping[str, str | None] | None
+    #: a new argument for the directive (its title), one line
+    title: str | None = None
+    #: the options that, when added, go before the first option rather than after the last
+    on_top: Collection[str] = ()
+
+
+def edit_source(text: str, edits: Iterable[Edit]) -> str:
+    """Apply *edits* to one file, cut into lines once: bottom up, each changes
+    only its directive's lines, so those above keep their numbers.
+
+    :param text: the whole source file
+    :param edits: the edits, in any order (two on one directive: not allowed)
+    :return: the new text
+    :raise EditError: when a directive is not found, a value spans lines, or a
+        MyST fence to remove is not closed
+    """
+    ordered = sorted(edits, key=lambda e: -e.lineno)
+    for edit in ordered:
+        for key, value in [*(edit.values or {}).items(), ("title", edit.title)]:
+            if value is not None and ("\n" in value or "\r" in value):
+                raise EditError(f"the value of {key!r} must be one line")
+    cut = _cut(text)
+    for edit in ordered:
+        if cut["rst"] is not cut["myst"]:
+            # the syntaxes count lines differently here: one edit at a time, cut again
+            cut = _cut("".join(cut["myst"]))
+        try:
+            start, syntax = _find(cut, edit.lineno, edit.names, edit.argument)
+            _edited(cut[syntax], start, syntax, edit)
+        except EditError as err:
+            err.lineno = edit.lineno
+            raise
+        if cut["rst"] is not cut["myst"]:
+            cut["myst"] = cut[syntax]  # the list edited, whichever it was
+    return "".join(cut["myst"])
+
+
+def _edited(lines: list[str], start: int, syntax: str, edit: Edit) -> list[str]:
+    """*lines* with *edit* made to the directive at *start* (changed in place)."""
+    if edit.values is None:
+        first, end = _directive_span(lines, start, syntax)
+        del lines[first:end]
+    else:
+        _set_at(lines, start, syntax, edit)
+    return lines
+
+
 def set_options(
     text: str,
     lineno: int,
@@ -192,10 +262,13 @@ def set_options(
     :return: the new text
     :raise EditError: when the directive is not found or a value spans lines
     """
-    for key, value in [*values.items(), ("title", title)]:
-        if value is not None and ("\n" in value or "\r" in value):
-            raise EditError(f"the value of {key!r} must be one line")
-    lines, start, syntax = _find(text, lineno, names, argument)
+    return edit_source(text, [Edit(lineno, names, argument, values, title, on_top)])
+
+
+def _set_at(lines: list[str], start: int, syntax: str, edit: Edit) -> None:
+    """Set the options and title of *edit* on the directive at *start*, changing
+    only the lines from its own to its last option."""
+    values, title = edit.values or {}, edit.title
     if title is not None:
         line = lines[start]
         match = (_MYST if syntax == "myst" else _RST).match(_text(line))
@@ -233,19 +306,19 @@ def set_options(
             if span is not None:
                 replaced[span[0]] = (span[1], "")
         elif span is None:
-            (leading if key in on_top else added).append(render(key, value))
+            (leading if key in edit.on_top else added).append(render(key, value))
         else:
             first, end = span
             old = _OPTION.match(_text(lines[first])) or _YAML_KEY.match(_text(lines[first]))
             spelled = old.group("key").strip() if old else key
             replaced[first] = (end, render(spelled, value))
+    # only the option block changes: the lines from the directive's to its last option
+    low, high = start + 1, block.insert_at
     out: list[str] = []
-    i = 0
-    while i < len(lines):
+    i = low
+    while i < high:
         if i == block.first_at:
             out += leading
-        if i == block.insert_at:
-            out += added
         if i in replaced:
             end, line = replaced[i]
             if line:
@@ -254,13 +327,13 @@ def set_options(
             continue
         out.append(lines[i])
         i += 1
-    if block.first_at >= len(lines):
+    if block.first_at >= high:
         out += leading
-    if block.insert_at >= len(lines):
-        out += added
-    if missing_eol and out and out[-1] is lines[-1]:
-        out[-1] = out[-1][: -len(eol)]  # the untouched last line keeps having no newline
-    return "".join(out)
+    out += added
+    last = lines[-1]
+    lines[low:high] = out
+    if missing_eol and lines[-1] is last:
+        lines[-1] = last[: -len(eol)]  # the untouched last line keeps having no newline
 
 
 def remove_directive(text: str, lineno: int, names: tuple[str, ...], argument: str) -> str:
@@ -273,7 +346,11 @@ def remove_directive(text: str, lineno: int, names: tuple[str, ...], argument: s
     :return: the new text
     :raise EditError: when the directive is not found or its MyST fence is not closed
     """
-    lines, start, syntax = _find(text, lineno, names, argument)
+    return edit_source(text, [Edit(lineno, names, argument, None)])
+
+
+def _directive_span(lines: list[str], start: int, syntax: str) -> tuple[int, int]:
+    """The lines the directive at *start* spans, with one blank line around it."""
     if syntax == "myst":
         opening = _MYST.match(_text(lines[start]))
         if opening is None:  # _find said MyST: it matched this line
@@ -295,4 +372,4 @@ def remove_directive(text: str, lineno: int, names: tuple[str, ...], argument: s
             end -= 1  # the blank lines after the body separate what follows
     if end < len(lines) and not lines[end].strip() and (start == 0 or not lines[start - 1].strip()):
         end += 1  # one blank line, not two, where the directive was
-    return "".join(lines[:start] + lines[end:])
+    return start, end
