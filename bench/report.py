@@ -25,9 +25,11 @@ METRICS = (
     ("memory_nochange", "peak memory, no-change rebuild", "MiB"),
     ("memory_edit", "peak memory, one-object edit", "MiB"),
     ("pickle", "environment.pickle", "MiB"),
+    ("html_kib", "HTML pages per object", "KiB"),
+    ("nodes", "resolved nodes per object", "n"),
 )
 #: the metrics of a size measured with full builds only
-FULL_ONLY = ("full", "full_cpu", "memory", "pickle")
+FULL_ONLY = ("full", "full_cpu", "memory", "pickle", "html_kib")
 #: the peak memory of every mode
 MEMORY = ("memory", "memory_j2", "memory_nochange", "memory_edit")
 
@@ -87,7 +89,11 @@ def unfrozen(result: SizeResult) -> bool:
 
 def metrics(result: SizeResult) -> list[tuple[str, str, str]]:
     """The metrics measured at this size."""
-    return [m for m in METRICS if not result.full_only or m[0] in FULL_ONLY]
+    return [
+        m
+        for m in METRICS
+        if (not result.full_only or m[0] in FULL_ONLY) and m[0] in result.samples["plan"]
+    ]
 
 
 def table(result: SizeResult) -> str:

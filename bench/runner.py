@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bench.build import html_mtimes, output_mtimes, pickle_size, rewritten, sphinx_build
 from bench.corpus import generate
 from bench.flavours import FLOORS, REGISTERS, edited_sources, sources, write
+from bench.weight import count_nodes, html_bytes
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -155,6 +156,7 @@ def measure(
         f"(+{sum(len(o.responses) for o in corpus.of_type('endpoint'))} responses), "
         f"{len(corpus.plans)} plans, under {root}" + (" (full builds only)" if full_only else "")
     )
+    n = len(corpus.all_objects())
     for run in range(1, runs + 1):
         for f in flavours:
             b = sphinx_build(src[f], out[f], fresh=True)
@@ -162,12 +164,21 @@ def measure(
             result.add_build(f, "full", b)
             result.add(f, "memory", b.maxrss_kib / 1024)
             result.add(f, "pickle", pickle_size(out[f]) / 2**20)
+            result.add(f, "html_kib", html_bytes(out[f]) / n / 1024)
             log(
                 f"  run {run} {f:5} full       {b.seconds:7.1f} s  cpu {b.cpu_seconds:6.1f} s  "
                 f"{b.maxrss_kib / 1024:6.0f} MiB  load {b.load:.1f}"
             )
         if not full_only:
             _rebuilds(result, corpus, run, src, out, root, log)
+    if not full_only:
+        # page weight, counted in one untimed build of each flavour (bench/weight.py)
+        for f in flavours:
+            result.add(f, "nodes", count_nodes(src[f], root / f / "_build_nodes") / n)
+        log(
+            "  resolved docutils nodes per object: "
+            + ", ".join(f"{f} {result.samples[f]['nodes'][0]:.1f}" for f in flavours)
+        )
     return result
 
 

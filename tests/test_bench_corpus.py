@@ -78,3 +78,18 @@ def test_fieldlist_flavour_zero_warnings_and_one_heading_per_object(make_app, tm
     assert page.count("\n## ") == len(objects)
     html = (Path(app.outdir) / f"{REGISTERS}.html").read_text(encoding="utf-8")
     assert all(r.title in html for r in lean.of_type("risk"))
+
+
+def test_page_weight_counts_resolved_nodes_and_html(tmp_path):
+    """bench/weight.py counts the resolved trees of a real build: the plan flavour's
+    pages carry more nodes than the field-list floor's, and both write HTML."""
+    from bench.weight import count_nodes, html_bytes
+
+    lean = generate(2, 6, shape="lean")
+    counts = {}
+    for flavour in ("plan", "fieldlist"):
+        src = tmp_path / flavour
+        write(sources(lean, flavour), src, clean=True)
+        counts[flavour] = count_nodes(src, tmp_path / f"{flavour}-out")
+        assert html_bytes(tmp_path / f"{flavour}-out") > 0
+    assert counts["plan"] > counts["fieldlist"] > 10 * len(lean.all_objects())
