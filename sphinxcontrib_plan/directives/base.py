@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -38,8 +39,8 @@ def _raw_as_text(node: nodes.Node) -> nodes.Node:
     return node
 
 
-#: ``env.temp_data`` key: while set, titles and fields are text, never parsed as markup
-LITERAL_TEXT = "plan-literal-text"
+#: the body of an object made from data: its nodes, built when the object's parse would run
+BodyNodes = Callable[[], list[nodes.Node]]
 
 
 class PlanObjectDirective(OwnOptions):
@@ -48,6 +49,11 @@ class PlanObjectDirective(OwnOptions):
     required_arguments = 0
     optional_arguments = 1
     final_argument_whitespace = True
+    #: whether titles and fields are text whatever they hold (an object made from
+    #: another document's data, see :func:`make_object`), never parsed as markup
+    literal: bool = False
+    #: the body's nodes when the object is made from data, else the content is parsed
+    body_nodes: BodyNodes | None = None
 
     @property
     def registry(self) -> Registry:
@@ -89,7 +95,7 @@ class PlanObjectDirective(OwnOptions):
         :param text: user text
         :return: inline nodes (parser messages dropped into the document)
         """
-        if not has_markup(text) or self.env.temp_data.get(LITERAL_TEXT):
+        if not has_markup(text) or self.literal:
             # most titles and fields are plain words: spare the parser thousands of calls;
             # those of another document (plan-openapi) are text whatever they hold
             return [nodes.Text(text)]
@@ -154,8 +160,15 @@ class PlanObjectDirective(OwnOptions):
 
     def run(self) -> list[nodes.Node]:
         """Read, validate and render the object; note it for the domain."""
+        self.read_options()
+        return self.render()
+
+    def render(self) -> list[nodes.Node]:
+        """Validate and render the object of the title (``arguments``) and the option
+        texts (``options``); note it for the domain. The one path of every object,
+        written in a document or made from data (:func:`make_object`)."""
         otype = self.otype
-        values, problems = parse_options(otype, self.read_options(), self.name)
+        values, problems = parse_options(otype, dict(self.options), self.name)
         placeholders = []
         for problem in problems:
             if problem.subtype == "placeholder":
@@ -200,7 +213,10 @@ class PlanObjectDirective(OwnOptions):
                 )
         parents.append((otype.name, key))
         try:
-            body = self.parse_content_to_nodes() if self.content else []
+            if self.body_nodes is not None:
+                body = self.body_nodes()
+            else:
+                body = self.parse_content_to_nodes() if self.content else []
         finally:
             parents.pop()
         if otype.checklist:

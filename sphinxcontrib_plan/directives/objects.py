@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.statemachine import StringList
 
 from sphinxcontrib_plan.directives.api import ApiReader
 from sphinxcontrib_plan.directives.base import PlanObjectDirective
@@ -29,6 +30,9 @@ from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import SphinxDirective
+
+    from sphinxcontrib_plan.directives.base import BodyNodes
 
 _RESPONSE = re.compile(r"\s*(\d{3}|[1-5]XX|default)\b\s*(.*)", re.IGNORECASE)
 _PATH_PARAM = re.compile(r"\{([^{}/]+)\}")
@@ -265,6 +269,44 @@ SPECIAL = {
     "event": EventDirective,
     "schema": SchemaDirective,
 }
+
+
+def make_object(
+    host: SphinxDirective,
+    otype: str,
+    title: str,
+    options: dict[str, str | None],
+    body: BodyNodes,
+) -> list[nodes.Node]:
+    """An object made from data (another document's), not from source text.
+
+    It takes the path of an object written in a document (its directive's
+    :meth:`~sphinxcontrib_plan.directives.base.PlanObjectDirective.render`):
+    the same typed record, warnings and nodes. Its title and option values
+    are text whatever they hold; its body is the nodes *body* builds (called
+    where the directive would parse its content, so objects it makes nest).
+
+    :param host: the directive making it; its document and line locate the object
+    :param otype: the object type, e.g. ``endpoint``
+    :param title: the title (an endpoint's signature)
+    :param options: option name to its text (``None`` for a flag), as a directive's
+    :param body: builds the body's nodes
+    :return: the object's nodes
+    """
+    directive = SPECIAL.get(otype, PlanObjectDirective)(
+        f"plan-{otype}",
+        [title] if title else [],
+        dict(options),
+        StringList(),
+        host.lineno,
+        host.content_offset,
+        host.block_text,
+        host.state,
+        host.state_machine,
+    )
+    directive.literal = True
+    directive.body_nodes = body
+    return directive.render()
 
 
 def setup_objects(app: Sphinx) -> None:

@@ -5,6 +5,11 @@ document. This directive reads it at build time and renders every named
 schema and operation as the ``plan-schema``, ``plan-endpoint`` and
 ``plan-response`` objects that ``sphinx-plan import`` would write: they are
 in the API index, the exports and the domain like objects written by hand.
+The objects are made from the document's data through the directives' own
+path (:func:`~sphinxcontrib_plan.directives.objects.make_object`), not from
+generated source text: the document's descriptions are paragraphs of text and
+its titles and fields are text, so nothing in it can add raw HTML, a directive
+or an include.
 The file is a dependency of the document, so editing it rebuilds the page.
 """
 
@@ -12,13 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.directives.base import LITERAL_TEXT
+from docutils import nodes
+
 from sphinxcontrib_plan.directives.options import OwnOptions
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
+
+    from sphinxcontrib_plan.importers.emit import Directive
 
 #: the options ``plan-openapi`` knows
 OPTIONS = ("plan",)
@@ -36,14 +43,8 @@ class OpenApiDirective(OwnOptions):
         warn(subtype, f"{self.name}: {message}", location=self.get_location(), env=self.env)
 
     def run(self) -> list[nodes.Node]:
-        """Read the document and parse the plan source it amounts to."""
-        from sphinxcontrib_plan.importers.emit import (
-            Directive,
-            Document,
-            Option,
-            write_myst,
-            write_rst,
-        )
+        """Read the document and make the plan objects it amounts to."""
+        from sphinxcontrib_plan.importers.emit import Directive
         from sphinxcontrib_plan.importers.openapi import OpenApiError, read_openapi_file
         from sphinxcontrib_plan.importers.openapi_plan import PlanWriter
         from sphinxcontrib_plan.model.codedata import FileError
@@ -71,24 +72,37 @@ class OpenApiDirective(OwnOptions):
             self.warn(f"{self.arguments[0]!r}: {problem}")
         blocks = [b for b in PlanWriter(doc).blocks() if isinstance(b, Directive)]
         plan = options.get("plan")
-        if plan:
-            for block in blocks:
-                block.options.insert(0, Option("plan", plan))
-        stack: list[Directive] = list(blocks)
-        while stack:  # values are taken as they are (below): none is converted as markup
-            block = stack.pop()
-            for option in block.options:
-                option.markup = False
-            stack += [b for b in block.body if isinstance(b, Directive)]
-        myst = type(self.state).__module__.startswith("myst_parser")
-        # the spec's text is text: its descriptions are written escaped (emit.Text), the
-        # titles and fields of the objects are taken as they are, never parsed as markup
-        source = (write_myst if myst else write_rst)(Document([*blocks]))
-        self.env.temp_data[LITERAL_TEXT] = True
-        try:
-            return self.parse_text_to_nodes(source)
-        finally:
-            self.env.temp_data.pop(LITERAL_TEXT, None)
+        out: list[nodes.Node] = []
+        for block in blocks:
+            out += self.object_nodes(block, {"plan": plan} if plan else {})
+        return out
+
+    def object_nodes(self, block: Directive, first: dict[str, str | None]) -> list[nodes.Node]:
+        """The nodes of one object of the document: made from its data, never from
+        source text, so nothing in the document is read as markup.
+
+        :param block: the object (emitter block) the document amounts to
+        :param first: options that go before the block's own
+        :return: the object's nodes
+        """
+        from sphinxcontrib_plan.directives.objects import make_object
+        from sphinxcontrib_plan.importers.emit import Code, Directive, Text
+        from sphinxcontrib_plan.importers.literal import text_nodes
+
+        def body() -> list[nodes.Node]:
+            out: list[nodes.Node] = []
+            for item in block.body:
+                if isinstance(item, Text):
+                    out += text_nodes(item.text)
+                elif isinstance(item, Code):
+                    code = item.text.rstrip("\n")
+                    out.append(nodes.literal_block(code, code, language=item.language))
+                elif isinstance(item, Directive):
+                    out += self.object_nodes(item, {})
+            return out
+
+        options = {**first, **{o.name: o.value for o in block.options}}
+        return make_object(self, block.name.removeprefix("plan-"), block.argument, options, body)
 
 
 def setup_openapi(app: Sphinx) -> None:

@@ -19,6 +19,8 @@ from sphinxcontrib_plan.model.fields import SCHEME, link_target
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from docutils import nodes
+
 #: a Markdown link ``[label](target "title")``, an autolink ``<scheme:...>``, a bare web URL
 _LINK = re.compile(
     r"\[(?P<label>(?:[^\[\]\\]|\\.){1,500})\]\(\s*<?(?P<target>[^\s()<>]*(?:\([^\s()<>]*\)"
@@ -71,20 +73,42 @@ def _pieces(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def _write(text: str, plain: Callable[[str], str], link: Callable[[str, str], str]) -> str:
-    paragraphs = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n"))]
+def _paragraphs(text: str) -> list[list[tuple[str, str | None]]]:
+    """The pieces of each paragraph (blank-line separated, lines stripped) of *text*."""
     out = []
-    for paragraph in paragraphs:
+    for paragraph in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")):
         lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
-        if not lines:
-            continue
-        joined = "\n".join(lines)
-        out.append(
-            "".join(
-                plain(piece) if url is None else link(piece, url) for piece, url in _pieces(joined)
-            )
-        )
-    return "\n\n".join(out)
+        if lines:
+            out.append(_pieces("\n".join(lines)))
+    return out
+
+
+def _write(text: str, plain: Callable[[str], str], link: Callable[[str, str], str]) -> str:
+    return "\n\n".join(
+        "".join(plain(piece) if url is None else link(piece, url) for piece, url in pieces)
+        for pieces in _paragraphs(text)
+    )
+
+
+def text_nodes(text: str) -> list[nodes.paragraph]:
+    """*text* as docutils paragraphs of text, its web links as references: what
+    :func:`myst` and :func:`rst` read back as, built without a parser.
+
+    :param text: plain text, as written in another document
+    :return: one paragraph per paragraph of the text
+    """
+    from docutils import nodes  # only a build needs it: the import command does not
+
+    out = []
+    for pieces in _paragraphs(text):
+        paragraph = nodes.paragraph()
+        for piece, url in pieces:
+            if url is not None:
+                paragraph += nodes.reference(piece, piece, refuri=_quote(url))
+            elif piece:
+                paragraph += nodes.Text(piece)
+        out.append(paragraph)
+    return out
 
 
 def myst(text: str) -> str:
