@@ -156,3 +156,59 @@ def test_each_object_is_reported_at_its_own_line(tmp_path, capsys):
         text.index(next(t for t in text if t.startswith("restore_size"))) + 1,
     ]
     assert lines["exemption"] == [text.index(next(t for t in text if t.startswith("Redis"))) + 1]
+
+
+#: a table section right under a level-2 heading, and one under a level-3 heading
+LEVELS = """\
+# Plan: Levels
+
+**Status**: Draft
+
+## Data Model
+
+#### Table: users
+
+```sql
+CREATE TABLE users (id INT PRIMARY KEY);
+```
+
+### Entity Relationships
+
+#### Table: orders
+
+```sql
+CREATE TABLE orders (id INT PRIMARY KEY, user_id INT REFERENCES users(id));
+```
+"""
+
+
+@pytest.mark.parametrize("fmt", ["myst", "rst"])
+def test_heading_levels_are_kept_or_the_report_says_why(make_app, tmp_path, fmt, capsys):
+    source = tmp_path / "plan.md"
+    source.write_text(LEVELS, encoding="utf-8")
+    src = tmp_path / "docs"
+    out = src / ("index.md" if fmt == "myst" else "index.rst")
+    assert main(["import", str(source), "--format", fmt, "-o", str(out)]) == 0
+    report = capsys.readouterr().out
+    # the gap is closed (MyST warns about it), and the report says so, at its line
+    assert (
+        "line 7: 'Table: users' is a level-4 heading right under a level-2 one: written "
+        "as level 3 (a skipped level is a MyST warning, 'Non-consecutive header level "
+        "increase', and impossible in reST)"
+    ) in report
+    assert "'Table: orders'" not in report and "'Entity Relationships'" not in report
+    if fmt == "myst":
+        headings = [line for line in out.read_text(encoding="utf-8").split("\n") if line[:1] == "#"]
+        assert headings == [
+            "# Plan: Levels",
+            "## Data Model",
+            "### Table: users",
+            "### Entity Relationships",
+            "#### Table: orders",
+        ]
+    (src / "conf.py").write_text(CONF, encoding="utf-8")
+    app = make_app("html", srcdir=src, freshenv=True, warningiserror=True)
+    app.build()
+    assert build_warnings(app) == []
+    tables = [o["title"] for o in load_plan_json(app)["objects"] if o["type"] == "table"]
+    assert tables == ["users", "orders"]

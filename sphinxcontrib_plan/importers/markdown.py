@@ -18,6 +18,7 @@ from sphinxcontrib_plan.importers.emit import (
     Directive,
     Document,
     Heading,
+    Levels,
     Option,
     Prose,
     ThematicBreak,
@@ -52,6 +53,40 @@ VALID_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _NONE = re.compile(r"^\s*(?:none|n/?a|-|—|nothing|no)\b\.?\s*$", re.IGNORECASE)
 
 
+class HeadingLevels(Levels):
+    """The writers' heading levels (:class:`~.emit.Levels`), and why one differs from
+    the source's: the import keeps every level but those a build would warn about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: source level minus written level of each heading of the stack
+        self.shifts: list[int] = []
+
+    def change(self, level: int) -> str | None:
+        """Take the next heading; say why its level is written otherwise, if it is.
+
+        :param level: its level in the source
+        :return: the reason, for the import report, or ``None`` when it is kept
+            (or moves with its parent heading)
+        """
+        depth = self.depth(level)
+        del self.shifts[len(self.stack) - 1 :]
+        parent = self.shifts[-1] if self.shifts else 0
+        self.shifts.append(level - depth)
+        if level - depth == parent:
+            return None
+        if len(self.stack) == 1:
+            return (
+                f"is a top heading of level {level}: written as level {depth} "
+                "(MyST warns when a document's headings start below level 1)"
+            )
+        return (
+            f"is a level-{level} heading right under a level-{self.stack[-2]} one: written "
+            f"as level {depth} (a skipped level is a MyST warning, 'Non-consecutive header "
+            "level increase', and impossible in reST)"
+        )
+
+
 class _Run:
     """One import: the sections read, the objects made, the report kept."""
 
@@ -69,9 +104,13 @@ class _Run:
     def run(self) -> Document:
         blocks: list[Block] = []
         header = next((s for s in self.sections if s.level), None)
+        levels = HeadingLevels()
         for section in self.sections:
             if section.level:
                 blocks.append(Heading(section.level, section.title))
+                why = levels.change(section.level)
+                if why:
+                    self.report.notes.append(f"line {section.start + 1}: {section.plain!r} {why}")
             if section is header or (header is None and section.level == 0):
                 blocks += self.header(section)
                 continue
