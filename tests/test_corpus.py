@@ -62,6 +62,10 @@ class Imported:
     group: int = -1
     warnings: list[str] = field(default_factory=list)
     export: dict[str, Any] | None = None
+    #: the whole export of the plan's project (servers, tags and schemes are shared)
+    project_export: dict[str, Any] | None = None
+    #: the plan's objects in the project's plan.json
+    objects: list[dict[str, Any]] = field(default_factory=list)
 
 
 def plan_id(name: str) -> str:
@@ -69,10 +73,11 @@ def plan_id(name: str) -> str:
 
 
 def keys(doc: dict[str, Any]) -> set[tuple[str, ...]]:
-    """What two plans in one project must not share: schema names, operations, operation ids."""
-    out: set[tuple[str, ...]] = {
-        ("schema", n) for n in ((doc.get("components") or {}).get("schemas") or {})
-    }
+    """What two plans in one project must not share: schema names, security scheme
+    names, operations, operation ids."""
+    components = doc.get("components") or {}
+    out: set[tuple[str, ...]] = {("schema", n) for n in (components.get("schemas") or {})}
+    out |= {("scheme", n) for n in (components.get("securitySchemes") or {})}
     for (group, path, method), (op, _, _) in operations(doc).items():
         out.add((group, path, method))
         if op.get("operationId"):
@@ -165,6 +170,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
     for number, (members, (_, stderr)) in enumerate(zip(groups, outcomes, strict=True)):
         exported = tmp / f"project-{number}" / "_build" / "openapi.json"
         document = json.loads(exported.read_text(encoding="utf-8")) if exported.is_file() else None
+        plan_json = tmp / f"project-{number}" / "_build" / "plan.json"
+        objects = json.loads(plan_json.read_text(encoding="utf-8"))["objects"]
         for item in members:
             item.warnings = [
                 line
@@ -174,8 +181,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
                 or ".md" not in line
                 and line.strip()
             ]
+            item.objects = [o for o in objects if o.get("plan") == item.plan]
             if document is not None:
                 item.export = of_plan(document, item.plan, item.source)
+                item.project_export = document
     return results
 
 
@@ -214,6 +223,56 @@ def test_real_document_round_trip(corpus: dict[str, Imported], name: str) -> Non
     unreported = [p for p in counted.lost if not reported(p, item.report)]
     assert unreported == [], f"{len(unreported)} keywords lost and not in the report"
     assert counted.kept >= 0.99 * counted.total, counted.lost[:20]
+
+
+def _words(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+@pytest.mark.parametrize("name", OPENAPI3)
+def test_real_document_api_as_a_whole(corpus: dict[str, Imported], name: str) -> None:
+    """``info.version``, servers, tags and security schemes come back in ``plan.json``
+    and the OpenAPI export, or are named in the report."""
+    item = corpus[name]
+    assert item.project_export is not None
+    source = item.source
+    info = source.get("info") or {}
+    (api,) = [o for o in item.objects if o["type"] == "api"]
+    assert _words(api["title"]) == (_words(info.get("title")) or "API")
+    if info.get("version") is not None:
+        assert api["fields"]["version"] == str(info["version"])
+    exported_servers = {s["url"]: s for s in item.project_export.get("servers", ())}
+    for i, server in enumerate(source.get("servers") or ()):
+        if reported(f"/servers/{i}", item.report):
+            continue
+        found = exported_servers[server["url"]]
+        assert found.get("variables", {}) == {
+            k: {
+                **v,
+                "default": str(v["default"]),
+                **({"enum": [str(e) for e in v["enum"]]} if "enum" in v else {}),
+            }
+            | ({"description": _words(v["description"])} if v.get("description") else {})
+            for k, v in (server.get("variables") or {}).items()
+        }, server["url"]
+        assert bool(found.get("description")) == bool(_words(server.get("description")))
+    exported_tags = {t["name"]: t for t in item.project_export.get("tags", ())}
+    for tag in source.get("tags") or ():
+        assert tag["name"] in exported_tags
+        assert bool(exported_tags[tag["name"]].get("description")) == bool(
+            _words(tag.get("description"))
+        ), tag["name"]
+    exported_schemes = (item.project_export.get("components") or {}).get("securitySchemes", {})
+    for scheme_name, scheme in (
+        (source.get("components") or {}).get("securitySchemes") or {}
+    ).items():
+        at = f"/components/securitySchemes/{scheme_name}"
+        if f"{at}:" in item.report or f"{at}/" in item.report:
+            continue  # named in the report, as a whole or in part
+        found = dict(exported_schemes[scheme_name])
+        assert bool(found.pop("description", "")) == bool(_words(scheme.get("description")))
+        expected = {k: v for k, v in scheme.items() if k != "description"}
+        assert found == expected, scheme_name
 
 
 def record(name: str, operations: int, kept: int, total: int) -> None:
@@ -280,14 +339,12 @@ def test_the_report_names_what_the_plan_does_not_carry(
     source.write_text(text, encoding="utf-8")
     assert main(["import", str(source), "--id", "m", "-o", str(tmp_path / "m.md")]) == 0
     report = capsys.readouterr().out
-    for note in (
-        "/info/version: not carried ('1.2.1')",
-        "/info/license: not carried",
-        "/servers: not carried; to export them, set plan_openapi_servers = "
-        "['https://redocly.com/_mock/docs/openapi/museum-api'] in conf.py",
-        "/tags/0: the description of tag 'Operations' is not carried",
-    ):
-        assert f"note: {note}" in report
+    assert "note: /info/license: not carried" in report
+    for carried in ("/info/version", "/servers", "/tags/0", "/components/securitySchemes"):
+        assert f"note: {carried}" not in report  # plan-api, plan-server, plan-tag, plan-security
+    imported = (tmp_path / "m.md").read_text(encoding="utf-8")
+    assert ":::{plan-api} Redocly Museum API\n:version: 1.2.1\n" in imported
+    assert ":::{plan-server} https://redocly.com/_mock/docs/openapi/museum-api\n" in imported
     # each response at its own line: those of GET /museum-hours
     lines = text.split("\n")
     start = lines.index("  /museum-hours:")

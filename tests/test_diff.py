@@ -277,6 +277,8 @@ def test_external_sources_that_changed_are_listed_apart(plan_files, tmp_path, ca
         ("bearer", None, False),
         ("bearer", "Bearer", False),
         ("custom scheme", "other scheme", True),
+        ("petstore_auth", "petstore_auth or api_key", False),  # plan-security names
+        ("petstore_auth or api_key", "petstore_auth", True),
     ],
 )
 def test_auth_tightened(before, after, tightened):

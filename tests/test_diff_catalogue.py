@@ -169,6 +169,25 @@ def objects(after: bool) -> tuple[list[Obj], dict[str, dict]]:
         ),
         _endpoint("POST /n2", schema="N2Req"),
         *([_endpoint("GET /n3")] if a else []),
+        Obj(
+            "plan-security",
+            "c18_key",
+            {"id": "C-s18", "type": "api-key", "in": "query" if a else "header", "name": "key"},
+        ),
+        _endpoint("GET /c18", auth="c18_key"),
+        Obj(
+            "plan-security",
+            "c19_oauth",
+            {
+                "id": "C-s19",
+                "type": "oauth2",
+                "flows": "clientCredentials",
+                "token-url": "https://auth.example.com/token",
+                "scopes": 'orders "Orders"' if a else 'orders "Orders", refunds "Refunds"',
+            },
+        ),
+        _endpoint("GET /c19", auth="c19_oauth" if a else "c19_oauth or c18_key"),
+        _endpoint("GET /n5", auth="c19_oauth or c18_key" if a else "c19_oauth"),
         _endpoint(
             "GET /n4",
             Obj("plan-response", "200 OK"),
@@ -205,6 +224,13 @@ BREAKING = [
         "response 200: property removed: [].total",
     ),
     ("required field behind a $ref", "POST /c15", "request body: field now required: card.cvc"),
+    ("security scheme changed", "C-s18", "in changed: header → query"),
+    ("scope removed from a security scheme", "C-s19", "scope removed: refunds"),
+    (
+        "auth tightened, named schemes",
+        "GET /c19",
+        "auth tightened: c19_oauth or c18_key → c19_oauth",
+    ),
 ]
 #: the same for the non-breaking counterparts
 NOT_BREAKING = [
@@ -212,6 +238,7 @@ NOT_BREAKING = [
     ("enum widened", "POST /n2", "request body: enum of format widened: jsonl added"),
     ("new endpoint", "GET /n3", "endpoint added"),
     ("new response", "C-get-n4-404", "response added"),
+    ("auth widened, named schemes", "GET /n5", "auth changed: c19_oauth → c19_oauth or c18_key"),
 ]
 
 
@@ -313,6 +340,13 @@ def test_non_breaking_counterpart_is_not_flagged(catalogue, case, title, message
     found = by_title.get(title, [])
     assert not [f for f in found if f["kind"] == "breaking"], (case, found)
     assert message in [f["message"] for f in found], (case, found)
+
+
+def test_a_changed_security_scheme_names_the_endpoints_using_it(catalogue):
+    _, by_title, _ = catalogue
+    assert {"kind": "api", "message": "used by GET /c18, GET /c19, GET /n5"} in [
+        {"kind": f["kind"], "message": f["message"]} for f in by_title["C-s18"]
+    ]
 
 
 def test_a_changed_schema_names_the_endpoints_using_it(catalogue):

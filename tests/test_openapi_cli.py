@@ -15,7 +15,7 @@ def test_import_recognises_openapi_and_writes_myst(tmp_path, capsys):
     out = tmp_path / "plans"
     assert main(["import", str(FIXTURES / "petstore3.yaml"), "-o", f"{out}/", "--id", "pets"]) == 0
     report = capsys.readouterr().out
-    assert f"-> {out / 'pets.md'}: plan pets (Swagger Petstore - OpenAPI 3.0), 41 objects" in report
+    assert f"-> {out / 'pets.md'}: plan pets (Swagger Petstore - OpenAPI 3.0), 48 objects" in report
     assert "plan-endpoint      12  lines 31, 66, 104" in report
     text = (out / "pets.md").read_text(encoding="utf-8")
     assert text.startswith("# Swagger Petstore - OpenAPI 3.0\n\n:::{plan} Swagger Petstore")

@@ -174,6 +174,7 @@ def test_plan_openapi_renders_objects_and_rebuilds_when_the_file_changes(make_ap
     plan = json.loads((Path(app.outdir) / "plan.json").read_text(encoding="utf-8"))
     from_file = [o for o in plan["objects"] if o["docname"] == "appendix"]
     assert sorted((o["type"], o["title"]) for o in from_file) == [
+        ("api", "Webhook Example"),  # info: the title and version
         ("endpoint", "GET /pets"),
         ("endpoint", "POST /newPet"),
         ("response", "200 OK"),

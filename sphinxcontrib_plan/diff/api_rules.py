@@ -1,6 +1,6 @@
 """The API contract rules of a diff: what changed for a client of an endpoint
 (auth, method and path, parameters, request and response bodies, media types)
-and which endpoints a changed named schema reaches. Both versions are read as
+and which endpoints a changed named schema or security scheme reaches. Both versions are read as
 ``plan.json`` holds them (:class:`Versions`); the rules are listed in
 :data:`~sphinxcontrib_plan.diff.classify.RULES`.
 """
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_plan.diff.compare import ChangeFinding, ObjectChange
 from sphinxcontrib_plan.diff.contract import Schemas, compare_schemas
 from sphinxcontrib_plan.export.openapi import auth_schemes
+from sphinxcontrib_plan.model.api_info import scheme_object
 from sphinxcontrib_plan.model.schema import COMPONENTS, references
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def _alternatives(value: Any) -> set[frozenset[str]] | None:
     text = str(value or "").strip()
     if not text:
         return {frozenset({"none"})}
-    read = auth_schemes(text)
+    read = auth_schemes(text, names=True)  # a plan-security's name is a word of its own
     return None if read is None else {frozenset(words) for words in read}
 
 
@@ -277,4 +278,58 @@ def _affected_by(endpoint: Mapping[str, Any], versions: Versions) -> set[str]:
             if name is not None and name not in found:
                 found.add(name)
                 pending.append(versions.head_schemas.named.get(name))
+    return found
+
+
+def scheme_changed(
+    change: ObjectChange,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    versions: Versions,
+) -> list[ChangeFinding]:
+    """A changed ``plan-security``: what a client must change, and who calls with it.
+
+    Every change of how a client authenticates (the type, the HTTP scheme, where
+    and under which name an API key goes, the OAuth flows and URLs, the OpenID
+    URL, a scope removed) is breaking; a new scope or a new description is not.
+    The endpoints whose ``:auth:`` names the scheme, in either version, are listed.
+    """
+    if change.type != "security" or change.kind != "changed" or old is None or new is None:
+        return []
+    before = scheme_object(old.get("fields") or {})[0] or {}
+    after = scheme_object(new.get("fields") or {})[0] or {}
+    found = []
+    for key in sorted(set(before) | set(after)):
+        if key != "flows" and before.get(key) != after.get(key):
+            found.append(
+                _finding(True, f"{key} changed: {before.get(key)} → {after.get(key)}", (key,))
+            )
+    old_flows, new_flows = before.get("flows") or {}, after.get("flows") or {}
+    for name in sorted(set(old_flows) | set(new_flows)):
+        was, now = old_flows.get(name) or {}, new_flows.get(name) or {}
+        if not now:
+            found.append(_finding(True, f"flow removed: {name}", ("flows",)))
+            continue
+        for key in sorted(k for k in set(was) | set(now) if k != "scopes"):
+            if was and was.get(key) != now.get(key):
+                found.append(_finding(True, f"{name} {key} changed", ("flows",)))
+        lost = [s for s in was.get("scopes") or {} if s not in (now.get("scopes") or {})]
+        if lost:
+            found.append(_finding(True, f"scope removed: {', '.join(lost)}", ("scopes",)))
+    users = sorted(
+        {
+            str(e.get("title"))
+            for e in (*versions.base.values(), *versions.head.values())
+            if e.get("type") == "endpoint"
+            and any(
+                change.title in words
+                for words in auth_schemes(
+                    str((e.get("fields") or {}).get("auth") or ""), names=True
+                )
+                or ()
+            )
+        }
+    )
+    if found and users:
+        found.append(ChangeFinding("api", f"used by {', '.join(users)}"))
     return found

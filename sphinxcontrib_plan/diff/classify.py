@@ -2,7 +2,8 @@
 
 Breaking, for a client of the API: an endpoint removed, a response removed
 from an endpoint that stays, the method or the path changed, auth or
-permissions tightened, a required parameter added, a media type dropped, and
+permissions tightened, a security scheme changed (:func:`.api_rules.scheme_changed`),
+a required parameter added, a media type dropped, and
 every schema change :mod:`.contract` finds breaking in a request body, a
 parameter or a response body. Schemas are read as ``plan.json`` holds them
 (``data.body.schema`` of endpoints and responses, ``data.schema`` of
@@ -32,6 +33,7 @@ from sphinxcontrib_plan.diff.api_rules import (
     endpoint_contract,
     object_data,
     schema_used_by,
+    scheme_changed,
 )
 from sphinxcontrib_plan.diff.compare import ChangeFinding, MadeStale, ObjectChange
 from sphinxcontrib_plan.diff.gates import gate_rule, lost_coverage
@@ -191,6 +193,7 @@ CHANGE_RULES: list[ChangeRule] = [
     _changed("risk"),
     _status,
     schema_used_by,
+    scheme_changed,
     gate_rule,
 ]
 

@@ -1,5 +1,5 @@
 """Hooks of the few types whose reading differs: endpoints, responses, events, schemas,
-risks, phases, tables."""
+servers, security schemes, risks, phases, tables."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from docutils.statemachine import StringList
 from sphinxcontrib_plan.directives.api import ApiReader
 from sphinxcontrib_plan.directives.base import PlanObjectDirective
 from sphinxcontrib_plan.domain import plan_domain
+from sphinxcontrib_plan.model.api_info import scheme_object, server_object
 from sphinxcontrib_plan.model.ids import METHODS, parse_signature
 from sphinxcontrib_plan.model.records import (
     BodySchema,
@@ -260,6 +261,27 @@ class TableDirective(PlanObjectDirective):
 
 
 #: directive classes of the types whose reading differs from the generic one
+class ServerDirective(PlanObjectDirective):
+    """``plan-server URL``: its variables checked against the URL's braces."""
+
+    def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> None:
+        _, problems = server_object(self.arguments[0] if self.arguments else "", values)
+        for option, message in problems:
+            self.warn(PlanWarning.FIELD, f"{self.name}: {message}", option=option)
+        return None
+
+
+class SecurityDirective(PlanObjectDirective):
+    """``plan-security NAME``: the fields its type needs are checked."""
+
+    def finish(self, body: list[nodes.Node], values: dict[str, Any]) -> None:
+        if values.get("type"):  # a missing type was reported as a required field
+            _, problems = scheme_object(values)
+            for option, message in problems:
+                self.warn(PlanWarning.FIELD, f"{self.name}: {message}", option=option)
+        return None
+
+
 SPECIAL = {
     "endpoint": EndpointDirective,
     "response": ResponseDirective,
@@ -268,6 +290,8 @@ SPECIAL = {
     "table": TableDirective,
     "event": EventDirective,
     "schema": SchemaDirective,
+    "server": ServerDirective,
+    "security": SecurityDirective,
 }
 
 

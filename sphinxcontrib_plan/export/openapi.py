@@ -4,7 +4,9 @@ A pure function of the resolved index: every HTTP ``plan-endpoint`` becomes a
 path operation (a webhook endpoint a ``webhooks`` entry) with its parameters
 and request body, its ``plan-response`` children its responses, ``auth`` a
 security requirement, every ``plan-schema`` an entry of
-``components.schemas``; ``plan_openapi_servers`` gives ``servers``. WebSocket endpoints (``WS``/``WSS``) have no place in
+``components.schemas``, every ``plan-security`` one of
+``components.securitySchemes``; ``info``, ``servers`` and ``tags`` come from
+:mod:`~sphinxcontrib_plan.export.openapi_info`. WebSocket endpoints (``WS``/``WSS``) have no place in
 OpenAPI's ``paths``; they are kept, in the same shape, under the top-level
 extension ``x-websockets`` so that nothing the plan declares is dropped.
 """
@@ -15,6 +17,12 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_plan.export.openapi_info import (
+    declared_schemes,
+    info_object,
+    server_objects,
+    tag_objects,
+)
 from sphinxcontrib_plan.export.openapi_media import (
     NO_RESPONSE,
     content,
@@ -24,7 +32,7 @@ from sphinxcontrib_plan.export.openapi_media import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import EndpointData, ObjectRecord
@@ -95,20 +103,34 @@ _ALTERNATIVES = re.compile(r"\s*(?:,|\||/|\bor\b)\s*", re.IGNORECASE)
 _COMBINED = re.compile(r"\s*(?:\+|&|\band\b)\s*", re.IGNORECASE)
 
 
-def auth_schemes(auth: str) -> list[list[str]] | None:
+def auth_schemes(
+    auth: str, declared: Collection[str] = (), *, names: bool = False
+) -> list[list[str]] | None:
     """Read an ``auth`` value as alternatives of combined canonical scheme words.
 
-    :param auth: e.g. ``bearer``, ``api-key or bearer``, ``none``
+    :param auth: e.g. ``bearer``, ``api-key or bearer``, ``none``, ``petstore_auth``
+    :param declared: the names of the project's ``plan-security`` objects: a word
+        that is one of them (exactly, else ignoring case) is that name
+    :param names: read a word that is no scheme word as a scheme's name, as written
+        (where the declared names are not at hand: comparing two versions)
     :return: e.g. ``[["bearer"]]``; ``[["none"]]`` for no auth; ``None`` when a
         word is not understood (the raw value is then kept as ``x-auth``)
     """
+    folded = {name.lower(): name for name in declared}
     alternatives: list[list[str]] = []
     for alternative in filter(None, _ALTERNATIVES.split(auth.strip())):
         words = []
         for word in filter(None, _COMBINED.split(alternative)):
+            name = word.strip()
+            if name in declared or name.lower() in folded:
+                words.append(name if name in declared else folded[name.lower()])
+                continue
             key = re.sub(r"[\s_]+", "-", word.strip().lower())
             key = ALIASES.get(key, key)
             if key not in SCHEMES and key != "none":
+                if names:
+                    words.append(name)
+                    continue
                 return None
             words.append(key)
         if words:
@@ -117,12 +139,14 @@ def auth_schemes(auth: str) -> list[list[str]] | None:
 
 
 def _security(
-    endpoint: ObjectRecord, schemes: dict[str, dict[str, Any]]
+    endpoint: ObjectRecord,
+    schemes: dict[str, dict[str, Any]],
+    declared: dict[str, dict[str, Any]],
 ) -> list[dict[str, list[str]]] | None:
     auth = endpoint.fields.get("auth")
     if not auth:
         return None
-    alternatives = auth_schemes(str(auth))
+    alternatives = auth_schemes(str(auth), declared)
     if alternatives is None:
         return None
     # OpenAPI 3.1 lets any scheme's requirement list role names: the permissions
@@ -134,6 +158,12 @@ def _security(
             continue
         requirement = {}
         for word in (w for w in words if w != "none"):
+            if word in declared:
+                for flow in declared[word].get("flows", {}).values():
+                    for p in permissions:
+                        flow["scopes"].setdefault(p, f"Permission {p}")
+                requirement[word] = permissions
+                continue
             name, scheme = SCHEMES[word]
             scheme = schemes.setdefault(name, json.loads(json.dumps(scheme)))
             if word == "oauth2":
@@ -176,6 +206,7 @@ def _operation(
     path: str,
     query: list[str],
     schemes: dict[str, dict[str, Any]],
+    declared: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     fields = endpoint.fields
     method = data.method.lower()
@@ -192,7 +223,7 @@ def _operation(
     parameters = _parameters(data, path, query)
     if parameters:
         op["parameters"] = parameters
-    security = _security(endpoint, schemes)
+    security = _security(endpoint, schemes, declared)
     if security is not None:
         op["security"] = security
     elif fields.get("auth"):
@@ -228,13 +259,15 @@ def openapi_document(
     :param title: ``info.title``, the project name
     :param version: ``info.version``, the project's release or version
     :param servers: ``plan_openapi_servers``: URLs or ``{url, description}`` mappings
+        (the ``plan-server`` objects follow them)
     :return: JSON-able data
     """
     paths: dict[str, dict[str, Any]] = {}
     webhooks: dict[str, dict[str, Any]] = {}
     websockets: dict[str, dict[str, Any]] = {}
     schemes: dict[str, dict[str, Any]] = {}
-    tags: set[str] = set()
+    declared = declared_schemes(index)
+    used_tags: set[str] = set()
     operation_ids: set[str] = set()
     for endpoint in index.of_type("endpoint"):
         data = endpoint.endpoint
@@ -250,23 +283,25 @@ def openapi_document(
             target = paths
         if method in target.get(path, {}):
             continue  # the same signature twice (two plans): the first in document order wins
-        operation = _operation(index, endpoint, data, path, query, schemes)
+        operation = _operation(index, endpoint, data, path, query, schemes, declared)
         if operation["operationId"] in operation_ids:  # must be unique in the document
             operation["operationId"] = endpoint.id
         operation_ids.add(operation["operationId"])
         target.setdefault(path, {})[method] = operation
-        tags.update(operation.get("tags", ()))
+        used_tags.update(operation.get("tags", ()))
     document: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
-        "info": {"title": title or "API", "version": version or "0.0.0"},
+        "info": info_object(index, title=title, version=version),
     }
-    if servers:
-        document["servers"] = [{"url": s} if isinstance(s, str) else dict(s) for s in servers]
+    listed = server_objects(index, servers)
+    if listed:
+        document["servers"] = listed
     document["paths"] = paths
     if webhooks:
         document["webhooks"] = webhooks
-    if tags:
-        document["tags"] = [_tag(index, name) for name in sorted(tags)]
+    described = tag_objects(index, used_tags)
+    if described:
+        document["tags"] = described
     components: dict[str, Any] = {}
     schemas = {
         r.title: export_schema(r.json_schema)
@@ -275,17 +310,10 @@ def openapi_document(
     }
     if schemas:
         components["schemas"] = dict(sorted(schemas.items()))
-    if schemes:
-        components["securitySchemes"] = schemes
+    if declared or schemes:
+        components["securitySchemes"] = {**declared, **schemes}
     if components:
         document["components"] = components
     if websockets:
         document["x-websockets"] = websockets
     return document
-
-
-def _tag(index: ResolvedIndex, name: str) -> dict[str, str]:
-    plan = index.by_id.get(name)
-    if plan is not None and plan.type == "plan":
-        return {"name": name, "description": f"Plan {name}: {plan.title}"}
-    return {"name": name}

@@ -13,7 +13,11 @@ into emitter blocks:
   body's ``:schema:`` and ``:content-type:``, its description and examples;
 - each response becomes a nested ``plan-response CODE Reason`` with its
   ``:content-type:``, ``:schema:``, ``:headers:``, description and examples;
-- a webhook (OpenAPI 3.1) is an endpoint with ``:webhook:``.
+- a webhook (OpenAPI 3.1) is an endpoint with ``:webhook:``;
+- ``info``, the servers, tags and security schemes become ``plan-api``,
+  ``plan-server``, ``plan-tag`` and ``plan-security``
+  (:mod:`~sphinxcontrib_plan.importers.openapi_info`); an endpoint's
+  ``:auth:`` names its schemes.
 
 A schema that is one named schema is written as its name; any other is a
 ``yaml`` code block whose ``$schema`` marks it as the schema (the other code
@@ -27,6 +31,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.importers.emit import Code, Directive, Heading, Text
+from sphinxcontrib_plan.importers.openapi_info import api_blocks, carried
 from sphinxcontrib_plan.importers.openapi_schema import pointer
 from sphinxcontrib_plan.model.params import format_parameters, type_text
 from sphinxcontrib_plan.model.schema import DIALECT, SchemaSet
@@ -126,6 +131,10 @@ class PlanWriter:
             words = []
             for name, needed in requirement.items():
                 scheme = self.doc.security_schemes.get(name)
+                scopes += [s for s in needed if s not in scopes]
+                if carried(name, scheme):  # a plan-security of that name
+                    words.append(name)
+                    continue
                 scheme = scheme if isinstance(scheme, dict) else {}
                 kind = str(scheme.get("type", "")).lower()
                 detail = scheme.get("scheme") if kind == "http" else scheme.get("in")
@@ -139,7 +148,6 @@ class PlanWriter:
                     )
                     word = name
                 words.append(word)
-                scopes += [s for s in needed if s not in scopes]
             alternatives.append(" and ".join(words) if words else "none")
         return " or ".join(dict.fromkeys(alternatives)), scopes
 
@@ -263,12 +271,13 @@ class PlanWriter:
         return directive
 
     def blocks(self, level: int = 2) -> list[Any]:
-        """Schemas, then endpoints, then webhooks, each under a heading of *level*.
+        """The API, its servers, tags and security schemes, then schemas, endpoints
+        and webhooks, each under a heading of *level*.
 
         :param level: the headings' level
         :return: emitter blocks
         """
-        out: list[Any] = []
+        out: list[Any] = api_blocks(self.doc, self.notes, level)
         if self.doc.schemas:
             out.append(Heading(level, "Schemas"))
             for name, schema in self.doc.schemas.items():
@@ -311,6 +320,29 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
     return lines
 
 
+def _top_path(doc: ApiDocument, directive: str, argument: str) -> tuple[Any, ...] | None:
+    """Where an object of the API as a whole is written in the document."""
+    swagger = doc.openapi.startswith("2.")
+    if directive == "plan-api":
+        return ("info",)
+    if directive == "plan-server":
+        urls = [s.url for s in doc.servers]
+        return ("host",) if swagger else ("servers", urls.index(argument))
+    if directive == "plan-tag":
+        return ("tags", [n for n, _ in doc.tags].index(argument))
+    if directive == "plan-security":
+        return (
+            ("securityDefinitions", argument)
+            if swagger
+            else (
+                "components",
+                "securitySchemes",
+                argument,
+            )
+        )
+    return None
+
+
 def import_openapi(
     text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
 ) -> ImportResult:
@@ -342,11 +374,16 @@ def import_openapi(
     plan = Directive("plan", title)
     plan.option("id", report.plan_id)
     plan.option("status", "draft")
-    if doc.description:
-        plan.body.append(Text(doc.description))
     writer = PlanWriter(doc)
     blocks = writer.blocks()
     lines = source_lines(parsed, doc)
+    for block in blocks:
+        where = _top_path(doc, block.name, block.argument) if isinstance(block, Directive) else None
+        if where is not None:
+            line = parsed.line(where)
+            report.objects.setdefault(block.name.removeprefix("plan-"), []).append(
+                0 if line is None else line + 1
+            )
     for name in doc.schemas:
         report.objects.setdefault("schema", []).append(lines.get(("schemas", name), 0))
     for op in doc.operations:

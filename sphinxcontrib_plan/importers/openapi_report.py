@@ -1,8 +1,10 @@
 """What an OpenAPI document says that its plan does not: the import report's notes.
 
 :mod:`~sphinxcontrib_plan.importers.openapi_plan` carries operations,
-parameters, bodies, responses, schemas and examples; the document's other
-parts have no place in a plan. Each is named here by its JSON pointer, with
+parameters, bodies, responses, schemas and examples, and
+:mod:`~sphinxcontrib_plan.importers.openapi_info` the API's title, version,
+description, servers, tags and security schemes (and names what of those it
+cannot say); the document's other parts have no place in a plan. Each is named here by its JSON pointer, with
 what becomes of it, so that nothing is lost without a word.
 """
 
@@ -30,41 +32,13 @@ def not_carried(data: Any) -> list[str]:
     :return: ``/pointer: what becomes of it`` lines
     """
     root = _mapping(data)
-    notes = []
     info = _mapping(root.get("info"))
-    if "version" in info:
-        notes.append(
-            f"/info/version: not carried ({info['version']!r}); the OpenAPI export "
-            "gives the project's version (conf.py: version)"
-        )
-    notes += [f"{pointer(('info', key))}: not carried" for key in _INFO if key in info]
-    servers = [s.get("url") for s in root.get("servers") or () if isinstance(s, dict)]
-    if root.get("host") or root.get("basePath"):  # Swagger 2.0
-        notes.append(
-            f"/host, /basePath: not carried ({root.get('host') or ''}"
-            f"{root.get('basePath') or ''}); to export them, set plan_openapi_servers "
-            "in conf.py"
-        )
-    if servers:
-        notes.append(
-            f"/servers: not carried; to export them, set plan_openapi_servers = "
-            f"{[s for s in servers if s]!r} in conf.py"
-        )
+    notes = [f"{pointer(('info', key))}: not carried" for key in _INFO if key in info]
     for i, tag in enumerate(root.get("tags") or ()):
-        if isinstance(tag, dict) and (tag.get("description") or tag.get("externalDocs")):
-            notes.append(
-                f"/tags/{i}: the description of tag {tag.get('name')!r} is not "
-                "carried (endpoints keep the tag's name)"
-            )
+        if isinstance(tag, dict) and tag.get("externalDocs"):
+            notes.append(f"{pointer(('tags', i, 'externalDocs'))}: not carried")
     if "externalDocs" in root:
         notes.append("/externalDocs: not carried")
-    for name, scheme in _mapping(_mapping(root.get("components")).get("securitySchemes")).items():
-        details = sorted(k for k in _mapping(scheme) if k not in ("type", "scheme", "description"))
-        if details:
-            notes.append(
-                f"{pointer(('components', 'securitySchemes', name))}: carried as the "
-                f"endpoints' auth word; its {', '.join(details)} not"
-            )
     for group in ("paths", "webhooks"):
         for path, item in _mapping(root.get(group)).items():
             for method, operation in _mapping(item).items():

@@ -57,8 +57,11 @@ def _enum(spec: FieldSpec, raw: str) -> str | None:
     if not value:
         return None
     for choice in spec.choices:
-        # accept "In Review" / "in_review" for "in-review"
+        # accept "In Review" / "in_review" for "in-review", and "apiKey" for "api-key"
         if value.replace(" ", "-").replace("_", "-") == choice:
+            return choice
+    for choice in spec.choices:
+        if "-" in choice and value.replace(" ", "").replace("_", "") == choice.replace("-", ""):
             return choice
     near = nearest(value, spec.choices, cutoff=0.5)
     hint = f" (did you mean {near!r}?)" if near else ""

@@ -1,6 +1,6 @@
 """The built-in types of the data model and the API contract: tables, migrations,
-endpoints, responses, events and schemas (part of the registry in
-:mod:`~sphinxcontrib_plan.model.types`)."""
+the API, its servers, tags and security schemes, endpoints, responses, events and
+schemas (part of the registry in :mod:`~sphinxcontrib_plan.model.types`)."""
 
 from __future__ import annotations
 
@@ -35,12 +35,98 @@ CONTRACT_TYPES: tuple[ObjectType, ...] = (
         columns=("id", "title", "from", "to", "duration", "downtime"),
     ),
     ObjectType(
+        "api",
+        "API",
+        "API contracts: the API as a whole (OpenAPI ``info``)",
+        fields=(
+            _f(
+                "version",
+                help="The API's version (OpenAPI ``info.version``); default: the "
+                "project's release.",
+            ),
+        ),
+        columns=("title", "version", "plan"),
+        plural="APIs",
+    ),
+    ObjectType(
+        "server",
+        "Server",
+        "API contracts: the servers the API is served from",
+        fields=(
+            _f(
+                "variables",
+                help="Variables of the URL's ``{braces}``, in the compact parameter "
+                'notation: ``region:eu|us=eu "Data region"`` (the default is required).',
+            ),
+        ),
+        columns=("title", "plan"),
+        named=True,
+    ),
+    ObjectType(
+        "tag",
+        "Tag",
+        "API contracts: the tags that group endpoints (their ``:tags:``)",
+        columns=("title", "plan"),
+        named=True,
+    ),
+    ObjectType(
+        "security",
+        "Security scheme",
+        "security design: authentication schemes, named in endpoints' ``:auth:``",
+        fields=(
+            _f(
+                "type",
+                Kind.ENUM,
+                "http",
+                "api-key",
+                "oauth2",
+                "openid-connect",
+                "mutual-tls",
+                required=True,
+                help="The OpenAPI scheme type (``apiKey``, ``openIdConnect`` and "
+                "``mutualTLS`` are accepted as written in OpenAPI).",
+            ),
+            _f("scheme", help="The HTTP authentication scheme (type http): bearer, basic..."),
+            _f("bearer-format", help="The format of a bearer token, e.g. JWT."),
+            _f(
+                "in",
+                Kind.ENUM,
+                "header",
+                "query",
+                "cookie",
+                help="Where the API key is sent (type api-key).",
+            ),
+            _f("name", help="The name of the API key's header, query parameter or cookie."),
+            _f(
+                "flows",
+                Kind.LIST,
+                help="OAuth 2.0 flows (type oauth2): authorizationCode, "
+                "clientCredentials, implicit, password.",
+            ),
+            _f("authorization-url", help="OAuth 2.0 authorization URL (implicit, code flows)."),
+            _f("token-url", help="OAuth 2.0 token URL (password, client, code flows)."),
+            _f("refresh-url", help="OAuth 2.0 refresh URL."),
+            _f(
+                "scopes",
+                help="OAuth 2.0 scopes in the compact parameter notation: "
+                '``"read:pets" "Read your pets", admin``.',
+            ),
+            _f("openid-url", help="OpenID Connect discovery URL (type openid-connect)."),
+        ),
+        columns=("title", "type", "scheme", "in", "name"),
+        named=True,
+    ),
+    ObjectType(
         "endpoint",
         "Endpoint",
         "REST and WebSocket endpoints",
         fields=(
             _f("summary", help="One-line summary."),
-            _f("auth", help="Authentication, e.g. bearer, api-key, none."),
+            _f(
+                "auth",
+                help="Authentication: a plan-security name, or bearer, api-key, basic, "
+                "oauth2, none...; ``A or B`` for alternatives, ``A and B`` for both.",
+            ),
             _f("permissions", Kind.LIST, help="Permissions required (role permissions)."),
             _f("rate-limit", help="Rate limit, e.g. 10/minute per user."),
             _f("deprecated", Kind.FLAG, default=False, help="The endpoint is deprecated."),
