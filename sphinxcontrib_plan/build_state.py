@@ -37,8 +37,9 @@ class PageInputs:
 
     #: the digest of each type's records (and of each external project's data)
     fingerprints: dict[str, str] = field(default_factory=dict)
-    #: ``(title, docname, anchor)`` of every object, by id: what a link shows
-    links: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: ``(title, digest of docname and anchor)`` of every object, by id: what a link
+    #: shows and where it points (:func:`~sphinxcontrib_plan.resolve_pages.link_digest`)
+    links: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: every document, ``None`` before the first resolution
     docs: frozenset[str] | None = None
     #: the ids objects took in place of their derived one, by document and position

@@ -50,7 +50,7 @@ class PlanDomain(Domain):
     name = "plan"
     label = "Plan"
     #: bump when the shape of :attr:`data` changes
-    data_version = 5
+    data_version = 6
     initial_data: ClassVar[dict[str, Any]] = {
         "objects": {},  # docname -> [ObjectRecord] in document order
         "collectors": {},  # docname -> sorted types its collectors depend on

@@ -23,6 +23,7 @@ from sphinxcontrib_plan.model.links import incoming
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from sphinxcontrib_plan.model.records import ObjectRecord
     from sphinxcontrib_plan.model.typespec import Registry
 
 
@@ -72,6 +73,13 @@ def approved_digests(index: ResolvedIndex) -> dict[str, dict[str, str]]:
     return found
 
 
+def link_digest(record: ObjectRecord) -> int:
+    """Where a link to *record* points (its document and anchor), as a 64-bit digest:
+    the state kept for the next build compares it, and needs no more."""
+    where = f"{record.docname}#{record.anchor}".encode()
+    return int.from_bytes(hashlib.blake2b(where, digest_size=8).digest(), "big")
+
+
 def pages_to_refresh(
     last: PageInputs,
     index: ResolvedIndex,
@@ -102,7 +110,7 @@ def pages_to_refresh(
     # a link shows the object's title and points at its page and anchor: a page
     # linking to an object that was retitled, moved or removed is written again
     old_links = last.links
-    links = {r.id: (r.title, r.docname, r.anchor) for r in index.by_id.values()}
+    links = {r.id: (r.title, link_digest(r)) for r in index.by_id.values()}
     relinked = {i for i in set(old_links) | set(links) if old_links.get(i) != links.get(i)}
     # endpoints (and named types) are also referenced by their title
     relinked |= {

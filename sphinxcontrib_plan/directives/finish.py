@@ -19,7 +19,12 @@ from sphinxcontrib_plan.directives.myst_lines import front_matter_text
 from sphinxcontrib_plan.directives.pending import PENDING
 from sphinxcontrib_plan.domain_refs import CONTENT_KEY
 from sphinxcontrib_plan.model.ids import derive_id, slug
-from sphinxcontrib_plan.model.records import ObjectRecord, ResponseData
+from sphinxcontrib_plan.model.records import (
+    ObjectRecord,
+    ResponseData,
+    default_anchor,
+    shared_fields,
+)
 from sphinxcontrib_plan.render.nodes import plan_collector
 from sphinxcontrib_plan.warnings import PlanWarning, portable_location, warn
 
@@ -81,7 +86,7 @@ def _untitled(entry: PendingObject) -> str:
 
 
 def _anchor(document: nodes.document, typ: str, oid: str) -> str:
-    base = nodes.make_id(f"{typ}-{oid}") or f"plan-{typ}"
+    base = default_anchor(typ, oid)
     anchor, n = base, 1
     while anchor in document.ids:
         n += 1
@@ -199,7 +204,7 @@ def finish_document(
             docname=docname,
             lineno=entry.lineno or 0,
             anchor=anchor,
-            fields=entry.values,
+            fields=shared_fields(entry.values),
             checks=entry.checks,
             parent=parent.id if parent else None,
             order=order,

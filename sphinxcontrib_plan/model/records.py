@@ -3,12 +3,26 @@
 What a type reads from its directive's body beyond the typed fields (an
 endpoint's method and examples, a table's columns) is a frozen data class of
 its own, so every reader names attributes instead of string keys.
+
+The records are pickled with the environment after every build, so they
+pickle lean (issue 29): each data class as its class and its field values in
+order, without the field names and without the trailing values that are the
+defaults; field names and short values shared (:func:`shared_fields`); an
+object record without what it can derive again on loading — its
+anchor when it is the one made from its type and id, an endpoint's path
+parameter names, and a response's or endpoint's description where it is the
+record's body text (or its start). A loaded record equals the one pickled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
+from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+
+from sphinxcontrib_plan.model.params import path_names
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -20,9 +34,72 @@ if TYPE_CHECKING:
 Spans = list[list[str]]
 
 
+#: the default of each field of each record class (:data:`MISSING` where none)
+_DEFAULTS: dict[type, tuple[Any, ...]] = {}
+
+
+def _defaults(cls: type) -> tuple[Any, ...]:
+    if cls not in _DEFAULTS:
+        _DEFAULTS[cls] = tuple(
+            f.default
+            if f.default is not MISSING
+            else (f.default_factory() if f.default_factory is not MISSING else MISSING)
+            for f in fields(cls)
+        )
+    return _DEFAULTS[cls]
+
+
+def compact_values(obj: Any) -> tuple[Any, ...]:
+    """The field values of a data class instance in order, its trailing defaults left out:
+    ``type(obj)(*compact_values(obj))`` equals *obj*.
+
+    :param obj: a data class instance whose fields are all ``__init__`` arguments
+    :return: the values
+    """
+    values = [getattr(obj, f.name) for f in fields(obj)]
+    defaults = _defaults(type(obj))
+    while values and defaults[len(values) - 1] is not MISSING:
+        default = defaults[len(values) - 1]
+        if values[-1] is not default and (
+            type(values[-1]) is not type(default) or values[-1] != default
+        ):
+            break
+        values.pop()
+    return tuple(values)
+
+
+#: the longest field value shared between records (names, states, media types, ids)
+_SHARED_LENGTH = 40
+
+
+def shared_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """*values* with its names, and its short text values (also in lists), each one
+    string object for every record that has it: the environment pickles a
+    repeated string once (``content-type``, ``application/json``, an owner).
+
+    :param values: typed field values
+    :return: equal values
+    """
+
+    def share(value: Any) -> Any:
+        if isinstance(value, str) and len(value) <= _SHARED_LENGTH:
+            return sys.intern(value)
+        if isinstance(value, list):
+            return [share(v) for v in value]
+        return value
+
+    return {sys.intern(k): share(v) for k, v in values.items()}
+
+
+def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+    return type(self), compact_values(self)
+
+
 @dataclass(frozen=True)
 class Example:
     """A code block of an object's body: a request or response example."""
+
+    __reduce__ = _reduce
 
     #: the code block's language (``json``, ``http``...), empty when none
     language: str
@@ -40,6 +117,8 @@ class Example:
 class BodySchema:
     """The schema of a request, response or event body, and its media types."""
 
+    __reduce__ = _reduce
+
     #: the JSON Schema: written inline, read from a file, or ``{"$ref": ...}`` to a plan-schema
     schema: Any = None
     #: line of what gave the schema (its code block, or the ``:schema:`` option)
@@ -55,6 +134,8 @@ class BodySchema:
 @dataclass(frozen=True)
 class EventData:
     """What an event reads from its body: the payload's schema and examples."""
+
+    __reduce__ = _reduce
 
     #: the payload's schema, ``None`` when the event has none
     body: BodySchema | None = None
@@ -73,6 +154,8 @@ class EventData:
 class SchemaData:
     """The JSON Schema a ``plan-schema`` holds."""
 
+    __reduce__ = _reduce
+
     #: the schema (``{}`` when it could not be read)
     schema: Any = None
     #: line of its code block (or of ``:file:``)
@@ -86,6 +169,12 @@ class SchemaData:
 @dataclass(frozen=True)
 class EndpointData:
     """What an endpoint reads from its signature and body."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the path's parameter names are read again from the path
+        if self.params == tuple(path_names(self.path)):
+            return _endpoint_data, compact_values(replace(self, params=()))
+        return type(self), compact_values(self)
 
     #: upper-case method, e.g. ``POST``
     method: str
@@ -124,6 +213,8 @@ class EndpointData:
 class ResponseData:
     """What a response reads from its argument and body."""
 
+    __reduce__ = _reduce
+
     #: the status code (``201``, ``4XX``) or ``default``
     code: str
     #: the reason phrase written after the code
@@ -158,6 +249,8 @@ class ResponseData:
 class TableData:
     """The tables a ``plan-table`` reads from its SQL."""
 
+    __reduce__ = _reduce
+
     #: the tables, in statement order
     schema: tuple[Table, ...] = ()
     #: SHA-256 of the SQL text read: the same SQL read again needs no parser
@@ -177,9 +270,30 @@ class TableData:
 TypeData = EndpointData | ResponseData | TableData | EventData | SchemaData
 
 
+def _endpoint_data(*values: Any) -> EndpointData:
+    data = EndpointData(*values)
+    return replace(data, params=tuple(path_names(data.path)))
+
+
 @dataclass(frozen=True)
 class ObjectRecord:
     """One plan object (a plan itself included) as read from one directive."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # what is derived again on loading (see the module docstring): the default
+        # anchor is stored as "", a description that is the body (or begins it) as
+        # True (or its length)
+        record = self
+        if self.anchor == default_anchor(self.type, self.id):
+            record = replace(record, anchor="")
+        data = self.data
+        if isinstance(data, (EndpointData, ResponseData)) and data.description and self.body:
+            if data.description == self.body:
+                record = replace(record, data=replace(data, description=True))  # type: ignore[arg-type]
+            elif self.body.startswith(data.description + "\n\n"):
+                size = len(data.description)
+                record = replace(record, data=replace(data, description=size))  # type: ignore[arg-type]
+        return _object_record, compact_values(record)
 
     #: type name, e.g. ``risk``
     type: str
@@ -248,3 +362,24 @@ class ObjectRecord:
     def tables(self) -> tuple[Table, ...]:
         """The SQL tables, for a ``plan-table`` whose SQL could be read."""
         return self.data.schema if isinstance(self.data, TableData) else ()
+
+
+def default_anchor(typ: str, oid: str) -> str:
+    """The anchor of an object of type *typ* and id *oid* in a document where it is free.
+
+    :param typ: the object type
+    :param oid: the id
+    :return: e.g. ``risk-p01-r1``
+    """
+    return nodes.make_id(f"{typ}-{oid}") or f"plan-{typ}"
+
+
+def _object_record(*values: Any) -> ObjectRecord:
+    record = ObjectRecord(*values)
+    if not record.anchor:
+        record = replace(record, anchor=default_anchor(record.type, record.id))
+    data = record.data
+    if isinstance(data, (EndpointData, ResponseData)) and not isinstance(data.description, str):
+        size = len(record.body) if data.description is True else int(data.description)
+        record = replace(record, data=replace(data, description=record.body[:size]))
+    return record
