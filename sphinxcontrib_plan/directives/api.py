@@ -100,6 +100,11 @@ def is_schema_block(language: str, code: str) -> bool:
     return isinstance(data, dict) and "$schema" in data
 
 
+def _signature_parameter(name: Any) -> dict[str, Any]:
+    """The parameter a path's ``{name}`` is when the plan says nothing more of it."""
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 class ApiReader:
     """Reads schemas and parameters for one directive.
 
@@ -225,11 +230,7 @@ class ApiReader:
                     "path",
                 )
         # a path parameter the plan does not describe is still one
-        params[0:0] = [
-            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-            for n in names
-            if n not in declared
-        ]
+        params[0:0] = [_signature_parameter(n) for n in names if n not in declared]
         return tuple(sorted(params, key=lambda p: LOCATIONS.index(p["in"])))
 
     def parameter_option(
@@ -268,7 +269,10 @@ class ApiReader:
         :param params_caption: the parameter table's title
         """
         docname = self.directive.env.docname
-        shown = [*parameter_nodes(parameters, docname, caption=params_caption)]
+        # the signature's {name}s alone (strings, required, undescribed) say nothing
+        # the title does not: no table for them
+        told = [p for p in parameters if p != _signature_parameter(p.get("name"))]
+        shown = [*parameter_nodes(parameters, docname, caption=params_caption)] if told else []
         if schema is not None and schema.schema is not None:
             shown += schema_nodes(schema.schema, docname, caption=caption)
         for node in shown:

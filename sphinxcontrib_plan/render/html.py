@@ -70,4 +70,7 @@ def setup_html(app: Sphinx) -> None:
 
     :param app: the Sphinx application
     """
+    from sphinxcontrib_plan.render.html_light import HtmlLightTransform
+
     app.add_post_transform(HtmlPolishTransform)
+    app.add_post_transform(HtmlLightTransform)
