@@ -125,6 +125,13 @@ def _parser() -> argparse.ArgumentParser:
         "(see bench/lsp.py; 1,000 and 10,000 objects, --quick 1,000 only)",
     )
     parser.add_argument(
+        "--scale-run",
+        metavar="DxK",
+        default=None,
+        help="one run of each measurement of issue 29's scale item on one lean corpus "
+        "(2500x20: 50,000 objects) against 250x20 (see bench/scale.py; with --quick: 2x5 against 1x5)",
+    )
+    parser.add_argument(
         "--commands",
         action="store_true",
         help="the three command modes one after the other: --check, --import, "
@@ -183,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== python -m bench {mode}{' --quick' * args.quick} ==", flush=True)
             statuses.append(main([mode, *(["--quick"] if args.quick else [])]))
         return max(statuses)
+    if args.scale_run:
+        from bench.scale import main as scale_main
+
+        return scale_main(["--quick"] if args.quick else ["--size", args.scale_run])
     if args.coverage:
         from bench.coverage import main as coverage_main
 

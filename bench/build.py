@@ -41,7 +41,13 @@ def subprocess_env() -> dict[str, str]:
 
 
 def sphinx_build(
-    srcdir: Path, outdir: Path, *, fresh: bool, jobs: int = 1, define: dict[str, str] | None = None
+    srcdir: Path,
+    outdir: Path,
+    *,
+    fresh: bool,
+    jobs: int = 1,
+    define: dict[str, str] | None = None,
+    export_times: Path | None = None,
 ) -> Build:
     """Run ``python -m sphinx -b html -q`` in a subprocess of the venv's interpreter.
 
@@ -54,11 +60,14 @@ def sphinx_build(
     :param fresh: a full build: ``-E`` into a removed output directory
     :param jobs: ``-j`` value
     :param define: configuration values to override (``-D name=value``)
+    :param export_times: run the build through :mod:`bench.exporttime` instead,
+        which writes the seconds of the export writer to this file
     :return: the measurements
     """
     if fresh and outdir.exists():
         shutil.rmtree(outdir)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q"]
+    module = "sphinx" if export_times is None else "bench.exporttime"
+    cmd = [sys.executable, "-m", module, "-b", "html", "-q"]
     if fresh:
         cmd.append("-E")
     if jobs > 1:
@@ -69,6 +78,11 @@ def sphinx_build(
     log = outdir.parent / f".{outdir.name}.stderr"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = subprocess_env()
+    if export_times is not None:
+        env["BENCH_EXPORT_TIMES"] = str(export_times)
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(Path(__file__).parent.parent), env.get("PYTHONPATH")])
+        )
     load = os.getloadavg()[0]
     with open(log, "w+", encoding="utf-8") as err:
         start = time.perf_counter()

@@ -167,6 +167,33 @@ def write_pair(directory: Path, count: int = 10_000) -> tuple[Path, Path, dict[s
     return paths[0], paths[1], expected
 
 
+def run_diff(base: Path, head: Path) -> tuple[float, int, str]:
+    """One ``sphinx-plan diff BASE HEAD --format json`` in a subprocess, interpreter start included.
+
+    :param base: the older ``plan.json``
+    :param head: the newer one
+    :return: seconds, exit status, and its stdout (its stderr when it failed)
+    """
+    started = time.perf_counter()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinxcontrib_plan",
+            "diff",
+            str(base),
+            str(head),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    return seconds, run.returncode, run.stdout if run.returncode == 0 else run.stderr
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate the pair, time the diff (best of --runs), check its summary.
 
@@ -181,27 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         base, head, expected = write_pair(Path(tmp), args.objects)
         times, summary = [], None
         for _ in range(args.runs):
-            started = time.perf_counter()
-            run = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "sphinxcontrib_plan",
-                    "diff",
-                    str(base),
-                    str(head),
-                    "--format",
-                    "json",
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            times.append(time.perf_counter() - started)
-            if run.returncode != 0:
-                print(run.stderr, file=sys.stderr)
+            seconds, status, output = run_diff(base, head)
+            times.append(seconds)
+            if status != 0:
+                print(output, file=sys.stderr)
                 return 1
-            summary = json.loads(run.stdout)["summary"]
+            summary = json.loads(output)["summary"]
     times.sort()
     print(
         f"sphinx-plan diff of two {args.objects}-object plan.json files: best {times[0]:.2f} s, "
