@@ -6,23 +6,16 @@ import argparse
 import itertools
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bench import report
-from bench.build import byte_compile
+from bench.build import byte_compile, parse_size, run_meta
 from bench.runner import SizeResult, measure
 
 #: where corpora, builds and results go (gitignored)
 OUT = Path(__file__).parent / "out"
-
-
-def _size(text: str) -> tuple[int, int]:
-    docs, _, objects = text.partition("x")
-    return int(docs), int(objects)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,13 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--sizes",
-        type=lambda t: [_size(s) for s in t.split(",") if s],
+        type=lambda t: [parse_size(s) for s in t.split(",") if s],
         default=[(50, 20), (250, 20)],
         help="sizes DxK measured in every mode (default 50x20,250x20: 1,000 and 5,000 objects)",
     )
     parser.add_argument(
         "--full-sizes",
-        type=lambda t: [_size(s) for s in t.split(",") if s],
+        type=lambda t: [parse_size(s) for s in t.split(",") if s],
         default=[(500, 20)],
         help="sizes measured with full builds only (default 500x20: 10,000 objects; '' for none)",
     )
@@ -154,25 +147,6 @@ def _sizes(args: argparse.Namespace) -> list[tuple[int, int, int, bool]]:
     ]
 
 
-def _meta() -> dict[str, str]:
-    """What was measured: the commit (and whether the package was edited), versions."""
-    import sphinx
-
-    def git(*args: str) -> str:
-        run = subprocess.run(
-            ["git", *args], capture_output=True, text=True, check=False, cwd=Path(__file__).parent
-        )
-        return run.stdout.strip()
-
-    return {
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "package_edited": git("status", "--short", "sphinxcontrib_plan"),
-        "sphinx": sphinx.__version__,
-        "python": platform.python_version(),
-        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark.
 
@@ -274,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         return _print(results)
     results = []
-    meta = _meta()
+    meta = run_meta()
     print(
         f"commit {meta['commit']}"
         + (" (sphinxcontrib_plan has uncommitted changes)" if meta["package_edited"] else "")

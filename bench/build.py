@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -176,3 +177,28 @@ def byte_compile() -> int:
     package = Path(sphinxcontrib_plan.__file__).parent
     compileall.compile_dir(package, quiet=1)
     return sum(1 for _ in package.rglob("*.py"))
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``DxK`` (documents × objects per document) as ``(D, K)``."""
+    docs, _, objects = text.partition("x")
+    return int(docs), int(objects)
+
+
+def run_meta() -> dict[str, str]:
+    """What was measured: the commit (and whether the package was edited), versions."""
+    import sphinx
+
+    def git(*args: str) -> str:
+        run = subprocess.run(
+            ["git", *args], capture_output=True, text=True, check=False, cwd=Path(__file__).parent
+        )
+        return run.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "package_edited": git("status", "--short", "sphinxcontrib_plan"),
+        "sphinx": sphinx.__version__,
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.build import Build, byte_compile, sphinx_build
+from bench.build import Build, byte_compile, parse_size, run_meta, sphinx_build
 from bench.checking import _check
 from bench.corpus import generate
 from bench.diff import run_diff, write_pair
@@ -221,18 +221,17 @@ def main(argv: list[str] | None = None) -> int:
     :param argv: ``--size DxK --compare DxK`` or ``--quick``
     :return: 0, or 1 when a build warned or failed, or a result was wrong
     """
-    from bench.__main__ import _meta, _size
 
     parser = argparse.ArgumentParser(prog="python -m bench --scale-run")
-    parser.add_argument("--size", type=_size, default=(2500, 20), help="D×K (2500x20)")
+    parser.add_argument("--size", type=parse_size, default=(2500, 20), help="D×K (2500x20)")
     parser.add_argument(
         "--compare", default="250x20", help="the smaller size for time per object ('' for none)"
     )
     parser.add_argument("--quick", action="store_true", help="2×5 against 1×5: a smoke run")
     args = parser.parse_args(argv)
     size = (2, 5) if args.quick else args.size
-    compare = (1, 5) if args.quick else (_size(args.compare) if args.compare else None)
-    run = Run(OUT / f"{size[0]}x{size[1]}" / "results.json", _meta())
+    compare = (1, 5) if args.quick else (parse_size(args.compare) if args.compare else None)
+    run = Run(OUT / f"{size[0]}x{size[1]}" / "results.json", run_meta())
     print(
         f"scale run {size[0]}×{size[1]}, one run each at this size; commit "
         f"{run.data['meta']['commit']}, {os.cpu_count()} cores, load average "
