@@ -70,6 +70,35 @@ def differences(source: Any, read: Any, path: tuple[Any, ...]) -> Iterator[tuple
         yield path
 
 
+def source_path(doc: ApiDocument, directive: str, argument: str) -> tuple[Any, ...] | None:
+    """Where the part of the document that a ``plan-api``, ``plan-server``,
+    ``plan-tag`` or ``plan-security`` says is written (Swagger 2.0's places for 2.0).
+
+    :param doc: the document read
+    :param directive: e.g. ``plan-server``
+    :param argument: the directive's argument (a server's URL, a tag's or scheme's name)
+    :return: the path, ``None`` for another directive
+    """
+    swagger = doc.openapi.startswith("2.")
+    if directive == "plan-api":
+        return ("info",)
+    if directive == "plan-server":
+        return ("host",) if swagger else ("servers", [s.url for s in doc.servers].index(argument))
+    if directive == "plan-tag":
+        return ("tags", [n for n, _ in doc.tags].index(argument))
+    if directive == "plan-security":
+        return (
+            ("securityDefinitions", argument)
+            if swagger
+            else (
+                "components",
+                "securitySchemes",
+                argument,
+            )
+        )
+    return None
+
+
 def _variables(server: Server) -> str:
     params = []
     for name, variable in server.variables.items():
@@ -142,8 +171,7 @@ def api_blocks(doc: ApiDocument, notes: list[str], level: int = 2) -> list[Any]:
     if doc.description:
         api.body.append(Text(doc.description))
     out: list[Any] = [Heading(level, "API"), api]
-    place = ("servers",) if not doc.openapi.startswith("2.") else ("host",)
-    for i, server in enumerate(doc.servers):
+    for server in doc.servers:
         directive = Directive("plan-server", server.url)
         variables = _variables(server) if server.variables else ""
         if variables:
@@ -154,7 +182,7 @@ def api_blocks(doc: ApiDocument, notes: list[str], level: int = 2) -> list[Any]:
         source: dict[str, Any] = {"url": server.url}
         if server.variables:
             source["variables"] = server.variables
-        where = (*place, i) if place == ("servers",) else place
+        where = source_path(doc, "plan-server", server.url) or ()
         notes += [f"{pointer(p)}: not carried" for p in differences(source, read, where)]
         out.append(directive)
     for name, description in doc.tags:
@@ -162,25 +190,26 @@ def api_blocks(doc: ApiDocument, notes: list[str], level: int = 2) -> list[Any]:
         if description:
             tag.body.append(Text(description))
         out.append(tag)
-    root = "securityDefinitions" if doc.openapi.startswith("2.") else "components"
-    schemes = [scheme_directive(name, s, notes, root) for name, s in doc.security_schemes.items()]
+    schemes = [
+        scheme_directive(name, s, notes, source_path(doc, "plan-security", name) or ())
+        for name, s in doc.security_schemes.items()
+    ]
     if any(schemes):
         out += [Heading(level, "Security schemes"), *filter(None, schemes)]
     return out
 
 
 def scheme_directive(
-    name: str, scheme: Any, notes: list[str], place: str = "components"
+    name: str, scheme: Any, notes: list[str], where: tuple[Any, ...]
 ) -> Directive | None:
     """The ``plan-security`` of one scheme; what it cannot say goes to *notes*.
 
     :param name: the scheme's name in the document
     :param scheme: the Security Scheme Object
     :param notes: the report's notes
-    :param place: ``components`` (OpenAPI 3) or ``securityDefinitions`` (Swagger 2.0)
+    :param where: its path in the document (:func:`source_path`)
     :return: the directive, ``None`` for a scheme the plan cannot name (noted)
     """
-    where = (place, "securitySchemes", name) if place == "components" else (place, name)
     scheme = scheme if isinstance(scheme, dict) else {}
     fields = _scheme_fields(scheme)
     if fields is None or not carried(name, scheme):

@@ -31,7 +31,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.importers.emit import Code, Directive, Heading, Text
-from sphinxcontrib_plan.importers.openapi_info import api_blocks, carried
+from sphinxcontrib_plan.importers.openapi_info import api_blocks, carried, source_path
 from sphinxcontrib_plan.importers.openapi_schema import pointer
 from sphinxcontrib_plan.model.params import format_parameters, type_text
 from sphinxcontrib_plan.model.schema import DIALECT, SchemaSet
@@ -320,29 +320,6 @@ def source_lines(parsed: Parsed, doc: ApiDocument) -> dict[tuple[str, ...], int]
     return lines
 
 
-def _top_path(doc: ApiDocument, directive: str, argument: str) -> tuple[Any, ...] | None:
-    """Where an object of the API as a whole is written in the document."""
-    swagger = doc.openapi.startswith("2.")
-    if directive == "plan-api":
-        return ("info",)
-    if directive == "plan-server":
-        urls = [s.url for s in doc.servers]
-        return ("host",) if swagger else ("servers", urls.index(argument))
-    if directive == "plan-tag":
-        return ("tags", [n for n, _ in doc.tags].index(argument))
-    if directive == "plan-security":
-        return (
-            ("securityDefinitions", argument)
-            if swagger
-            else (
-                "components",
-                "securitySchemes",
-                argument,
-            )
-        )
-    return None
-
-
 def import_openapi(
     text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
 ) -> ImportResult:
@@ -378,7 +355,9 @@ def import_openapi(
     blocks = writer.blocks()
     lines = source_lines(parsed, doc)
     for block in blocks:
-        where = _top_path(doc, block.name, block.argument) if isinstance(block, Directive) else None
+        where = (
+            source_path(doc, block.name, block.argument) if isinstance(block, Directive) else None
+        )
         if where is not None:
             line = parsed.line(where)
             report.objects.setdefault(block.name.removeprefix("plan-"), []).append(
