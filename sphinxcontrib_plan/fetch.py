@@ -29,6 +29,7 @@ from urllib.parse import urljoin
 
 from sphinxcontrib_plan.model import planjson
 from sphinxcontrib_plan.model.external import ExternalPlan
+from sphinxcontrib_plan.model.limits import read_at_most
 from sphinxcontrib_plan.model.types import BUILTIN
 from sphinxcontrib_plan.warnings import PlanWarning, warn
 
@@ -139,7 +140,7 @@ def read_bytes(
         data = _download(source.location, timeout, http or Http())
     else:
         with (confdir / source.location).open("rb") as stream:
-            data = stream.read(planjson.MAX_BYTES + 1)
+            data = read_at_most(stream, planjson.MAX_BYTES)
     if len(data) > planjson.MAX_BYTES:
         msg = f"it is larger than {planjson.MAX_BYTES // 2**20} MiB"
         raise ValueError(msg)

@@ -33,15 +33,16 @@ from sphinxcontrib_plan.model import planjson
 NO_BASELINES = "SPHINXCONTRIB_PLAN_NO_BASELINES"
 
 
-def read_plan_json(path: Path) -> dict[str, Any]:
+def read_plan_json(path: Path, shared: planjson.Shared | None = None) -> dict[str, Any]:
     """Read and check a ``plan.json`` file (:func:`~sphinxcontrib_plan.model.planjson.read`).
 
     :param path: the file
+    :param shared: what reading the other side did already (:class:`.planjson.Shared`)
     :return: its data
     :raise DiffError: when it cannot be read or is not a plan.json
     """
     try:
-        return planjson.read(path)
+        return planjson.read(path, shared=shared)
     except planjson.PlanJsonError as err:
         raise DiffError(str(err)) from None
 
@@ -147,9 +148,10 @@ class PendingBuild:
     process: subprocess.Popen[bytes]
     output: Path
 
-    def result(self) -> dict[str, Any]:
+    def result(self, shared: planjson.Shared | None = None) -> dict[str, Any]:
         """Wait for the build and read its plan.json.
 
+        :param shared: see :func:`read_plan_json`
         :return: the data
         :raise DiffError: when the build failed
         """
@@ -159,7 +161,7 @@ class PendingBuild:
             errors = [ln.split("error: ", 1)[1] for ln in lines if "export: error: " in ln]
             reason = errors[-1] if errors else (lines[-1] if lines else "no message")
             raise DiffError(f"cannot build {self.side.label}: {reason}")
-        return read_plan_json(self.output)
+        return read_plan_json(self.output, shared)
 
 
 def start_build(side: Side, source: Path, workdir: Path) -> PendingBuild:

@@ -135,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     from sphinxcontrib_plan.export.json import dumps
     from sphinxcontrib_plan.export.writer import (
         asyncapi_export,
+        export_levels,
         json_export,
         openapi_export,
         write_text,
@@ -158,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"sphinx-plan export: invalid {args.format}: {error}", file=sys.stderr)
         return 1
-    text = dumps(data)
+    text = dumps(data, export_levels(exporters[args.format]))
     if args.output is None or str(args.output) == "-":
         sys.stdout.write(text)
         return 0

@@ -15,6 +15,7 @@ from typing import Any
 
 from sphinxcontrib_plan.diff import DiffError
 from sphinxcontrib_plan.diff.compare import Side
+from sphinxcontrib_plan.model import planjson
 from sphinxcontrib_plan.revisions import (
     PendingBuild,
     build_revision,
@@ -60,6 +61,8 @@ class SideLoader:
         self._tmp = Path(tempfile.mkdtemp(prefix="sphinx-plan-diff-"))
         self._pending: list[tuple[int, PendingBuild]] = []
         self._done: dict[int, dict[str, Any]] = {}
+        #: records read once for both sides
+        self._shared = planjson.Shared()
 
     def __enter__(self) -> SideLoader:
         return self
@@ -81,7 +84,7 @@ class SideLoader:
         ticket = len(self._pending) + len(self._done)
         if spec is not None and Path(spec).is_file():
             side = Side(spec, "file")
-            self._done[ticket] = read_plan_json(Path(spec))
+            self._done[ticket] = read_plan_json(Path(spec), self._shared)
             return ticket, side
         source = find_source(self.given_source)
         work = self._tmp / f"side{ticket}"
@@ -104,5 +107,5 @@ class SideLoader:
         """
         if ticket not in self._done:
             build = next(b for t, b in self._pending if t == ticket)
-            self._done[ticket] = build.result()
+            self._done[ticket] = build.result(self._shared)
         return self._done[ticket]

@@ -35,12 +35,31 @@ class Versions:
     head_responses: dict[str, dict[str, Mapping[str, Any]]] = field(init=False)
     #: titles of the endpoints naming each schema, directly or not (made when needed)
     schema_users: dict[str, set[str]] | None = None
+    #: whether both versions name the same schemas
+    same_schemas: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.base_schemas = Schemas.of(self.base)
         self.head_schemas = Schemas.of(self.head)
         self.base_responses = responses_by_endpoint(self.base)
         self.head_responses = responses_by_endpoint(self.head)
+        self.same_schemas = self.base_schemas.named == self.head_schemas.named
+
+    def same_contract(self, endpoint: str) -> bool:
+        """Whether nothing an endpoint's contract is made of can differ: the same
+        record in both versions (read once for both, :class:`.planjson.Shared`),
+        the same response records, the same named schemas.
+
+        :param endpoint: the endpoint's id
+        :return: ``True`` when :func:`endpoint_contract` would find nothing
+        """
+        old, new = self.base_responses.get(endpoint, {}), self.head_responses.get(endpoint, {})
+        return (
+            self.base.get(endpoint) is self.head.get(endpoint)
+            and self.same_schemas
+            and old.keys() == new.keys()
+            and all(old[code] is new[code] for code in old)
+        )
 
 
 def split_signature(title: str) -> tuple[str, str]:

@@ -228,6 +228,8 @@ def classify(diff: PlanDiff, base: Objects, head: Objects) -> PlanDiff:
         old = base.get(oid)
         if oid in listed or old is None or new.get("type") != "endpoint":
             continue
+        if versions.same_contract(oid):
+            continue
         found = endpoint_contract(old, new, versions)
         if found:
             change = ObjectChange(

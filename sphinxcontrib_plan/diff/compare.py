@@ -275,6 +275,8 @@ def compare(
             changes.append(_change("removed", obj))
             continue
         after = new[key]
+        if after is obj:  # one record read for both sides (:class:`.planjson.Shared`)
+            continue
         fields = field_changes(obj, after)
         before_body, after_body = exported_body_text(obj), exported_body_text(after)
         # a file from before ``body`` existed against one with it: texts of different origin

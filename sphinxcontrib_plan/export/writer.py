@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.domain import plan_domain
-from sphinxcontrib_plan.export.json import plan_document
+from sphinxcontrib_plan.export.json import PLAN_JSON_LEVELS, plan_document
+from sphinxcontrib_plan.export.json import write as write_layout
 from sphinxcontrib_plan.render.assets import replace_file
 
 #: the file in the doctree directory recording each export's input digest and file state
@@ -40,21 +41,22 @@ def write_text(path: Path, text: str) -> None:
     replace_file(path, text.encode("utf-8"))
 
 
-def write_json(path: Path, data: Any) -> bool:
-    """Write *data* with :func:`json.dump`, streamed to a temporary file (the
-    text of a big export is never held whole in memory), which replaces *path*
-    only when its content differs: an unchanged export keeps its modification time.
+def write_json(path: Path, data: Any, levels: int | None = None) -> bool:
+    """Write *data*, streamed to a temporary file (the text of a big export is
+    never held whole in memory), which replaces *path* only when its content
+    differs: an unchanged export keeps its modification time.
 
     :param path: destination
     :param data: JSON-able data
+    :param levels: the levels laid out an item per line, ``None`` for all
+        (see :func:`.export.json.chunks`)
     :return: whether *path* was written
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            json.dump(data, stream, indent=2, sort_keys=True, ensure_ascii=False)
-            stream.write("\n")
+            write_layout(data, stream, levels)
         if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
             Path(tmp).unlink()
             return False
@@ -80,7 +82,15 @@ def url_maker(builder: Builder) -> Callable[[ObjectRecord], str | None]:
         # one page; get_target_uri gives a fragment (#document-x), not the page
         page = f"{builder.config.root_doc}{builder.out_suffix}"
         return lambda record: f"{page}#{record.anchor}"
-    return lambda record: f"{builder.get_target_uri(record.docname)}#{record.anchor}"
+    pages: dict[str, str] = {}  # a page's URI once per page, not once per record
+
+    def url(record: ObjectRecord) -> str:
+        page = pages.get(record.docname)
+        if page is None:
+            page = pages[record.docname] = builder.get_target_uri(record.docname)
+        return f"{page}#{record.anchor}"
+
+    return url
 
 
 def _version(app: Sphinx) -> str | None:
@@ -96,11 +106,17 @@ def json_export(app: Sphinx) -> dict[str, Any]:
     domain = plan_domain(app.env)
     env = app.env
 
+    sources: dict[str, str | None] = {}  # once per document, not once per record
+
     def source_of(docname: str) -> str | None:
+        if docname in sources:
+            return sources[docname]
         try:
-            return Path(env.doc2path(docname, False)).as_posix()
+            found: str | None = Path(env.doc2path(docname, False)).as_posix()
         except Exception:  # a docname the project does not know (removed meanwhile)
-            return None
+            found = None
+        sources[docname] = found
+        return found
 
     return plan_document(
         domain.index,
@@ -182,6 +198,17 @@ def export_files(app: Sphinx) -> dict[str, Callable[[Sphinx], dict[str, Any]]]:
     if name:
         files[name] = asyncapi_export
     return files
+
+
+def export_levels(make: Callable[[Sphinx], dict[str, Any]]) -> int | None:
+    """How the export that *make* makes is laid out: ``plan.json`` a record
+    per line (:data:`.export.json.PLAN_JSON_LEVELS`), the OpenAPI and AsyncAPI
+    documents indented throughout, for the people who read them.
+
+    :param make: a function of :func:`export_files`
+    :return: the ``levels`` of :func:`.export.json.chunks`
+    """
+    return PLAN_JSON_LEVELS if make is json_export else None
 
 
 def warn_shipped_exports(app: Sphinx) -> None:
@@ -278,7 +305,7 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         if name in shipped or (key and seen == {"key": key, "stat": _stat(path)}):
             continue
         try:
-            write_json(path, make(app))
+            write_json(path, make(app), export_levels(make))
         except Exception as err:  # an export never takes the build down
             _not_written(name, err)
             ledger.pop(str(path), None)

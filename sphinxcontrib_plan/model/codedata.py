@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from sphinxcontrib_plan.model.limits import MAX_DEPTH, MAX_FILE_BYTES, megabytes
+from sphinxcontrib_plan.model.limits import MAX_DEPTH, MAX_FILE_BYTES, megabytes, read_at_most
 from sphinxcontrib_plan.model.yamldata import JsonLoader, Refused, node_key_lines, node_line
 
 if TYPE_CHECKING:
@@ -293,7 +293,7 @@ def read_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> s
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise FileError("not a regular file (a device, pipe or directory is not read)")
         with open(path, "rb") as stream:
-            data = stream.read(limit + 1)
+            data = read_at_most(stream, limit)
     except OSError as err:
         raise FileError(str(err.strerror or err)) from None
     if len(data) > limit:

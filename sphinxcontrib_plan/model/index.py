@@ -72,6 +72,8 @@ class ResolvedIndex:
     gates: dict[str, list[str]] = field(default_factory=dict)
     #: each test's summary of its matched cases, by id, on first use
     test_summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: records of one type by plan id (``""`` for none), by type, on first use (:meth:`of_type`)
+    by_type_plan: dict[str, dict[str, list[ObjectRecord]]] = field(default_factory=dict)
     #: field views (fields plus derived values) by record position
     views: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     #: every document of the project
@@ -130,10 +132,20 @@ class ResolvedIndex:
         :return: records in document order
         """
         found = self.by_type.get(typ, [])
-        if plans:
-            wanted = set(plans)
-            found = [r for r in found if (r.id if typ == "plan" else r.plan) in wanted]
-        return found
+        if not plans or not found:
+            return found
+        groups = self.by_type_plan.get(typ)
+        if groups is None:
+            # one pass groups the whole type by plan: a page per plan, each with
+            # its registers, then costs a lookup, not a scan of every record
+            groups = self.by_type_plan[typ] = {}
+            for record in found:
+                plan = (record.id if typ == "plan" else record.plan) or ""
+                groups.setdefault(plan, []).append(record)
+        if len(plans) == 1:
+            return groups.get(plans[0], [])
+        wanted = set(plans)
+        return [r for r in found if (r.id if typ == "plan" else r.plan) in wanted]
 
     def schedule(self, plan_id: str | None) -> Schedule:
         """The schedule of a plan's phases (in document order, the first of a

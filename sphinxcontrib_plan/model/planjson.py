@@ -21,13 +21,14 @@ the two in agreement on what they accept.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.model.ids import METHODS
-from sphinxcontrib_plan.model.limits import MAX_PLAN_JSON_BYTES, MAX_PLAN_JSON_DEPTH
+from sphinxcontrib_plan.model.limits import MAX_PLAN_JSON_BYTES, MAX_PLAN_JSON_DEPTH, read_at_most
 from sphinxcontrib_plan.model.types import BUILTIN
 from sphinxcontrib_plan.model.typespec import Kind
 
@@ -276,7 +277,11 @@ def _check_record(
 
 
 def validate(
-    document: object, registry: Registry = BUILTIN, *, complete: bool = False
+    document: object,
+    registry: Registry = BUILTIN,
+    *,
+    complete: bool = False,
+    shared: Shared | None = None,
 ) -> dict[str, Any]:
     """Check that *document* has the shape of a ``plan.json``.
 
@@ -287,6 +292,7 @@ def validate(
         (``schema_version`` too) and enum values among this build's choices, as
         for another project's file; without it, files of older versions that
         lack a later key, or hold a value since dropped, are read
+    :param shared: records checked already, for another file (see :class:`Shared`)
     :return: the document
     :raise PlanJsonError: the first problem found
     """
@@ -303,8 +309,12 @@ def validate(
         items = document.get(key, [] if key == "plans" and not complete else None)
         if not isinstance(items, list):
             raise PlanJsonError(f"it has no {key!r} array")
+        checked = shared.checked if shared is not None else {}
         for i, item in enumerate(items):
-            _check_record(item, lambda: f"{key}[{i}]", fields_of, complete)  # noqa: B023
+            if checked.get(id(item)) != (item, id(registry), complete):
+                _check_record(item, lambda: f"{key}[{i}]", fields_of, complete)  # noqa: B023
+                if shared is not None:
+                    checked[id(item)] = (item, id(registry), complete)
             if (item["type"] == "plan") != (key == "plans"):
                 raise _fail(
                     f"{key}[{i}].type",
@@ -350,10 +360,143 @@ def _reject_constant(name: str) -> object:
     raise ValueError(msg)
 
 
-def decode(data: bytes | str) -> object:
+class Shared:
+    """What reading several ``plan.json`` files (the two sides of a diff) does once.
+
+    ``plan.json`` is written a record per line (:data:`.export.json.PLAN_JSON_LEVELS`),
+    so a record that did not change between two versions is the same line in
+    both files: it is parsed and checked once, and both documents hold the very
+    same object (which the diff then skips without comparing). A file written
+    otherwise is read whole, as without sharing. The documents are read only.
+    """
+
+    def __init__(self) -> None:
+        #: each record line read (without its comma), to the value parsed from it
+        self.values: dict[bytes, Any] = {}
+        #: the records checked, by identity: each with the registry and strictness
+        #: it was checked against (the record is held, so its identity stays its own)
+        self.checked: dict[int, tuple[object, int, bool]] = {}
+
+
+_ENTRY = re.compile(rb'  ("[A-Za-z0-9_$]+"): (.*)')
+
+
+def _layered(data: bytes, shared: Shared) -> dict[str, Any] | None:
+    """The document laid out as :func:`.export.json.chunks` writes it with two
+    levels, each line of the second level looked up in *shared*; ``None`` when
+    the text is laid out otherwise or a line is not plain JSON within the
+    limits (the whole text is then read the usual way, with its message)."""
+    if b"\n     " in data:  # a line indented deeper than a record's: another layout
+        return None
+    lines = data.split(b"\n")
+    if len(lines) < 3 or lines[0] != b"{" or lines[-2:] != [b"}", b""]:
+        return None
+    document: dict[str, Any] = {}
+    last = len(lines) - 2
+    i = 1
+    while i < last:
+        entry = _ENTRY.fullmatch(lines[i])
+        if entry is None:
+            return None
+        key, rest = json.loads(entry[1]), entry[2]
+        i += 1
+        if rest in (b"[", b"{"):
+            close = b"  ]" if rest == b"[" else b"  }"
+            items: list[Any] = []
+            while i < last and not lines[i].startswith(close):
+                line = lines[i]
+                if not line.startswith(b"    ") or line.startswith(b"     "):
+                    return None
+                items.append(line[4:])
+                i += 1
+            if i == last:
+                return None
+            end = lines[i][len(close) :]
+            i += 1
+            if rest == b"{":
+                value: Any = _members(items)
+            else:
+                value = _values(items, shared)
+            if value is None:
+                return None
+        else:
+            end = rest[-1:] if rest.endswith(b",") else b""
+            value = _value(rest[: len(rest) - len(end)])
+            if value is _BAD:
+                return None
+        if (end == b",") != (i < last) or end not in (b",", b""):
+            return None
+        document[key] = value
+    return document
+
+
+_BAD = object()
+
+
+def _value(text: bytes) -> Any:
+    """The value of one line, or ``_BAD`` (each line is parsed by itself: a
+    line holding two values, or half of one, is not JSON)."""
+    if nesting(text) > MAX_DEPTH - 2:
+        return _BAD
+    try:
+        return json.loads(text.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, a constant, too many digits
+        return _BAD
+
+
+def _items(lines: list[bytes]) -> list[bytes] | None:
+    """The lines of a collection without their commas, which must be right."""
+    if not lines:
+        return None
+    texts = [line[:-1] for line in lines[:-1]]
+    if any(not line.endswith(b",") for line in lines[:-1]) or lines[-1].endswith(b","):
+        return None
+    return [*texts, lines[-1]]
+
+
+def _values(lines: list[bytes], shared: Shared) -> list[Any] | None:
+    texts = _items(lines)
+    if texts is None:
+        return None
+    known = shared.values
+    # the depth of the lines not read before, measured once for all: a line
+    # that is not whole JSON by itself makes the count wrong, but is refused below
+    if nesting(b"".join(t for t in texts if t not in known)) > MAX_DEPTH - 2:
+        return None
+    values = []
+    for text in texts:
+        value = known.get(text, _BAD)
+        if value is _BAD:
+            try:
+                value = json.loads(text.decode("utf-8"), parse_constant=_reject_constant)
+            except (ValueError, RecursionError):  # see :func:`_value`
+                return None
+            known[text] = value
+        values.append(value)
+    return values
+
+
+def _members(lines: list[bytes]) -> dict[str, Any] | None:
+    texts = _items(lines)
+    if texts is None:
+        return None
+    members: dict[str, Any] = {}
+    for text in texts:
+        entry = re.fullmatch(rb'("(?:[^"\\]|\\.)*"): (.*)', text, re.DOTALL)
+        if entry is None:
+            return None
+        value, name = _value(entry[2]), _value(entry[1])
+        if value is _BAD or not isinstance(name, str):
+            return None
+        members[name] = value
+    return members
+
+
+def decode(data: bytes | str, shared: Shared | None = None) -> object:
     """Parse JSON text within the limits (size, nesting, integer digits).
 
     :param data: the text, or its UTF-8 bytes
+    :param shared: records already read from another file (see :class:`Shared`)
     :return: the parsed value
     :raise PlanJsonError: when it is too large, too deep or not JSON
     """
@@ -361,6 +504,10 @@ def decode(data: bytes | str) -> object:
         raise PlanJsonError(f"it is larger than {MAX_BYTES // 2**20} MiB")
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
+    if shared is not None:
+        document = _layered(data, shared)
+        if document is not None:
+            return document
     depth = nesting(data)
     if depth > MAX_DEPTH:
         raise PlanJsonError(
@@ -385,34 +532,46 @@ def decode(data: bytes | str) -> object:
 
 
 def loads(
-    data: bytes | str, registry: Registry = BUILTIN, *, complete: bool = False
+    data: bytes | str,
+    registry: Registry = BUILTIN,
+    *,
+    complete: bool = False,
+    shared: Shared | None = None,
 ) -> dict[str, Any]:
     """Parse and validate the text of a ``plan.json``.
 
     :param data: the text or its bytes
     :param registry: see :func:`validate`
     :param complete: see :func:`validate`
+    :param shared: see :class:`Shared`
     :return: the document
     :raise PlanJsonError: the problem, one line
     """
-    return validate(decode(data), registry, complete=complete)
+    return validate(decode(data, shared), registry, complete=complete, shared=shared)
 
 
-def read(path: Path, registry: Registry = BUILTIN, *, complete: bool = False) -> dict[str, Any]:
+def read(
+    path: Path,
+    registry: Registry = BUILTIN,
+    *,
+    complete: bool = False,
+    shared: Shared | None = None,
+) -> dict[str, Any]:
     """Read, parse and validate a ``plan.json`` file.
 
     :param path: the file
     :param registry: see :func:`validate`
     :param complete: see :func:`validate`
+    :param shared: see :class:`Shared`
     :return: the document
     :raise PlanJsonError: ``'path': the problem``, one line
     """
     try:
         with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+            data = read_at_most(stream, MAX_BYTES)
     except OSError as err:
         raise PlanJsonError(f"cannot read {str(path)!r}: {err.strerror or err}") from None
     try:
-        return loads(data, registry, complete=complete)
+        return loads(data, registry, complete=complete, shared=shared)
     except PlanJsonError as err:
         raise PlanJsonError(f"{str(path)!r} is not a plan.json: {err}") from None
