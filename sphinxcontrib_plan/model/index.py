@@ -158,8 +158,8 @@ class ResolvedIndex:
         if found is None:
             found = self.schedules[plan_id] = plan_schedule(
                 (p.id, p.fields)
-                for p in self.by_type.get("phase", ())
-                if (p.plan or None) == plan_id and self.by_id.get(p.id) is p
+                for p in self.of_type("phase", [plan_id or ""])
+                if self.by_id.get(p.id) is p
             )
         return found
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -12,12 +11,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.collectors import COLLECTORS
+from sphinxcontrib_plan.model.gcpolicy import held_collector
 from sphinxcontrib_plan.render.assets import has_plan_content
 from sphinxcontrib_plan.render.nodes import note, plan_collector
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from sphinx.application import Sphinx
 
     from sphinxcontrib_plan.domain import PlanDomain
@@ -27,8 +25,7 @@ if TYPE_CHECKING:
 LARGE_PAGE_ROWS = 500
 
 
-@contextmanager
-def _kept_allocations(rows: int) -> Iterator[None]:
+def kept_allocations(rows: int) -> AbstractContextManager[None]:
     """Hold the cyclic garbage collector back while a page's collectors render.
 
     Everything a collector allocates stays reachable (it becomes the page),
@@ -40,16 +37,9 @@ def _kept_allocations(rows: int) -> Iterator[None]:
     (the build's peak memory); collection resumes afterwards, as it was.
 
     :param rows: about how many rows the page's collectors show
+    :return: the context (:func:`.model.gcpolicy.held_collector`)
     """
-    if rows >= LARGE_PAGE_ROWS:
-        gc.collect()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return held_collector(collect_first=rows >= LARGE_PAGE_ROWS)
 
 
 @cache
@@ -113,7 +103,7 @@ class CollectorTransform(SphinxPostTransform):
         rows = sum(
             len(domain.index.by_type.get(node.get("main") or "", ())) for node in placeholders
         )
-        with _kept_allocations(rows):
+        with kept_allocations(rows):
             for node in placeholders:
                 node.replace_self(self.render(domain, node))
 

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from sphinxcontrib_plan.render.transform import LARGE_PAGE_ROWS, _kept_allocations
+from sphinxcontrib_plan.render.transform import LARGE_PAGE_ROWS, kept_allocations
 
 
 @pytest.fixture
@@ -24,13 +24,13 @@ def full_collections():
 
 def test_paused_while_rendering_and_resumed_after() -> None:
     assert gc.isenabled()
-    with _kept_allocations(10):
+    with kept_allocations(10):
         assert not gc.isenabled()
     assert gc.isenabled()
 
 
 def test_resumed_after_an_error() -> None:
-    with pytest.raises(ValueError), _kept_allocations(10):
+    with pytest.raises(ValueError), kept_allocations(10):
         raise ValueError("a renderer failed")
     assert gc.isenabled()
 
@@ -38,7 +38,7 @@ def test_resumed_after_an_error() -> None:
 def test_left_off_when_it_was_off() -> None:
     gc.disable()
     try:
-        with _kept_allocations(10):
+        with kept_allocations(10):
             assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
@@ -46,7 +46,7 @@ def test_left_off_when_it_was_off() -> None:
 
 
 def test_a_large_page_collects_the_earlier_garbage_first(full_collections) -> None:
-    with _kept_allocations(LARGE_PAGE_ROWS):
+    with kept_allocations(LARGE_PAGE_ROWS):
         assert len(full_collections) == 1
         # nothing more is collected while the page is built, however much it allocates
         for _ in range(50_000):
@@ -55,5 +55,5 @@ def test_a_large_page_collects_the_earlier_garbage_first(full_collections) -> No
 
 
 def test_a_small_page_collects_nothing_first(full_collections) -> None:
-    with _kept_allocations(LARGE_PAGE_ROWS - 1):
+    with kept_allocations(LARGE_PAGE_ROWS - 1):
         assert full_collections == []
