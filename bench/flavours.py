@@ -362,16 +362,24 @@ FLAVOURS: dict[str, tuple[Callable[[Corpus, Doc], str], Callable[[Corpus], str],
 FLOORS = {"mixed": "plain", "lean": "fieldlist"}
 
 
-def sources(corpus: Corpus, flavour: str) -> dict[str, str]:
+#: alabaster's sidebars without ``navigation.html``, the global table of contents,
+#: which resolves the whole toctree on every page: the time of that grows with
+#: the square of the page count, in every flavour (``--scale-run --no-global-toc``)
+NO_GLOBAL_TOC = 'html_sidebars = {"**": ["about.html", "relations.html", "searchbox.html"]}\n'
+
+
+def sources(corpus: Corpus, flavour: str, *, global_toc: bool = True) -> dict[str, str]:
     """Every source file of a flavour.
 
     :param corpus: the content
     :param flavour: ``plan`` or ``plain``
+    :param global_toc: keep the theme's global table of contents on every page
     :return: relative path to text
     """
     doc, registers, extensions = FLAVOURS[flavour]
+    conf = CONF.format(flavour=flavour, extensions=extensions)
     files = {
-        "conf.py": CONF.format(flavour=flavour, extensions=extensions),
+        "conf.py": conf if global_toc else conf + NO_GLOBAL_TOC,
         "index.md": _index(corpus),
         f"{REGISTERS}.md": registers(corpus),
     }

@@ -17,6 +17,11 @@ measurement — one run each at this size, a full build takes minutes:
 - before all of them, the full serial builds of a smaller size of the same
   corpus (``--compare``, default 250 × 20), for the time per object.
 
+With ``--no-global-toc`` both flavours leave alabaster's global table of
+contents out of the sidebar (:data:`bench.flavours.NO_GLOBAL_TOC`): it
+resolves the whole toctree on every page, a cost that grows with the square
+of the page count whatever the pages hold.
+
 Every figure goes to ``bench/out/scale/<D>x<K>/results.json`` as soon as it
 is measured, so an interrupted run keeps what it had.
 """
@@ -93,14 +98,20 @@ def _fmt(value: Any) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def _full_builds(run: Run, docs: int, objects: int, label: str, *, export: bool) -> Path:
+def _root(docs: int, objects: int, global_toc: bool) -> Path:
+    return OUT / f"{docs}x{objects}{'' if global_toc else '-no-global-toc'}"
+
+
+def _full_builds(
+    run: Run, docs: int, objects: int, label: str, *, export: bool, global_toc: bool
+) -> Path:
     """Write both flavours of the lean corpus and build each once, serially."""
     corpus = generate(docs, objects, shape="lean")
     n = len(corpus.all_objects())
-    root = OUT / f"{docs}x{objects}"
+    root = _root(docs, objects, global_toc)
     print(f"lean corpus {docs}×{objects}: {n} objects, under {root}", flush=True)
     for f in FLAVOURS:
-        write(sources(corpus, f), root / f / "src", clean=True)
+        write(sources(corpus, f, global_toc=global_toc), root / f / "src", clean=True)
     for f in FLAVOURS:
         times = root / f / "export-seconds.json"
         times.unlink(missing_ok=True)
@@ -118,11 +129,18 @@ def _full_builds(run: Run, docs: int, objects: int, label: str, *, export: bool)
     return root
 
 
-def measure(run: Run, docs: int, objects: int, compare: tuple[int, int] | None) -> None:
+def measure(
+    run: Run,
+    docs: int,
+    objects: int,
+    compare: tuple[int, int] | None,
+    *,
+    global_toc: bool = True,
+) -> None:
     """Every measurement of the scale run, in the order of the module's docstring."""
     if compare:
-        _full_builds(run, *compare, "small", export=False)
-    root = _full_builds(run, docs, objects, "large", export=True)
+        _full_builds(run, *compare, "small", export=False, global_toc=global_toc)
+    root = _full_builds(run, docs, objects, "large", export=True, global_toc=global_toc)
     corpus = generate(docs, objects, shape="lean")
     n = len(corpus.all_objects())
     target = corpus.edit_target
@@ -228,19 +246,27 @@ def main(argv: list[str] | None = None) -> int:
         "--compare", default="250x20", help="the smaller size for time per object ('' for none)"
     )
     parser.add_argument("--quick", action="store_true", help="2×5 against 1×5: a smoke run")
+    parser.add_argument(
+        "--no-global-toc",
+        action="store_true",
+        help="leave the theme's global table of contents out of the sidebar (both flavours)",
+    )
     args = parser.parse_args(argv)
     size = (2, 5) if args.quick else args.size
     compare = (1, 5) if args.quick else (parse_size(args.compare) if args.compare else None)
-    run = Run(OUT / f"{size[0]}x{size[1]}" / "results.json", run_meta())
+    global_toc = not args.no_global_toc
+    run = Run(_root(*size, global_toc) / "results.json", {**run_meta(), "global_toc": global_toc})
     print(
-        f"scale run {size[0]}×{size[1]}, one run each at this size; commit "
+        f"scale run {size[0]}×{size[1]}"
+        f"{'' if global_toc else ', without the global table of contents'}"
+        f", one run each at this size; commit "
         f"{run.data['meta']['commit']}, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
     byte_compile()
     started = time.perf_counter()
-    measure(run, *size, compare)
+    measure(run, *size, compare, global_toc=global_toc)
     print(
         f"\nmeasured in {(time.perf_counter() - started) / 60:.1f} min, load average "
         f"{os.getloadavg()[0]:.1f} at the end; one run each at this size"
