@@ -125,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
         "(2500x20: 50,000 objects) against 250x20 (see bench/scale.py; with --quick: 2x5 against 1x5)",
     )
     parser.add_argument(
+        "--no-global-toc",
+        action="store_true",
+        help="with --scale-run: both flavours without the theme's global table of contents",
+    )
+    parser.add_argument(
         "--commands",
         action="store_true",
         help="the three command modes one after the other: --check, --import, "
@@ -167,7 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale_run:
         from bench.scale import main as scale_main
 
-        return scale_main(["--quick"] if args.quick else ["--size", args.scale_run])
+        return scale_main(
+            (["--quick"] if args.quick else ["--size", args.scale_run])
+            + (["--no-global-toc"] if args.no_global_toc else [])
+        )
     if args.coverage:
         from bench.coverage import main as coverage_main
 
