@@ -21,6 +21,7 @@ the two in agreement on what they accept.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 import sys
 from collections.abc import Callable
@@ -372,24 +373,51 @@ class Shared:
 
     def __init__(self) -> None:
         #: each record line read (without its comma), to the value parsed from it
-        self.values: dict[bytes, Any] = {}
+        self.values: dict[str, Any] = {}
         #: the records checked, by identity: each with the registry and strictness
         #: it was checked against (the record is held, so its identity stays its own)
         self.checked: dict[int, tuple[object, int, bool]] = {}
 
 
-_ENTRY = re.compile(rb'  ("[A-Za-z0-9_$]+"): (.*)')
+_ENTRY = re.compile(r'  ("[A-Za-z0-9_$]+"): (.*)')
+_MEMBER = re.compile(r'("(?:[^"\\]|\\.)*"): (.*)', re.DOTALL)
+
+
+#: the standard library's C scanner: one value from a position, without the
+#: whitespace skipping and the checks of :func:`json.loads` around it
+_SCAN = json.scanner.make_scanner(json.JSONDecoder(parse_constant=_reject_constant))  # type: ignore[arg-type]  # typeshed types its argument as itself
+_BAD = object()
+
+
+def _value(line: str) -> Any:
+    """The one value a whole line holds, or ``_BAD``: a line holding two values,
+    half of one, or anything around one, is not read here.
+
+    Nesting is measured only on a line with more brackets than the limit
+    allows levels (a record has a few dozen).
+    """
+    if line.count("{") + line.count("[") > MAX_DEPTH - 2:
+        if nesting(line.encode("utf-8", "surrogatepass")) > MAX_DEPTH - 2:
+            return _BAD
+    try:
+        value, end = _SCAN(line, 0)
+    except (StopIteration, ValueError, RecursionError):  # not JSON, a constant, digits
+        return _BAD
+    return value if end == len(line) else _BAD
 
 
 def _layered(data: bytes, shared: Shared) -> dict[str, Any] | None:
     """The document laid out as :func:`.export.json.chunks` writes it with two
     levels, each line of the second level looked up in *shared*; ``None`` when
-    the text is laid out otherwise or a line is not plain JSON within the
-    limits (the whole text is then read the usual way, with its message)."""
+    the text is laid out otherwise or a line is not one plain JSON value within
+    the limits (the whole text is then read the usual way, with its message)."""
     if b"\n     " in data:  # a line indented deeper than a record's: another layout
         return None
-    lines = data.split(b"\n")
-    if len(lines) < 3 or lines[0] != b"{" or lines[-2:] != [b"}", b""]:
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return None
+    if len(lines) < 3 or lines[0] != "{" or lines[-2:] != ["}", ""]:
         return None
     document: dict[str, Any] = {}
     last = len(lines) - 2
@@ -400,12 +428,12 @@ def _layered(data: bytes, shared: Shared) -> dict[str, Any] | None:
             return None
         key, rest = json.loads(entry[1]), entry[2]
         i += 1
-        if rest in (b"[", b"{"):
-            close = b"  ]" if rest == b"[" else b"  }"
-            items: list[Any] = []
+        if rest in ("[", "{"):
+            close = "  ]" if rest == "[" else "  }"
+            items: list[str] = []
             while i < last and not lines[i].startswith(close):
                 line = lines[i]
-                if not line.startswith(b"    ") or line.startswith(b"     "):
+                if not line.startswith("    ") or line.startswith("     "):
                     return None
                 items.append(line[4:])
                 i += 1
@@ -413,76 +441,53 @@ def _layered(data: bytes, shared: Shared) -> dict[str, Any] | None:
                 return None
             end = lines[i][len(close) :]
             i += 1
-            if rest == b"{":
-                value: Any = _members(items)
-            else:
-                value = _values(items, shared)
+            value: Any = _members(items) if rest == "{" else _values(items, shared)
             if value is None:
                 return None
         else:
-            end = rest[-1:] if rest.endswith(b",") else b""
+            end = rest[-1:] if rest.endswith(",") else ""
             value = _value(rest[: len(rest) - len(end)])
             if value is _BAD:
                 return None
-        if (end == b",") != (i < last) or end not in (b",", b""):
+        if (end == ",") != (i < last) or end not in (",", ""):
             return None
         document[key] = value
     return document
 
 
-_BAD = object()
-
-
-def _value(text: bytes) -> Any:
-    """The value of one line, or ``_BAD`` (each line is parsed by itself: a
-    line holding two values, or half of one, is not JSON)."""
-    if nesting(text) > MAX_DEPTH - 2:
-        return _BAD
-    try:
-        return json.loads(text.decode("utf-8"), parse_constant=_reject_constant)
-    except (ValueError, RecursionError):  # not UTF-8, not JSON, a constant, too many digits
-        return _BAD
-
-
-def _items(lines: list[bytes]) -> list[bytes] | None:
+def _items(lines: list[str]) -> list[str] | None:
     """The lines of a collection without their commas, which must be right."""
     if not lines:
         return None
-    texts = [line[:-1] for line in lines[:-1]]
-    if any(not line.endswith(b",") for line in lines[:-1]) or lines[-1].endswith(b","):
+    if any(not line.endswith(",") for line in lines[:-1]) or lines[-1].endswith(","):
         return None
-    return [*texts, lines[-1]]
+    return [line[:-1] for line in lines[:-1]] + [lines[-1]]
 
 
-def _values(lines: list[bytes], shared: Shared) -> list[Any] | None:
+def _values(lines: list[str], shared: Shared) -> list[Any] | None:
     texts = _items(lines)
     if texts is None:
         return None
     known = shared.values
-    # the depth of the lines not read before, measured once for all: a line
-    # that is not whole JSON by itself makes the count wrong, but is refused below
-    if nesting(b"".join(t for t in texts if t not in known)) > MAX_DEPTH - 2:
-        return None
     values = []
     for text in texts:
         value = known.get(text, _BAD)
         if value is _BAD:
-            try:
-                value = json.loads(text.decode("utf-8"), parse_constant=_reject_constant)
-            except (ValueError, RecursionError):  # see :func:`_value`
+            value = _value(text)
+            if value is _BAD:
                 return None
             known[text] = value
         values.append(value)
     return values
 
 
-def _members(lines: list[bytes]) -> dict[str, Any] | None:
+def _members(lines: list[str]) -> dict[str, Any] | None:
     texts = _items(lines)
     if texts is None:
         return None
     members: dict[str, Any] = {}
     for text in texts:
-        entry = re.fullmatch(rb'("(?:[^"\\]|\\.)*"): (.*)', text, re.DOTALL)
+        entry = _MEMBER.fullmatch(text)
         if entry is None:
             return None
         value, name = _value(entry[2]), _value(entry[1])
