@@ -9,7 +9,8 @@ the tooltip, plain text for an external object without a page.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.roles import XRefRole
@@ -68,6 +69,35 @@ def _text(
     return nodes.inline(text, text, classes=contnode.get("classes", []))
 
 
+class _PageUris:
+    """What :func:`~sphinx.util.nodes.make_refnode` asks of a builder, the
+    relative URI from one page to another, asked of the builder once per pair
+    of pages: a register of 50,000 rows links 2,500 pages 124,000 times (7.5 s
+    of a one-object edit's profile was ``relative_uri``)."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.uris: dict[tuple[str, str, str | None], str] = {}
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        """The builder's answer, remembered (an exception is not)."""
+        key = (from_, to, typ)
+        uri = self.uris.get(key)
+        if uri is None:
+            uri = self.uris[key] = self.builder.get_relative_uri(from_, to, typ)
+        return uri
+
+
+_PAGE_URIS: WeakKeyDictionary[Builder, _PageUris] = WeakKeyDictionary()
+
+
+def _page_uris(builder: Builder) -> Builder:
+    found = _PAGE_URIS.get(builder)
+    if found is None:
+        found = _PAGE_URIS[builder] = _PageUris(builder)
+    return cast("Builder", found)
+
+
 def object_refnode(
     builder: Builder,
     fromdocname: str,
@@ -87,7 +117,7 @@ def object_refnode(
     :return: the reference node
     """
     return make_refnode(
-        builder,
+        _page_uris(builder),
         fromdocname,
         record.docname,
         record.anchor,
