@@ -306,11 +306,11 @@ def validate(
             f"this version reads {SCHEMA_VERSION}"
         )
     fields_of = {t.name: _fields_check(t, complete) for t in registry}
+    checked = shared.checked if shared is not None else {}
     for key in ("plans", "objects"):
         items = document.get(key, [] if key == "plans" and not complete else None)
         if not isinstance(items, list):
             raise PlanJsonError(f"it has no {key!r} array")
-        checked = shared.checked if shared is not None else {}
         for i, item in enumerate(items):
             if checked.get(id(item)) != (item, id(registry), complete):
                 _check_record(item, lambda: f"{key}[{i}]", fields_of, complete)  # noqa: B023
@@ -406,7 +406,7 @@ def _value(line: str) -> Any:
     return value if end == len(line) else _BAD
 
 
-def _layered(data: bytes, shared: Shared) -> dict[str, Any] | None:
+def _read_layered(data: bytes, shared: Shared) -> dict[str, Any] | None:
     """The document laid out as :func:`.export.json.chunks` writes it with two
     levels, each line of the second level looked up in *shared*; ``None`` when
     the text is laid out otherwise or a line is not one plain JSON value within
@@ -510,7 +510,7 @@ def decode(data: bytes | str, shared: Shared | None = None) -> object:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if shared is not None:
-        document = _layered(data, shared)
+        document = _read_layered(data, shared)
         if document is not None:
             return document
     depth = nesting(data)
