@@ -338,6 +338,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     from sphinxcontrib_plan.domain import PlanDomain, setup_domain
     from sphinxcontrib_plan.export.writer import setup_export
     from sphinxcontrib_plan.render.assets import setup_assets
+    from sphinxcontrib_plan.render.finished import setup_finished
     from sphinxcontrib_plan.render.html import setup_html
     from sphinxcontrib_plan.render.interactive import setup_interactive
     from sphinxcontrib_plan.render.json_schema import setup_schema_render
@@ -357,6 +358,7 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     setup_myst_lines(app)
     setup_transforms(app)
     setup_html(app)
+    setup_finished(app)
     setup_schema_render(app)
     setup_interactive(app)
     setup_latex(app)

@@ -33,7 +33,7 @@ def _plain(paragraph: nodes.paragraph) -> bool:
     return not any(paragraph.get(key) for key in ("ids", "names", "classes", "dupnames"))
 
 
-def _splice(cell: nodes.Element) -> None:
+def splice(cell: nodes.Element) -> None:
     """Replace the only paragraph of a field body or table cell by its text, or drop
     it when empty. A paragraph holding inline elements stays: the writers expect
     inline elements (a link) inside a text element."""
@@ -74,11 +74,19 @@ class HtmlLightTransform(SphinxPostTransform):
             for field_list in container.children:
                 if isinstance(field_list, nodes.field_list):
                     for body in field_list.findall(nodes.field_body):
-                        _splice(body)
+                        splice(body)
         for table in list(self.document.findall(nodes.table)):
             if "plan-table" in table["classes"]:
-                for entry in table.findall(nodes.entry):
-                    _splice(entry)
+                lighten_table(table)
+
+
+def lighten_table(table: nodes.table) -> None:
+    """Replace the only paragraph of text of each cell of *table* by its text.
+
+    :param table: a plan table
+    """
+    for entry in table.findall(nodes.entry):
+        splice(entry)
 
 
 def setup_html_light(app: Sphinx) -> None:

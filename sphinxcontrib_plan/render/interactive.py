@@ -23,7 +23,8 @@ renderer marks each table it makes with its mode.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -34,6 +35,7 @@ from sphinxcontrib_plan.model.collectors import TableMode
 from sphinxcontrib_plan.model.ids import METHODS, slug
 from sphinxcontrib_plan.model.typespec import Kind
 from sphinxcontrib_plan.render import assets
+from sphinxcontrib_plan.render.nodes import held
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -86,6 +88,17 @@ class InteractiveTablesTransform(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Prepare every interactive collector table of the document."""
+        self.prepare_collectors(self.document.findall(nodes.container))
+
+    def prepare_collectors(self, containers: Iterable[nodes.Element]) -> None:
+        """Prepare the interactive tables of the collectors among *containers*.
+
+        The collector transform calls this first for the collectors it
+        finishes early (:mod:`.render.finished`); a table already prepared is
+        left as it is.
+
+        :param containers: containers of the document, in document order
+        """
         config = PlanConfig.from_sphinx(self.config)
         if config.interactive is False or not assets.has_plan_content(
             self.env, self.env.docname, "collectors"
@@ -94,7 +107,7 @@ class InteractiveTablesTransform(SphinxPostTransform):
         chosen = interactive_collectors(config)
         domain = plan_domain(self.env)
         keys: set[str] = set()
-        for collector in list(self.document.findall(nodes.container)):
+        for collector in list(containers):
             kind = next(
                 (
                     c.removeprefix("plan-collector-")
@@ -109,7 +122,11 @@ class InteractiveTablesTransform(SphinxPostTransform):
                 declared = table_mode(table)
                 # render.nodes.table, which makes every collector table, knows whether
                 # it is a plain grid: one header row and no spanning cell
-                if declared is not None and table.get("plan_grid", False):
+                if (
+                    declared is not None
+                    and table.get("plan_grid", False)
+                    and "plan-interactive" not in table.parent["classes"]
+                ):
                     self.prepare(domain, table, *declared, keys)
 
     def prepare(
@@ -238,7 +255,8 @@ def _add_script(
         or not assets.has_plan_content(app.env, pagename, "collectors")
     ):
         return
-    if any("plan-interactive" in n["classes"] for n in doctree.findall(nodes.container)):
+    boxes = cast("Iterator[nodes.Element]", held(doctree, nodes.container))
+    if any("plan-interactive" in n["classes"] for n in boxes):
         app.add_js_file(assets.asset_name(app, SCRIPT), loading_method="defer")
 
 

@@ -11,7 +11,7 @@ from sphinx import addnodes
 from sphinxcontrib_plan.model.ids import slug
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from sphinxcontrib_plan.model.collectors import TableMode
 
@@ -19,6 +19,41 @@ if TYPE_CHECKING:
 class plan_collector(nodes.General, nodes.Element):
     """Placeholder of a collector directive, replaced by its rendering (in
     :mod:`sphinxcontrib_plan.render.transform`) before any writer runs."""
+
+
+class plan_finished(nodes.General, nodes.Element):
+    """Finished nodes of an HTML page (:attr:`held`), written by the page's
+    translator where this node stands (:mod:`sphinxcontrib_plan.render.finished`);
+    its children are what the search index reads of them."""
+
+    held: list[nodes.Node]
+
+    def copy(self) -> plan_finished:
+        """A copy holding the same finished nodes."""
+        new = super().copy()
+        new.held = self.held
+        return new
+
+    def deepcopy(self) -> plan_finished:
+        """A copy holding copies of the finished nodes."""
+        new = super().deepcopy()
+        new.held = [node.deepcopy() for node in self.held]
+        return new
+
+
+def held(doctree: nodes.Node, condition: type[nodes.Node]) -> Iterator[nodes.Node]:
+    """The nodes of kind *condition* in *doctree*, including those held finished.
+
+    :param doctree: a resolved tree
+    :param condition: a node class
+    :return: the nodes, in document order
+    """
+    for node in doctree.findall(lambda n: isinstance(n, (condition, plan_finished))):
+        if isinstance(node, plan_finished):
+            for part in node.held:
+                yield from held(part, condition)
+        else:
+            yield node
 
 
 def display(value: str) -> str:

@@ -13,6 +13,7 @@ from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.collectors import COLLECTORS
 from sphinxcontrib_plan.model.gcpolicy import held_collector
 from sphinxcontrib_plan.render.assets import has_plan_content
+from sphinxcontrib_plan.render.finished import finish, writes_finished
 from sphinxcontrib_plan.render.nodes import note, plan_collector
 
 if TYPE_CHECKING:
@@ -104,8 +105,13 @@ class CollectorTransform(SphinxPostTransform):
             len(domain.index.by_type.get(node.get("main") or "", ())) for node in placeholders
         )
         with kept_allocations(rows):
+            rendered: list[nodes.Element] = []
             for node in placeholders:
-                node.replace_self(self.render(domain, node))
+                made = self.render(domain, node)
+                node.replace_self(made)
+                rendered.extend(n for n in made if isinstance(n, nodes.container))
+            if rendered and writes_finished(self.env):
+                finish(self, rendered)
 
     def render(self, domain: PlanDomain, node: plan_collector) -> list[nodes.Node]:
         """The nodes of one collector.
