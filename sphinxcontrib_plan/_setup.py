@@ -208,6 +208,7 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     from sphinxcontrib_plan.build_state import resolve_key
     from sphinxcontrib_plan.model.external import DEPENDENCY, check_external_refs
+    from sphinxcontrib_plan.model.gcpolicy import held_collector
     from sphinxcontrib_plan.resolve_pages import pages_to_refresh
     from sphinxcontrib_plan.resolve_refs import check_references
     from sphinxcontrib_plan.warnings import PlanWarning, logger, replay, warn
@@ -240,31 +241,36 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # only if a page written for another reason asks for it
         findings = kept
     else:
-        index, findings = _resolve(domain, results)
-        domain.set_index(index)
+        # what is made here stays (the index, its findings): the cyclic collector
+        # would walk the environment's millions of objects for nothing
+        with held_collector():
+            index, findings = _resolve(domain, results)
+            domain.set_index(index)
 
-        def resolvable(target: str) -> bool:
-            project, _, rest = target.partition(":")
-            return target in main or rest in named.get(project, ())  # intersphinx takes it
+            def resolvable(target: str) -> bool:
+                project, _, rest = target.partition(":")
+                return target in main or rest in named.get(project, ())  # intersphinx takes it
 
-        # references to other projects' objects are checked against the portfolio
-        refs, findings_external = check_external_refs(
-            domain.refs, domain.portfolio, list(domain.config.sources())
-        )
-        findings += check_references(refs, index, domain.registry, resolvable) + findings_external
-        findings += _approvals(domain, index)
-        # each project's data has a fingerprint of its own: a changed plan.json
-        # refreshes the pages showing that project, and links into it
-        prints = {**index.fingerprints, **external}
-        refresh, pages = pages_to_refresh(
-            domain.state.pages,
-            replace(domain.portfolio, fingerprints=prints),
-            domain.collectors,
-            domain.xrefs,
-            domain.baselines,
-            domain.registry,
-            domain.state.approved,
-        )
+            # references to other projects' objects are checked against the portfolio
+            refs, findings_external = check_external_refs(
+                domain.refs, domain.portfolio, list(domain.config.sources())
+            )
+            findings += (
+                check_references(refs, index, domain.registry, resolvable) + findings_external
+            )
+            findings += _approvals(domain, index)
+            # each project's data has a fingerprint of its own: a changed plan.json
+            # refreshes the pages showing that project, and links into it
+            prints = {**index.fingerprints, **external}
+            refresh, pages = pages_to_refresh(
+                domain.state.pages,
+                replace(domain.portfolio, fingerprints=prints),
+                domain.collectors,
+                domain.xrefs,
+                domain.baselines,
+                domain.registry,
+                domain.state.approved,
+            )
         domain.state.resolved(key, findings, pages, refresh)
     for finding in findings:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)

@@ -127,3 +127,22 @@ def test_held_finds_the_nodes_a_holder_holds(make_app, tmp_path) -> None:
     app.build()
     walked, with_held = found["registers"]
     assert walked == 0 and with_held == 5
+
+
+def test_survey_refuses_what_later_transforms_change() -> None:
+    """A pure unit: the survey finishes standard nodes only; a folded schema's box
+    (the folding transform, priority 290, changes it) and a node of another kind
+    keep their collector in the tree."""
+    from sphinxcontrib_plan.render.finished import _Survey
+
+    def collector(*children: nodes.Node) -> nodes.container:
+        box = nodes.container(classes=["plan-collector"])
+        box.extend(children)
+        return box
+
+    plain = collector(nodes.paragraph("", "", nodes.inline("", "x")), nodes.bullet_list())
+    assert _Survey(plain).safe
+    fold = collector(nodes.container("", nodes.paragraph("", "y"), classes=["plan-schema-nested"]))
+    assert not _Survey(fold).safe
+    assert not _Survey(collector(nodes.image(uri="a.png"))).safe
+    assert not _Survey(collector(nodes.rubric("", "t"))).safe
