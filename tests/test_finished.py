@@ -146,3 +146,32 @@ def test_survey_refuses_what_later_transforms_change() -> None:
     assert not _Survey(fold).safe
     assert not _Survey(collector(nodes.image(uri="a.png"))).safe
     assert not _Survey(collector(nodes.rubric("", "t"))).safe
+
+
+def test_written_collectors_are_taken_apart_and_write_again_the_same(make_app, tmp_path) -> None:
+    """Once its page is written, a finished collector's nodes are taken apart (no
+    node keeps another, so reference counting frees them); the HTML written
+    for them is kept, and a second writer of the same tree writes it again."""
+    app = make_app("html", srcdir=ROOTS / "test-interactive", builddir=tmp_path)
+    seen: dict[str, list[str]] = {}
+
+    def after(app, pagename, templatename, context, doctree) -> None:
+        if doctree is None or pagename != "registers":
+            return
+        holders = list(doctree.findall(plan_finished))
+        assert holders and all(h.held == [] and h.html for h in holders)
+        writer = app.builder.create_translator(doctree, app.builder)
+        again = []
+        for holder in holders:
+            start = len(writer.body)
+            with pytest.raises(nodes.SkipNode):
+                writer.dispatch_visit(holder)
+            again.append("".join(writer.body[start:]))
+        seen[pagename] = again
+
+    app.connect("html-page-context", after, priority=1001)
+    app.build()
+    page = (Path(app.outdir) / "registers.html").read_text(encoding="utf-8")
+    assert sum("plan-interactive" in html for html in seen["registers"]) == 5
+    for html in seen["registers"]:
+        assert html and html in page

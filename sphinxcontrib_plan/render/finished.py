@@ -296,9 +296,15 @@ def _search_view(parts: list[nodes.Node]) -> list[nodes.Node]:
 
 def _visit(self: HTML5Translator, node: plan_finished) -> None:
     """Write the held nodes where the holder stands, their parent holding them
-    again meanwhile: the writer sees the tree the collector made."""
+    again meanwhile: the writer sees the tree the collector made. The HTML is
+    kept: a second writer of the same tree writes it again after the nodes are
+    let go (:func:`_let_go`)."""
+    if node.html is not None:
+        self.body.append(node.html)
+        raise nodes.SkipNode
     box = node.parent
     box.children = node.held
+    start = len(self.body)
     # what the writer makes of the nodes stays until the page is written
     with held_collector():
         try:
@@ -307,7 +313,39 @@ def _visit(self: HTML5Translator, node: plan_finished) -> None:
                 part.walkabout(self)
         finally:
             box.children = [node]
+    node.html = "".join(self.body[start:])
     raise nodes.SkipNode
+
+
+def _let_go(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Once a page is written, take its finished collectors' nodes apart.
+
+    A register's nodes are tens of millions of objects at 50,000 rows, linked
+    both ways (children, parents): once the page is written they are garbage
+    that only a full collection of the whole heap can free, and one such
+    collection took 15.8 of the 68 seconds of a one-object edit. Taken apart
+    (no node keeps another), they are freed at once, by reference counting.
+    The last ``html-page-context`` handler: the others still see the page.
+    """
+    if doctree is None:
+        return
+    for holder in list(doctree.findall(plan_finished)):
+        if holder.html is None or not holder.held:
+            continue  # not written (another builder's tree), or taken apart
+        stack: list[nodes.Node] = list(holder.held)
+        holder.held = []
+        while stack:
+            node = stack.pop()
+            node.parent = None
+            if isinstance(node, nodes.Element):
+                stack.extend(node.children)
+                node.children = []
 
 
 def setup_finished(app: Sphinx) -> None:
@@ -317,3 +355,4 @@ def setup_finished(app: Sphinx) -> None:
     :param app: the Sphinx application
     """
     app.add_node(plan_finished, html=(_visit, None))
+    app.connect("html-page-context", _let_go, priority=1000)

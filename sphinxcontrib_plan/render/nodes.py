@@ -27,17 +27,19 @@ class plan_finished(nodes.General, nodes.Element):
     its children are what the search index reads of them."""
 
     held: list[nodes.Node]
+    #: the HTML written for them, once written
+    html: str | None = None
 
     def copy(self) -> plan_finished:
         """A copy holding the same finished nodes."""
         new = super().copy()
-        new.held = self.held
+        new.held, new.html = self.held, self.html
         return new
 
     def deepcopy(self) -> plan_finished:
         """A copy holding copies of the finished nodes."""
         new = super().deepcopy()
-        new.held = [node.deepcopy() for node in self.held]
+        new.held, new.html = [node.deepcopy() for node in self.held], self.html
         return new
 
 
