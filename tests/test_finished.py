@@ -65,8 +65,12 @@ def test_pages_search_index_and_warnings_are_those_of_the_full_walk(
     make_app, monkeypatch, tmp_path, root, builder
 ) -> None:
     holders = _compare(make_app, monkeypatch, tmp_path, ROOTS / root, builder)
-    # the path under test ran: the registers (or the single page) hold finished collectors
-    assert sum(holders.values()) > 0, holders
+    if builder == "singlehtml":
+        # it rewrites the assembled page's links after resolving (Sphinx 7.4): no holder
+        assert not any(holders.values()), holders
+    else:
+        # the path under test ran: the registers hold finished collectors
+        assert sum(holders.values()) > 0, holders
 
 
 @pytest.mark.skipif(not (EXAMPLE / "conf.py").exists(), reason="no example_project")
@@ -77,16 +81,13 @@ def test_example_project_is_byte_identical(make_app, monkeypatch, tmp_path) -> N
 
 @pytest.mark.parametrize("builder", ["latex", "text", "epub"])
 def test_other_builders_never_hold(make_app, monkeypatch, tmp_path, builder) -> None:
-    """The e-book builder writes HTML too; it finishes collectors as the pages
-    do. LaTeX and text never see a holder."""
+    """LaTeX and text never see a holder; the e-book builder, which rewrites ids
+    and adds visible links after resolving, gets the full walk too."""
     _, warned, holders = _build(
         make_app, monkeypatch, ROOTS / "test-basic", tmp_path, builder, finish=True
     )
     assert ("plan." not in warned) or builder == "latex", warned
-    if builder == "epub":
-        assert sum(holders.values()) > 0
-    else:
-        assert not any(holders.values()), holders
+    assert not any(holders.values()), holders
 
 
 def test_a_collector_holding_other_nodes_stays_in_the_tree(make_app, tmp_path) -> None:

@@ -8,7 +8,7 @@ rows those walks took 60 of the page's 110 seconds, while only four of them
 change anything in a plan table: the interactive tables (priority 7), the
 references resolver (10), the HTML polish (300) and the light tree (990).
 
-On the builders that write HTML, the collector transform therefore applies
+On the ``html`` and ``dirhtml`` builders (:data:`FINISHING_BUILDERS`), the collector transform therefore applies
 those four steps to a collector's nodes itself, in their order and with their
 own code, and then holds the finished nodes aside in a :class:`plan_finished`
 node. The nodes stay the page's: the page's own HTML translator writes them
@@ -78,17 +78,26 @@ def _app(env: BuildEnvironment) -> Sphinx:
     return found if found is not None else env.app
 
 
+#: the builders whose writing takes the resolved tree as it is. Others change
+#: it between resolving and writing, through walks that would miss held nodes:
+#: ``singlehtml`` (Sphinx 7.4) rewrites the links of the assembled page
+#: (``fix_refuris``), the e-book builders rewrite ids and add visible links
+#: (``fix_ids``, ``add_visible_links``); a builder of another extension may do
+#: the same. They all get the full walk.
+FINISHING_BUILDERS = frozenset({"html", "dirhtml"})
+
+
 def writes_finished(env: BuildEnvironment) -> bool:
-    """Whether the builder of *env* writes :class:`plan_finished` nodes: an HTML
-    builder whose translator has this module's handlers (Sphinx looks them up by
-    the builder's name, then by its format).
+    """Whether the builder of *env* writes :class:`plan_finished` nodes: one of
+    :data:`FINISHING_BUILDERS`, whose translator has this module's handler
+    (Sphinx looks handlers up by the builder's name, then by its format).
 
     :param env: the environment
     :return: whether collectors may be finished early for its builder
     """
     app = _app(env)
     builder = app.builder
-    if builder.format != "html":
+    if builder.name not in FINISHING_BUILDERS or builder.format != "html":
         return False
     handlers = app.registry.translation_handlers
     found = handlers.get(builder.name)
