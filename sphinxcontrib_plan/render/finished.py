@@ -8,12 +8,13 @@ rows those walks took 60 of the page's 110 seconds, while only four of them
 change anything in a plan table: the interactive tables (priority 7), the
 references resolver (10), the HTML polish (300) and the light tree (990).
 
-On the ``html`` and ``dirhtml`` builders (:data:`FINISHING_BUILDERS`), the collector transform therefore applies
-those four steps to a collector's nodes itself, in their order and with their
-own code, and then holds the finished nodes aside in a :class:`plan_finished`
-node. The nodes stay the page's: the page's own HTML translator writes them
-where the holder stands, as children of their collector again, so a theme's translator, the figure numbers and the
-page's settings apply as they would have. What the later walks see instead is
+On the ``html`` and ``dirhtml`` builders (:data:`FINISHING_BUILDERS`), the
+collector transform therefore applies those four steps to a collector's nodes
+itself, in their order and with their own code, and then holds the finished
+nodes aside in a :class:`plan_finished` node. The nodes stay the page's: the
+page's own HTML translator writes them where the holder stands, as children
+of their collector again, so a theme's translator, the figure numbers and
+the page's settings apply as they would have. What the later walks see instead is
 the holder with what the search index reads of the nodes: their words, their
 titles and their raw HTML.
 
@@ -97,7 +98,7 @@ def writes_finished(env: BuildEnvironment) -> bool:
     """
     app = _app(env)
     builder = app.builder
-    if builder.name not in FINISHING_BUILDERS or builder.format != "html":
+    if builder.name not in FINISHING_BUILDERS:
         return False
     handlers = app.registry.translation_handlers
     found = handlers.get(builder.name)
@@ -151,8 +152,9 @@ def _in_plan_table(node: nodes.Node) -> bool:
 
 class _Parts:
     """The page's document, seen by ``findall`` as some of its pending
-    references only (those asked for by class, the resolver's one question): Sphinx's references resolver, run on it, resolves those
-    where they stand (warnings keep their locations) and no other."""
+    references only (asked for by class, the resolver's one question): Sphinx's
+    references resolver, run on it, resolves those where they stand (warnings
+    keep their locations) and no other."""
 
     def __init__(self, document: nodes.document, xrefs: list[addnodes.pending_xref]) -> None:
         self._document = document

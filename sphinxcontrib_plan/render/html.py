@@ -30,20 +30,13 @@ class HtmlPolishTransform(SphinxPostTransform):
         if not has_plan_content(self.env, self.env.docname, "collectors", "tables"):
             return
         for table in list(self.document.findall(nodes.table)):
-            if "plan-table" in table["classes"]:
-                self.polish(table)
-
-    @classmethod
-    def polish(cls, table: nodes.table) -> None:
-        """Draw the progress meters of *table* and put it in its scroll box.
-
-        :param table: a plan table
-        """
-        for figure in list(table.findall(nodes.inline)):
-            # renderers keep a progress figure's percentage on its node
-            if "plan-progress" in figure["classes"] and figure.get("plan_percent") is not None:
-                cls.meter(figure, figure["plan_percent"])
-        cls.wrap(table)
+            if "plan-table" not in table["classes"]:
+                continue
+            for figure in list(table.findall(nodes.inline)):
+                # renderers keep a progress figure's percentage on its node
+                if "plan-progress" in figure["classes"] and figure.get("plan_percent") is not None:
+                    self.meter(figure, figure["plan_percent"])
+            self.wrap(table)
 
     @staticmethod
     def wrap(table: nodes.table) -> None:

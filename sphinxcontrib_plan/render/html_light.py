@@ -77,16 +77,8 @@ class HtmlLightTransform(SphinxPostTransform):
                         splice(body)
         for table in list(self.document.findall(nodes.table)):
             if "plan-table" in table["classes"]:
-                lighten_table(table)
-
-
-def lighten_table(table: nodes.table) -> None:
-    """Replace the only paragraph of text of each cell of *table* by its text.
-
-    :param table: a plan table
-    """
-    for entry in table.findall(nodes.entry):
-        splice(entry)
+                for entry in table.findall(nodes.entry):
+                    splice(entry)
 
 
 def setup_html_light(app: Sphinx) -> None:
