@@ -112,6 +112,44 @@ def test_wrong_shape_is_one_line_and_exit_2(example, tmp_path, capsys, edit, pro
         jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
+def _last(document: dict, typ: str) -> tuple[int, dict]:
+    return max((i, o) for i, o in enumerate(document["objects"]) if o["type"] == typ)
+
+
+#: values of the same JSON type as the good ones (so a record of the same shape,
+#: key names and value types, was checked before), wrong inside
+SAME_SHAPE_WRONG = [
+    ("phase", "weeks", [3, -1], "[3, -1], not [first week, last week]"),
+    ("phase", "depends-on", ["P1", 2], "... [1] is 2, not a string"),
+    ("risk", "impact", "severe", '"severe", not one of low, medium, high'),
+    ("test", "share", 150, "150, not a number from 0 to 100"),
+]
+
+
+@pytest.mark.parametrize(("typ", "name", "value", "problem"), SAME_SHAPE_WRONG)
+def test_records_of_a_checked_shape_are_still_checked_inside(example, typ, name, value, problem):
+    """The checks of a record and of its fields that follow from key names and value
+    types run once per shape; what looks inside a value runs for every record."""
+    document = copy.deepcopy(example)
+    good = next(o for o in document["objects"] if o["type"] == typ and name in o["fields"])
+    i, last = _last(document, typ)
+    if last is good:  # a second record of the shape after the first
+        last = copy.deepcopy(good)
+        last["id"] = f"{good['id']}-copy"
+        document["objects"].append(last)
+        i = len(document["objects"]) - 1
+    last["fields"] = {**good["fields"], name: value}
+    where = f"objects[{i}].fields.{name}"
+    expected = f"{where}{problem[4:]}" if problem.startswith("... ") else f"{where} is {problem}"
+    text = json.dumps(document)
+    with pytest.raises(planjson.PlanJsonError) as caught:
+        planjson.loads(text, complete=True)
+    assert str(caught.value) == expected
+    # a record after it with the good values of the shape is read
+    last["fields"] = dict(good["fields"])
+    assert planjson.loads(json.dumps(document), complete=True)["objects"][i] == last
+
+
 def test_what_the_published_schema_accepts_is_read(example):
     jsonschema.validate(example, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     assert planjson.validate(example, complete=True) is example

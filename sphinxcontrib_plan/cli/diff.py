@@ -137,7 +137,7 @@ def _scoped(args: argparse.Namespace, *documents: dict[str, Any]) -> list[dict[s
 def _run_diff(args: argparse.Namespace) -> int:
     from sphinxcontrib_plan.cli.sources import SideLoader
     from sphinxcontrib_plan.diff.classify import classify
-    from sphinxcontrib_plan.diff.compare import compare, index_objects
+    from sphinxcontrib_plan.diff.compare import compare
     from sphinxcontrib_plan.diff.formats import to_json, to_markdown, to_text
     from sphinxcontrib_plan.model.gcpolicy import held_collector
 
@@ -148,7 +148,7 @@ def _run_diff(args: argparse.Namespace) -> int:
         head_ticket, head_side = loader.add(args.head)
         base, head = _scoped(args, loader.get(base_ticket), loader.get(head_ticket))
         diff = compare(base, head, base_side=base_side, head_side=head_side)
-        classify(diff, index_objects(base)[0], index_objects(head)[0])
+        classify(diff, *diff.objects)
     report = (
         to_json(diff)
         if args.format == "json"

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments
 from sphinxcontrib_plan.cli.kept_build import add_cache_arguments, project_build
-from sphinxcontrib_plan.domain import plan_domain
 
 if TYPE_CHECKING:
     import argparse
@@ -196,6 +195,7 @@ def _sheets(args: argparse.Namespace) -> int:
     :param args: parsed arguments
     :return: the exit status
     """
+    from sphinxcontrib_plan.domain import plan_domain  # the domain loads Sphinx: not for -h
     from sphinxcontrib_plan.export import sheets
     from sphinxcontrib_plan.export.writer import json_export
 

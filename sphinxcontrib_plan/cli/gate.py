@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.domain import plan_domain
-
 if TYPE_CHECKING:
     from sphinxcontrib_plan.domain import PlanDomain
 
@@ -116,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
     from sphinxcontrib_plan.cli.build import BuildError, dummy_build
     from sphinxcontrib_plan.cli.sources import find_source
     from sphinxcontrib_plan.diff import DiffError
+    from sphinxcontrib_plan.domain import plan_domain  # the domain loads Sphinx: not for -h
 
     try:
         source = find_source(args.source)

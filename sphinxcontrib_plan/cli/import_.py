@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_plan.domain import plan_domain
-
 if TYPE_CHECKING:
     import argparse
 
@@ -209,6 +207,7 @@ def _import_sheets(args: argparse.Namespace) -> int:
 
     from sphinxcontrib_plan.cli.build import BuildError, add_build_arguments
     from sphinxcontrib_plan.cli.kept_build import project_build
+    from sphinxcontrib_plan.domain import plan_domain  # the domain loads Sphinx: not for -h
     from sphinxcontrib_plan.export.writer import json_export
     from sphinxcontrib_plan.importers import sheets
 

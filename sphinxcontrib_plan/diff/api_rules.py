@@ -8,6 +8,7 @@ and which endpoints a changed named schema or security scheme reaches. Both vers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.diff.compare import ChangeFinding, ObjectChange
@@ -17,33 +18,75 @@ from sphinxcontrib_plan.model.api_info import scheme_object
 from sphinxcontrib_plan.model.schema import COMPONENTS, references
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 Objects = dict[str, "Mapping[str, Any]"]
 
 
 @dataclass
 class Versions:
-    """Both versions' objects by id, their named schemas and each endpoint's responses."""
+    """Both versions' objects by id, their named schemas and each endpoint's responses.
+
+    Records that did not change are one object in both versions (read once for
+    both, :class:`.planjson.Shared`): what is made of them is made once, and
+    each endpoint's responses only when a rule asks for them.
+    """
 
     base: Objects
     head: Objects
     base_schemas: Schemas = field(init=False)
     head_schemas: Schemas = field(init=False)
-    #: each version's responses by endpoint id and status code
-    base_responses: dict[str, dict[str, Mapping[str, Any]]] = field(init=False)
-    head_responses: dict[str, dict[str, Mapping[str, Any]]] = field(init=False)
     #: titles of the endpoints naming each schema, directly or not (made when needed)
     schema_users: dict[str, set[str]] | None = None
     #: whether both versions name the same schemas
     same_schemas: bool = field(init=False)
+    #: the ids whose record is not the same object in both versions (added,
+    #: removed or read apart)
+    differing: set[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.base_schemas = Schemas.of(self.base)
-        self.head_schemas = Schemas.of(self.head)
-        self.base_responses = responses_by_endpoint(self.base)
-        self.head_responses = responses_by_endpoint(self.head)
+        base, head = self.base, self.head
+        self.differing = {oid for oid, obj in head.items() if base.get(oid) is not obj}
+        self.differing.update(oid for oid in base if oid not in head)
+        self.base_schemas, self.head_schemas = Schemas.of(base), Schemas.of(head)
         self.same_schemas = self.base_schemas.named == self.head_schemas.named
+
+    @cached_property
+    def base_responses(self) -> dict[str, dict[str, Mapping[str, Any]]]:
+        """The base version's responses by endpoint id and status code."""
+        return responses_by_endpoint(self.base)
+
+    @cached_property
+    def head_responses(self) -> dict[str, dict[str, Mapping[str, Any]]]:
+        """The head version's responses by endpoint id and status code."""
+        return responses_by_endpoint(self.head)
+
+    def contract_candidates(self) -> list[str]:
+        """The endpoints of both versions whose contract may differ: every endpoint
+        when the named schemas differ, else those whose record or one of whose
+        responses is not the same object in both versions.
+
+        :return: ids of endpoints in both versions
+        """
+        base, head = self.base, self.head
+        if not self.same_schemas:
+            candidates: Iterable[str] = head
+        else:
+            touched = set()
+            for oid in self.differing:
+                for obj in (base.get(oid), head.get(oid)):
+                    if obj is None:
+                        continue
+                    if obj.get("type") == "endpoint":
+                        touched.add(oid)
+                    elif obj.get("type") == "response":
+                        touched.add(str(obj.get("parent")))
+            candidates = sorted(touched)
+        return [
+            oid
+            for oid in candidates
+            if oid in base and oid in head and head[oid].get("type") == "endpoint"
+        ]
 
     def same_contract(self, endpoint: str) -> bool:
         """Whether nothing an endpoint's contract is made of can differ: the same
@@ -53,13 +96,10 @@ class Versions:
         :param endpoint: the endpoint's id
         :return: ``True`` when :func:`endpoint_contract` would find nothing
         """
+        if self.base.get(endpoint) is not self.head.get(endpoint) or not self.same_schemas:
+            return False
         old, new = self.base_responses.get(endpoint, {}), self.head_responses.get(endpoint, {})
-        return (
-            self.base.get(endpoint) is self.head.get(endpoint)
-            and self.same_schemas
-            and old.keys() == new.keys()
-            and all(old[code] is new[code] for code in old)
-        )
+        return old.keys() == new.keys() and all(old[code] is new[code] for code in old)
 
 
 def split_signature(title: str) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.diff.classify import classify
-from sphinxcontrib_plan.diff.compare import Side, compare, index_objects
+from sphinxcontrib_plan.diff.compare import Side, compare
 from sphinxcontrib_plan.diff.formats import change_lines
 from sphinxcontrib_plan.model.changes import ChangeRow
 
@@ -80,7 +80,7 @@ def change_rows(
     diff = compare(
         base, head, base_side=Side(label, "git"), head_side=Side("this build", "worktree")
     )
-    classify(diff, index_objects(base)[0], index_objects(head)[0])
+    classify(diff, *diff.objects)
     rows = []
     for change in diff.local:
         if change.type == "signoff" and not signoffs:

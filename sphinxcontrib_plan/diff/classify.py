@@ -224,11 +224,9 @@ def classify(diff: PlanDiff, base: Objects, head: Objects) -> PlanDiff:
     for change in diff.changes:
         change.findings = findings(change, versions)
     listed = {c.id for c in diff.changes}
-    for oid, new in head.items():
-        old = base.get(oid)
-        if oid in listed or old is None or new.get("type") != "endpoint":
-            continue
-        if versions.same_contract(oid):
+    for oid in versions.contract_candidates():
+        old, new = base[oid], head[oid]
+        if oid in listed or versions.same_contract(oid):
             continue
         found = endpoint_contract(old, new, versions)
         if found:
@@ -243,7 +241,7 @@ def classify(diff: PlanDiff, base: Objects, head: Objects) -> PlanDiff:
             change.findings = sorted(found, key=lambda f: f.kind != "breaking")
             diff.changes.append(change)
     by_id = {c.id: c for c in diff.changes}
-    for oid, finding in lost_coverage(base, head).items():
+    for oid, finding in lost_coverage(base, head, versions.differing).items():
         if oid not in by_id:
             new = head[oid]
             by_id[oid] = ObjectChange(
@@ -257,7 +255,7 @@ def classify(diff: PlanDiff, base: Objects, head: Objects) -> PlanDiff:
             diff.changes.append(by_id[oid])
         by_id[oid].findings.append(finding)
     diff.changes.sort(key=ObjectChange.sort_key)
-    diff.stale = made_stale(base, head)
+    diff.stale = made_stale(base, head) if versions.differing else []
     return diff
 
 

@@ -123,6 +123,10 @@ class PlanDiff:
     duplicates: list[str] = field(default_factory=list)
     #: approved sign-offs that are stale in the head and were not in the base
     stale: list[MadeStale] = field(default_factory=list)
+    #: both versions' plans and objects by id (:func:`index_objects`), for :func:`.classify`
+    objects: tuple[dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]] = field(
+        default_factory=lambda: ({}, {}), repr=False, compare=False
+    )
 
     @property
     def breaking(self) -> list[ObjectChange]:
@@ -143,12 +147,15 @@ def index_objects(document: Mapping[str, Any]) -> tuple[dict[str, Mapping[str, A
     """
     by_id: dict[str, Mapping[str, Any]] = {}
     repeated: list[str] = []
-    for obj in (*document.get("plans", ()), *document.get("objects", ())):
-        key = str(obj["id"])
-        if key in by_id:
-            repeated.append(key)
-            continue
-        by_id[key] = obj
+    for records in (document.get("plans", ()), document.get("objects", ())):
+        for obj in records:
+            key = obj["id"]
+            if type(key) is not str:
+                key = str(key)
+            if key in by_id:
+                repeated.append(key)
+            else:
+                by_id[key] = obj
     return by_id, repeated
 
 
@@ -298,5 +305,10 @@ def compare(
         for p in (*base.get("plans", ()), *head.get("plans", ()))
     }
     return PlanDiff(
-        base_side, head_side, changes, titles, sorted(set(old_repeated) | set(new_repeated))
+        base_side,
+        head_side,
+        changes,
+        titles,
+        sorted(set(old_repeated) | set(new_repeated)),
+        objects=(old, new),
     )

@@ -9,7 +9,7 @@ from sphinxcontrib_plan.diff.compare import ChangeFinding
 from sphinxcontrib_plan.model.types import BUILTIN
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     from sphinxcontrib_plan.diff.compare import ObjectChange
 
@@ -60,27 +60,41 @@ def gate_rule(
 def _coverers(objects: Objects) -> dict[str, list[str]]:
     """The objects naming each object in their ``covers`` (by id or by title, as a
     signature or a name is written), and those the derived ``covered-by`` names."""
-    by_title = {str(o.get("title")): oid for oid, o in objects.items() if o.get("title")}
+    by_title: dict[str, str] | None = None  # made on the first ``covers`` naming no id
     found: dict[str, list[str]] = {}
     for oid, obj in objects.items():
-        for target in (obj.get("fields") or {}).get("covers") or ():
-            named = str(target) if str(target) in objects else by_title.get(str(target))
+        fields, derived = obj.get("fields"), obj.get("derived")
+        for target in (fields.get("covers") if fields else None) or ():
+            named: str | None = str(target)
+            if named not in objects:
+                if by_title is None:
+                    by_title = {
+                        str(o.get("title")): i for i, o in objects.items() if o.get("title")
+                    }
+                named = by_title.get(str(target))
             if named is not None and oid not in found.setdefault(named, []):
                 found[named].append(oid)
-        for source in (obj.get("derived") or {}).get("covered-by") or ():
+        for source in (derived.get("covered-by") if derived else None) or ():
             if source not in found.setdefault(oid, []):
                 found[oid].append(str(source))
     return found
 
 
-def lost_coverage(base: Objects, head: Objects) -> dict[str, ChangeFinding]:
+def lost_coverage(
+    base: Objects, head: Objects, differing: Collection[str] | None = None
+) -> dict[str, ChangeFinding]:
     """The objects that were covered (named in a test's or checklist's ``covers``, or
     covered by a rule) in *base* and are not in *head*: ``GET /users lost its last test``.
 
     :param base: the base version's objects by id
     :param head: the head version's
+    :param differing: the ids whose record is not the same object in both
+        versions (:attr:`.api_rules.Versions.differing`), when known: nothing
+        else can have lost its coverage by a rule
     :return: a ``coverage`` finding by object id
     """
+    if differing is not None and not differing:
+        return {}
     before, after = _coverers(base), _coverers(head)
     found = {}
     for oid, sources in before.items():
@@ -96,10 +110,11 @@ def lost_coverage(base: Objects, head: Objects) -> dict[str, ChangeFinding]:
         found[oid] = ChangeFinding(
             "coverage", f"{title} lost its last {what} ({', '.join(sorted(sources))})"
         )
-    for oid, new in head.items():
-        old = base.get(oid)
+    for oid in head if differing is None else sorted(differing):
+        new, old = head.get(oid), base.get(oid)
         if (
-            oid not in found
+            new is not None
+            and oid not in found
             and old is not None
             and (old.get("derived") or {}).get("covered")
             and (new.get("derived") or {}).get("covered") is False

@@ -227,29 +227,54 @@ def _fields_check(otype: ObjectType, choices: bool = False) -> Check:
         if f.name not in ("id", "plan")
     }
     known = _object_of(checks)
+    # the fields whose check looks inside the value (a list's items, a number's
+    # range, an enum's choice); every other check is the value's type
+    deep = tuple(
+        (f.name, checks[f.name])
+        for f in otype.all_fields
+        if f.name in checks
+        and (f.kind in _DEEP_KINDS or (choices and f.kind is Kind.ENUM and f.choices))
+    )
+    shapes: set[tuple[tuple[str, ...], tuple[type, ...]]] = set()
 
     def check(value: object) -> Problem | None:
-        unknown = (
-            next((name for name in value if name not in checks), None)
-            if isinstance(value, dict)
-            else None
-        )
+        if type(value) is not dict:
+            return known(value)
+        # names with value types seen before passed every check but the deep ones
+        shape = (tuple(value), tuple(map(type, value.values())))
+        if shape in shapes:
+            for name, inner in deep:
+                element = value.get(name, _MISSING)
+                problem = inner(element) if element is not _MISSING else None
+                if problem is not None:
+                    return f".{name}{problem[0]}", problem[1], problem[2]
+            return None
+        unknown = next((name for name in value if name not in checks), None)
         if unknown is not None:
             return "", unknown, f"a field of a {otype.name}"
-        return known(value)
+        problem = known(value)
+        if problem is None and len(shapes) < _SHAPES:
+            shapes.add(shape)
+        return problem
 
     return check
 
 
 #: the keys of every record with their types, as a tuple to loop over fast
 _RECORD_ITEMS = tuple((key, types, required) for key, (types, required) in _RECORD.items())
+#: the kinds of field whose check looks inside the value, not only at its type
+_DEEP_KINDS = frozenset({Kind.WEEKS, Kind.LIST, Kind.REFS, Kind.PERCENT})
+#: how many shapes (key names with their value types) of records and of fields
+#: are remembered as checked: generated records come in a few dozen
+_SHAPES = 4096
+#: the record shapes whose keys passed the checks of :data:`_RECORD`, by strictness
+_RECORD_SHAPES: dict[bool, set[tuple[tuple[str, ...], tuple[type, ...]]]] = {
+    False: set(),
+    True: set(),
+}
 
 
-def _check_record(
-    item: object, where: Callable[[], str], fields_of: Mapping[str, Check], complete: bool
-) -> None:
-    if type(item) is not dict:
-        raise _fail(where(), item, "an object")
+def _check_keys(item: dict[str, Any], where: Callable[[], str], complete: bool) -> None:
     for key, types, required in _RECORD_ITEMS:
         value = item.get(key, _MISSING)
         if type(value) in types:
@@ -258,6 +283,20 @@ def _check_record(
             raise _fail(f"{where()}.{key}", value, _wanted(types))
         if required or (complete and key not in _LATER_KEYS):
             raise PlanJsonError(f"{where()} has no {key!r}")
+
+
+def _check_record(
+    item: object, where: Callable[[], str], fields_of: Mapping[str, Check], complete: bool
+) -> None:
+    if type(item) is not dict:
+        raise _fail(where(), item, "an object")
+    # what the keys are checked for follows from their names and value types alone
+    shape = (tuple(item), tuple(map(type, item.values())))
+    shapes = _RECORD_SHAPES[complete]
+    if shape not in shapes:
+        _check_keys(item, where, complete)
+        if len(shapes) < _SHAPES:
+            shapes.add(shape)
     if not item["id"] or not item["type"]:
         raise PlanJsonError(f"{where()} has an empty id or type")
     problem = None
