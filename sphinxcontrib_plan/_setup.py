@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING
 
 from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.domain import plan_domain
+from sphinxcontrib_plan.model.gcpolicy import (
+    hold_until_resolved,
+    no_collection_at_exit,
+    release_held,
+)
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -203,6 +208,16 @@ def _intersphinx_names(env: BuildEnvironment) -> tuple[set[str], dict[str, set[s
     return main, named
 
 
+def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    release_held()
+
+
+def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    release_held()  # a build that wrote no page
+    # the heap a build leaves is not walked once more as the process ends
+    no_collection_at_exit()
+
+
 def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     from dataclasses import replace
 
@@ -276,6 +291,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
         for location, message in finding.details:
             logger.verbose(message, location=location)
+    # Sphinx pickles the environment next, then loads the search index: held
+    hold_until_resolved()
     return []
 
 
@@ -377,6 +394,8 @@ def setup_extension(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-updated", _env_updated)
     app.connect("env-get-updated", _env_get_updated)
     app.connect("missing-reference", _missing_reference, priority=900)
+    app.connect("doctree-resolved", _doctree_resolved, priority=1)
+    app.connect("build-finished", _build_finished)
     setup_export(app)
     setup_assets(app)
     setup_workers(app)

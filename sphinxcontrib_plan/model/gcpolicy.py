@@ -10,6 +10,7 @@ allocated stays reachable: a collection then finds nothing to free. See
 
 from __future__ import annotations
 
+import atexit
 import gc
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -34,4 +35,66 @@ def held_collector(*, collect_first: bool = False) -> Iterator[None]:
         yield
     finally:
         if enabled:
+            _promote()
             gc.enable()
+
+
+def _promote() -> None:
+    """Move every object the collector tracks to its oldest generation.
+
+    What a held block made is in the youngest generation when the collector
+    comes back: the next young collection would walk all of it (millions of
+    objects after a register page), and whatever it could not free would count
+    toward the next full collection. Freezing and unfreezing moves the
+    generations' lists as a whole, without walking them; a full collection
+    still looks at everything, as before. Left alone when something else
+    froze objects (unfreezing would hand them back).
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+
+
+#: set while the collector is held from ``env-updated`` to the first page resolved
+_span: list[bool] = []
+
+
+def hold_until_resolved() -> None:
+    """Hold the collector from the end of ``env-updated`` until :func:`release_held`.
+
+    Between them Sphinx pickles the environment, checks its consistency, loads
+    the search index and resolves the first page: it allocates in bursts that
+    stay alive (one full collection each at 50,000 objects, 0.6 s apiece) and
+    leaves little garbage, since no page has been written yet. Does nothing
+    when the collector is off already.
+    """
+    if gc.isenabled() and not _span:
+        gc.disable()
+        _span.append(True)
+
+
+def release_held() -> None:
+    """Give the collector back after :func:`hold_until_resolved` (at the first
+    ``doctree-resolved``, and at ``build-finished`` whatever happened)."""
+    if _span:
+        _span.clear()
+        _promote()
+        gc.enable()
+
+
+_exit_hook: list[bool] = []
+
+
+def no_collection_at_exit() -> None:
+    """Skip the collection Python runs over the whole heap as the process ends.
+
+    At exit the interpreter clears its modules, then collects what they kept in
+    cycles: after a build of 50,000 objects, 1.5 s spent walking millions of
+    objects that the operating system frees anyway. An exit handler freezes
+    them first (:func:`gc.freeze`), so that collection finds nothing to walk.
+    Nothing changes before the process ends; Python does not promise to
+    finalize what is still alive at exit. Registered once per process.
+    """
+    if not _exit_hook:
+        atexit.register(gc.freeze)
+        _exit_hook.append(True)
