@@ -20,8 +20,11 @@ from typing import TYPE_CHECKING
 from sphinxcontrib_plan._version import __version__
 from sphinxcontrib_plan.domain import plan_domain
 from sphinxcontrib_plan.model.gcpolicy import (
+    document_read,
     hold_until_resolved,
     no_collection_at_exit,
+    reading_ends,
+    reading_starts,
     release_held,
 )
 
@@ -88,6 +91,7 @@ def _before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
     it is inherited; a serial build, or a project that never needs the
     module, imports nothing more than before.
     """
+    reading_starts()
     if app.parallel <= 1 or len(docnames) < 2:
         return
     import sphinxcontrib_plan.directives.finish
@@ -121,6 +125,7 @@ def _doctree_read(app: Sphinx, document: nodes.document) -> None:
         content=found.content,
         holds=found.holds,
     )
+    document_read()
 
 
 # -- resolving: the index, its findings, the pages to refresh -----------------------
@@ -214,6 +219,7 @@ def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 
 def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
     release_held()  # a build that wrote no page
+    reading_ends()
     # the heap a build leaves is not walked once more as the process ends
     no_collection_at_exit()
 
@@ -291,6 +297,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
         for location, message in finding.details:
             logger.verbose(message, location=location)
+    # what reading froze goes back to the collector, as pages written let it go
+    reading_ends()
     # Sphinx pickles the environment next, then loads the search index: held
     hold_until_resolved()
     return []

@@ -99,6 +99,26 @@ def test_held_from_env_updated_to_the_first_page(make_app, tmp_path, collector):
     assert gc.isenabled()
 
 
+def test_what_is_read_is_frozen_until_env_updated(make_app, tmp_path, collector):
+    app = make_app("html", srcdir=ROOTS / "test-basic", builddir=tmp_path / "out")
+    frozen: list[tuple[str, int]] = []
+    # after the plan's own handler (400): the document just read is frozen
+    app.connect(
+        "doctree-read",
+        lambda app, doctree: frozen.append(("read", gc.get_freeze_count())),
+        priority=900,
+    )
+    app.connect(
+        "env-check-consistency", lambda app, env: frozen.append(("pickled", gc.get_freeze_count()))
+    )
+    app.build()
+    read = [count for what, count in frozen if what == "read"]
+    assert len(read) > 1
+    assert all(count > 0 for count in read)
+    assert frozen[-1] == ("pickled", 0)  # all of it back before the pages are written
+    assert gc.get_freeze_count() == 0
+
+
 def test_given_back_when_the_build_fails(make_app, tmp_path, collector):
     app, seen = _probed_build(make_app, ROOTS / "test-basic", tmp_path / "out")
 
