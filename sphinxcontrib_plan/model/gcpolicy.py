@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -50,16 +51,21 @@ def _promote() -> None:
     still looks at everything, as before. Left alone when something else
     froze objects (unfreezing would hand them back).
     """
-    if _reading:  # the build froze what it read: what the block made joins it
+    if _reading_here():  # the build froze what it read: what the block made joins it
         gc.freeze()
     elif gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
 
 
-#: set while the build keeps what it reads frozen (until ``env-updated``); a second
-#: item once the first document is read
-_reading: list[bool] = []
+#: while the build keeps what it reads frozen (until ``env-updated``): the reading
+#: process (not the ``-j`` workers it forks, which have a hook of their own,
+#: :mod:`sphinxcontrib_plan.workers`) and how many documents it has read
+_reading: list[int] = []
+
+
+def _reading_here() -> bool:
+    return bool(_reading) and _reading[0] == os.getpid()
 
 
 def reading_starts() -> None:
@@ -77,7 +83,7 @@ def reading_starts() -> None:
     when something else froze objects or the collector is off.
     """
     if not _reading and gc.isenabled() and gc.get_freeze_count() == 0:
-        _reading.append(True)
+        _reading[:] = [os.getpid(), 0]
 
 
 def document_read() -> None:
@@ -88,19 +94,20 @@ def document_read() -> None:
     document, whatever the build made is left for later (unfrozen at
     ``env-updated``), rather than walked once more.
     """
-    if _reading:
-        if len(_reading) > 1:
+    if _reading_here():
+        if _reading[1]:
             gc.collect()
-        else:
-            _reading.append(True)
+        _reading[1] += 1
         gc.freeze()
 
 
 def reading_ends() -> None:
     """Give back what reading froze (see :func:`reading_starts`)."""
     if _reading:
+        here = _reading_here()
         _reading.clear()
-        gc.unfreeze()
+        if here:
+            gc.unfreeze()
 
 
 #: set while the collector is held from ``env-updated`` to the first page resolved
