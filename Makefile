@@ -86,7 +86,7 @@ pdf: $(VENV)/.installed
 # The main line is the .venv of `make test`.
 MATRIX_TESTS ?= tests/test_directives.py tests/test_domain.py tests/test_collectors.py \
 	tests/test_builders.py tests/test_warnings.py tests/test_myst_values.py tests/test_parallel.py \
-	tests/test_interactive.py tests/test_pdf.py tests/test_api_info.py tests/test_finished.py tests/unit
+	tests/test_interactive.py tests/test_pdf.py tests/test_api_info.py tests/test_finished.py tests/test_gcpolicy.py tests/unit
 FLOOR_PYTHON ?= $(shell command -v python3.11 || echo $(PYTHON))
 FLOOR_PINS := sphinx==7.4.7 myst-parser==4.0.1 docutils==0.20.1
 TOP_PYTHON ?= $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.*/bin/python3))
