@@ -4,7 +4,13 @@ The collector runs when enough containers have been allocated since its last
 run, so whatever allocates pays, and a full collection walks the whole heap
 (a build's environment and doctrees: millions of objects). While a register
 page, an export or the two sides of a diff are being made, everything
-allocated stays reachable: a collection then finds nothing to free. See
+allocated stays reachable: a collection then finds nothing to free.
+
+The build's side of the same policy: what a held block made goes to the
+oldest generation as a whole; what the build reads is frozen a document at a
+time until ``env-updated`` (:func:`reading_starts`); the collector is held
+from there to the first page resolved (:func:`hold_until_resolved`); the heap
+is frozen at exit (:func:`no_collection_at_exit`). See
 ``docs/explanation/performance.md`` ("Garbage collection").
 """
 
