@@ -203,7 +203,8 @@ def test_server_path_prefix_and_no_drift(tmp_path, capsys):
             "uspto.yaml",
             ["GET /", "GET /{dataset}/{version}/fields", "POST /{dataset}/{version}/records"],
         ),
-        ("webhook-example.yaml", ["GET /pets"]),  # webhooks are calls the service makes: not read
+        # webhooks, the calls the service makes, are read as webhooks (after the paths)
+        ("webhook-example.yaml", ["GET /pets", "webhook POST newPet"]),
     ],
 )
 def test_public_documents(plan_json, capsys, name, operations):
@@ -254,3 +255,57 @@ def test_openapi_takes_one_plan(plan_json, capsys):
         err == "sphinx-plan diff: error: --openapi compares one plan with the service: "
         "give at most BASE\n"
     )
+
+
+def test_webhooks_are_compared_with_webhooks(tmp_path, capsys):
+    """A plan imported from a document with webhooks has no drift against it; a
+    planned webhook the service no longer sends is ``not-implemented``, one it
+    sends unplanned ``not-planned``, and neither matches a path of that name."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "conf.py").write_text(CONF, encoding="utf-8")
+    (root / "index.md").write_text("# Pets\n\n```{toctree}\n:glob:\n\n*\n```\n", encoding="utf-8")
+    document = FIXTURES / "webhook-example.yaml"
+    assert main(["import", str(document), "-o", str(root / "pets.md"), "--id", "PETS"]) == 0
+    assert ":webhook:" in (root / "pets.md").read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    code, out, err = drift(
+        capsys, "--openapi", str(document), "--source", str(root), "--fail-on", "any"
+    )
+    assert (code, err) == (0, "")
+    assert "No drift: 2 endpoints match." in out
+
+    # the service stops sending newPet and sends petAdopted; a path /newPet is no webhook
+    changed = tmp_path / "implemented.yaml"
+    changed.write_text(
+        document.read_text(encoding="utf-8")
+        .replace("  newPet:\n", "  petAdopted:\n")
+        .replace(
+            "paths:\n",
+            "paths:\n  /newPet:\n    post:\n      responses:\n"
+            "        '200':\n          description: ok\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = drift(
+        capsys,
+        "--openapi",
+        str(changed),
+        "--source",
+        str(root),
+        "--format",
+        "json",
+        "--fail-on",
+        "breaking",
+    )
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert [(f["kind"], f["signature"], f["breaking"]) for f in data["findings"]] == [
+        ("not-implemented", "webhook POST newPet", True),
+        ("not-planned", "POST /newPet", False),
+        ("not-planned", "webhook POST petAdopted", False),
+    ]
+    assert data["summary"]["matched"] == 1

@@ -120,8 +120,14 @@ def _compare(planned: ComparedOperation, built: ComparedOperation) -> list[Drift
     return found
 
 
+def _built_key(op: ComparedOperation, prefix: str) -> tuple[str, str, bool]:
+    # a webhook is named, not below the server's URL: no prefix
+    path = op.path if op.webhook else prefix + op.path
+    return op.method.upper(), normalise_path(path), op.webhook
+
+
 def _matches(planned: list[ComparedOperation], built: list[ComparedOperation], prefix: str) -> int:
-    keys = {(o.method.upper(), normalise_path(prefix + o.path)) for o in built}
+    keys = {_built_key(o, prefix) for o in built}
     return sum(p.key in keys for p in planned)
 
 
@@ -146,11 +152,11 @@ def compare_api(
     # a service mounted below /api/v1 lists /users; the plan may write /api/v1/users
     if not prefix or _matches(planned, built, prefix) <= _matches(planned, built, ""):
         prefix = ""
-    by_key: dict[tuple[str, str], ComparedOperation] = {}
+    by_key: dict[tuple[str, str, bool], ComparedOperation] = {}
     for op in built:
-        by_key.setdefault((op.method.upper(), normalise_path(prefix + op.path)), op)
+        by_key.setdefault(_built_key(op, prefix), op)
     drift = Drift(plan_label, implemented_label, prefix=prefix)
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, bool]] = set()
     for op in planned:
         if op.key in seen:
             continue  # the same signature in two plans: compared once
@@ -164,11 +170,11 @@ def compare_api(
         drift.matched += 1
         drift.findings += _compare(op, match)
     unplanned = [(key, op) for key, op in by_key.items() if key not in seen]
-    for _, op in sorted(unplanned, key=lambda item: (item[0][1], item[0][0])):
+    for _, op in sorted(unplanned, key=lambda item: (item[0][2], item[0][1], item[0][0])):
         drift.findings.append(
             DriftFinding(
                 "not-planned",
-                f"{op.method.upper()} {prefix}{op.path}",
+                op.signature if op.webhook else f"{op.method.upper()} {prefix}{op.path}",
                 "implemented, not planned",
                 None,
                 op.path,

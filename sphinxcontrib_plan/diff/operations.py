@@ -5,7 +5,9 @@ read by the package's one OpenAPI reader
 (:mod:`sphinxcontrib_plan.importers.openapi`), its references resolved there.
 Paths are compared with
 templated segments normalised, so ``/users/{id}``, ``/users/{user_id}`` and
-``/users/:id`` are one path; a trailing slash is ignored.
+``/users/:id`` are one path; a trailing slash is ignored. Webhooks (OpenAPI
+3.1's ``webhooks``, the calls the service makes; in a plan, endpoints with the
+``webhook`` flag) are compared with webhooks only, by method and name.
 """
 
 from __future__ import annotations
@@ -52,15 +54,20 @@ class ComparedOperation:
     auth: bool | None = None
     #: plan object id, or operationId
     ident: str | None = None
+    #: a webhook (a call the service makes); its path is the webhook's name
+    webhook: bool = False
 
     @property
-    def key(self) -> tuple[str, str]:
-        """``(METHOD, normalised path)``, how planned and implemented operations are matched."""
-        return self.method.upper(), normalise_path(self.path)
+    def key(self) -> tuple[str, str, bool]:
+        """``(METHOD, normalised path, webhook)``: how planned and implemented
+        operations are matched (a webhook only with a webhook)."""
+        return self.method.upper(), normalise_path(self.path), self.webhook
 
     @property
     def signature(self) -> str:
-        """``METHOD /path`` as written."""
+        """``METHOD /path`` as written; ``webhook METHOD name`` for a webhook."""
+        if self.webhook:
+            return f"webhook {self.method.upper()} {self.path.lstrip('/')}"
         return f"{self.method.upper()} {self.path}"
 
 
@@ -69,7 +76,7 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[ComparedOperation]]:
 
     :param path: the file (JSON or YAML; Swagger 2.0, OpenAPI 3.0 or 3.1)
     :return: its data (for its servers and title) and its operations, in document order
-        (webhooks, calls the service makes, are left out)
+        (paths, then webhooks)
     :raise DiffError: when it cannot be read, is not OpenAPI or passes a limit
     """
     from sphinxcontrib_plan.importers.openapi import (
@@ -109,9 +116,9 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[ComparedOperation]]:
             },
             _needs_auth(op.security),
             op.operation_id or None,
+            webhook=op.webhook is not None,
         )
         for op in document.operations
-        if op.webhook is None
     ]
 
 
@@ -187,6 +194,7 @@ def planned_operations(plan: Mapping[str, Any]) -> list[ComparedOperation]:
                 params,
                 needs_auth,
                 str(obj["id"]),
+                webhook=bool((obj.get("fields") or {}).get("webhook")),
             )
         )
     return operations
