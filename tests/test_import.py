@@ -271,3 +271,67 @@ def test_missing_file_and_existing_output(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "never overwrites" in err and err.count("\n") == 1
     assert target.read_text(encoding="utf-8") == "mine\n"
+
+
+# ------------------------------------------------------------------ a Spec Kit plan
+
+SPECKIT = FIXTURES / "order-export-speckit.md"
+
+
+def test_speckit_plan_header_context_and_complexity(make_app, tmp_path, capsys):
+    """A plan in the shape Spec Kit's ``/plan`` writes: the fields of its one-line
+    header, a technology per labelled line of "Technical Context" (the other
+    lines kept, in place, and reported) and "Complexity Tracking" rows as
+    exemptions; built with -W, no word of the source lost."""
+    out = tmp_path / "out" / "OE.md"
+    assert run_import(SPECKIT, "-o", out, "--id", "OE") == 0
+    report = capsys.readouterr().out
+    assert "plan OE (Order Export), 16 objects" in report
+    assert re.search(r"plan-tech\s+10\s+lines 13, 14, 14, 14, 14, 15, 16, 24, 25, 26\n", report)
+    assert re.search(r"plan-exemption\s+1\s+line 58\n", report)
+    assert "lines 3-4       header: 'Branch', 'Input' name no plan field" in report
+    assert "note: line 59: a row with no value (| N/A | N/A | N/A |), not kept" in report
+    assert (
+        "lines 13-21     'Technical Context': 'Target Platform', 'Project Type', "
+        "'Performance Goals', 'Constraints', 'Scale/Scope' name no technology" in report
+    )
+
+    app = build(make_app, tmp_path / "src", out, warningiserror=True)
+    assert app.warning.getvalue() == ""
+    data = load_plan_json(app)
+    (plan,) = data["plans"]
+    assert plan["fields"]["created"] == "2025-03-14"
+    assert plan["fields"]["spec"] == "https://example.org/specs/004-order-export/spec.md"
+    tech = [
+        (
+            o["title"],
+            o["fields"].get("category"),
+            o["fields"].get("version"),
+            o["fields"].get("layer"),
+        )
+        for o in data["objects"]
+        if o["type"] == "tech"
+    ]
+    assert tech == [
+        ("Python", "Language/Version", "3.12", None),
+        ("FastAPI", "Primary Dependencies", None, None),
+        ("SQLAlchemy 2 (async, with asyncpg)", "Primary Dependencies", None, None),
+        ("Celery", "Primary Dependencies", None, None),
+        ("pyarrow", "Primary Dependencies", None, None),
+        # one technology unless the label names a list: the value as written
+        ("PostgreSQL 16 for orders; S3 for the export files", "Storage", None, None),
+        ("pytest, Hypothesis", "Testing", None, None),
+        ("Kubernetes", "Infrastructure", "1.29", "Backend"),
+        ("RabbitMQ", "Infrastructure", "3.13", "Queue"),
+        ("Nightly retention sweep, run by the platform team", "Infrastructure", None, None),
+    ]
+    (exemption,) = [o for o in data["objects"] if o["type"] == "exemption"]
+    assert exemption["title"] == "A second queue (Celery)"
+    assert exemption["fields"]["rationale"] == "Exports run for minutes"
+
+    text = (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
+    # the third column, in the body
+    assert "Rejected Because**: Running them in the request times out" in " ".join(text.split())
+    source = SPECKIT.read_text(encoding="utf-8").replace("| N/A | N/A | N/A |\n", "")
+    missing = source_words(source) - words(text)
+    assert not missing, f"words lost in the import: {dict(missing)}"

@@ -25,6 +25,7 @@ from sphinxcontrib_plan.importers.emit import (
 )
 from sphinxcontrib_plan.importers.md_code import exemption, exemption_entries, metric_objects
 from sphinxcontrib_plan.importers.md_objects import (
+    EMPTY_CELLS,
     Made,
     add_field,
     block_signature,
@@ -34,6 +35,7 @@ from sphinxcontrib_plan.importers.md_objects import (
     signoffs,
     table_rows,
     table_type,
+    technologies,
 )
 from sphinxcontrib_plan.importers.md_source import (
     FieldLine,
@@ -42,6 +44,7 @@ from sphinxcontrib_plan.importers.md_source import (
     field_lines,
     items,
     read,
+    strip_emphasis,
     table,
 )
 from sphinxcontrib_plan.model.ids import derive_id, slug
@@ -158,8 +161,17 @@ class _Run:
                         f"columns, not kept: {' | '.join(extra)} (add a column to keep them)"
                     )
                 type_name = table_type(rule.type if rule else None, header)
-                if type_name:
-                    out += [self.add(m) for m in table_rows(type_name, header, rows)]
+                made = table_rows(type_name, header, rows) if type_name else []
+                for line, cells in rows if made else ():
+                    if all(strip_emphasis(c) in EMPTY_CELLS for c in cells):
+                        self.report.notes.append(
+                            f"line {line + 1}: a row with no value "
+                            f"(| {' | '.join(cells)} |), not kept"
+                        )
+                if made:
+                    out += [self.add(m) for m in made]
+                elif type_name:
+                    out.append(self.prose(block, f"the {type_name} table has no rows filled in"))
                 else:
                     out.append(
                         self.prose(
@@ -208,6 +220,10 @@ class _Run:
                     out.append(self.prose(block, "the exemptions are a placeholder"))
                     out.pop(-2)
                 out += [self.add(m) for m in made]
+            elif rule and rule.strategy == "fields" and block.kind == "paragraph":
+                made_blocks, took_next = self.context(section, block, nxt)
+                out += made_blocks
+                i += took_next
             elif rule and rule.strategy == "endpoints" and (sig := block_signature(block)):
                 j = i + 1
                 while j < len(blocks) and blocks[j].kind != "hr" and not block_signature(blocks[j]):
@@ -221,6 +237,83 @@ class _Run:
                 out.append(self.prose(block, self.why(section, rule)))
             i += 1
         return out
+
+    def context(
+        self, section: Section, block: MdBlock, nxt: MdBlock | None
+    ) -> tuple[list[Block], bool]:
+        """A paragraph of a technical context: a technology per labelled value
+        (:func:`~.md_objects.technologies`), the other lines kept in place. A
+        label without a value takes the list after it, an item each
+        (``Frontend: Node.js 18+`` is the layer and the technology).
+
+        :return: the blocks, and whether the list after the paragraph was taken
+        """
+        out: list[Block] = []
+        kept: list[str] = []
+        labels: list[str] = []
+        took_next = False
+        written = field_lines(block)
+
+        def keep(source: str, label: str | None = None) -> None:
+            kept.append(source)
+            if label:
+                labels.append(label)
+
+        def flush() -> None:
+            if any(x.strip() for x in kept):
+                out.append(Prose("\n".join(kept)))
+            kept.clear()
+
+        for line in written:
+            if not isinstance(line, FieldLine):
+                keep(line)
+                continue
+            made = technologies(line.label, line.value, line.line + 1)
+            if (
+                not line.value
+                and line is written[-1]
+                and nxt is not None
+                and nxt.kind == "list"
+                and rules.TECH_LABEL.search(line.label)
+            ):
+                took_next = True
+                listed: list[Made] = []
+                rest: list[str] = []
+                for item in items(nxt):
+                    layer, sep, value = item.text.partition(":")
+                    one = (
+                        technologies(line.label, value, item.line + 1, strip_emphasis(layer))
+                        if sep and len(layer.split()) <= 3
+                        else technologies(line.label, item.text, item.line + 1)
+                    )
+                    if one:
+                        listed += one
+                    else:
+                        rest.append(item.source)
+                if rest:
+                    keep(line.source, line.label)
+                    kept.extend(rest)
+                    flush()
+                elif listed:
+                    flush()
+                    out.append(Prose(line.source))
+                out += [self.add(m) for m in listed]
+                continue
+            if made:
+                flush()
+                out += [self.add(m) for m in made]
+            else:
+                keep(line.source, line.label)
+        flush()
+        if labels:
+            self.report.prose.append(
+                (
+                    block.line,
+                    nxt.end if took_next and nxt is not None else block.end,
+                    f"'{section.plain}': {', '.join(map(repr, labels))} name no technology",
+                )
+            )
+        return out, took_next
 
     def area(self, section: Section, rule: rules.SectionRule | None) -> str | None:
         if rule and rule.area:

@@ -44,7 +44,8 @@ TABLE_TYPES = (
     "component",
     "signoff",
 )
-_EMPTY = frozenset(("", "-", "–", "—", "n/a", "N/A"))
+#: cells that hold no value
+EMPTY_CELLS = frozenset(("", "-", "–", "—", "n/a", "N/A"))
 
 
 @dataclass
@@ -290,13 +291,15 @@ def table_rows(type_name: str, header: list[str], rows: list[tuple[int, list[str
     title_col = names.index("title") if "title" in names else 0
     group = rules.GROUP_FIELDS.get(type_name)
     grouped = group is not None and any(
-        c[0].strip() and all(x.strip() in _EMPTY for x in c[1:]) for _, c in rows
+        c[0].strip() and all(x.strip() in EMPTY_CELLS for x in c[1:]) for _, c in rows
     )
     current = None
     out: list[Made] = []
     for line, cells in rows:
         cells = cells + [""] * (len(header) - len(cells))
-        if grouped and cells[0].strip() and all(x.strip() in _EMPTY for x in cells[1:]):
+        if all(strip_emphasis(c) in EMPTY_CELLS for c in cells):
+            continue  # | N/A | N/A |: a template's row left empty
+        if grouped and cells[0].strip() and all(x.strip() in EMPTY_CELLS for x in cells[1:]):
             current = strip_emphasis(cells[0])
             continue
         title = strip_emphasis(cells[title_col]) or next(
@@ -310,7 +313,7 @@ def table_rows(type_name: str, header: list[str], rows: list[tuple[int, list[str
         extra: list[str] = []
         for k, cell in enumerate(cells):
             name = names[k]
-            if k == title_col and strip_emphasis(cell) == title or cell.strip() in _EMPTY:
+            if k == title_col and strip_emphasis(cell) == title or cell.strip() in EMPTY_CELLS:
                 continue
             if grouped and group and name == group[0]:
                 name = group[1]
@@ -327,6 +330,63 @@ def table_rows(type_name: str, header: list[str], rows: list[tuple[int, list[str
         made.directive.body = _kept(["\n\n".join(extra)])
         if type_name == "signoff":
             _signoff_status(made)
+        out.append(made)
+    return out
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """*text* split at the commas and semicolons outside brackets and code."""
+    parts, depth, code, start = [], 0, False, 0
+    for k, char in enumerate(text):
+        if char == "`":
+            code = not code
+        elif not code and char in "([{":
+            depth += 1
+        elif not code and char in ")]}":
+            depth = max(0, depth - 1)
+        elif not code and depth == 0 and char in ",;":
+            parts.append(text[start:k])
+            start = k + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def technologies(label: str, value: str, line: int, layer: str | None = None) -> list[Made]:
+    """The technologies a ``**Label**: value`` line of a technical context names.
+
+    The label is their category; a list label ("Primary Dependencies") gives one
+    technology per comma when every part is short (else the value is one), and
+    ``Python 3.11`` is the technology ``Python`` at version ``3.11``.
+
+    :param label: the label as written, e.g. ``Language/Version``
+    :param value: the value as written
+    :param line: its 1-based source line
+    :param layer: the layer an enclosing item names (``Frontend: Next.js``)
+    :return: the technologies; none when the label names no technology or the
+        value none yet (``N/A``, ``NEEDS CLARIFICATION``, a placeholder)
+    """
+    value = value.strip()
+    if (
+        not rules.TECH_LABEL.search(label)
+        or strip_emphasis(value).lower().rstrip(".") in EMPTY_CELLS | {"none", "no"}
+        or rules.UNKNOWN.search(value)
+        or find_placeholder(value) is not None
+    ):
+        return []
+    parts = _top_level_parts(value) if rules.TECH_LIST_LABEL.search(label) else [value]
+    if len(parts) > 1 and any(len(p.split()) > 8 for p in parts):
+        parts = [value]
+    out = []
+    for part in parts:
+        title, version = strip_emphasis(part), None
+        if match := rules.TECH_VERSION.match(title):
+            title, version = match.group("title").strip(), match.group("version")
+        made = Made(Directive("plan-tech", title), "tech", title, line)
+        if layer:
+            add_field(made, "layer", layer)
+        add_field(made, "category", label)
+        if version:
+            add_field(made, "version", version)
         out.append(made)
     return out
 

@@ -27,6 +27,8 @@ class SectionRule:
     type: str
     #: ``table`` (rows), ``section`` (the section is one object: the title
     #: is the ``title`` group of the pattern), ``items`` (list items),
+    #: ``fields`` (each ``**Label**: value`` line whose label :data:`TECH_LABEL`
+    #: matches is a technology of that category),
     #: ``endpoints`` (signature code blocks start endpoints), ``area``
     #: (only names the area of the checklists found there)
     strategy: str = "table"
@@ -51,6 +53,8 @@ SECTION_RULES: tuple[SectionRule, ...] = (
         "section",
     ),
     SectionRule(r"\b(?:tech(?:nology)?\s+(?:stack|choices)|stack)\b", "tech", area="tech-stack"),
+    # Spec Kit's plans: "**Language/Version**: Python 3.11" lines
+    SectionRule(r"^technical\s+context$", "tech", "fields", area="tech-stack"),
     SectionRule(r"\bthird[- ]party|\bexternal\s+services|\bvendors?\b|^services$", "service"),
     SectionRule(r"\b(?:new\s+)?dependenc|\blibrar(?:y|ies)\b|\bpackages\b", "dependency"),
     SectionRule(r"\bdesign\s+patterns?|^patterns", "pattern", area="architecture"),
@@ -58,7 +62,12 @@ SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule(r"\balert", "alert", area="observability"),
     SectionRule(r"\bmetrics?\b", "metric", area="observability"),
     SectionRule(r"\brisks?\b", "risk"),
-    SectionRule(r"\bexemptions?\b|\bdeviations?\b", "exemption", area="architecture"),
+    SectionRule(
+        # Spec Kit's "Complexity Tracking": the constitution's violations, justified
+        r"\bexemptions?\b|\bdeviations?\b|\bcomplexity\s+tracking\b",
+        "exemption",
+        area="architecture",
+    ),
     SectionRule(r"\bsign[- ]?offs?\b|\bapprovals?\b", "signoff", "items"),
     SectionRule(r"\bapi\b|\bendpoints?\b|\bwebsockets?\b", "endpoint", "endpoints"),
     SectionRule(r"\barchitecture\b", "check", "area", area="architecture"),
@@ -162,7 +171,7 @@ ALIASES: dict[str, dict[str, str]] = {
     "migration": {"estimated-duration": "duration", "downtime-required": "downtime"},
     "metric": {"kind": "type"},
     "signoff": {"approver": "name", "approved-by": "name", "role": "title"},
-    "exemption": {"approver": "approved-by", "reason": "rationale"},
+    "exemption": {"approver": "approved-by", "reason": "rationale", "why-needed": "rationale"},
 }
 
 #: column headers naming the title column, besides the type's own name and label
@@ -175,7 +184,7 @@ TITLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "alert": ("alert", "name"),
     "risk": ("risk", "title", "description", "name"),
     "metric": ("metric", "name"),
-    "exemption": ("exemption", "deviation", "title"),
+    "exemption": ("exemption", "deviation", "violation", "title"),
     "test": ("level", "test", "test-type", "type"),
     "signoff": ("role",),
     "component": ("component", "name"),
@@ -196,6 +205,19 @@ SPLITS: dict[tuple[str, str], re.Pattern[str]] = {
         r"(?i)^(?P<risk>[^\[].*?)[,;]\s*mitigation:\s*(?P<mitigation>.+)$"
     ),
 }
+
+#: labels of a technical context that name technologies (the others, "Project
+#: Type", "Performance Goals", "Constraints", "Scale/Scope", stay as written)
+TECH_LABEL = re.compile(
+    r"(?i)\b(?:languages?|dependenc|frameworks?|librar|packages|storage|databases?|"
+    r"testing|platforms?|runtimes?|infrastructure|tools|tooling|hosting|deployment)"
+)
+#: labels whose value is a list of technologies, one per comma
+TECH_LIST_LABEL = re.compile(r"(?i)\b(?:dependenc|frameworks|librar|packages|tools)")
+#: a technology written with its version: ``Python 3.11``, ``TypeScript 5.x``, ``Node 22+``
+TECH_VERSION = re.compile(r"^(?P<title>[^\d\s(][^()\d]*?)\s+v?(?P<version>\d[\w.]*[+x*]?)$")
+#: a value that names no technology yet (Spec Kit's mark of an open question)
+UNKNOWN = re.compile(r"(?i)\bneeds\s+clarification\b")
 
 #: a sign-off item: ``Tech Lead: Ana Lima - 2024-03-01``
 SIGNOFF_ITEM = re.compile(

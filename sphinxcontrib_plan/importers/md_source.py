@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 _FIELD = re.compile(
     r"^(?P<m>\*\*|__)(?P<label>[^*_\n]+?)(?::(?P=m)|(?P=m)(?P<note>\s*\([^)\n]*\))?\s*:)[ \t]*(?P<value>.*)$"
 )
+#: the separator of fields written on one line: `` | **Label**:``
+_PIPED = re.compile(r"\s+\|\s+(?=(?:\*\*|__)[^*_\n|]+?(?::(?:\*\*|__)|(?:\*\*|__)\s*:))")
 _TASK = re.compile(r"^\[(?P<mark>[ xX])\]\s+")
 _LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<href>[^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
@@ -162,21 +164,24 @@ def read(text: str) -> list[Section]:
 
 def field_lines(block: Block) -> list[FieldLine | str]:
     """The lines of a paragraph: :class:`FieldLine` for ``**Label**: value`` lines,
-    the source text for others.
+    the source text for others. A line of several fields separated by ``|``
+    (``**Branch**: x | **Date**: 2024-01-02``) gives one :class:`FieldLine` each.
 
     :param block: a paragraph block
-    :return: one entry per source line
+    :return: one entry per field or other source line
     """
     out: list[FieldLine | str] = []
-    for k, source in enumerate(block.text.split("\n")):
-        match = _FIELD.match(source.strip())
-        if match:
+    for k, line in enumerate(block.text.split("\n")):
+        # several fields on one line: **Branch**: x | **Date**: 2024-01-02
+        parts = _PIPED.split(line) if _FIELD.match(line.strip()) else [line]
+        for source in parts:
+            match = _FIELD.match(source.strip())
+            if match is None:
+                out.append(source)
+                continue
+            label = match.group("label").strip().rstrip(":")
             value = match.group("value").strip().removesuffix("  ").strip()
-            out.append(
-                FieldLine(match.group("label").strip().rstrip(":"), value, block.start + k, source)
-            )
-        else:
-            out.append(source)
+            out.append(FieldLine(label, value, block.start + k, source))
     return out
 
 
