@@ -18,6 +18,7 @@ from sphinxcontrib_plan.importers.emit import (
     write_myst,
     write_rst,
 )
+from sphinxcontrib_plan.importers.markdown import import_markdown
 from sphinxcontrib_plan.importers.mdrst import parser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -335,3 +336,19 @@ def test_speckit_plan_header_context_and_complexity(make_app, tmp_path, capsys):
     source = SPECKIT.read_text(encoding="utf-8").replace("| N/A | N/A | N/A |\n", "")
     missing = source_words(source) - words(text)
     assert not missing, f"words lost in the import: {dict(missing)}"
+
+
+def test_technical_context_keeps_what_names_no_technology():
+    result = import_markdown(
+        "# Plan: Tools\n\n## Technical Context\n\n"
+        "The choices were made with the platform team.\n\n"
+        "**Tools**:\n- https://example.org/linter\n- CI: GitHub Actions\n",
+        plan_id="T",
+    )
+    written = write_myst(result.document)
+    assert "The choices were made with the platform team." in written
+    assert ":::{plan-tech} https://example.org/linter\n:category: Tools\n:::" in written
+    assert ":::{plan-tech} GitHub Actions\n:layer: CI\n:category: Tools\n:::" in written
+    assert (5, 5, "'Technical Context': not a tech table, checklist or item") in (
+        result.report.prose
+    )

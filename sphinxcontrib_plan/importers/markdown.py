@@ -220,7 +220,12 @@ class _Run:
                     out.append(self.prose(block, "the exemptions are a placeholder"))
                     out.pop(-2)
                 out += [self.add(m) for m in made]
-            elif rule and rule.strategy == "fields" and block.kind == "paragraph":
+            elif (
+                rule
+                and rule.strategy == "fields"
+                and block.kind == "paragraph"
+                and any(isinstance(x, FieldLine) for x in field_lines(block))
+            ):
                 made_blocks, took_next = self.context(section, block, nxt)
                 out += made_blocks
                 i += took_next
@@ -283,7 +288,7 @@ class _Run:
                     layer, sep, value = item.text.partition(":")
                     one = (
                         technologies(line.label, value, item.line + 1, strip_emphasis(layer))
-                        if sep and len(layer.split()) <= 3
+                        if sep and len(layer.split()) <= 3 and not value.startswith("//")
                         else technologies(line.label, item.text, item.line + 1)
                     )
                     if one:
