@@ -228,11 +228,12 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     from dataclasses import replace
 
     from sphinxcontrib_plan.build_state import resolve_key
+    from sphinxcontrib_plan.diff.drift_build import drift_findings, implemented_digest
     from sphinxcontrib_plan.model.external import DEPENDENCY, check_external_refs
     from sphinxcontrib_plan.model.gcpolicy import held_collector
     from sphinxcontrib_plan.resolve_pages import pages_to_refresh
     from sphinxcontrib_plan.resolve_refs import check_references
-    from sphinxcontrib_plan.warnings import PlanWarning, logger, replay, warn
+    from sphinxcontrib_plan.warnings import PlanWarning, logger, replay, setting_location, warn
 
     domain = plan_domain(env)
     # the read-time warnings of documents this build did not read again, so an
@@ -243,6 +244,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     external = {DEPENDENCY.format(name): plan.sha256 for name, plan in domain.external.items()}
     # a results file read again and changed makes the index (its tests' results) new
     results = _results(domain)
+    drift = domain.config.drift
+    drifted = implemented_digest(Path(env.srcdir), drift) if drift else None
     key = resolve_key(
         env,
         domain.fingerprint(),
@@ -252,6 +255,7 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
             sorted((k, sorted(v)) for k, v in named.items()),
             sorted(external.items()),
             results and results.digest,
+            drifted,
         ),
     )
     # plan-changes compares with revisions of the repository, which move on their own
@@ -280,6 +284,8 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 check_references(refs, index, domain.registry, resolvable) + findings_external
             )
             findings += _approvals(domain, index)
+            if drift:
+                findings += drift_findings(index, Path(env.srcdir), drift)
             # each project's data has a fingerprint of its own: a changed plan.json
             # refreshes the pages showing that project, and links into it
             prints = {**index.fingerprints, **external}
@@ -294,7 +300,10 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
             )
         domain.state.resolved(key, findings, pages, refresh)
     for finding in findings:
-        warn(PlanWarning(finding.subtype), finding.message, location=finding.location)
+        location = finding.location
+        if location == "conf.py":  # a setting's problem: at the line that sets it
+            location = setting_location(Path(app.confdir), finding.message.partition(":")[0])
+        warn(PlanWarning(finding.subtype), finding.message, location=location)
         for location, message in finding.details:
             logger.verbose(message, location=location)
     # what reading froze goes back to the collector, as pages written let it go

@@ -295,6 +295,22 @@ class PlanConfig:
         },
     )
 
+    drift: str | None = field(
+        default=None,
+        metadata={
+            "help": "The OpenAPI document (JSON or YAML; 3.0, 3.1 or Swagger 2.0) of the "
+            "service as built, relative to the source directory: the build compares the "
+            "planned endpoints with it as ``sphinx-plan diff --openapi`` does, and each "
+            "difference is a ``plan.drift`` warning at the endpoint (or at the unplanned "
+            "operation's line in the document). A changed document is compared again "
+            "by the next build; no page is written again for it.",
+            "validator": lambda v: v is None or (isinstance(v, str) and bool(v.strip())),
+            "rebuild": "",
+            "types": "str (a path) or None",
+            "py_types": (str, type(None)),
+        },
+    )
+
     stages: bool | list[dict[str, Any]] = field(
         default=False,
         metadata={

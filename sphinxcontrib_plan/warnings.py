@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import re
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
     from docutils import nodes
     from sphinx.environment import BuildEnvironment
@@ -99,6 +101,12 @@ class PlanWarning(enum.Enum):
     COVERAGE = "coverage"
     """An object is not covered as a rule of ``plan_coverage_rules`` asks (an endpoint no
     test covers, a high risk no phase mitigates in time): the warning names the rule."""
+
+    DRIFT = "drift"
+    """The service's OpenAPI document named by ``plan_drift`` lacks a planned endpoint,
+    response or parameter, or has one the plan lacks, or differs on authentication (the
+    findings of ``sphinx-plan diff --openapi``; a breaking one says so); or it cannot be
+    read."""
 
     @property
     def code(self) -> str:
@@ -203,6 +211,14 @@ EXAMPLES: dict[PlanWarning, tuple[str, str]] = {
         "# example.md\n:::{plan-event} user.created\n:::\n\n"
         ":::{plan-test} Event tests\n:covers: user.created\n:::",
     ),
+    PlanWarning.DRIFT: (
+        # openapi.json, the service's document: paths: {/health: {get: {responses: {200: …}}}}
+        '# conf.py\nplan_drift = "openapi.json"\n'
+        "# example.md\n::::{plan-endpoint} GET /health\n"
+        ":::{plan-response} 200 OK\n:::\n\n:::{plan-response} 503 Service Unavailable\n:::\n::::",
+        '# conf.py\nplan_drift = "openapi.json"\n'
+        "# example.md\n::::{plan-endpoint} GET /health\n:::{plan-response} 200 OK\n:::\n::::",
+    ),
 }
 
 
@@ -236,6 +252,25 @@ def warn(
         if recorded is None:
             recorded = env.temp_data[RECORDED] = []
         recorded.append((subtype.value, message, where))
+
+
+def setting_location(confdir: Path, setting: str) -> str | None:
+    """Where a configuration value is set: ``/path/conf.py:LINE``.
+
+    :param confdir: the configuration directory
+    :param setting: e.g. ``plan_drift``
+    :return: the file and the line of the first assignment to *setting*; ``None``
+        when no line of ``conf.py`` assigns it (``-D`` on the command line)
+    """
+    conf = confdir / "conf.py"
+    try:
+        lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    assignment = re.compile(rf"^\s*{re.escape(setting)}\s*(?::[^=]*)?=")
+    line = next((k + 1 for k, text in enumerate(lines) if assignment.match(text)), None)
+    # a location with a colon is taken as written (without one, Sphinx reads a docname)
+    return f"{conf}:{line}" if line else None
 
 
 def portable_location(env: BuildEnvironment, location: object) -> Where:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import plan_warnings
 from diff_repo import CONF
 
 from sphinxcontrib_plan.cli import main
@@ -309,3 +310,131 @@ def test_webhooks_are_compared_with_webhooks(tmp_path, capsys):
         ("not-planned", "webhook POST petAdopted", False),
     ]
     assert data["summary"]["matched"] == 1
+
+
+# ------------------------------------------------------------------ plan_drift: in the build
+
+BUILD_PLAN = """\
+# Users
+
+:::{plan} Users
+:id: U1
+:::
+
+::::{plan-endpoint} GET /api/v1/users/{id}
+:auth: bearer
+
+:::{plan-response} 200 OK
+:::
+
+:::{plan-response} 404 Not Found
+:::
+::::
+
+::::{plan-endpoint} DELETE /api/v1/users/{id}
+:auth: bearer
+
+:::{plan-response} 204 No Content
+:::
+::::
+"""
+
+IMPLEMENTED = """\
+openapi: 3.0.3
+info: {title: Users service, version: 0.3.0}
+servers:
+  - url: https://users.example.org/api/v1
+paths:
+  /users/{user_id}:
+    get:
+      security: [{bearer: []}]
+      responses:
+        '200': {description: the user}
+  /health:
+    get:
+      responses:
+        '200': {description: up}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+"""
+
+
+def drift_project(tmp_path: Path, implemented: str | None) -> Path:
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        CONF + 'plan_drift = "../service/openapi.yaml"\n', encoding="utf-8"
+    )
+    (src / "index.md").write_text(BUILD_PLAN, encoding="utf-8")
+    if implemented is not None:
+        (tmp_path / "service").mkdir()
+        (tmp_path / "service" / "openapi.yaml").write_text(implemented, encoding="utf-8")
+    return src
+
+
+def test_plan_drift_warns_in_the_build_and_follows_the_document(make_app, tmp_path):
+    """``plan_drift``: each difference is a ``plan.drift`` warning at the planned
+    endpoint's line, or at the unplanned path's line of the document; an edited
+    document is compared again by an incremental build, which reads no page."""
+    src = drift_project(tmp_path, IMPLEMENTED)
+    document = tmp_path / "service" / "openapi.yaml"
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    assert plan_warnings(app) == [
+        f"{src / 'index.md'}:7: WARNING: GET /api/v1/users/{{id}}: response 404 planned, "
+        "not implemented in ../service/openapi.yaml (its paths read below the server path "
+        "/api/v1); breaking: the service does not do what the plan promises its clients "
+        "(endpoint U1-get-api-v1-users-id) [plan.drift]",
+        f"{src / 'index.md'}:17: WARNING: DELETE /api/v1/users/{{id}}: planned, not "
+        "implemented in ../service/openapi.yaml (its paths read below the server path "
+        "/api/v1); breaking: the service does not do what the plan promises its clients "
+        "(endpoint U1-delete-api-v1-users-id) [plan.drift]",
+        f"{tmp_path / 'service' / 'openapi.yaml'}:11: WARNING: GET "
+        "/api/v1/health: implemented, not planned in ../service/openapi.yaml (its paths "
+        "read below the server path /api/v1) [plan.drift]",
+    ]
+
+    # the service gains its 404 and loses /health: compared again, nothing read again
+    document.write_text(
+        IMPLEMENTED.replace(
+            "'200': {description: the user}",
+            "'200': {description: the user}\n        '404': {description: no such user}",
+        ).replace("  /health:\n    get:\n      responses:\n        '200': {description: up}\n", ""),
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=src, freshenv=False)
+    app.build()
+    assert "0 changed" in app.status.getvalue() or "no targets are out of date" in (
+        app.status.getvalue()
+    )
+    warnings = plan_warnings(app)
+    assert [w.split(": WARNING: ")[1].split(" in ")[0] for w in warnings] == [
+        "DELETE /api/v1/users/{id}: planned, not implemented"
+    ]
+
+
+def test_plan_drift_unreadable_document_is_one_warning(make_app, tmp_path):
+    src = drift_project(tmp_path, None)
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    (warning,) = plan_warnings(app)
+    assert warning.startswith(f"{src / 'conf.py'}:6: WARNING: plan_drift: cannot read ")
+    assert warning.endswith("; nothing was compared [plan.drift]")
+
+    # the document appears: the next build compares with it
+    (tmp_path / "service").mkdir()
+    (tmp_path / "service" / "openapi.yaml").write_text("openapi: [unclosed\n", encoding="utf-8")
+    app = make_app("html", srcdir=src, freshenv=False)
+    app.build()
+    (warning,) = plan_warnings(app)
+    assert "is not valid YAML" in warning
+
+
+def test_plan_drift_through_check(tmp_path, capsys):
+    """``sphinx-plan check`` reports the drift as plan problems (exit 1)."""
+    src = drift_project(tmp_path, IMPLEMENTED)
+    assert main(["check", str(src), "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    # the document and the service's OpenAPI file
+    assert "3 plan problems in 2 documents (3 plan.drift)" in out

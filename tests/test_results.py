@@ -120,6 +120,9 @@ def test_hostile_and_broken_files_are_warnings_and_the_others_are_read(make_app,
     assert "reports/other.xml: the root element is <coverage>" in text
     assert f"reports/huge.xml: {MAX_BYTES + 1:,} bytes" in text
     assert "plan_test_results: 'nowhere/*.xml' names no file" in text
+    # a setting's problem is at the line of conf.py setting it (here -D: no line, no
+    # location), never at a document "conf.py.rst" that does not exist
+    assert "conf.py.rst" not in text
     assert "root:" not in text and "lol" not in text
     # the three real files are still read
     derived = _tests(app)

@@ -266,6 +266,18 @@ def _example_project(src: Path, subtype: PlanWarning, snippet: str) -> None:
         snippet = f"{head}{sep}# Example\n\n{rest}"
     (src / "index.md").write_text(index, encoding="utf-8")
     (src / "example.md").write_text(snippet + "\n", encoding="utf-8")
+    if "plan_drift" in conf:
+        # the service's document the example compares with
+        (src / "openapi.json").write_text(
+            json.dumps(
+                {
+                    "openapi": "3.1.0",
+                    "info": {"title": "Health", "version": "1"},
+                    "paths": {"/health": {"get": {"responses": {"200": {"description": "up"}}}}},
+                }
+            ),
+            encoding="utf-8",
+        )
     if "plan_external" in conf:
         # the other project's plan.json the fixed example names: valid, and empty
         (src / "payments").mkdir()

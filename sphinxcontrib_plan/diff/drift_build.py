@@ -1,0 +1,109 @@
+"""``plan_drift``: the build compares its planned endpoints with the service's OpenAPI document.
+
+The reading and the comparison are those of ``sphinx-plan diff --openapi``
+(:func:`~.operations.read_document`, :func:`~.operations.planned_operations`,
+:func:`~.drift.compare_api`); the planned side is this build's index, as
+``plan.json`` would hold it. Each finding is a ``plan.drift`` warning at the
+planned endpoint's directive, or, for an operation the plan lacks, at its
+line in the implemented document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_plan.model.index import Finding
+
+if TYPE_CHECKING:
+    from sphinxcontrib_plan.diff.drift import DriftFinding
+    from sphinxcontrib_plan.model.index import ResolvedIndex
+
+#: the subtype of every finding (``PlanWarning.DRIFT``)
+SUBTYPE = "drift"
+
+
+def implemented_digest(root: Path, name: str) -> str:
+    """What the build's findings depend on: the implemented document's bytes.
+
+    :param root: the source directory (*name* is relative to it)
+    :param name: the value of ``plan_drift``
+    :return: a digest of the file, or a mark that it cannot be read (so that
+        its appearing later is a change)
+    """
+    try:
+        return hashlib.sha256((root / name).read_bytes()).hexdigest()
+    except OSError as err:
+        return f"unreadable: {err.strerror or err}"
+
+
+def drift_findings(index: ResolvedIndex, root: Path, name: str) -> list[Finding]:
+    """The differences between the planned endpoints and the implemented document.
+
+    :param index: this build's index
+    :param root: the source directory (*name* is relative to it)
+    :param name: the value of ``plan_drift``
+    :return: ``plan.drift`` findings; one for a document that cannot be read
+    """
+    from sphinxcontrib_plan.diff import DiffError
+    from sphinxcontrib_plan.diff.drift import compare_api
+    from sphinxcontrib_plan.diff.operations import planned_operations, read_document
+    from sphinxcontrib_plan.export.json import record_data
+
+    path = Path(os.path.normpath(root / name))
+    try:
+        document, implemented = read_document(path)
+    except DiffError as err:
+        return [Finding(SUBTYPE, f"plan_drift: {err}; nothing was compared", "conf.py")]
+    plan = {
+        "objects": [
+            record_data(index, r, url=None, source=None)
+            for r in index.records
+            if r.type in ("endpoint", "response")
+        ]
+    }
+    drift = compare_api(
+        planned_operations(plan), implemented, document, plan_label="", implemented_label=name
+    )
+    lines = _key_lines(path)
+    out = []
+    for finding in drift.findings:
+        record = index.by_id.get(finding.endpoint or "")
+        where: tuple[str, int] | str
+        if record is not None:
+            where = record.location
+        else:
+            line = _line_of(lines, finding)
+            where = f"{path}:{line}" if line else str(path)
+        out.append(Finding(SUBTYPE, _message(finding, name, drift.prefix), where))
+    return out
+
+
+def _message(finding: DriftFinding, name: str, prefix: str) -> str:
+    below = f" (its paths read below the server path {prefix})" if prefix else ""
+    breaking = "; breaking: the service does not do what the plan promises its clients"
+    return (
+        f"{finding.signature}: {finding.message} in {name}{below}"
+        + (breaking if finding.breaking else "")
+        + (f" (endpoint {finding.endpoint})" if finding.endpoint else "")
+    )
+
+
+def _key_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _line_of(lines: list[str], finding: DriftFinding) -> int | None:
+    """The line of the implemented document where an unplanned operation's path
+    (or webhook name) is a key: ``/pets:`` in YAML, ``"/pets": {`` in JSON."""
+    key = finding.implemented
+    if not key:
+        return None
+    pattern = re.compile(r"""^\s*(?:["']?)""" + re.escape(key) + r"""(?:["']?)\s*:""")
+    return next((k + 1 for k, line in enumerate(lines) if pattern.match(line)), None)
