@@ -11,6 +11,7 @@ from conftest import plan_warnings
 from diff_repo import CONF
 
 from sphinxcontrib_plan.cli import main
+from sphinxcontrib_plan.diff.drift import BREAKING
 from sphinxcontrib_plan.diff.formats import DIFF_SCHEMA_PATH
 from sphinxcontrib_plan.diff.operations import normalise_path, read_document
 
@@ -314,104 +315,65 @@ def test_webhooks_are_compared_with_webhooks(tmp_path, capsys):
 
 # ------------------------------------------------------------------ plan_drift: in the build
 
-BUILD_PLAN = """\
-# Users
-
-:::{plan} Users
-:id: U1
-:::
-
-::::{plan-endpoint} GET /api/v1/users/{id}
-:auth: bearer
-
-:::{plan-response} 200 OK
-:::
-
-:::{plan-response} 404 Not Found
-:::
-::::
-
-::::{plan-endpoint} DELETE /api/v1/users/{id}
-:auth: bearer
-
-:::{plan-response} 204 No Content
-:::
-::::
-"""
-
-IMPLEMENTED = """\
-openapi: 3.0.3
-info: {title: Users service, version: 0.3.0}
-servers:
-  - url: https://users.example.org/api/v1
-paths:
-  /users/{user_id}:
-    get:
-      security: [{bearer: []}]
-      responses:
-        '200': {description: the user}
-  /health:
-    get:
-      responses:
-        '200': {description: up}
-components:
-  securitySchemes:
-    bearer: {type: http, scheme: bearer}
-"""
-
 
 def drift_project(tmp_path: Path, implemented: str | None) -> Path:
+    """PLAN in a project whose conf.py names the service's document, ../service/openapi.json."""
     src = tmp_path / "docs"
     src.mkdir()
     (src / "conf.py").write_text(
-        CONF + 'plan_drift = "../service/openapi.yaml"\n', encoding="utf-8"
+        CONF + 'plan_drift = "../service/openapi.json"\n', encoding="utf-8"
     )
-    (src / "index.md").write_text(BUILD_PLAN, encoding="utf-8")
+    (src / "index.md").write_text(PLAN, encoding="utf-8")
     if implemented is not None:
         (tmp_path / "service").mkdir()
-        (tmp_path / "service" / "openapi.yaml").write_text(implemented, encoding="utf-8")
+        (tmp_path / "service" / "openapi.json").write_text(implemented, encoding="utf-8")
     return src
 
 
-def test_plan_drift_warns_in_the_build_and_follows_the_document(make_app, tmp_path):
-    """``plan_drift``: each difference is a ``plan.drift`` warning at the planned
-    endpoint's line, or at the unplanned path's line of the document; an edited
-    document is compared again by an incremental build, which reads no page."""
-    src = drift_project(tmp_path, IMPLEMENTED)
-    document = tmp_path / "service" / "openapi.yaml"
+def test_plan_drift_warns_in_the_build_as_the_command_reports(make_app, tmp_path):
+    """``plan_drift``: the findings of ``diff --openapi`` (EXPECTED), each a
+    ``plan.drift`` warning at the planned endpoint's line, or at the unplanned
+    path's line of the document; an edited document is compared again by an
+    incremental build, which reads no page."""
+    service = (FIXTURES / "service.json").read_text(encoding="utf-8")
+    src = drift_project(tmp_path, service)
+    document = tmp_path / "service" / "openapi.json"
     app = make_app("html", srcdir=src, freshenv=True)
     app.build()
-    assert plan_warnings(app) == [
-        f"{src / 'index.md'}:7: WARNING: GET /api/v1/users/{{id}}: response 404 planned, "
-        "not implemented in ../service/openapi.yaml (its paths read below the server path "
-        "/api/v1); breaking: the service does not do what the plan promises its clients "
-        "(endpoint U1-get-api-v1-users-id) [plan.drift]",
-        f"{src / 'index.md'}:17: WARNING: DELETE /api/v1/users/{{id}}: planned, not "
-        "implemented in ../service/openapi.yaml (its paths read below the server path "
-        "/api/v1); breaking: the service does not do what the plan promises its clients "
-        "(endpoint U1-delete-api-v1-users-id) [plan.drift]",
-        f"{tmp_path / 'service' / 'openapi.yaml'}:11: WARNING: GET "
-        "/api/v1/health: implemented, not planned in ../service/openapi.yaml (its paths "
-        "read below the server path /api/v1) [plan.drift]",
+    warnings = plan_warnings(app)
+    endpoints = {  # the line of each planned endpoint in PLAN, and its id
+        "GET /api/v1/users/{id}": (7, "U1-get-api-v1-users-id"),
+        "POST /api/v1/users": (17, "U1-post-api-v1-users"),
+        "GET /api/v1/users": (27, "U1-get-api-v1-users-limit-cursor"),
+        "DELETE /api/v1/users/{id}": (34, "U1-delete-api-v1-users-id"),
+        "GET /api/v1/status": (41, "U1-get-api-v1-status"),
+    }
+    breaking = "; breaking: the service does not do what the plan promises its clients"
+    name = "../service/openapi.json"
+    assert warnings == [
+        (
+            f"{src / 'index.md'}:{endpoints[signature][0]}: WARNING: {signature}: {message} "
+            f"(endpoint {endpoints[signature][1]}; service document {name})"
+            if signature in endpoints
+            else f"{document}:51: WARNING: {signature}: {message} (service document {name})"
+        )
+        + (breaking if kind in BREAKING else "")
+        + " [plan.drift]"
+        for kind, signature, message in EXPECTED
     ]
 
-    # the service gains its 404 and loses /health: compared again, nothing read again
-    document.write_text(
-        IMPLEMENTED.replace(
-            "'200': {description: the user}",
-            "'200': {description: the user}\n        '404': {description: no such user}",
-        ).replace("  /health:\n    get:\n      responses:\n        '200': {description: up}\n", ""),
-        encoding="utf-8",
-    )
+    # the service drops /api/v1/status: compared again, no page read again
+    data = json.loads(service)
+    del data["paths"]["/api/v1/status"]
+    document.write_text(json.dumps(data, indent=2), encoding="utf-8")
     app = make_app("html", srcdir=src, freshenv=False)
     app.build()
-    assert "0 changed" in app.status.getvalue() or "no targets are out of date" in (
-        app.status.getvalue()
+    assert "0 added, 0 changed, 0 removed" in app.status.getvalue()
+    after = plan_warnings(app)
+    assert len(after) == len(warnings)  # the auth finding became a not-implemented one
+    assert f"{src / 'index.md'}:41: WARNING: GET /api/v1/status: planned, not implemented" in (
+        "\n".join(after)
     )
-    warnings = plan_warnings(app)
-    assert [w.split(": WARNING: ")[1].split(" in ")[0] for w in warnings] == [
-        "DELETE /api/v1/users/{id}: planned, not implemented"
-    ]
 
 
 def test_plan_drift_unreadable_document_is_one_warning(make_app, tmp_path):
@@ -424,7 +386,7 @@ def test_plan_drift_unreadable_document_is_one_warning(make_app, tmp_path):
 
     # the document appears: the next build compares with it
     (tmp_path / "service").mkdir()
-    (tmp_path / "service" / "openapi.yaml").write_text("openapi: [unclosed\n", encoding="utf-8")
+    (tmp_path / "service" / "openapi.json").write_text("openapi: [unclosed\n", encoding="utf-8")
     app = make_app("html", srcdir=src, freshenv=False)
     app.build()
     (warning,) = plan_warnings(app)
@@ -433,8 +395,8 @@ def test_plan_drift_unreadable_document_is_one_warning(make_app, tmp_path):
 
 def test_plan_drift_through_check(tmp_path, capsys):
     """``sphinx-plan check`` reports the drift as plan problems (exit 1)."""
-    src = drift_project(tmp_path, IMPLEMENTED)
+    src = drift_project(tmp_path, (FIXTURES / "service.json").read_text(encoding="utf-8"))
     assert main(["check", str(src), "--no-cache"]) == 1
     out = capsys.readouterr().out
     # the document and the service's OpenAPI file
-    assert "3 plan problems in 2 documents (3 plan.drift)" in out
+    assert f"{len(EXPECTED)} plan problems in 2 documents ({len(EXPECTED)} plan.drift)" in out

@@ -83,12 +83,14 @@ def drift_findings(index: ResolvedIndex, root: Path, name: str) -> list[Finding]
 
 
 def _message(finding: DriftFinding, name: str, prefix: str) -> str:
-    below = f" (its paths read below the server path {prefix})" if prefix else ""
+    """``SIGNATURE: what differs (endpoint ID; service document NAME); breaking: …``."""
+    where = [f"endpoint {finding.endpoint}"] if finding.endpoint else []
+    where.append(f"service document {name}")
+    if prefix:
+        where[-1] += f", its paths read below the server path {prefix}"
     breaking = "; breaking: the service does not do what the plan promises its clients"
-    return (
-        f"{finding.signature}: {finding.message} in {name}{below}"
-        + (breaking if finding.breaking else "")
-        + (f" (endpoint {finding.endpoint})" if finding.endpoint else "")
+    return f"{finding.signature}: {finding.message} ({'; '.join(where)})" + (
+        breaking if finding.breaking else ""
     )
 
 
