@@ -352,3 +352,88 @@ def test_technical_context_keeps_what_names_no_technology():
     assert (5, 5, "'Technical Context': not a tech table, checklist or item") in (
         result.report.prose
     )
+
+
+# ------------------------------------------------------------------ front matter, header wording
+
+FRONT = """\
+---
+# written by the docs tool
+title: Order export plan
+status: draft
+owner: Data Team
+tags: [export, csv]
+---
+
+# Implementation Plan: Order Export
+
+**Status:** Awaiting review by the architects
+
+## Risks
+
+| Risk | Mitigation |
+|---|---|
+| Slow exports | Run them in the background |
+"""
+
+
+@pytest.mark.parametrize("fmt,suffix", [("myst", ".md"), ("rst", ".rst")])
+def test_front_matter_is_kept_and_names_plan_fields(make_app, tmp_path, capsys, fmt, suffix):
+    """YAML front matter is written back as it was (a comment in reST, which has
+    none), its keys that name plan fields set them, and no line of it becomes
+    a heading or the plan's title."""
+    source = tmp_path / "plan.md"
+    source.write_text(FRONT, encoding="utf-8")
+    out = tmp_path / "out" / f"OE{suffix}"
+    assert run_import(source, "-o", out, "--id", "OE", "--format", fmt) == 0
+    report = capsys.readouterr().out
+    assert "plan OE (Order Export), 2 objects" in report
+    assert "note: lines 1-7: the front matter is kept as written; 'status', 'owner' also " in (
+        report
+    )
+    assert (
+        "header: 'Status': 'Awaiting review by the architects' is not a value of the plan's "
+        "status (one of draft, in-review, approved, in-progress, completed)" in report
+    )
+    written = out.read_text(encoding="utf-8")
+    front = FRONT.split("\n\n", 1)[0]
+    if fmt == "myst":
+        assert written.startswith(front + "\n\n# Implementation Plan: Order Export\n")
+    else:
+        kept = "\n".join(f"   {line}" for line in front.split("\n"))
+        assert written.startswith(f"..\n   The source's front matter, as written:\n\n{kept}\n")
+    app = build(make_app, tmp_path / "src", out, warningiserror=True)
+    assert app.warning.getvalue() == ""
+    (plan,) = load_plan_json(app)["plans"]
+    assert (plan["title"], plan["fields"]["status"], plan["fields"]["owner"]) == (
+        "Order Export",
+        "draft",
+        "Data Team",
+    )
+
+
+def test_a_thematic_break_first_is_no_front_matter(tmp_path, capsys):
+    source = tmp_path / "plan.md"
+    source.write_text("---\n\nNotes first.\n\n---\n\n# Plan: X\n\n**Status**: draft\n")
+    assert run_import(source, "-o", tmp_path / "x.md") == 0
+    assert "front matter" not in capsys.readouterr().out
+    assert (tmp_path / "x.md").read_text(encoding="utf-8").startswith("---\n\nNotes first.")
+
+
+def test_a_plan_by_its_title_imports_with_nothing_structured(tmp_path, capsys):
+    """A plan titled as one, in no shape the import knows, is imported: the plan
+    and its sections as written, the report says so; a document that is no plan
+    is still refused (test_bad_input_is_one_line_and_exit_2)."""
+    source = tmp_path / "plan.md"
+    source.write_text(
+        "# Implementation Plan: Z\n\n## Risks and Mitigations\n\n"
+        "- **Risk**: markers could be fragile\n  - **Mitigation**: unique names\n",
+        encoding="utf-8",
+    )
+    assert run_import(source, "-o", tmp_path / "z.md") == 0
+    report = capsys.readouterr().out
+    assert "plan z (Z), 1 object\n" in report
+    assert "kept as prose (1 block):" in report
+    assert "'Risks and Mitigations': not a risk table, checklist or item" in report
+    assert "note: no object found in the sections" in report
+    assert "- **Risk**: markers could be fragile" in (tmp_path / "z.md").read_text(encoding="utf-8")

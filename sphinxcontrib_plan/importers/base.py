@@ -95,14 +95,15 @@ class Report:
         total = sum(self.counts().values())
         out = [
             f"{source} -> {output}: plan {self.plan_id} ({self.title or 'untitled'}), "
-            f"{total} objects"
+            f"{total} object{'s' * (total != 1)}"
         ]
         for type_name, lines in sorted(self.objects.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             shown = ", ".join(str(n) for n in lines[:12]) + (", …" if len(lines) > 12 else "")
             name = type_name if type_name == "plan" else f"plan-{type_name}"
             out.append(f"  {name:<16} {len(lines):>4}  line{'s' if len(lines) > 1 else ''} {shown}")
         if self.prose:
-            out.append(f"kept as prose ({len(self.prose)} blocks):")
+            n = len(self.prose)
+            out.append(f"kept as prose ({n} block{'s' * (n != 1)}):")
             for first, last, why in self.prose:
                 where = f"line {first}" if last <= first else f"lines {first}-{last}"
                 out.append(f"  {where:<15} {why}")

@@ -96,6 +96,8 @@ class Document:
     """A whole output document."""
 
     blocks: list[Block] = field(default_factory=list)
+    #: the source's YAML front matter as written (fences included), kept at the top
+    front_matter: str | None = None
 
 
 # --------------------------------------------------------------------- MyST
@@ -202,7 +204,8 @@ def write_myst(document: Document) -> str:
     :return: its source text, ending in one newline
     """
     levels = Levels()
-    return "\n\n".join(_myst_block(b, levels) for b in document.blocks).rstrip() + "\n"
+    body = "\n\n".join(_myst_block(b, levels) for b in document.blocks).rstrip() + "\n"
+    return f"{document.front_matter}\n\n{body}" if document.front_matter else body
 
 
 # --------------------------------------------------------------------- reST
@@ -287,7 +290,12 @@ def write_rst(document: Document) -> str:
     :param document: the document
     :return: its source text, ending in one newline
     """
-    return _RstWriter().blocks(document.blocks, nested=False).rstrip() + "\n"
+    body = _RstWriter().blocks(document.blocks, nested=False).rstrip() + "\n"
+    if not document.front_matter:
+        return body
+    # reStructuredText has no front matter: a comment keeps it, as written
+    kept = "\n".join(f"   {line}" if line else "" for line in document.front_matter.split("\n"))
+    return f"..\n   The source's front matter, as written:\n\n{kept}\n\n{body}"
 
 
 #: writers by ``--format`` name

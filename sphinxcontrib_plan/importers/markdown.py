@@ -44,6 +44,7 @@ from sphinxcontrib_plan.importers.md_source import (
     field_lines,
     items,
     read,
+    split_front_matter,
     strip_emphasis,
     table,
 )
@@ -94,6 +95,7 @@ class _Run:
     """One import: the sections read, the objects made, the report kept."""
 
     def __init__(self, text: str, plan_id: str | None) -> None:
+        self.front, text = split_front_matter(text)
         self.sections = read(text)
         self.override = plan_id
         self.made: list[Made] = []
@@ -101,6 +103,8 @@ class _Run:
         self.plan: Made | None = None
         #: the id written in the header, when it is one
         self.source_id: str | None = None
+        #: whether the title says the document is a plan ("Implementation Plan: X")
+        self.titled = False
 
     # ------------------------------------------------------------ sections
 
@@ -121,7 +125,7 @@ class _Run:
         if self.plan is None:
             blocks[:0] = self.header(None)
         self.finish()
-        return Document(blocks)
+        return Document(blocks, front_matter=self.front.text if self.front else None)
 
     def rule_of(self, section: Section) -> tuple[rules.SectionRule | None, str]:
         for heading in (section.plain, *reversed(section.parents)):
@@ -334,7 +338,8 @@ class _Run:
             return f"{where}: only its checklists become objects ({rule.area} checks)"
         if rule.strategy == "endpoints":
             return f"{where}: not an endpoint (no METHOD /path code block)"
-        return f"{where}: not a {rule.type} table, checklist or item"
+        article = "an" if rule.type[:1] in "aeiou" else "a"
+        return f"{where}: not {article} {rule.type} table, checklist or item"
 
     def prose(self, block: MdBlock, reason: str) -> Block:
         if reason and block.kind != "hr":
@@ -350,6 +355,7 @@ class _Run:
     def header(self, section: Section | None) -> list[Block]:
         title = section.plain if section else ""
         match = rules.PLAN_TITLE.match(title)
+        self.titled = match is not None
         made = Made(
             Directive("plan"),
             "plan",
@@ -357,6 +363,8 @@ class _Run:
             section.start + 1 if section else 1,
         )
         self.plan = made
+        if self.front is not None:
+            self.front_fields(made)
         kept: list[Block] = []
         blocks = section.blocks if section else []
         i = 0
@@ -391,17 +399,19 @@ class _Run:
                 labels = [
                     x.label for x in written if isinstance(x, FieldLine) and x.source in lines
                 ]
+                # a label naming a field whose value the field does not take says so
+                unnamed = [x for x in labels if not rules.field_for("plan", x)]
+                refused = [
+                    _refused_value(x.label, x.value)
+                    for x in written
+                    if isinstance(x, FieldLine) and x.source in lines and x.label not in unnamed
+                ]
+                why = "; ".join(
+                    [f"{', '.join(map(repr, unnamed))} name no plan field"] * bool(unnamed)
+                    + refused
+                )
                 self.report.prose.append(
-                    (
-                        block.line,
-                        block.end,
-                        "header: "
-                        + (
-                            f"{', '.join(map(repr, labels))} name no plan field"
-                            if labels
-                            else "not field lines"
-                        ),
-                    )
+                    (block.line, block.end, "header: " + (why or "not field lines"))
                 )
             i += 1
         made.directive.argument = made.title
@@ -414,6 +424,27 @@ class _Run:
         made.directive.options.insert(0, _opt("id", plan_id))
         self.report.plan_id, self.report.title = plan_id, made.title
         return [self.add(made), *kept]
+
+    def front_fields(self, made: Made) -> None:
+        """The plan fields the front matter's keys name (``status``, ``owner``,
+        ``date``…); its ``title`` when the plan has no title of its own. The front
+        matter itself is written back as it was."""
+        assert self.front is not None
+        mapped = []
+        for key, value in self.front.data.items():
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                continue
+            text = str(value)
+            if key == "title" and not made.title.strip():
+                match = rules.PLAN_TITLE.match(text)
+                made.title = match.group("title") if match else text
+                mapped.append(key)
+            elif self.header_field(FieldLine(str(key), text, 0, f"{key}: {text}")):
+                mapped.append(key)
+        self.report.notes.append(
+            f"lines 1-{self.front.lines}: the front matter is kept as written"
+            + (f"; {', '.join(map(repr, mapped))} also set the plan's fields" if mapped else "")
+        )
 
     def header_field(self, line: FieldLine) -> bool:
         name = rules.field_for("plan", line.label)
@@ -496,6 +527,18 @@ class _Run:
             )
 
 
+def _refused_value(label: str, value: str) -> str:
+    """Why a header line naming a plan field stayed prose: its value, and what the
+    field takes when it is a choice."""
+    from sphinxcontrib_plan.model.types import BUILTIN
+
+    name = rules.field_for("plan", label) or ""
+    spec = BUILTIN["plan"].field(name)
+    short = value if len(value) <= 40 else value[:39] + "…"
+    allowed = f" (one of {', '.join(spec.choices)})" if spec and spec.choices else ""
+    return f"{label!r}: {short!r} is not a value of the plan's {name}{allowed}"
+
+
 def _only_label(block: MdBlock) -> str | None:
     lines = field_lines(block)
     if len(lines) == 1 and isinstance(lines[0], FieldLine) and not lines[0].value:
@@ -522,8 +565,15 @@ def import_markdown(text: str, *, plan_id: str | None = None) -> ImportResult:
     if not any(m.type != "plan" for m in run.made) and not (
         run.plan and run.plan.directive.options[1:]
     ):
-        raise ImporterError(
-            "no plan found: no header fields (**Status**: …), plan tables, "
-            "checklists or plan sections (Phase, Endpoint, Table…)"
+        if not run.titled:
+            raise ImporterError(
+                "no plan found: no header fields (**Status**: …), plan tables, "
+                "checklists or plan sections (Phase, Endpoint, Table…)"
+            )
+        # a plan by its title ("Implementation Plan: X") written in no shape the
+        # import knows: the plan, and every section as written, for the author
+        run.report.notes.append(
+            "no object found in the sections: the plan holds them as written; "
+            "turn what should be checked into directives (see 'kept as prose')"
         )
     return ImportResult(document, run.report)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_plan.importers.mdrst import parser
 
@@ -119,6 +119,49 @@ def plain_text(tokens: list[Token]) -> str:
         else plain_text(t.children or [])
         for t in tokens
     )
+
+
+#: a YAML front matter block: ``---`` on the first line, ``---`` (or ``...``) closing it
+_FRONT_MATTER = re.compile(r"\A(\ufeff?---[ \t]*\n(?:.*?\n)??(?:---|\.\.\.)[ \t]*)(?:\n|\Z)", re.S)
+
+
+@dataclass
+class FrontMatter:
+    """The YAML front matter of a Markdown file (Jekyll, Hugo, MyST and others write it)."""
+
+    #: the block as written, its fences included
+    text: str
+    #: its data: a mapping
+    data: dict[str, Any]
+    #: how many lines it takes
+    lines: int
+
+
+def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
+    """The front matter of *text*, and the text with its lines left empty (so that
+    every line keeps its number). Only a block whose content is a YAML mapping is
+    front matter; anything else (a thematic break, then text) is Markdown.
+
+    :param text: the Markdown source
+    :return: the front matter or ``None``, and the text to read as Markdown
+    """
+    from sphinxcontrib_plan.model.codedata import DataError, load_data
+
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return None, text
+    block = match.group(1)
+    body = block.split("\n", 1)[1].rsplit("\n", 1)[0] if block.count("\n") >= 2 else ""
+    try:
+        data = load_data(body, "yaml") if body.strip() else {}
+    except DataError:
+        return None, text
+    if not isinstance(data, dict):
+        return None, text
+    lines = block.count("\n") + 1
+    return FrontMatter(block.lstrip("\ufeff"), data, lines), "\n" * (lines - 1) + text[
+        match.end(1) :
+    ]
 
 
 def read(text: str) -> list[Section]:
