@@ -437,3 +437,31 @@ def test_a_plan_by_its_title_imports_with_nothing_structured(tmp_path, capsys):
     assert "'Risks and Mitigations': not a risk table, checklist or item" in report
     assert "note: no object found in the sections" in report
     assert "- **Risk**: markers could be fragile" in (tmp_path / "z.md").read_text(encoding="utf-8")
+
+
+def test_a_relative_spec_link_is_the_field_only_when_the_document_is_there(tmp_path, capsys):
+    """Spec Kit links the spec beside the plan (./spec.md): imported elsewhere, the
+    link stays a link (it would name no document of the project); imported next
+    to a spec.md, it is the plan's spec."""
+    source = tmp_path / "specs" / "plan.md"
+    source.parent.mkdir()
+    source.write_text(
+        "# Implementation Plan: X\n\n"
+        "**Branch**: `001-x` | **Date**: 2026-01-10 | **Spec**: [spec.md](./spec.md)\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    assert run_import(source, "-o", docs / "x.md") == 0
+    report = capsys.readouterr().out
+    assert f"note: line 3: Spec links './spec.md', which is not beside the output ({docs})" in (
+        report
+    )
+    written = (docs / "x.md").read_text(encoding="utf-8")
+    assert ":created: 2026-01-10\n" in written and ":spec:" not in written
+    assert "**Spec**: [spec.md](./spec.md)" in written
+
+    (docs / "spec.md").write_text("# Spec\n", encoding="utf-8")
+    assert run_import(source, "-o", docs / "y.md") == 0
+    written = (docs / "y.md").read_text(encoding="utf-8")
+    assert ":spec: ./spec.md\n" in written and "[spec.md]" not in written

@@ -123,6 +123,21 @@ def read_source(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def output_dir(output: str | None) -> Path:
+    """The folder ``-o`` writes to: itself when it is one (or ends in a slash, or is
+    not given: the current folder), else the folder of the file it names.
+
+    :param output: ``-o`` as given
+    :return: the folder
+    """
+    path = Path(output or "")
+    return path if _is_folder(output) else path.parent
+
+
+def _is_folder(output: str | None) -> bool:
+    return not output or Path(output).is_dir() or output.endswith(("/", "\\"))
+
+
 def output_path(output: str | None, fmt: str | None, plan_id: str) -> tuple[Path, str]:
     """Where to write, and in which format.
 
@@ -133,7 +148,7 @@ def output_path(output: str | None, fmt: str | None, plan_id: str) -> tuple[Path
     :raise CliError: when ``-o`` and ``--format`` disagree
     """
     path = Path(output or "")
-    folder = not output or path.is_dir() or output.endswith(("/", "\\"))
+    folder = _is_folder(output)
     by_suffix = None if folder else {v: k for k, v in SUFFIXES.items()}.get(path.suffix)
     if by_suffix and fmt and by_suffix != fmt:
         raise CliError(f"-o {output!r} has the suffix {path.suffix!r} but --format is {fmt}")
@@ -164,7 +179,10 @@ def run(args: argparse.Namespace) -> int:
         importer = IMPORTERS[kind]
         try:
             result = importer.run(
-                text, plan_id=args.plan_id, parsed=given.parsed if given is not None else None
+                text,
+                plan_id=args.plan_id,
+                parsed=given.parsed if given is not None else None,
+                output_dir=output_dir(args.output),
             )
         except ImporterError as err:
             raise CliError(f"{str(args.source)!r}: {err}") from None

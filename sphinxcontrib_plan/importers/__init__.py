@@ -41,8 +41,10 @@ class Importer:
     help: str
     #: whether an input looks like this kind, from its whole structure
     detect: Callable[[Input], bool]
-    #: the import itself: ``(text, plan_id=..., parsed=...) -> ImportResult``, where
-    #: *parsed* is the text's reading as data when :func:`recognise` made one
+    #: the import itself: ``(text, plan_id=..., parsed=..., output_dir=...) ->
+    #: ImportResult``, where *parsed* is the text's reading as data when
+    #: :func:`recognise` made one and *output_dir* the folder the result goes to
+    #: (relative links are checked against it)
     run: Callable[..., ImportResult]
     #: for kinds that are not one text file (a workbook, a directory): whether a path
     #: is of this kind, seen before any text is read; such a kind edits the sources
@@ -104,15 +106,23 @@ def _markdown_detect(source: Input) -> bool:
 
 
 def _markdown_run(
-    text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+    text: str,
+    *,
+    plan_id: str | None = None,
+    parsed: Parsed | None = None,
+    output_dir: Path | None = None,
 ) -> ImportResult:
     from sphinxcontrib_plan.importers.markdown import import_markdown
 
-    return import_markdown(text, plan_id=plan_id)
+    return import_markdown(text, plan_id=plan_id, output_dir=output_dir)
 
 
 def _openapi_run(
-    text: str, *, plan_id: str | None = None, parsed: Parsed | None = None
+    text: str,
+    *,
+    plan_id: str | None = None,
+    parsed: Parsed | None = None,
+    output_dir: Path | None = None,
 ) -> ImportResult:
     from sphinxcontrib_plan.importers.openapi_plan import import_openapi
 

@@ -31,6 +31,7 @@ from sphinxcontrib_plan.importers.md_objects import (
     block_signature,
     checklist,
     endpoint_run,
+    kind_of,
     section_object,
     signoffs,
     table_rows,
@@ -47,10 +48,15 @@ from sphinxcontrib_plan.importers.md_source import (
     split_front_matter,
     strip_emphasis,
     table,
+    unwrap_link,
 )
+from sphinxcontrib_plan.model.fields import is_url
 from sphinxcontrib_plan.model.ids import derive_id, slug
+from sphinxcontrib_plan.model.typespec import Kind
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sphinxcontrib_plan.importers.md_source import Block as MdBlock
 
 VALID_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -94,7 +100,10 @@ class HeadingLevels(Levels):
 class _Run:
     """One import: the sections read, the objects made, the report kept."""
 
-    def __init__(self, text: str, plan_id: str | None) -> None:
+    def __init__(self, text: str, plan_id: str | None, output_dir: Path | None = None) -> None:
+        #: the folder the result goes to: a relative link in a document field (the
+        #: spec) becomes the field only when it names a file there
+        self.output_dir = output_dir
         self.front, text = split_front_matter(text)
         self.sections = read(text)
         self.override = plan_id
@@ -461,6 +470,15 @@ class _Run:
             return bool(self.override)
         if not name or self.plan is None:
             return False
+        if self.output_dir is not None and kind_of("plan", name) is Kind.DOC:
+            target = strip_emphasis(unwrap_link(line.value)).partition("#")[0]
+            if target and not is_url(target) and not (self.output_dir / target).exists():
+                self.report.notes.append(
+                    f"line {line.line + 1}: {line.label} links {target!r}, which is not "
+                    f"beside the output ({self.output_dir}): kept as a link; the plan's "
+                    f"{name} once the document is there"
+                )
+                return False
         return add_field(self.plan, name, line.value)
 
     def sub_field(self, text: str) -> bool:
@@ -550,17 +568,22 @@ def _opt(name: str, value: str) -> Option:
     return Option(name, value)
 
 
-def import_markdown(text: str, *, plan_id: str | None = None) -> ImportResult:
+def import_markdown(
+    text: str, *, plan_id: str | None = None, output_dir: Path | None = None
+) -> ImportResult:
     """Import a plain-Markdown plan.
 
     :param text: the Markdown source
     :param plan_id: the plan id to use (``--id``), overriding the source's
+    :param output_dir: the folder the result is written to; a header link to a
+        document (the spec, the constitution) that is not there stays a link
+        (without it, every such link becomes the field)
     :return: the document and the report
     :raise ImporterError: when the text holds no plan
     """
     if not text.strip():
         raise ImporterError("the file is empty")
-    run = _Run(text, plan_id)
+    run = _Run(text, plan_id, output_dir)
     document = run.run()
     if not any(m.type != "plan" for m in run.made) and not (
         run.plan and run.plan.directive.options[1:]
