@@ -426,17 +426,17 @@ def test_a_plan_by_its_title_imports_with_nothing_structured(tmp_path, capsys):
     is still refused (test_bad_input_is_one_line_and_exit_2)."""
     source = tmp_path / "plan.md"
     source.write_text(
-        "# Implementation Plan: Z\n\n## Risks and Mitigations\n\n"
-        "- **Risk**: markers could be fragile\n  - **Mitigation**: unique names\n",
+        "# Implementation Plan: Z\n\n## Approach\n\n"
+        "- markers could be fragile\n  - unique names help\n",
         encoding="utf-8",
     )
     assert run_import(source, "-o", tmp_path / "z.md") == 0
     report = capsys.readouterr().out
     assert "plan z (Z), 1 object\n" in report
     assert "kept as prose (1 block):" in report
-    assert "'Risks and Mitigations': not a risk table, checklist or item" in report
+    assert "'Approach': no object type for this section" in report
     assert "note: no object found in the sections" in report
-    assert "- **Risk**: markers could be fragile" in (tmp_path / "z.md").read_text(encoding="utf-8")
+    assert "- markers could be fragile" in (tmp_path / "z.md").read_text(encoding="utf-8")
 
 
 def test_a_relative_spec_link_is_the_field_only_when_the_document_is_there(tmp_path, capsys):
@@ -465,3 +465,45 @@ def test_a_relative_spec_link_is_the_field_only_when_the_document_is_there(tmp_p
     assert run_import(source, "-o", docs / "y.md") == 0
     written = (docs / "y.md").read_text(encoding="utf-8")
     assert ":spec: ./spec.md\n" in written and "[spec.md]" not in written
+
+
+RISK_SHAPES = FIXTURES / "risk-shapes.md"
+
+
+def test_risks_as_sections_and_as_list_items(make_app, tmp_path, capsys):
+    """Risks written as "### Risk N: title" sections with their field lines (or
+    field items), as "- **Risk**: title" items with nested field items, and as
+    items led by a bold phrase: each a plan-risk, built with -W, no word lost."""
+    out = tmp_path / "out" / "EX.md"
+    assert run_import(RISK_SHAPES, "-o", out, "--id", "EX") == 0
+    report = capsys.readouterr().out
+    assert re.search(r"plan-risk\s+4\s+lines 7, 15, 22, 24\n", report)
+    assert "kept as prose" not in report
+    app = build(make_app, tmp_path / "src", out, warningiserror=True)
+    assert app.warning.getvalue() == ""
+    risks = [
+        (o["title"], o["fields"].get("likelihood"), o["fields"].get("impact"))
+        + (o["fields"].get("mitigation"),)
+        for o in load_plan_json(app)["objects"]
+        if o["type"] == "risk"
+    ]
+    assert risks == [
+        ("Slow exports", "high", "medium", "Run them in the background"),
+        ("Wrong merchant's data", "low", "high", "Filter by merchant in the query, and test it"),
+        ("Marker-based communication could be fragile", None, None, "Use unique marker names"),
+        ("Unschedulable pods", None, None, None),
+    ]
+    text = (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
+    assert "The scheduler may not find room" in text
+    missing = source_words(RISK_SHAPES.read_text(encoding="utf-8")) - words(text)
+    assert not missing, f"words lost in the import: {dict(missing)}"
+
+
+def test_a_list_describing_one_risk_is_no_list_of_risks(tmp_path, capsys):
+    source = tmp_path / "plan.md"
+    source.write_text(
+        "# Plan: X\n\n**Status**: draft\n\n## Risks\n\n- **Owner**: Jon\n- **Impact**: high\n",
+        encoding="utf-8",
+    )
+    assert run_import(source, "-o", tmp_path / "x.md") == 0
+    assert "'Risks': not a risk table, checklist or item" in capsys.readouterr().out

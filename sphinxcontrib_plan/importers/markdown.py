@@ -32,6 +32,7 @@ from sphinxcontrib_plan.importers.md_objects import (
     checklist,
     endpoint_run,
     kind_of,
+    risk_items,
     section_object,
     signoffs,
     table_rows,
@@ -215,6 +216,14 @@ class _Run:
             ):
                 out.append(self.add(checklist(label, self.area(section, rule), nxt)))
                 i += 1
+            elif (
+                block.kind == "list"
+                and rule
+                and rule.type == "risk"
+                and rule.strategy == "table"
+                and (risks := risk_items(block))
+            ):
+                out += [self.add(m) for m in risks]
             elif block.kind == "fence" and (metrics := metric_objects(block))[0]:
                 if not metrics[1]:  # code besides the declarations stays as written
                     out.append(self.prose(block, ""))

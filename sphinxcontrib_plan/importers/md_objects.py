@@ -163,6 +163,52 @@ def _take(made: Made, label: str, value: str) -> bool:
     )
 
 
+#: an item starting with a bold phrase: ``**Unschedulable pods.** The scheduler…``
+_BOLD_START = re.compile(r"^(\*\*|__)(?P<title>[^*_\n]+?)\1\s*[.:]?\s*(?P<rest>.*)$", re.DOTALL)
+#: a nested item's marker
+_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def risk_items(block: MdBlock) -> list[Made] | None:
+    """The risks of a list in a risks section, one per item: ``**Risk**: title``
+    with nested ``**Mitigation**: …`` items, or a bold phrase first (``**Data
+    loss.** text``), the rest of the item its body.
+
+    :param block: a list block
+    :return: the risks, or ``None`` when an item is not in either shape (the list
+        then stays as written)
+    """
+    out = []
+    for item in items(block):
+        text = item.text.strip()
+        first, _, more = text.partition("\n")
+        labelled = _label(first)
+        name = rules.field_for("risk", labelled[0]) if labelled else None
+        if labelled and name == "title":
+            title, rest = labelled[1], more
+        elif labelled and name:
+            return None  # "**Owner**: …" items describe one risk, they are not risks
+        elif match := _BOLD_START.match(text):
+            title, rest = match.group("title").strip().rstrip(".:"), match.group("rest")
+        else:
+            return None
+        title = strip_emphasis(title)
+        if not title:
+            return None
+        made = Made(Directive("plan-risk", title), "risk", title, item.line + 1)
+        kept = [rest.strip()] if rest.strip() else []
+        # what follows the item's first paragraph: nested items may be fields
+        lines = item.source.split("\n")[text.count("\n") + 1 :]
+        for line in lines:
+            labelled = _label(_MARKER.sub("", line, count=1))
+            if labelled and _MARKER.match(line) and _take(made, *labelled):
+                continue
+            kept.append(line)
+        made.directive.body = _kept(kept)
+        out.append(made)
+    return out or None
+
+
 def section_object(
     type_name: str, title: str, heading: str, blocks: list[MdBlock], line: int
 ) -> tuple[Made | None, list[Block]]:

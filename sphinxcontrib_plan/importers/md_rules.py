@@ -45,6 +45,8 @@ SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule(rf"^table{_P}$", "table", "section"),
     SectionRule(rf"^component{_P}$", "component", "section"),
     SectionRule(rf"^(?:phase|milestone|stage|sprint){_P}$", "phase", "section"),
+    # "### Risk 1: Data loss" with its **Likelihood**, **Impact**, **Mitigation** lines
+    SectionRule(rf"^risk{_P}$", "risk", "section"),
     SectionRule(r"^(?P<title>(?:data\s+)?migration(?:\s+plan)?)$", "migration", "section"),
     SectionRule(
         r"^(?P<title>unit|integration|end[- ]to[- ]end|e2e|performance|load|security|"
