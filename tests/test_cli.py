@@ -489,3 +489,35 @@ def test_new_reproduces_every_section_of_the_template(tmp_path, capsys, fmt):
     assert len(generic) > 40
     missing = [h for h in generic if h.strip() not in text]
     assert missing == []
+
+
+@pytest.mark.parametrize("lines", [1, 0])
+def test_a_reader_that_goes_away_is_no_traceback(tmp_path, lines):
+    """``sphinx-plan … | head -1``: the reader closes the pipe after one line (or
+    before any); the command ends with the pipe's status (141), no traceback."""
+    import subprocess
+
+    out = tmp_path / "plans"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sphinxcontrib_plan",
+            "new",
+            "Payments",
+            "--id",
+            "001",
+            "-o",
+            str(out / "001.md"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    for _ in range(lines):
+        proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() in (0, 141)
+    assert "Traceback" not in err and "Exception ignored" not in err, err

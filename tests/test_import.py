@@ -507,3 +507,29 @@ def test_a_list_describing_one_risk_is_no_list_of_risks(tmp_path, capsys):
     )
     assert run_import(source, "-o", tmp_path / "x.md") == 0
     assert "'Risks': not a risk table, checklist or item" in capsys.readouterr().out
+
+
+def test_a_header_table_of_fields(make_app, tmp_path, capsys):
+    """A ``| Field | Value |`` table under the title: rows naming plan fields set
+    them, the others stay as a table of their own (and are reported)."""
+    source = tmp_path / "plan.md"
+    source.write_text(
+        "# PRD FIX-4: Seeded dates expire\n\n| Field | Value |\n|---|---|\n"
+        "| Ticket | FIX-4 |\n| Date | 2026-08-22 |\n| Status | draft |\n| **Owner** | QA |\n\n"
+        "## Risks\n\n| Risk | Mitigation |\n|---|---|\n| Flaky test | Seed relative dates |\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "F4.md"
+    assert run_import(source, "-o", out, "--id", "F4") == 0
+    assert "line 5          header: 'Ticket' name no plan field" in capsys.readouterr().out
+    written = out.read_text(encoding="utf-8")
+    assert ":created: 2026-08-22\n:status: draft\n:owner: QA\n" in written
+    assert "| Field | Value |\n|---|---|\n| Ticket | FIX-4 |\n\n" in written
+    app = build(make_app, tmp_path / "src", out, warningiserror=True)
+    assert app.warning.getvalue() == ""
+    (plan,) = load_plan_json(app)["plans"]
+    assert (plan["fields"]["created"], plan["fields"]["owner"]) == ("2026-08-22", "QA")
+    text = (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
+    # the labels are field names now, as those of "**Date**:" lines ("Date" is "Created")
+    missing = source_words(source.read_text(encoding="utf-8")) - words(text) - Counter(date=1)
+    assert not missing, f"words lost in the import: {dict(missing)}"

@@ -92,7 +92,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # -h, --version or a usage error: argparse has printed it
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return int(args.run(args))
+        status = int(args.run(args))
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return status
     except KeyboardInterrupt:
         print("sphinx-plan: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of the output went away (`sphinx-plan diff … | head`): what is
+        # left unwritten goes nowhere, as with any command; the pipe's status
+        _silence_stdout()
+        return 141
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last
+    flush of it does not fail again on the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (captured output)
+        pass
+    finally:
+        os.close(devnull)

@@ -389,6 +389,10 @@ class _Run:
         while i < len(blocks):
             block = blocks[i]
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block.kind == "table" and (rows := self.header_table(block)) is not None:
+                kept += rows
+                i += 1
+                continue
             if block.kind != "paragraph":
                 kept.append(self.prose(block, "header: not a field line"))
                 i += 1
@@ -463,6 +467,37 @@ class _Run:
             f"lines 1-{self.front.lines}: the front matter is kept as written"
             + (f"; {', '.join(map(repr, mapped))} also set the plan's fields" if mapped else "")
         )
+
+    def header_table(self, block: MdBlock) -> list[Block] | None:
+        """A two-column table of the header (``| Field | Value |``): its rows naming
+        plan fields set them; the other rows stay, as a table of their own.
+
+        :return: what stays, or ``None`` when no row names a plan field (the
+            table is then kept as written)
+        """
+        header, rows = table(block)
+        if len(header) != 2 or not rows:
+            return None
+        rest = [
+            (line, cells)
+            for line, cells in rows
+            if not self.header_field(
+                FieldLine(strip_emphasis(cells[0]), cells[1] if len(cells) > 1 else "", line, "")
+            )
+        ]
+        if len(rest) == len(rows):
+            return None
+        if not rest:
+            return []
+        labels = ", ".join(repr(strip_emphasis(cells[0])) for _, cells in rest)
+        self.report.prose.append(
+            (rest[0][0] + 1, rest[-1][0] + 1, f"header: {labels} name no plan field")
+        )
+        text = "\n".join(
+            [f"| {header[0]} | {header[1]} |", "|---|---|"]
+            + [f"| {' | '.join(cells)} |" for _, cells in rest]
+        )
+        return [Prose(text)]
 
     def header_field(self, line: FieldLine) -> bool:
         name = rules.field_for("plan", line.label)
