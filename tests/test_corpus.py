@@ -9,7 +9,10 @@ paths and schema names do not meet, two builds at a time); the build's
 ``openapi.json`` must validate and give back, for each plan, the source's
 operations, parameters, response codes, media types and request bodies, and
 at least 99 % of its constraint keywords, every other one named by JSON
-pointer in the import report. Swagger 2.0 documents are read by
+pointer in the import report; ``diff --openapi`` of each document against its
+built plan finds nothing. Every document (Swagger 2.0 too) is also rendered by
+``plan-openapi`` in a build of its own, whose only warnings are the import's
+notes of what is not carried. Swagger 2.0 documents are read by
 ``diff --openapi``. ``CORPUS_TABLE`` (an environment variable naming a file)
 records the per-document table.
 """
@@ -307,6 +310,41 @@ def test_real_document_has_no_drift_from_its_plan(
     report = json.loads(out.out)
     assert report["findings"] == []
     assert report["summary"]["matched"] == len(summary(item.source))
+
+
+@pytest.mark.parametrize("name", OPENAPI3 + SWAGGER2)
+def test_real_document_embedded_by_plan_openapi(
+    make_app: Any, tmp_path: Path, corpus: dict[str, Imported], name: str
+) -> None:
+    """``plan-openapi FILE`` renders the document in a build: its only warnings are
+    the import's own notes of what is not carried (the same reader says the same
+    thing on both paths), and the operations are the document's."""
+    from conftest import build_warnings, load_plan_json
+
+    src = tmp_path / "src"
+    src.mkdir()
+    document = name.removesuffix(".gz")
+    (src / document).write_text(read_source(name), encoding="utf-8")
+    (src / "conf.py").write_text(CONF + "show_warning_types = True\n", encoding="utf-8")
+    (src / "index.md").write_text(
+        f"# API\n\n:::{{plan}} API\n:id: api\n:::\n\n:::{{plan-openapi}} {document}\n:::\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    prefix = f"plan-openapi: {document!r}: "
+    warned = [w.split(prefix, 1)[1].removesuffix(" [plan.schema]") for w in build_warnings(app)]
+    if name in corpus:
+        notes = [
+            line.removeprefix("note: ")
+            for line in corpus[name].report.splitlines()
+            if "not carried (OpenAPI 3.0 ignores it)" in line
+        ]
+        assert warned == notes
+    else:
+        assert warned == []
+    endpoints = [o for o in load_plan_json(app)["objects"] if o["type"] == "endpoint"]
+    assert len(endpoints) == len(operations(load(read_source(name))))
 
 
 def record(name: str, operations: int, kept: int, total: int) -> None:
