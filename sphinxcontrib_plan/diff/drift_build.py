@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,12 +49,12 @@ def drift_findings(index: ResolvedIndex, root: Path, name: str) -> list[Finding]
     """
     from sphinxcontrib_plan.diff import DiffError
     from sphinxcontrib_plan.diff.drift import compare_api
-    from sphinxcontrib_plan.diff.operations import planned_operations, read_document
+    from sphinxcontrib_plan.diff.operations import planned_operations, read_parsed
     from sphinxcontrib_plan.export.json import record_data
 
     path = Path(os.path.normpath(root / name))
     try:
-        document, implemented = read_document(path)
+        parsed, implemented = read_parsed(path)
     except DiffError as err:
         return [Finding(SUBTYPE, f"plan_drift: {err}; nothing was compared", "conf.py")]
     plan = {
@@ -66,9 +65,8 @@ def drift_findings(index: ResolvedIndex, root: Path, name: str) -> list[Finding]
         ]
     }
     drift = compare_api(
-        planned_operations(plan), implemented, document, plan_label="", implemented_label=name
+        planned_operations(plan), implemented, parsed.data, plan_label="", implemented_label=name
     )
-    lines = _key_lines(path)
     out = []
     for finding in drift.findings:
         record = index.by_id.get(finding.endpoint or "")
@@ -76,8 +74,11 @@ def drift_findings(index: ResolvedIndex, root: Path, name: str) -> list[Finding]
         if record is not None:
             where = record.location
         else:
-            line = _line_of(lines, finding)
-            where = f"{path}:{line}" if line else str(path)
+            # the line of its path (or webhook name) as a key of the document
+            key = finding.implemented or ""
+            line = parsed.line(("paths", key))
+            line = parsed.line(("webhooks", key)) if line is None else line
+            where = f"{path}:{line + 1}" if line is not None else str(path)
         out.append(Finding(SUBTYPE, _message(finding, name, drift.prefix), where))
     return out
 
@@ -92,20 +93,3 @@ def _message(finding: DriftFinding, name: str, prefix: str) -> str:
     return f"{finding.signature}: {finding.message} ({'; '.join(where)})" + (
         breaking if finding.breaking else ""
     )
-
-
-def _key_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-
-
-def _line_of(lines: list[str], finding: DriftFinding) -> int | None:
-    """The line of the implemented document where an unplanned operation's path
-    (or webhook name) is a key: ``/pets:`` in YAML, ``"/pets": {`` in JSON."""
-    key = finding.implemented
-    if not key:
-        return None
-    pattern = re.compile(r"""^\s*(?:["']?)""" + re.escape(key) + r"""(?:["']?)\s*:""")
-    return next((k + 1 for k, line in enumerate(lines) if pattern.match(line)), None)

@@ -24,6 +24,8 @@ from sphinxcontrib_plan.export.openapi import auth_schemes
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from sphinxcontrib_plan.model.codedata import Parsed
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"^(?:\{[^{}]*\}|:[A-Za-z_]\w*|<[^<>]*>)$")
 
@@ -79,10 +81,23 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[ComparedOperation]]:
         (paths, then webhooks)
     :raise DiffError: when it cannot be read, is not OpenAPI or passes a limit
     """
+    parsed, operations = read_parsed(path)
+    data: dict[str, Any] = parsed.data
+    return data, operations
+
+
+def read_parsed(path: Path) -> tuple[Parsed, list[ComparedOperation]]:
+    """:func:`read_document`, with the document as read: its data and the lines of
+    its keys (:meth:`~sphinxcontrib_plan.model.codedata.Parsed.line`).
+
+    :param path: the file
+    :return: the document as read, and its operations
+    :raise DiffError: as :func:`read_document`
+    """
     from sphinxcontrib_plan.importers.openapi import (
         OpenApiError,
         is_openapi,
-        load_document,
+        parse_document,
         read_openapi,
     )
     from sphinxcontrib_plan.model.codedata import FileError, read_file
@@ -92,7 +107,8 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[ComparedOperation]]:
     except FileError as err:
         raise DiffError(f"cannot read {str(path)!r}: {err.message}") from None
     try:
-        data = load_document(text)
+        parsed = parse_document(text)
+        data = parsed.data
         if not is_openapi(data):
             raise DiffError(f"{str(path)!r} is not an OpenAPI document: it has no 'openapi' key")
         version = str(data.get("openapi") or data.get("swagger"))
@@ -104,7 +120,7 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[ComparedOperation]]:
     except OpenApiError as err:  # "/pointer: what" or what the document is
         joint = ":" if str(err).startswith("/") else " is"
         raise DiffError(f"{str(path)!r}{joint} {err}") from None
-    return data, [
+    return parsed, [
         ComparedOperation(
             op.method.lower(),
             op.path,
